@@ -1,0 +1,278 @@
+/*
+ * libhttpsrc - stream HTTP/REST APIs into Apache Kafka.
+ * httpsrc.h: the umbrella header and the library API.
+ *
+ * Objects: httpsrc_conf (flat string key/values, librdkafka style) and
+ * httpsrc_pipeline (one event loop running any number of connectors).
+ *
+ * @par Thread safety
+ * An httpsrc_conf is not thread-safe. An httpsrc_pipeline is driven by the
+ * thread that calls httpsrc_pipeline_run(); every other call on it must
+ * happen from that thread or while it is not running, except
+ * httpsrc_pipeline_stop(), which is safe from any thread and from a signal
+ * handler.
+ */
+#ifndef HTTPSRC_HTTPSRC_H
+#define HTTPSRC_HTTPSRC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "httpsrc/common.h"
+#include "httpsrc/export.h"
+#include "httpsrc/plugin.h"
+#include "httpsrc/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @name Versions and errors
+ * @{ */
+
+/** @brief Runtime library version as 0x00MMmmpp. @since 0.1 */
+HTTPSRC_API unsigned int httpsrc_version(void);
+/** @brief Runtime library version as "M.m.p". @since 0.1 */
+HTTPSRC_API const char *httpsrc_version_str(void);
+/** @brief Symbolic name of @p err ("HTTPSRC_ERR_PARSE"). @since 0.1 */
+HTTPSRC_API const char *httpsrc_err_name(int err);
+/** @brief Human-readable description of @p err. @since 0.1 */
+HTTPSRC_API const char *httpsrc_strerror(int err);
+/** @brief 1 if an operation failing with @p err may succeed when retried.
+ *  @since 0.1 */
+HTTPSRC_API int httpsrc_err_is_retriable(int err);
+/** @} */
+
+/** @name Configuration
+ * @{ */
+
+/** @brief A set of configuration keys of one scope. @since 0.1 */
+typedef struct httpsrc_conf httpsrc_conf;
+
+/** @brief Which key table a conf is checked against. @since 0.1 */
+typedef enum httpsrc_conf_scope {
+        HTTPSRC_SCOPE_CONNECTOR = 0, /**< connector keys (http.*, ...) */
+        HTTPSRC_SCOPE_WORKER    = 1, /**< worker keys (bootstrap.servers...) */
+} httpsrc_conf_scope;
+
+/** @brief Result of httpsrc_conf_set(). @since 0.1 */
+typedef enum httpsrc_conf_res {
+        HTTPSRC_CONF_UNKNOWN = -2, /**< no such key */
+        HTTPSRC_CONF_INVALID = -1, /**< invalid value */
+        HTTPSRC_CONF_OK      = 0,
+} httpsrc_conf_res;
+
+/** @brief New empty conf of @p scope (httpsrc_conf_scope); NULL on ENOMEM.
+ *  @since 0.1 */
+HTTPSRC_API httpsrc_conf *httpsrc_conf_new(int scope);
+/** @brief Deep copy of @p conf. @since 0.1 */
+HTTPSRC_API httpsrc_conf *httpsrc_conf_dup(const httpsrc_conf *conf);
+/** @brief Free @p conf; NULL is a no-op. @since 0.1 */
+HTTPSRC_API void httpsrc_conf_destroy(httpsrc_conf *conf);
+
+/**
+ * @brief Set @p key to @p value (copied); a NULL @p value unsets the key.
+ *
+ * Declared keys are validated at once. Keys owned by plugins (under
+ * http.auth., http.oauth2., http.pagination., transforms.<alias>.) and
+ * pass-through keys (producer.*, producer.override.*) are stored and checked
+ * when the connector starts and its plugins are known. Values holding
+ * ${provider:path:key} placeholders are kept as written.
+ *
+ * @param errstr receives "<key>: <reason>" on failure
+ * @returns HTTPSRC_CONF_OK, _INVALID or _UNKNOWN
+ * @since 0.1
+ */
+HTTPSRC_API httpsrc_conf_res httpsrc_conf_set(httpsrc_conf *conf,
+                                              const char *key,
+                                              const char *value,
+                                              char *errstr,
+                                              size_t errstr_size);
+
+/** @brief The value set for @p key, else its declared default, else NULL.
+ *  The string is owned by @p conf and valid until the key changes.
+ *  @since 0.1 */
+HTTPSRC_API const char *httpsrc_conf_get(const httpsrc_conf *conf,
+                                         const char *key);
+
+/** @brief Number of keys explicitly set. @since 0.1 */
+HTTPSRC_API size_t httpsrc_conf_count(const httpsrc_conf *conf);
+
+/** @brief The @p i th explicitly set key, in the order first set; values
+ *  are owned by @p conf. @returns HTTPSRC_OK or HTTPSRC_ERR_NOENT.
+ *  @since 0.1 */
+HTTPSRC_API int httpsrc_conf_at(const httpsrc_conf *conf,
+                                size_t i,
+                                const char **key,
+                                const char **value);
+
+/** @brief Check what a single set() cannot: required keys and rules
+ *  between keys. @returns HTTPSRC_OK or HTTPSRC_ERR_INVAL with every
+ *  problem in @p errstr ("<key>: <reason>", separated by "; ").
+ *  @since 0.1 */
+HTTPSRC_API int httpsrc_conf_check(const httpsrc_conf *conf,
+                                   char *errstr,
+                                   size_t errstr_size);
+
+/**
+ * @brief Load keys from a file into @p conf: Java-style .properties, or a
+ * connector JSON {"name": ..., "config": {...}} (or a flat JSON object).
+ * A top-level "name" is stored as the "name" key.
+ * @returns HTTPSRC_OK, or an error with "<file>:<line>: <reason>" or
+ * "<file>: <key>: <reason>" in @p errstr.
+ * @since 0.1
+ */
+HTTPSRC_API int httpsrc_conf_load_file(httpsrc_conf *conf,
+                                       const char *path,
+                                       char *errstr,
+                                       size_t errstr_size);
+
+/** @brief The declared keys of @p scope, ending with a NULL name.
+ *  @since 0.1 */
+HTTPSRC_API const httpsrc_param_desc *httpsrc_conf_params(int scope);
+/** @} */
+
+/** @name Pipeline
+ * @{ */
+
+/** @brief One event loop running connectors into Kafka or a callback.
+ *  @since 0.1 */
+typedef struct httpsrc_pipeline httpsrc_pipeline;
+
+/**
+ * @brief Create a pipeline from a worker conf.
+ * @param worker_conf HTTPSRC_SCOPE_WORKER conf; on success the pipeline
+ *        takes ownership (do not destroy it), on failure the caller keeps it
+ * @returns the pipeline, or NULL with the reason in @p errstr
+ * @since 0.1
+ */
+HTTPSRC_API httpsrc_pipeline *httpsrc_pipeline_new(httpsrc_conf *worker_conf,
+                                                   char *errstr,
+                                                   size_t errstr_size);
+
+/** @brief Stop, flush what can be flushed, store offsets, free.
+ *  NULL is a no-op. @since 0.1 */
+HTTPSRC_API void httpsrc_pipeline_destroy(httpsrc_pipeline *p);
+
+/**
+ * @brief Load one plugin file (besides those found in plugin.path).
+ * @returns HTTPSRC_OK, or an error with the loader's message in @p errstr
+ * @since 0.1
+ */
+HTTPSRC_API int httpsrc_pipeline_load_plugin(httpsrc_pipeline *p,
+                                             const char *path,
+                                             char *errstr,
+                                             size_t errstr_size);
+
+/**
+ * @brief Add a connector. Its "name" key names it.
+ * @param conf HTTPSRC_SCOPE_CONNECTOR conf; taken over on success
+ * @returns HTTPSRC_OK or an error with "<key>: <reason>" in @p errstr
+ * @since 0.1
+ */
+HTTPSRC_API int httpsrc_pipeline_add_connector(httpsrc_pipeline *p,
+                                               httpsrc_conf *conf,
+                                               char *errstr,
+                                               size_t errstr_size);
+
+/**
+ * @brief Receives each record instead of Kafka (embedding).
+ * The buffers are borrowed for the call. Return HTTPSRC_OK once the record
+ * is safely handled: only then can the connector's offset move past it.
+ * Any other value fails the connector with that code.
+ */
+typedef int (*httpsrc_record_cb)(void *opaque,
+                                 const char *connector,
+                                 const char *topic,
+                                 const void *key,
+                                 size_t key_len,
+                                 const void *value,
+                                 size_t value_len);
+
+/** @brief Deliver records to @p cb instead of Kafka; call before
+ *  httpsrc_pipeline_run(). @since 0.1 */
+HTTPSRC_API int httpsrc_pipeline_set_record_cb(httpsrc_pipeline *p,
+                                               httpsrc_record_cb cb,
+                                               void *opaque);
+
+/** @brief Receives log lines. The line never contains secret values. */
+typedef void (*httpsrc_log_cb)(void *opaque,
+                               int level,
+                               const char *connector,
+                               const char *line);
+
+/** @brief Send log lines to @p cb (default: stderr at INFO and above).
+ *  @since 0.1 */
+HTTPSRC_API void httpsrc_pipeline_set_log_cb(httpsrc_pipeline *p,
+                                             httpsrc_log_cb cb,
+                                             void *opaque,
+                                             int max_level);
+
+/** Run until every connector is caught up, then return (like --once). */
+#define HTTPSRC_RUN_ONCE 0x1
+
+/**
+ * @brief Run the event loop until httpsrc_pipeline_stop(), or, with
+ * HTTPSRC_RUN_ONCE, until every connector is caught up (pagination
+ * exhausted and a poll that yields nothing new). Before returning, waits
+ * for every record to be acknowledged and stores the offsets.
+ * @returns HTTPSRC_OK, or an error if a connector failed (see
+ *          httpsrc_pipeline_last_error())
+ * @since 0.1
+ */
+HTTPSRC_API int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags);
+
+/** @brief Ask a running pipeline to stop. Async-signal-safe. @since 0.1 */
+HTTPSRC_API void httpsrc_pipeline_stop(httpsrc_pipeline *p);
+
+/** @brief Last error of the pipeline ("" if none); owned by @p p.
+ *  @since 0.1 */
+HTTPSRC_API const char *httpsrc_pipeline_last_error(const httpsrc_pipeline *p);
+
+/** @brief Connector states, as Kafka Connect names them. @since 0.1 */
+typedef enum httpsrc_state {
+        HTTPSRC_STATE_UNASSIGNED = 0,
+        HTTPSRC_STATE_RUNNING    = 1,
+        HTTPSRC_STATE_PAUSED     = 2,
+        HTTPSRC_STATE_STOPPED    = 3,
+        HTTPSRC_STATE_FAILED     = 4,
+        HTTPSRC_STATE_RESTARTING = 5,
+} httpsrc_state;
+
+/**
+ * @brief Per-connector counters. The caller sets struct_size to
+ * sizeof(httpsrc_metrics); the library fills at most that much.
+ * @since 0.1
+ */
+typedef struct httpsrc_metrics {
+        uint32_t struct_size;
+        int32_t state;             /**< httpsrc_state */
+        uint64_t requests_total;   /**< http-source-requests-total */
+        uint64_t errors_total;     /**< http-source-errors-total */
+        uint64_t records_polled;   /**< http-source-records-polled */
+        uint64_t records_produced; /**< handed to Kafka / the callback */
+        uint64_t records_acked;    /**< acknowledged by the broker */
+        uint64_t retries;
+        int64_t last_poll_ms; /**< epoch ms of the last poll start, 0 never */
+        /* 0.2+: append below */
+} httpsrc_metrics;
+
+/** @brief Fill @p m for connector @p name. @returns HTTPSRC_OK or
+ *  HTTPSRC_ERR_NOENT. @since 0.1 */
+HTTPSRC_API int httpsrc_pipeline_metrics(const httpsrc_pipeline *p,
+                                         const char *name,
+                                         httpsrc_metrics *m);
+
+/** @brief Connector @p name's stored offset as Connect's JSON offset map
+ *  ("null" if none), written to @p buf. @returns HTTPSRC_OK, _NOENT or
+ *  HTTPSRC_ERR_LIMIT if @p size is too small. @since 0.1 */
+HTTPSRC_API int httpsrc_pipeline_offset(const httpsrc_pipeline *p,
+                                        const char *name,
+                                        char *buf,
+                                        size_t size);
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HTTPSRC_HTTPSRC_H */

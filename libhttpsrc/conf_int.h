@@ -1,0 +1,50 @@
+/* config module: declared key tables, the conf object, file loading. */
+#ifndef HTTPSRC_CONF_INT_H
+#define HTTPSRC_CONF_INT_H
+
+#include <stdint.h>
+
+#include "httpsrc/httpsrc.h"
+
+/* Tables of declared keys, NULL-terminated (conf_keys.c). */
+extern const httpsrc_param_desc conf_connector_params[];
+extern const httpsrc_param_desc conf_worker_params[];
+
+/** Find @p key in a NULL-terminated param array; NULL if absent. */
+const httpsrc_param_desc *conf_param_find(const httpsrc_param_desc *params,
+                                          const char *key);
+
+/**
+ * Validate @p value against @p d (type, bounds, enum, JSONPath syntax).
+ * Values holding a ${...} placeholder pass: they are checked once resolved.
+ * errstr gets "<key>: <reason>", e.g.
+ *   "http.timer.interval.ms: invalid value 'abc': not an integer"
+ *   "http.method: invalid value 'PUT': must be one of GET, POST"
+ * Returns HTTPSRC_OK or HTTPSRC_ERR_INVAL.
+ */
+int conf_param_validate(const httpsrc_param_desc *d,
+                        const char *key,
+                        const char *value,
+                        char *errstr,
+                        size_t errstr_size);
+
+/**
+ * 1 if @p key belongs to a namespace whose keys plugins declare and that is
+ * checked when the connector starts: http.auth.*, http.oauth2.*,
+ * http.pagination.*, transforms.<alias>.* (connector scope), or a
+ * pass-through namespace: producer.* (worker), producer.override.*
+ * (connector).
+ */
+int conf_is_deferred_key(int scope, const char *key);
+
+int conf_scope(const httpsrc_conf *conf);
+
+/** Typed getters for declared keys; the value is valid (validated at set
+ *  time, or the declared default). Unset with no default: @p dflt. */
+int64_t conf_get_int(const httpsrc_conf *conf, const char *key, int64_t dflt);
+int conf_get_bool(const httpsrc_conf *conf, const char *key, int dflt);
+
+/** The value explicitly set for @p key, ignoring defaults; NULL if unset. */
+const char *conf_get_set(const httpsrc_conf *conf, const char *key);
+
+#endif

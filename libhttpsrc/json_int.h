@@ -1,0 +1,62 @@
+/* json module: an owned JSON tree (parsed with yajl) and a serializer that
+ * writes the bytes Kafka Connect's JsonConverter (Jackson) would. */
+#ifndef HTTPSRC_JSON_INT_H
+#define HTTPSRC_JSON_INT_H
+
+#include <stddef.h>
+
+#include "httpsrc/plugin.h"
+#include "util_int.h"
+
+/** Default maximum nesting depth accepted by json_parse(). */
+#define JSON_MAX_DEPTH 128
+
+/**
+ * Parse exactly one JSON value from @p text (@p len bytes, need not be
+ * NUL-terminated). Numbers keep their original text. Strings are UTF-8 and
+ * may contain NUL (json_string_len gives the length).
+ * On error: NULL and errstr like "invalid JSON at byte 17: <yajl reason>",
+ * "JSON nested deeper than 128 levels", "empty JSON document".
+ */
+httpsrc_json *json_parse(const char *text,
+                         size_t len,
+                         char *errstr,
+                         size_t errstr_size);
+void json_destroy(httpsrc_json *v); /* NULL-safe */
+
+int json_type(const httpsrc_json *v); /* httpsrc_json_type; NULL -> NULL */
+const httpsrc_json *json_get(const httpsrc_json *obj, const char *key);
+const httpsrc_json *json_at(const httpsrc_json *v, size_t i);
+const char *json_key_at(const httpsrc_json *obj, size_t i);
+size_t json_len(const httpsrc_json *v);
+const char *json_string(const httpsrc_json *v);
+size_t json_string_len(const httpsrc_json *v);
+const char *json_number_text(const httpsrc_json *v);
+int json_bool(const httpsrc_json *v);
+
+/** Append compact JSON (Jackson style: escapes only '"', '\\' and control
+ *  characters, \uXXXX upper-case hex except \b \f \n \r \t; non-ASCII
+ *  written as UTF-8; numbers as their original text) to @p sb. */
+int json_write(strbuf *sb, const httpsrc_json *v);
+/** Append @p s as a JSON string literal (quotes included), Jackson style. */
+int json_write_string(strbuf *sb, const char *s, size_t len);
+/** json_write into a new malloc'd string; *len may be NULL. */
+char *json_serialize(const httpsrc_json *v, size_t *len);
+/** Scalar as text (malloc'd): string value, number text, "true"/"false";
+ *  NULL for null, arrays, objects. */
+char *json_scalar_text(const httpsrc_json *v);
+
+/* Building. *_put / *_push take ownership of @p val (also on failure). */
+httpsrc_json *json_new_object(void);
+httpsrc_json *json_new_array(void);
+httpsrc_json *json_new_string(const char *s);
+httpsrc_json *json_new_stringn(const char *s, size_t len);
+httpsrc_json *json_new_number(const char *text); /* text must be valid */
+httpsrc_json *json_new_bool(int b);
+httpsrc_json *json_new_null(void);
+/** Set member @p key (replacing an existing one, keeping its position). */
+int json_object_put(httpsrc_json *obj, const char *key, httpsrc_json *val);
+int json_array_push(httpsrc_json *arr, httpsrc_json *val);
+httpsrc_json *json_clone(const httpsrc_json *v);
+
+#endif

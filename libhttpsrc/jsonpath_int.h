@@ -1,0 +1,52 @@
+/* jsonpath module: compile a JSONPath subset, evaluate it on a tree, or
+ * select matches straight from the raw bytes as spans (no tree built).
+ *
+ * Grammar: '$' followed by segments: .name  ['name']  ["name"]  [N]  [*]
+ * .*  (N >= 0). Anything else (.., filters, slices, unions, negative
+ * indexes) is rejected with the position of the problem.
+ */
+#ifndef HTTPSRC_JSONPATH_INT_H
+#define HTTPSRC_JSONPATH_INT_H
+
+#include <stddef.h>
+
+#include "httpsrc/plugin.h"
+
+typedef struct jsonpath jsonpath;
+
+/** errstr e.g. "invalid JSONPath '$.a[': expected ']' at position 5". */
+jsonpath *jsonpath_compile(const char *expr, char *errstr, size_t errstr_size);
+void jsonpath_destroy(jsonpath *p); /* NULL-safe */
+const char *jsonpath_expr(const jsonpath *p);
+
+/** Called for every match, in document order; non-zero stops the walk
+ *  and is returned by the evaluator. */
+typedef int (*jsonpath_visit_fn)(void *opaque, const httpsrc_json *v);
+int jsonpath_eval(const jsonpath *p,
+                  const httpsrc_json *root,
+                  jsonpath_visit_fn visit,
+                  void *opaque);
+const httpsrc_json *jsonpath_first(const jsonpath *p, const httpsrc_json *root);
+
+/** Called for every match with the exact bytes of the matched value in the
+ *  input (no surrounding whitespace); non-zero stops and is returned. */
+typedef int (*jsonpath_span_fn)(void *opaque, const char *start, size_t len);
+
+/**
+ * Parse @p len bytes of JSON (validating all of it) and report the values
+ * @p p matches as spans into @p text. A path that matches nothing (missing
+ * member, null instead of an array) reports nothing and succeeds.
+ * Returns HTTPSRC_OK, the callback's non-zero value, or HTTPSRC_ERR_PARSE
+ * with errstr "invalid JSON at byte N: ..." /
+ * "JSON nested deeper than D levels" (@p max_depth, 0 = JSON_MAX_DEPTH).
+ */
+int jsonpath_select_spans(const jsonpath *p,
+                          const char *text,
+                          size_t len,
+                          size_t max_depth,
+                          jsonpath_span_fn cb,
+                          void *opaque,
+                          char *errstr,
+                          size_t errstr_size);
+
+#endif

@@ -1,0 +1,49 @@
+/* offsets module: the standalone offset store.
+ *
+ * Logical format as Kafka Connect's (connect-rest.md §5.1): key bytes
+ * ["<connector>",<partition map>] and value bytes <offset map>, compact JSON;
+ * a NULL value is a tombstone. On disk the file is what Connect's
+ * FileOffsetBackingStore writes: a Java-serialized HashMap<byte[],byte[]>,
+ * so offsets move between Connect and httpsrc-connect. Written atomically:
+ * temp file in the same directory, fsync, rename, fsync of the directory.
+ */
+#ifndef HTTPSRC_OFFSETS_INT_H
+#define HTTPSRC_OFFSETS_INT_H
+
+#include <stddef.h>
+
+typedef struct offset_store offset_store;
+
+/** Open the store at @p path (NULL: memory only). A missing or empty file
+ *  is an empty store; a corrupt one is an error naming the file and why. */
+offset_store *offset_store_open(const char *path,
+                                char *errstr,
+                                size_t errstr_size);
+void offset_store_destroy(offset_store *s); /* NULL-safe, does not flush */
+
+/** Offset map (compact JSON) of @p partition_json for @p connector; NULL
+ *  if none or tombstoned. Owned by the store, valid until the next put. */
+const char *offset_store_get(const offset_store *s,
+                             const char *connector,
+                             const char *partition_json);
+
+/** Set (copy) or tombstone (@p offset_json NULL) an offset. */
+int offset_store_put(offset_store *s,
+                     const char *connector,
+                     const char *partition_json,
+                     const char *offset_json);
+
+/** Visit every live (non-tombstone) entry of @p connector. */
+typedef void (*offset_visit_fn)(void *opaque,
+                                const char *partition_json,
+                                const char *offset_json);
+void offset_store_foreach(const offset_store *s,
+                          const char *connector,
+                          offset_visit_fn fn,
+                          void *opaque);
+
+/** Write the file if anything changed since the last flush. Returns
+ *  HTTPSRC_OK or HTTPSRC_ERR_IO with "<path>: <reason>". */
+int offset_store_flush(offset_store *s, char *errstr, size_t errstr_size);
+
+#endif

@@ -1,0 +1,44 @@
+/* Small shared helpers: growable buffers, string utilities, errstr. */
+#ifndef HTTPSRC_UTIL_INT_H
+#define HTTPSRC_UTIL_INT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "httpsrc/export.h"
+
+/** A growable byte buffer, always NUL-terminated when buf != NULL. */
+typedef struct strbuf {
+        char *buf;
+        size_t len;
+        size_t cap;
+} strbuf;
+
+/* Each returns 0, or -1 on ENOMEM (the buffer is then unchanged). */
+int sb_reserve(strbuf *sb, size_t extra);
+int sb_append(strbuf *sb, const void *data, size_t len);
+int sb_puts(strbuf *sb, const char *s);
+int sb_putc(strbuf *sb, char c);
+int sb_printf(strbuf *sb, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
+void sb_reset(strbuf *sb); /* len = 0, keeps memory */
+void sb_free(strbuf *sb);
+/** Hand the buffer over to the caller (never NULL unless ENOMEM). */
+char *sb_steal(strbuf *sb);
+
+char *xstrdup(const char *s);            /* NULL-safe strdup */
+char *xstrndup(const char *s, size_t n); /* NUL-terminated copy */
+int strcaseeq(const char *a, const char *b);
+/** Trim ASCII whitespace from both ends in place; returns s. */
+char *strtrim(char *s);
+
+/** snprintf into errstr when errstr && size; always NUL-terminates. */
+void errstr_set(char *errstr, size_t size, const char *fmt, ...)
+    HTTPSRC_PRINTF(3, 4);
+
+/** Monotonic clock in milliseconds. */
+int64_t mono_ms(void);
+/** Wall clock in milliseconds since the epoch. */
+int64_t wall_ms(void);
+
+#endif
