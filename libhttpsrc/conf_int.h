@@ -47,4 +47,8 @@ int conf_get_bool(const httpsrc_conf *conf, const char *key, int dflt);
 /** The value explicitly set for @p key, ignoring defaults; NULL if unset. */
 const char *conf_get_set(const httpsrc_conf *conf, const char *key);
 
+/** Exchange the contents of two confs (lets a loader fill a copy and
+ *  commit it only once everything succeeded). */
+void conf_swap(httpsrc_conf *a, httpsrc_conf *b);
+
 #endif

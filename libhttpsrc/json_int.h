@@ -59,4 +59,39 @@ int json_object_put(httpsrc_json *obj, const char *key, httpsrc_json *val);
 int json_array_push(httpsrc_json *arr, httpsrc_json *val);
 httpsrc_json *json_clone(const httpsrc_json *v);
 
+/** Length of the key of member @p i (keys may contain NUL); 0 if none. */
+size_t json_key_len_at(const httpsrc_json *obj, size_t i);
+
+/* ---- Shared yajl driver (json.c, jsonpath.c). Not for other modules. ---- */
+#include <yajl/yajl_parse.h>
+
+/** State of one pass of yajl over a complete buffer. Embed it first in the
+ *  yajl callback context; callbacks cancel by returning 0 after setting
+ *  rc (and errstr for parse errors). */
+typedef struct json_scan {
+        yajl_handle h;
+        const char *text;
+        size_t len;
+        size_t max_depth; /* open containers allowed */
+        size_t depth;     /* open containers now */
+        int completing;   /* inside yajl_complete_parse(): tokens end at len */
+        int rc;           /* why a callback cancelled (HTTPSRC_ERR_*, user) */
+        char *errstr;
+        size_t errstr_size;
+} json_scan;
+
+/** Nonzero for the bytes yajl treats as whitespace. */
+int json_is_space(unsigned char c);
+/** Offset just past the token the current callback reports. */
+size_t json_scan_tok_end(const json_scan *s);
+/** A container opens: 0, or -1 with the depth error set. */
+int json_scan_push(json_scan *s);
+/** A value at depth 0 ended at json_scan_tok_end(): 0, or -1 with
+ *  "trailing data after JSON value at byte N" (N 0-based) set. */
+int json_scan_root_done(json_scan *s);
+/** Run yajl over s->text (s->text, len, max_depth, errstr preset).
+ *  Returns HTTPSRC_OK, s->rc if a callback cancelled, or HTTPSRC_ERR_PARSE
+ *  ("empty JSON document", "invalid JSON at byte N: <yajl reason>"). */
+int json_scan_run(json_scan *s, const yajl_callbacks *cb, void *ctx);
+
 #endif

@@ -41,9 +41,26 @@ void offset_store_foreach(const offset_store *s,
                           const char *connector,
                           offset_visit_fn fn,
                           void *opaque);
+/* (The visitor must not put into the store while it runs.) */
 
 /** Write the file if anything changed since the last flush. Returns
  *  HTTPSRC_OK or HTTPSRC_ERR_IO with "<path>: <reason>". */
 int offset_store_flush(offset_store *s, char *errstr, size_t errstr_size);
+
+/** Parse a file image (@p len bytes of @p buf; 0 is an empty store) into a
+ *  memory-only store. @p name stands for the file in errors:
+ *  "<name>: not a Kafka Connect offsets file: <reason> at byte N".
+ *  For the fuzzer and tests; offset_store_open() uses it. */
+offset_store *offset_store_load_buffer(const char *name,
+                                       const void *buf,
+                                       size_t len,
+                                       char *errstr,
+                                       size_t errstr_size);
+
+struct strbuf;
+/** Append the file image (what flush writes) to @p out. Returns HTTPSRC_OK,
+ *  HTTPSRC_ERR_NOMEM, or HTTPSRC_ERR_LIMIT (a count or length over 2^31-1,
+ *  which Java cannot represent). */
+int offset_store_serialize(const offset_store *s, struct strbuf *out);
 
 #endif

@@ -81,4 +81,15 @@ const char *loaded_plugin_name(const loaded_plugin *p);
 const char *loaded_plugin_version(const loaded_plugin *p);
 const char *loaded_plugin_path(const loaded_plugin *p);
 
+/** Copy a plugin vtable @p ops (which starts with uint32_t struct_size)
+ *  into the zeroed host struct @p dst of @p dst_size bytes: copies
+ *  min(ops->struct_size, dst_size) bytes, zeroes the rest and sets the
+ *  copy's struct_size to that clamped size, so HTTPSRC_OPS_HAS() is false
+ *  for every member the plugin did not provide. Returns the clamped size. */
+size_t plugin_ops_copy(void *dst, size_t dst_size, const void *ops);
+
+/** Size of the ABI 1.0 vtable of @p kind (offset of its last 1.0 member plus
+ *  that member's size); 0 for an unknown kind. */
+size_t plugin_ops_min_size(int kind);
+
 #endif

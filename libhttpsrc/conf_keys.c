@@ -1,0 +1,399 @@
+/* The declared configuration keys and the validation they drive: one table
+ * per scope is the single source for set-time checks, error messages, docs
+ * and the REST config/validate endpoint. */
+#include "conf_int.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "jsonpath_int.h"
+#include "util_int.h"
+
+#ifndef HTTPSRC_PLUGINDIR
+#define HTTPSRC_PLUGINDIR "/usr/local/lib/httpsrc/plugins"
+#endif
+
+#define JSON_CONVERTER "org.apache.kafka.connect.json.JsonConverter"
+
+/* Bounds of INT keys without a real upper limit. */
+#define NO_MAX INT64_MAX
+
+const httpsrc_param_desc conf_connector_params[] = {
+    {.name  = "name",
+     .type  = HTTPSRC_PARAM_STRING,
+     .flags = HTTPSRC_PARAM_F_REQUIRED,
+     .doc   = "Unique name of the connector",
+     .group = "common"},
+    {.name          = "connector.class",
+     .type          = HTTPSRC_PARAM_STRING,
+     .default_value = "HttpSource",
+     .doc           = "Source plugin that implements the connector",
+     .group         = "common"},
+    {.name          = "tasks.max",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "1",
+     .doc           = "Maximum number of tasks (one task per connector)",
+     .group         = "common",
+     .min           = 1,
+     .max           = 1},
+    {.name  = "kafka.topic",
+     .type  = HTTPSRC_PARAM_STRING,
+     .flags = HTTPSRC_PARAM_F_REQUIRED,
+     .doc   = "Kafka topic the records are written to",
+     .group = "topic"},
+    {.name  = "http.url",
+     .type  = HTTPSRC_PARAM_STRING,
+     .flags = HTTPSRC_PARAM_F_REQUIRED,
+     .doc   = "Absolute http(s) URL to poll; may contain ${offset}",
+     .group = "request"},
+    {.name          = "http.method",
+     .type          = HTTPSRC_PARAM_ENUM,
+     .default_value = "GET",
+     .doc           = "HTTP request method",
+     .group         = "request",
+     .enum_values   = "GET|POST"},
+    {.name  = "http.headers",
+     .type  = HTTPSRC_PARAM_STRING,
+     .doc   = "Request headers as \"Name: value, Name: value\"",
+     .group = "request"},
+    {.name  = "http.request.body",
+     .type  = HTTPSRC_PARAM_STRING,
+     .doc   = "Request body (POST only); may contain ${offset}",
+     .group = "request"},
+    {.name          = "http.timer.interval.ms",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "60000",
+     .doc           = "Milliseconds between two polls once caught up",
+     .group         = "polling",
+     .min           = 0,
+     .max           = 2147483647},
+    {.name          = "http.connect.timeout.ms",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "10000",
+     .doc           = "Timeout in milliseconds to establish a connection",
+     .group         = "limits",
+     .min           = 1,
+     .max           = NO_MAX},
+    {.name          = "http.request.timeout.ms",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "30000",
+     .doc           = "Timeout in milliseconds for a whole request",
+     .group         = "limits",
+     .min           = 1,
+     .max           = NO_MAX},
+    {.name          = "http.response.max.bytes",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "67108864",
+     .doc           = "Largest response body accepted, in bytes",
+     .group         = "limits",
+     .min           = 1,
+     .max           = NO_MAX},
+    {.name          = "http.response.format",
+     .type          = HTTPSRC_PARAM_ENUM,
+     .default_value = "JSON",
+     .doc           = "Format of the response body",
+     .group         = "response",
+     .enum_values   = "JSON"},
+    {.name          = "http.response.records.path",
+     .type          = HTTPSRC_PARAM_JSONPATH,
+     .default_value = "$",
+     .doc           = "JSONPath selecting the records in the response",
+     .group         = "response"},
+    {.name          = "http.auth.type",
+     .type          = HTTPSRC_PARAM_STRING,
+     .default_value = "NONE",
+     .doc           = "Authentication plugin (NONE or a registered auth type)",
+     .group         = "auth"},
+    {.name          = "http.pagination.type",
+     .type          = HTTPSRC_PARAM_STRING,
+     .default_value = "NONE",
+     .doc           = "Pagination plugin (NONE or a registered paginator)",
+     .group         = "pagination"},
+    {.name  = "key.converter",
+     .type  = HTTPSRC_PARAM_STRING,
+     .doc   = "Converter for record keys (default: the worker's)",
+     .group = "records"},
+    {.name  = "value.converter",
+     .type  = HTTPSRC_PARAM_STRING,
+     .doc   = "Converter for record values (default: the worker's)",
+     .group = "records"},
+    {.name  = "key.converter.schemas.enable",
+     .type  = HTTPSRC_PARAM_BOOL,
+     .doc   = "Wrap keys in a schema envelope (default: the worker's)",
+     .group = "records"},
+    {.name  = "value.converter.schemas.enable",
+     .type  = HTTPSRC_PARAM_BOOL,
+     .doc   = "Wrap values in a schema envelope (default: the worker's)",
+     .group = "records"},
+    {.name          = "transforms",
+     .type          = HTTPSRC_PARAM_LIST,
+     .default_value = "",
+     .doc           = "Aliases of the transforms to apply, in order",
+     .group         = "transforms"},
+    {.name          = "errors.tolerance",
+     .type          = HTTPSRC_PARAM_ENUM,
+     .default_value = "none",
+     .doc           = "none: fail on a bad record; all: skip it",
+     .group         = "errors",
+     .enum_values   = "none|all"},
+    {.name = NULL},
+};
+
+const httpsrc_param_desc conf_worker_params[] = {
+    {.name          = "bootstrap.servers",
+     .type          = HTTPSRC_PARAM_STRING,
+     .default_value = "localhost:9092",
+     .doc           = "Kafka brokers to connect to (host:port,...)",
+     .group         = "kafka"},
+    {.name  = "offset.storage.file.filename",
+     .type  = HTTPSRC_PARAM_STRING,
+     .doc   = "File the source offsets are stored in",
+     .group = "offsets"},
+    {.name          = "offset.flush.interval.ms",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "0",
+     .doc           = "Offset write interval; 0 writes once records are acked",
+     .group         = "offsets",
+     .min           = 0,
+     .max           = NO_MAX},
+    {.name          = "plugin.path",
+     .type          = HTTPSRC_PARAM_LIST,
+     .default_value = HTTPSRC_PLUGINDIR,
+     .doc           = "Directories searched for httpsrc-*.so plugins",
+     .group         = "plugins"},
+    {.name          = "listeners",
+     .type          = HTTPSRC_PARAM_STRING,
+     .default_value = "http://localhost:8083",
+     .doc           = "URL the REST API listens on",
+     .group         = "rest"},
+    {.name          = "key.converter",
+     .type          = HTTPSRC_PARAM_STRING,
+     .default_value = JSON_CONVERTER,
+     .doc           = "Converter for record keys",
+     .group         = "records"},
+    {.name          = "value.converter",
+     .type          = HTTPSRC_PARAM_STRING,
+     .default_value = JSON_CONVERTER,
+     .doc           = "Converter for record values",
+     .group         = "records"},
+    {.name          = "key.converter.schemas.enable",
+     .type          = HTTPSRC_PARAM_BOOL,
+     .default_value = "false",
+     .doc           = "Wrap keys in a schema envelope",
+     .group         = "records"},
+    {.name          = "value.converter.schemas.enable",
+     .type          = HTTPSRC_PARAM_BOOL,
+     .default_value = "false",
+     .doc           = "Wrap values in a schema envelope",
+     .group         = "records"},
+    {.name = NULL},
+};
+
+const httpsrc_param_desc *conf_param_find(const httpsrc_param_desc *params,
+                                          const char *key)
+{
+        if (!params || !key)
+                return NULL;
+        for (; params->name; params++)
+                if (!strcmp(params->name, key))
+                        return params;
+        return NULL;
+}
+
+/* Namespaces owned by plugins or passed through to librdkafka: their keys
+ * are only known once the connector starts. */
+static const char *const connector_deferred_prefixes[] = {
+    "http.auth.", "http.oauth2.", "http.pagination.", "producer.override.",
+    NULL};
+static const char *const worker_deferred_prefixes[] = {"producer.", "sasl.",
+                                                       "ssl.", NULL};
+static const char *const worker_deferred_keys[] = {"security.protocol",
+                                                   "client.id", NULL};
+
+static int has_prefix_and_more(const char *key, const char *prefix)
+{
+        size_t n = strlen(prefix);
+        return !strncmp(key, prefix, n) && key[n] != '\0';
+}
+
+static int any_prefix(const char *key, const char *const *prefixes)
+{
+        for (; *prefixes; prefixes++)
+                if (has_prefix_and_more(key, *prefixes))
+                        return 1;
+        return 0;
+}
+
+/* "transforms.<alias>.<key>": the bare list key "transforms" is declared. */
+static int is_transform_key(const char *key)
+{
+        if (!has_prefix_and_more(key, "transforms."))
+                return 0;
+        const char *alias = key + strlen("transforms.");
+        const char *dot   = strchr(alias, '.');
+        return dot && dot > alias && dot[1] != '\0';
+}
+
+int conf_is_deferred_key(int scope, const char *key)
+{
+        if (!key)
+                return 0;
+        if (scope == HTTPSRC_SCOPE_CONNECTOR)
+                return any_prefix(key, connector_deferred_prefixes) ||
+                       is_transform_key(key);
+        if (scope != HTTPSRC_SCOPE_WORKER)
+                return 0;
+        if (any_prefix(key, worker_deferred_prefixes))
+                return 1;
+        for (const char *const *k = worker_deferred_keys; *k; k++)
+                if (!strcmp(key, *k))
+                        return 1;
+        return 0;
+}
+
+static int parse_int(const char *s, int64_t *out, int *overflow)
+{
+        if (!(*s >= '0' && *s <= '9') && *s != '-' && *s != '+')
+                return -1;
+        char *end;
+        errno         = 0;
+        long long val = strtoll(s, &end, 10);
+        if (end == s || *end != '\0')
+                return -1;
+        *overflow = errno == ERANGE;
+        *out      = val;
+        return 0;
+}
+
+static int validate_int(const httpsrc_param_desc *d,
+                        const char *value,
+                        char *reason,
+                        size_t size)
+{
+        int64_t v;
+        int overflow;
+        if (parse_int(value, &v, &overflow)) {
+                errstr_set(reason, size, "not an integer");
+                return -1;
+        }
+        /* Zeroed bounds mean "no bounds"; min == max == N means exactly N. */
+        int bounded = d->min != 0 || d->max != 0;
+        if (!bounded) {
+                if (overflow)
+                        errstr_set(reason, size, "integer out of range");
+                return overflow ? -1 : 0;
+        }
+        if (!overflow && v >= d->min && v <= d->max)
+                return 0;
+        if (d->max == INT64_MAX)
+                errstr_set(reason, size, "must be at least %" PRId64, d->min);
+        else if (d->min == INT64_MIN)
+                errstr_set(reason, size, "must be at most %" PRId64, d->max);
+        else
+                errstr_set(reason, size, "must be between %" PRId64
+                           " and %" PRId64, d->min, d->max);
+        return -1;
+}
+
+static int enum_has(const char *values, const char *value)
+{
+        size_t n = strlen(value);
+        for (const char *p = values; p && *p;) {
+                const char *bar = strchr(p, '|');
+                size_t len      = bar ? (size_t)(bar - p) : strlen(p);
+                if (len == n && !strncasecmp(p, value, n))
+                        return 1;
+                p = bar ? bar + 1 : NULL;
+        }
+        return 0;
+}
+
+static int validate_enum(const httpsrc_param_desc *d,
+                         const char *value,
+                         char *reason,
+                         size_t size)
+{
+        if (enum_has(d->enum_values, value))
+                return 0;
+        strbuf sb = {0};
+        for (const char *p = d->enum_values ? d->enum_values : ""; *p; p++)
+                if (*p == '|' ? sb_puts(&sb, ", ") : sb_putc(&sb, *p))
+                        break;
+        errstr_set(reason, size, "must be one of %s", sb.buf ? sb.buf : "");
+        sb_free(&sb);
+        return -1;
+}
+
+/* Compiling is the only exact check of the JSONPath grammar. The compiler's
+ * message repeats the expression, which our caller already shows. */
+static int validate_jsonpath(const char *value, char *reason, size_t size)
+{
+        char err[512] = "";
+        jsonpath *p   = jsonpath_compile(value, err, sizeof(err));
+        if (p) {
+                jsonpath_destroy(p);
+                return 0;
+        }
+        strbuf prefix = {0};
+        const char *msg = err[0] ? err : "invalid JSONPath";
+        if (!sb_printf(&prefix, "invalid JSONPath '%s': ", value) &&
+            !strncmp(msg, prefix.buf, prefix.len) && msg[prefix.len])
+                msg += prefix.len;
+        errstr_set(reason, size, "%s", msg);
+        sb_free(&prefix);
+        return -1;
+}
+
+static int validate_value(const httpsrc_param_desc *d,
+                          const char *value,
+                          char *reason,
+                          size_t size)
+{
+        switch (d->type) {
+        case HTTPSRC_PARAM_INT:
+                return validate_int(d, value, reason, size);
+        case HTTPSRC_PARAM_BOOL:
+                if (strcaseeq(value, "true") || strcaseeq(value, "false"))
+                        return 0;
+                errstr_set(reason, size, "must be true or false");
+                return -1;
+        case HTTPSRC_PARAM_ENUM:
+                return validate_enum(d, value, reason, size);
+        case HTTPSRC_PARAM_JSONPATH:
+                return validate_jsonpath(value, reason, size);
+        case HTTPSRC_PARAM_PASSWORD:
+                /* Secrets end up in headers; a line break is a copy/paste
+                 * accident at best and header injection at worst. */
+                if (!strpbrk(value, "\r\n"))
+                        return 0;
+                errstr_set(reason, size, "must not contain line breaks");
+                return -1;
+        default:
+                return 0;
+        }
+}
+
+int conf_param_validate(const httpsrc_param_desc *d,
+                        const char *key,
+                        const char *value,
+                        char *errstr,
+                        size_t errstr_size)
+{
+        if (!d || !value || strstr(value, "${"))
+                return HTTPSRC_OK;
+        char reason[512];
+        if (!validate_value(d, value, reason, sizeof(reason)))
+                return HTTPSRC_OK;
+        if (!key)
+                key = d->name;
+        if (d->type == HTTPSRC_PARAM_PASSWORD)
+                errstr_set(errstr, errstr_size, "%s: invalid value: %s", key,
+                           reason);
+        else
+                errstr_set(errstr, errstr_size, "%s: invalid value '%s': %s",
+                           key, value, reason);
+        return HTTPSRC_ERR_INVAL;
+}

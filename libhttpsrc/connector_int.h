@@ -1,0 +1,92 @@
+/* connector module: one connector's task: poll, paginate, parse, transform,
+ * hand records to the sink, advance the offset over acknowledged records. */
+#ifndef HTTPSRC_CONNECTOR_INT_H
+#define HTTPSRC_CONNECTOR_INT_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "http_int.h"
+#include "log_int.h"
+#include "offsets_int.h"
+#include "plugin_int.h"
+#include "producer_int.h"
+
+typedef struct connector connector;
+
+/** Where records go: Kafka, or the embedding program's callback. */
+typedef struct sink {
+        producer *prod; /* created when the pipeline runs */
+        httpsrc_record_cb cb;
+        void *opaque;
+} sink;
+
+/** What a connector uses of the pipeline (all borrowed). */
+typedef struct conn_env {
+        http_client *http;
+        const sink *sink;
+        offset_store *offsets;
+        const plugin_registry *plugins;
+        const logger *lg;
+        const httpsrc_conf *worker;
+} conn_env;
+
+/** A component instance's context, handed to plugins as httpsrc_ctx. */
+struct httpsrc_ctx {
+        connector *conn;
+        const plugin_component *comp;
+        const char *prefix; /* "transforms.<alias>." or "" */
+        char *alias;        /* transforms only */
+        void *state;
+        int created; /* create() succeeded: destroy() is owed */
+};
+
+/** Validate @p conf against the core keys and the chosen plugins' keys,
+ *  create the plugin instances and load the stored offset. Takes @p conf
+ *  on success. errstr: "<key>: <reason>". */
+connector *connector_new(const conn_env *env,
+                         httpsrc_conf *conf,
+                         char *errstr,
+                         size_t errstr_size);
+void connector_destroy(connector *c); /* NULL-safe */
+
+const char *connector_name(const connector *c);
+/** Start a poll if one is due at @p now (monotonic ms); in @p once mode a
+ *  caught-up connector polls no more. */
+void connector_tick(connector *c, int64_t now, int once);
+/** When the connector next needs the loop (monotonic ms), INT64_MAX if
+ *  never. */
+int64_t connector_next_wakeup(const connector *c, int once);
+/** Hand over records that waited for room in the producer queue. */
+void connector_resume(connector *c);
+/** Delivery report of a record this connector produced. */
+void connector_delivered(void *msg_opaque, int err, const char *reason);
+/** Stop polling and drop in-flight requests; acks still count. */
+void connector_stop(connector *c);
+int connector_failed(const connector *c);
+const char *connector_failure(const connector *c);
+/** Caught up: pagination exhausted and the last poll yielded nothing. */
+int connector_caught_up(const connector *c);
+/** Requests in flight or records not yet acknowledged. */
+int connector_busy(const connector *c);
+void connector_metrics(const connector *c, httpsrc_metrics *m);
+/** The stored offset map (compact JSON) or NULL. */
+const char *connector_offset(const connector *c);
+
+/* For host_api.c: plugin services that need the connector. */
+const char *connector_conf_get(httpsrc_ctx *ctx, const char *key);
+void connector_vlog(httpsrc_ctx *ctx, int level, const char *fmt, va_list ap);
+int connector_vset_error(httpsrc_ctx *ctx,
+                         int code,
+                         const char *fmt,
+                         va_list ap);
+int connector_emit(httpsrc_emitter *em,
+                   const void *key,
+                   size_t key_len,
+                   const void *value,
+                   size_t value_len);
+
+/** The services table handed to plugins (host_api.c). */
+const struct httpsrc_host_api *host_api_table(void);
+
+#endif

@@ -1,0 +1,126 @@
+/* The services table handed to plugins: thin adapters over the modules,
+ * so plugins link none of libcurl, librdkafka or yajl. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "connector_int.h"
+#include "json_int.h"
+#include "jsonpath_int.h"
+#include "record_int.h"
+
+static void h_log(httpsrc_ctx *ctx, int level, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        connector_vlog(ctx, level, fmt, ap);
+        va_end(ap);
+}
+
+static int h_set_error(httpsrc_ctx *ctx, int code, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        code = connector_vset_error(ctx, code, fmt, ap);
+        va_end(ap);
+        return code;
+}
+
+static void *h_alloc(size_t size)
+{
+        return malloc(size);
+}
+
+static void *h_realloc(void *ptr, size_t size)
+{
+        return realloc(ptr, size);
+}
+
+static void h_free(void *ptr)
+{
+        free(ptr);
+}
+
+static char *h_strdup(const char *s)
+{
+        return xstrdup(s);
+}
+
+static const httpsrc_json *h_json_query(const httpsrc_json *root,
+                                        const char *path)
+{
+        jsonpath *p = jsonpath_compile(path, NULL, 0);
+        const httpsrc_json *v = p ? jsonpath_first(p, root) : NULL;
+        jsonpath_destroy(p);
+        return v;
+}
+
+static int h_emit(httpsrc_emitter *em, const void *key, size_t key_len,
+                  const void *value, size_t value_len)
+{
+        return connector_emit(em, key, key_len, value, value_len);
+}
+
+static int64_t h_now_ms(void)
+{
+        return wall_ms();
+}
+
+static const struct httpsrc_host_api host_api = {
+    .struct_size = sizeof(struct httpsrc_host_api),
+    .abi_major = HTTPSRC_PLUGIN_ABI_MAJOR,
+    .abi_minor = HTTPSRC_PLUGIN_ABI_MINOR,
+    .register_component = NULL, /* the plugin registry fills it in */
+    .log = h_log,
+    .set_error = h_set_error,
+    .alloc = h_alloc,
+    .realloc = h_realloc,
+    .free = h_free,
+    .strdup = h_strdup,
+    .conf_get = connector_conf_get,
+    .req_get_method = http_request_method,
+    .req_set_method = http_request_set_method,
+    .req_get_url = http_request_url,
+    .req_set_url = http_request_set_url,
+    .req_set_query = http_request_set_query,
+    .req_set_header = http_request_set_header,
+    .req_get_body = http_request_body,
+    .req_set_body = http_request_set_body,
+    .resp_status = http_response_status,
+    .resp_header = http_response_header,
+    .resp_body = http_response_body,
+    .resp_json = http_response_json,
+    .resp_url = http_response_url,
+    .json_parse = json_parse,
+    .json_destroy = json_destroy,
+    .json_type = json_type,
+    .json_get = json_get,
+    .json_at = json_at,
+    .json_key_at = json_key_at,
+    .json_len = json_len,
+    .json_string = json_string,
+    .json_number_text = json_number_text,
+    .json_bool = json_bool,
+    .json_query = h_json_query,
+    .json_serialize = json_serialize,
+    .json_scalar_text = json_scalar_text,
+    .json_new_object = json_new_object,
+    .json_object_put = json_object_put,
+    .json_clone = json_clone,
+    .json_new_string = json_new_string,
+    .rec_value = record_value,
+    .rec_key = record_key,
+    .rec_value_json = record_value_json,
+    .rec_set_value = record_set_value,
+    .rec_set_key = record_set_key,
+    .rec_set_key_json = record_set_key_json,
+    .rec_set_value_json = record_set_value_json,
+    .rec_topic = record_topic,
+    .rec_set_topic = record_set_topic,
+    .emit = h_emit,
+    .now_ms = h_now_ms,
+};
+
+const struct httpsrc_host_api *host_api_table(void)
+{
+        return &host_api;
+}

@@ -1,0 +1,581 @@
+/* http module: requests, responses and the curl multi client. */
+#include "http_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "json_int.h"
+
+typedef struct header {
+        char *name;
+        char *value;
+} header;
+
+typedef struct header_list {
+        header *v;
+        size_t n;
+        size_t cap;
+} header_list;
+
+struct httpsrc_request {
+        char *method;
+        CURLU *url;
+        char *url_cache;
+        header_list headers;
+        strbuf body;
+        int has_body;
+};
+
+struct httpsrc_response {
+        long status;
+        strbuf body;
+        header_list headers;
+        char *url;
+        httpsrc_json *json;
+        int json_tried;
+};
+
+/* --- header lists --- */
+
+static void headers_clear(header_list *l)
+{
+        for (size_t i = 0; i < l->n; i++) {
+                free(l->v[i].name);
+                free(l->v[i].value);
+        }
+        free(l->v);
+        memset(l, 0, sizeof(*l));
+}
+
+static header *headers_find(const header_list *l, const char *name)
+{
+        for (size_t i = 0; i < l->n; i++)
+                if (strcasecmp(l->v[i].name, name) == 0)
+                        return &l->v[i];
+        return NULL;
+}
+
+static int headers_add(header_list *l, const char *name, size_t nlen,
+                       const char *value, size_t vlen)
+{
+        if (l->n == l->cap) {
+                size_t cap = l->cap ? l->cap * 2 : 8;
+                header *nv = realloc(l->v, cap * sizeof(*nv));
+                if (!nv)
+                        return HTTPSRC_ERR_NOMEM;
+                l->v = nv;
+                l->cap = cap;
+        }
+        char *n = xstrndup(name, nlen), *v = xstrndup(value, vlen);
+        if (!n || !v) {
+                free(n);
+                free(v);
+                return HTTPSRC_ERR_NOMEM;
+        }
+        l->v[l->n++] = (header){n, v};
+        return HTTPSRC_OK;
+}
+
+/* --- requests --- */
+
+httpsrc_request *http_request_new(void)
+{
+        httpsrc_request *r = calloc(1, sizeof(*r));
+        if (!r)
+                return NULL;
+        r->method = strdup("GET");
+        r->url = curl_url();
+        if (!r->method || !r->url) {
+                http_request_destroy(r);
+                return NULL;
+        }
+        return r;
+}
+
+void http_request_destroy(httpsrc_request *r)
+{
+        if (!r)
+                return;
+        free(r->method);
+        curl_url_cleanup(r->url);
+        curl_free(r->url_cache);
+        headers_clear(&r->headers);
+        sb_free(&r->body);
+        free(r);
+}
+
+const char *http_request_method(const httpsrc_request *r)
+{
+        return r->method;
+}
+
+int http_request_set_method(httpsrc_request *r, const char *method)
+{
+        char *m = xstrdup(method);
+        if (!m)
+                return HTTPSRC_ERR_INVAL;
+        for (char *p = m; *p; p++)
+                if (*p >= 'a' && *p <= 'z')
+                        *p = (char)(*p - 'a' + 'A');
+        free(r->method);
+        r->method = m;
+        return HTTPSRC_OK;
+}
+
+static void url_changed(httpsrc_request *r)
+{
+        curl_free(r->url_cache);
+        r->url_cache = NULL;
+}
+
+const char *http_request_url(const httpsrc_request *cr)
+{
+        httpsrc_request *r = (httpsrc_request *)cr; /* cache only */
+        if (!r->url_cache &&
+            curl_url_get(r->url, CURLUPART_URL, &r->url_cache, 0) != CURLUE_OK)
+                r->url_cache = NULL;
+        return r->url_cache;
+}
+
+int http_request_set_url(httpsrc_request *r, const char *url)
+{
+        if (!url)
+                return HTTPSRC_ERR_INVAL;
+        /* A relative URL resolves against the one already set (RFC 3986). */
+        if (curl_url_set(r->url, CURLUPART_URL, url, 0) != CURLUE_OK)
+                return HTTPSRC_ERR_INVAL;
+        url_changed(r);
+        return HTTPSRC_OK;
+}
+
+/* Keep every query pair whose (decoded) name differs from @name. */
+static int query_without(const char *query, const char *name, strbuf *out)
+{
+        const char *p = query;
+        while (p && *p) {
+                const char *amp = strchr(p, '&');
+                size_t len = amp ? (size_t)(amp - p) : strlen(p);
+                const char *eq = memchr(p, '=', len);
+                size_t nlen = eq ? (size_t)(eq - p) : len;
+                int outlen = 0;
+                char *dn = curl_easy_unescape(NULL, p, (int)nlen, &outlen);
+                int same = dn && strcmp(dn, name) == 0;
+                curl_free(dn);
+                if (!same && len) {
+                        if ((out->len && sb_putc(out, '&')) ||
+                            sb_append(out, p, len))
+                                return HTTPSRC_ERR_NOMEM;
+                }
+                p = amp ? amp + 1 : NULL;
+        }
+        return HTTPSRC_OK;
+}
+
+int http_request_set_query(httpsrc_request *r, const char *name,
+                           const char *value)
+{
+        if (!name || !*name)
+                return HTTPSRC_ERR_INVAL;
+        char *query = NULL;
+        strbuf kept = {0};
+        int rc = HTTPSRC_OK;
+        if (curl_url_get(r->url, CURLUPART_QUERY, &query, 0) == CURLUE_OK)
+                rc = query_without(query, name, &kept);
+        curl_free(query);
+        if (rc == HTTPSRC_OK &&
+            curl_url_set(r->url, CURLUPART_QUERY, kept.len ? kept.buf : NULL,
+                         0) != CURLUE_OK)
+                rc = HTTPSRC_ERR_INVAL;
+        sb_free(&kept);
+        if (rc != HTTPSRC_OK || !value)
+                goto out;
+        strbuf pair = {0};
+        if (sb_printf(&pair, "%s=%s", name, value)) {
+                rc = HTTPSRC_ERR_NOMEM;
+                goto out;
+        }
+        if (curl_url_set(r->url, CURLUPART_QUERY, pair.buf,
+                         CURLU_APPENDQUERY | CURLU_URLENCODE) != CURLUE_OK)
+                rc = HTTPSRC_ERR_INVAL;
+        sb_free(&pair);
+out:
+        url_changed(r);
+        return rc;
+}
+
+int http_request_set_header(httpsrc_request *r, const char *name,
+                            const char *value)
+{
+        if (!name || !*name || strpbrk(name, ":\r\n") ||
+            (value && strpbrk(value, "\r\n")))
+                return HTTPSRC_ERR_INVAL;
+        header *h = headers_find(&r->headers, name);
+        if (h && value) {
+                char *v = strdup(value);
+                if (!v)
+                        return HTTPSRC_ERR_NOMEM;
+                free(h->value);
+                h->value = v;
+                return HTTPSRC_OK;
+        }
+        if (h) {
+                free(h->name);
+                free(h->value);
+                *h = r->headers.v[--r->headers.n];
+                return HTTPSRC_OK;
+        }
+        if (!value)
+                return HTTPSRC_OK;
+        return headers_add(&r->headers, name, strlen(name), value,
+                           strlen(value));
+}
+
+const char *http_request_header(const httpsrc_request *r, const char *name)
+{
+        header *h = headers_find(&r->headers, name);
+        return h ? h->value : NULL;
+}
+
+const void *http_request_body(const httpsrc_request *r, size_t *len)
+{
+        if (len)
+                *len = r->body.len;
+        return r->has_body ? r->body.buf : NULL;
+}
+
+int http_request_set_body(httpsrc_request *r, const void *body, size_t len)
+{
+        sb_reset(&r->body);
+        r->has_body = body != NULL;
+        if (body && sb_append(&r->body, body, len))
+                return HTTPSRC_ERR_NOMEM;
+        return HTTPSRC_OK;
+}
+
+/* --- responses --- */
+
+httpsrc_response *http_response_new(int status, const char *body, size_t len,
+                                    const char *url)
+{
+        httpsrc_response *resp = calloc(1, sizeof(*resp));
+        if (!resp)
+                return NULL;
+        resp->status = status;
+        if ((body && sb_append(&resp->body, body, len)) ||
+            (url && !(resp->url = strdup(url)))) {
+                http_response_destroy(resp);
+                return NULL;
+        }
+        return resp;
+}
+
+void http_response_destroy(httpsrc_response *resp)
+{
+        if (!resp)
+                return;
+        sb_free(&resp->body);
+        headers_clear(&resp->headers);
+        free(resp->url);
+        json_destroy(resp->json);
+        free(resp);
+}
+
+int http_response_status(const httpsrc_response *resp)
+{
+        return (int)resp->status;
+}
+
+const char *http_response_header(const httpsrc_response *resp,
+                                 const char *name)
+{
+        header *h = headers_find(&resp->headers, name);
+        return h ? h->value : NULL;
+}
+
+const void *http_response_body(const httpsrc_response *resp, size_t *len)
+{
+        if (len)
+                *len = resp->body.len;
+        return resp->body.buf ? resp->body.buf : "";
+}
+
+const httpsrc_json *http_response_json(const httpsrc_response *cresp)
+{
+        httpsrc_response *resp = (httpsrc_response *)cresp; /* cache only */
+        if (!resp->json_tried) {
+                resp->json_tried = 1;
+                resp->json = json_parse(resp->body.buf ? resp->body.buf : "",
+                                        resp->body.len, NULL, 0);
+        }
+        return resp->json;
+}
+
+const char *http_response_url(const httpsrc_response *resp)
+{
+        return resp->url;
+}
+
+/* --- the client --- */
+
+typedef struct transfer {
+        struct transfer *next;
+        long id;
+        CURL *easy;
+        struct curl_slist *headers;
+        httpsrc_response *resp;
+        strbuf body; /* request body, alive until done */
+        size_t max_bytes;
+        int too_large;
+        http_done_fn done;
+        void *opaque;
+        char errbuf[CURL_ERROR_SIZE];
+} transfer;
+
+struct http_client {
+        CURLM *multi;
+        transfer *active;
+        CURL *idle[16]; /* easy handles kept for reuse */
+        size_t n_idle;
+        long next_id;
+        size_t n_active;
+};
+
+http_client *http_client_new(char *errstr, size_t errstr_size)
+{
+        http_client *c = calloc(1, sizeof(*c));
+        if (!c || !(c->multi = curl_multi_init())) {
+                free(c);
+                errstr_set(errstr, errstr_size, "cannot create curl multi");
+                return NULL;
+        }
+        return c;
+}
+
+static void transfer_free(http_client *c, transfer *t)
+{
+        curl_multi_remove_handle(c->multi, t->easy);
+        if (c->n_idle < sizeof(c->idle) / sizeof(c->idle[0])) {
+                curl_easy_reset(t->easy);
+                c->idle[c->n_idle++] = t->easy;
+        } else {
+                curl_easy_cleanup(t->easy);
+        }
+        curl_slist_free_all(t->headers);
+        http_response_destroy(t->resp);
+        sb_free(&t->body);
+        free(t);
+}
+
+static transfer *transfer_unlink(http_client *c, long id)
+{
+        for (transfer **pp = &c->active; *pp; pp = &(*pp)->next) {
+                if ((*pp)->id != id)
+                        continue;
+                transfer *t = *pp;
+                *pp = t->next;
+                c->n_active--;
+                return t;
+        }
+        return NULL;
+}
+
+void http_client_destroy(http_client *c)
+{
+        if (!c)
+                return;
+        while (c->active)
+                transfer_free(c, transfer_unlink(c, c->active->id));
+        for (size_t i = 0; i < c->n_idle; i++)
+                curl_easy_cleanup(c->idle[i]);
+        curl_multi_cleanup(c->multi);
+        free(c);
+}
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+        transfer *t = ud;
+        size_t n = size * nmemb;
+        if (t->resp->body.len + n > t->max_bytes) {
+                t->too_large = 1;
+                return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+        }
+        return sb_append(&t->resp->body, ptr, n) ? 0 : n;
+}
+
+static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
+{
+        transfer *t = ud;
+        size_t n = size * nitems;
+        if (n >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
+                /* A new response (after a redirect or 100): forget the
+                 * headers of the previous one. */
+                headers_clear(&t->resp->headers);
+                return n;
+        }
+        const char *colon = memchr(buf, ':', n);
+        if (!colon)
+                return n;
+        const char *v = colon + 1, *end = buf + n;
+        while (v < end && (*v == ' ' || *v == '\t'))
+                v++;
+        while (end > v && (end[-1] == '\r' || end[-1] == '\n' ||
+                           end[-1] == ' ' || end[-1] == '\t'))
+                end--;
+        if (headers_add(&t->resp->headers, buf, (size_t)(colon - buf), v,
+                        (size_t)(end - v)))
+                return 0;
+        return n;
+}
+
+static int transfer_setup(transfer *t, const httpsrc_request *req,
+                          const http_opts *o)
+{
+        CURL *e = t->easy;
+        const char *url = http_request_url(req);
+        if (!url)
+                return HTTPSRC_ERR_INVAL;
+        for (size_t i = 0; i < req->headers.n; i++) {
+                strbuf line = {0};
+                if (sb_printf(&line, "%s: %s", req->headers.v[i].name,
+                              req->headers.v[i].value))
+                        return HTTPSRC_ERR_NOMEM;
+                struct curl_slist *l = curl_slist_append(t->headers, line.buf);
+                sb_free(&line);
+                if (!l)
+                        return HTTPSRC_ERR_NOMEM;
+                t->headers = l;
+        }
+        /* Servers rarely need 100-continue; it costs a round trip. */
+        struct curl_slist *l = curl_slist_append(t->headers, "Expect:");
+        if (!l)
+                return HTTPSRC_ERR_NOMEM;
+        t->headers = l;
+        curl_easy_setopt(e, CURLOPT_URL, url);
+        curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+        curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+        curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);
+        curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+        curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+        curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+        curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+        curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+        if (req->has_body) {
+                if (sb_append(&t->body, req->body.buf, req->body.len))
+                        return HTTPSRC_ERR_NOMEM;
+                curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                                 (curl_off_t)t->body.len);
+                curl_easy_setopt(e, CURLOPT_POSTFIELDS,
+                                 t->body.buf ? t->body.buf : "");
+        }
+        if (strcmp(req->method, "GET") == 0 && !req->has_body)
+                curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+        else if (strcmp(req->method, "POST") != 0 || !req->has_body)
+                curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
+        return HTTPSRC_OK;
+}
+
+long http_send(http_client *c, const httpsrc_request *req, const http_opts *o,
+               http_done_fn done, void *opaque)
+{
+        transfer *t = calloc(1, sizeof(*t));
+        if (!t)
+                return HTTPSRC_ERR_NOMEM;
+        t->easy = c->n_idle ? c->idle[--c->n_idle] : curl_easy_init();
+        t->resp = calloc(1, sizeof(*t->resp));
+        t->max_bytes = o->max_bytes;
+        t->done = done;
+        t->opaque = opaque;
+        t->id = ++c->next_id;
+        t->next = c->active;
+        c->active = t;
+        c->n_active++;
+        int rc = t->easy && t->resp ? transfer_setup(t, req, o)
+                                    : HTTPSRC_ERR_NOMEM;
+        if (rc == HTTPSRC_OK &&
+            curl_multi_add_handle(c->multi, t->easy) != CURLM_OK)
+                rc = HTTPSRC_ERR_TRANSPORT;
+        if (rc != HTTPSRC_OK) {
+                transfer_unlink(c, t->id);
+                if (t->easy)
+                        transfer_free(c, t);
+                else
+                        free(t->resp), free(t);
+                return rc;
+        }
+        return t->id;
+}
+
+void http_cancel(http_client *c, long id)
+{
+        transfer *t = transfer_unlink(c, id);
+        if (t)
+                transfer_free(c, t);
+}
+
+static void transfer_done(http_client *c, transfer *t, CURLcode res)
+{
+        transfer_unlink(c, t->id);
+        httpsrc_response *resp = NULL;
+        int err = HTTPSRC_OK;
+        char msg[CURL_ERROR_SIZE + 96];
+        msg[0] = '\0';
+        if (t->too_large) {
+                err = HTTPSRC_ERR_LIMIT;
+                snprintf(msg, sizeof(msg),
+                         "response body exceeds %zu bytes "
+                         "(http.response.max.bytes)",
+                         t->max_bytes);
+        } else if (res != CURLE_OK) {
+                err = res == CURLE_OPERATION_TIMEDOUT ? HTTPSRC_ERR_TIMEOUT
+                                                      : HTTPSRC_ERR_TRANSPORT;
+                snprintf(msg, sizeof(msg), "%s",
+                         t->errbuf[0] ? t->errbuf : curl_easy_strerror(res));
+        } else {
+                resp = t->resp;
+                t->resp = NULL;
+                curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE,
+                                  &resp->status);
+                char *eff = NULL;
+                curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &eff);
+                resp->url = xstrdup(eff);
+        }
+        http_done_fn done = t->done;
+        void *opaque = t->opaque;
+        transfer_free(c, t);
+        done(opaque, resp, err, msg);
+}
+
+int http_client_poll(http_client *c, struct curl_waitfd *extra,
+                     unsigned n_extra, int timeout_ms)
+{
+        int running = 0;
+        curl_multi_perform(c->multi, &running);
+        if (curl_multi_poll(c->multi, extra, n_extra, timeout_ms, NULL) !=
+            CURLM_OK)
+                return HTTPSRC_ERR_TRANSPORT;
+        curl_multi_perform(c->multi, &running);
+        CURLMsg *m;
+        int left;
+        while ((m = curl_multi_info_read(c->multi, &left))) {
+                if (m->msg != CURLMSG_DONE)
+                        continue;
+                transfer *t = NULL;
+                curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &t);
+                if (t)
+                        transfer_done(c, t, m->data.result);
+        }
+        return HTTPSRC_OK;
+}
+
+size_t http_client_active(const http_client *c)
+{
+        return c->n_active;
+}

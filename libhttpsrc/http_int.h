@@ -1,0 +1,83 @@
+/* http module: requests and responses (the plugin-visible objects) and a
+ * non-blocking client over one curl multi handle shared by all connectors. */
+#ifndef HTTPSRC_HTTP_INT_H
+#define HTTPSRC_HTTP_INT_H
+
+#include <curl/curl.h>
+
+#include "httpsrc/plugin.h"
+#include "util_int.h"
+
+/* --- requests --- */
+httpsrc_request *http_request_new(void);
+void http_request_destroy(httpsrc_request *req); /* NULL-safe */
+const char *http_request_method(const httpsrc_request *req);
+int http_request_set_method(httpsrc_request *req, const char *method);
+/** The full URL (cached until the next change); NULL if none set. */
+const char *http_request_url(const httpsrc_request *req);
+/** Absolute, or relative to the current URL. Returns HTTPSRC_ERR_INVAL
+ *  for an unparsable URL. */
+int http_request_set_url(httpsrc_request *req, const char *url);
+int http_request_set_query(httpsrc_request *req,
+                           const char *name,
+                           const char *value);
+int http_request_set_header(httpsrc_request *req,
+                            const char *name,
+                            const char *value);
+/** Header value or NULL (case-insensitive). */
+const char *http_request_header(const httpsrc_request *req, const char *name);
+const void *http_request_body(const httpsrc_request *req, size_t *len);
+int http_request_set_body(httpsrc_request *req, const void *body, size_t len);
+
+/* --- responses --- */
+void http_response_destroy(httpsrc_response *resp); /* NULL-safe */
+int http_response_status(const httpsrc_response *resp);
+const char *http_response_header(const httpsrc_response *resp,
+                                 const char *name);
+const void *http_response_body(const httpsrc_response *resp, size_t *len);
+/** The body parsed as a JSON tree, parsed once and cached. */
+const httpsrc_json *http_response_json(const httpsrc_response *resp);
+const char *http_response_url(const httpsrc_response *resp);
+/** Build a response by hand (tests, sources that synthesize responses). */
+httpsrc_response *http_response_new(int status,
+                                    const char *body,
+                                    size_t len,
+                                    const char *url);
+
+/* --- the client --- */
+typedef struct http_client http_client;
+
+typedef struct http_opts {
+        long connect_timeout_ms;
+        long timeout_ms;
+        size_t max_bytes; /* response body limit */
+} http_opts;
+
+/** Completion: @p resp is the caller's to destroy (NULL on transport
+ *  error, then @p err < 0 and @p errmsg says why). */
+typedef void (*http_done_fn)(void *opaque,
+                             httpsrc_response *resp,
+                             int err,
+                             const char *errmsg);
+
+http_client *http_client_new(char *errstr, size_t errstr_size);
+/** Cancels every transfer without calling their callbacks. */
+void http_client_destroy(http_client *c); /* NULL-safe */
+
+/** Start sending @p req (copied). Returns a transfer id > 0, or < 0. */
+long http_send(http_client *c,
+               const httpsrc_request *req,
+               const http_opts *opts,
+               http_done_fn done,
+               void *opaque);
+/** Cancel transfer @p id without calling its callback. */
+void http_cancel(http_client *c, long id);
+/** Wait up to @p timeout_ms for network activity or one of @p extra fds,
+ *  drive transfers and call completions. */
+int http_client_poll(http_client *c,
+                     struct curl_waitfd *extra,
+                     unsigned n_extra,
+                     int timeout_ms);
+size_t http_client_active(const http_client *c);
+
+#endif

@@ -1,0 +1,602 @@
+/* JSONPath subset: compiler, tree evaluator and a streaming span selector.
+ *
+ * Every path in the subset selects values at one fixed depth (the number of
+ * segments), so the span selector only needs, per open container up to that
+ * depth, "is this container on the path" and "does the current child match".
+ *
+ * A member segment selects every member with that name, duplicates
+ * included, in both evaluators: the streaming one cannot know whether a
+ * later duplicate follows, and both must agree. */
+#include "jsonpath_int.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "httpsrc/common.h"
+#include "json_int.h"
+#include "util_int.h"
+
+enum seg_kind {
+        SEG_NAME,  /* .name ['name'] */
+        SEG_INDEX, /* [N] */
+        SEG_ANY,   /* [*] .* */
+};
+
+typedef struct seg {
+        int kind;
+        size_t index;
+        char *name;
+        size_t nlen;
+} seg;
+
+struct jsonpath {
+        char *expr;
+        seg *segs;
+        size_t nseg;
+};
+
+/* ------------------------------------------------------------------ */
+/* Compiler                                                             */
+
+typedef struct compiler {
+        const char *expr;
+        size_t len;
+        size_t pos;
+        jsonpath *p;
+        size_t cap;
+        char *errstr;
+        size_t errstr_size;
+} compiler;
+
+/* Error at 0-based offset at; always returns -1. */
+static int fail(compiler *c, size_t at, const char *reason)
+{
+        errstr_set(c->errstr, c->errstr_size,
+                   "invalid JSONPath '%s': %s at position %zu", c->expr, reason,
+                   at + 1);
+        return -1;
+}
+
+static int fail_char(compiler *c, size_t at)
+{
+        unsigned char ch = (unsigned char)c->expr[at];
+        char reason[48];
+        if (ch >= 0x20 && ch < 0x7f)
+                snprintf(reason, sizeof(reason), "unexpected character '%c'",
+                         ch);
+        else
+                snprintf(reason, sizeof(reason),
+                         "unexpected character '\\x%02X'", ch);
+        return fail(c, at, reason);
+}
+
+static int fail_nomem(compiler *c)
+{
+        errstr_set(c->errstr, c->errstr_size, "out of memory");
+        return -1;
+}
+
+/* Append a segment; takes name. */
+static int add_seg(compiler *c, int kind, size_t index, char *name, size_t n)
+{
+        if (c->p->nseg == c->cap) {
+                size_t cap = c->cap ? c->cap * 2 : 4;
+                seg *ns    = realloc(c->p->segs, cap * sizeof(*ns));
+                if (!ns) {
+                        free(name);
+                        return fail_nomem(c);
+                }
+                c->p->segs = ns;
+                c->cap     = cap;
+        }
+        c->p->segs[c->p->nseg++] = (seg){kind, index, name, n};
+        return 0;
+}
+
+static int is_name_char(unsigned char ch)
+{
+        return isalnum(ch) || ch == '_' || ch == '$' || ch == '-' || ch >= 0x80;
+}
+
+static char peek(const compiler *c, size_t at)
+{
+        return at < c->len ? c->expr[at] : '\0';
+}
+
+/* .name or .* ; c->pos is at the '.'. */
+static int compile_dot(compiler *c)
+{
+        size_t at = c->pos + 1;
+        char ch   = peek(c, at);
+        if (ch == '.')
+                return fail(c, c->pos,
+                            "recursive descent '..' is not supported");
+        if (ch == '*') {
+                c->pos = at + 1;
+                return add_seg(c, SEG_ANY, 0, NULL, 0);
+        }
+        size_t end = at;
+        while (end < c->len && is_name_char((unsigned char)c->expr[end]))
+                end++;
+        if (end == at)
+                return fail(c, at, "expected a member name");
+        char *name = xstrndup(c->expr + at, end - at);
+        if (!name)
+                return fail_nomem(c);
+        c->pos = end;
+        return add_seg(c, SEG_NAME, 0, name, end - at);
+}
+
+/* What may follow a bracketed name or index at offset at: ']'. */
+static int expect_close(compiler *c, size_t at)
+{
+        char ch = peek(c, at);
+        if (ch == ']') {
+                c->pos = at + 1;
+                return 0;
+        }
+        if (ch == ',')
+                return fail(c, at, "unions are not supported");
+        if (ch == ':')
+                return fail(c, at, "slices are not supported");
+        return fail(c, at, "expected ']'");
+}
+
+/* 'name' or "name" at offset at (the quote). */
+static int compile_quoted(compiler *c, size_t at)
+{
+        char quote = c->expr[at];
+        char *name = malloc(c->len - at);
+        size_t n   = 0;
+        size_t i   = at + 1;
+        if (!name)
+                return fail_nomem(c);
+        for (; i < c->len && c->expr[i] != quote; i++) {
+                char ch = c->expr[i];
+                if (ch == '\\') {
+                        char e = peek(c, ++i);
+                        if (i == c->len)
+                                break;
+                        if (e != '\'' && e != '"' && e != '\\') {
+                                free(name);
+                                return fail(c, i - 1, "unsupported escape");
+                        }
+                        ch = e;
+                }
+                name[n++] = ch;
+        }
+        if (i >= c->len) {
+                free(name);
+                return fail(c, at, "unterminated string");
+        }
+        name[n] = '\0';
+        if (add_seg(c, SEG_NAME, 0, name, n))
+                return -1;
+        return expect_close(c, i + 1);
+}
+
+static int compile_index(compiler *c, size_t at)
+{
+        size_t v = 0;
+        size_t i = at;
+        for (; i < c->len && isdigit((unsigned char)c->expr[i]); i++) {
+                size_t d = (size_t)(c->expr[i] - '0');
+                if (v > (SIZE_MAX - d) / 10)
+                        return fail(c, at, "index too large");
+                v = v * 10 + d;
+        }
+        if (add_seg(c, SEG_INDEX, v, NULL, 0))
+                return -1;
+        return expect_close(c, i);
+}
+
+/* [...] ; c->pos is at the '['. */
+static int compile_bracket(compiler *c)
+{
+        size_t at = c->pos + 1;
+        char ch   = peek(c, at);
+        if (at >= c->len)
+                return fail(c, at, "expected ']'");
+        if (ch == '\'' || ch == '"')
+                return compile_quoted(c, at);
+        if (isdigit((unsigned char)ch))
+                return compile_index(c, at);
+        if (ch == '*') {
+                if (add_seg(c, SEG_ANY, 0, NULL, 0))
+                        return -1;
+                return expect_close(c, at + 1);
+        }
+        if (ch == '-' && isdigit((unsigned char)peek(c, at + 1)))
+                return fail(c, at, "negative index is not supported");
+        if (ch == ':')
+                return fail(c, at, "slices are not supported");
+        if (ch == '?')
+                return fail(c, at, "filters are not supported");
+        if (ch == '(')
+                return fail(c, at, "script expressions are not supported");
+        if (ch == ']')
+                return fail(c, at, "expected a member name, index or '*'");
+        return fail_char(c, at);
+}
+
+static int compile_all(compiler *c)
+{
+        if (c->len == 0) {
+                errstr_set(c->errstr, c->errstr_size,
+                           "invalid JSONPath '': must start with '$'");
+                return -1;
+        }
+        if (c->expr[0] != '$')
+                return fail(c, 0, "must start with '$'");
+        c->pos = 1;
+        while (c->pos < c->len) {
+                int rc;
+                if (c->expr[c->pos] == '.')
+                        rc = compile_dot(c);
+                else if (c->expr[c->pos] == '[')
+                        rc = compile_bracket(c);
+                else
+                        rc = fail_char(c, c->pos);
+                if (rc)
+                        return rc;
+        }
+        return 0;
+}
+
+jsonpath *jsonpath_compile(const char *expr, char *errstr, size_t errstr_size)
+{
+        if (!expr)
+                expr = "";
+        jsonpath *p = calloc(1, sizeof(*p));
+        compiler c  = {.expr        = expr,
+                       .len         = strlen(expr),
+                       .p           = p,
+                       .errstr      = errstr,
+                       .errstr_size = errstr_size};
+        if (!p || !(p->expr = xstrdup(expr))) {
+                free(p);
+                errstr_set(errstr, errstr_size, "out of memory");
+                return NULL;
+        }
+        if (compile_all(&c)) {
+                jsonpath_destroy(p);
+                return NULL;
+        }
+        return p;
+}
+
+void jsonpath_destroy(jsonpath *p)
+{
+        if (!p)
+                return;
+        for (size_t i = 0; i < p->nseg; i++)
+                free(p->segs[i].name);
+        free(p->segs);
+        free(p->expr);
+        free(p);
+}
+
+const char *jsonpath_expr(const jsonpath *p)
+{
+        return p ? p->expr : NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tree evaluation                                                      */
+
+static int seg_name_eq(const seg *s, const char *key, size_t klen)
+{
+        return s->nlen == klen && !memcmp(s->name, key, klen);
+}
+
+static int walk(const jsonpath *p,
+                size_t i,
+                const httpsrc_json *v,
+                jsonpath_visit_fn visit,
+                void *opaque);
+
+static int walk_object(const jsonpath *p,
+                       size_t i,
+                       const httpsrc_json *v,
+                       jsonpath_visit_fn visit,
+                       void *opaque)
+{
+        const seg *s = &p->segs[i];
+        size_t n     = json_len(v);
+        for (size_t m = 0; m < n; m++) {
+                if (s->kind == SEG_NAME &&
+                    !seg_name_eq(s, json_key_at(v, m), json_key_len_at(v, m)))
+                        continue;
+                int rc = walk(p, i + 1, json_at(v, m), visit, opaque);
+                if (rc)
+                        return rc;
+        }
+        return 0;
+}
+
+static int walk_array(const jsonpath *p,
+                      size_t i,
+                      const httpsrc_json *v,
+                      jsonpath_visit_fn visit,
+                      void *opaque)
+{
+        const seg *s = &p->segs[i];
+        if (s->kind == SEG_INDEX) {
+                const httpsrc_json *e = json_at(v, s->index);
+                return e ? walk(p, i + 1, e, visit, opaque) : 0;
+        }
+        size_t n = json_len(v);
+        for (size_t k = 0; k < n; k++) {
+                int rc = walk(p, i + 1, json_at(v, k), visit, opaque);
+                if (rc)
+                        return rc;
+        }
+        return 0;
+}
+
+static int walk(const jsonpath *p,
+                size_t i,
+                const httpsrc_json *v,
+                jsonpath_visit_fn visit,
+                void *opaque)
+{
+        if (i == p->nseg)
+                return visit(opaque, v);
+        int kind = p->segs[i].kind;
+        int type = json_type(v);
+        if (type == HTTPSRC_JSON_OBJECT && kind != SEG_INDEX)
+                return walk_object(p, i, v, visit, opaque);
+        if (type == HTTPSRC_JSON_ARRAY && kind != SEG_NAME)
+                return walk_array(p, i, v, visit, opaque);
+        return 0;
+}
+
+int jsonpath_eval(const jsonpath *p,
+                  const httpsrc_json *root,
+                  jsonpath_visit_fn visit,
+                  void *opaque)
+{
+        if (!p || !root || !visit)
+                return 0;
+        return walk(p, 0, root, visit, opaque);
+}
+
+static int keep_first(void *opaque, const httpsrc_json *v)
+{
+        *(const httpsrc_json **)opaque = v;
+        return 1;
+}
+
+const httpsrc_json *jsonpath_first(const jsonpath *p, const httpsrc_json *root)
+{
+        const httpsrc_json *found = NULL;
+        jsonpath_eval(p, root, keep_first, &found);
+        return found;
+}
+
+/* ------------------------------------------------------------------ */
+/* Span selection                                                       */
+
+/* An open container at depth k <= nseg (deeper ones are never tracked). */
+typedef struct frame {
+        unsigned char is_array;
+        unsigned char on_path;  /* segs[0..k) matched this container */
+        unsigned char child_ok; /* object: current member matches segs[k] */
+        unsigned char selected; /* k == nseg: this container is a match */
+        size_t index;           /* array: index of the next element */
+        size_t start;           /* selected: offset of '{' or '[' */
+} frame;
+
+#define SPAN_INLINE_FRAMES 16
+
+typedef struct span_ctx {
+        json_scan scan; /* first: yajl's ctx is this struct */
+        const jsonpath *p;
+        jsonpath_span_fn cb;
+        void *opaque;
+        size_t prev_end; /* end of the last token yajl reported */
+        frame *frames;   /* nseg + 1 of them */
+        frame inline_frames[SPAN_INLINE_FRAMES];
+} span_ctx;
+
+/* Does the value starting now at the current depth match segs[0..d)? */
+static int value_on_path(span_ctx *sc)
+{
+        size_t d = sc->scan.depth;
+        if (d == 0)
+                return 1;
+        if (d - 1 >= sc->p->nseg)
+                return 0;
+        frame *f = &sc->frames[d - 1];
+        if (!f->on_path)
+                return 0;
+        if (!f->is_array)
+                return f->child_ok;
+        const seg *s = &sc->p->segs[d - 1];
+        size_t i     = f->index++;
+        return s->kind == SEG_ANY || (s->kind == SEG_INDEX && s->index == i);
+}
+
+/* Offset where the value ending now began: yajl reports no ',' or ':'. */
+static size_t value_start(const span_ctx *sc)
+{
+        size_t i      = sc->prev_end;
+        const char *t = sc->scan.text;
+        while (i < sc->scan.len && (json_is_space((unsigned char)t[i]) ||
+                                    t[i] == ',' || t[i] == ':'))
+                i++;
+        return i;
+}
+
+static int report(span_ctx *sc, size_t start, size_t end)
+{
+        int rc = sc->cb(sc->opaque, sc->scan.text + start, end - start);
+        if (!rc)
+                return 1;
+        sc->scan.rc = rc;
+        return 0;
+}
+
+/* Bookkeeping after any value ended at end. */
+static int span_value_end(span_ctx *sc, size_t end)
+{
+        sc->prev_end = end;
+        if (sc->scan.depth == 0 && json_scan_root_done(&sc->scan))
+                return 0;
+        return 1;
+}
+
+static int span_scalar(void *ctx)
+{
+        span_ctx *sc = ctx;
+        size_t end   = json_scan_tok_end(&sc->scan);
+        int hit      = value_on_path(sc) && sc->scan.depth == sc->p->nseg &&
+                  sc->p->nseg > 0;
+        if (hit && !report(sc, value_start(sc), end))
+                return 0;
+        return span_value_end(sc, end);
+}
+
+static int span_null(void *ctx)
+{
+        return span_scalar(ctx);
+}
+
+static int span_bool(void *ctx, int b)
+{
+        (void)b;
+        return span_scalar(ctx);
+}
+
+static int span_number(void *ctx, const char *s, size_t len)
+{
+        (void)s;
+        (void)len;
+        return span_scalar(ctx);
+}
+
+static int span_string(void *ctx, const unsigned char *s, size_t len)
+{
+        (void)s;
+        (void)len;
+        return span_scalar(ctx);
+}
+
+static int span_open(span_ctx *sc, int is_array)
+{
+        size_t d     = sc->scan.depth;
+        int on_path  = value_on_path(sc);
+        size_t end   = json_scan_tok_end(&sc->scan);
+        sc->prev_end = end;
+        if (json_scan_push(&sc->scan))
+                return 0;
+        if (d > sc->p->nseg)
+                return 1;
+        size_t nseg   = sc->p->nseg;
+        sc->frames[d] = (frame){
+            .on_path  = on_path && d < nseg,
+            .selected = on_path && d == nseg && nseg > 0,
+            .is_array = (unsigned char)is_array,
+            .start    = end - 1,
+        };
+        return 1;
+}
+
+static int span_start_map(void *ctx)
+{
+        return span_open(ctx, 0);
+}
+
+static int span_start_array(void *ctx)
+{
+        return span_open(ctx, 1);
+}
+
+static int span_close(void *ctx)
+{
+        span_ctx *sc = ctx;
+        size_t d     = --sc->scan.depth;
+        size_t end   = json_scan_tok_end(&sc->scan);
+        if (d <= sc->p->nseg && sc->frames[d].selected &&
+            !report(sc, sc->frames[d].start, end))
+                return 0;
+        return span_value_end(sc, end);
+}
+
+static int span_key(void *ctx, const unsigned char *key, size_t len)
+{
+        span_ctx *sc = ctx;
+        size_t k     = sc->scan.depth - 1;
+        sc->prev_end = json_scan_tok_end(&sc->scan);
+        if (k >= sc->p->nseg || !sc->frames[k].on_path)
+                return 1;
+        const seg *s = &sc->p->segs[k];
+        sc->frames[k].child_ok =
+            s->kind == SEG_ANY ||
+            (s->kind == SEG_NAME && seg_name_eq(s, (const char *)key, len));
+        return 1;
+}
+
+static const yajl_callbacks span_callbacks = {
+    .yajl_null        = span_null,
+    .yajl_boolean     = span_bool,
+    .yajl_number      = span_number,
+    .yajl_string      = span_string,
+    .yajl_start_map   = span_start_map,
+    .yajl_map_key     = span_key,
+    .yajl_end_map     = span_close,
+    .yajl_start_array = span_start_array,
+    .yajl_end_array   = span_close,
+};
+
+/* '$' selects the document itself: report it once it is known valid. */
+static int report_root(span_ctx *sc)
+{
+        size_t start  = 0;
+        size_t end    = sc->scan.len;
+        const char *t = sc->scan.text;
+        while (start < end && json_is_space((unsigned char)t[start]))
+                start++;
+        while (end > start && json_is_space((unsigned char)t[end - 1]))
+                end--;
+        return sc->cb(sc->opaque, t + start, end - start);
+}
+
+int jsonpath_select_spans(const jsonpath *p,
+                          const char *text,
+                          size_t len,
+                          size_t max_depth,
+                          jsonpath_span_fn cb,
+                          void *opaque,
+                          char *errstr,
+                          size_t errstr_size)
+{
+        if (!p || !cb) {
+                errstr_set(errstr, errstr_size, "invalid argument");
+                return HTTPSRC_ERR_INVAL;
+        }
+        span_ctx sc = {.p = p, .cb = cb, .opaque = opaque};
+        sc.scan =
+            (json_scan){.text        = text,
+                        .len         = len,
+                        .max_depth   = max_depth ? max_depth : JSON_MAX_DEPTH,
+                        .errstr      = errstr,
+                        .errstr_size = errstr_size};
+        sc.frames = sc.inline_frames;
+        if (p->nseg + 1 > SPAN_INLINE_FRAMES) {
+                sc.frames = calloc(p->nseg + 1, sizeof(frame));
+                if (!sc.frames) {
+                        errstr_set(errstr, errstr_size, "out of memory");
+                        return HTTPSRC_ERR_NOMEM;
+                }
+        }
+        int rc = json_scan_run(&sc.scan, &span_callbacks, &sc);
+        if (rc == HTTPSRC_OK && p->nseg == 0)
+                rc = report_root(&sc);
+        if (sc.frames != sc.inline_frames)
+                free(sc.frames);
+        return rc;
+}

@@ -1,0 +1,366 @@
+/* pipeline module: the public httpsrc_pipeline: one event loop (curl
+ * multi) driving every connector, the shared producer, the offset store. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf_int.h"
+#include "connector_int.h"
+
+/* How long a stop waits for outstanding acknowledgements. */
+#define STOP_DRAIN_MS 30000
+#define MAX_WAIT_MS 1000
+
+struct httpsrc_pipeline {
+        httpsrc_conf *worker;
+        logger lg;
+        plugin_registry *plugins;
+        offset_store *offsets;
+        http_client *http;
+        sink sink;
+        connector **conns;
+        size_t n_conns;
+        int stop_pipe[2];
+        atomic_int stop_requested;
+        int64_t flush_interval_ms;
+        int64_t last_flush;
+        char last_error[1024];
+};
+
+static void on_plugin_error(void *opaque, const char *message)
+{
+        httpsrc_pipeline *p = opaque;
+        log_msg(&p->lg, HTTPSRC_LOG_WARN, NULL, "plugin not loaded: %s",
+                message);
+}
+
+static int load_plugins(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
+{
+        const char *path = conf_get_set(p->worker, "plugin.path");
+        const char *env = getenv("HTTPSRC_PLUGIN_PATH");
+        if (!path)
+                path = env && *env ? env
+                                   : httpsrc_conf_get(p->worker, "plugin.path");
+        int n = plugin_registry_load_path(p->plugins, path, on_plugin_error, p,
+                                          errstr, errstr_size);
+        if (n < 0)
+                return HTTPSRC_ERR_IO;
+        log_msg(&p->lg, HTTPSRC_LOG_DEBUG, NULL, "%d plugin(s) loaded from %s",
+                n, path);
+        return HTTPSRC_OK;
+}
+
+static int setup(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
+{
+        int rc = httpsrc_conf_check(p->worker, errstr, errstr_size);
+        if (!rc)
+                rc = producer_check_conf(p->worker, errstr, errstr_size);
+        if (rc)
+                return rc;
+        if (pipe2(p->stop_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
+                errstr_set(errstr, errstr_size, "pipe: %s", strerror(errno));
+                return HTTPSRC_ERR_IO;
+        }
+        const char *file =
+            httpsrc_conf_get(p->worker, "offset.storage.file.filename");
+        if (!(p->offsets = offset_store_open(file, errstr, errstr_size)))
+                return HTTPSRC_ERR_IO;
+        if (!(p->http = http_client_new(errstr, errstr_size)))
+                return HTTPSRC_ERR_NOMEM;
+        if (!(p->plugins = plugin_registry_new(host_api_table()))) {
+                errstr_set(errstr, errstr_size, "out of memory");
+                return HTTPSRC_ERR_NOMEM;
+        }
+        p->flush_interval_ms =
+            conf_get_int(p->worker, "offset.flush.interval.ms", 0);
+        return load_plugins(p, errstr, errstr_size);
+}
+
+httpsrc_pipeline *httpsrc_pipeline_new(httpsrc_conf *worker, char *errstr,
+                                       size_t errstr_size)
+{
+        if (!worker || conf_scope(worker) != HTTPSRC_SCOPE_WORKER) {
+                errstr_set(errstr, errstr_size,
+                           "httpsrc_pipeline_new needs a worker conf "
+                           "(HTTPSRC_SCOPE_WORKER)");
+                return NULL;
+        }
+        httpsrc_pipeline *p = calloc(1, sizeof(*p));
+        if (!p) {
+                errstr_set(errstr, errstr_size, "out of memory");
+                return NULL;
+        }
+        p->worker = worker;
+        p->lg.max_level = HTTPSRC_LOG_INFO;
+        p->stop_pipe[0] = p->stop_pipe[1] = -1;
+        if (setup(p, errstr, errstr_size) != HTTPSRC_OK) {
+                p->worker = NULL; /* stays the caller's on failure */
+                httpsrc_pipeline_destroy(p);
+                return NULL;
+        }
+        return p;
+}
+
+void httpsrc_pipeline_destroy(httpsrc_pipeline *p)
+{
+        if (!p)
+                return;
+        /* Producer first: no delivery report may reach a freed connector. */
+        producer_destroy(p->sink.prod);
+        for (size_t i = 0; i < p->n_conns; i++)
+                connector_destroy(p->conns[i]);
+        free(p->conns);
+        http_client_destroy(p->http);
+        plugin_registry_destroy(p->plugins);
+        if (p->offsets) {
+                char why[512];
+                if (offset_store_flush(p->offsets, why, sizeof(why)))
+                        log_msg(&p->lg, HTTPSRC_LOG_ERROR, NULL,
+                                "offsets not stored: %s", why);
+                offset_store_destroy(p->offsets);
+        }
+        for (int i = 0; i < 2; i++)
+                if (p->stop_pipe[i] >= 0)
+                        close(p->stop_pipe[i]);
+        httpsrc_conf_destroy(p->worker);
+        free(p);
+}
+
+int httpsrc_pipeline_load_plugin(httpsrc_pipeline *p, const char *path,
+                                 char *errstr, size_t errstr_size)
+{
+        return plugin_registry_load(p->plugins, path, errstr, errstr_size);
+}
+
+static connector *find(const httpsrc_pipeline *p, const char *name)
+{
+        for (size_t i = 0; name && i < p->n_conns; i++)
+                if (strcmp(connector_name(p->conns[i]), name) == 0)
+                        return p->conns[i];
+        return NULL;
+}
+
+int httpsrc_pipeline_add_connector(httpsrc_pipeline *p, httpsrc_conf *conf,
+                                   char *errstr, size_t errstr_size)
+{
+        if (!conf || conf_scope(conf) != HTTPSRC_SCOPE_CONNECTOR) {
+                errstr_set(errstr, errstr_size,
+                           "a connector needs a connector conf "
+                           "(HTTPSRC_SCOPE_CONNECTOR)");
+                return HTTPSRC_ERR_INVAL;
+        }
+        const char *name = httpsrc_conf_get(conf, "name");
+        if (find(p, name)) {
+                errstr_set(errstr, errstr_size,
+                           "name: connector '%s' already exists", name);
+                return HTTPSRC_ERR_INVAL;
+        }
+        connector **nc = realloc(p->conns, (p->n_conns + 1) * sizeof(*nc));
+        if (!nc) {
+                errstr_set(errstr, errstr_size, "out of memory");
+                return HTTPSRC_ERR_NOMEM;
+        }
+        p->conns = nc;
+        conn_env env = {p->http, &p->sink, p->offsets, p->plugins, &p->lg,
+                        p->worker};
+        connector *c = connector_new(&env, conf, errstr, errstr_size);
+        if (!c)
+                return HTTPSRC_ERR_INVAL;
+        p->conns[p->n_conns++] = c;
+        return HTTPSRC_OK;
+}
+
+int httpsrc_pipeline_set_record_cb(httpsrc_pipeline *p, httpsrc_record_cb cb,
+                                   void *opaque)
+{
+        if (p->sink.prod)
+                return HTTPSRC_ERR_STATE;
+        p->sink.cb = cb;
+        p->sink.opaque = opaque;
+        return HTTPSRC_OK;
+}
+
+void httpsrc_pipeline_set_log_cb(httpsrc_pipeline *p, httpsrc_log_cb cb,
+                                 void *opaque, int max_level)
+{
+        p->lg.cb = cb;
+        p->lg.opaque = opaque;
+        p->lg.max_level = max_level;
+}
+
+void httpsrc_pipeline_stop(httpsrc_pipeline *p)
+{
+        /* Only async-signal-safe calls here. */
+        atomic_store(&p->stop_requested, 1);
+        if (p->stop_pipe[1] >= 0) {
+                ssize_t w = write(p->stop_pipe[1], "x", 1);
+                (void)w;
+        }
+}
+
+const char *httpsrc_pipeline_last_error(const httpsrc_pipeline *p)
+{
+        return p->last_error;
+}
+
+static void on_delivery(void *opaque, void *msg_opaque, int err,
+                        const char *reason)
+{
+        connector_delivered(msg_opaque, err, reason);
+}
+
+/* ------------------------------------------------------------------ */
+/* the loop                                                            */
+
+static int all_caught_up(const httpsrc_pipeline *p)
+{
+        for (size_t i = 0; i < p->n_conns; i++) {
+                const connector *c = p->conns[i];
+                if (connector_busy(c) ||
+                    (!connector_caught_up(c) && !connector_failed(c)))
+                        return 0;
+        }
+        return 1;
+}
+
+static int any_busy(const httpsrc_pipeline *p)
+{
+        for (size_t i = 0; i < p->n_conns; i++)
+                if (connector_busy(p->conns[i]))
+                        return 1;
+        return 0;
+}
+
+static int wait_ms(const httpsrc_pipeline *p, int once, int64_t now)
+{
+        int64_t next = now + MAX_WAIT_MS;
+        for (size_t i = 0; i < p->n_conns; i++) {
+                int64_t w = connector_next_wakeup(p->conns[i], once);
+                if (w < next)
+                        next = w;
+        }
+        return next <= now ? 0 : (int)(next - now);
+}
+
+static void flush_offsets(httpsrc_pipeline *p, int64_t now, int force)
+{
+        if (!force && now - p->last_flush < p->flush_interval_ms)
+                return;
+        p->last_flush = now;
+        char why[512];
+        if (offset_store_flush(p->offsets, why, sizeof(why)) != HTTPSRC_OK)
+                log_msg(&p->lg, HTTPSRC_LOG_ERROR, NULL,
+                        "offsets not stored: %s", why);
+}
+
+static void loop_once(httpsrc_pipeline *p, int timeout_ms)
+{
+        struct curl_waitfd fds[2] = {
+            {.fd = p->stop_pipe[0], .events = CURL_WAIT_POLLIN},
+            {.fd = p->sink.prod ? producer_fd(p->sink.prod) : -1,
+             .events = CURL_WAIT_POLLIN}};
+        http_client_poll(p->http, fds, p->sink.prod ? 2 : 1, timeout_ms);
+        if (p->sink.prod) {
+                producer_serve(p->sink.prod);
+                const char *fatal = producer_fatal(p->sink.prod);
+                for (size_t i = 0; fatal && i < p->n_conns; i++)
+                        connector_stop(p->conns[i]);
+        }
+        for (size_t i = 0; i < p->n_conns; i++)
+                connector_resume(p->conns[i]);
+}
+
+static void begin_stop(httpsrc_pipeline *p, const char *why)
+{
+        log_msg(&p->lg, HTTPSRC_LOG_INFO, NULL,
+                "%s: waiting for outstanding records to be acknowledged",
+                why);
+        for (size_t i = 0; i < p->n_conns; i++)
+                connector_stop(p->conns[i]);
+}
+
+static int finish(httpsrc_pipeline *p)
+{
+        flush_offsets(p, mono_ms(), 1);
+        if (any_busy(p))
+                log_msg(&p->lg, HTTPSRC_LOG_WARN, NULL,
+                        "stopped with records unacknowledged; their "
+                        "offsets were not stored and they will be read "
+                        "again");
+        p->last_error[0] = '\0';
+        for (size_t i = 0; i < p->n_conns; i++) {
+                if (!connector_failed(p->conns[i]))
+                        continue;
+                snprintf(p->last_error, sizeof(p->last_error),
+                         "connector '%s' failed: %s",
+                         connector_name(p->conns[i]),
+                         connector_failure(p->conns[i]));
+                return HTTPSRC_ERR_STATE;
+        }
+        if (p->sink.prod && producer_fatal(p->sink.prod)) {
+                snprintf(p->last_error, sizeof(p->last_error), "%s",
+                         producer_fatal(p->sink.prod));
+                return HTTPSRC_ERR_KAFKA;
+        }
+        return HTTPSRC_OK;
+}
+
+int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
+{
+        int once = flags & HTTPSRC_RUN_ONCE;
+        if (!p->sink.cb && !p->sink.prod) {
+                p->sink.prod = producer_new(p->worker, &p->lg, on_delivery, p,
+                                            p->last_error,
+                                            sizeof(p->last_error));
+                if (!p->sink.prod)
+                        return HTTPSRC_ERR_KAFKA;
+        }
+        int64_t deadline = 0;
+        for (;;) {
+                int64_t now = mono_ms();
+                if (!deadline) {
+                        for (size_t i = 0; i < p->n_conns; i++)
+                                connector_tick(p->conns[i], now, once);
+                        if (atomic_load(&p->stop_requested)) {
+                                begin_stop(p, "stop requested");
+                                deadline = now + STOP_DRAIN_MS;
+                        } else if (once && all_caught_up(p)) {
+                                deadline = now + STOP_DRAIN_MS;
+                        }
+                }
+                if (deadline && (!any_busy(p) || now >= deadline))
+                        break;
+                loop_once(p, deadline ? 100 : wait_ms(p, once, now));
+                char buf[64];
+                while (read(p->stop_pipe[0], buf, sizeof(buf)) > 0)
+                        ;
+                flush_offsets(p, mono_ms(), 0);
+        }
+        atomic_store(&p->stop_requested, 0);
+        return finish(p);
+}
+
+int httpsrc_pipeline_metrics(const httpsrc_pipeline *p, const char *name,
+                             httpsrc_metrics *m)
+{
+        const connector *c = find(p, name);
+        if (!c || !m)
+                return HTTPSRC_ERR_NOENT;
+        connector_metrics(c, m);
+        return HTTPSRC_OK;
+}
+
+int httpsrc_pipeline_offset(const httpsrc_pipeline *p, const char *name,
+                            char *buf, size_t size)
+{
+        const connector *c = find(p, name);
+        if (!c)
+                return HTTPSRC_ERR_NOENT;
+        const char *o = connector_offset(c);
+        int n = snprintf(buf, size, "%s", o ? o : "null");
+        return n < 0 || (size_t)n >= size ? HTTPSRC_ERR_LIMIT : HTTPSRC_OK;
+}

@@ -1,0 +1,216 @@
+/* producer module: the librdkafka producer shared by every connector. */
+#include "producer_int.h"
+
+#include <fcntl.h>
+#include <librdkafka/rdkafka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf_int.h"
+#include "util_int.h"
+
+struct producer {
+        rd_kafka_t *rk;
+        rd_kafka_queue_t *mainq;
+        int pipefd[2];
+        producer_dr_fn dr;
+        void *opaque;
+        const logger *lg;
+        char fatal[512];
+};
+
+/* Worker keys that go to librdkafka unchanged, like Connect's client
+ * settings at the top level of the worker config. */
+static int is_client_key(const char *key)
+{
+        return strcmp(key, "security.protocol") == 0 ||
+               strcmp(key, "client.id") == 0 ||
+               strncmp(key, "sasl.", 5) == 0 || strncmp(key, "ssl.", 4) == 0;
+}
+
+static int kset(rd_kafka_conf_t *kc, const char *shown, const char *key,
+                const char *value, char *errstr, size_t errstr_size)
+{
+        char why[512];
+        if (rd_kafka_conf_set(kc, key, value, why, sizeof(why)) ==
+            RD_KAFKA_CONF_OK)
+                return HTTPSRC_OK;
+        errstr_set(errstr, errstr_size, "%s: %s", shown, why);
+        return HTTPSRC_ERR_INVAL;
+}
+
+static rd_kafka_conf_t *build_conf(const httpsrc_conf *worker, char *errstr,
+                                   size_t errstr_size)
+{
+        rd_kafka_conf_t *kc = rd_kafka_conf_new();
+        int rc = kset(kc, "bootstrap.servers", "bootstrap.servers",
+                      httpsrc_conf_get(worker, "bootstrap.servers"), errstr,
+                      errstr_size);
+        if (!rc)
+                rc = kset(kc, "acks", "acks", "all", errstr, errstr_size);
+        if (!rc)
+                rc = kset(kc, "enable.idempotence", "enable.idempotence",
+                          "true", errstr, errstr_size);
+        /* Logs are served by rd_kafka_poll() on the loop's thread, so a
+         * user's log callback is never called from librdkafka's threads. */
+        if (!rc)
+                rc = kset(kc, "log.queue", "log.queue", "true", errstr,
+                          errstr_size);
+        for (size_t i = 0; !rc && i < httpsrc_conf_count(worker); i++) {
+                const char *k, *v;
+                httpsrc_conf_at(worker, i, &k, &v);
+                if (strncmp(k, "producer.", 9) == 0)
+                        rc = kset(kc, k, k + 9, v, errstr, errstr_size);
+                else if (is_client_key(k))
+                        rc = kset(kc, k, k, v, errstr, errstr_size);
+        }
+        if (rc) {
+                rd_kafka_conf_destroy(kc);
+                return NULL;
+        }
+        return kc;
+}
+
+int producer_check_conf(const httpsrc_conf *worker, char *errstr,
+                        size_t errstr_size)
+{
+        rd_kafka_conf_t *kc = build_conf(worker, errstr, errstr_size);
+        if (!kc)
+                return HTTPSRC_ERR_INVAL;
+        rd_kafka_conf_destroy(kc);
+        return HTTPSRC_OK;
+}
+
+static void on_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+        producer *p = opaque;
+        if (!p->dr)
+                return; /* being destroyed */
+        if (m->err)
+                p->dr(p->opaque, m->_private, HTTPSRC_ERR_KAFKA,
+                      rd_kafka_err2str(m->err));
+        else
+                p->dr(p->opaque, m->_private, HTTPSRC_OK, NULL);
+}
+
+static void on_error(rd_kafka_t *rk, int err, const char *reason,
+                     void *opaque)
+{
+        producer *p = opaque;
+        char fatal[512];
+        if (err == RD_KAFKA_RESP_ERR__FATAL &&
+            rd_kafka_fatal_error(rk, fatal, sizeof(fatal))) {
+                snprintf(p->fatal, sizeof(p->fatal), "fatal Kafka error: %s",
+                         fatal);
+                log_msg(p->lg, HTTPSRC_LOG_ERROR, NULL, "%s", p->fatal);
+                return;
+        }
+        /* Transient (brokers down, ...): librdkafka retries by itself. */
+        log_msg(p->lg, HTTPSRC_LOG_WARN, NULL, "Kafka: %s", reason);
+}
+
+static void on_log(const rd_kafka_t *rk, int level, const char *fac,
+                   const char *buf)
+{
+        producer *p = rd_kafka_opaque(rk);
+        log_msg(p->lg, level <= 3 ? HTTPSRC_LOG_ERROR : HTTPSRC_LOG_DEBUG,
+                NULL, "librdkafka %s: %s", fac, buf);
+}
+
+producer *producer_new(const httpsrc_conf *worker, const logger *lg,
+                       producer_dr_fn dr, void *opaque, char *errstr,
+                       size_t errstr_size)
+{
+        producer *p = calloc(1, sizeof(*p));
+        if (!p)
+                return NULL;
+        p->pipefd[0] = p->pipefd[1] = -1;
+        p->dr = dr;
+        p->opaque = opaque;
+        p->lg = lg;
+        rd_kafka_conf_t *kc = build_conf(worker, errstr, errstr_size);
+        if (!kc || pipe2(p->pipefd, O_NONBLOCK | O_CLOEXEC) != 0) {
+                if (kc)
+                        rd_kafka_conf_destroy(kc);
+                producer_destroy(p);
+                return NULL;
+        }
+        rd_kafka_conf_set_opaque(kc, p);
+        rd_kafka_conf_set_dr_msg_cb(kc, on_dr);
+        rd_kafka_conf_set_error_cb(kc, on_error);
+        rd_kafka_conf_set_log_cb(kc, on_log);
+        char why[512];
+        p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, why, sizeof(why));
+        if (!p->rk) {
+                rd_kafka_conf_destroy(kc);
+                errstr_set(errstr, errstr_size, "Kafka producer: %s", why);
+                producer_destroy(p);
+                return NULL;
+        }
+        p->mainq = rd_kafka_queue_get_main(p->rk);
+        rd_kafka_set_log_queue(p->rk, NULL);
+        rd_kafka_queue_io_event_enable(p->mainq, p->pipefd[1], "1", 1);
+        return p;
+}
+
+void producer_destroy(producer *p)
+{
+        if (!p)
+                return;
+        p->dr = NULL;
+        if (p->mainq) {
+                rd_kafka_queue_io_event_enable(p->mainq, -1, NULL, 0);
+                rd_kafka_queue_destroy(p->mainq);
+        }
+        if (p->rk)
+                rd_kafka_destroy(p->rk);
+        if (p->pipefd[0] >= 0)
+                close(p->pipefd[0]);
+        if (p->pipefd[1] >= 0)
+                close(p->pipefd[1]);
+        free(p);
+}
+
+int producer_send(producer *p, const char *topic, const void *key,
+                  size_t key_len, const void *value, size_t value_len,
+                  void *msg_opaque, char *errstr, size_t errstr_size)
+{
+        rd_kafka_resp_err_t err = rd_kafka_producev(
+            p->rk, RD_KAFKA_V_TOPIC(topic),
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+            RD_KAFKA_V_KEY((void *)key, key_len),
+            RD_KAFKA_V_VALUE((void *)value, value_len),
+            RD_KAFKA_V_OPAQUE(msg_opaque), RD_KAFKA_V_END);
+        if (!err)
+                return HTTPSRC_OK;
+        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL)
+                return HTTPSRC_ERR_LIMIT;
+        errstr_set(errstr, errstr_size, "produce to topic '%s' failed: %s",
+                   topic, rd_kafka_err2str(err));
+        return HTTPSRC_ERR_KAFKA;
+}
+
+int producer_fd(const producer *p)
+{
+        return p->pipefd[0];
+}
+
+void producer_serve(producer *p)
+{
+        char buf[256];
+        while (read(p->pipefd[0], buf, sizeof(buf)) > 0)
+                ;
+        rd_kafka_poll(p->rk, 0);
+}
+
+size_t producer_outstanding(const producer *p)
+{
+        return (size_t)rd_kafka_outq_len(p->rk);
+}
+
+const char *producer_fatal(const producer *p)
+{
+        return p->fatal[0] ? p->fatal : NULL;
+}

@@ -1,0 +1,59 @@
+/* producer module: the librdkafka producer shared by every connector. */
+#ifndef HTTPSRC_PRODUCER_INT_H
+#define HTTPSRC_PRODUCER_INT_H
+
+#include <stddef.h>
+
+#include "httpsrc/httpsrc.h"
+#include "log_int.h"
+
+typedef struct producer producer;
+
+/** Delivery report: @p err is HTTPSRC_OK once the broker acknowledged the
+ *  record, else HTTPSRC_ERR_KAFKA with @p reason. */
+typedef void (*producer_dr_fn)(void *opaque,
+                               void *msg_opaque,
+                               int err,
+                               const char *reason);
+
+/**
+ * Create the producer from the worker conf: bootstrap.servers, acks=all,
+ * enable.idempotence=true, then every producer.* key with the prefix
+ * removed, and the client security keys (security.protocol, sasl.*, ssl.*,
+ * client.id) as they are. errstr "producer.<key>: <librdkafka reason>".
+ */
+producer *producer_new(const httpsrc_conf *worker,
+                       const logger *lg,
+                       producer_dr_fn dr,
+                       void *opaque,
+                       char *errstr,
+                       size_t errstr_size);
+void producer_destroy(producer *p); /* NULL-safe; does not flush */
+
+/** Check the worker's Kafka settings without connecting. */
+int producer_check_conf(const httpsrc_conf *worker,
+                        char *errstr,
+                        size_t errstr_size);
+
+/** Queue one record (copied). HTTPSRC_ERR_LIMIT when the local queue is
+ *  full: try again after producer_serve(); other errors are final. */
+int producer_send(producer *p,
+                  const char *topic,
+                  const void *key,
+                  size_t key_len,
+                  const void *value,
+                  size_t value_len,
+                  void *msg_opaque,
+                  char *errstr,
+                  size_t errstr_size);
+
+/** An fd that becomes readable when delivery reports are waiting. */
+int producer_fd(const producer *p);
+/** Serve waiting delivery reports (calls the dr callback). */
+void producer_serve(producer *p);
+/** Records queued or in flight. */
+size_t producer_outstanding(const producer *p);
+/** A fatal producer error (e.g. idempotence), or NULL. */
+const char *producer_fatal(const producer *p);
+
+#endif

@@ -1,0 +1,170 @@
+/* Auth provider "BASIC" (RFC 7617): Authorization: Basic base64(user:pass).
+ * The password is a secret: it is never logged, and every buffer that held
+ * it is wiped before it is freed. */
+#include <string.h>
+
+#include "httpsrc/plugin.h"
+
+#define KEY_USER     "http.auth.user"
+#define KEY_PASSWORD "http.auth.password"
+#define PREFIX       "Basic "
+
+typedef struct basic_plugin {
+        const struct httpsrc_host_api *host;
+} basic_plugin;
+
+typedef struct basic_state {
+        const struct httpsrc_host_api *host;
+        char *header; /* "Basic <base64>", a secret */
+} basic_state;
+
+static const httpsrc_param_desc basic_params[] = {
+    {.name  = KEY_USER,
+     .type  = HTTPSRC_PARAM_STRING,
+     .flags = HTTPSRC_PARAM_F_REQUIRED,
+     .doc   = "User name for HTTP basic authentication",
+     .group = "auth"},
+    {.name  = KEY_PASSWORD,
+     .type  = HTTPSRC_PARAM_PASSWORD,
+     .doc   = "Password for HTTP basic authentication",
+     .group = "auth"},
+    {.name = NULL},
+};
+
+/* volatile keeps the compiler from dropping a store to memory about to be
+ * freed. */
+static void wipe(char *s, size_t len)
+{
+        volatile char *p = s;
+        while (len--)
+                *p++ = 0;
+}
+
+static void base64_encode(const unsigned char *in, size_t len, char *out)
+{
+        static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                  "abcdefghijklmnopqrstuvwxyz0123456789+/";
+        size_t i;
+
+        for (i = 0; i + 2 < len; i += 3) {
+                unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 |
+                             in[i + 2];
+                *out++ = abc[v >> 18 & 63];
+                *out++ = abc[v >> 12 & 63];
+                *out++ = abc[v >> 6 & 63];
+                *out++ = abc[v & 63];
+        }
+        if (i < len) {
+                unsigned v = (unsigned)in[i] << 16;
+                if (i + 1 < len)
+                        v |= (unsigned)in[i + 1] << 8;
+                *out++ = abc[v >> 18 & 63];
+                *out++ = abc[v >> 12 & 63];
+                *out++ = i + 1 < len ? abc[v >> 6 & 63] : '=';
+                *out++ = '=';
+        }
+        *out = '\0';
+}
+
+/* "Basic " + base64(user ":" password), allocated with host->alloc. */
+static char *make_header(const struct httpsrc_host_api *host,
+                         const char *user,
+                         const char *password)
+{
+        size_t ulen = strlen(user), plen = strlen(password);
+        size_t clen = ulen + 1 + plen;
+        char *cred  = host->alloc(clen + 1);
+        if (!cred)
+                return NULL;
+        memcpy(cred, user, ulen);
+        cred[ulen] = ':';
+        memcpy(cred + ulen + 1, password, plen + 1);
+
+        char *header = host->alloc(sizeof(PREFIX) + 4 * ((clen + 2) / 3));
+        if (header) {
+                memcpy(header, PREFIX, sizeof(PREFIX) - 1);
+                base64_encode((const unsigned char *)cred, clen,
+                              header + sizeof(PREFIX) - 1);
+        }
+        wipe(cred, clen);
+        host->free(cred);
+        return header;
+}
+
+static int basic_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
+{
+        const struct httpsrc_host_api *host =
+            ((basic_plugin *)plugin_ctx)->host;
+        const char *user     = host->conf_get(ctx, KEY_USER);
+        const char *password = host->conf_get(ctx, KEY_PASSWORD);
+
+        if (!user)
+                return host->set_error(ctx, HTTPSRC_ERR_INVAL,
+                                       KEY_USER " must be set for "
+                                                "http.auth.type=BASIC");
+        if (strchr(user, ':'))
+                return host->set_error(ctx, HTTPSRC_ERR_INVAL,
+                                       KEY_USER " must not contain ':' "
+                                                "(RFC 7617)");
+        basic_state *st = host->alloc(sizeof(*st));
+        if (!st)
+                return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");
+        st->host   = host;
+        st->header = make_header(host, user, password ? password : "");
+        if (!st->header) {
+                host->free(st);
+                return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");
+        }
+        *state = st;
+        return HTTPSRC_OK;
+}
+
+static int basic_apply(void *state, httpsrc_request *req)
+{
+        basic_state *st = state;
+        return st->host->req_set_header(req, "Authorization", st->header);
+}
+
+static void basic_destroy(void *state)
+{
+        basic_state *st = state;
+        wipe(st->header, strlen(st->header));
+        st->host->free(st->header);
+        st->host->free(st);
+}
+
+static const httpsrc_auth_ops basic_ops = {
+    .struct_size = sizeof(httpsrc_auth_ops),
+    .name        = "BASIC",
+    .description = "HTTP basic authentication (RFC 7617)",
+    .params      = basic_params,
+    .create      = basic_create,
+    .apply       = basic_apply,
+    .destroy     = basic_destroy,
+};
+
+static int basic_init(const struct httpsrc_host_api *host,
+                      httpsrc_registrar *reg,
+                      void **plugin_ctx,
+                      char *errstr,
+                      size_t errstr_size)
+{
+        basic_plugin *p = host->alloc(sizeof(*p));
+        if (!p)
+                return HTTPSRC_ERR_NOMEM;
+        p->host     = host;
+        *plugin_ctx = p;
+        int rc = host->register_component(reg, HTTPSRC_KIND_AUTH, &basic_ops);
+        if (rc < 0)
+                host->free(p);
+        return rc;
+}
+
+static void basic_fini(void *plugin_ctx)
+{
+        basic_plugin *p = plugin_ctx;
+        p->host->free(p);
+}
+
+HTTPSRC_PLUGIN_DEFINE(
+    "auth_basic", "0.1.0", "Auth provider BASIC", basic_init, basic_fini)

@@ -1,0 +1,336 @@
+# shellcheck shell=bash
+# Helpers for the integration tests (sourced by tests/integration/test_*.sh).
+#
+# Environment (meson test sets all three; defaults suit a manual run from the
+# source tree with a build in ./build):
+#   HTTPSRC_BUILD_ROOT   build directory (tools, fixture, httpsrc-connect)
+#   HTTPSRC_SOURCE_ROOT  source directory
+#   HTTPSRC_PLUGIN_PATH  plugin.path for the uninstalled build
+#   HTTPSRC_KEEP_TMP=1   keep the per-test temp dir even when all tests pass
+#
+# Every test prints TAP. Everything started here is stopped when the test
+# exits, passing or not; the temp dir is kept (and named) when a test fails.
+
+set -u
+set -o pipefail
+export LC_ALL=C
+
+HTTPSRC_SOURCE_ROOT=${HTTPSRC_SOURCE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+HTTPSRC_BUILD_ROOT=${HTTPSRC_BUILD_ROOT:-$HTTPSRC_SOURCE_ROOT/build}
+HTTPSRC_PLUGIN_PATH=${HTTPSRC_PLUGIN_PATH:-$HTTPSRC_BUILD_ROOT/plugins}
+
+HOST_BIN=$HTTPSRC_BUILD_ROOT/libhttpsrc/httpsrc-connect
+FIXTURE_BIN=$HTTPSRC_BUILD_ROOT/tests/fixture/api_server
+MOCKKAFKA_BIN=$HTTPSRC_BUILD_ROOT/tests/tools/mockkafka
+CONSUME_BIN=$HTTPSRC_BUILD_ROOT/tests/tools/consume
+
+HOST_TIMEOUT=${HOST_TIMEOUT:-60} # seconds a host run may take
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/httpsrc-it.XXXXXX")
+OFFSETS=$T/offsets.json
+_pids=()
+_tap_planned=0
+_tap_n=0
+_tap_failed=0
+
+# ---- TAP ----
+
+plan() {
+	_tap_planned=$1
+	echo "1..$1"
+}
+
+bail_out() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+diag() {
+	printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+# diag_file FILE [MAX_LINES]: show a file's head as TAP comments.
+diag_file() {
+	[ -s "$1" ] || { diag "($1: empty or missing)"; return 0; }
+	diag "--- $1:"
+	head -n "${2:-20}" "$1" | sed 's/^/#   /'
+}
+
+ok() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $1"
+}
+
+not_ok() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $1"
+}
+
+# assert_eq DESC EXPECTED ACTUAL
+assert_eq() {
+	if [ "$2" == "$3" ]; then
+		ok "$1"
+		return 0
+	fi
+	not_ok "$1"
+	diag "expected: $(printf '%s' "$2" | head -c 600)" \
+		"actual:   $(printf '%s' "$3" | head -c 600)"
+	return 1
+}
+
+# assert_files_eq DESC EXPECTED_FILE ACTUAL_FILE: byte-exact.
+assert_files_eq() {
+	if cmp -s "$2" "$3"; then
+		ok "$1"
+		return 0
+	fi
+	not_ok "$1"
+	diag "diff expected actual (first lines):"
+	diff "$2" "$3" | head -n 20 | sed 's/^/#   /'
+	return 1
+}
+
+# assert_grep DESC FIXED_STRING FILE
+assert_grep() {
+	if grep -qF -- "$2" "$3"; then
+		ok "$1"
+		return 0
+	fi
+	not_ok "$1"
+	diag "no line of $3 contains: $2"
+	diag_file "$3"
+	return 1
+}
+
+# assert_grep_e DESC EXTENDED_REGEX FILE (case-insensitive)
+assert_grep_e() {
+	if grep -qiE -- "$2" "$3"; then
+		ok "$1"
+		return 0
+	fi
+	not_ok "$1"
+	diag "no line of $3 matches: $2"
+	diag_file "$3"
+	return 1
+}
+
+# ---- processes ----
+
+_stop_pid() {
+	local pid=$1 i
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for i in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+_cleanup() {
+	local rc=$? pid
+	for pid in "${_pids[@]}"; do
+		_stop_pid "$pid"
+	done
+	if [ "$_tap_n" -ne "$_tap_planned" ]; then
+		echo "# planned $_tap_planned tests but ran $_tap_n"
+		rc=1
+	fi
+	[ "$_tap_failed" -eq 0 ] || rc=1
+	if [ "$rc" -ne 0 ] || [ -n "${HTTPSRC_KEEP_TMP:-}" ]; then
+		echo "# test files kept in $T"
+	else
+		rm -rf "$T"
+	fi
+	exit "$rc"
+}
+trap _cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Remember a background process so that it dies with the test.
+track_pid() {
+	_pids+=("$1")
+}
+
+# wait_for_line FILE REGEX [TENTHS=100]: the first matching line, or fail.
+wait_for_line() {
+	local i line
+	for i in $(seq "${3:-100}"); do
+		line=$(grep -m1 -E -- "$2" "$1" 2>/dev/null) && {
+			printf '%s\n' "$line"
+			return 0
+		}
+		sleep 0.1
+	done
+	return 1
+}
+
+need_bins() {
+	local b
+	for b in "$@"; do
+		[ -x "$b" ] || bail_out "$b not built (HTTPSRC_BUILD_ROOT=$HTTPSRC_BUILD_ROOT)"
+	done
+}
+
+# start_fixture [api_server args]: sets API=http://127.0.0.1:PORT
+start_fixture() {
+	local line
+	need_bins "$FIXTURE_BIN"
+	"$FIXTURE_BIN" --port 0 "$@" >"$T/fixture.out" 2>"$T/fixture.err" &
+	track_pid $!
+	line=$(wait_for_line "$T/fixture.out" '^PORT=[0-9]+$') ||
+		bail_out "fixture API did not start: $(cat "$T/fixture.err")"
+	API=http://127.0.0.1:${line#PORT=}
+}
+
+# start_kafka [mockkafka args]: sets BOOT (bootstrap.servers)
+start_kafka() {
+	need_bins "$MOCKKAFKA_BIN"
+	"$MOCKKAFKA_BIN" "$@" >"$T/kafka.out" 2>"$T/kafka.err" &
+	track_pid $!
+	BOOT=$(wait_for_line "$T/kafka.out" '^[^ ]+:[0-9]+') ||
+		bail_out "mock Kafka did not start: $(cat "$T/kafka.err")"
+}
+
+# write_worker FILE [extra key=value lines...]
+write_worker() {
+	local f=$1
+	shift
+	{
+		echo "bootstrap.servers=${BOOT:-127.0.0.1:1}"
+		echo "offset.storage.file.filename=$OFFSETS"
+		echo "plugin.path=$HTTPSRC_PLUGIN_PATH"
+		echo "producer.linger.ms=5"
+		printf '%s\n' "$@"
+	} >"$f"
+}
+
+json_str() {
+	local s=$1
+	s=${s//\\/\\\\}
+	s=${s//\"/\\\"}
+	printf '"%s"' "$s"
+}
+
+# write_connector FILE NAME key=value...: Connect's {"name":..,"config":{..}}
+write_connector() {
+	local f=$1 name=$2 kv sep=""
+	shift 2
+	{
+		printf '{"name": %s, "config": {' "$(json_str "$name")"
+		for kv in "$@"; do
+			printf '%s\n  %s: %s' "$sep" "$(json_str "${kv%%=*}")" \
+				"$(json_str "${kv#*=}")"
+			sep=,
+		done
+		printf '\n}}\n'
+	} >"$f"
+}
+
+# write_connector_props FILE NAME key=value...: the .properties form.
+write_connector_props() {
+	local f=$1 name=$2
+	shift 2
+	{
+		echo "name=$name"
+		printf '%s\n' "$@"
+	} >"$f"
+}
+
+# run_host ARGS...: run httpsrc-connect in the foreground, bounded by
+# HOST_TIMEOUT. Sets HOST_RC; output in $T/host.out and $T/host.err.
+run_host() {
+	need_bins "$HOST_BIN"
+	HOST_RC=0
+	timeout -k 5 "$HOST_TIMEOUT" "$HOST_BIN" "$@" \
+		>"$T/host.out" 2>"$T/host.err" || HOST_RC=$?
+	[ "$HOST_RC" -ne 124 ] || diag "httpsrc-connect timed out after ${HOST_TIMEOUT}s"
+	return 0
+}
+
+# start_host ARGS...: run httpsrc-connect in the background; sets HOST_PID.
+start_host() {
+	need_bins "$HOST_BIN"
+	"$HOST_BIN" "$@" >"$T/host.out" 2>"$T/host.err" &
+	HOST_PID=$!
+	track_pid "$HOST_PID"
+}
+
+# wait_host_exit PID SECONDS: sets HOST_RC (124 if still running).
+wait_host_exit() {
+	local i
+	for i in $(seq $(($2 * 10))); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		HOST_RC=124
+		return 0
+	fi
+	HOST_RC=0
+	wait "$1" || HOST_RC=$?
+}
+
+# consume_topic TOPIC N [consume args...]: read TOPIC from the beginning
+# until N records and then CONSUME_IDLE_MS of silence. Lines ("key<TAB>value")
+# in $CONSUMED; sets CONSUME_RC (0, or 3 if fewer than N arrived in time).
+consume_topic() {
+	local topic=$1 n=$2
+	shift 2
+	need_bins "$CONSUME_BIN"
+	CONSUMED=$T/consumed.$topic
+	CONSUME_RC=0
+	"$CONSUME_BIN" -b "$BOOT" -t "$topic" -n "$n" \
+		-i "${CONSUME_IDLE_MS:-1000}" -T "${CONSUME_TIMEOUT_MS:-30000}" \
+		"$@" >"$CONSUMED" 2>"$T/consume.err" || CONSUME_RC=$?
+}
+
+# http_call METHOD URL [BODY]: the response body on stdout (python3: curl's
+# command-line tool is not a build dependency).
+http_call() {
+	python3 - "$@" <<'EOF'
+import sys, urllib.request
+data = sys.argv[3].encode() if len(sys.argv) > 3 else None
+req = urllib.request.Request(sys.argv[2], data=data, method=sys.argv[1])
+try:
+    with urllib.request.urlopen(req, timeout=10) as r:
+        sys.stdout.write(r.read().decode())
+except urllib.error.HTTPError as e:
+    sys.stdout.write(e.read().decode())
+    sys.exit(1)
+EOF
+}
+
+# ---- expected data: the fixture's record formula (tests/fixture/api_server.c)
+
+# fixture_records FIRST LAST: record JSON, one a line, exactly as served.
+fixture_records() {
+	awk -v first="$1" -v last="$2" 'BEGIN {
+		split("PushEvent PullRequestEvent IssuesEvent WatchEvent ForkEvent", t, " ")
+		for (i = first; i <= last; i++)
+			printf "{\"id\":%d,\"type\":\"%s\",\"actor\":{\"login\":\"user%d\"},\"payload\":{\"n\":%d},\"created_at\":\"2024-01-%02dT%02d:%02d:%02dZ\"}\n",
+				i, t[i % 5 + 1], i, i * 7 % 1000, 1 + int(i / 86400) % 28,
+				int(i / 3600) % 24, int(i / 60) % 60, i % 60
+	}'
+}
+
+# fixture_keyed FIRST LAST: "<ValueToKey id key>\t<record>" lines.
+fixture_keyed() {
+	fixture_records "$1" "$2" | awk '{
+		id = $0; sub(/^\{"id":/, "", id); sub(/,.*/, "", id)
+		printf "{\"id\":%s}\t%s\n", id, $0
+	}'
+}
+
+# partitions_ordered FILE: with "partition<TAB>key<TAB>value" lines, prints
+# "ordered" if ids increase strictly within every partition, else the first
+# offending line.
+partitions_ordered() {
+	awk -F'\t' '{
+		id = $3; sub(/^\{"id":/, "", id); sub(/,.*/, "", id); id += 0
+		if (($1 in last) && id <= last[$1]) { print "out of order: " $0; bad = 1; exit }
+		last[$1] = id
+	} END { if (!bad) print "ordered" }' "$1"
+}

@@ -1,0 +1,62 @@
+#!/bin/bash
+# A bad connector config is refused before anything runs: exit 2 and one
+# line on stderr naming the file or key and the reason.
+. "$(dirname "$0")/lib.sh"
+
+# The reasons the host gives (grep -F, so plain substrings).
+REASON_MISSING='is required'           # http.url missing
+REASON_JSONPATH='invalid JSONPath'     # http.response.records.path
+REASON_ENUM='must be one of'           # http.pagination.type=FOO
+REASON_UNKNOWN='unknown'               # a key nobody declares
+REASON_NOFILE='No such file'           # connector file does not exist
+REASON_MALFORMED='JSON'                # connector file is not valid JSON
+
+HOST_TIMEOUT=15
+plan 28
+# Nothing listens here: config errors must be found before connecting.
+BOOT=127.0.0.1:1
+write_worker "$T/worker.properties"
+base=(kafka.topic=t "http.url=http://127.0.0.1:1/x"
+	'http.response.records.path=$.data[*]')
+
+# expect_config_error DESC WHAT REASON CONNECTOR_FILE: exit 2, a single
+# stderr line, naming WHAT (key or file) and giving REASON.
+expect_config_error() {
+	run_host --once --log-level error "$T/worker.properties" "$4"
+	assert_eq "$1: exit 2" 2 "$HOST_RC"
+	assert_eq "$1: one line on stderr" 1 "$(wc -l <"$T/host.err")" ||
+		diag_file "$T/host.err"
+	assert_grep "$1: names $2" "$2" "$T/host.err"
+	assert_grep "$1: says '$3'" "$3" "$T/host.err"
+}
+
+write_connector "$T/nourl.json" nourl kafka.topic=t \
+	'http.response.records.path=$.data[*]'
+expect_config_error "missing http.url" http.url "$REASON_MISSING" \
+	"$T/nourl.json"
+
+write_connector_props "$T/nourl.properties" nourl-props kafka.topic=t \
+	'http.response.records.path=$.data[*]'
+expect_config_error "missing http.url (.properties)" http.url \
+	"$REASON_MISSING" "$T/nourl.properties"
+
+write_connector "$T/badpath.json" badpath "${base[@]:0:2}" \
+	'http.response.records.path=$.data['
+expect_config_error "invalid JSONPath" http.response.records.path \
+	"$REASON_JSONPATH" "$T/badpath.json"
+
+write_connector "$T/badpage.json" badpage "${base[@]}" \
+	http.pagination.type=FOO
+expect_config_error "unknown pagination type" http.pagination.type \
+	"$REASON_ENUM" "$T/badpage.json"
+
+write_connector "$T/unknown.json" unknown "${base[@]}" http.bogus.key=1
+expect_config_error "unknown key" http.bogus.key "$REASON_UNKNOWN" \
+	"$T/unknown.json"
+
+expect_config_error "connector file does not exist" "$T/missing.json" \
+	"$REASON_NOFILE" "$T/missing.json"
+
+printf '{"name": "broken", "config": {"kafka.topic": "t",\n' >"$T/broken.json"
+expect_config_error "malformed JSON connector file" "$T/broken.json" \
+	"$REASON_MALFORMED" "$T/broken.json"

@@ -1,0 +1,183 @@
+/* Unit tests: util.c (strbuf, strings, errstr) and version.c (versions,
+ * error names and texts). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "httpsrc/httpsrc.h"
+#include "util_int.h"
+
+static void test_sb_append_grows_and_terminates(void **state)
+{
+        strbuf sb = {0};
+        assert_int_equal(sb_puts(&sb, "abc"), 0);
+        assert_string_equal(sb.buf, "abc");
+        assert_int_equal(sb.len, 3);
+        /* Past the initial capacity: content must survive reallocation. */
+        for (int i = 0; i < 100; i++)
+                assert_int_equal(sb_putc(&sb, (char)('a' + i % 26)), 0);
+        assert_int_equal(sb.len, 103);
+        assert_true(sb.cap > sb.len);
+        assert_memory_equal(sb.buf, "abcabcd", 7);
+        assert_int_equal(sb.buf[103], '\0');
+        assert_int_equal(sb_append(&sb, "xyz", 0), 0);
+        assert_int_equal(sb.len, 103);
+        sb_free(&sb);
+        assert_null(sb.buf);
+        assert_int_equal(sb.len, 0);
+        assert_int_equal(sb.cap, 0);
+}
+
+static void test_sb_printf(void **state)
+{
+        strbuf sb = {0};
+        assert_int_equal(sb_printf(&sb, "%s=%d", "a", 42), 0);
+        assert_int_equal(sb_printf(&sb, ",%s", "b"), 0);
+        assert_string_equal(sb.buf, "a=42,b");
+        assert_int_equal(sb.len, 6);
+        char big[300];
+        memset(big, 'x', sizeof(big) - 1);
+        big[sizeof(big) - 1] = '\0';
+        assert_int_equal(sb_printf(&sb, "[%s]", big), 0);
+        assert_int_equal(sb.len, 6 + 2 + 299);
+        assert_int_equal(sb.buf[6], '[');
+        assert_int_equal(sb.buf[sb.len - 1], ']');
+        sb_free(&sb);
+}
+
+static void test_sb_reset_keeps_memory(void **state)
+{
+        strbuf sb = {0};
+        sb_puts(&sb, "hello");
+        char *mem = sb.buf;
+        sb_reset(&sb);
+        assert_ptr_equal(sb.buf, mem);
+        assert_int_equal(sb.len, 0);
+        assert_string_equal(sb.buf, "");
+        sb_puts(&sb, "x");
+        assert_string_equal(sb.buf, "x");
+        sb_free(&sb);
+}
+
+static void test_sb_steal(void **state)
+{
+        strbuf sb = {0};
+        char *s   = sb_steal(&sb);
+        assert_non_null(s);
+        assert_string_equal(s, "");
+        free(s);
+
+        sb_puts(&sb, "data");
+        s = sb_steal(&sb);
+        assert_string_equal(s, "data");
+        assert_null(sb.buf);
+        assert_int_equal(sb.len, 0);
+        free(s);
+}
+
+static void test_strtrim(void **state)
+{
+        char a[] = "  \t hello world \r\n";
+        assert_ptr_equal(strtrim(a), a);
+        assert_string_equal(a, "hello world");
+        char b[] = " \t\n ";
+        assert_string_equal(strtrim(b), "");
+        char c[] = "";
+        assert_string_equal(strtrim(c), "");
+        char d[] = "x";
+        assert_string_equal(strtrim(d), "x");
+}
+
+static void test_strings(void **state)
+{
+        assert_null(xstrdup(NULL));
+        char *s = xstrdup("abc");
+        assert_string_equal(s, "abc");
+        free(s);
+        s = xstrndup("abcdef", 3);
+        assert_string_equal(s, "abc");
+        free(s);
+        assert_true(strcaseeq("GET", "get"));
+        assert_false(strcaseeq("GET", "GETX"));
+        assert_false(strcaseeq(NULL, "a"));
+        assert_false(strcaseeq("a", NULL));
+}
+
+static void test_errstr_set(void **state)
+{
+        char buf[8];
+        errstr_set(buf, sizeof(buf), "%s:%d", "abc", 12);
+        assert_string_equal(buf, "abc:12");
+        /* Truncates and always terminates. */
+        errstr_set(buf, sizeof(buf), "%s", "0123456789");
+        assert_string_equal(buf, "0123456");
+        /* No buffer: nothing to write, no crash. */
+        errstr_set(NULL, 10, "%s", "x");
+        buf[0] = 'Z';
+        errstr_set(buf, 0, "%s", "x");
+        assert_int_equal(buf[0], 'Z');
+}
+
+static void test_version(void **state)
+{
+        assert_int_equal(httpsrc_version(), HTTPSRC_VERSION_NUM);
+        assert_int_equal(httpsrc_version(), 0x000100);
+        assert_string_equal(httpsrc_version_str(), "0.1.0");
+}
+
+static void test_err_names(void **state)
+{
+        assert_string_equal(httpsrc_err_name(HTTPSRC_OK), "HTTPSRC_OK");
+        assert_string_equal(httpsrc_err_name(HTTPSRC_ERR_PARSE),
+                            "HTTPSRC_ERR_PARSE");
+        assert_string_equal(httpsrc_err_name(HTTPSRC_ERR_LIMIT),
+                            "HTTPSRC_ERR_LIMIT");
+        assert_string_equal(httpsrc_err_name(HTTPSRC_FILTERED),
+                            "HTTPSRC_FILTERED");
+        assert_string_equal(httpsrc_err_name(-16), "HTTPSRC_ERR_UNKNOWN");
+        assert_string_equal(httpsrc_err_name(3), "HTTPSRC_ERR_UNKNOWN");
+
+        assert_string_equal(httpsrc_strerror(HTTPSRC_ERR_TIMEOUT),
+                            "Operation timed out");
+        assert_string_equal(httpsrc_strerror(HTTPSRC_ERR_NOMEM),
+                            "Out of memory");
+        assert_string_equal(httpsrc_strerror(-99), "Unknown error");
+        /* Every defined code has its own name and text. */
+        for (int e = HTTPSRC_ERR_LIMIT; e <= HTTPSRC_FILTERED; e++) {
+                assert_string_not_equal(httpsrc_err_name(e),
+                                        "HTTPSRC_ERR_UNKNOWN");
+                assert_string_not_equal(httpsrc_strerror(e), "Unknown error");
+        }
+}
+
+static void test_err_retriable(void **state)
+{
+        for (int e = -20; e <= 5; e++) {
+                int want = e == HTTPSRC_ERR_TIMEOUT ||
+                           e == HTTPSRC_ERR_TRANSPORT ||
+                           e == HTTPSRC_ERR_RATE_LIMITED;
+                assert_int_equal(httpsrc_err_is_retriable(e), want);
+        }
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_sb_append_grows_and_terminates),
+            cmocka_unit_test(test_sb_printf),
+            cmocka_unit_test(test_sb_reset_keeps_memory),
+            cmocka_unit_test(test_sb_steal),
+            cmocka_unit_test(test_strtrim),
+            cmocka_unit_test(test_strings),
+            cmocka_unit_test(test_errstr_set),
+            cmocka_unit_test(test_version),
+            cmocka_unit_test(test_err_names),
+            cmocka_unit_test(test_err_retriable),
+        };
+        return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
