@@ -21,7 +21,7 @@ struct httpsrc_conf {
 };
 
 /* Longest key the "did you mean" suggestion compares. */
-#define SUGGEST_MAX_LEN 128
+#define SUGGEST_MAX_LEN  128
 #define SUGGEST_MAX_DIST 2
 
 HTTPSRC_API const httpsrc_param_desc *httpsrc_conf_params(int scope)
@@ -58,7 +58,7 @@ HTTPSRC_API void httpsrc_conf_destroy(httpsrc_conf *conf)
 static int conf_append(httpsrc_conf *conf, const char *key, const char *value)
 {
         if (conf->cnt == conf->cap) {
-                size_t cap = conf->cap ? conf->cap * 2 : 16;
+                size_t cap         = conf->cap ? conf->cap * 2 : 16;
                 struct conf_kv *kv = realloc(conf->kv, cap * sizeof(*kv));
                 if (!kv)
                         return -1;
@@ -186,8 +186,8 @@ static httpsrc_conf_res unknown_key(const httpsrc_conf *conf,
                            "'%s'?)",
                            key, hint);
         else
-                errstr_set(errstr, errstr_size,
-                           "%s: unknown configuration key", key);
+                errstr_set(errstr, errstr_size, "%s: unknown configuration key",
+                           key);
         return HTTPSRC_CONF_UNKNOWN;
 }
 
@@ -284,10 +284,8 @@ int conf_get_bool(const httpsrc_conf *conf, const char *key, int dflt)
 
 /* Appends "<key>: <reason>" (with the value when given) to the "; "-joined
  * list of problems; -1 on ENOMEM. */
-static int add_problem(strbuf *sb,
-                       const char *key,
-                       const char *value,
-                       const char *reason)
+static int
+add_problem(strbuf *sb, const char *key, const char *value, const char *reason)
 {
         if (sb->len && sb_puts(sb, "; "))
                 return -1;
@@ -347,9 +345,8 @@ static int check_connector(const httpsrc_conf *conf, strbuf *sb)
         return 0;
 }
 
-HTTPSRC_API int httpsrc_conf_check(const httpsrc_conf *conf,
-                                   char *errstr,
-                                   size_t errstr_size)
+HTTPSRC_API int
+httpsrc_conf_check(const httpsrc_conf *conf, char *errstr, size_t errstr_size)
 {
         if (!conf) {
                 errstr_set(errstr, errstr_size, "invalid argument: no conf");

@@ -47,9 +47,9 @@ static int read_file(const char *path, strbuf *sb, char *errstr, size_t size)
 
 struct props {
         const char *path;
-        const char *p;   /* next unread byte */
+        const char *p; /* next unread byte */
         const char *end;
-        int line;        /* line of p */
+        int line; /* line of p */
         char *errstr;
         size_t errstr_size;
 };
@@ -152,10 +152,7 @@ static int put_utf8(strbuf *sb, unsigned cp)
 
 /* Decodes "\uXXXX" (or a "\uD8xx\uDCxx" surrogate pair) at s[0] == 'u';
  * returns the bytes consumed after the backslash, or -1 with a reason. */
-static int decode_u(const char *s,
-                    size_t n,
-                    strbuf *out,
-                    const char **reason)
+static int decode_u(const char *s, size_t n, strbuf *out, const char **reason)
 {
         unsigned cp, lo;
         if (hex4(s + 1, n - 1, &cp)) {
@@ -226,7 +223,7 @@ static int unescape(const char *s, size_t n, strbuf *out, const char **reason)
                 }
                 keep = out->len;
         }
-        out->len          = keep;
+        out->len           = keep;
         out->buf[out->len] = '\0';
         return 0;
 nomem:
@@ -242,11 +239,8 @@ static int props_fail(struct props *ps, int line, int rc, const char *msg)
 }
 
 /* Splits a logical line into key and value and sets them. */
-static int props_apply(struct props *ps,
-                       httpsrc_conf *conf,
-                       const char *l,
-                       size_t n,
-                       int line)
+static int props_apply(
+    struct props *ps, httpsrc_conf *conf, const char *l, size_t n, int line)
 {
         size_t k = 0;
         while (k < n && l[k] != '=' && l[k] != ':' && !is_prop_space(l[k]))
@@ -344,8 +338,8 @@ static int json_set(httpsrc_conf *conf,
 {
         const char *text;
         if (json_text(v, &text)) {
-                errstr_set(errstr, size, "%s: %s: value must be a string",
-                           path, key);
+                errstr_set(errstr, size, "%s: %s: value must be a string", path,
+                           key);
                 return HTTPSRC_ERR_INVAL;
         }
         char err[CONF_ERR_SIZE];
@@ -382,11 +376,11 @@ static int check_wrapper_members(yajl_val root,
                                  char *errstr,
                                  size_t size)
 {
-        static const char *const allowed[] = {"name", "config", "tasks",
-                                              "type", NULL};
+        static const char *const allowed[] = {"name", "config", "tasks", "type",
+                                              NULL};
         for (size_t i = 0; i < root->u.object.len; i++) {
-                const char *key       = root->u.object.keys[i];
-                const char *const *a  = allowed;
+                const char *key      = root->u.object.keys[i];
+                const char *const *a = allowed;
                 while (*a && strcmp(*a, key))
                         a++;
                 if (!*a) {
@@ -412,12 +406,11 @@ static int load_wrapped(httpsrc_conf *conf,
                 return rc;
         yajl_val name = json_member(root, "name");
         if (!name)
-                return json_set_members(conf, path, config, NULL, errstr,
-                                        size);
+                return json_set_members(conf, path, config, NULL, errstr, size);
         yajl_val cname = json_member(config, "name");
         const char *a, *b;
-        if (cname && !json_text(name, &a) && !json_text(cname, &b) && a &&
-            b && strcmp(a, b)) {
+        if (cname && !json_text(name, &a) && !json_text(cname, &b) && a && b &&
+            strcmp(a, b)) {
                 errstr_set(errstr, size,
                            "%s: name: connector name '%s' does not match "
                            "config name '%s'",
@@ -426,8 +419,7 @@ static int load_wrapped(httpsrc_conf *conf,
         }
         rc = json_set(conf, path, "name", name, errstr, size);
         if (!rc)
-                rc = json_set_members(conf, path, config, "name", errstr,
-                                      size);
+                rc = json_set_members(conf, path, config, "name", errstr, size);
         return rc;
 }
 
@@ -446,8 +438,8 @@ static int load_json(httpsrc_conf *conf,
                 return HTTPSRC_ERR_PARSE;
         }
         int rc;
-        yajl_val config = YAJL_IS_OBJECT(root) ? json_member(root, "config")
-                                               : NULL;
+        yajl_val config =
+            YAJL_IS_OBJECT(root) ? json_member(root, "config") : NULL;
         if (!YAJL_IS_OBJECT(root)) {
                 errstr_set(errstr, size,
                            "%s: invalid JSON: top-level value must be an "
@@ -477,8 +469,7 @@ static int load_text(httpsrc_conf *conf,
                 len -= 3;
         }
         if (memchr(text, '\0', len)) {
-                errstr_set(errstr, size, "%s: file contains a NUL byte",
-                           path);
+                errstr_set(errstr, size, "%s: file contains a NUL byte", path);
                 return HTTPSRC_ERR_PARSE;
         }
         size_t i = strspn(text, " \t\r\n\f\v");

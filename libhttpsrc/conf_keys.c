@@ -154,8 +154,8 @@ const httpsrc_param_desc conf_worker_params[] = {
      .group = "offsets"},
     {.name          = "offset.flush.interval.ms",
      .type          = HTTPSRC_PARAM_INT,
-     .default_value = "0",
-     .doc           = "Offset write interval; 0 writes once records are acked",
+     .default_value = "100",
+     .doc           = "Most often offsets are written (ms); 0: at every ack",
      .group         = "offsets",
      .min           = 0,
      .max           = NO_MAX},
@@ -210,8 +210,8 @@ static const char *const connector_deferred_prefixes[] = {
     NULL};
 static const char *const worker_deferred_prefixes[] = {"producer.", "sasl.",
                                                        "ssl.", NULL};
-static const char *const worker_deferred_keys[] = {"security.protocol",
-                                                   "client.id", NULL};
+static const char *const worker_deferred_keys[]     = {"security.protocol",
+                                                       "client.id", NULL};
 
 static int has_prefix_and_more(const char *key, const char *prefix)
 {
@@ -293,8 +293,9 @@ static int validate_int(const httpsrc_param_desc *d,
         else if (d->min == INT64_MIN)
                 errstr_set(reason, size, "must be at most %" PRId64, d->max);
         else
-                errstr_set(reason, size, "must be between %" PRId64
-                           " and %" PRId64, d->min, d->max);
+                errstr_set(reason, size,
+                           "must be between %" PRId64 " and %" PRId64, d->min,
+                           d->max);
         return -1;
 }
 
@@ -337,7 +338,7 @@ static int validate_jsonpath(const char *value, char *reason, size_t size)
                 jsonpath_destroy(p);
                 return 0;
         }
-        strbuf prefix = {0};
+        strbuf prefix   = {0};
         const char *msg = err[0] ? err : "invalid JSONPath";
         if (!sb_printf(&prefix, "invalid JSONPath '%s': ", value) &&
             !strncmp(msg, prefix.buf, prefix.len) && msg[prefix.len])

@@ -1007,13 +1007,48 @@ static int setup_transforms(connector *c, char *errstr, size_t errstr_size)
         return rc;
 }
 
+/* create/destroy sit at different offsets in each kind's vtable. */
+static int comp_create(httpsrc_ctx *x)
+{
+        const plugin_component *pc = x->comp;
+        void *pctx = pc->plugin_ctx;
+        switch (pc->kind) {
+        case HTTPSRC_KIND_SOURCE:
+                return pc->ops.source.create(x, pctx, &x->state);
+        case HTTPSRC_KIND_AUTH:
+                return pc->ops.auth.create(x, pctx, &x->state);
+        case HTTPSRC_KIND_PAGINATOR:
+                return pc->ops.paginator.create(x, pctx, &x->state);
+        default:
+                return pc->ops.transform.create(x, pctx, &x->state);
+        }
+}
+
+static void comp_destroy(httpsrc_ctx *x)
+{
+        const plugin_component *pc = x->comp;
+        switch (pc->kind) {
+        case HTTPSRC_KIND_SOURCE:
+                pc->ops.source.destroy(x->state);
+                break;
+        case HTTPSRC_KIND_AUTH:
+                pc->ops.auth.destroy(x->state);
+                break;
+        case HTTPSRC_KIND_PAGINATOR:
+                pc->ops.paginator.destroy(x->state);
+                break;
+        default:
+                pc->ops.transform.destroy(x->state);
+        }
+}
+
 static int create_instance(connector *c, httpsrc_ctx *x, char *errstr,
                            size_t errstr_size)
 {
         if (!x->comp)
                 return HTTPSRC_OK;
         c->plugin_err[0] = '\0';
-        int rc = x->comp->ops.source.create(x, x->comp->plugin_ctx, &x->state);
+        int rc = comp_create(x);
         if (rc < 0) {
                 errstr_set(errstr, errstr_size, "%s%s%s: %s", x->comp->name,
                            x->alias ? " " : "", x->alias ? x->alias : "",
@@ -1027,7 +1062,7 @@ static int create_instance(connector *c, httpsrc_ctx *x, char *errstr,
 static void destroy_instance(httpsrc_ctx *x)
 {
         if (x->created)
-                x->comp->ops.source.destroy(x->state);
+                comp_destroy(x);
         x->created = 0;
         x->state = NULL;
 }
@@ -1074,7 +1109,8 @@ static int setup(connector *c, char *errstr, size_t errstr_size)
         for (size_t i = 0; !rc && i < httpsrc_conf_count(c->conf); i++) {
                 const char *k, *v;
                 httpsrc_conf_at(c->conf, i, &k, &v);
-                if (conf_is_deferred_key(HTTPSRC_SCOPE_CONNECTOR, k))
+                if (!conf_param_find(conf_connector_params, k) &&
+                    conf_is_deferred_key(HTTPSRC_SCOPE_CONNECTOR, k))
                         rc = check_plugin_key(c, k, v, errstr, errstr_size);
         }
         if (!rc)

@@ -383,6 +383,12 @@ static int jr_fail(struct jreader *jr, size_t at, const char *fmt, ...)
         return -1;
 }
 
+static int jr_oom(struct jreader *jr)
+{
+        errstr_set(jr->errstr, jr->errstr_size, "%s: out of memory", jr->name);
+        return -1;
+}
+
 static int jr_need(struct jreader *jr, size_t n)
 {
         if (jr->len - jr->pos < n)
@@ -457,7 +463,7 @@ jr_new_handle(struct jreader *jr, enum handle_kind kind, size_t off, size_t len)
                 size_t cap        = jr->hcap ? jr->hcap * 2 : 16;
                 struct jhandle *n = realloc(jr->h, cap * sizeof(*n));
                 if (!n)
-                        return jr_fail(jr, jr->pos, "out of memory");
+                        return jr_oom(jr);
                 jr->h    = n;
                 jr->hcap = cap;
         }
@@ -696,7 +702,7 @@ static int jr_entries(struct jreader *jr, offset_store *s, uint32_t count)
                 if (jr_bytes_or_null(jr, &voff, &vlen))
                         return -1;
                 if (store_append_raw(s, jr->p, koff, klen, voff, vlen))
-                        return jr_fail(jr, at, "out of memory");
+                        return jr_oom(jr);
         }
         if (jr_expect(jr, TC_ENDBLOCKDATA, "expected the end of the map"))
                 return -1;
@@ -714,8 +720,9 @@ static int ent_cmp_seq(const void *a, const void *b)
         return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Sort by key; of equal keys keep the last one read, as Connect's
- * load() does when it puts the entries into its own map. */
+/* Sort by key; of equal keys keep the last one in the file. (Java can
+ * hold equal byte[] keys; Connect's load() then keeps whichever its
+ * HashMap iterates last, which depends on identity hash codes.) */
 static void store_sort_dedupe(offset_store *s)
 {
         if (s->cnt > 1)
@@ -1074,22 +1081,17 @@ static int entry_set_val(offset_store *s, size_t i, const char *offset_json)
         return HTTPSRC_OK;
 }
 
-static int entry_insert(offset_store *s,
-                        size_t i,
-                        strbuf *key,
-                        const char *connector,
-                        const char *partition_json,
-                        const char *offset_json)
+/* A new entry; conn/part are parsed back from the key bytes, exactly as
+ * for entries read from a file, so foreach sees the same either way. */
+static int
+entry_insert(offset_store *s, size_t i, strbuf *key, const char *offset_json)
 {
         struct offset_entry e = {0};
         e.key_len             = key->len;
         e.key                 = sb_steal(key);
-        e.conn                = xstrdup(connector);
-        e.conn_len            = strlen(connector);
-        e.part                = xstrdup(partition_json);
         e.val                 = xstrdup(offset_json);
         e.val_len             = offset_json ? strlen(offset_json) : 0;
-        if (!e.key || !e.conn || !e.part || (offset_json && !e.val) ||
+        if (!e.key || (offset_json && !e.val) || entry_parse_key(&e) ||
             ents_grow(s)) {
                 entry_free(&e);
                 return HTTPSRC_ERR_NOMEM;
@@ -1118,8 +1120,7 @@ int offset_store_put(offset_store *s,
         if (found)
                 r = entry_set_val(s, i, offset_json);
         else
-                r = entry_insert(s, i, &key, connector, partition_json,
-                                 offset_json);
+                r = entry_insert(s, i, &key, offset_json);
         sb_free(&key);
         return r;
 }

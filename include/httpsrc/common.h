@@ -78,7 +78,7 @@ typedef struct httpsrc_param_desc {
         const char *group;         /**< e.g. "request", "pagination" */
         const char *enum_values;   /**< ENUM: "A|B|C" */
         int64_t min;               /**< INT: inclusive bounds, */
-        int64_t max;               /**< ignored when min == max */
+        int64_t max;               /**< ignored when both are 0 */
         void *reserved[4];
 } httpsrc_param_desc;
 

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # variables are for the sourcing test scripts
 # Helpers for the integration tests (sourced by tests/integration/test_*.sh).
 #
 # Environment (meson test sets all three; defaults suit a manual run from the
@@ -93,7 +94,7 @@ assert_files_eq() {
 
 # assert_grep DESC FIXED_STRING FILE
 assert_grep() {
-	if grep -qF -- "$2" "$3"; then
+	if grep -sqF -- "$2" "$3"; then
 		ok "$1"
 		return 0
 	fi
@@ -105,7 +106,7 @@ assert_grep() {
 
 # assert_grep_e DESC EXTENDED_REGEX FILE (case-insensitive)
 assert_grep_e() {
-	if grep -qiE -- "$2" "$3"; then
+	if grep -sqiE -- "$2" "$3"; then
 		ok "$1"
 		return 0
 	fi
@@ -118,9 +119,9 @@ assert_grep_e() {
 # ---- processes ----
 
 _stop_pid() {
-	local pid=$1 i
+	local pid=$1 _
 	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -156,8 +157,8 @@ track_pid() {
 
 # wait_for_line FILE REGEX [TENTHS=100]: the first matching line, or fail.
 wait_for_line() {
-	local i line
-	for i in $(seq "${3:-100}"); do
+	local _ line
+	for _ in $(seq "${3:-100}"); do
 		line=$(grep -m1 -E -- "$2" "$1" 2>/dev/null) && {
 			printf '%s\n' "$line"
 			return 0
@@ -260,8 +261,8 @@ start_host() {
 
 # wait_host_exit PID SECONDS: sets HOST_RC (124 if still running).
 wait_host_exit() {
-	local i
-	for i in $(seq $(($2 * 10))); do
+	local _
+	for _ in $(seq $(($2 * 10))); do
 		kill -0 "$1" 2>/dev/null || break
 		sleep 0.1
 	done

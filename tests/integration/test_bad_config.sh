@@ -4,12 +4,12 @@
 . "$(dirname "$0")/lib.sh"
 
 # The reasons the host gives (grep -F, so plain substrings).
-REASON_MISSING='is required'           # http.url missing
-REASON_JSONPATH='invalid JSONPath'     # http.response.records.path
-REASON_ENUM='must be one of'           # http.pagination.type=FOO
-REASON_UNKNOWN='unknown'               # a key nobody declares
-REASON_NOFILE='No such file'           # connector file does not exist
-REASON_MALFORMED='JSON'                # connector file is not valid JSON
+REASON_MISSING='required key is missing'    # http.url missing
+REASON_JSONPATH="invalid value '\$.data['"   # records path
+REASON_ENUM="unknown pagination type 'FOO'" # http.pagination.type
+REASON_UNKNOWN='unknown configuration key'  # a key nobody declares
+REASON_NOFILE='No such file'                # connector file missing
+REASON_MALFORMED='invalid JSON'             # connector file not JSON
 
 HOST_TIMEOUT=15
 plan 28

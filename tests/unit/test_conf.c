@@ -70,11 +70,10 @@ static void check_table(const httpsrc_param_desc *t)
                 if (t->type == HTTPSRC_PARAM_ENUM)
                         assert_non_null(t->enum_values);
                 if (t->default_value)
-                        assert_int_equal(conf_param_validate(t, t->name,
-                                                             t->default_value,
-                                                             errstr,
-                                                             sizeof(errstr)),
-                                         HTTPSRC_OK);
+                        assert_int_equal(
+                            conf_param_validate(t, t->name, t->default_value,
+                                                errstr, sizeof(errstr)),
+                            HTTPSRC_OK);
                 /* Required keys have no default. */
                 if (t->flags & HTTPSRC_PARAM_F_REQUIRED)
                         assert_null(t->default_value);
@@ -153,8 +152,8 @@ static void test_defaults(void **state)
         httpsrc_conf_destroy(w);
 }
 
-static void assert_at(const httpsrc_conf *c, size_t i, const char *k,
-                      const char *v)
+static void
+assert_at(const httpsrc_conf *c, size_t i, const char *k, const char *v)
 {
         const char *key = NULL, *val = NULL;
         assert_int_equal(httpsrc_conf_at(c, i, &key, &val), HTTPSRC_OK);
@@ -173,8 +172,7 @@ static void test_set_order_replace_remove(void **state)
         assert_at(c, 0, "http.url", "http://b/");
         assert_at(c, 1, "name", "n1");
         assert_at(c, 2, "http.method", "POST");
-        assert_int_equal(httpsrc_conf_at(c, 3, NULL, NULL),
-                         HTTPSRC_ERR_NOENT);
+        assert_int_equal(httpsrc_conf_at(c, 3, NULL, NULL), HTTPSRC_ERR_NOENT);
         assert_string_equal(httpsrc_conf_get(c, "http.url"), "http://b/");
         assert_string_equal(conf_get_set(c, "http.method"), "POST");
 
@@ -297,15 +295,13 @@ static void test_password_never_echoed(void **state)
         assert_string_equal(errstr, "http.auth.password: invalid value: must "
                                     "not contain line breaks");
         assert_null(strstr(errstr, "s3cret"));
-        assert_int_equal(conf_param_validate(&pw, NULL, "ok", errstr,
-                                             sizeof(errstr)),
-                         HTTPSRC_OK);
+        assert_int_equal(
+            conf_param_validate(&pw, NULL, "ok", errstr, sizeof(errstr)),
+            HTTPSRC_OK);
         /* The key named in the message is the caller's (a plugin key may
          * be declared without its prefix). */
-        const httpsrc_param_desc num = {.name  = "max",
-                                        .type  = HTTPSRC_PARAM_INT,
-                                        .doc   = "n",
-                                        .group = "g"};
+        const httpsrc_param_desc num = {
+            .name = "max", .type = HTTPSRC_PARAM_INT, .doc = "n", .group = "g"};
         assert_int_equal(conf_param_validate(&num, "transforms.x.max", "z",
                                              errstr, sizeof(errstr)),
                          HTTPSRC_ERR_INVAL);
@@ -331,29 +327,30 @@ static void test_unknown_keys(void **state)
         assert_string_equal(
             set_res(c, "http.ur", "x", HTTPSRC_CONF_UNKNOWN),
             "http.ur: unknown configuration key (did you mean 'http.url'?)");
-        assert_string_equal(set_res(c, "http.methdo", "GET",
-                                    HTTPSRC_CONF_UNKNOWN),
-                            "http.methdo: unknown configuration key (did you "
-                            "mean 'http.method'?)");
-        assert_string_equal(set_res(c, "kafka.topics", "t",
-                                    HTTPSRC_CONF_UNKNOWN),
-                            "kafka.topics: unknown configuration key (did you "
-                            "mean 'kafka.topic'?)");
+        assert_string_equal(
+            set_res(c, "http.methdo", "GET", HTTPSRC_CONF_UNKNOWN),
+            "http.methdo: unknown configuration key (did you "
+            "mean 'http.method'?)");
+        assert_string_equal(
+            set_res(c, "kafka.topics", "t", HTTPSRC_CONF_UNKNOWN),
+            "kafka.topics: unknown configuration key (did you "
+            "mean 'kafka.topic'?)");
         /* Distance 3: no suggestion. */
-        assert_string_equal(set_res(c, "http.urlxyz", "x", HTTPSRC_CONF_UNKNOWN),
-                            "http.urlxyz: unknown configuration key");
+        assert_string_equal(
+            set_res(c, "http.urlxyz", "x", HTTPSRC_CONF_UNKNOWN),
+            "http.urlxyz: unknown configuration key");
         /* Worker keys are unknown to a connector and vice versa. */
         assert_string_equal(
             set_res(c, "bootstrap.servers", "k:9092", HTTPSRC_CONF_UNKNOWN),
             "bootstrap.servers: unknown configuration key");
         httpsrc_conf *w = httpsrc_conf_new(WORK);
-        assert_string_equal(set_res(w, "http.url", "http://x/",
-                                    HTTPSRC_CONF_UNKNOWN),
-                            "http.url: unknown configuration key");
-        assert_string_equal(set_res(w, "listener", "http://x/",
-                                    HTTPSRC_CONF_UNKNOWN),
-                            "listener: unknown configuration key (did you "
-                            "mean 'listeners'?)");
+        assert_string_equal(
+            set_res(w, "http.url", "http://x/", HTTPSRC_CONF_UNKNOWN),
+            "http.url: unknown configuration key");
+        assert_string_equal(
+            set_res(w, "listener", "http://x/", HTTPSRC_CONF_UNKNOWN),
+            "listener: unknown configuration key (did you "
+            "mean 'listeners'?)");
         /* Unsetting an unknown key is as wrong as setting it. */
         set_res(w, "nope", NULL, HTTPSRC_CONF_UNKNOWN);
         assert_int_equal(httpsrc_conf_count(c), 0);
@@ -365,20 +362,24 @@ static void test_unknown_keys(void **state)
 static void test_deferred_keys(void **state)
 {
         static const char *const conn_ok[] = {
-            "http.auth.user",       "http.auth.password",
-            "http.oauth2.token.url", "http.pagination.next.path",
-            "transforms.ins.type",  "transforms.ins.static.field",
+            "http.auth.user",         "http.auth.password",
+            "http.oauth2.token.url",  "http.pagination.next.path",
+            "transforms.ins.type",    "transforms.ins.static.field",
             "producer.override.acks", NULL};
         static const char *const conn_bad[] = {
-            "transforms.ins", "transforms.",    "transforms..x",
-            "transforms.a.",  "http.auth.",     "producer.acks",
+            "transforms.ins", "transforms.",       "transforms..x",
+            "transforms.a.",  "http.auth.",        "producer.acks",
             "sasl.mechanism", "security.protocol", NULL};
-        static const char *const work_ok[] = {
-            "producer.acks",    "producer.linger.ms", "sasl.mechanism",
-            "ssl.ca.location",  "security.protocol",  "client.id", NULL};
+        static const char *const work_ok[]  = {"producer.acks",
+                                               "producer.linger.ms",
+                                               "sasl.mechanism",
+                                               "ssl.ca.location",
+                                               "security.protocol",
+                                               "client.id",
+                                               NULL};
         static const char *const work_bad[] = {
-            "client.id.x", "security.protocols", "producer.", "http.auth.user",
-            "transforms.a.b", NULL};
+            "client.id.x",    "security.protocols", "producer.",
+            "http.auth.user", "transforms.a.b",     NULL};
         for (const char *const *k = conn_ok; *k; k++)
                 assert_int_equal(conf_is_deferred_key(CONN, *k), 1);
         for (const char *const *k = conn_bad; *k; k++)
@@ -464,15 +465,16 @@ static void test_check_required(void **state)
 
 static void test_check_url(void **state)
 {
-        static const char *const bad[] = {"ftp://example.com/x",
-                                          "example.com/x", "/v1/orders",
-                                          "http//example.com", "file:///etc",
-                                          NULL};
-        static const char *const good[] = {
-            "http://localhost:8080/x", "HTTPS://api.example.com",
-            "https://[::1]:8443/a?b=c#d", "https://api/${offset}",
-            "${env:URL}", NULL};
-        httpsrc_conf *c = valid_connector();
+        static const char *const bad[] = {
+            "ftp://example.com/x", "example.com/x", "/v1/orders",
+            "http//example.com",   "file:///etc",   NULL};
+        static const char *const good[] = {"http://localhost:8080/x",
+                                           "HTTPS://api.example.com",
+                                           "https://[::1]:8443/a?b=c#d",
+                                           "https://api/${offset}",
+                                           "${env:URL}",
+                                           NULL};
+        httpsrc_conf *c                 = valid_connector();
         for (const char *const *u = bad; *u; u++) {
                 set_ok(c, "http.url", *u);
                 assert_int_equal(check(c), HTTPSRC_ERR_INVAL);
@@ -554,9 +556,9 @@ static void test_typed_getters(void **state)
 
 static void test_bad_arguments(void **state)
 {
-        assert_int_equal(httpsrc_conf_set(NULL, "name", "x", errstr,
-                                          sizeof(errstr)),
-                         HTTPSRC_CONF_INVALID);
+        assert_int_equal(
+            httpsrc_conf_set(NULL, "name", "x", errstr, sizeof(errstr)),
+            HTTPSRC_CONF_INVALID);
         assert_string_equal(errstr,
                             "invalid argument: conf and key are required");
         httpsrc_conf *c = httpsrc_conf_new(CONN);

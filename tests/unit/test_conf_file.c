@@ -59,8 +59,7 @@ static int load(struct fixture *f, httpsrc_conf *c, const char *text)
 {
         write_file(f, text, 0);
         strcpy(f->errstr, "(untouched)");
-        return httpsrc_conf_load_file(c, f->path, f->errstr,
-                                      sizeof(f->errstr));
+        return httpsrc_conf_load_file(c, f->path, f->errstr, sizeof(f->errstr));
 }
 
 /* Expects the load to fail with @p rc and "<file><msg>". */
@@ -75,8 +74,8 @@ static void load_fails(struct fixture *f,
         assert_string_equal(f->errstr, f->want);
 }
 
-static void assert_at(const httpsrc_conf *c, size_t i, const char *k,
-                      const char *v)
+static void
+assert_at(const httpsrc_conf *c, size_t i, const char *k, const char *v)
 {
         const char *key = NULL, *val = NULL;
         assert_int_equal(httpsrc_conf_at(c, i, &key, &val), HTTPSRC_OK);
@@ -200,30 +199,30 @@ static void test_unreadable_and_nul(void **state)
         httpsrc_conf *c   = httpsrc_conf_new(CONN);
         char missing[160];
         snprintf(missing, sizeof(missing), "%s/missing.properties", f->dir);
-        assert_int_equal(httpsrc_conf_load_file(c, missing, f->errstr,
-                                                sizeof(f->errstr)),
-                         HTTPSRC_ERR_IO);
+        assert_int_equal(
+            httpsrc_conf_load_file(c, missing, f->errstr, sizeof(f->errstr)),
+            HTTPSRC_ERR_IO);
         snprintf(f->want, sizeof(f->want), "%s: No such file or directory",
                  missing);
         assert_string_equal(f->errstr, f->want);
 
-        assert_int_equal(httpsrc_conf_load_file(c, f->dir, f->errstr,
-                                                sizeof(f->errstr)),
-                         HTTPSRC_ERR_IO);
+        assert_int_equal(
+            httpsrc_conf_load_file(c, f->dir, f->errstr, sizeof(f->errstr)),
+            HTTPSRC_ERR_IO);
         snprintf(f->want, sizeof(f->want), "%s: Is a directory", f->dir);
         assert_string_equal(f->errstr, f->want);
 
         write_file(f, "name=a\0b\n", 9);
-        assert_int_equal(httpsrc_conf_load_file(c, f->path, f->errstr,
-                                                sizeof(f->errstr)),
-                         HTTPSRC_ERR_PARSE);
+        assert_int_equal(
+            httpsrc_conf_load_file(c, f->path, f->errstr, sizeof(f->errstr)),
+            HTTPSRC_ERR_PARSE);
         snprintf(f->want, sizeof(f->want), "%s: file contains a NUL byte",
                  f->path);
         assert_string_equal(f->errstr, f->want);
 
-        assert_int_equal(httpsrc_conf_load_file(c, NULL, f->errstr,
-                                                sizeof(f->errstr)),
-                         HTTPSRC_ERR_INVAL);
+        assert_int_equal(
+            httpsrc_conf_load_file(c, NULL, f->errstr, sizeof(f->errstr)),
+            HTTPSRC_ERR_INVAL);
         assert_int_equal(httpsrc_conf_count(c), 0);
         httpsrc_conf_destroy(c);
 }
@@ -343,8 +342,7 @@ static void test_json_errors(void **state)
                    HTTPSRC_ERR_INVAL,
                    ": http.method: invalid value 'PUT': must be one of GET, "
                    "POST");
-        load_fails(f, c, "{\"http.timer.interval.ms\": 1.5}",
-                   HTTPSRC_ERR_INVAL,
+        load_fails(f, c, "{\"http.timer.interval.ms\": 1.5}", HTTPSRC_ERR_INVAL,
                    ": http.timer.interval.ms: invalid value '1.5': not an "
                    "integer");
         load_fails(f, c, "{\"config\": {}, \"initial_state\": \"PAUSED\"}",
@@ -355,6 +353,9 @@ static void test_json_errors(void **state)
         load_fails(f, c, "{\"config\": \"x\"}", HTTPSRC_ERR_INVAL,
                    ": config: unknown configuration key");
         load_fails(f, c, "{\"name\": \"a\",}", HTTPSRC_ERR_PARSE,
+                   ": invalid JSON: parse error: invalid object key (must be "
+                   "a string)");
+        load_fails(f, c, "{\"name\": }", HTTPSRC_ERR_PARSE,
                    ": invalid JSON: parse error: unallowed token at this "
                    "point in JSON text");
         load_fails(f, c, "  {\"name\": \"a\"", HTTPSRC_ERR_PARSE,
@@ -376,19 +377,16 @@ int main(void)
                                             teardown),
             cmocka_unit_test_setup_teardown(test_props_continuation, setup,
                                             teardown),
-            cmocka_unit_test_setup_teardown(test_props_errors, setup,
-                                            teardown),
+            cmocka_unit_test_setup_teardown(test_props_errors, setup, teardown),
             cmocka_unit_test_setup_teardown(test_unreadable_and_nul, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(test_failed_load_changes_nothing,
                                             setup, teardown),
             cmocka_unit_test_setup_teardown(test_worker_properties, setup,
                                             teardown),
-            cmocka_unit_test_setup_teardown(test_json_wrapped, setup,
-                                            teardown),
+            cmocka_unit_test_setup_teardown(test_json_wrapped, setup, teardown),
             cmocka_unit_test_setup_teardown(test_json_flat, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_json_errors, setup,
-                                            teardown),
+            cmocka_unit_test_setup_teardown(test_json_errors, setup, teardown),
         };
         return cmocka_run_group_tests_name("conf_file", tests, NULL, NULL);
 }

@@ -706,13 +706,15 @@ static void test_connector_name_escaping(void **state)
 {
         /* Jackson escapes '"', '\\', control characters (short forms for
          * \b \f \n \r \t, else \u00XX upper case); nothing else. */
-        const char *name = "a\"b\\c\n\x01/\xc3\xa9";
+        const char *name = "a\"b\\c\n\t\b\f\r\x01\x1f\x7f/\xc3\xa9";
         offset_store *s  = offset_store_open(NULL, NULL, 0);
         assert_int_equal(offset_store_put(s, name, "{\"p\":1}", "{\"o\":1}"),
                          0);
         strbuf want = {0};
         jstream_begin(&want, 12, 16, 1);
-        jstream_bytes(&want, "[\"a\\\"b\\\\c\\n\\u0001/\xc3\xa9\",{\"p\":1}]",
+        jstream_bytes(&want,
+                      "[\"a\\\"b\\\\c\\n\\t\\b\\f\\r\\u0001\\u001F\x7f/"
+                      "\xc3\xa9\",{\"p\":1}]",
                       1);
         jstream_bytes(&want, "{\"o\":1}", 0);
         jstream_end(&want);
@@ -770,6 +772,19 @@ static void test_foreach_foreign_keys(void **state)
         offset_store_destroy(s);
 }
 
+/* Only ["<connector>",{...}] keys are a connector's partitions, whether
+ * put here or read from a file (Connect's OffsetUtils rule). */
+static void test_put_non_object_partition(void **state)
+{
+        offset_store *s = offset_store_open(NULL, NULL, 0);
+        assert_int_equal(offset_store_put(s, "ab", "\"s\"", "{\"o\":1}"), 0);
+        assert_int_equal(offset_store_put(s, "ab", "{\"p\":1}", "{\"o\":2}"),
+                         0);
+        assert_string_equal(offset_store_get(s, "ab", "\"s\""), "{\"o\":1}");
+        assert_visits(s, "ab", "{\"p\":1}={\"o\":2};");
+        offset_store_destroy(s);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -791,6 +806,7 @@ int main(void)
             cmocka_unit_test(test_foreach_golden),
             cmocka_unit_test(test_connector_name_escaping),
             cmocka_unit_test(test_foreach_foreign_keys),
+            cmocka_unit_test(test_put_non_object_partition),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,112 @@
+/* libFuzzer target: input = "<JSONPath>\n<JSON document>".
+ *
+ * Cross-checks the streaming span selector against json_parse + the tree
+ * evaluator: same verdict (and error text) on validity, same matches (each
+ * span re-parsed and serialized equals the evaluated value's serialization),
+ * and json_parse(json_serialize(tree)) round-trips exactly.
+ *
+ * Build: clang -fsanitize=fuzzer,address -Iinclude -Ilibhttpsrc
+ *        tests/fuzz/fuzz_jsonpath.c libhttpsrc/{json,jsonpath,util}.c -lyajl */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "httpsrc/common.h"
+#include "json_int.h"
+#include "jsonpath_int.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+typedef struct matches {
+        strbuf sb;
+        size_t count;
+} matches;
+
+static void check(int cond, const char *what)
+{
+        if (!cond)
+                abort();
+        (void)what;
+}
+
+static int on_span(void *opaque, const char *start, size_t len)
+{
+        matches *m = opaque;
+        char err[256];
+        httpsrc_json *v = json_parse(start, len, err, sizeof(err));
+        check(v != NULL, "span parses");
+        check(len > 0 && !json_is_space((unsigned char)start[0]) &&
+                  !json_is_space((unsigned char)start[len - 1]),
+              "span trimmed");
+        sb_putc(&m->sb, '\n');
+        json_write(&m->sb, v);
+        json_destroy(v);
+        m->count++;
+        return 0;
+}
+
+static int on_value(void *opaque, const httpsrc_json *v)
+{
+        matches *m = opaque;
+        sb_putc(&m->sb, '\n');
+        json_write(&m->sb, v);
+        m->count++;
+        return 0;
+}
+
+static void check_roundtrip(const httpsrc_json *v)
+{
+        size_t len = 0;
+        char *out  = json_serialize(v, &len);
+        char err[256];
+        httpsrc_json *again = json_parse(out, len, err, sizeof(err));
+        check(again != NULL, "serialization parses");
+        size_t len2 = 0;
+        char *out2  = json_serialize(again, &len2);
+        check(len == len2 && !memcmp(out, out2, len), "round trip");
+        free(out);
+        free(out2);
+        json_destroy(again);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+        const uint8_t *nl = memchr(data, '\n', size);
+        if (!nl)
+                return 0;
+        char *expr      = xstrndup((const char *)data, (size_t)(nl - data));
+        const char *doc = (const char *)nl + 1;
+        size_t len      = size - (size_t)(nl - data) - 1;
+        char err[256];
+        jsonpath *p = jsonpath_compile(expr, err, sizeof(err));
+        free(expr);
+        if (!p)
+                return 0;
+
+        matches spans  = {0};
+        char serr[256] = "";
+        int rc = jsonpath_select_spans(p, doc, len, 0, on_span, &spans, serr,
+                                       sizeof(serr));
+        char perr[256]  = "";
+        httpsrc_json *v = json_parse(doc, len, perr, sizeof(perr));
+        if (rc == HTTPSRC_OK) {
+                check(v != NULL, "both accept");
+                matches evals = {0};
+                check(jsonpath_eval(p, v, on_value, &evals) == 0, "eval");
+                check(evals.count == spans.count, "same count");
+                check(evals.sb.len == spans.sb.len &&
+                          (!evals.sb.len ||
+                           !memcmp(evals.sb.buf, spans.sb.buf, evals.sb.len)),
+                      "same matches");
+                check_roundtrip(v);
+                sb_free(&evals.sb);
+        } else {
+                check(rc == HTTPSRC_ERR_PARSE, "parse error");
+                check(v == NULL, "both reject");
+                check(!strcmp(serr, perr), "same error");
+        }
+        json_destroy(v);
+        sb_free(&spans.sb);
+        jsonpath_destroy(p);
+        return 0;
+}

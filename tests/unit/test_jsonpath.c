@@ -1,0 +1,501 @@
+/* jsonpath module: grammar, exact compile errors, tree evaluation, and the
+ * streaming span selector (which must agree with the tree evaluator). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "httpsrc/common.h"
+#include "json_int.h"
+#include "jsonpath_int.h"
+
+static jsonpath *compile_ok(const char *expr)
+{
+        char err[256] = "";
+        jsonpath *p   = jsonpath_compile(expr, err, sizeof(err));
+        if (!p)
+                fail_msg("compile '%s': %s", expr, err);
+        return p;
+}
+
+static httpsrc_json *parse_ok(const char *doc)
+{
+        char err[256]   = "";
+        httpsrc_json *v = json_parse(doc, strlen(doc), err, sizeof(err));
+        if (!v)
+                fail_msg("parse '%s': %s", doc, err);
+        return v;
+}
+
+/* Matches joined by '\n': serialized tree values, or raw spans. */
+typedef struct collect {
+        strbuf sb;
+        int count;
+        int stop_after; /* 0 = never stop */
+} collect;
+
+static int add_sep(collect *c)
+{
+        if (c->count++ && sb_putc(&c->sb, '\n'))
+                return -1;
+        return 0;
+}
+
+static int visit_collect(void *opaque, const httpsrc_json *v)
+{
+        collect *c = opaque;
+        if (add_sep(c) || json_write(&c->sb, v))
+                return -1;
+        return c->stop_after && c->count == c->stop_after ? 42 : 0;
+}
+
+static int span_collect(void *opaque, const char *start, size_t len)
+{
+        collect *c = opaque;
+        if (add_sep(c) || sb_append(&c->sb, start, len))
+                return -1;
+        return c->stop_after && c->count == c->stop_after ? 42 : 0;
+}
+
+/* Each span re-parsed and serialized, so it compares with eval output. */
+static int span_reserialize(void *opaque, const char *start, size_t len)
+{
+        collect *c = opaque;
+        char err[256];
+        httpsrc_json *v = json_parse(start, len, err, sizeof(err));
+        if (!v)
+                fail_msg("span '%.*s' does not parse: %s", (int)len, start,
+                         err);
+        int rc = add_sep(c) || json_write(&c->sb, v);
+        json_destroy(v);
+        return rc;
+}
+
+static char *eval_str(const char *expr, const char *doc)
+{
+        jsonpath *p     = compile_ok(expr);
+        httpsrc_json *v = parse_ok(doc);
+        collect c       = {0};
+        assert_int_equal(jsonpath_eval(p, v, visit_collect, &c), 0);
+        json_destroy(v);
+        jsonpath_destroy(p);
+        sb_putc(&c.sb, '\0');
+        return sb_steal(&c.sb);
+}
+
+/* Spans of doc; rc must be HTTPSRC_OK. */
+static char *spans_str(const char *expr, const char *doc)
+{
+        jsonpath *p   = compile_ok(expr);
+        collect c     = {0};
+        char err[256] = "";
+        int rc = jsonpath_select_spans(p, doc, strlen(doc), 0, span_collect, &c,
+                                       err, sizeof(err));
+        if (rc != HTTPSRC_OK)
+                fail_msg("spans '%s' on '%s': %d %s", expr, doc, rc, err);
+        jsonpath_destroy(p);
+        sb_putc(&c.sb, '\0');
+        return sb_steal(&c.sb);
+}
+
+static void assert_compile_error(const char *expr, const char *msg)
+{
+        char err[256] = "unset";
+        jsonpath *p   = jsonpath_compile(expr, err, sizeof(err));
+        if (p)
+                fail_msg("'%s' compiled", expr);
+        assert_string_equal(err, msg);
+}
+
+static void test_compile_forms(void **state)
+{
+        (void)state;
+        static const char *const ok[] = {
+            "$",
+            "$[*]",
+            "$.a.b[*]",
+            "$['a']",
+            "$[\"a b\"]",
+            "$.a[0]",
+            "$.*",
+            "$.data[*].id",
+            "$.a-b_c$9",
+            "$['it\\'s']",
+            "$[\"q\\\"\"]",
+            "$['\\\\']",
+            "$.caf\xc3\xa9",
+            "$[12345]",
+            "$.a.*[*].b",
+            "$[\"]\"]",
+        };
+        for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+                jsonpath *p = compile_ok(ok[i]);
+                assert_string_equal(jsonpath_expr(p), ok[i]);
+                jsonpath_destroy(p);
+        }
+        jsonpath_destroy(NULL);
+}
+
+static void test_compile_errors(void **state)
+{
+        (void)state;
+        static const char *const cases[][2] = {
+            {"", "invalid JSONPath '': must start with '$'"},
+            {"a.b",
+             "invalid JSONPath 'a.b': must start with '$' at position 1"},
+            {" $", "invalid JSONPath ' $': must start with '$' at position 1"},
+            {"$.a[", "invalid JSONPath '$.a[': expected ']' at position 5"},
+            {"$[0", "invalid JSONPath '$[0': expected ']' at position 4"},
+            {"$[*", "invalid JSONPath '$[*': expected ']' at position 4"},
+            {"$[*x]", "invalid JSONPath '$[*x]': expected ']' at position 4"},
+            {"$['a'", "invalid JSONPath '$['a'': expected ']' at position 6"},
+            {"$.", "invalid JSONPath '$.': expected a member name at "
+                   "position 3"},
+            {"$.a.", "invalid JSONPath '$.a.': expected a member name at "
+                     "position 5"},
+            {"$.[0]", "invalid JSONPath '$.[0]': expected a member name at "
+                      "position 3"},
+            {"$.a..b", "invalid JSONPath '$.a..b': recursive descent '..' is "
+                       "not supported at position 4"},
+            {"$..*", "invalid JSONPath '$..*': recursive descent '..' is not "
+                     "supported at position 2"},
+            {"$.a[?(@.x)]", "invalid JSONPath '$.a[?(@.x)]': filters are not "
+                            "supported at position 5"},
+            {"$[0:2]", "invalid JSONPath '$[0:2]': slices are not supported "
+                       "at position 4"},
+            {"$[:2]", "invalid JSONPath '$[:2]': slices are not supported at "
+                      "position 3"},
+            {"$[-1]", "invalid JSONPath '$[-1]': negative index is not "
+                      "supported at position 3"},
+            {"$[0,1]", "invalid JSONPath '$[0,1]': unions are not supported "
+                       "at position 4"},
+            {"$['a','b']", "invalid JSONPath '$['a','b']': unions are not "
+                           "supported at position 6"},
+            {"$['abc", "invalid JSONPath '$['abc': unterminated string at "
+                       "position 3"},
+            {"$[\"a\\\"]", "invalid JSONPath '$[\"a\\\"]': unterminated "
+                           "string at position 3"},
+            {"$['a\\n']", "invalid JSONPath '$['a\\n']': unsupported escape "
+                          "at position 5"},
+            {"$x", "invalid JSONPath '$x': unexpected character 'x' at "
+                   "position 2"},
+            {"$.a b", "invalid JSONPath '$.a b': unexpected character ' ' at "
+                      "position 4"},
+            {"$.a(", "invalid JSONPath '$.a(': unexpected character '(' at "
+                     "position 4"},
+            {"$[a]", "invalid JSONPath '$[a]': unexpected character 'a' at "
+                     "position 3"},
+            {"$[ 0]", "invalid JSONPath '$[ 0]': unexpected character ' ' at "
+                      "position 3"},
+            {"$.a\x01", "invalid JSONPath '$.a\x01': unexpected character "
+                        "'\\x01' at position 4"},
+            {"$[]", "invalid JSONPath '$[]': expected a member name, index or "
+                    "'*' at position 3"},
+            {"$[(@.length-1)]", "invalid JSONPath '$[(@.length-1)]': script "
+                                "expressions are not supported at position 3"},
+            {"$[99999999999999999999999]",
+             "invalid JSONPath '$[99999999999999999999999]': index too large "
+             "at position 3"},
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+                assert_compile_error(cases[i][0], cases[i][1]);
+        char err[64] = "unset";
+        assert_null(jsonpath_compile(NULL, err, sizeof(err)));
+        assert_string_equal(err, "invalid JSONPath '': must start with '$'");
+}
+
+static void assert_eval(const char *expr, const char *doc, const char *want)
+{
+        char *got = eval_str(expr, doc);
+        assert_string_equal(got, want);
+        free(got);
+}
+
+static void test_eval_forms(void **state)
+{
+        (void)state;
+        const char *doc = "{\"data\":[{\"id\":1,\"n\":\"a\"},{\"id\":2},"
+                          "{\"x\":3}],\"a b\":true,\"o\":{\"p\":[5,6]}}";
+        assert_eval("$", doc, doc);
+        assert_eval("$.data[*].id", doc, "1\n2");
+        assert_eval("$.data[1]", doc, "{\"id\":2}");
+        assert_eval("$.data[3]", doc, "");
+        assert_eval("$['a b']", doc, "true");
+        assert_eval("$[\"a b\"]", doc, "true");
+        assert_eval("$.*", doc,
+                    "[{\"id\":1,\"n\":\"a\"},{\"id\":2},{\"x\":3}]\ntrue\n"
+                    "{\"p\":[5,6]}");
+        assert_eval("$.o.p[*]", doc, "5\n6");
+        assert_eval("$.o.*[1]", doc, "6");
+        assert_eval("$.data.*.*", doc, "1\n\"a\"\n2\n3");
+        /* type mismatches yield nothing */
+        assert_eval("$[0]", doc, "");
+        assert_eval("$.data.id", doc, "");
+        assert_eval("$.o.p[0].x", doc, "");
+        assert_eval("$[*]", "[1,[2],{\"a\":3}]", "1\n[2]\n{\"a\":3}");
+        assert_eval("$[*]", "7", "");
+        assert_eval("$.a", "[{\"a\":1}]", "");
+
+        jsonpath *p               = compile_ok("$.data[*].id");
+        httpsrc_json *v           = parse_ok(doc);
+        const httpsrc_json *first = jsonpath_first(p, v);
+        assert_string_equal(json_number_text(first), "1");
+        jsonpath_destroy(p);
+        p = compile_ok("$.nope");
+        assert_null(jsonpath_first(p, v));
+        assert_int_equal(jsonpath_eval(p, NULL, visit_collect, NULL), 0);
+        jsonpath_destroy(p);
+        json_destroy(v);
+}
+
+static void test_eval_stops(void **state)
+{
+        (void)state;
+        jsonpath *p     = compile_ok("$[*]");
+        httpsrc_json *v = parse_ok("[1,2,3,4]");
+        collect c       = {.stop_after = 2};
+        assert_int_equal(jsonpath_eval(p, v, visit_collect, &c), 42);
+        assert_int_equal(c.count, 2);
+        assert_string_equal(c.sb.buf, "1\n2");
+        sb_free(&c.sb);
+        json_destroy(v);
+        jsonpath_destroy(p);
+}
+
+/* The streaming selector and the tree evaluator must agree. */
+static void test_spans_agree_with_eval(void **state)
+{
+        (void)state;
+        static const char *const cases[][3] = {
+            {"$", " {\"a\" : [1, 2]} ", "{\"a\":[1,2]}"},
+            {"$", "42", "42"},
+            {"$[*]", "[1, \"two\", [3], {\"four\": 4}, null, true, -5e3]",
+             "1\n\"two\"\n[3]\n{\"four\":4}\nnull\ntrue\n-5e3"},
+            {"$.data[*]",
+             "{\"meta\":{\"data\":[9]},\"data\":[{\"id\":1},{\"id\":2}]}",
+             "{\"id\":1}\n{\"id\":2}"},
+            {"$.data[*].id",
+             "{\"data\":[{\"id\":1},{\"x\":{\"id\":7}},{\"id\":\"s\"},"
+             "{\"id\":[1,{\"id\":0}]}]}",
+             "1\n\"s\"\n[1,{\"id\":0}]"},
+            {"$.a.b[*]", "{\"a\":{\"b\":[[],{},\"\"],\"c\":[1]}}",
+             "[]\n{}\n\"\""},
+            {"$['a']", "{\"b\":1,\"a\":{\"a\":2}}", "{\"a\":2}"},
+            {"$[\"a b\"]", "{\"a b\":\"x\\ny\"}", "\"x\\ny\""},
+            {"$.a[0]", "{\"a\":[[0],1]}", "[0]"},
+            {"$.a[1]", "{\"a\":[0,{\"z\":[1,2]},2]}", "{\"z\":[1,2]}"},
+            {"$.*", "{\"a\":1,\"b\":[2],\"c\":{\"d\":3}}", "1\n[2]\n{\"d\":3}"},
+            {"$.*", "[1,2]", "1\n2"},
+            {"$[*][*]", "[[1,2],{\"a\":3},4,[[5]]]", "1\n2\n3\n[5]"},
+            {"$.items[*]", "{\"items\":null}", ""},
+            {"$.items[*]", "{\"other\":[1]}", ""},
+            {"$.k", "{\"k\":1,\"k\":2}", "1\n2"},
+            {"$.ab", "{\"a\\u0062\":\"\\u00e9\\ud83d\\ude00\"}",
+             "\"\xc3\xa9\xf0\x9f\x98\x80\""},
+            {"$['q\"\\'']", "{\"q\\\"'\":0}", "0"},
+            {"$.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r",
+             "{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"h\":{\"i\":"
+             "{\"j\":{\"k\":{\"l\":{\"m\":{\"n\":{\"o\":{\"p\":{\"q\":{\"r\":"
+             "[1]}}}}}}}}}}}}}}}}}}",
+             "[1]"},
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                const char *expr = cases[i][0];
+                const char *doc  = cases[i][1];
+                char *ev         = eval_str(expr, doc);
+                assert_string_equal(ev, cases[i][2]);
+
+                jsonpath *p = compile_ok(expr);
+                collect c   = {0};
+                char err[256];
+                assert_int_equal(jsonpath_select_spans(p, doc, strlen(doc), 0,
+                                                       span_reserialize, &c,
+                                                       err, sizeof(err)),
+                                 HTTPSRC_OK);
+                sb_putc(&c.sb, '\0');
+                if (strcmp(c.sb.buf, ev))
+                        fail_msg("%s on %s: spans '%s' != eval '%s'", expr, doc,
+                                 c.sb.buf, ev);
+                sb_free(&c.sb);
+                jsonpath_destroy(p);
+                free(ev);
+        }
+}
+
+static void assert_spans(const char *expr, const char *doc, const char *want)
+{
+        char *got = spans_str(expr, doc);
+        assert_string_equal(got, want);
+        free(got);
+}
+
+static void test_spans_exact_bytes(void **state)
+{
+        (void)state;
+        const char *doc =
+            " \n{ \"data\" :\t[ { \"id\" : 1 , \"s\":\"a\\\"b\" } ,"
+            "\r\n  \"x\\u0041\" ,  -1.50e+3 ,true, null,[ ] ]"
+            " } \n";
+        assert_spans("$.data[*]", doc,
+                     "{ \"id\" : 1 , \"s\":\"a\\\"b\" }\n\"x\\u0041\"\n"
+                     "-1.50e+3\ntrue\nnull\n[ ]");
+        assert_spans("$.data[0].s", doc, "\"a\\\"b\"");
+        assert_spans("$.data[0].id", doc, "1");
+        assert_spans("$", doc,
+                     "{ \"data\" :\t[ { \"id\" : 1 , \"s\":\"a\\\"b\" } ,"
+                     "\r\n  \"x\\u0041\" ,  -1.50e+3 ,true, null,[ ] ] }");
+        assert_spans("$", "\t 12.5e1 \n", "12.5e1");
+        assert_spans("$", "\"s\"", "\"s\"");
+        assert_spans("$[*]", "[1,22 ,333]", "1\n22\n333");
+        assert_spans("$[*]", "[]", "");
+        assert_spans("$[*]", "{}", "");
+        assert_spans("$[*]", "5", "");
+        assert_spans("$.items[*]", "{\"items\": null}", "");
+        assert_spans("$.items[*]", "{\"items\": {}}", "");
+        assert_spans("$.items[*]", "{\"nope\": [1]}", "");
+        assert_spans("$.a", "[{\"a\":1}]", "");
+        assert_spans("$[1]", "[[1,2],[3,4]]", "[3,4]");
+        assert_spans("$[5]", "[0,1]", "");
+}
+
+static void test_spans_stop(void **state)
+{
+        (void)state;
+        jsonpath *p     = compile_ok("$[*]");
+        collect c       = {.stop_after = 2};
+        char err[64]    = "";
+        const char *doc = "[1,2,3, bad";
+        assert_int_equal(jsonpath_select_spans(p, doc, strlen(doc), 0,
+                                               span_collect, &c, err,
+                                               sizeof(err)),
+                         42);
+        assert_string_equal(c.sb.buf, "1\n2");
+        assert_string_equal(err, "");
+        sb_free(&c.sb);
+
+        /* '$' is reported last, after the document validated */
+        jsonpath_destroy(p);
+        p = compile_ok("$");
+        c = (collect){.stop_after = 1};
+        assert_int_equal(jsonpath_select_spans(p, "[1]", 3, 0, span_collect, &c,
+                                               err, sizeof(err)),
+                         42);
+        assert_string_equal(c.sb.buf, "[1]");
+        sb_free(&c.sb);
+        jsonpath_destroy(p);
+}
+
+/* rc and errstr of a select over doc; spans collected into *got. */
+static int select_err(const char *expr,
+                      const char *doc,
+                      size_t len,
+                      size_t max_depth,
+                      char *got,
+                      size_t gotsize,
+                      char *err,
+                      size_t errsize)
+{
+        jsonpath *p = compile_ok(expr);
+        collect c   = {0};
+        int rc = jsonpath_select_spans(p, doc, len, max_depth, span_collect, &c,
+                                       err, errsize);
+        snprintf(got, gotsize, "%s", c.sb.buf ? c.sb.buf : "");
+        sb_free(&c.sb);
+        jsonpath_destroy(p);
+        return rc;
+}
+
+static void test_spans_errors(void **state)
+{
+        (void)state;
+        char got[256];
+        char err[256];
+        /* spans completed before the error are reported; the caller drops
+         * the page */
+        assert_int_equal(select_err("$[*]", "[1, {\"a\":2}, x]", 16, 0, got,
+                                    sizeof(got), err, sizeof(err)),
+                         HTTPSRC_ERR_PARSE);
+        assert_string_equal(got, "1\n{\"a\":2}");
+        assert_string_equal(err, "invalid JSON at byte 14: lexical error: "
+                                 "invalid char in json text.");
+        /* a truncated document: the last number ends at the buffer end */
+        assert_int_equal(select_err("$[*]", "[1, 23", 6, 0, got, sizeof(got),
+                                    err, sizeof(err)),
+                         HTTPSRC_ERR_PARSE);
+        assert_string_equal(got, "1\n23");
+        assert_string_equal(err,
+                            "invalid JSON at byte 6: parse error: premature "
+                            "EOF");
+        /* '$' reports nothing for an invalid document */
+        assert_int_equal(select_err("$", "{\"a\":1", 6, 0, got, sizeof(got),
+                                    err, sizeof(err)),
+                         HTTPSRC_ERR_PARSE);
+        assert_string_equal(got, "");
+        assert_int_equal(select_err("$[*]", "[1] [2]", 7, 0, got, sizeof(got),
+                                    err, sizeof(err)),
+                         HTTPSRC_ERR_PARSE);
+        assert_string_equal(got, "1");
+        assert_string_equal(err, "trailing data after JSON value at byte 4");
+        assert_int_equal(
+            select_err("$[*]", "  ", 2, 0, got, sizeof(got), err, sizeof(err)),
+            HTTPSRC_ERR_PARSE);
+        assert_string_equal(err, "empty JSON document");
+        /* length-delimited input */
+        assert_int_equal(select_err("$[*]", "[7]xyz", 3, 0, got, sizeof(got),
+                                    err, sizeof(err)),
+                         HTTPSRC_OK);
+        assert_string_equal(got, "7");
+        assert_int_equal(
+            select_err("$", "[7]xyz", 3, 0, got, sizeof(got), err, sizeof(err)),
+            HTTPSRC_OK);
+        assert_string_equal(got, "[7]");
+}
+
+static void test_spans_depth(void **state)
+{
+        (void)state;
+        char got[256];
+        char err[256];
+        assert_int_equal(select_err("$[0][0]", "[[[1]]]", 7, 2, got,
+                                    sizeof(got), err, sizeof(err)),
+                         HTTPSRC_ERR_PARSE);
+        assert_string_equal(err, "JSON nested deeper than 2 levels");
+        assert_int_equal(select_err("$[0][0]", "[[1]]", 5, 2, got, sizeof(got),
+                                    err, sizeof(err)),
+                         HTTPSRC_OK);
+        assert_string_equal(got, "1");
+
+        char doc[300];
+        memset(doc, '[', 128);
+        memset(doc + 128, ']', 128);
+        assert_int_equal(
+            select_err("$[0]", doc, 256, 0, got, sizeof(got), err, sizeof(err)),
+            HTTPSRC_OK);
+        memset(doc, '[', 129);
+        memset(doc + 129, ']', 129);
+        assert_int_equal(
+            select_err("$[0]", doc, 258, 0, got, sizeof(got), err, sizeof(err)),
+            HTTPSRC_ERR_PARSE);
+        assert_string_equal(err, "JSON nested deeper than 128 levels");
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_compile_forms),
+            cmocka_unit_test(test_compile_errors),
+            cmocka_unit_test(test_eval_forms),
+            cmocka_unit_test(test_eval_stops),
+            cmocka_unit_test(test_spans_agree_with_eval),
+            cmocka_unit_test(test_spans_exact_bytes),
+            cmocka_unit_test(test_spans_stop),
+            cmocka_unit_test(test_spans_errors),
+            cmocka_unit_test(test_spans_depth),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
