@@ -80,15 +80,18 @@ assert_eq() {
 	return 1
 }
 
-# assert_files_eq DESC EXPECTED_FILE ACTUAL_FILE: byte-exact.
+# assert_files_eq DESC EXPECTED_FILE ACTUAL_FILE: byte-exact. Either may be
+# a process substitution: both are copied first, as they can be read once.
 assert_files_eq() {
-	if cmp -s "$2" "$3"; then
+	cat "$2" >"$T/.expected"
+	cat "$3" >"$T/.actual"
+	if cmp -s "$T/.expected" "$T/.actual"; then
 		ok "$1"
 		return 0
 	fi
 	not_ok "$1"
 	diag "diff expected actual (first lines):"
-	diff "$2" "$3" | head -n 20 | sed 's/^/#   /'
+	diff "$T/.expected" "$T/.actual" | head -n 20 | sed 's/^/#   /'
 	return 1
 }
 
@@ -284,7 +287,7 @@ consume_topic() {
 	CONSUMED=$T/consumed.$topic
 	CONSUME_RC=0
 	"$CONSUME_BIN" -b "$BOOT" -t "$topic" -n "$n" \
-		-i "${CONSUME_IDLE_MS:-1000}" -T "${CONSUME_TIMEOUT_MS:-30000}" \
+		-i "${CONSUME_IDLE_MS:-1000}" -T "${CONSUME_TIMEOUT_MS:-15000}" \
 		"$@" >"$CONSUMED" 2>"$T/consume.err" || CONSUME_RC=$?
 }
 

@@ -143,7 +143,7 @@ static void test_defaults(void **state)
         assert_string_equal(
             httpsrc_conf_get(w, "value.converter.schemas.enable"), "false");
         assert_string_equal(httpsrc_conf_get(w, "offset.flush.interval.ms"),
-                            "0");
+                            "100");
         assert_string_equal(
             httpsrc_conf_get(w, "plugin.path"),
             conf_param_find(conf_worker_params, "plugin.path")->default_value);
@@ -547,7 +547,7 @@ static void test_typed_getters(void **state)
         httpsrc_conf *w = httpsrc_conf_new(WORK);
         assert_int_equal(conf_get_bool(w, "key.converter.schemas.enable", 1),
                          0);
-        assert_int_equal(conf_get_int(w, "offset.flush.interval.ms", 9), 0);
+        assert_int_equal(conf_get_int(w, "offset.flush.interval.ms", 9), 100);
         set_ok(w, "offset.flush.interval.ms", "9223372036854775807");
         assert_true(conf_get_int(w, "offset.flush.interval.ms", 0) ==
                     INT64_MAX);
