@@ -723,50 +723,68 @@ void connector_stop(connector *c)
 /* ------------------------------------------------------------------ */
 /* setup                                                               */
 
-/* "Name: value, Name: value": a comma starts a new header only when what
- * follows looks like "Token:", so values may contain commas. */
+static int add_header(connector *c, char *item, char *errstr,
+                      size_t errstr_size)
+{
+        char *colon = strchr(item, ':');
+        if (!colon) {
+                errstr_set(errstr, errstr_size,
+                           "http.headers: '%s' is not 'Name: value'", item);
+                return HTTPSRC_ERR_INVAL;
+        }
+        *colon = '\0';
+        char *name = strtrim(item), *value = strtrim(colon + 1);
+        if (!*name || strpbrk(name, " \t\r\n") || strpbrk(value, "\r\n")) {
+                errstr_set(errstr, errstr_size,
+                           "http.headers: invalid header name '%s'", name);
+                return HTTPSRC_ERR_INVAL;
+        }
+        hdr *nh = realloc(c->hdrs, (c->n_hdrs + 1) * sizeof(*nh));
+        if (!nh)
+                return HTTPSRC_ERR_NOMEM;
+        c->hdrs = nh;
+        nh[c->n_hdrs].name = xstrdup(name);
+        nh[c->n_hdrs].value = xstrdup(value);
+        if (!nh[c->n_hdrs].name || !nh[c->n_hdrs].value) {
+                free(nh[c->n_hdrs].name);
+                free(nh[c->n_hdrs].value);
+                return HTTPSRC_ERR_NOMEM;
+        }
+        c->n_hdrs++;
+        return HTTPSRC_OK;
+}
+
+/* The comma that starts the next header in @p: one followed by "Token:",
+ * so that values may contain commas. NULL if none. */
+static char *next_header_comma(char *p)
+{
+        for (char *q = strchr(p, ','); q; q = strchr(q + 1, ',')) {
+                char *t = q + 1 + strspn(q + 1, " \t");
+                size_t nlen = strcspn(t, ":, \t");
+                if (nlen && t[nlen] == ':')
+                        return q;
+        }
+        return NULL;
+}
+
+/* "Name: value, Name: value" */
 static int parse_headers(connector *c, const char *spec, char *errstr,
                          size_t errstr_size)
 {
         char *copy = xstrdup(spec ? spec : "");
         if (!copy)
                 return HTTPSRC_ERR_NOMEM;
-        char *p = copy;
-        while (*p) {
-                char *start = p, *cut = NULL;
-                for (char *q = strchr(p, ','); q; q = strchr(q + 1, ',')) {
-                        size_t tok = strspn(q + 1, " \t");
-                        size_t nlen = strcspn(q + 1 + tok, ":, \t");
-                        if (nlen && q[1 + tok + nlen] == ':') {
-                                cut = q;
-                                break;
-                        }
-                }
-                p = cut ? cut + 1 : start + strlen(start);
+        int rc = HTTPSRC_OK;
+        for (char *p = copy; *p && !rc;) {
+                char *cut = next_header_comma(p);
                 if (cut)
                         *cut = '\0';
-                char *colon = strchr(start, ':');
-                if (!*strtrim(start))
-                        continue;
-                if (!colon) {
-                        errstr_set(errstr, errstr_size,
-                                   "http.headers: '%s' is not 'Name: value'",
-                                   start);
-                        free(copy);
-                        return HTTPSRC_ERR_INVAL;
-                }
-                *colon = '\0';
-                hdr *nh = realloc(c->hdrs, (c->n_hdrs + 1) * sizeof(*nh));
-                if (!nh) {
-                        free(copy);
-                        return HTTPSRC_ERR_NOMEM;
-                }
-                c->hdrs = nh;
-                c->hdrs[c->n_hdrs].name = xstrdup(strtrim(start));
-                c->hdrs[c->n_hdrs++].value = xstrdup(strtrim(colon + 1));
+                if (*strtrim(p))
+                        rc = add_header(c, p, errstr, errstr_size);
+                p = cut ? cut + 1 : p + strlen(p);
         }
         free(copy);
-        return HTTPSRC_OK;
+        return rc;
 }
 
 static const char *effective(const connector *c, const char *key)

@@ -29,6 +29,10 @@ static void usage(FILE *out)
                 "[CONNECTOR.json|CONNECTOR.properties ...]\n"
                 "  --once       run every connector until it is caught up, "
                 "then exit\n"
+                "  --describe-config  print every key the worker, the "
+                "connectors and\n"
+                "               the loaded plugins accept (Markdown), then "
+                "exit\n"
                 "  --version    print the version and exit\n");
 }
 
@@ -45,6 +49,71 @@ static int parse_level(const char *s)
                 if (strcmp(s, levels[i].name) == 0)
                         return levels[i].level;
         return -1;
+}
+
+static const char *type_name(int type)
+{
+        static const char *const names[] = {"string", "int",      "bool",
+                                            "enum",   "list",     "password",
+                                            "jsonpath"};
+        return type >= 0 && type <= HTTPSRC_PARAM_JSONPATH ? names[type] : "?";
+}
+
+static void print_params(const httpsrc_param_desc *d, const char *prefix)
+{
+        printf("| key | type | default | description |\n|---|---|---|---|\n");
+        for (; d && d->name; d++) {
+                int dflt = d->default_value && *d->default_value;
+                char enums[128] = "";
+                if (d->enum_values) {
+                        /* '|' would end the Markdown cell */
+                        snprintf(enums, sizeof(enums), " (%s)",
+                                 d->enum_values);
+                        for (char *c = enums; *c; c++)
+                                if (*c == '|')
+                                        *c = '/';
+                }
+                int req = d->flags & HTTPSRC_PARAM_F_REQUIRED;
+                printf("| `%s%s` | %s%s | %s%s%s | %s |\n", prefix, d->name,
+                       type_name(d->type), enums, dflt ? "`" : "",
+                       req ? "required" : (dflt ? d->default_value : ""),
+                       dflt ? "`" : "", d->doc ? d->doc : "");
+        }
+}
+
+/* The key reference in the README is this output: one table, one truth. */
+static void describe(const httpsrc_pipeline *p)
+{
+        static const struct {
+                int kind;
+                const char *title, *prefix;
+        } kinds[] = {
+            {HTTPSRC_KIND_SOURCE, "Sources (connector.class)", ""},
+            {HTTPSRC_KIND_AUTH, "Auth providers (http.auth.type)", ""},
+            {HTTPSRC_KIND_PAGINATOR, "Paginators (http.pagination.type)", ""},
+            {HTTPSRC_KIND_TRANSFORM, "Transforms (transforms.<alias>.type)",
+             "transforms.<alias>."}};
+        printf("### Worker keys\n\n");
+        print_params(httpsrc_conf_params(HTTPSRC_SCOPE_WORKER), "");
+        printf("\n### Connector keys\n\n");
+        print_params(httpsrc_conf_params(HTTPSRC_SCOPE_CONNECTOR), "");
+        for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+                size_t n = httpsrc_pipeline_component_count(p, kinds[k].kind);
+                if (!n)
+                        continue;
+                printf("\n### %s\n", kinds[k].title);
+                for (size_t i = 0; i < n; i++) {
+                        const char *name, *desc;
+                        const httpsrc_param_desc *params;
+                        httpsrc_pipeline_component_info(p, kinds[k].kind, i,
+                                                        &name, &desc, &params);
+                        printf("\n**%s**: %s\n", name, desc ? desc : "");
+                        if (params && params->name) {
+                                printf("\n");
+                                print_params(params, kinds[k].prefix);
+                        }
+                }
+        }
 }
 
 static httpsrc_conf *load(int scope, const char *path)
@@ -85,10 +154,12 @@ static int add_connectors(httpsrc_pipeline *p, char **files, int n)
 
 int main(int argc, char **argv)
 {
-        int flags = 0, level = HTTPSRC_LOG_INFO, i = 1;
+        int flags = 0, level = HTTPSRC_LOG_INFO, i = 1, describe_only = 0;
         for (; i < argc && argv[i][0] == '-'; i++) {
                 if (strcmp(argv[i], "--once") == 0) {
                         flags |= HTTPSRC_RUN_ONCE;
+                } else if (strcmp(argv[i], "--describe-config") == 0) {
+                        describe_only = 1;
                 } else if (strcmp(argv[i], "--log-level") == 0 &&
                            i + 1 < argc && parse_level(argv[i + 1]) > 0) {
                         level = parse_level(argv[++i]);
@@ -120,6 +191,11 @@ int main(int argc, char **argv)
                 return 2;
         }
         httpsrc_pipeline_set_log_cb(p, NULL, NULL, level);
+        if (describe_only) {
+                describe(p);
+                httpsrc_pipeline_destroy(p);
+                return 0;
+        }
         int rc = add_connectors(p, argv + i + 1, argc - i - 1);
         if (rc) {
                 httpsrc_pipeline_destroy(p);

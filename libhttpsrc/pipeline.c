@@ -364,3 +364,25 @@ int httpsrc_pipeline_offset(const httpsrc_pipeline *p, const char *name,
         int n = snprintf(buf, size, "%s", o ? o : "null");
         return n < 0 || (size_t)n >= size ? HTTPSRC_ERR_LIMIT : HTTPSRC_OK;
 }
+
+size_t httpsrc_pipeline_component_count(const httpsrc_pipeline *p, int kind)
+{
+        return plugin_registry_count(p->plugins, kind);
+}
+
+int httpsrc_pipeline_component_info(const httpsrc_pipeline *p, int kind,
+                                    size_t i, const char **name,
+                                    const char **description,
+                                    const httpsrc_param_desc **params)
+{
+        const plugin_component *pc = plugin_registry_at(p->plugins, kind, i);
+        if (!pc)
+                return HTTPSRC_ERR_NOENT;
+        if (name)
+                *name = pc->name;
+        if (description)
+                *description = pc->ops.source.description;
+        if (params)
+                *params = pc->ops.source.params;
+        return HTTPSRC_OK;
+}

@@ -229,6 +229,25 @@ HTTPSRC_API void httpsrc_pipeline_stop(httpsrc_pipeline *p);
  *  @since 0.1 */
 HTTPSRC_API const char *httpsrc_pipeline_last_error(const httpsrc_pipeline *p);
 
+/** @brief Number of loaded components of @p kind (httpsrc_component_kind).
+ *  @since 0.1 */
+HTTPSRC_API size_t httpsrc_pipeline_component_count(const httpsrc_pipeline *p,
+                                                    int kind);
+
+/**
+ * @brief Describe the @p i th loaded component of @p kind. Every out
+ * pointer may be NULL; the strings and the NULL-terminated @p params array
+ * are owned by the plugin and valid while @p p lives.
+ * @returns HTTPSRC_OK or HTTPSRC_ERR_NOENT
+ * @since 0.1
+ */
+HTTPSRC_API int httpsrc_pipeline_component_info(const httpsrc_pipeline *p,
+                                                int kind,
+                                                size_t i,
+                                                const char **name,
+                                                const char **description,
+                                                const httpsrc_param_desc **params);
+
 /** @brief Connector states, as Kafka Connect names them. @since 0.1 */
 typedef enum httpsrc_state {
         HTTPSRC_STATE_UNASSIGNED = 0,

@@ -56,5 +56,5 @@ assert_eq "basic-auth: sent the Basic credentials" \
 	"Basic ZGVtbzpkZW1vLXNlY3JldA==" "$(echo_field headers authorization)"
 assert_eq "basic-auth: GET with the URL's query" 'GET /echo {"source":"httpsrc"}' \
 	"$(echo_field method) $(echo_field path) $(echo_field query)"
-assert_grep "post-body: the fixture served POST /events" '"/events":' \
+assert_grep "post-body: the fixture served POST /events" '"POST /events":' \
 	<(http_call GET "$API/admin/stats")
