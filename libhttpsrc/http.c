@@ -553,25 +553,38 @@ static void transfer_done(http_client *c, transfer *t, CURLcode res)
         done(opaque, resp, err, msg);
 }
 
-int http_client_poll(http_client *c, struct curl_waitfd *extra,
-                     unsigned n_extra, int timeout_ms)
+/* Hand finished transfers to their callbacks; returns how many. */
+static int dispatch(http_client *c)
 {
-        int running = 0;
-        curl_multi_perform(c->multi, &running);
-        if (curl_multi_poll(c->multi, extra, n_extra, timeout_ms, NULL) !=
-            CURLM_OK)
-                return HTTPSRC_ERR_TRANSPORT;
-        curl_multi_perform(c->multi, &running);
+        int n = 0, left;
         CURLMsg *m;
-        int left;
         while ((m = curl_multi_info_read(c->multi, &left))) {
                 if (m->msg != CURLMSG_DONE)
                         continue;
                 transfer *t = NULL;
                 curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &t);
-                if (t)
+                if (t) {
                         transfer_done(c, t, m->data.result);
+                        n++;
+                }
         }
+        return n;
+}
+
+int http_client_poll(http_client *c, struct curl_waitfd *extra,
+                     unsigned n_extra, int timeout_ms)
+{
+        int running = 0;
+        curl_multi_perform(c->multi, &running);
+        /* A loopback transfer can finish within perform: its callback
+         * must run now, not after the wait. */
+        if (dispatch(c))
+                return HTTPSRC_OK;
+        if (curl_multi_poll(c->multi, extra, n_extra, timeout_ms, NULL) !=
+            CURLM_OK)
+                return HTTPSRC_ERR_TRANSPORT;
+        curl_multi_perform(c->multi, &running);
+        dispatch(c);
         return HTTPSRC_OK;
 }
 

@@ -286,6 +286,7 @@ static void begin_stop(httpsrc_pipeline *p, const char *why)
 static int finish(httpsrc_pipeline *p)
 {
         flush_offsets(p, mono_ms(), 1);
+        log_msg(&p->lg, HTTPSRC_LOG_DEBUG, NULL, "offsets stored, stopping");
         if (any_busy(p))
                 log_msg(&p->lg, HTTPSRC_LOG_WARN, NULL,
                         "stopped with records unacknowledged; their "
