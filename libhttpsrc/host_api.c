@@ -65,6 +65,28 @@ static int64_t h_now_ms(void)
         return wall_ms();
 }
 
+static char *h_url_resolve(const char *base, const char *ref)
+{
+        CURLU *u = curl_url();
+        char *out = NULL, *res = NULL;
+        if (u && base && ref &&
+            curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+            curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
+            curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK)
+                res = xstrdup(out); /* plugins free with host->free */
+        curl_free(out);
+        curl_url_cleanup(u);
+        return res;
+}
+
+static char *h_url_encode(const char *s)
+{
+        char *e = s ? curl_easy_escape(NULL, s, (int)strlen(s)) : NULL;
+        char *res = xstrdup(e);
+        curl_free(e);
+        return res;
+}
+
 static const struct httpsrc_host_api host_api = {
     .struct_size = sizeof(struct httpsrc_host_api),
     .abi_major = HTTPSRC_PLUGIN_ABI_MAJOR,
@@ -118,6 +140,15 @@ static const struct httpsrc_host_api host_api = {
     .rec_set_topic = record_set_topic,
     .emit = h_emit,
     .now_ms = h_now_ms,
+    .url_resolve = h_url_resolve,
+    .url_encode = h_url_encode,
+    .json_new_number = json_new_number,
+    .json_new_bool = json_new_bool,
+    .json_new_null = json_new_null,
+    .json_new_array = json_new_array,
+    .json_array_push = json_array_push,
+    .rec_timestamp = record_timestamp,
+    .rec_set_timestamp = record_set_timestamp,
 };
 
 const struct httpsrc_host_api *host_api_table(void)

@@ -110,3 +110,14 @@ int record_set_topic(httpsrc_record *rec, const char *topic)
         rec->topic = t;
         return HTTPSRC_OK;
 }
+
+int64_t record_timestamp(const httpsrc_record *rec)
+{
+        return rec->timestamp;
+}
+
+int record_set_timestamp(httpsrc_record *rec, int64_t ts_ms)
+{
+        rec->timestamp = ts_ms;
+        return HTTPSRC_OK;
+}

@@ -14,6 +14,7 @@ struct httpsrc_record {
         strbuf key;
         int has_key;
         char *topic; /* NULL: the connector's kafka.topic */
+        int64_t timestamp; /* epoch ms */
         httpsrc_json *value_json;
         int value_json_tried;
 };
@@ -32,5 +33,7 @@ int record_set_key_json(httpsrc_record *rec, const httpsrc_json *key);
 int record_set_value_json(httpsrc_record *rec, const httpsrc_json *val);
 const char *record_topic(const httpsrc_record *rec);
 int record_set_topic(httpsrc_record *rec, const char *topic);
+int64_t record_timestamp(const httpsrc_record *rec);
+int record_set_timestamp(httpsrc_record *rec, int64_t ts_ms);
 
 #endif

@@ -127,6 +127,16 @@ typedef struct httpsrc_auth_ops {
                            const httpsrc_response *resp,
                            int *retry);
         void (*destroy)(void *state);
+        /** Optional: before apply(), does the provider need a request of
+         *  its own answered first (e.g. an OAuth2 token request)? Fill
+         *  @p req (a fresh request) and return 1 to have the host send it
+         *  with the same HTTP client, 0 when apply() can run now, or an
+         *  error. */
+        int (*own_request)(void *state, httpsrc_request *req);
+        /** Optional: the response to the request own_request() filled
+         *  (any status). Return HTTPSRC_OK, or an error that fails the
+         *  poll with the reason given to host->set_error(). */
+        int (*own_response)(void *state, const httpsrc_response *resp);
         /* ABI 1.1+: append below */
 } httpsrc_auth_ops;
 
@@ -300,6 +310,24 @@ struct httpsrc_host_api {
 
         /* clock: wall-clock milliseconds since the epoch */
         int64_t (*now_ms)(void);
+
+        /* URLs: @p ref resolved against @p base (RFC 3986), NULL if either
+         * is invalid; percent-encoding of @p s for a query or form value.
+         * Both results are freed with host->free. */
+        char *(*url_resolve)(const char *base, const char *ref);
+        char *(*url_encode)(const char *s);
+
+        /* JSON: more builders (values passed to *_push are taken over) */
+        httpsrc_json *(*json_new_number)(const char *text); /* NULL if
+                                                               invalid */
+        httpsrc_json *(*json_new_bool)(int b);
+        httpsrc_json *(*json_new_null)(void);
+        httpsrc_json *(*json_new_array)(void);
+        int (*json_array_push)(httpsrc_json *arr, httpsrc_json *val);
+
+        /* records: timestamp in epoch ms (the poll time unless set) */
+        int64_t (*rec_timestamp)(const httpsrc_record *rec);
+        int (*rec_set_timestamp)(httpsrc_record *rec, int64_t ts_ms);
 
         /* ABI 1.1+: append below */
 };

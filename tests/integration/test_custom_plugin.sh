@@ -2,7 +2,8 @@
 # The out-of-tree example plugin (examples/custom_plugin, paginator "PAGE"),
 # built only against the installed SDK, runs next to the built-in plugins:
 # every record exactly once, the offset Connect would store, and a resumed
-# run that picks up the records appended in between.
+# run that picks up the records appended in between (a known bug for now:
+# the TODO tests below).
 . "$(dirname "$0")/lib.sh"
 
 MESON=${MESON:-$(command -v meson)}
