@@ -19,6 +19,7 @@ typedef struct plugin_component {
                 httpsrc_auth_ops auth;
                 httpsrc_paginator_ops paginator;
                 httpsrc_transform_ops transform;
+                httpsrc_predicate_ops predicate;
         } ops;
         const char *name;       /* ops.X.name */
         void *plugin_ctx;       /* from the plugin's init */

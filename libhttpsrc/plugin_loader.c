@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KIND_MAX HTTPSRC_KIND_TRANSFORM
+#define KIND_MAX HTTPSRC_KIND_PREDICATE
 
 /* Size of a vtable up to and including its last ABI 1.0 member. */
 #define V10_SIZE(type, last) (offsetof(type, last) + sizeof(((type *)0)->last))
@@ -68,6 +68,8 @@ static const char *kind_name(int kind)
                 return "paginator";
         case HTTPSRC_KIND_TRANSFORM:
                 return "transform";
+        case HTTPSRC_KIND_PREDICATE:
+                return "predicate";
         default:
                 return NULL;
         }
@@ -84,6 +86,8 @@ size_t plugin_ops_min_size(int kind)
                 return V10_SIZE(httpsrc_paginator_ops, destroy);
         case HTTPSRC_KIND_TRANSFORM:
                 return V10_SIZE(httpsrc_transform_ops, destroy);
+        case HTTPSRC_KIND_PREDICATE:
+                return V10_SIZE(httpsrc_predicate_ops, destroy);
         default:
                 return 0;
         }
@@ -100,6 +104,8 @@ static size_t host_ops_size(int kind)
                 return sizeof(httpsrc_paginator_ops);
         case HTTPSRC_KIND_TRANSFORM:
                 return sizeof(httpsrc_transform_ops);
+        case HTTPSRC_KIND_PREDICATE:
+                return sizeof(httpsrc_predicate_ops);
         default:
                 return 0;
         }
@@ -146,6 +152,14 @@ static const char *missing_method(const plugin_component *c)
                 if (!c->ops.paginator.next)
                         return "next";
                 if (!c->ops.paginator.destroy)
+                        return "destroy";
+                return NULL;
+        case HTTPSRC_KIND_PREDICATE:
+                if (!c->ops.predicate.create)
+                        return "create";
+                if (!c->ops.predicate.test)
+                        return "test";
+                if (!c->ops.predicate.destroy)
                         return "destroy";
                 return NULL;
         default:

@@ -61,6 +61,7 @@ typedef enum httpsrc_component_kind {
         HTTPSRC_KIND_AUTH      = 2,
         HTTPSRC_KIND_PAGINATOR = 3,
         HTTPSRC_KIND_TRANSFORM = 4,
+        HTTPSRC_KIND_PREDICATE = 5,
 } httpsrc_component_kind;
 
 /** @brief JSON value types returned by host->json_type(). @since 0.1 */
@@ -185,6 +186,22 @@ typedef struct httpsrc_transform_ops {
         void (*destroy)(void *state);
         /* ABI 1.1+: append below */
 } httpsrc_transform_ops;
+
+/**
+ * @brief A predicate, as Kafka Connect's: listed in "predicates", its keys
+ * under predicates.<name>.*, applied by transforms.<alias>.predicate (and
+ * .negate). host->conf_get(ctx, "pattern") looks up
+ * predicates.<name>.pattern.
+ * @since 0.1
+ */
+typedef struct httpsrc_predicate_ops {
+        HTTPSRC_OPS_HEAD;
+        int (*create)(httpsrc_ctx *ctx, void *plugin_ctx, void **state);
+        /** 1 if @p rec matches, 0 if not, or an error. */
+        int (*test)(void *state, const httpsrc_record *rec);
+        void (*destroy)(void *state);
+        /* ABI 1.1+: append below */
+} httpsrc_predicate_ops;
 
 /**
  * @brief Services the host offers to plugins. Append-only; a plugin checks

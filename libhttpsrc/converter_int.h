@@ -1,0 +1,64 @@
+/* converter module: a record's key or value (JSON bytes, as selected from
+ * the response and changed by transforms) -> the bytes written to Kafka,
+ * as Kafka Connect's converters write them. */
+#ifndef HTTPSRC_CONVERTER_INT_H
+#define HTTPSRC_CONVERTER_INT_H
+
+#include <stddef.h>
+
+#include "util_int.h"
+
+typedef struct converter converter;
+
+#define CONVERTER_JSON "org.apache.kafka.connect.json.JsonConverter"
+#define CONVERTER_STRING "org.apache.kafka.connect.storage.StringConverter"
+#define CONVERTER_BYTES "org.apache.kafka.connect.converters.ByteArrayConverter"
+
+/**
+ * @p cls: one of the class names above (the short names JsonConverter,
+ * StringConverter, ByteArrayConverter are accepted too). @p schemas_enable
+ * applies to JsonConverter only. @p key_name ("key.converter" or
+ * "value.converter") names the key in errors:
+ *   "value.converter: unknown converter 'X' (supported: ...)".
+ */
+converter *converter_new(const char *key_name,
+                         const char *cls,
+                         int schemas_enable,
+                         char *errstr,
+                         size_t errstr_size);
+void converter_destroy(converter *c); /* NULL-safe */
+
+/** 1 when the output equals the input (JsonConverter, schemas off), so
+ *  the caller can skip convert() on the hot path. */
+int converter_is_identity(const converter *c);
+
+/**
+ * Convert @p json (@p len bytes of valid JSON; NULL = a null key/value).
+ * Appends the output to @p out (reset first) and sets *out_null when the
+ * Kafka key/value must be null. Rules:
+ *  - JsonConverter, schemas off: the JSON as is.
+ *  - JsonConverter, schemas on: {"schema":<inferred>,"payload":<json>}
+ *    with the schema inferred from the value as Connect's
+ *    JsonConverter.asJsonSchema() would write it for the matching Connect
+ *    schema: string -> {"type":"string","optional":false}, integer ->
+ *    int64, other number -> double, true/false -> boolean, null -> optional
+ *    string (payload null), object -> struct with "fields" in document
+ *    order (each {<schema>,"field":"<name>"}), array -> "array" with
+ *    "items" inferred from the first element (string if empty). A null
+ *    key/value (@p json NULL or the literal null) is Kafka null
+ *    (*out_null = 1), as JsonConverter returns null for a null value
+ *    without schema.
+ *  - StringConverter: a JSON string -> its UTF-8 content; anything else ->
+ *    its compact JSON text.
+ *  - ByteArrayConverter: the JSON bytes as they are.
+ * Returns HTTPSRC_OK or an error with errstr.
+ */
+int converter_convert(const converter *c,
+                      const char *json,
+                      size_t len,
+                      strbuf *out,
+                      int *out_null,
+                      char *errstr,
+                      size_t errstr_size);
+
+#endif
