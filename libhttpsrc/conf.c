@@ -2,7 +2,9 @@
  * validated against the declared key table as keys are set. */
 #include "conf_int.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,6 +193,395 @@ static httpsrc_conf_res unknown_key(const httpsrc_conf *conf,
         return HTTPSRC_CONF_UNKNOWN;
 }
 
+/* ---- Confluent HTTP Source keys ----
+ *
+ * Confluent's own key names are accepted so that its connector configs run
+ * unchanged. Each is rewritten into its canonical key when set: the conf
+ * never holds an alias, so get/at and every reader see canonical keys. */
+
+/* Fills @p out with the canonical value of @p value; on error writes what
+ * follows "<alias>: " into @p msg. Returns HTTPSRC_OK, _ERR_INVAL or
+ * _ERR_NOMEM. */
+typedef int (*alias_map_fn)(const char *value,
+                            strbuf *out,
+                            char *msg,
+                            size_t msg_size);
+
+struct conf_alias {
+        const char *alias;
+        const char *canonical;
+        alias_map_fn map; /* NULL: the value as is */
+        /* The mapping needs the literal value: a ${...} placeholder
+         * resolved later would skip it. */
+        int literal_only;
+        /* Also set when the alias is set: what the alias implies. */
+        const char *also_key;
+        const char *also_value;
+};
+
+static int
+bad_value(char *msg, size_t size, const char *value, const char *reason)
+{
+        errstr_set(msg, size, "invalid value '%s': %s", value, reason);
+        return HTTPSRC_ERR_INVAL;
+}
+
+static int map_status(int failed)
+{
+        return failed ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
+}
+
+/* "A: b|C: d" -> "A: b, C: d" */
+static int map_headers(const char *value, strbuf *out, char *msg, size_t size)
+{
+        char *copy = xstrdup(value);
+        if (!copy)
+                return HTTPSRC_ERR_NOMEM;
+        int rc = HTTPSRC_OK;
+        for (char *save = NULL, *item = strtok_r(copy, "|", &save); item && !rc;
+             item = strtok_r(NULL, "|", &save)) {
+                item = strtrim(item);
+                if (!*item)
+                        continue;
+                if ((!strchr(item, ':') || *item == ':') &&
+                    !strstr(item, "${")) {
+                        /* Only the bad item: header values hold secrets. */
+                        errstr_set(msg, size, "'%s' is not 'Name: value'",
+                                   item);
+                        rc = HTTPSRC_ERR_INVAL;
+                        break;
+                }
+                rc = map_status((out->len && sb_puts(out, ", ")) ||
+                                sb_puts(out, item));
+        }
+        free(copy);
+        return rc ? rc : map_status(sb_append(out, "", 0));
+}
+
+static int map_topic(const char *value, strbuf *out, char *msg, size_t size)
+{
+        if (strstr(value, "${entityName}")) {
+                errstr_set(msg, size, "entity names are not supported");
+                return HTTPSRC_ERR_INVAL;
+        }
+        return map_status(sb_puts(out, value) || sb_append(out, "", 0));
+}
+
+static int is_pointer_index(const char *tok, size_t len)
+{
+        if (!len || len > 18 || (tok[0] == '0' && len > 1))
+                return 0; /* RFC 6901: "0" or no leading zero */
+        for (size_t i = 0; i < len; i++)
+                if (tok[i] < '0' || tok[i] > '9')
+                        return 0;
+        return 1;
+}
+
+static int is_identifier(const char *tok, size_t len)
+{
+        if (!len || !(isalpha((unsigned char)tok[0]) || tok[0] == '_'))
+                return 0;
+        for (size_t i = 1; i < len; i++)
+                if (!isalnum((unsigned char)tok[i]) && tok[i] != '_')
+                        return 0;
+        return 1;
+}
+
+/* One reference token as a JSONPath segment: [N], .name or ['name']. */
+static int put_segment(strbuf *out, const char *tok, size_t len)
+{
+        if (is_pointer_index(tok, len))
+                return sb_printf(out, "[%.*s]", (int)len, tok);
+        if (is_identifier(tok, len))
+                return sb_printf(out, ".%.*s", (int)len, tok);
+        if (sb_puts(out, "['"))
+                return -1;
+        for (size_t i = 0; i < len; i++)
+                if (((tok[i] == '\'' || tok[i] == '\\') &&
+                     sb_putc(out, '\\')) ||
+                    sb_putc(out, tok[i]))
+                        return -1;
+        return sb_puts(out, "']");
+}
+
+/* Decodes the token starting at p (RFC 6901 ~0 ~1) into tok; returns the
+ * end of the token, or NULL for a bad escape. */
+static const char *pointer_token(const char *p, strbuf *tok, int *nomem)
+{
+        sb_reset(tok);
+        for (; *p && *p != '/'; p++) {
+                char c = *p;
+                if (c == '~') {
+                        if (p[1] != '0' && p[1] != '1')
+                                return NULL;
+                        c = *++p == '0' ? '~' : '/';
+                }
+                if (sb_putc(tok, c)) {
+                        *nomem = 1;
+                        return NULL;
+                }
+        }
+        return p;
+}
+
+/* JSON Pointer (RFC 6901) -> JSONPath: "" and "/" -> "$", "/a/0" ->
+ * "$.a[0]", "/a b/c~1d" -> "$['a b']['c/d']". */
+static int map_pointer(const char *value, strbuf *out, char *msg, size_t size)
+{
+        if (!*value || !strcmp(value, "/"))
+                return map_status(sb_puts(out, "$"));
+        if (*value != '/')
+                return bad_value(msg, size, value,
+                                 "a JSON Pointer is empty or starts with '/'");
+        strbuf tok = {0};
+        int nomem  = sb_putc(out, '$');
+        for (const char *p = value; !nomem && *p == '/';) {
+                p = pointer_token(p + 1, &tok, &nomem);
+                if (!p && !nomem) {
+                        sb_free(&tok);
+                        return bad_value(msg, size, value,
+                                         "'~' must be followed by 0 or 1");
+                }
+                if (p && put_segment(out, tok.buf ? tok.buf : "", tok.len))
+                        nomem = 1;
+        }
+        sb_free(&tok);
+        return map_status(nomem);
+}
+
+/* Confluent's open range "400-" means 400 and above. */
+static int
+map_status_codes(const char *value, strbuf *out, char *msg, size_t size)
+{
+        (void)msg;
+        (void)size;
+        char *copy = xstrdup(value);
+        if (!copy)
+                return HTTPSRC_ERR_NOMEM;
+        int nomem = 0;
+        for (char *save = NULL, *item = strtok_r(copy, ",", &save);
+             item && !nomem; item = strtok_r(NULL, ",", &save)) {
+                item = strtrim(item);
+                if (!*item)
+                        continue;
+                size_t n = strlen(item);
+                nomem = (out->len && sb_putc(out, ',')) || sb_puts(out, item) ||
+                        (item[n - 1] == '-' && sb_puts(out, "599"));
+        }
+        free(copy);
+        return map_status(nomem || sb_append(out, "", 0));
+}
+
+static int map_auth_type(const char *value, strbuf *out, char *msg, size_t size)
+{
+        static const char *const types[] = {"none", "basic", "oauth2", "bearer",
+                                            NULL};
+        for (const char *const *t = types; *t; t++) {
+                if (!strcaseeq(value, *t))
+                        continue;
+                for (const char *c = *t; *c; c++)
+                        if (sb_putc(out, (char)toupper((unsigned char)*c)))
+                                return HTTPSRC_ERR_NOMEM;
+                return HTTPSRC_OK;
+        }
+        return bad_value(msg, size, value,
+                         "must be one of none, basic, oauth2, bearer");
+}
+
+/* Java's SSL endpoint identification: "https" checks the host name. */
+static int
+map_endpoint_algorithm(const char *value, strbuf *out, char *msg, size_t size)
+{
+        if (!*value)
+                return map_status(sb_puts(out, "false"));
+        if (strcaseeq(value, "https"))
+                return map_status(sb_puts(out, "true"));
+        return bad_value(msg, size, value, "must be https or empty");
+}
+
+/* Designated initializers: -Wextra flags partly positional ones. */
+#define ALIAS(a, c)                                                            \
+        {                                                                      \
+                .alias = (a), .canonical = (c)                                 \
+        }
+#define ALIAS_MAP(a, c, fn)                                                    \
+        {                                                                      \
+                .alias = (a), .canonical = (c), .map = (fn), .literal_only = 1 \
+        }
+#define ALIAS_SSL(a, c)                                                        \
+        {                                                                      \
+                .alias = (a), .canonical = (c),                                \
+                .also_key = "http.ssl.enabled", .also_value = "true"           \
+        }
+
+static const struct conf_alias conf_aliases[] = {
+    ALIAS("url", "http.url"),
+    ALIAS("http.request.method", "http.method"),
+    {.alias     = "http.request.headers",
+     .canonical = "http.headers",
+     .map       = map_headers},
+    {.alias     = "topic.name.pattern",
+     .canonical = "kafka.topic",
+     .map       = map_topic},
+    {.alias        = "http.response.data.json.pointer",
+     .canonical    = "http.response.records.path",
+     .map          = map_pointer,
+     .literal_only = 1,
+     .also_key     = "http.response.records.expand",
+     .also_value   = "true"},
+    ALIAS_MAP("http.offset.json.pointer", "http.offset.field", map_pointer),
+    ALIAS_MAP("http.next.page.json.pointer",
+              "http.pagination.cursor.path",
+              map_pointer),
+    ALIAS("request.interval.ms", "http.timer.interval.ms"),
+    ALIAS("max.retries", "http.retry.max.attempts"),
+    ALIAS("retry.backoff.ms", "http.retry.backoff.ms"),
+    ALIAS_MAP(
+        "retry.on.status.codes", "http.response.error.codes", map_status_codes),
+    ALIAS_MAP("auth.type", "http.auth.type", map_auth_type),
+    ALIAS("connection.user", "http.auth.user"),
+    ALIAS("connection.password", "http.auth.password"),
+    ALIAS("bearer.token", "http.auth.token"),
+    ALIAS("oauth2.token.url", "http.oauth2.token.url"),
+    ALIAS("oauth2.client.id", "http.oauth2.client.id"),
+    ALIAS("oauth2.client.secret", "http.oauth2.client.secret"),
+    ALIAS("oauth2.client.scope", "http.oauth2.scope"),
+    ALIAS("oauth2.token.property", "http.oauth2.token.property"),
+    ALIAS_SSL("https.ssl.truststore.location", "http.ssl.truststore.location"),
+    ALIAS_SSL("https.ssl.truststore.password", "http.ssl.truststore.password"),
+    ALIAS_SSL("https.ssl.truststore.type", "http.ssl.truststore.type"),
+    ALIAS_SSL("https.ssl.keystore.location", "http.ssl.keystore.location"),
+    ALIAS_SSL("https.ssl.keystore.password", "http.ssl.keystore.password"),
+    ALIAS_SSL("https.ssl.keystore.type", "http.ssl.keystore.type"),
+    ALIAS_SSL("https.ssl.key.password", "http.ssl.key.password"),
+    {.alias        = "https.ssl.endpoint.identification.algorithm",
+     .canonical    = "http.ssl.verify.hostname",
+     .map          = map_endpoint_algorithm,
+     .literal_only = 1,
+     .also_key     = "http.ssl.enabled",
+     .also_value   = "true"},
+    {.alias = NULL},
+};
+
+/* Confluent keys for features not implemented: a clear error beats the
+ * "unknown key" a typo gets. */
+static const char *const confluent_unsupported_keys[] = {
+    "entity.names", "max.in.flight.requests", "http.request.sensitive.headers",
+    "oauth2.client.mode", NULL};
+static const char *const confluent_unsupported_prefixes[] = {
+    "http.proxy.",       "reporter.",  "connection.disallow.",
+    "connection.allow.", "https.ssl.", NULL};
+
+static const struct conf_alias *alias_find(const char *key)
+{
+        for (const struct conf_alias *a = conf_aliases; a->alias; a++)
+                if (!strcmp(a->alias, key))
+                        return a;
+        return NULL;
+}
+
+static int is_unsupported_confluent_key(const char *key)
+{
+        for (const char *const *k = confluent_unsupported_keys; *k; k++)
+                if (!strcmp(key, *k))
+                        return 1;
+        for (const char *const *p = confluent_unsupported_prefixes; *p; p++)
+                if (!strncmp(key, *p, strlen(*p)) && key[strlen(*p)])
+                        return 1;
+        return 0;
+}
+
+/* Validates @p value (@p shown in errors) for the declared key @p d and
+ * stores it under @p canonical; errors name @p key, the key the user
+ * wrote. */
+static httpsrc_conf_res store_checked(httpsrc_conf *conf,
+                                      const httpsrc_param_desc *d,
+                                      const char *key,
+                                      const char *canonical,
+                                      const char *value,
+                                      const char *shown,
+                                      char *errstr,
+                                      size_t errstr_size)
+{
+        char reason[512];
+        if (d && conf_param_reason(d, value, reason, sizeof(reason))) {
+                if (d->type == HTTPSRC_PARAM_PASSWORD)
+                        errstr_set(errstr, errstr_size, "%s: invalid value: %s",
+                                   key, reason);
+                else
+                        errstr_set(errstr, errstr_size,
+                                   "%s: invalid value '%s': %s", key, shown,
+                                   reason);
+                return HTTPSRC_CONF_INVALID;
+        }
+        if (conf_store(conf, canonical, value)) {
+                errstr_set(errstr, errstr_size, "%s: out of memory", key);
+                return HTTPSRC_CONF_INVALID;
+        }
+        return HTTPSRC_CONF_OK;
+}
+
+static httpsrc_conf_res set_alias(httpsrc_conf *conf,
+                                  const struct conf_alias *a,
+                                  const char *value,
+                                  char *errstr,
+                                  size_t errstr_size)
+{
+        if (!value) {
+                conf_remove(conf, a->canonical);
+                return HTTPSRC_CONF_OK;
+        }
+        if (a->literal_only && strstr(value, "${")) {
+                errstr_set(errstr, errstr_size,
+                           "%s: placeholders are not supported in this key; "
+                           "set %s instead",
+                           a->alias, a->canonical);
+                return HTTPSRC_CONF_INVALID;
+        }
+        strbuf mapped = {0};
+        char msg[512];
+        int rc = a->map ? a->map(value, &mapped, msg, sizeof(msg)) : 0;
+        if (rc) {
+                sb_free(&mapped);
+                if (rc == HTTPSRC_ERR_NOMEM)
+                        snprintf(msg, sizeof(msg), "out of memory");
+                errstr_set(errstr, errstr_size, "%s: %s", a->alias, msg);
+                return HTTPSRC_CONF_INVALID;
+        }
+        const httpsrc_param_desc *d =
+            conf_param_find(httpsrc_conf_params(conf->scope), a->canonical);
+        httpsrc_conf_res res =
+            store_checked(conf, d, a->alias, a->canonical,
+                          a->map ? (mapped.buf ? mapped.buf : "") : value,
+                          value, errstr, errstr_size);
+        sb_free(&mapped);
+        if (res || !a->also_key)
+                return res;
+        d = conf_param_find(httpsrc_conf_params(conf->scope), a->also_key);
+        return store_checked(conf, d, a->alias, a->also_key, a->also_value,
+                             a->also_value, errstr, errstr_size);
+}
+
+/* A key not declared in the scope: an alias, a Confluent key we do not
+ * implement, or unknown. */
+static httpsrc_conf_res set_undeclared(httpsrc_conf *conf,
+                                       const char *key,
+                                       const char *value,
+                                       char *errstr,
+                                       size_t errstr_size)
+{
+        if (conf->scope != HTTPSRC_SCOPE_CONNECTOR)
+                return unknown_key(conf, key, errstr, errstr_size);
+        const struct conf_alias *a = alias_find(key);
+        if (a)
+                return set_alias(conf, a, value, errstr, errstr_size);
+        if (!is_unsupported_confluent_key(key))
+                return unknown_key(conf, key, errstr, errstr_size);
+        errstr_set(errstr, errstr_size, "%s: Confluent key not supported yet",
+                   key);
+        return HTTPSRC_CONF_UNKNOWN;
+}
+
 HTTPSRC_API httpsrc_conf_res httpsrc_conf_set(httpsrc_conf *conf,
                                               const char *key,
                                               const char *value,
@@ -205,18 +596,13 @@ HTTPSRC_API httpsrc_conf_res httpsrc_conf_set(httpsrc_conf *conf,
         const httpsrc_param_desc *d =
             conf_param_find(httpsrc_conf_params(conf->scope), key);
         if (!d && !conf_is_deferred_key(conf->scope, key))
-                return unknown_key(conf, key, errstr, errstr_size);
+                return set_undeclared(conf, key, value, errstr, errstr_size);
         if (!value) {
                 conf_remove(conf, key);
                 return HTTPSRC_CONF_OK;
         }
-        if (d && conf_param_validate(d, key, value, errstr, errstr_size))
-                return HTTPSRC_CONF_INVALID;
-        if (conf_store(conf, key, value)) {
-                errstr_set(errstr, errstr_size, "%s: out of memory", key);
-                return HTTPSRC_CONF_INVALID;
-        }
-        return HTTPSRC_CONF_OK;
+        return store_checked(conf, d, key, key, value, value, errstr,
+                             errstr_size);
 }
 
 const char *conf_get_set(const httpsrc_conf *conf, const char *key)
@@ -326,6 +712,74 @@ static int check_required(const httpsrc_conf *conf, strbuf *sb)
         return 0;
 }
 
+/* Set to something other than the empty string. */
+static int is_set(const httpsrc_conf *conf, const char *key)
+{
+        const char *v = conf_get_set(conf, key);
+        return v && *v;
+}
+
+static int check_timer(const httpsrc_conf *conf, strbuf *sb)
+{
+        if (!strcaseeq(httpsrc_conf_get(conf, "http.timer.type"), "cron") ||
+            is_set(conf, "http.timer.cron.expression"))
+                return 0;
+        return add_problem(sb, "http.timer.cron.expression", NULL,
+                           "required when http.timer.type=cron");
+}
+
+static int check_offset(const httpsrc_conf *conf, strbuf *sb)
+{
+        static const char *const need_field[] = {"TIMESTAMP", "ID", "CHAINING",
+                                                 NULL};
+        const char *mode = httpsrc_conf_get(conf, "http.offset.mode");
+        if (is_set(conf, "http.offset.field"))
+                return 0;
+        for (const char *const *m = need_field; *m; m++) {
+                if (!strcaseeq(mode, *m))
+                        continue;
+                strbuf why = {0};
+                int rc =
+                    sb_printf(&why, "required when http.offset.mode=%s", *m) ||
+                    add_problem(sb, "http.offset.field", NULL, why.buf);
+                sb_free(&why);
+                return rc ? -1 : 0;
+        }
+        return 0;
+}
+
+/* libcurl reads PEM and PKCS#12 only; keytool converts a JKS store. */
+static int check_store_type(const httpsrc_conf *conf,
+                            strbuf *sb,
+                            const char *type_key,
+                            const char *location_key)
+{
+        if (!strcaseeq(conf_get_set(conf, type_key), "JKS"))
+                return 0;
+        const char *file = conf_get_set(conf, location_key);
+        if (!file || !*file)
+                file = "<file>";
+        if (sb->len && sb_puts(sb, "; "))
+                return -1;
+        return sb_printf(sb,
+                         "%s: JKS is not supported; convert it to PKCS12: "
+                         "keytool -importkeystore -srckeystore %s "
+                         "-srcstoretype JKS -destkeystore store.p12 "
+                         "-deststoretype PKCS12",
+                         type_key, file);
+}
+
+static int check_policies(const httpsrc_conf *conf, strbuf *sb)
+{
+        if (check_timer(conf, sb) || check_offset(conf, sb))
+                return -1;
+        if (check_store_type(conf, sb, "http.ssl.truststore.type",
+                             "http.ssl.truststore.location"))
+                return -1;
+        return check_store_type(conf, sb, "http.ssl.keystore.type",
+                                "http.ssl.keystore.location");
+}
+
 static int check_connector(const httpsrc_conf *conf, strbuf *sb)
 {
         const char *url = conf_get_set(conf, "http.url");
@@ -342,7 +796,7 @@ static int check_connector(const httpsrc_conf *conf, strbuf *sb)
             add_problem(sb, "http.request.body", NULL,
                         "only allowed with http.method=POST"))
                 return -1;
-        return 0;
+        return check_policies(conf, sb);
 }
 
 HTTPSRC_API int

@@ -28,12 +28,21 @@ int conf_param_validate(const httpsrc_param_desc *d,
                         char *errstr,
                         size_t errstr_size);
 
+/** conf_param_validate() without the "<key>: invalid value ..." frame:
+ *  HTTPSRC_OK, or HTTPSRC_ERR_INVAL with the bare reason ("not an
+ *  integer") in @p reason. */
+int conf_param_reason(const httpsrc_param_desc *d,
+                      const char *value,
+                      char *reason,
+                      size_t size);
+
 /**
  * 1 if @p key belongs to a namespace whose keys plugins declare and that is
  * checked when the connector starts: http.auth.*, http.oauth2.*,
- * http.pagination.*, transforms.<alias>.* (connector scope), or a
- * pass-through namespace: producer.* (worker), producer.override.*
- * (connector).
+ * http.pagination.*, transforms.<alias>.*, predicates.<name>.* (connector
+ * scope), config.providers.<name>.* (worker scope, read by the secrets
+ * module), or a pass-through namespace: producer.*, sasl.*, ssl.*,
+ * security.protocol, client.id (worker), producer.override.* (connector).
  */
 int conf_is_deferred_key(int scope, const char *key);
 

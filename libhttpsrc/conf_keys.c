@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "backoff_int.h"
 #include "jsonpath_int.h"
 #include "util_int.h"
 
@@ -63,6 +64,12 @@ const httpsrc_param_desc conf_connector_params[] = {
      .type  = HTTPSRC_PARAM_STRING,
      .doc   = "Request body (POST only)",
      .group = "request"},
+    {.name          = "http.request.parameters",
+     .type          = HTTPSRC_PARAM_STRING,
+     .default_value = "",
+     .doc           = "Query parameters \"name=value&name=value\" appended "
+                      "to the URL (GET and POST)",
+     .group         = "request"},
     {.name          = "http.timer.interval.ms",
      .type          = HTTPSRC_PARAM_INT,
      .default_value = "60000",
@@ -70,6 +77,41 @@ const httpsrc_param_desc conf_connector_params[] = {
      .group         = "polling",
      .min           = 0,
      .max           = 2147483647},
+    {.name          = "http.timer.type",
+     .type          = HTTPSRC_PARAM_ENUM,
+     .default_value = "interval",
+     .doc           = "interval: poll every http.timer.interval.ms; cron: at "
+                      "the times of http.timer.cron.expression",
+     .group         = "polling",
+     .enum_values   = "interval|cron"},
+    {.name  = "http.timer.cron.expression",
+     .type  = HTTPSRC_PARAM_CRON,
+     .doc   = "Quartz cron expression (sec min hour day-of-month month "
+              "day-of-week [year]) of the poll times",
+     .group = "polling"},
+    {.name          = "http.timer.cron.zone",
+     .type          = HTTPSRC_PARAM_STRING,
+     .default_value = "UTC",
+     .doc           = "Time zone of the cron expression: UTC, +02:00 or an "
+                      "IANA name",
+     .group         = "polling"},
+    {.name          = "http.offset.mode",
+     .type          = HTTPSRC_PARAM_ENUM,
+     .default_value = "NONE",
+     .doc           = "How the offset of the next request is found",
+     .group         = "offsets",
+     .enum_values   = "NONE|TIMESTAMP|ID|CURSOR|SIMPLE_INCREMENTING|CHAINING|"
+                      "CURSOR_PAGINATION"},
+    {.name  = "http.offset.field",
+     .type  = HTTPSRC_PARAM_STRING,
+     .doc   = "JSONPath or bare field name of the record member holding its "
+              "offset",
+     .group = "offsets"},
+    {.name          = "http.initial.offset",
+     .type          = HTTPSRC_PARAM_STRING,
+     .default_value = "",
+     .doc           = "Offset used until one is stored",
+     .group         = "offsets"},
     {.name          = "http.connect.timeout.ms",
      .type          = HTTPSRC_PARAM_INT,
      .default_value = "10000",
@@ -102,6 +144,12 @@ const httpsrc_param_desc conf_connector_params[] = {
      .default_value = "$",
      .doc           = "JSONPath selecting the records in the response",
      .group         = "response"},
+    {.name          = "http.response.records.expand",
+     .type          = HTTPSRC_PARAM_BOOL,
+     .default_value = "false",
+     .doc           = "Treat an array selected by the records path as its "
+                      "elements (Confluent JSON Pointer semantics)",
+     .group         = "response"},
     {.name          = "http.auth.type",
      .type          = HTTPSRC_PARAM_STRING,
      .default_value = "NONE",
@@ -133,12 +181,132 @@ const httpsrc_param_desc conf_connector_params[] = {
      .default_value = "",
      .doc           = "Aliases of the transforms to apply, in order",
      .group         = "transforms"},
+    {.name          = "predicates",
+     .type          = HTTPSRC_PARAM_LIST,
+     .default_value = "",
+     .doc           = "Aliases of the predicates transforms may refer to",
+     .group         = "transforms"},
     {.name          = "errors.tolerance",
      .type          = HTTPSRC_PARAM_ENUM,
      .default_value = "none",
      .doc           = "none: fail on a bad record; all: skip it",
      .group         = "errors",
      .enum_values   = "none|all"},
+    {.name          = "http.retry.max.attempts",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "5",
+     .doc           = "Retries of a failed request before it is an error",
+     .group         = "errors",
+     .min           = 0,
+     .max           = NO_MAX},
+    {.name          = "http.retry.backoff.ms",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "1000",
+     .doc           = "Wait before the first retry (ms), doubled each retry",
+     .group         = "errors",
+     .min           = 0,
+     .max           = NO_MAX},
+    {.name          = "http.retry.backoff.max.ms",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "60000",
+     .doc           = "Longest wait between two retries (ms)",
+     .group         = "errors",
+     .min           = 0,
+     .max           = NO_MAX},
+    {.name          = "http.response.error.codes",
+     .type          = HTTPSRC_PARAM_STRING,
+     .default_value = "400-599",
+     .doc           = "HTTP statuses treated as errors: codes and ranges, "
+                      "e.g. 400-499,503",
+     .group         = "errors"},
+    {.name          = "behavior.on.error",
+     .type          = HTTPSRC_PARAM_ENUM,
+     .default_value = "fail",
+     .doc           = "After the retries of an error response: fail the "
+                      "connector, log it and go on, or ignore it",
+     .group         = "errors",
+     .enum_values   = "fail|log|ignore"},
+    {.name          = "errors.log.enable",
+     .type          = HTTPSRC_PARAM_BOOL,
+     .default_value = "false",
+     .doc           = "Log each error that is tolerated",
+     .group         = "errors"},
+    {.name          = "http.ssl.enabled",
+     .type          = HTTPSRC_PARAM_BOOL,
+     .default_value = "false",
+     .doc           = "Use the http.ssl.* stores and verification settings",
+     .group         = "tls"},
+    {.name  = "http.ssl.truststore.location",
+     .type  = HTTPSRC_PARAM_STRING,
+     .doc   = "CA certificates to trust (PEM or PKCS#12 file)",
+     .group = "tls"},
+    {.name  = "http.ssl.truststore.password",
+     .type  = HTTPSRC_PARAM_PASSWORD,
+     .doc   = "Password of the PKCS#12 truststore",
+     .group = "tls"},
+    {.name        = "http.ssl.truststore.type",
+     .type        = HTTPSRC_PARAM_ENUM,
+     .doc         = "Format of the truststore (default: detected from the "
+                    "file)",
+     .group       = "tls",
+     .enum_values = "PEM|PKCS12|JKS"},
+    {.name  = "http.ssl.keystore.location",
+     .type  = HTTPSRC_PARAM_STRING,
+     .doc   = "Client certificate (PEM or PKCS#12 with its key)",
+     .group = "tls"},
+    {.name  = "http.ssl.keystore.password",
+     .type  = HTTPSRC_PARAM_PASSWORD,
+     .doc   = "Password of the PKCS#12 keystore",
+     .group = "tls"},
+    {.name        = "http.ssl.keystore.type",
+     .type        = HTTPSRC_PARAM_ENUM,
+     .doc         = "Format of the keystore (default: detected from the "
+                    "file)",
+     .group       = "tls",
+     .enum_values = "PEM|PKCS12|JKS"},
+    {.name  = "http.ssl.key.location",
+     .type  = HTTPSRC_PARAM_STRING,
+     .doc   = "PEM private key when the keystore is a PEM certificate",
+     .group = "tls"},
+    {.name  = "http.ssl.key.password",
+     .type  = HTTPSRC_PARAM_PASSWORD,
+     .doc   = "Password of the private key",
+     .group = "tls"},
+    {.name          = "http.ssl.verify.hostname",
+     .type          = HTTPSRC_PARAM_BOOL,
+     .default_value = "true",
+     .doc           = "Check that the server certificate names the host",
+     .group         = "tls"},
+    {.name          = "http.ssl.verify.certificate",
+     .type          = HTTPSRC_PARAM_BOOL,
+     .default_value = "true",
+     .doc           = "Check the server certificate chain",
+     .group         = "tls"},
+    {.name          = "http.throttle.max.requests",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "0",
+     .doc           = "Most requests per http.throttle.window.ms (0: "
+                      "unlimited)",
+     .group         = "rate limits",
+     .min           = 0,
+     .max           = NO_MAX},
+    {.name          = "http.throttle.window.ms",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "1000",
+     .doc           = "Window of http.throttle.max.requests (ms)",
+     .group         = "rate limits",
+     .min           = 1,
+     .max           = NO_MAX},
+    {.name  = "http.rate.limit.header",
+     .type  = HTTPSRC_PARAM_STRING,
+     .doc   = "Response header with the requests left, e.g. "
+              "X-RateLimit-Remaining",
+     .group = "rate limits"},
+    {.name  = "http.rate.limit.reset.header",
+     .type  = HTTPSRC_PARAM_STRING,
+     .doc   = "Response header with the reset time, e.g. X-RateLimit-Reset: "
+              "seconds until reset, or epoch seconds when > 10^9",
+     .group = "rate limits"},
     {.name = NULL},
 };
 
@@ -167,8 +335,8 @@ const httpsrc_param_desc conf_worker_params[] = {
     {.name          = "listeners",
      .type          = HTTPSRC_PARAM_STRING,
      .default_value = "http://localhost:8083",
-     .doc           = "REST API listener (accepted; the REST API is not served yet)",
-     .group         = "rest"},
+     .doc   = "REST API listener (accepted; the REST API is not served yet)",
+     .group = "rest"},
     {.name          = "key.converter",
      .type          = HTTPSRC_PARAM_STRING,
      .default_value = JSON_CONVERTER,
@@ -189,6 +357,12 @@ const httpsrc_param_desc conf_worker_params[] = {
      .default_value = "false",
      .doc           = "Wrap values in a schema envelope",
      .group         = "records"},
+    {.name          = "config.providers",
+     .type          = HTTPSRC_PARAM_LIST,
+     .default_value = "",
+     .doc           = "Names of the config providers that resolve "
+                      "${name:...} placeholders",
+     .group         = "providers"},
     {.name = NULL},
 };
 
@@ -227,14 +401,15 @@ static int any_prefix(const char *key, const char *const *prefixes)
         return 0;
 }
 
-/* "transforms.<alias>.<key>": the bare list key "transforms" is declared. */
-static int is_transform_key(const char *key)
+/* "<list>.<name>.<key>" (transforms.<alias>.type, predicates.<name>.type,
+ * config.providers.<name>.class): the bare list key is declared. */
+static int is_named_key(const char *key, const char *list_prefix)
 {
-        if (!has_prefix_and_more(key, "transforms."))
+        if (!has_prefix_and_more(key, list_prefix))
                 return 0;
-        const char *alias = key + strlen("transforms.");
-        const char *dot   = strchr(alias, '.');
-        return dot && dot > alias && dot[1] != '\0';
+        const char *name = key + strlen(list_prefix);
+        const char *dot  = strchr(name, '.');
+        return dot && dot > name && dot[1] != '\0';
 }
 
 int conf_is_deferred_key(int scope, const char *key)
@@ -243,10 +418,12 @@ int conf_is_deferred_key(int scope, const char *key)
                 return 0;
         if (scope == HTTPSRC_SCOPE_CONNECTOR)
                 return any_prefix(key, connector_deferred_prefixes) ||
-                       is_transform_key(key);
+                       is_named_key(key, "transforms.") ||
+                       is_named_key(key, "predicates.");
         if (scope != HTTPSRC_SCOPE_WORKER)
                 return 0;
-        if (any_prefix(key, worker_deferred_prefixes))
+        if (any_prefix(key, worker_deferred_prefixes) ||
+            is_named_key(key, "config.providers."))
                 return 1;
         for (const char *const *k = worker_deferred_keys; *k; k++)
                 if (!strcmp(key, *k))
@@ -348,12 +525,53 @@ static int validate_jsonpath(const char *value, char *reason, size_t size)
         return -1;
 }
 
+/* Quartz syntax, checked by the parser the timer uses. */
+static int validate_cron(const char *value, char *reason, size_t size)
+{
+        (void)value;
+        (void)reason;
+        (void)size;
+        return 0;
+}
+
+/* A status list is checked by the parser the status policy uses. Its
+ * message names the bad item; for a single item that is the value the
+ * caller shows already. */
+static int validate_status_codes(const char *value, char *reason, size_t size)
+{
+        status_set set;
+        char err[256];
+        if (!status_set_parse(&set, value, err, sizeof(err)))
+                return 0;
+        if (strchr(value, ','))
+                errstr_set(reason, size, "%s", err);
+        else
+                errstr_set(reason, size, "not a status code or range");
+        return -1;
+}
+
+/* Keys of the connector table whose STRING values have a syntax. */
+static int validate_key_syntax(const httpsrc_param_desc *d,
+                               const char *value,
+                               char *reason,
+                               size_t size)
+{
+        if (d ==
+            conf_param_find(conf_connector_params, "http.response.error.codes"))
+                return validate_status_codes(value, reason, size);
+        return 0;
+}
+
 static int validate_value(const httpsrc_param_desc *d,
                           const char *value,
                           char *reason,
                           size_t size)
 {
         switch (d->type) {
+        case HTTPSRC_PARAM_STRING:
+                return validate_key_syntax(d, value, reason, size);
+        case HTTPSRC_PARAM_CRON:
+                return validate_cron(value, reason, size);
         case HTTPSRC_PARAM_INT:
                 return validate_int(d, value, reason, size);
         case HTTPSRC_PARAM_BOOL:
@@ -377,16 +595,26 @@ static int validate_value(const httpsrc_param_desc *d,
         }
 }
 
+int conf_param_reason(const httpsrc_param_desc *d,
+                      const char *value,
+                      char *reason,
+                      size_t size)
+{
+        if (!d || !value || strstr(value, "${"))
+                return HTTPSRC_OK;
+        if (!validate_value(d, value, reason, size))
+                return HTTPSRC_OK;
+        return HTTPSRC_ERR_INVAL;
+}
+
 int conf_param_validate(const httpsrc_param_desc *d,
                         const char *key,
                         const char *value,
                         char *errstr,
                         size_t errstr_size)
 {
-        if (!d || !value || strstr(value, "${"))
-                return HTTPSRC_OK;
         char reason[512];
-        if (!validate_value(d, value, reason, sizeof(reason)))
+        if (!conf_param_reason(d, value, reason, sizeof(reason)))
                 return HTTPSRC_OK;
         if (!key)
                 key = d->name;

@@ -29,6 +29,7 @@ typedef struct conn_env {
         const plugin_registry *plugins;
         const logger *lg;
         const httpsrc_conf *worker;
+        const struct secrets *secrets;
 } conn_env;
 
 /** A component instance's context, handed to plugins as httpsrc_ctx. */

@@ -29,7 +29,8 @@ converter *converter_new(const char *key_name,
 void converter_destroy(converter *c); /* NULL-safe */
 
 /** 1 when the output equals the input (JsonConverter, schemas off), so
- *  the caller can skip convert() on the hot path. */
+ *  the caller can skip convert() on the hot path. The one exception is a
+ *  null value: NULL or the literal null is Kafka null (see below). */
 int converter_is_identity(const converter *c);
 
 /**
@@ -49,8 +50,15 @@ int converter_is_identity(const converter *c);
  *    (*out_null = 1), as JsonConverter returns null for a null value
  *    without schema.
  *  - StringConverter: a JSON string -> its UTF-8 content; anything else ->
- *    its compact JSON text.
- *  - ByteArrayConverter: the JSON bytes as they are.
+ *    its compact JSON text. NULL or the literal null -> Kafka null.
+ *  - ByteArrayConverter: the JSON bytes as they are (NULL -> Kafka null;
+ *    the literal null stays the 4 bytes "null").
+ * Also with schemas off JsonConverter writes the literal null as Kafka null
+ * (Connect's fromConnectData(null) is null). The input is assumed valid
+ * JSON; where it is parsed (schemas on, StringConverter) a parse error is
+ * HTTPSRC_ERR_PARSE with "<key_name>: invalid JSON at byte N: ...". On
+ * success and not *out_null, out->buf is NUL-terminated (the output
+ * itself may hold NULs).
  * Returns HTTPSRC_OK or an error with errstr.
  */
 int converter_convert(const converter *c,

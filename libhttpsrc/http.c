@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "json_int.h"
+#include "tls_int.h"
 
 typedef struct header {
         char *name;
@@ -467,6 +468,8 @@ static int transfer_setup(transfer *t, const httpsrc_request *req,
         curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
         curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
         curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+        if (o->tls)
+                tls_apply(o->tls, e);
         if (req->has_body) {
                 if (sb_append(&t->body, req->body.buf, req->body.len))
                         return HTTPSRC_ERR_NOMEM;

@@ -47,7 +47,10 @@ httpsrc_response *http_response_new(int status,
 /* --- the client --- */
 typedef struct http_client http_client;
 
+struct tls_conf;
+
 typedef struct http_opts {
+        const struct tls_conf *tls; /* NULL: curl's defaults */
         long connect_timeout_ms;
         long timeout_ms;
         size_t max_bytes; /* response body limit */

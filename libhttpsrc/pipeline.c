@@ -10,6 +10,7 @@
 
 #include "conf_int.h"
 #include "connector_int.h"
+#include "secrets_int.h"
 
 /* How long a stop waits for outstanding acknowledgements. */
 #define STOP_DRAIN_MS 30000
@@ -20,6 +21,7 @@ struct httpsrc_pipeline {
         logger lg;
         plugin_registry *plugins;
         offset_store *offsets;
+        secrets *secrets;
         http_client *http;
         sink sink;
         connector **conns;
@@ -69,6 +71,8 @@ static int setup(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
             httpsrc_conf_get(p->worker, "offset.storage.file.filename");
         if (!(p->offsets = offset_store_open(file, errstr, errstr_size)))
                 return HTTPSRC_ERR_IO;
+        if (!(p->secrets = secrets_new(p->worker, errstr, errstr_size)))
+                return HTTPSRC_ERR_INVAL;
         if (!(p->http = http_client_new(errstr, errstr_size)))
                 return HTTPSRC_ERR_NOMEM;
         if (!(p->plugins = plugin_registry_new(host_api_table()))) {
@@ -116,6 +120,7 @@ void httpsrc_pipeline_destroy(httpsrc_pipeline *p)
         free(p->conns);
         http_client_destroy(p->http);
         plugin_registry_destroy(p->plugins);
+        secrets_destroy(p->secrets);
         if (p->offsets) {
                 char why[512];
                 if (offset_store_flush(p->offsets, why, sizeof(why)))
@@ -165,8 +170,8 @@ int httpsrc_pipeline_add_connector(httpsrc_pipeline *p, httpsrc_conf *conf,
                 return HTTPSRC_ERR_NOMEM;
         }
         p->conns = nc;
-        conn_env env = {p->http, &p->sink, p->offsets, p->plugins, &p->lg,
-                        p->worker};
+        conn_env env = {p->http,   &p->sink,   p->offsets, p->plugins,
+                        &p->lg,    p->worker,  p->secrets};
         connector *c = connector_new(&env, conf, errstr, errstr_size);
         if (!c)
                 return HTTPSRC_ERR_INVAL;

@@ -175,13 +175,15 @@ void producer_destroy(producer *p)
 
 int producer_send(producer *p, const char *topic, const void *key,
                   size_t key_len, const void *value, size_t value_len,
-                  void *msg_opaque, char *errstr, size_t errstr_size)
+                  int64_t timestamp_ms, void *msg_opaque, char *errstr,
+                  size_t errstr_size)
 {
         rd_kafka_resp_err_t err = rd_kafka_producev(
             p->rk, RD_KAFKA_V_TOPIC(topic),
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
             RD_KAFKA_V_KEY((void *)key, key_len),
             RD_KAFKA_V_VALUE((void *)value, value_len),
+            RD_KAFKA_V_TIMESTAMP(timestamp_ms),
             RD_KAFKA_V_OPAQUE(msg_opaque), RD_KAFKA_V_END);
         if (!err)
                 return HTTPSRC_OK;

@@ -3,6 +3,7 @@
 #define HTTPSRC_PRODUCER_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "httpsrc/httpsrc.h"
 #include "log_int.h"
@@ -43,6 +44,7 @@ int producer_send(producer *p,
                   size_t key_len,
                   const void *value,
                   size_t value_len,
+                  int64_t timestamp_ms,
                   void *msg_opaque,
                   char *errstr,
                   size_t errstr_size);

@@ -2,8 +2,9 @@
 # Install the Debian 12 packages libhttpsrc needs to build, test and run the demo.
 # Idempotent: only missing packages are installed. Needs root (or sudo) for apt-get.
 set -eu
-PKGS="build-essential meson ninja-build pkg-config python3 \
-libcurl4-openssl-dev librdkafka-dev libyajl-dev libcmocka-dev libmicrohttpd-dev"
+PKGS="build-essential meson ninja-build pkg-config python3 openssl \
+libcurl4-openssl-dev librdkafka-dev libyajl-dev libcmocka-dev libmicrohttpd-dev \
+libssl-dev openssl tzdata"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -58,6 +58,7 @@ typedef enum httpsrc_param_type {
         HTTPSRC_PARAM_LIST     = 4, /**< comma-separated list */
         HTTPSRC_PARAM_PASSWORD = 5, /**< secret string: never logged/shown */
         HTTPSRC_PARAM_JSONPATH = 6, /**< JSONPath expression, compiled */
+        HTTPSRC_PARAM_CRON     = 7, /**< Quartz cron expression */
 } httpsrc_param_type;
 
 /** Key must be set. */

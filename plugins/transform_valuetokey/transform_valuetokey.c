@@ -7,11 +7,13 @@
  *             key.put(field, value.get(field));
  *
  * JsonConverter then writes the key's members in HashMap iteration order,
- * so to produce the same bytes we compute that order (see hashmap_order). */
+ * so to produce the same bytes we compute that order (java_hashmap.h). */
 #include <stdint.h>
 #include <string.h>
 
 #include "httpsrc/plugin.h"
+
+#include "../common/java_hashmap.h"
 
 #define KEY_FIELDS "fields"
 
@@ -36,159 +38,6 @@ static const httpsrc_param_desc vtk_params[] = {
      .group = "transform"},
     {.name = NULL},
 };
-
-/* One code point from UTF-8 at *s (advancing it); U+FFFD for bad input,
- * as Java's decoder would substitute. */
-static uint32_t utf8_next(const unsigned char **s)
-{
-        const unsigned char *p = *s;
-        uint32_t cp;
-        int extra;
-
-        if (p[0] < 0x80) {
-                *s = p + 1;
-                return p[0];
-        }
-        if ((p[0] & 0xe0) == 0xc0) {
-                cp    = p[0] & 0x1f;
-                extra = 1;
-        } else if ((p[0] & 0xf0) == 0xe0) {
-                cp    = p[0] & 0x0f;
-                extra = 2;
-        } else if ((p[0] & 0xf8) == 0xf0) {
-                cp    = p[0] & 0x07;
-                extra = 3;
-        } else {
-                *s = p + 1;
-                return 0xfffd;
-        }
-        for (int i = 1; i <= extra; i++) {
-                if ((p[i] & 0xc0) != 0x80) {
-                        *s = p + i;
-                        return 0xfffd;
-                }
-                cp = cp << 6 | (p[i] & 0x3f);
-        }
-        *s = p + extra + 1;
-        return cp > 0x10ffff ? 0xfffd : cp;
-}
-
-/* java.lang.String.hashCode(): s[0]*31^(n-1) + ... over UTF-16 units. */
-static uint32_t java_string_hash(const char *str)
-{
-        const unsigned char *s = (const unsigned char *)str;
-        uint32_t h             = 0;
-
-        while (*s) {
-                uint32_t cp = utf8_next(&s);
-                if (cp >= 0x10000) {
-                        cp -= 0x10000;
-                        h = 31 * h + (0xd800 | cp >> 10);
-                        h = 31 * h + (0xdc00 | (cp & 0x3ff));
-                } else {
-                        h = 31 * h + cp;
-                }
-        }
-        return h;
-}
-
-/* HashMap.tableSizeFor(): the smallest power of two >= n, at least 1. */
-static size_t table_size_for(size_t n)
-{
-        size_t cap = 1;
-        while (cap < n)
-                cap <<= 1;
-        return cap;
-}
-
-/* (int)(cap * 0.75f), which is exact for the powers of two used here. */
-static size_t threshold_of(size_t cap)
-{
-        return cap * 3 / 4;
-}
-
-static size_t
-bucket_count(const uint32_t *hash, size_t n, uint32_t h, size_t cap)
-{
-        size_t count = 0;
-        for (size_t i = 0; i < n; i++)
-                if ((hash[i] & (cap - 1)) == (h & (cap - 1)))
-                        count++;
-        return count;
-}
-
-/*
- * The capacity of `new HashMap<>(n_initial)` after putting the @p n distinct
- * keys with spread hashes @p hash in order. A resize splits each bucket
- * keeping the relative order of its entries, and new entries are appended
- * to their bucket, so iteration order is: buckets ascending, insertion
- * order within a bucket; only the final capacity needs simulating.
- *
- * Not emulated: a bucket of more than 8 entries in a table of 64 or more
- * becomes a red-black tree with its own order. That needs 9 field names
- * whose hashes agree in their low 6+ bits: such keys keep insertion order
- * within their bucket here.
- */
-static size_t hashmap_capacity(const uint32_t *hash, size_t n, size_t n_initial)
-{
-        size_t cap = table_size_for(n_initial);
-        size_t thr = threshold_of(cap);
-
-        for (size_t size = 0; size < n; size++) {
-                /* putVal: a bin reaching 9 entries calls treeifyBin, which
-                 * resizes instead while the table is smaller than 64. */
-                if (bucket_count(hash, size, hash[size], cap) >= 8 &&
-                    cap < 64) {
-                        cap <<= 1;
-                        thr = threshold_of(cap);
-                }
-                if (size + 1 > thr) {
-                        cap <<= 1;
-                        thr = threshold_of(cap);
-                }
-        }
-        return cap;
-}
-
-/* Indices of the distinct fields in HashMap iteration order. */
-static size_t hashmap_order(const struct httpsrc_host_api *host,
-                            char **fields,
-                            size_t n_fields,
-                            size_t *order)
-{
-        uint32_t *hash = host->alloc(n_fields * sizeof(*hash));
-        size_t n       = 0;
-
-        if (!hash)
-                return SIZE_MAX;
-        for (size_t i = 0; i < n_fields; i++) {
-                size_t j;
-                for (j = 0; j < n; j++)
-                        if (!strcmp(fields[order[j]], fields[i]))
-                                break;
-                if (j < n)
-                        continue; /* put() of an existing key keeps its slot */
-                uint32_t h = java_string_hash(fields[i]);
-                hash[n]    = h ^ (h >> 16); /* HashMap.hash() */
-                order[n++] = i;
-        }
-        size_t cap = hashmap_capacity(hash, n, n_fields);
-        /* Stable insertion sort by bucket. */
-        for (size_t i = 1; i < n; i++) {
-                size_t idx = order[i];
-                uint32_t h = hash[i];
-                size_t j   = i;
-                while (j > 0 && (hash[j - 1] & (cap - 1)) > (h & (cap - 1))) {
-                        order[j] = order[j - 1];
-                        hash[j]  = hash[j - 1];
-                        j--;
-                }
-                order[j] = idx;
-                hash[j]  = h;
-        }
-        host->free(hash);
-        return n;
-}
 
 static int is_space(char c)
 {
@@ -255,8 +104,10 @@ static int vtk_setup(vtk_state *st, const char *value)
         st->order = st->host->alloc(st->n_fields * sizeof(*st->order));
         if (!st->order)
                 return HTTPSRC_ERR_NOMEM;
-        st->n_order =
-            hashmap_order(st->host, st->fields, st->n_fields, st->order);
+        /* new HashMap<>(fields.size()), duplicates counted */
+        st->n_order = jhm_order(st->host, (const char *const *)st->fields,
+                                st->n_fields,
+                                jhm_table_size_for(st->n_fields), st->order);
         return st->n_order == SIZE_MAX ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
 }
 

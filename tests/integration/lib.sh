@@ -179,14 +179,18 @@ need_bins() {
 }
 
 # start_fixture [api_server args]: sets API=http://127.0.0.1:PORT
+# (https:// when the args hold --tls-cert).
 start_fixture() {
-	local line
+	local line scheme=http a
+	for a in "$@"; do
+		[ "$a" != --tls-cert ] || scheme=https
+	done
 	need_bins "$FIXTURE_BIN"
 	"$FIXTURE_BIN" --port 0 "$@" >"$T/fixture.out" 2>"$T/fixture.err" &
 	track_pid $!
 	line=$(wait_for_line "$T/fixture.out" '^PORT=[0-9]+$') ||
 		bail_out "fixture API did not start: $(cat "$T/fixture.err")"
-	API=http://127.0.0.1:${line#PORT=}
+	API=$scheme://127.0.0.1:${line#PORT=}
 }
 
 # start_kafka [mockkafka args]: sets BOOT (bootstrap.servers)
@@ -292,14 +296,16 @@ consume_topic() {
 }
 
 # http_call METHOD URL [BODY]: the response body on stdout (python3: curl's
-# command-line tool is not a build dependency).
+# command-line tool is not a build dependency). https:// is not verified:
+# it only reaches the fixture's /admin/ routes in the TLS tests.
 http_call() {
 	python3 - "$@" <<'EOF'
-import sys, urllib.request
+import ssl, sys, urllib.request
 data = sys.argv[3].encode() if len(sys.argv) > 3 else None
 req = urllib.request.Request(sys.argv[2], data=data, method=sys.argv[1])
+ctx = ssl._create_unverified_context()
 try:
-    with urllib.request.urlopen(req, timeout=10) as r:
+    with urllib.request.urlopen(req, timeout=10, context=ctx) as r:
         sys.stdout.write(r.read().decode())
 except urllib.error.HTTPError as e:
     sys.stdout.write(e.read().decode())
@@ -337,4 +343,219 @@ partitions_ordered() {
 		if (($1 in last) && id <= last[$1]) { print "out of order: " $0; bad = 1; exit }
 		last[$1] = id
 	} END { if (!bad) print "ordered" }' "$1"
+}
+
+# ---- fixture state, offsets, time ----
+
+# json_get PATH... : from the JSON on stdin, the value at PATH (object keys,
+# or array indexes as numbers): strings as they are, anything else as
+# compact JSON; "(missing)" if absent.
+json_get() {
+	python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for k in sys.argv[1:]:
+    try:
+        d = d[int(k)] if isinstance(d, list) else d[k]
+    except (KeyError, IndexError, ValueError, TypeError):
+        print("(missing)")
+        sys.exit(0)
+print(d if isinstance(d, str) else json.dumps(d, separators=(",", ":")))
+' "$@"
+}
+
+# fixture_stat NAME: the fixture counter NAME (api_server.c: /admin/stats).
+fixture_stat() {
+	http_call GET "$API/admin/stats" | json_get counters "$1"
+}
+
+# fixture_requests PATH: how many requests the fixture served on PATH.
+fixture_requests() {
+	local n
+	n=$(http_call GET "$API/admin/stats" | json_get requests "$1")
+	[ "$n" != "(missing)" ] || n=0
+	echo "$n"
+}
+
+# fixture_log [PATH]: the fixture's request log, one request a line as
+# "<epoch ms> <status> <METHOD> <path>?<query>", optionally only PATH.
+fixture_log() {
+	http_call GET "$API/admin/log" | python3 -c '
+import json, sys
+for e in json.load(sys.stdin)["requests"]:
+    if len(sys.argv) < 2 or e["path"] == sys.argv[1]:
+        print(e["t"], e["status"], e["method"], e["path"] + "?" + e["query"])
+' "$@"
+}
+
+# offsets_dump [FILE=$OFFSETS]: the entries of a Connect offsets file (a
+# Java-serialized HashMap<byte[],byte[]>), one a line: "key<TAB>value"
+# ("null" for a null value). Decoded here independently of offsets.c.
+offsets_dump() {
+	python3 - "${1:-$OFFSETS}" <<'PY'
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+pos = 0
+def take(n):
+    global pos
+    if pos + n > len(b):
+        raise SystemExit("offsets_dump: truncated at %d" % pos)
+    pos += n
+    return b[pos - n:pos]
+def u8(): return take(1)[0]
+def u16(): return struct.unpack(">H", take(2))[0]
+def u32(): return struct.unpack(">i", take(4))[0]
+def utf(): return take(u16()).decode()
+def expect(v, what):
+    got = u8()
+    if got != v:
+        raise SystemExit("offsets_dump: %s: 0x%02x at %d" % (what, got, pos - 1))
+def classdesc():
+    name = utf(); take(8); take(1)
+    for _ in range(u16()):
+        t = chr(u8()); utf()
+        if t in "L[":
+            raise SystemExit("offsets_dump: object fields unsupported")
+    expect(0x78, "end of class annotation"); expect(0x70, "superclass")
+    return name
+if take(4) != b"\xac\xed\x00\x05":
+    raise SystemExit("offsets_dump: not a Java serialization stream")
+expect(0x73, "object"); expect(0x72, "class descriptor")
+if classdesc() != "java.util.HashMap":
+    raise SystemExit("offsets_dump: not a java.util.HashMap")
+take(8); expect(0x77, "block data"); take(1); u32(); size = u32()
+def obj():
+    tc = u8()
+    if tc == 0x70:
+        return None
+    if tc != 0x75:
+        raise SystemExit("offsets_dump: 0x%02x is not a byte[]" % tc)
+    tc = u8()
+    if tc == 0x72:
+        classdesc()
+    elif tc == 0x71:
+        u32()
+    else:
+        raise SystemExit("offsets_dump: bad array class 0x%02x" % tc)
+    return take(u32()).decode()
+for _ in range(size):
+    k = obj(); v = obj()
+    print("%s\t%s" % (k, "null" if v is None else v))
+PY
+}
+
+# offset_of CONNECTOR [FILE]: the stored offset map of CONNECTOR as compact
+# JSON (keys in stored order), or "(none)".
+offset_of() {
+	offsets_dump "${2:-$OFFSETS}" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    k, v = line.rstrip("\n").split("\t", 1)
+    if json.loads(k)[0] == sys.argv[1]:
+        print(json.dumps(json.loads(v), separators=(",", ":")))
+        sys.exit(0)
+print("(none)")
+' "$1"
+}
+
+# now_ms: wall clock in milliseconds.
+now_ms() {
+	date +%s%3N
+}
+
+# assert_ge DESC MIN ACTUAL: integers.
+assert_ge() {
+	if [ "$3" -ge "$2" ] 2>/dev/null; then
+		ok "$1"
+		return 0
+	fi
+	not_ok "$1"
+	diag "expected >= $2, got: $3"
+	return 1
+}
+
+# assert_absent DESC STRING FILE...: no file contains STRING (missing
+# files contain nothing).
+assert_absent() {
+	local desc=$1 str=$2 f hit=""
+	shift 2
+	for f in "$@"; do
+		[ ! -e "$f" ] || ! grep -qaF -- "$str" "$f" || hit="$hit $f"
+	done
+	if [ -z "$hit" ]; then
+		ok "$desc"
+		return 0
+	fi
+	not_ok "$desc"
+	diag "found in:$hit"
+	return 1
+}
+
+# fixture_ts_records FIRST LAST: the records of /ts (updated_at appended).
+fixture_ts_records() {
+	fixture_records "$1" "$2" |
+		sed 's/"created_at":\("[^"]*"\)}$/"created_at":\1,"updated_at":\1}/'
+}
+
+# ts_of I: updated_at of record I (2024-01-01T00:00:00Z + I s).
+ts_of() {
+	date -u -d "@$((1704067200 + $1))" +%Y-%m-%dT%H:%M:%SZ
+}
+
+# make_pki DIR: a test PKI made with the openssl CLI (EC P-256, 30 days):
+#   ca.pem ca.key            the CA
+#   server.pem server.key    127.0.0.1 / localhost (subjectAltName)
+#   wrong.pem wrong.key      the same CA, for wrong.example.com only
+#   client.pem client.key    a client certificate (clientAuth)
+#   client.p12               client cert + key + CA, password "changeit"
+#   truststore.p12           the CA certificate only, password "changeit"
+#   truststore.jks           a file with the JKS magic (0xFEEDFEED), to test
+#                            the "convert it" error (keytool is not needed)
+make_pki() {
+	local d=$1 name
+	command -v openssl >/dev/null || bail_out "make_pki: openssl not found"
+	mkdir -p "$d"
+	# set -e does not work under "||": every step checks its status.
+	(
+		cd "$d" || exit 1
+		ossl() { openssl "$@" >/dev/null 2>>openssl.log; }
+		key() {
+			ossl genpkey -algorithm EC \
+				-pkeyopt ec_paramgen_curve:P-256 -out "$1"
+		}
+		# NAME SUBJECT EXTENSIONS: a key and a certificate the CA signed.
+		sign() {
+			key "$1.key" &&
+				ossl req -new -key "$1.key" -subj "$2" -out "$1.csr" &&
+				printf '%s\n' "$3" >"$1.ext" &&
+				ossl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key \
+					-CAcreateserial -days 30 -extfile "$1.ext" \
+					-out "$1.pem"
+		}
+		key ca.key &&
+			ossl req -x509 -new -key ca.key -days 30 \
+				-subj "/CN=httpsrc test CA" \
+				-addext "basicConstraints=critical,CA:TRUE" \
+				-addext "keyUsage=critical,keyCertSign,cRLSign" \
+				-out ca.pem &&
+			sign server "/CN=localhost" \
+				"subjectAltName=IP:127.0.0.1,DNS:localhost
+extendedKeyUsage=serverAuth" &&
+			sign wrong "/CN=wrong.example.com" \
+				"subjectAltName=DNS:wrong.example.com
+extendedKeyUsage=serverAuth" &&
+			sign client "/CN=httpsrc-client" \
+				"extendedKeyUsage=clientAuth" &&
+			ossl pkcs12 -export -in client.pem -inkey client.key \
+				-certfile ca.pem -name client -passout pass:changeit \
+				-out client.p12 &&
+			ossl pkcs12 -export -nokeys -in ca.pem -name ca \
+				-passout pass:changeit -out truststore.p12 &&
+			printf '\376\355\376\355\000\000\000\002\000\000\000\000' \
+				>truststore.jks
+	) || bail_out "make_pki failed: $(cat "$d/openssl.log" 2>/dev/null)"
+	for name in ca.pem server.pem wrong.pem client.pem client.p12 \
+		truststore.p12 truststore.jks; do
+		[ -s "$d/$name" ] || bail_out "make_pki: $d/$name missing"
+	done
 }

@@ -14,205 +14,10 @@
 
 #include <cmocka.h>
 
-#include "json_int.h"
-#include "jsonpath_int.h"
-#include "plugin_int.h"
 #include "../plugins/fake_good.h"
-
-/* ------------------------------------------------------------------ */
-/* Fake host: just enough request/response/record to drive plugins.    */
-
-#define MAX_PAIRS 8
-
-struct httpsrc_ctx {
-        const char *const *conf; /* key, value, ..., NULL */
-        int err_code;
-        char err[512];
-};
-
-struct httpsrc_request {
-        int n_headers;
-        char *headers[MAX_PAIRS][2];
-        int n_query;
-        char *query[MAX_PAIRS][2];
-};
-
-struct httpsrc_response {
-        httpsrc_json *json; /* NULL: the body is not JSON */
-};
-
-struct httpsrc_record {
-        const char *value;
-        httpsrc_json *value_json;
-        char *key;
-};
-
-/* What plugins logged; the fake log has no ctx to hang it on when a fini
- * logs, so it lives here. */
-static struct {
-        int n;
-        int level;
-        char msg[512];
-} logged;
-
-static void fake_log(httpsrc_ctx *ctx, int level, const char *fmt, ...)
-    HTTPSRC_PRINTF(3, 4);
-static void fake_log(httpsrc_ctx *ctx, int level, const char *fmt, ...)
-{
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(logged.msg, sizeof(logged.msg), fmt, ap);
-        va_end(ap);
-        logged.level = level;
-        logged.n++;
-}
-
-static int fake_set_error(httpsrc_ctx *ctx, int code, const char *fmt, ...)
-    HTTPSRC_PRINTF(3, 4);
-static int fake_set_error(httpsrc_ctx *ctx, int code, const char *fmt, ...)
-{
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
-        va_end(ap);
-        ctx->err_code = code;
-        return code;
-}
-
-static void *fake_alloc(size_t n)
-{
-        return malloc(n);
-}
-
-static void *fake_realloc(void *p, size_t n)
-{
-        return realloc(p, n);
-}
-
-static void fake_free(void *p)
-{
-        free(p);
-}
-
-static char *fake_strdup(const char *s)
-{
-        return strdup(s);
-}
-
-static const char *fake_conf_get(httpsrc_ctx *ctx, const char *key)
-{
-        for (const char *const *kv = ctx->conf; kv && kv[0]; kv += 2)
-                if (!strcmp(kv[0], key))
-                        return kv[1];
-        return NULL;
-}
-
-static int set_pair(char *pairs[][2], int *n, const char *k, const char *v)
-{
-        for (int i = 0; i < *n; i++) {
-                if (!strcmp(pairs[i][0], k)) {
-                        free(pairs[i][1]);
-                        pairs[i][1] = strdup(v);
-                        return HTTPSRC_OK;
-                }
-        }
-        if (*n == MAX_PAIRS)
-                return HTTPSRC_ERR_LIMIT;
-        pairs[*n][0] = strdup(k);
-        pairs[*n][1] = strdup(v);
-        (*n)++;
-        return HTTPSRC_OK;
-}
-
-static int
-fake_req_set_query(httpsrc_request *req, const char *n, const char *v)
-{
-        return set_pair(req->query, &req->n_query, n, v);
-}
-
-static int
-fake_req_set_header(httpsrc_request *req, const char *n, const char *v)
-{
-        return set_pair(req->headers, &req->n_headers, n, v);
-}
-
-static void req_free(httpsrc_request *req)
-{
-        for (int i = 0; i < req->n_headers; i++) {
-                free(req->headers[i][0]);
-                free(req->headers[i][1]);
-        }
-        for (int i = 0; i < req->n_query; i++) {
-                free(req->query[i][0]);
-                free(req->query[i][1]);
-        }
-        memset(req, 0, sizeof(*req));
-}
-
-static const httpsrc_json *fake_resp_json(const httpsrc_response *resp)
-{
-        return resp->json;
-}
-
-static const httpsrc_json *fake_json_query(const httpsrc_json *root,
-                                           const char *path)
-{
-        jsonpath *p           = jsonpath_compile(path, NULL, 0);
-        const httpsrc_json *v = p ? jsonpath_first(p, root) : NULL;
-        jsonpath_destroy(p);
-        return v;
-}
-
-static const httpsrc_json *fake_rec_value_json(httpsrc_record *rec)
-{
-        if (!rec->value_json)
-                rec->value_json =
-                    json_parse(rec->value, strlen(rec->value), NULL, 0);
-        return rec->value_json;
-}
-
-static int fake_rec_set_key_json(httpsrc_record *rec, const httpsrc_json *key)
-{
-        free(rec->key);
-        rec->key = json_serialize(key, NULL);
-        return rec->key ? HTTPSRC_OK : HTTPSRC_ERR_NOMEM;
-}
-
-static void rec_free(httpsrc_record *rec)
-{
-        json_destroy(rec->value_json);
-        free(rec->key);
-        memset(rec, 0, sizeof(*rec));
-}
-
-static const struct httpsrc_host_api fake_host = {
-    .struct_size      = sizeof(struct httpsrc_host_api),
-    .abi_major        = HTTPSRC_PLUGIN_ABI_MAJOR,
-    .abi_minor        = HTTPSRC_PLUGIN_ABI_MINOR,
-    .log              = fake_log,
-    .set_error        = fake_set_error,
-    .alloc            = fake_alloc,
-    .realloc          = fake_realloc,
-    .free             = fake_free,
-    .strdup           = fake_strdup,
-    .conf_get         = fake_conf_get,
-    .req_set_query    = fake_req_set_query,
-    .req_set_header   = fake_req_set_header,
-    .resp_json        = fake_resp_json,
-    .json_parse       = json_parse,
-    .json_destroy     = json_destroy,
-    .json_type        = json_type,
-    .json_get         = json_get,
-    .json_query       = fake_json_query,
-    .json_serialize   = json_serialize,
-    .json_scalar_text = json_scalar_text,
-    .json_new_object  = json_new_object,
-    .json_object_put  = json_object_put,
-    .json_clone       = json_clone,
-    .json_new_string  = json_new_string,
-    .rec_value_json   = fake_rec_value_json,
-    .rec_set_key_json = fake_rec_set_key_json,
-};
+#include "fake_host.h"
+#include "json_int.h"
+#include "plugin_int.h"
 
 /* ------------------------------------------------------------------ */
 /* Paths                                                               */
@@ -720,69 +525,17 @@ static void test_ops_copy(void **state)
 /* ------------------------------------------------------------------ */
 /* Built-in plugins through the loader and the fake host               */
 
-typedef struct instance {
-        plugin_registry *r;
-        const plugin_component *c;
-        httpsrc_ctx ctx;
-        void *state;
-} instance;
-
-/* Load @p file (a built-in's name, or a path) and create its component
- * @p name. */
-static int instance_new(instance *in,
-                        const char *file,
-                        int kind,
-                        const char *name,
-                        const char *const *conf)
-{
-        char err[2048] = "";
-
-        memset(in, 0, sizeof(*in));
-        in->r            = plugin_registry_new(&fake_host);
-        const char *path = strchr(file, '/') ? file : builtin(file);
-        assert_int_equal(plugin_registry_load(in->r, path, err, sizeof(err)),
-                         0);
-        in->c = plugin_registry_find(in->r, kind, name);
-        assert_non_null(in->c);
-        in->ctx.conf = conf;
-        void *pctx   = in->c->plugin_ctx;
-        switch (kind) {
-        case HTTPSRC_KIND_AUTH:
-                return in->c->ops.auth.create(&in->ctx, pctx, &in->state);
-        case HTTPSRC_KIND_PAGINATOR:
-                return in->c->ops.paginator.create(&in->ctx, pctx, &in->state);
-        default:
-                return in->c->ops.transform.create(&in->ctx, pctx, &in->state);
-        }
-}
-
-static void instance_free(instance *in, int created)
-{
-        if (created) {
-                switch (in->c->kind) {
-                case HTTPSRC_KIND_AUTH:
-                        in->c->ops.auth.destroy(in->state);
-                        break;
-                case HTTPSRC_KIND_PAGINATOR:
-                        in->c->ops.paginator.destroy(in->state);
-                        break;
-                default:
-                        in->c->ops.transform.destroy(in->state);
-                }
-        }
-        plugin_registry_destroy(in->r);
-}
-
 static void test_auth_none(void **state)
 {
         instance in;
-        httpsrc_request req = {0};
+        httpsrc_request *req = fake_req(API_URL);
 
         assert_int_equal(
             instance_new(&in, "auth_none", HTTPSRC_KIND_AUTH, "none", NULL), 0);
-        assert_int_equal(in.c->ops.auth.apply(in.state, &req), HTTPSRC_OK);
-        assert_int_equal(req.n_headers, 0);
-        assert_int_equal(req.n_query, 0);
+        assert_int_equal(in.c->ops.auth.apply(in.state, req), HTTPSRC_OK);
+        assert_null(http_request_header(req, "Authorization"));
+        assert_string_equal(http_request_url(req), API_URL);
+        http_request_destroy(req);
         instance_free(&in, 1);
 }
 
@@ -791,7 +544,7 @@ check_basic(const char *user, const char *password, const char *header)
 {
         const char *conf[]  = {"http.auth.user", user, "http.auth.password",
                                password, NULL};
-        httpsrc_request req = {0};
+        httpsrc_request *req = fake_req(API_URL);
         instance in;
 
         if (!password)
@@ -800,12 +553,11 @@ check_basic(const char *user, const char *password, const char *header)
         assert_int_equal(
             instance_new(&in, "auth_basic", HTTPSRC_KIND_AUTH, "BASIC", conf),
             0);
-        assert_int_equal(in.c->ops.auth.apply(in.state, &req), HTTPSRC_OK);
-        assert_int_equal(req.n_headers, 1);
-        assert_string_equal(req.headers[0][0], "Authorization");
-        assert_string_equal(req.headers[0][1], header);
+        assert_int_equal(in.c->ops.auth.apply(in.state, req), HTTPSRC_OK);
+        assert_string_equal(http_request_header(req, "Authorization"), header);
+        assert_string_equal(http_request_url(req), API_URL);
         assert_int_equal(logged.n, 0); /* nothing that could leak it */
-        req_free(&req);
+        http_request_destroy(req);
         instance_free(&in, 1);
 }
 
@@ -1002,7 +754,7 @@ static void check_vtk(const char *fields, const char *value, const char *key)
                          0);
         assert_int_equal(in.c->ops.transform.apply(in.state, &rec), HTTPSRC_OK);
         assert_string_equal(rec.key, key);
-        rec_free(&rec);
+        fake_rec_free(&rec);
         instance_free(&in, 1);
 }
 
@@ -1074,7 +826,7 @@ static void test_valuetokey_errors(void **state)
                 assert_string_equal(in.ctx.err, "ValueToKey: record value is "
                                                 "not a JSON object");
                 assert_null(rec.key);
-                rec_free(&rec);
+                fake_rec_free(&rec);
         }
         const httpsrc_param_desc *p = in.c->ops.transform.params;
         assert_string_equal(p[0].name, "fields");

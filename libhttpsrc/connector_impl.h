@@ -1,0 +1,173 @@
+/* The connector's private parts, shared by connector.c (setup, lifecycle),
+ * connector_poll.c (scheduling, requests, responses, status policy) and
+ * connector_page.c (records, transforms, delivery, offsets). */
+#ifndef HTTPSRC_CONNECTOR_IMPL_H
+#define HTTPSRC_CONNECTOR_IMPL_H
+
+#include "backoff_int.h"
+#include "connector_int.h"
+#include "converter_int.h"
+#include "cron_int.h"
+#include "jsonpath_int.h"
+#include "record_int.h"
+#include "tls_int.h"
+
+/* How the offset of a connector is kept (http.offset.mode). */
+enum offset_kind {
+        OFFS_PAGE,  /* NONE, CURSOR, CURSOR_PAGINATION: page key + position */
+        OFFS_MAX,   /* TIMESTAMP, ID: largest field value acknowledged */
+        OFFS_LAST,  /* CHAINING: field value of the last acknowledged */
+        OFFS_COUNT, /* SIMPLE_INCREMENTING: records acknowledged so far */
+};
+
+enum on_error { ON_ERROR_FAIL, ON_ERROR_LOG, ON_ERROR_IGNORE };
+
+enum phase {
+        PHASE_IDLE,      /* between polls */
+        PHASE_WAIT,      /* a request waits for send_at (retry, throttle) */
+        PHASE_AUTH,      /* the auth provider's own request is in flight */
+        PHASE_FLIGHT,    /* the page request is in flight */
+        PHASE_PRODUCING, /* records wait for room in the producer queue */
+};
+
+typedef struct span {
+        size_t off, len;   /* value */
+        size_t koff, klen; /* key, when has_key */
+        int has_key;
+} span;
+
+typedef struct page page;
+
+typedef struct cookie {
+        page *pg;
+        size_t idx;
+} cookie;
+
+struct page {
+        page *next;
+        connector *conn;
+        char *key;      /* this page's key; NULL: the first page */
+        char *next_key; /* the following page's key; NULL: last page */
+        size_t n;       /* records in the page */
+        size_t skip;    /* records taken by an earlier poll */
+        size_t handed;  /* records handed to the sink (absolute index) */
+        size_t contig;  /* acknowledged prefix (absolute index) */
+        uint64_t count_base; /* OFFS_COUNT: records before this page */
+        int64_t ts;          /* wall ms the response arrived */
+        uint8_t *acked;
+        cookie *cookies;
+        /* OFFS_MAX/LAST: the offset value after each record */
+        size_t *val_off;
+        strbuf vals;
+        /* where the records' bytes live until they are handed over */
+        httpsrc_response *resp;
+        strbuf emitted;
+        int from_emitter; /* spans point into emitted, not the body */
+        span *spans;
+        size_t cap;
+};
+
+struct httpsrc_emitter {
+        page *pg;
+};
+
+typedef struct hdr {
+        char *name, *value; /* value may hold ${...} state variables */
+} hdr;
+
+typedef struct transform_ref {
+        httpsrc_ctx ctx;
+        httpsrc_ctx *predicate; /* NULL: always applies */
+        int negate;
+} transform_ref;
+
+struct connector {
+        conn_env env;
+        httpsrc_conf *conf;  /* as written (placeholders kept) */
+        httpsrc_conf *rconf; /* secrets resolved */
+        const char *name, *topic, *url, *method, *body, *params;
+        char *partition_json;
+        jsonpath *records_path, *expand_path;
+        hdr *hdrs;
+        size_t n_hdrs;
+        http_opts hopts;
+        tls_conf *tls;
+
+        /* polling */
+        int64_t interval_ms;
+        cron_expr *cron;
+        cron_zone *zone;
+
+        /* status policy */
+        status_set error_codes;
+        int retry_max;
+        int64_t backoff_ms, backoff_max_ms;
+        enum on_error on_error;
+        int tolerate, log_errors;
+        throttle thr;
+        const char *rate_header, *rate_reset_header;
+        uint64_t rnd; /* jitter state */
+
+        /* offsets */
+        enum offset_kind offs;
+        const char *offs_name; /* field of the offset map */
+        jsonpath *offs_field;
+        int offs_numeric;
+        char *read_value;   /* OFFS_MAX/LAST: where the next poll starts */
+        char *poll_value;   /* ... as it was when this poll started */
+        uint64_t read_count, poll_count; /* OFFS_COUNT */
+        char count_text[24];
+
+        httpsrc_ctx source, auth, paginator;
+        transform_ref *transforms;
+        size_t n_transforms;
+        httpsrc_ctx *predicates;
+        size_t n_predicates;
+        converter *key_conv, *value_conv;
+
+        /* progress */
+        char *read_key; /* OFFS_PAGE: where the next poll starts */
+        size_t read_pos;
+        char *cur_key; /* page being requested */
+        enum phase phase;
+        int in_poll, attempt, auth_retried, auth_rounds;
+        int caught_up, stopped, failed;
+        long transfer;
+        int64_t send_at, not_before;
+        size_t poll_new;
+        int64_t next_poll_at;
+        page *head, *tail; /* pages not yet fully acknowledged */
+        page *producing;   /* page waiting for room in the queue */
+        size_t outstanding;
+        char *offset_json;
+
+        httpsrc_record rec;
+        strbuf kout, vout; /* converter output */
+        httpsrc_metrics m;
+        char failure[1024];
+        char plugin_err[512];
+};
+
+/* connector.c */
+void conn_fail(connector *c, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
+const char *conn_plugin_reason(connector *c, int rc);
+int conn_set_str(char **dst, const char *src);
+const httpsrc_param_desc *comp_params(const plugin_component *comp);
+
+/* connector_poll.c */
+void poll_send(connector *c);
+void poll_done(connector *c);
+/** A poll-level error (HTTP, parse, paginator): fail, or log/ignore and
+ *  retry the same position at the next poll, per behavior.on.error. */
+void poll_error(connector *c, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
+/** ${offset} and ${<page field>} for this request. */
+const char *poll_var(connector *c, const char *name, size_t len);
+
+/* connector_page.c */
+void page_on_response(connector *c, httpsrc_response *resp, const char *what);
+void page_produce(connector *c, page *pg);
+void page_free(page *pg);
+const char *offset_field(const connector *c);
+int offset_load(connector *c, char *errstr, size_t errstr_size);
+
+#endif

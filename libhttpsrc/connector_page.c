@@ -1,0 +1,635 @@
+/* connector: pages of records, their transforms and delivery, and the
+ * offset, which only ever moves over a contiguous prefix of acknowledged
+ * records. Offset maps per http.offset.mode:
+ *   page modes   {"<page field>": <page key>, "position": <records of that
+ *                 page acknowledged>}   (a restart re-requests the page and
+ *                 skips them)
+ *   TIMESTAMP/ID {"timestamp"|"id": <largest value acknowledged>}
+ *   CHAINING     {"offset": <value of the last record acknowledged>}
+ *   SIMPLE_INCREMENTING {"offset": <records acknowledged so far>}
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "connector_impl.h"
+#include "json_int.h"
+
+const char *offset_field(const connector *c)
+{
+        if (c->offs != OFFS_PAGE)
+                return c->offs_name;
+        const httpsrc_paginator_ops *ops = &c->paginator.comp->ops.paginator;
+        return ops->offset_field ? ops->offset_field : "page";
+}
+
+/* ------------------------------------------------------------------ */
+/* offset values                                                       */
+
+static int is_number(const char *s)
+{
+        char *end;
+        if (!s || !*s)
+                return 0;
+        strtod(s, &end);
+        return *end == '\0';
+}
+
+/* Numbers compare as numbers, anything else (ISO-8601 times) as text. */
+static int value_cmp(const char *a, const char *b)
+{
+        if (is_number(a) && is_number(b)) {
+                double x = strtod(a, NULL), y = strtod(b, NULL);
+                return x < y ? -1 : x > y;
+        }
+        return strcmp(a, b);
+}
+
+static int write_value(const connector *c, const char *v, strbuf *out)
+{
+        if (!v)
+                return sb_puts(out, "null");
+        if (c->offs_numeric && is_number(v))
+                return sb_puts(out, v);
+        return json_write_string(out, v, strlen(v));
+}
+
+static int build_offset(const connector *c, const char *key, size_t pos,
+                        strbuf *out)
+{
+        const char *f = offset_field(c);
+        if (sb_putc(out, '{') || json_write_string(out, f, strlen(f)) ||
+            sb_putc(out, ':'))
+                return HTTPSRC_ERR_NOMEM;
+        if (c->offs == OFFS_COUNT)
+                return sb_printf(out, "%zu}", pos) ? HTTPSRC_ERR_NOMEM : 0;
+        if (write_value(c, key, out))
+                return HTTPSRC_ERR_NOMEM;
+        if (c->offs == OFFS_PAGE && sb_printf(out, ",\"position\":%zu", pos))
+                return HTTPSRC_ERR_NOMEM;
+        return sb_putc(out, '}') ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
+}
+
+static void store_offset(connector *c, const char *key, size_t pos)
+{
+        strbuf sb = {0};
+        if (build_offset(c, key, pos, &sb)) {
+                sb_free(&sb);
+                conn_fail(c, "out of memory storing the offset");
+                return;
+        }
+        if (c->offset_json && strcmp(c->offset_json, sb.buf) == 0) {
+                sb_free(&sb);
+                return;
+        }
+        if (offset_store_put(c->env.offsets, c->name, c->partition_json,
+                             sb.buf) != HTTPSRC_OK) {
+                sb_free(&sb);
+                conn_fail(c, "cannot store the offset");
+                return;
+        }
+        free(c->offset_json);
+        c->offset_json = sb_steal(&sb);
+}
+
+/* Resume from the stored offset; an unusable one is an error, not a
+ * silent restart from the beginning. */
+int offset_load(connector *c, char *errstr, size_t errstr_size)
+{
+        const char *stored = offset_store_get(c->env.offsets, c->name,
+                                              c->partition_json);
+        const char *initial = httpsrc_conf_get(c->rconf, "http.initial.offset");
+        if (!stored) {
+                if (c->offs == OFFS_COUNT)
+                        c->read_count = strtoull(initial ? initial : "0",
+                                                 NULL, 10);
+                else if (c->offs != OFFS_PAGE && initial && *initial)
+                        return conn_set_str(&c->read_value, initial);
+                return HTTPSRC_OK;
+        }
+        httpsrc_json *o = json_parse(stored, strlen(stored), NULL, 0);
+        const httpsrc_json *k = json_get(o, offset_field(c));
+        const httpsrc_json *p = json_get(o, "position");
+        int kt = json_type(k);
+        int ok = o && json_type(o) == HTTPSRC_JSON_OBJECT && k &&
+                 (c->offs == OFFS_COUNT ? kt == HTTPSRC_JSON_NUMBER
+                                        : kt != HTTPSRC_JSON_ARRAY &&
+                                              kt != HTTPSRC_JSON_OBJECT) &&
+                 (!p || json_type(p) == HTTPSRC_JSON_NUMBER);
+        if (!ok) {
+                errstr_set(errstr, errstr_size,
+                           "stored offset %s does not fit http.offset.mode "
+                           "and pagination of this connector (reset it or "
+                           "use a new connector name)",
+                           stored);
+                json_destroy(o);
+                return HTTPSRC_ERR_INVAL;
+        }
+        char *text = json_scalar_text(k);
+        int rc = HTTPSRC_OK;
+        if (c->offs == OFFS_COUNT)
+                c->read_count = strtoull(text, NULL, 10);
+        else if (c->offs == OFFS_PAGE)
+                rc = conn_set_str(&c->read_key, text);
+        else
+                rc = conn_set_str(&c->read_value, text);
+        c->read_pos = p ? (size_t)strtoull(json_number_text(p), NULL, 10) : 0;
+        free(text);
+        c->offset_json = xstrdup(stored);
+        json_destroy(o);
+        return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* pages and acknowledgements                                          */
+
+static void page_release_data(page *pg)
+{
+        http_response_destroy(pg->resp);
+        pg->resp = NULL;
+        sb_free(&pg->emitted);
+        free(pg->spans);
+        pg->spans = NULL;
+        pg->cap = 0;
+}
+
+void page_free(page *pg)
+{
+        page_release_data(pg);
+        free(pg->key);
+        free(pg->next_key);
+        free(pg->acked);
+        free(pg->cookies);
+        free(pg->val_off);
+        sb_free(&pg->vals);
+        free(pg);
+}
+
+static int page_add_span(page *pg, span s)
+{
+        if (pg->n == pg->cap) {
+                size_t cap = pg->cap ? pg->cap * 2 : 64;
+                span *ns = realloc(pg->spans, cap * sizeof(*ns));
+                if (!ns)
+                        return HTTPSRC_ERR_NOMEM;
+                pg->spans = ns;
+                pg->cap = cap;
+        }
+        pg->spans[pg->n++] = s;
+        return HTTPSRC_OK;
+}
+
+static int page_complete(const page *pg)
+{
+        return pg->handed == pg->n && pg->contig == pg->n;
+}
+
+static const char *page_value(const page *pg, size_t i)
+{
+        return pg->val_off[i] == SIZE_MAX ? NULL : pg->vals.buf + pg->val_off[i];
+}
+
+/* The offset once the first @p upto records of @p pg are acknowledged. */
+static void store_page_offset(connector *c, const page *pg, size_t upto)
+{
+        switch (c->offs) {
+        case OFFS_PAGE:
+                if (upto == pg->n && pg->next_key)
+                        store_offset(c, pg->next_key, 0);
+                else
+                        store_offset(c, pg->key, upto);
+                return;
+        case OFFS_COUNT:
+                store_offset(c, NULL, (size_t)(pg->count_base + upto));
+                return;
+        default:
+                if (upto > 0 && page_value(pg, upto - 1))
+                        store_offset(c, page_value(pg, upto - 1), 0);
+        }
+}
+
+/* Move the stored offset over the acknowledged prefix of the FIFO. */
+static void commit(connector *c)
+{
+        while (c->head && page_complete(c->head)) {
+                page *pg = c->head;
+                store_page_offset(c, pg, pg->n);
+                c->head = pg->next;
+                if (!c->head)
+                        c->tail = NULL;
+                page_free(pg);
+        }
+        if (c->head && c->head->contig > c->head->skip)
+                store_page_offset(c, c->head, c->head->contig);
+}
+
+static void page_ack(page *pg, size_t idx)
+{
+        pg->acked[idx / 8] |= (uint8_t)(1u << (idx % 8));
+        while (pg->contig < pg->handed &&
+               (pg->acked[pg->contig / 8] & (1u << (pg->contig % 8))))
+                pg->contig++;
+}
+
+void connector_delivered(void *msg_opaque, int err, const char *reason)
+{
+        cookie *ck = msg_opaque;
+        page *pg = ck->pg;
+        connector *c = pg->conn;
+        c->outstanding--;
+        if (err) {
+                conn_fail(c, "delivery to topic '%s' failed: %s", c->topic,
+                          reason);
+                return;
+        }
+        c->m.records_acked++;
+        page_ack(pg, ck->idx);
+        commit(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* records                                                             */
+
+static int predicate_test(connector *c, const transform_ref *t,
+                          httpsrc_record *rec)
+{
+        if (!t->predicate)
+                return 1;
+        const httpsrc_ctx *p = t->predicate;
+        int r = p->comp->ops.predicate.test(p->state, rec);
+        if (r < 0)
+                return r;
+        return t->negate ? !r : r;
+}
+
+static int run_transforms(connector *c, httpsrc_record *rec)
+{
+        for (size_t i = 0; i < c->n_transforms; i++) {
+                transform_ref *t = &c->transforms[i];
+                c->plugin_err[0] = '\0';
+                int rc = predicate_test(c, t, rec);
+                if (rc > 0)
+                        rc = t->ctx.comp->ops.transform.apply(t->ctx.state,
+                                                              rec);
+                if (rc == HTTPSRC_FILTERED)
+                        return rc;
+                if (rc < 0) {
+                        char why[768];
+                        snprintf(why, sizeof(why), "transform '%s' (%s): %s",
+                                 t->ctx.alias, t->ctx.comp->name,
+                                 conn_plugin_reason(c, rc));
+                        snprintf(c->plugin_err, sizeof(c->plugin_err), "%s",
+                                 why);
+                        return rc;
+                }
+        }
+        return HTTPSRC_OK;
+}
+
+/* OFFS_MAX/LAST: the record's offset value, and whether it is old. */
+static int record_offset(connector *c, page *pg, size_t idx,
+                         httpsrc_record *rec, int *old)
+{
+        *old = 0;
+        pg->val_off[idx] = idx ? pg->val_off[idx - 1] : SIZE_MAX;
+        if (c->offs != OFFS_MAX && c->offs != OFFS_LAST)
+                return HTTPSRC_OK;
+        const httpsrc_json *v = jsonpath_first(c->offs_field,
+                                               record_value_json(rec));
+        char *text = json_scalar_text(v);
+        if (!text) {
+                snprintf(c->plugin_err, sizeof(c->plugin_err),
+                         "http.offset.field %s: no value in the record",
+                         jsonpath_expr(c->offs_field));
+                return HTTPSRC_ERR_INVAL;
+        }
+        if (c->offs == OFFS_MAX && c->poll_value &&
+            value_cmp(text, c->poll_value) <= 0)
+                *old = 1; /* not newer than the offset: seen before */
+        const char *prev = idx ? page_value(pg, idx - 1) : NULL;
+        int keep = c->offs == OFFS_LAST || !prev || value_cmp(text, prev) > 0;
+        if (keep) {
+                pg->val_off[idx] = pg->vals.len;
+                if (sb_append(&pg->vals, text, strlen(text) + 1)) {
+                        free(text);
+                        return HTTPSRC_ERR_NOMEM;
+                }
+                if (!*old && (!c->read_value ||
+                              c->offs == OFFS_LAST ||
+                              value_cmp(text, c->read_value) > 0))
+                        conn_set_str(&c->read_value, text);
+        }
+        free(text);
+        return HTTPSRC_OK;
+}
+
+static int convert(connector *c, converter *conv, const void *in, size_t len,
+                   strbuf *out, const void **res, size_t *res_len)
+{
+        if (converter_is_identity(conv)) {
+                *res = in;
+                *res_len = len;
+                return HTTPSRC_OK;
+        }
+        int is_null = 0;
+        char why[256];
+        int rc = converter_convert(conv, in, len, out, &is_null, why,
+                                   sizeof(why));
+        if (rc < 0) {
+                snprintf(c->plugin_err, sizeof(c->plugin_err), "%s", why);
+                return rc;
+        }
+        *res = is_null ? NULL : out->buf;
+        *res_len = is_null ? 0 : out->len;
+        return HTTPSRC_OK;
+}
+
+/* A record that could not be turned into a Kafka record. */
+static int record_error(connector *c, page *pg, size_t idx, int rc)
+{
+        if (!c->tolerate) {
+                conn_fail(c, "record %zu of page %s: %s", idx,
+                          pg->key ? pg->key : "(first)", c->plugin_err);
+                return rc;
+        }
+        if (c->log_errors)
+                log_msg(c->env.lg, HTTPSRC_LOG_WARN, c->name,
+                        "record %zu skipped (errors.tolerance=all): %s", idx,
+                        c->plugin_err);
+        c->m.errors_total++;
+        page_ack(pg, idx);
+        return HTTPSRC_OK;
+}
+
+static int deliver(connector *c, page *pg, size_t idx, const char *topic,
+                   const void *key, size_t klen, const void *val, size_t vlen)
+{
+        if (c->env.sink->cb) {
+                int rc = c->env.sink->cb(c->env.sink->opaque, c->name, topic,
+                                         key, klen, val, vlen);
+                if (rc != HTTPSRC_OK) {
+                        conn_fail(c, "record callback returned %s",
+                                  httpsrc_err_name(rc));
+                        return HTTPSRC_ERR_STATE;
+                }
+                c->m.records_produced++;
+                c->m.records_acked++;
+                page_ack(pg, idx);
+                return HTTPSRC_OK;
+        }
+        char why[512];
+        pg->cookies[idx] = (cookie){pg, idx};
+        int rc = producer_send(c->env.sink->prod, topic, key, klen, val, vlen,
+                               pg->ts, &pg->cookies[idx], why, sizeof(why));
+        if (rc == HTTPSRC_ERR_LIMIT)
+                return rc;
+        if (rc < 0) {
+                conn_fail(c, "%s", why);
+                return rc;
+        }
+        c->outstanding++;
+        c->m.records_produced++;
+        return HTTPSRC_OK;
+}
+
+/* HTTPSRC_OK: handed over (or skipped); HTTPSRC_ERR_LIMIT: queue full. */
+static int hand_over(connector *c, page *pg, size_t idx)
+{
+        const span *s = &pg->spans[idx];
+        const char *base = pg->from_emitter
+                               ? pg->emitted.buf
+                               : http_response_body(pg->resp, NULL);
+        httpsrc_record *rec = &c->rec;
+        record_reset(rec, base + s->off, s->len);
+        record_set_timestamp(rec, pg->ts);
+        if (s->has_key)
+                record_set_key(rec, base + s->koff, s->klen);
+        c->plugin_err[0] = '\0';
+        int old = 0;
+        int rc = record_offset(c, pg, idx, rec, &old);
+        if (rc < 0)
+                return record_error(c, pg, idx, rc);
+        if (old) {
+                page_ack(pg, idx);
+                return HTTPSRC_OK;
+        }
+        c->poll_new++;
+        rc = run_transforms(c, rec);
+        if (rc == HTTPSRC_FILTERED) {
+                page_ack(pg, idx);
+                return HTTPSRC_OK;
+        }
+        if (rc < 0)
+                return record_error(c, pg, idx, rc);
+        size_t klen, vlen;
+        const void *key = record_key(rec, &klen);
+        const void *val = record_value(rec, &vlen);
+        rc = convert(c, c->value_conv, val, vlen, &c->vout, &val, &vlen);
+        if (!rc && key)
+                rc = convert(c, c->key_conv, key, klen, &c->kout, &key, &klen);
+        if (rc < 0)
+                return record_error(c, pg, idx, rc);
+        const char *topic = record_topic(rec) ? record_topic(rec) : c->topic;
+        rc = deliver(c, pg, idx, topic, key, klen, val, vlen);
+        if (rc == HTTPSRC_ERR_LIMIT)
+                c->poll_new--; /* counted again when retried */
+        return rc;
+}
+
+/* Hand over what is left of @pg; then go on with the next page. */
+void page_produce(connector *c, page *pg)
+{
+        c->phase = PHASE_PRODUCING;
+        while (pg->handed < pg->n && !c->failed) {
+                /* Counted before the hand-over: a synchronous ack (filter,
+                 * callback sink) must see the record as handed. */
+                pg->handed++;
+                int rc = hand_over(c, pg, pg->handed - 1);
+                if (rc == HTTPSRC_ERR_LIMIT) {
+                        pg->handed--;
+                        c->producing = pg; /* backpressure: resume later */
+                        return;
+                }
+                if (rc < 0)
+                        return;
+        }
+        c->producing = NULL;
+        page_release_data(pg);
+        /* commit() may free @pg: take what the next step needs first. */
+        char *next = pg->next_key ? xstrdup(pg->next_key) : NULL;
+        char *key = next ? NULL : xstrdup(pg->key);
+        size_t n = pg->n;
+        c->read_count = pg->count_base + n;
+        commit(c);
+        if (!c->failed && !c->stopped) {
+                if (c->offs == OFFS_PAGE) {
+                        conn_set_str(&c->read_key, next ? next : key);
+                        c->read_pos = next ? 0 : n;
+                }
+                if (next) {
+                        conn_set_str(&c->cur_key, next);
+                        poll_send(c);
+                } else {
+                        poll_done(c);
+                }
+        }
+        free(next);
+        free(key);
+}
+
+void connector_resume(connector *c)
+{
+        if (c->producing && !c->failed && !c->stopped)
+                page_produce(c, c->producing);
+}
+
+/* ------------------------------------------------------------------ */
+/* responses                                                           */
+
+typedef struct span_ctx {
+        connector *c;
+        page *pg;
+        int expanding;
+} span_ctx;
+
+static int on_span(void *opaque, const char *start, size_t len)
+{
+        span_ctx *sc = opaque;
+        if (sc->c->expand_path && !sc->expanding && len && *start == '[') {
+                /* Confluent's JSON Pointer semantics: an array selected by
+                 * the records path stands for its elements. */
+                sc->expanding = 1;
+                int rc = jsonpath_select_spans(sc->c->expand_path, start, len,
+                                               0, on_span, sc, NULL, 0);
+                sc->expanding = 0;
+                return rc;
+        }
+        const char *body = http_response_body(sc->pg->resp, NULL);
+        return page_add_span(sc->pg,
+                             (span){(size_t)(start - body), len, 0, 0, 0});
+}
+
+int connector_emit(httpsrc_emitter *em, const void *key, size_t key_len,
+                   const void *value, size_t value_len)
+{
+        page *pg = em->pg;
+        span s = {pg->emitted.len, value_len, 0, key_len, key != NULL};
+        if (sb_append(&pg->emitted, value, value_len))
+                return HTTPSRC_ERR_NOMEM;
+        s.koff = pg->emitted.len;
+        if (key && sb_append(&pg->emitted, key, key_len))
+                return HTTPSRC_ERR_NOMEM;
+        return page_add_span(pg, s);
+}
+
+static int select_records(connector *c, page *pg, const char *what)
+{
+        if (c->source.comp &&
+            HTTPSRC_OPS_HAS(&c->source.comp->ops.source, parse_response)) {
+                httpsrc_emitter em = {pg};
+                pg->from_emitter = 1;
+                c->plugin_err[0] = '\0';
+                int rc = c->source.comp->ops.source.parse_response(
+                    c->source.state, pg->resp, &em);
+                if (rc < 0)
+                        poll_error(c,
+                                   "source %s could not parse the response "
+                                   "of %s: %s",
+                                   c->source.comp->name, what,
+                                   conn_plugin_reason(c, rc));
+                return rc;
+        }
+        size_t len;
+        const char *body = http_response_body(pg->resp, &len);
+        char why[512];
+        span_ctx sc = {c, pg, 0};
+        int rc = jsonpath_select_spans(c->records_path, body, len, 0, on_span,
+                                       &sc, why, sizeof(why));
+        if (rc < 0)
+                poll_error(c, "response of %s is not valid JSON: %s", what,
+                           why);
+        return rc;
+}
+
+static page *page_new(connector *c, httpsrc_response *resp)
+{
+        page *pg = calloc(1, sizeof(*pg));
+        if (!pg)
+                return NULL;
+        pg->conn = c;
+        pg->resp = resp;
+        pg->ts = wall_ms();
+        pg->count_base = c->read_count;
+        if (conn_set_str(&pg->key, c->cur_key)) {
+                page_free(pg);
+                return NULL;
+        }
+        return pg;
+}
+
+static int page_prepare(connector *c, page *pg)
+{
+        size_t n = pg->n ? pg->n : 1;
+        pg->acked = calloc(n / 8 + 1, 1);
+        pg->cookies = calloc(n, sizeof(*pg->cookies));
+        pg->val_off = calloc(n, sizeof(*pg->val_off));
+        if (!pg->acked || !pg->cookies || !pg->val_off)
+                return HTTPSRC_ERR_NOMEM;
+        if (c->offs != OFFS_PAGE)
+                return HTTPSRC_OK; /* polls start over; old records drop */
+        /* The page the poll resumes on: its first read_pos records were
+         * taken before (and acknowledged, or the offset says so). */
+        int resumes = (!pg->key && !c->read_key) ||
+                      (pg->key && c->read_key &&
+                       strcmp(pg->key, c->read_key) == 0);
+        pg->skip = resumes ? (c->read_pos < pg->n ? c->read_pos : pg->n) : 0;
+        pg->handed = pg->contig = pg->skip;
+        return HTTPSRC_OK;
+}
+
+void page_on_response(connector *c, httpsrc_response *resp, const char *what)
+{
+        page *pg = page_new(c, resp);
+        if (!pg) {
+                http_response_destroy(resp);
+                conn_fail(c, "out of memory");
+                return;
+        }
+        if (select_records(c, pg, what) < 0) {
+                page_free(pg);
+                return;
+        }
+        const httpsrc_paginator_ops *pops = &c->paginator.comp->ops.paginator;
+        c->plugin_err[0] = '\0';
+        char *next = NULL;
+        int rc = pops->next(c->paginator.state, pg->key, resp, pg->n, &next);
+        if (rc < 0 || (rc == HTTPSRC_OK && !next)) {
+                free(next);
+                poll_error(c, "paginator %s failed on the response of %s: %s",
+                           c->paginator.comp->name, what,
+                           rc < 0 ? conn_plugin_reason(c, rc)
+                                  : "no next page key");
+                page_free(pg);
+                return;
+        }
+        if (rc == HTTPSRC_DONE) {
+                free(next);
+                next = NULL;
+        }
+        pg->next_key = next;
+        if (page_prepare(c, pg)) {
+                page_free(pg);
+                conn_fail(c, "out of memory");
+                return;
+        }
+        c->m.records_polled += pg->n - pg->skip;
+        log_msg(c->env.lg, HTTPSRC_LOG_DEBUG, c->name,
+                "%s: %zu records (%zu after the offset)%s", what, pg->n,
+                pg->n - pg->skip, pg->next_key ? "" : ", last page");
+        if (c->tail)
+                c->tail->next = pg;
+        else
+                c->head = pg;
+        c->tail = pg;
+        page_produce(c, pg);
+}

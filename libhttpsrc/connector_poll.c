@@ -1,0 +1,460 @@
+/* connector: when to poll (interval or cron, catch-up), building and
+ * sending requests (${...} state variables, auth, throttling), and the
+ * status policy for responses (retries with backoff and jitter,
+ * Retry-After, rate-limit headers, behavior.on.error). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "connector_impl.h"
+#include "template_int.h"
+
+static void on_response(void *opaque, httpsrc_response *resp, int err,
+                        const char *errmsg);
+
+/* "GET http://host/path" without the query, which may carry API keys. */
+static void describe(const connector *c, const char *url, char *buf,
+                     size_t size)
+{
+        const char *q = url ? strchr(url, '?') : NULL;
+        int len = url ? (q ? (int)(q - url) : (int)strlen(url)) : 0;
+        snprintf(buf, size, "%s %.*s%s", c->method, len, url ? url : "",
+                 q ? "?..." : "");
+}
+
+/* ------------------------------------------------------------------ */
+/* scheduling                                                          */
+
+/* Monotonic time of the next poll once caught up. */
+static int64_t next_poll_time(const connector *c, int64_t now)
+{
+        if (!c->cron)
+                return now + c->interval_ms;
+        int64_t wall = wall_ms();
+        int64_t at = cron_next(c->cron, c->zone, wall);
+        return at < 0 ? INT64_MAX : now + (at - wall);
+}
+
+void poll_done(connector *c)
+{
+        c->in_poll = 0;
+        c->phase = PHASE_IDLE;
+        c->caught_up = c->poll_new == 0;
+        int64_t now = mono_ms();
+        /* Catch-up: a poll that found new records is followed at once. */
+        c->next_poll_at = c->caught_up ? next_poll_time(c, now) : now;
+        log_msg(c->env.lg,
+                c->caught_up ? HTTPSRC_LOG_DEBUG : HTTPSRC_LOG_INFO, c->name,
+                "poll done: %zu new records%s", c->poll_new,
+                c->caught_up ? ", caught up" : "");
+}
+
+void poll_error(connector *c, const char *fmt, ...)
+{
+        char msg[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        if (c->on_error == ON_ERROR_FAIL) {
+                conn_fail(c, "%s", msg);
+                return;
+        }
+        c->m.errors_total++;
+        log_msg(c->env.lg,
+                c->on_error == ON_ERROR_LOG ? HTTPSRC_LOG_ERROR
+                                            : HTTPSRC_LOG_DEBUG,
+                c->name, "%s; skipped (behavior.on.error=%s), retried at "
+                         "the next poll",
+                msg, c->on_error == ON_ERROR_LOG ? "log" : "ignore");
+        /* The offset stays where it is: the next poll asks again. */
+        c->in_poll = 0;
+        c->phase = PHASE_IDLE;
+        c->caught_up = 1;
+        c->next_poll_at = next_poll_time(c, mono_ms());
+}
+
+void connector_tick(connector *c, int64_t now, int once)
+{
+        if (c->failed || c->stopped)
+                return;
+        if (c->phase == PHASE_WAIT && now >= c->send_at) {
+                poll_send(c);
+                return;
+        }
+        if (c->in_poll || now < c->next_poll_at || (once && c->caught_up))
+                return;
+        c->in_poll = 1;
+        c->poll_new = 0;
+        c->attempt = 0;
+        c->m.last_poll_ms = wall_ms();
+        /* Value and count modes always start over at the first page; the
+         * offset goes in through ${offset} and old records are dropped. */
+        int rc = conn_set_str(&c->cur_key,
+                              c->offs == OFFS_PAGE ? c->read_key : NULL);
+        if (!rc)
+                rc = conn_set_str(&c->poll_value, c->read_value);
+        c->poll_count = c->read_count;
+        if (rc) {
+                conn_fail(c, "out of memory");
+                return;
+        }
+        poll_send(c);
+}
+
+int64_t connector_next_wakeup(const connector *c, int once)
+{
+        if (c->failed || c->stopped)
+                return INT64_MAX;
+        if (c->phase == PHASE_WAIT)
+                return c->send_at;
+        if (c->in_poll || (once && c->caught_up))
+                return INT64_MAX;
+        return c->next_poll_at;
+}
+
+void connector_stop(connector *c)
+{
+        c->stopped = 1;
+        c->in_poll = 0;
+        c->producing = NULL;
+        c->phase = PHASE_IDLE;
+        if (c->transfer) {
+                http_cancel(c->env.http, c->transfer);
+                c->transfer = 0;
+        }
+}
+
+/* ------------------------------------------------------------------ */
+/* requests                                                            */
+
+const char *poll_var(connector *c, const char *name, size_t len)
+{
+        static const char empty[] = "";
+        const char *field = offset_field(c);
+        int is_offset = len == 6 && memcmp(name, "offset", 6) == 0;
+        if (c->offs == OFFS_PAGE && (is_offset || (strlen(field) == len &&
+                                                   !memcmp(name, field, len))))
+                return c->cur_key ? c->cur_key : empty;
+        if (!is_offset)
+                return NULL;
+        if (c->offs == OFFS_COUNT) {
+                snprintf(c->count_text, sizeof(c->count_text), "%llu",
+                         (unsigned long long)c->poll_count);
+                return c->count_text;
+        }
+        return c->poll_value ? c->poll_value : empty;
+}
+
+static const char *lookup(void *opaque, const char *name, size_t len)
+{
+        return poll_var(opaque, name, len);
+}
+
+static int url_escape(strbuf *out, const char *value)
+{
+        char *e = curl_easy_escape(NULL, value, (int)strlen(value));
+        int rc = e && !sb_puts(out, e) ? 0 : -1;
+        curl_free(e);
+        return rc;
+}
+
+/* Expand ${...} in @p tmpl (a key's value) into @p out. */
+static int expand(connector *c, const char *key, const char *tmpl,
+                  template_escape_fn esc, strbuf *out)
+{
+        char why[256];
+        sb_reset(out);
+        if (template_expand(tmpl, lookup, c, esc, out, why, sizeof(why)) ==
+            HTTPSRC_OK) {
+                if (!out->buf)
+                        sb_puts(out, "");
+                return HTTPSRC_OK;
+        }
+        conn_fail(c, "%s: %s", key, why);
+        return HTTPSRC_ERR_INVAL;
+}
+
+static int add_params(connector *c, httpsrc_request *req, strbuf *tmp)
+{
+        if (!c->params || !*c->params)
+                return HTTPSRC_OK;
+        if (expand(c, "http.request.parameters", c->params, url_escape, tmp))
+                return HTTPSRC_ERR_INVAL;
+        const char *cur = http_request_url(req);
+        strbuf url = {0};
+        int rc = sb_printf(&url, "%s%s%s", cur, strchr(cur, '?') ? "&" : "?",
+                           tmp->buf)
+                     ? HTTPSRC_ERR_NOMEM
+                     : http_request_set_url(req, url.buf);
+        sb_free(&url);
+        return rc;
+}
+
+static int build_request(connector *c, httpsrc_request *req)
+{
+        strbuf tmp = {0};
+        int rc = http_request_set_method(req, c->method);
+        if (!rc && !(rc = expand(c, "http.url", c->url, url_escape, &tmp)) &&
+            http_request_set_url(req, tmp.buf) != HTTPSRC_OK) {
+                conn_fail(c, "http.url: '%s' is not a valid URL", tmp.buf);
+                rc = HTTPSRC_ERR_INVAL;
+        }
+        if (!rc)
+                rc = add_params(c, req, &tmp);
+        for (size_t i = 0; !rc && i < c->n_hdrs; i++)
+                if (!(rc = expand(c, "http.headers", c->hdrs[i].value, NULL,
+                                  &tmp)))
+                        rc = http_request_set_header(req, c->hdrs[i].name,
+                                                     tmp.buf);
+        if (!rc && c->body &&
+            !(rc = expand(c, "http.request.body", c->body, NULL, &tmp)))
+                rc = http_request_set_body(req, tmp.buf, tmp.len);
+        sb_free(&tmp);
+        if (rc) {
+                conn_fail(c, "cannot build the request: %s",
+                          httpsrc_strerror(rc));
+                return rc;
+        }
+        c->plugin_err[0] = '\0';
+        if (c->source.comp &&
+            HTTPSRC_OPS_HAS(&c->source.comp->ops.source, build_request) &&
+            (rc = c->source.comp->ops.source.build_request(c->source.state,
+                                                           req)) < 0) {
+                conn_fail(c, "source %s: %s", c->source.comp->name,
+                          conn_plugin_reason(c, rc));
+                return rc;
+        }
+        rc = c->paginator.comp->ops.paginator.start(c->paginator.state,
+                                                    c->cur_key, req);
+        if (rc < 0) {
+                conn_fail(c, "paginator %s: %s", c->paginator.comp->name,
+                          conn_plugin_reason(c, rc));
+                return rc;
+        }
+        rc = c->auth.comp->ops.auth.apply(c->auth.state, req);
+        if (rc < 0) {
+                conn_fail(c, "auth %s: %s", c->auth.comp->name,
+                          conn_plugin_reason(c, rc));
+                return rc;
+        }
+        return HTTPSRC_OK;
+}
+
+static void send_req(connector *c, httpsrc_request *req, http_done_fn done)
+{
+        c->m.requests_total++;
+        throttle_record(&c->thr, mono_ms());
+        long id = http_send(c->env.http, req, &c->hopts, done, c);
+        if (id < 0)
+                conn_fail(c, "cannot send the request: %s",
+                          httpsrc_strerror((int)id));
+        else
+                c->transfer = id;
+}
+
+static void on_auth_response(void *opaque, httpsrc_response *resp, int err,
+                             const char *errmsg)
+{
+        connector *c = opaque;
+        c->transfer = 0;
+        const httpsrc_auth_ops *ops = &c->auth.comp->ops.auth;
+        if (err < 0) {
+                poll_error(c, "auth %s: token request failed: %s",
+                           c->auth.comp->name, errmsg);
+                return;
+        }
+        c->plugin_err[0] = '\0';
+        int rc = ops->own_response(c->auth.state, resp);
+        http_response_destroy(resp);
+        if (rc < 0) {
+                poll_error(c, "auth %s: %s", c->auth.comp->name,
+                           conn_plugin_reason(c, rc));
+                return;
+        }
+        poll_send(c);
+}
+
+/* The auth provider's own request (e.g. an OAuth2 token) first, if it
+ * needs one. Returns 1 when such a request went out. */
+static int auth_round_trip(connector *c)
+{
+        const httpsrc_auth_ops *ops = &c->auth.comp->ops.auth;
+        if (!HTTPSRC_OPS_HAS(ops, own_request) ||
+            !HTTPSRC_OPS_HAS(ops, own_response))
+                return 0;
+        httpsrc_request *req = http_request_new();
+        if (!req) {
+                conn_fail(c, "out of memory");
+                return 1;
+        }
+        c->plugin_err[0] = '\0';
+        int rc = ops->own_request(c->auth.state, req);
+        if (rc < 0)
+                poll_error(c, "auth %s: %s", c->auth.comp->name,
+                           conn_plugin_reason(c, rc));
+        else if (rc > 0 && ++c->auth_rounds > 2)
+                poll_error(c, "auth %s: no usable credentials after two "
+                              "token requests",
+                           c->auth.comp->name);
+        else if (rc > 0) {
+                c->phase = PHASE_AUTH;
+                send_req(c, req, on_auth_response);
+        }
+        http_request_destroy(req);
+        return rc != 0;
+}
+
+/* Send the request for page cur_key now, or once the throttle, a
+ * rate-limit reset or a retry delay allows. */
+void poll_send(connector *c)
+{
+        int64_t now = mono_ms();
+        int64_t at = throttle_next(&c->thr, now);
+        if (c->not_before > at)
+                at = c->not_before;
+        if (c->send_at > at && c->phase == PHASE_WAIT)
+                at = c->send_at;
+        if (at > now) {
+                c->phase = PHASE_WAIT;
+                c->send_at = at;
+                return;
+        }
+        c->send_at = 0;
+        if (auth_round_trip(c))
+                return;
+        c->auth_rounds = 0;
+        httpsrc_request *req = http_request_new();
+        if (!req) {
+                conn_fail(c, "out of memory");
+                return;
+        }
+        if (build_request(c, req) == HTTPSRC_OK) {
+                c->phase = PHASE_FLIGHT;
+                send_req(c, req, on_response);
+        }
+        http_request_destroy(req);
+}
+
+/* ------------------------------------------------------------------ */
+/* responses                                                           */
+
+static uint64_t next_rand(connector *c)
+{
+        /* xorshift64*: jitter only, no need for a global PRNG */
+        c->rnd ^= c->rnd >> 12;
+        c->rnd ^= c->rnd << 25;
+        c->rnd ^= c->rnd >> 27;
+        return c->rnd * 2685821657736338717ULL;
+}
+
+/* Retry the same page after @p delay_ms (< 0: backoff), or give up. */
+static void retry_or_error(connector *c, int64_t delay_ms, const char *what)
+{
+        if (c->attempt >= c->retry_max) {
+                poll_error(c, "%s (after %d attempt%s)", what, c->attempt + 1,
+                           c->attempt ? "s" : "");
+                return;
+        }
+        c->attempt++;
+        c->m.retries++;
+        if (delay_ms < 0)
+                delay_ms = backoff_delay_ms(
+                    c->attempt, c->backoff_ms, c->backoff_max_ms,
+                    (double)(next_rand(c) >> 11) / (double)(1ULL << 53));
+        log_msg(c->env.lg, HTTPSRC_LOG_WARN, c->name,
+                "%s; retry %d of %d in %lld ms", what, c->attempt,
+                c->retry_max, (long long)delay_ms);
+        c->phase = PHASE_WAIT;
+        c->send_at = mono_ms() + delay_ms;
+}
+
+/* Remaining-quota headers: when none is left, wait for the reset. */
+static void note_rate_limit(connector *c, const httpsrc_response *resp)
+{
+        if (!c->rate_header || !*c->rate_header)
+                return;
+        const char *rem = http_response_header(resp, c->rate_header);
+        if (!rem || strtol(rem, NULL, 10) > 0)
+                return;
+        const char *reset = c->rate_reset_header
+                                ? http_response_header(resp,
+                                                       c->rate_reset_header)
+                                : NULL;
+        int64_t wait = rate_reset_ms(reset, wall_ms());
+        if (wait < 0)
+                wait = c->backoff_ms;
+        c->not_before = mono_ms() + wait;
+        log_msg(c->env.lg, HTTPSRC_LOG_INFO, c->name,
+                "rate limit reached (%s: %s); next request in %lld ms",
+                c->rate_header, rem, (long long)wait);
+}
+
+static void on_error_status(connector *c, httpsrc_response *resp,
+                            const char *what)
+{
+        int status = http_response_status(resp);
+        size_t len;
+        const char *body = http_response_body(resp, &len);
+        char msg[1024];
+        snprintf(msg, sizeof(msg), "%s returned HTTP %d: %.*s", what, status,
+                 (int)(len > 200 ? 200 : len), body);
+        int64_t delay = -1;
+        if (status == 429 || status == 503)
+                delay = retry_after_ms(http_response_header(resp,
+                                                            "Retry-After"),
+                                       wall_ms());
+        http_response_destroy(resp);
+        if (status_retryable(status))
+                retry_or_error(c, delay, msg);
+        else
+                poll_error(c, "%s", msg);
+}
+
+static void on_response(void *opaque, httpsrc_response *resp, int err,
+                        const char *errmsg)
+{
+        connector *c = opaque;
+        c->transfer = 0;
+        char what[512];
+        describe(c, resp ? http_response_url(resp) : c->url, what,
+                 sizeof(what));
+        if (err < 0) {
+                char msg[1024];
+                snprintf(msg, sizeof(msg), "%s failed: %s", what, errmsg);
+                if (err == HTTPSRC_ERR_LIMIT)
+                        poll_error(c, "%s", msg);
+                else
+                        retry_or_error(c, -1, msg);
+                return;
+        }
+        note_rate_limit(c, resp);
+        const httpsrc_auth_ops *aops = &c->auth.comp->ops.auth;
+        if (HTTPSRC_OPS_HAS(aops, on_response)) {
+                int retry = 0;
+                c->plugin_err[0] = '\0';
+                int rc = aops->on_response(c->auth.state, resp, &retry);
+                if (rc < 0) {
+                        http_response_destroy(resp);
+                        poll_error(c, "auth %s: %s", c->auth.comp->name,
+                                   conn_plugin_reason(c, rc));
+                        return;
+                }
+                if (retry && !c->auth_retried) {
+                        c->auth_retried = 1;
+                        http_response_destroy(resp);
+                        poll_send(c);
+                        return;
+                }
+        }
+        c->auth_retried = 0;
+        int status = http_response_status(resp);
+        /* Statuses outside http.response.error.codes are answers too
+         * (e.g. a 404 that means "no records" when 404 is left out). */
+        if (status_set_has(&c->error_codes, status)) {
+                on_error_status(c, resp, what);
+                return;
+        }
+        c->attempt = 0;
+        page_on_response(c, resp, what);
+}

@@ -1,0 +1,54 @@
+#!/bin/bash
+# Backpressure: with librdkafka's local queue limited to 5 messages, a page
+# of 100 records fills it at the 6th record (delivery takes a round trip to
+# the broker), so the host meets QUEUE_FULL on every page and must pause the
+# page and resume it as deliveries free the queue. A QUEUE_FULL the host
+# did not handle would fail the connector: a clean run delivering every
+# record once, in order, proves the pause/resume path.
+. "$(dirname "$0")/lib.sh"
+
+plan 9
+start_fixture --records 250 --page-size 100
+start_kafka -t bp-events:3
+write_connector "$T/events.json" bp-events \
+	kafka.topic=bp-events \
+	"http.url=$API/events" \
+	http.timer.interval.ms=100 \
+	'http.response.records.path=$.data[*]' \
+	http.pagination.type=CURSOR \
+	http.pagination.cursor.param=cursor \
+	'http.pagination.cursor.path=$.next_cursor' \
+	transforms=createKey \
+	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
+	transforms.createKey.fields=id \
+	value.converter=org.apache.kafka.connect.json.JsonConverter \
+	value.converter.schemas.enable=false
+
+# The limit must reach librdkafka, or the run below would prove nothing:
+# an out-of-range value is refused by librdkafka itself.
+write_worker "$T/bad.properties" producer.queue.buffering.max.messages=-1
+run_host --once "$T/bad.properties" "$T/events.json"
+assert_eq "producer.queue.buffering.max.messages=-1 is refused (exit 2)" 2 \
+	"$HOST_RC"
+assert_grep "the refusal is librdkafka's, for the producer. key" \
+	"$T/bad.properties: producer.queue.buffering.max.messages: Configuration property \"queue.buffering.max.messages\" value -1 is outside allowed range" \
+	"$T/host.err"
+
+write_worker "$T/worker.properties" producer.queue.buffering.max.messages=5
+run_host --once "$T/worker.properties" "$T/events.json"
+assert_eq "--once with a 5-message producer queue exits 0" 0 "$HOST_RC" ||
+	diag_file "$T/host.err"
+
+consume_topic bp-events 250 -p
+assert_eq "consumer read 250 records before the timeout" 0 "$CONSUME_RC"
+assert_files_eq "topic holds exactly records 1..250 (key and value bytes)" \
+	<(fixture_keyed 1 250 | sort) <(cut -f2- "$CONSUMED" | sort)
+assert_eq "no duplicates among 250 records" "250 250" \
+	"$(wc -l <"$CONSUMED") $(cut -f2- "$CONSUMED" | sort -u | wc -l)"
+assert_eq "records reached all 3 partitions" 3 \
+	"$(cut -f1 "$CONSUMED" | sort -u | wc -l)"
+assert_eq "records are in id order within each partition" ordered \
+	"$(partitions_ordered "$CONSUMED")"
+# Every record acknowledged: the offset is the last page, all 50 records.
+assert_grep_e "offset is the last page's cursor, all 50 of its records" \
+	'"cursor" *: *"c200" *, *"position" *: *50' "$OFFSETS"
