@@ -848,6 +848,7 @@ connector *connector_new(const conn_env *env, httpsrc_conf *conf,
         }
         c->m.struct_size = sizeof(c->m);
         c->next_poll_at = mono_ms();
+        c->target = HTTPSRC_STATE_RUNNING;
         log_msg(env->lg, HTTPSRC_LOG_INFO, c->name,
                 "connector created: %s %s -> topic %s, pagination %s, "
                 "auth %s, %zu transform(s)%s%s",
@@ -943,14 +944,22 @@ int connector_busy(const connector *c)
 void connector_metrics(const connector *c, httpsrc_metrics *m)
 {
         httpsrc_metrics full = c->m;
-        full.state = c->failed ? HTTPSRC_STATE_FAILED
-                     : c->stopped ? HTTPSRC_STATE_STOPPED
-                                  : HTTPSRC_STATE_RUNNING;
+        full.state = connector_state(c);
         size_t n = m->struct_size < sizeof(full) ? m->struct_size
                                                  : sizeof(full);
         uint32_t size = m->struct_size;
         memcpy(m, &full, n);
         m->struct_size = size;
+}
+
+int connector_state(const connector *c)
+{
+        return c->failed ? HTTPSRC_STATE_FAILED : c->target;
+}
+
+const httpsrc_conf *connector_conf(const connector *c)
+{
+        return c->conf;
 }
 
 const char *connector_offset(const connector *c)

@@ -132,6 +132,7 @@ struct connector {
         enum phase phase;
         int in_poll, attempt, auth_retried, auth_rounds;
         int caught_up, stopped, failed;
+        int target; /* httpsrc_state: RUNNING, PAUSED or STOPPED */
         long transfer;
         int64_t send_at, not_before;
         size_t poll_new;

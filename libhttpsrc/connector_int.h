@@ -64,6 +64,13 @@ void connector_resume(connector *c);
 void connector_delivered(void *msg_opaque, int err, const char *reason);
 /** Stop polling and drop in-flight requests; acks still count. */
 void connector_stop(connector *c);
+/** Target state, as Connect's pause/resume/stop: RUNNING polls; PAUSED
+ *  and STOPPED send no new request (a page in flight is finished). */
+void connector_set_target(connector *c, int state);
+/** httpsrc_state: FAILED, PAUSED, STOPPED or RUNNING. */
+int connector_state(const connector *c);
+/** The conf as written (placeholders kept). */
+const httpsrc_conf *connector_conf(const connector *c);
 int connector_failed(const connector *c);
 const char *connector_failure(const connector *c);
 /** Caught up: pagination exhausted and the last poll yielded nothing. */

@@ -74,9 +74,37 @@ void poll_error(connector *c, const char *fmt, ...)
         c->next_poll_at = next_poll_time(c, mono_ms());
 }
 
+/* Paused or stopped: end the poll here; the read position says where
+ * the next one starts. */
+static int halted(connector *c)
+{
+        if (c->target == HTTPSRC_STATE_RUNNING)
+                return 0;
+        c->in_poll = 0;
+        c->phase = PHASE_IDLE;
+        c->send_at = 0;
+        return 1;
+}
+
+void connector_set_target(connector *c, int state)
+{
+        int was = c->target;
+        c->target = state;
+        if (state == HTTPSRC_STATE_RUNNING && was != state) {
+                c->next_poll_at = mono_ms(); /* resume polls at once */
+                c->caught_up = 0;
+        }
+        if (state != HTTPSRC_STATE_RUNNING && c->phase == PHASE_WAIT)
+                halted(c);
+        log_msg(c->env.lg, HTTPSRC_LOG_INFO, c->name, "target state %s",
+                state == HTTPSRC_STATE_RUNNING  ? "RUNNING"
+                : state == HTTPSRC_STATE_PAUSED ? "PAUSED"
+                                                : "STOPPED");
+}
+
 void connector_tick(connector *c, int64_t now, int once)
 {
-        if (c->failed || c->stopped)
+        if (c->failed || c->stopped || c->target != HTTPSRC_STATE_RUNNING)
                 return;
         if (c->phase == PHASE_WAIT && now >= c->send_at) {
                 poll_send(c);
@@ -104,7 +132,7 @@ void connector_tick(connector *c, int64_t now, int once)
 
 int64_t connector_next_wakeup(const connector *c, int once)
 {
-        if (c->failed || c->stopped)
+        if (c->failed || c->stopped || c->target != HTTPSRC_STATE_RUNNING)
                 return INT64_MAX;
         if (c->phase == PHASE_WAIT)
                 return c->send_at;
@@ -309,6 +337,8 @@ static int auth_round_trip(connector *c)
  * rate-limit reset or a retry delay allows. */
 void poll_send(connector *c)
 {
+        if (halted(c))
+                return;
         int64_t now = mono_ms();
         int64_t at = throttle_next(&c->thr, now);
         if (c->not_before > at)

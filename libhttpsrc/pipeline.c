@@ -1,6 +1,7 @@
 /* pipeline module: the public httpsrc_pipeline: one event loop (curl
  * multi) driving every connector, the shared producer, the offset store. */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -9,12 +10,28 @@
 #include <unistd.h>
 
 #include "conf_int.h"
-#include "connector_int.h"
+#include "pipeline_int.h"
+#include "rest_int.h"
 #include "secrets_int.h"
 
 /* How long a stop waits for outstanding acknowledgements. */
 #define STOP_DRAIN_MS 30000
 #define MAX_WAIT_MS 1000
+
+/* A function waiting to run on the loop thread (pipeline_exec). */
+typedef struct exec_req {
+        struct exec_req *next;
+        pipeline_fn fn;
+        void *arg;
+        int done;
+} exec_req;
+
+/* A connector waiting for its outstanding records before it goes. */
+typedef struct pending_op {
+        connector *c;
+        httpsrc_conf *new_conf; /* restart: the conf to start from */
+        int restart;
+} pending_op;
 
 struct httpsrc_pipeline {
         httpsrc_conf *worker;
@@ -31,6 +48,14 @@ struct httpsrc_pipeline {
         int64_t flush_interval_ms;
         int64_t last_flush;
         char last_error[1024];
+
+        pthread_mutex_t mu; /* guards exec_queue and loop_running */
+        pthread_cond_t cv;
+        exec_req *exec_queue;
+        int loop_running;
+        pending_op *ops;
+        size_t n_ops;
+        rest_server *rest;
 };
 
 static void on_plugin_error(void *opaque, const char *message)
@@ -100,6 +125,8 @@ httpsrc_pipeline *httpsrc_pipeline_new(httpsrc_conf *worker, char *errstr,
         }
         p->worker = worker;
         p->lg.max_level = HTTPSRC_LOG_INFO;
+        pthread_mutex_init(&p->mu, NULL);
+        pthread_cond_init(&p->cv, NULL);
         p->stop_pipe[0] = p->stop_pipe[1] = -1;
         if (setup(p, errstr, errstr_size) != HTTPSRC_OK) {
                 p->worker = NULL; /* stays the caller's on failure */
@@ -113,7 +140,9 @@ void httpsrc_pipeline_destroy(httpsrc_pipeline *p)
 {
         if (!p)
                 return;
-        /* Producer first: no delivery report may reach a freed connector. */
+        /* The REST threads act on everything below: they go first. */
+        rest_destroy(p->rest);
+        /* Producer next: no delivery report may reach a freed connector. */
         producer_destroy(p->sink.prod);
         for (size_t i = 0; i < p->n_conns; i++)
                 connector_destroy(p->conns[i]);
@@ -131,6 +160,11 @@ void httpsrc_pipeline_destroy(httpsrc_pipeline *p)
         for (int i = 0; i < 2; i++)
                 if (p->stop_pipe[i] >= 0)
                         close(p->stop_pipe[i]);
+        for (size_t i = 0; i < p->n_ops; i++)
+                httpsrc_conf_destroy(p->ops[i].new_conf);
+        free(p->ops);
+        pthread_cond_destroy(&p->cv);
+        pthread_mutex_destroy(&p->mu);
         httpsrc_conf_destroy(p->worker);
         free(p);
 }
@@ -149,8 +183,15 @@ static connector *find(const httpsrc_pipeline *p, const char *name)
         return NULL;
 }
 
-int httpsrc_pipeline_add_connector(httpsrc_pipeline *p, httpsrc_conf *conf,
-                                   char *errstr, size_t errstr_size)
+static conn_env make_env(httpsrc_pipeline *p)
+{
+        conn_env env = {p->http,   &p->sink,  p->offsets, p->plugins,
+                        &p->lg,    p->worker, p->secrets};
+        return env;
+}
+
+int pipeline_create(httpsrc_pipeline *p, httpsrc_conf *conf,
+                    int initial_state, char *errstr, size_t errstr_size)
 {
         if (!conf || conf_scope(conf) != HTTPSRC_SCOPE_CONNECTOR) {
                 errstr_set(errstr, errstr_size,
@@ -170,13 +211,252 @@ int httpsrc_pipeline_add_connector(httpsrc_pipeline *p, httpsrc_conf *conf,
                 return HTTPSRC_ERR_NOMEM;
         }
         p->conns = nc;
-        conn_env env = {p->http,   &p->sink,   p->offsets, p->plugins,
-                        &p->lg,    p->worker,  p->secrets};
+        conn_env env = make_env(p);
         connector *c = connector_new(&env, conf, errstr, errstr_size);
         if (!c)
                 return HTTPSRC_ERR_INVAL;
+        if (initial_state != HTTPSRC_STATE_RUNNING)
+                connector_set_target(c, initial_state);
         p->conns[p->n_conns++] = c;
         return HTTPSRC_OK;
+}
+
+int httpsrc_pipeline_add_connector(httpsrc_pipeline *p, httpsrc_conf *conf,
+                                   char *errstr, size_t errstr_size)
+{
+        return pipeline_create(p, conf, HTTPSRC_STATE_RUNNING, errstr,
+                               errstr_size);
+}
+
+int pipeline_validate(httpsrc_pipeline *p, const httpsrc_conf *conf,
+                      char *errstr, size_t errstr_size)
+{
+        /* A trial connector against an empty offset store: the same checks,
+         * no side effects. */
+        httpsrc_conf *copy = httpsrc_conf_dup(conf);
+        offset_store *scratch = offset_store_open(NULL, NULL, 0);
+        if (!copy || !scratch) {
+                httpsrc_conf_destroy(copy);
+                offset_store_destroy(scratch);
+                errstr_set(errstr, errstr_size, "out of memory");
+                return HTTPSRC_ERR_NOMEM;
+        }
+        conn_env env = make_env(p);
+        env.offsets = scratch;
+        connector *c = connector_new(&env, copy, errstr, errstr_size);
+        if (!c)
+                httpsrc_conf_destroy(copy);
+        connector_destroy(c);
+        offset_store_destroy(scratch);
+        return c ? HTTPSRC_OK : HTTPSRC_ERR_INVAL;
+}
+
+static pending_op *pending_of(const httpsrc_pipeline *p, const connector *c)
+{
+        for (size_t i = 0; i < p->n_ops; i++)
+                if (p->ops[i].c == c)
+                        return &p->ops[i];
+        return NULL;
+}
+
+static int add_op(httpsrc_pipeline *p, connector *c, int restart,
+                  httpsrc_conf *conf)
+{
+        pending_op *op = pending_of(p, c);
+        if (op) { /* a later request replaces an earlier one */
+                httpsrc_conf_destroy(op->new_conf);
+                *op = (pending_op){c, conf, restart};
+                return HTTPSRC_OK;
+        }
+        pending_op *no = realloc(p->ops, (p->n_ops + 1) * sizeof(*no));
+        if (!no)
+                return HTTPSRC_ERR_NOMEM;
+        p->ops = no;
+        p->ops[p->n_ops++] = (pending_op){c, conf, restart};
+        return HTTPSRC_OK;
+}
+
+int pipeline_delete(httpsrc_pipeline *p, const char *name)
+{
+        connector *c = find(p, name);
+        if (!c || pipeline_deleting(p, c))
+                return HTTPSRC_ERR_NOENT;
+        connector_stop(c);
+        return add_op(p, c, 0, NULL);
+}
+
+int pipeline_restart(httpsrc_pipeline *p, const char *name,
+                     httpsrc_conf *conf, char *errstr, size_t errstr_size)
+{
+        connector *c = find(p, name);
+        if (!c || pipeline_deleting(p, c)) {
+                errstr_set(errstr, errstr_size, "Connector %s not found",
+                           name);
+                return HTTPSRC_ERR_NOENT;
+        }
+        if (conf && pipeline_validate(p, conf, errstr, errstr_size))
+                return HTTPSRC_ERR_INVAL;
+        connector_stop(c);
+        return add_op(p, c, 1, conf);
+}
+
+int pipeline_state(const httpsrc_pipeline *p, const connector *c)
+{
+        const pending_op *op = pending_of(p, c);
+        return op && op->restart ? HTTPSRC_STATE_RESTARTING
+                                 : connector_state(c);
+}
+
+int pipeline_deleting(const httpsrc_pipeline *p, const connector *c)
+{
+        const pending_op *op = pending_of(p, c);
+        return op && !op->restart;
+}
+
+static void remove_at(httpsrc_pipeline *p, size_t i)
+{
+        memmove(&p->conns[i], &p->conns[i + 1],
+                (p->n_conns - i - 1) * sizeof(*p->conns));
+        p->n_conns--;
+}
+
+/* Recreate @p c from @p conf (or its own), in the same slot. */
+static void recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf)
+{
+        connector *old = p->conns[i];
+        int target = connector_state(old) == HTTPSRC_STATE_FAILED
+                         ? HTTPSRC_STATE_RUNNING
+                         : connector_state(old);
+        if (!conf)
+                conf = httpsrc_conf_dup(connector_conf(old));
+        char err[1024];
+        conn_env env = make_env(p);
+        connector_destroy(old);
+        connector *c = conf ? connector_new(&env, conf, err, sizeof(err))
+                            : NULL;
+        if (!c) {
+                log_msg(&p->lg, HTTPSRC_LOG_ERROR, NULL,
+                        "restart failed: %s", conf ? err : "out of memory");
+                httpsrc_conf_destroy(conf);
+                remove_at(p, i);
+                return;
+        }
+        if (target != HTTPSRC_STATE_RUNNING)
+                connector_set_target(c, target);
+        p->conns[i] = c;
+}
+
+/* Deletes and restarts whose connectors have nothing outstanding. */
+static void run_pending(httpsrc_pipeline *p)
+{
+        for (size_t k = 0; k < p->n_ops;) {
+                pending_op op = p->ops[k];
+                if (connector_busy(op.c)) {
+                        k++;
+                        continue;
+                }
+                p->ops[k] = p->ops[--p->n_ops];
+                for (size_t i = 0; i < p->n_conns; i++) {
+                        if (p->conns[i] != op.c)
+                                continue;
+                        if (op.restart) {
+                                recreate(p, i, op.new_conf);
+                        } else {
+                                connector_destroy(op.c);
+                                remove_at(p, i);
+                        }
+                        break;
+                }
+        }
+}
+
+/* ------------------------------------------------------------------ */
+/* running functions on the loop thread                                */
+
+void pipeline_exec(httpsrc_pipeline *p, pipeline_fn fn, void *arg)
+{
+        pthread_mutex_lock(&p->mu);
+        if (!p->loop_running) {
+                fn(p, arg);
+                pthread_mutex_unlock(&p->mu);
+                return;
+        }
+        exec_req req = {p->exec_queue, fn, arg, 0};
+        p->exec_queue = &req;
+        ssize_t w = write(p->stop_pipe[1], "e", 1);
+        (void)w;
+        while (!req.done)
+                pthread_cond_wait(&p->cv, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+}
+
+static void run_execs(httpsrc_pipeline *p)
+{
+        pthread_mutex_lock(&p->mu);
+        exec_req *q = p->exec_queue;
+        p->exec_queue = NULL;
+        pthread_mutex_unlock(&p->mu);
+        if (!q)
+                return;
+        for (exec_req *r = q; r; r = r->next)
+                r->fn(p, r->arg);
+        pthread_mutex_lock(&p->mu);
+        for (exec_req *r = q, *next; r; r = next) {
+                next = r->next; /* r lives on its caller's stack */
+                r->done = 1;
+        }
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+}
+
+static void set_loop_running(httpsrc_pipeline *p, int on)
+{
+        pthread_mutex_lock(&p->mu);
+        p->loop_running = on;
+        pthread_mutex_unlock(&p->mu);
+        if (!on)
+                run_execs(p); /* requests that raced the loop's end */
+}
+
+const httpsrc_conf *pipeline_worker(const httpsrc_pipeline *p)
+{
+        return p->worker;
+}
+
+const plugin_registry *pipeline_plugins(const httpsrc_pipeline *p)
+{
+        return p->plugins;
+}
+
+offset_store *pipeline_offsets(const httpsrc_pipeline *p)
+{
+        return p->offsets;
+}
+
+const logger *pipeline_logger(const httpsrc_pipeline *p)
+{
+        return &p->lg;
+}
+
+void pipeline_set_log_level(httpsrc_pipeline *p, int level)
+{
+        p->lg.max_level = level;
+}
+
+size_t pipeline_count(const httpsrc_pipeline *p)
+{
+        return p->n_conns;
+}
+
+connector *pipeline_at(const httpsrc_pipeline *p, size_t i)
+{
+        return i < p->n_conns ? p->conns[i] : NULL;
+}
+
+connector *pipeline_find(const httpsrc_pipeline *p, const char *name)
+{
+        connector *c = find(p, name);
+        return c && !pipeline_deleting(p, c) ? c : NULL;
 }
 
 int httpsrc_pipeline_set_record_cb(httpsrc_pipeline *p, httpsrc_record_cb cb,
@@ -326,6 +606,7 @@ int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
                         return HTTPSRC_ERR_KAFKA;
         }
         int64_t deadline = 0;
+        set_loop_running(p, 1);
         for (;;) {
                 int64_t now = mono_ms();
                 if (!deadline) {
@@ -344,8 +625,11 @@ int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
                 char buf[64];
                 while (read(p->stop_pipe[0], buf, sizeof(buf)) > 0)
                         ;
+                run_execs(p);
+                run_pending(p);
                 flush_offsets(p, mono_ms(), 0);
         }
+        set_loop_running(p, 0);
         atomic_store(&p->stop_requested, 0);
         return finish(p);
 }
@@ -391,4 +675,15 @@ int httpsrc_pipeline_component_info(const httpsrc_pipeline *p, int kind,
         if (params)
                 *params = pc->ops.source.params;
         return HTTPSRC_OK;
+}
+
+int httpsrc_pipeline_serve_rest(httpsrc_pipeline *p, char *errstr,
+                                size_t errstr_size)
+{
+        if (p->rest) {
+                errstr_set(errstr, errstr_size, "REST API already served");
+                return HTTPSRC_ERR_STATE;
+        }
+        p->rest = rest_new(p, errstr, errstr_size);
+        return p->rest ? HTTPSRC_OK : HTTPSRC_ERR_INVAL;
 }

@@ -222,6 +222,20 @@ HTTPSRC_API void httpsrc_pipeline_set_log_cb(httpsrc_pipeline *p,
  */
 HTTPSRC_API int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags);
 
+/**
+ * @brief Serve Kafka Connect's REST API (GET/POST /connectors, status,
+ * pause/resume/stop/restart, offsets, plugins, validate, metrics) on the
+ * worker's `listeners`, from a thread of its own; requests act on the
+ * pipeline through its loop, so call httpsrc_pipeline_run() as usual.
+ * Connectors created over the API are kept in `config.storage.file.filename`
+ * and restored by this call.
+ * @returns HTTPSRC_OK, or an error with the reason in @p errstr
+ * @since 0.1
+ */
+HTTPSRC_API int httpsrc_pipeline_serve_rest(httpsrc_pipeline *p,
+                                            char *errstr,
+                                            size_t errstr_size);
+
 /** @brief Ask a running pipeline to stop. Async-signal-safe. @since 0.1 */
 HTTPSRC_API void httpsrc_pipeline_stop(httpsrc_pipeline *p);
 

@@ -1,0 +1,55 @@
+/* pipeline internals used by the REST module (rest.c).
+ *
+ * The REST server runs on its own thread; the pipeline's state belongs to
+ * the loop thread. pipeline_exec() runs a function on the loop thread and
+ * waits for it; every other function here must be called from such a
+ * function (or while the loop is not running, which pipeline_exec()
+ * handles the same way). */
+#ifndef HTTPSRC_PIPELINE_INT_H
+#define HTTPSRC_PIPELINE_INT_H
+
+#include "connector_int.h"
+
+typedef void (*pipeline_fn)(httpsrc_pipeline *p, void *arg);
+
+/** Run @p fn(p, arg) on the loop thread and wait until it returned. Safe
+ *  from any thread but the loop thread itself. */
+void pipeline_exec(httpsrc_pipeline *p, pipeline_fn fn, void *arg);
+
+const httpsrc_conf *pipeline_worker(const httpsrc_pipeline *p);
+const plugin_registry *pipeline_plugins(const httpsrc_pipeline *p);
+offset_store *pipeline_offsets(const httpsrc_pipeline *p);
+const logger *pipeline_logger(const httpsrc_pipeline *p);
+void pipeline_set_log_level(httpsrc_pipeline *p, int level);
+
+size_t pipeline_count(const httpsrc_pipeline *p);
+connector *pipeline_at(const httpsrc_pipeline *p, size_t i);
+connector *pipeline_find(const httpsrc_pipeline *p, const char *name);
+
+/** Like httpsrc_pipeline_add_connector(), starting in @p initial_state
+ *  (RUNNING, PAUSED or STOPPED). Takes @p conf on success. */
+int pipeline_create(httpsrc_pipeline *p, httpsrc_conf *conf,
+                    int initial_state, char *errstr, size_t errstr_size);
+
+/** Check @p conf as pipeline_create() would, creating nothing (no
+ *  offsets are read). errstr: the first problem, "<key>: <reason>". */
+int pipeline_validate(httpsrc_pipeline *p, const httpsrc_conf *conf,
+                      char *errstr, size_t errstr_size);
+
+/** Stop the connector and remove it once its outstanding records are
+ *  acknowledged. Its stored offsets stay (as in Kafka Connect). */
+int pipeline_delete(httpsrc_pipeline *p, const char *name);
+
+/** Restart from @p conf (NULL: the current conf), keeping the offsets;
+ *  deferred until outstanding records are acknowledged (state RESTARTING
+ *  meanwhile). @p conf is taken on success; it is validated first. */
+int pipeline_restart(httpsrc_pipeline *p, const char *name,
+                     httpsrc_conf *conf, char *errstr, size_t errstr_size);
+
+/** RESTARTING while a restart waits, else the connector's own state. */
+int pipeline_state(const httpsrc_pipeline *p, const connector *c);
+
+/** 1 while the connector is being deleted (it is then not listed). */
+int pipeline_deleting(const httpsrc_pipeline *p, const connector *c);
+
+#endif
