@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "backoff_int.h"
+#include "cron_int.h"
 #include "jsonpath_int.h"
 #include "util_int.h"
 
@@ -333,9 +334,41 @@ const httpsrc_param_desc conf_worker_params[] = {
      .doc           = "Directories searched for httpsrc-*.so plugins",
      .group         = "plugins"},
     {.name          = "listeners",
-     .type          = HTTPSRC_PARAM_STRING,
+     .type          = HTTPSRC_PARAM_LIST,
      .default_value = "http://localhost:8083",
-     .doc   = "REST API listener (accepted; the REST API is not served yet)",
+     .doc           = "REST API listeners: http://host:port or https://",
+     .group         = "rest"},
+    {.name  = "listeners.https.ssl.certificate.location",
+     .type  = HTTPSRC_PARAM_STRING,
+     .doc   = "PEM certificate (chain) of https:// listeners",
+     .group = "rest"},
+    {.name  = "listeners.https.ssl.key.location",
+     .type  = HTTPSRC_PARAM_STRING,
+     .doc   = "PEM private key of https:// listeners",
+     .group = "rest"},
+    {.name  = "listeners.https.ssl.key.password",
+     .type  = HTTPSRC_PARAM_PASSWORD,
+     .doc   = "Password of the listeners' private key",
+     .group = "rest"},
+    {.name  = "rest.auth.user",
+     .type  = HTTPSRC_PARAM_STRING,
+     .doc   = "REST API Basic auth user (unset: no auth)",
+     .group = "rest"},
+    {.name  = "rest.auth.password",
+     .type  = HTTPSRC_PARAM_PASSWORD,
+     .doc   = "REST API Basic auth password (may be ${provider:..})",
+     .group = "rest"},
+    {.name          = "rest.max.request.bytes",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "1048576",
+     .doc           = "Larger request bodies get 413",
+     .group         = "rest",
+     .min           = 1,
+     .max           = 1073741824},
+    {.name  = "config.storage.file.filename",
+     .type  = HTTPSRC_PARAM_STRING,
+     .doc   = "Connector configs created over REST (default: "
+              "offset file + .configs)",
      .group = "rest"},
     {.name          = "key.converter",
      .type          = HTTPSRC_PARAM_STRING,
@@ -505,8 +538,24 @@ static int validate_enum(const httpsrc_param_desc *d,
         return -1;
 }
 
-/* Compiling is the only exact check of the JSONPath grammar. The compiler's
- * message repeats the expression, which our caller already shows. */
+/* A parser's message "<what> '<value>': <reason>" repeats the value, which
+ * our caller already shows: keep the reason only. */
+static void set_parser_reason(char *reason,
+                              size_t size,
+                              const char *err,
+                              const char *what,
+                              const char *value)
+{
+        strbuf prefix   = {0};
+        const char *msg = err[0] ? err : what;
+        if (!sb_printf(&prefix, "%s '%s': ", what, value) &&
+            !strncmp(msg, prefix.buf, prefix.len) && msg[prefix.len])
+                msg += prefix.len;
+        errstr_set(reason, size, "%s", msg);
+        sb_free(&prefix);
+}
+
+/* Compiling is the only exact check of the JSONPath grammar. */
 static int validate_jsonpath(const char *value, char *reason, size_t size)
 {
         char err[512] = "";
@@ -515,23 +564,21 @@ static int validate_jsonpath(const char *value, char *reason, size_t size)
                 jsonpath_destroy(p);
                 return 0;
         }
-        strbuf prefix   = {0};
-        const char *msg = err[0] ? err : "invalid JSONPath";
-        if (!sb_printf(&prefix, "invalid JSONPath '%s': ", value) &&
-            !strncmp(msg, prefix.buf, prefix.len) && msg[prefix.len])
-                msg += prefix.len;
-        errstr_set(reason, size, "%s", msg);
-        sb_free(&prefix);
+        set_parser_reason(reason, size, err, "invalid JSONPath", value);
         return -1;
 }
 
 /* Quartz syntax, checked by the parser the timer uses. */
 static int validate_cron(const char *value, char *reason, size_t size)
 {
-        (void)value;
-        (void)reason;
-        (void)size;
-        return 0;
+        char err[512] = "";
+        cron_expr *c  = cron_parse(value, err, sizeof(err));
+        if (c) {
+                cron_destroy(c);
+                return 0;
+        }
+        set_parser_reason(reason, size, err, "invalid cron expression", value);
+        return -1;
 }
 
 /* A status list is checked by the parser the status policy uses. Its

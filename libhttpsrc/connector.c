@@ -10,6 +10,7 @@
 #include "conf_int.h"
 #include "connector_impl.h"
 #include "json_int.h"
+#include "netguard_int.h"
 #include "secrets_int.h"
 #include "template_int.h"
 
@@ -717,6 +718,10 @@ static int setup_policy(connector *c, char *errstr, size_t errstr_size)
                                                0),
                           conf_get_int(r, "http.throttle.window.ms", 1000)))
                 return HTTPSRC_ERR_NOMEM;
+        c->guard = netguard_new(r, errstr, errstr_size);
+        if (!c->guard && errstr && *errstr)
+                return HTTPSRC_ERR_INVAL;
+        c->hopts.guard = c->guard;
         c->tls = tls_conf_new(r, errstr, errstr_size);
         c->hopts.tls = c->tls;
         c->hopts.connect_timeout_ms =
@@ -725,6 +730,9 @@ static int setup_policy(connector *c, char *errstr, size_t errstr_size)
             (long)conf_get_int(r, "http.request.timeout.ms", 30000);
         c->hopts.max_bytes =
             (size_t)conf_get_int(r, "http.response.max.bytes", 64 << 20);
+        c->max_depth = (size_t)conf_get_int(r, "http.response.max.depth", 128);
+        c->max_record_bytes = (size_t)conf_get_int(
+            r, "http.response.max.record.bytes", 1000000);
         return c->tls ? HTTPSRC_OK : HTTPSRC_ERR_INVAL;
 }
 
@@ -898,6 +906,7 @@ void connector_destroy(connector *c)
         cron_destroy(c->cron);
         cron_zone_destroy(c->zone);
         tls_conf_destroy(c->tls);
+        netguard_destroy(c->guard);
         throttle_free(&c->thr);
         record_free(&c->rec);
         sb_free(&c->kout);

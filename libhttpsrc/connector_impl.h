@@ -92,6 +92,8 @@ struct connector {
         size_t n_hdrs;
         http_opts hopts;
         tls_conf *tls;
+        struct netguard *guard;
+        size_t max_depth, max_record_bytes;
 
         /* polling */
         int64_t interval_ms;

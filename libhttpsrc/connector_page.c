@@ -490,6 +490,7 @@ typedef struct span_ctx {
         connector *c;
         page *pg;
         int expanding;
+        char too_big[160];
 } span_ctx;
 
 static int on_span(void *opaque, const char *start, size_t len)
@@ -500,9 +501,17 @@ static int on_span(void *opaque, const char *start, size_t len)
                  * the records path stands for its elements. */
                 sc->expanding = 1;
                 int rc = jsonpath_select_spans(sc->c->expand_path, start, len,
-                                               0, on_span, sc, NULL, 0);
+                                               sc->c->max_depth, on_span, sc,
+                                               NULL, 0);
                 sc->expanding = 0;
                 return rc;
+        }
+        if (len > sc->c->max_record_bytes) {
+                snprintf(sc->too_big, sizeof(sc->too_big),
+                         "a record of %zu bytes exceeds "
+                         "http.response.max.record.bytes (%zu)",
+                         len, sc->c->max_record_bytes);
+                return HTTPSRC_ERR_LIMIT;
         }
         const char *body = http_response_body(sc->pg->resp, NULL);
         return page_add_span(sc->pg,
@@ -542,10 +551,13 @@ static int select_records(connector *c, page *pg, const char *what)
         size_t len;
         const char *body = http_response_body(pg->resp, &len);
         char why[512];
-        span_ctx sc = {c, pg, 0};
-        int rc = jsonpath_select_spans(c->records_path, body, len, 0, on_span,
-                                       &sc, why, sizeof(why));
-        if (rc < 0)
+        span_ctx sc = {c, pg, 0, ""};
+        int rc = jsonpath_select_spans(c->records_path, body, len,
+                                       c->max_depth, on_span, &sc, why,
+                                       sizeof(why));
+        if (rc == HTTPSRC_ERR_LIMIT)
+                poll_error(c, "response of %s: %s", what, sc.too_big);
+        else if (rc < 0)
                 poll_error(c, "response of %s is not valid JSON: %s", what,
                            why);
         return rc;

@@ -452,7 +452,7 @@ static void on_response(void *opaque, httpsrc_response *resp, int err,
         if (err < 0) {
                 char msg[1024];
                 snprintf(msg, sizeof(msg), "%s failed: %s", what, errmsg);
-                if (err == HTTPSRC_ERR_LIMIT)
+                if (err == HTTPSRC_ERR_LIMIT || err == HTTPSRC_ERR_INVAL)
                         poll_error(c, "%s", msg);
                 else
                         retry_or_error(c, -1, msg);

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "json_int.h"
+#include "netguard_int.h"
 #include "tls_int.h"
 
 typedef struct header {
@@ -328,6 +329,8 @@ typedef struct transfer {
         strbuf body; /* request body, alive until done */
         size_t max_bytes;
         int too_large;
+        const netguard *guard;
+        char refused[160]; /* why the guard refused an address */
         http_done_fn done;
         void *opaque;
         char errbuf[CURL_ERROR_SIZE];
@@ -429,6 +432,17 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
         return n;
 }
 
+/* Every address curl connects to (each redirect too) passes the guard. */
+static curl_socket_t on_open_socket(void *ud, curlsocktype purpose,
+                                    struct curl_sockaddr *a)
+{
+        transfer *t = ud;
+        if (t->guard && netguard_check(t->guard, &a->addr, t->refused,
+                                       sizeof(t->refused)) != 0)
+                return CURL_SOCKET_BAD;
+        return socket(a->family, a->socktype, a->protocol);
+}
+
 static int transfer_setup(transfer *t, const httpsrc_request *req,
                           const http_opts *o)
 {
@@ -468,6 +482,11 @@ static int transfer_setup(transfer *t, const httpsrc_request *req,
         curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
         curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
         curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+        if (o->guard) {
+                t->guard = o->guard;
+                curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+                curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t);
+        }
         if (o->tls)
                 tls_apply(o->tls, e);
         if (req->has_body) {
@@ -536,6 +555,9 @@ static void transfer_done(http_client *c, transfer *t, CURLcode res)
                          "response body exceeds %zu bytes "
                          "(http.response.max.bytes)",
                          t->max_bytes);
+        } else if (res != CURLE_OK && t->refused[0]) {
+                err = HTTPSRC_ERR_INVAL; /* policy: retrying cannot help */
+                snprintf(msg, sizeof(msg), "%s", t->refused);
         } else if (res != CURLE_OK) {
                 err = res == CURLE_OPERATION_TIMEDOUT ? HTTPSRC_ERR_TIMEOUT
                                                       : HTTPSRC_ERR_TRANSPORT;

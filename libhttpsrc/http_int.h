@@ -48,9 +48,11 @@ httpsrc_response *http_response_new(int status,
 typedef struct http_client http_client;
 
 struct tls_conf;
+struct netguard;
 
 typedef struct http_opts {
-        const struct tls_conf *tls; /* NULL: curl's defaults */
+        const struct tls_conf *tls;    /* NULL: curl's defaults */
+        const struct netguard *guard; /* NULL: any address */
         long connect_timeout_ms;
         long timeout_ms;
         size_t max_bytes; /* response body limit */

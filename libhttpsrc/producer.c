@@ -58,6 +58,17 @@ static rd_kafka_conf_t *build_conf(const httpsrc_conf *worker, char *errstr,
         if (!rc)
                 rc = kset(kc, "log.queue", "log.queue", "true", errstr,
                           errstr_size);
+        /* Like Connect (delivery.timeout.ms=MAX): an outage delays records,
+         * it does not fail them. The queue is bounded so that a long
+         * outage pauses polling instead of filling memory; producer.*
+         * keys below override both. */
+        if (!rc)
+                rc = kset(kc, "message.timeout.ms", "message.timeout.ms", "0",
+                          errstr, errstr_size);
+        if (!rc)
+                rc = kset(kc, "queue.buffering.max.kbytes",
+                          "queue.buffering.max.kbytes", "65536", errstr,
+                          errstr_size);
         for (size_t i = 0; !rc && i < httpsrc_conf_count(worker); i++) {
                 const char *k, *v;
                 httpsrc_conf_at(worker, i, &k, &v);
