@@ -469,8 +469,7 @@ static const char *const confluent_unsupported_keys[] = {
     "entity.names", "max.in.flight.requests", "http.request.sensitive.headers",
     "oauth2.client.mode", NULL};
 static const char *const confluent_unsupported_prefixes[] = {
-    "http.proxy.",       "reporter.",  "connection.disallow.",
-    "connection.allow.", "https.ssl.", NULL};
+    "http.proxy.", "reporter.", "https.ssl.", NULL};
 
 static const struct conf_alias *alias_find(const char *key)
 {

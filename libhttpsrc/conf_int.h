@@ -1,4 +1,18 @@
-/* config module: declared key tables, the conf object, file loading. */
+/* config module: declared key tables, the conf object, file loading.
+ *
+ * Confluent HTTP Source keys (connector scope): httpsrc_conf_set() accepts
+ * Confluent's key names (url, topic.name.pattern, http.request.method,
+ * http.request.headers, http.response.data.json.pointer, auth.type,
+ * connection.user, https.ssl.*, ...; the table is in conf.c) and rewrites
+ * each into its canonical key at set time, mapping the value where the
+ * formats differ (JSON Pointer -> JSONPath, "A: b|C: d" -> "A: b, C: d",
+ * "400-" -> "400-599", basic -> BASIC). Some also set what they imply
+ * (http.response.records.expand=true, http.ssl.enabled=true). A conf never
+ * holds an alias: httpsrc_conf_get() and httpsrc_conf_at() see canonical
+ * keys only, and unsetting an alias unsets its canonical key. Errors name
+ * the key as written ("request.interval.ms: invalid value '5s': not an
+ * integer"). Confluent keys for features not implemented are refused with
+ * HTTPSRC_CONF_UNKNOWN and "<key>: Confluent key not supported yet". */
 #ifndef HTTPSRC_CONF_INT_H
 #define HTTPSRC_CONF_INT_H
 

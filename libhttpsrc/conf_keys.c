@@ -308,6 +308,33 @@ const httpsrc_param_desc conf_connector_params[] = {
      .doc   = "Response header with the reset time, e.g. X-RateLimit-Reset: "
               "seconds until reset, or epoch seconds when > 10^9",
      .group = "rate limits"},
+    {.name          = "connection.disallow.local.ips",
+     .type          = HTTPSRC_PARAM_BOOL,
+     .default_value = "false",
+     .doc           = "Refuse to connect to loopback, link-local and "
+                      "unspecified addresses",
+     .group         = "network"},
+    {.name          = "connection.disallow.private.ips",
+     .type          = HTTPSRC_PARAM_BOOL,
+     .default_value = "false",
+     .doc           = "Refuse to connect to private addresses (RFC 1918, "
+                      "CGNAT, IPv6 ULA)",
+     .group         = "network"},
+    {.name          = "connection.disallow.class.e.ips",
+     .type          = HTTPSRC_PARAM_BOOL,
+     .default_value = "false",
+     .doc           = "Refuse to connect to class E (240.0.0.0/4) addresses",
+     .group         = "network"},
+    {.name          = "connection.allow.cidr.ranges",
+     .type          = HTTPSRC_PARAM_LIST,
+     .default_value = "",
+     .doc           = "CIDR ranges connections are limited to (empty: any)",
+     .group         = "network"},
+    {.name          = "connection.disallow.cidr.ranges",
+     .type          = HTTPSRC_PARAM_LIST,
+     .default_value = "",
+     .doc           = "CIDR ranges connections are refused to",
+     .group         = "network"},
     {.name = NULL},
 };
 
@@ -414,6 +441,7 @@ const httpsrc_param_desc *conf_param_find(const httpsrc_param_desc *params,
  * are only known once the connector starts. */
 static const char *const connector_deferred_prefixes[] = {
     "http.auth.", "http.oauth2.", "http.pagination.", "producer.override.",
+    "confluent.",
     NULL};
 static const char *const worker_deferred_prefixes[] = {"producer.", "sasl.",
                                                        "ssl.", NULL};
@@ -597,6 +625,27 @@ static int validate_status_codes(const char *value, char *reason, size_t size)
         return -1;
 }
 
+/* The zone the cron timer will load: a fixed offset or a zoneinfo name. */
+static int validate_zone(const char *value, char *reason, size_t size)
+{
+        char err[512] = "";
+        cron_zone *z  = cron_zone_new(value, err, sizeof(err));
+        if (z) {
+                cron_zone_destroy(z);
+                return 0;
+        }
+        /* "unknown time zone '<value>'[ (detail)]": the value is shown. */
+        strbuf prefix = {0};
+        if (!sb_printf(&prefix, "unknown time zone '%s'", value) &&
+            !strncmp(err, prefix.buf, prefix.len))
+                errstr_set(reason, size, "unknown time zone%s",
+                           err + prefix.len);
+        else
+                errstr_set(reason, size, "%s", err);
+        sb_free(&prefix);
+        return -1;
+}
+
 /* Keys of the connector table whose STRING values have a syntax. */
 static int validate_key_syntax(const httpsrc_param_desc *d,
                                const char *value,
@@ -606,6 +655,8 @@ static int validate_key_syntax(const httpsrc_param_desc *d,
         if (d ==
             conf_param_find(conf_connector_params, "http.response.error.codes"))
                 return validate_status_codes(value, reason, size);
+        if (d == conf_param_find(conf_connector_params, "http.timer.cron.zone"))
+                return validate_zone(value, reason, size);
         return 0;
 }
 

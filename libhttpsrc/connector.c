@@ -326,6 +326,12 @@ static int check_plugin_key(const connector *c, const char *key,
                             size_t errstr_size)
 {
         const httpsrc_param_desc *d = NULL;
+        if (strncmp(key, "confluent.", 10) == 0) {
+                /* Confluent's license keys: nothing to license here. */
+                log_msg(c->env.lg, HTTPSRC_LOG_INFO, c->name,
+                        "%s ignored (Confluent license settings)", key);
+                return HTTPSRC_OK;
+        }
         if (strncmp(key, "producer.override.", 18) == 0) {
                 log_msg(c->env.lg, HTTPSRC_LOG_WARN, c->name,
                         "%s ignored: per-connector producer overrides are "

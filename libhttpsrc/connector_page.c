@@ -327,8 +327,10 @@ static int convert(connector *c, converter *conv, const void *in, size_t len,
                    strbuf *out, const void **res, size_t *res_len)
 {
         if (converter_is_identity(conv)) {
-                *res = in;
-                *res_len = len;
+                /* JsonConverter writes a null value as a Kafka null */
+                int is_null = !in || (len == 4 && !memcmp(in, "null", 4));
+                *res = is_null ? NULL : in;
+                *res_len = is_null ? 0 : len;
                 return HTTPSRC_OK;
         }
         int is_null = 0;
@@ -401,6 +403,7 @@ static int hand_over(connector *c, page *pg, size_t idx)
                                : http_response_body(pg->resp, NULL);
         httpsrc_record *rec = &c->rec;
         record_reset(rec, base + s->off, s->len);
+        rec->default_topic = c->topic;
         record_set_timestamp(rec, pg->ts);
         if (s->has_key)
                 record_set_key(rec, base + s->koff, s->klen);
@@ -429,7 +432,7 @@ static int hand_over(connector *c, page *pg, size_t idx)
                 rc = convert(c, c->key_conv, key, klen, &c->kout, &key, &klen);
         if (rc < 0)
                 return record_error(c, pg, idx, rc);
-        const char *topic = record_topic(rec) ? record_topic(rec) : c->topic;
+        const char *topic = record_topic(rec);
         rc = deliver(c, pg, idx, topic, key, klen, val, vlen);
         if (rc == HTTPSRC_ERR_LIMIT)
                 c->poll_new--; /* counted again when retried */

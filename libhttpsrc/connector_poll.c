@@ -120,6 +120,9 @@ void connector_tick(connector *c, int64_t now, int once)
          * offset goes in through ${offset} and old records are dropped. */
         int rc = conn_set_str(&c->cur_key,
                               c->offs == OFFS_PAGE ? c->read_key : NULL);
+        const httpsrc_paginator_ops *pops = &c->paginator.comp->ops.paginator;
+        if (!rc && !c->cur_key && HTTPSRC_OPS_HAS(pops, first_key))
+                c->cur_key = pops->first_key(c->paginator.state);
         if (!rc)
                 rc = conn_set_str(&c->poll_value, c->read_value);
         c->poll_count = c->read_count;

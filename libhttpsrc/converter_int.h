@@ -10,9 +10,9 @@
 
 typedef struct converter converter;
 
-#define CONVERTER_JSON "org.apache.kafka.connect.json.JsonConverter"
+#define CONVERTER_JSON   "org.apache.kafka.connect.json.JsonConverter"
 #define CONVERTER_STRING "org.apache.kafka.connect.storage.StringConverter"
-#define CONVERTER_BYTES "org.apache.kafka.connect.converters.ByteArrayConverter"
+#define CONVERTER_BYTES  "org.apache.kafka.connect.converters.ByteArrayConverter"
 
 /**
  * @p cls: one of the class names above (the short names JsonConverter,

@@ -407,6 +407,26 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
         return sb_append(&t->resp->body, ptr, n) ? 0 : n;
 }
 
+/* Repeated header lines mean one comma-joined line (RFC 9110 §5.3), so
+ * a Link rel="next" on a second line is seen too. Set-Cookie aside. */
+static int headers_join(header_list *l, const char *name, size_t nlen,
+                        const char *value, size_t vlen)
+{
+        header *h = NULL;
+        for (size_t i = 0; i < l->n && !h; i++)
+                if (strlen(l->v[i].name) == nlen &&
+                    strncasecmp(l->v[i].name, name, nlen) == 0)
+                        h = &l->v[i];
+        if (!h || (nlen == 10 && strncasecmp(name, "Set-Cookie", 10) == 0))
+                return headers_add(l, name, nlen, value, vlen);
+        strbuf sb = {0};
+        if (sb_printf(&sb, "%s, %.*s", h->value, (int)vlen, value))
+                return HTTPSRC_ERR_NOMEM;
+        free(h->value);
+        h->value = sb_steal(&sb);
+        return HTTPSRC_OK;
+}
+
 static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
 {
         transfer *t = ud;
@@ -426,8 +446,8 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
         while (end > v && (end[-1] == '\r' || end[-1] == '\n' ||
                            end[-1] == ' ' || end[-1] == '\t'))
                 end--;
-        if (headers_add(&t->resp->headers, buf, (size_t)(colon - buf), v,
-                        (size_t)(end - v)))
+        if (headers_join(&t->resp->headers, buf, (size_t)(colon - buf), v,
+                         (size_t)(end - v)))
                 return 0;
         return n;
 }

@@ -2,6 +2,9 @@
  *
  *   httpsrc-connect [--once] [--log-level L] WORKER.properties [CONNECTOR...]
  *
+ * Serves the REST API on the worker's listeners, unless --once is given or
+ * listeners is empty.
+ *
  * Exit status: 0 done, 1 a connector failed, 2 bad usage or config. */
 #include <signal.h>
 #include <stdio.h>
@@ -53,22 +56,21 @@ static int parse_level(const char *s)
 
 static const char *type_name(int type)
 {
-        static const char *const names[] = {"string", "int",      "bool",
-                                            "enum",   "list",     "password",
-                                            "jsonpath"};
-        return type >= 0 && type <= HTTPSRC_PARAM_JSONPATH ? names[type] : "?";
+        static const char *const names[] = {"string",   "int",  "bool",
+                                            "enum",     "list", "password",
+                                            "jsonpath", "cron"};
+        return type >= 0 && type <= HTTPSRC_PARAM_CRON ? names[type] : "?";
 }
 
 static void print_params(const httpsrc_param_desc *d, const char *prefix)
 {
         printf("| key | type | default | description |\n|---|---|---|---|\n");
         for (; d && d->name; d++) {
-                int dflt = d->default_value && *d->default_value;
+                int dflt        = d->default_value && *d->default_value;
                 char enums[128] = "";
                 if (d->enum_values) {
                         /* '|' would end the Markdown cell */
-                        snprintf(enums, sizeof(enums), " (%s)",
-                                 d->enum_values);
+                        snprintf(enums, sizeof(enums), " (%s)", d->enum_values);
                         for (char *c = enums; *c; c++)
                                 if (*c == '|')
                                         *c = '/';
@@ -140,8 +142,7 @@ static int add_connectors(httpsrc_pipeline *p, char **files, int n)
                 httpsrc_conf *conf = load(HTTPSRC_SCOPE_CONNECTOR, files[i]);
                 if (!conf)
                         return 2;
-                if (httpsrc_pipeline_add_connector(p, conf, err,
-                                                   sizeof(err)) !=
+                if (httpsrc_pipeline_add_connector(p, conf, err, sizeof(err)) !=
                     HTTPSRC_OK) {
                         fprintf(stderr, "httpsrc-connect: %s: %s\n", files[i],
                                 err);
@@ -183,6 +184,8 @@ int main(int argc, char **argv)
         httpsrc_conf *worker = load(HTTPSRC_SCOPE_WORKER, argv[i]);
         if (!worker)
                 return 2;
+        const char *listeners = httpsrc_conf_get(worker, "listeners");
+        int serve = !(flags & HTTPSRC_RUN_ONCE) && listeners && *listeners;
         char err[1024];
         httpsrc_pipeline *p = httpsrc_pipeline_new(worker, err, sizeof(err));
         if (!p) {
@@ -197,11 +200,16 @@ int main(int argc, char **argv)
                 return 0;
         }
         int rc = add_connectors(p, argv + i + 1, argc - i - 1);
+        if (!rc && serve &&
+            httpsrc_pipeline_serve_rest(p, err, sizeof(err)) != HTTPSRC_OK) {
+                fprintf(stderr, "httpsrc-connect: %s: %s\n", argv[i], err);
+                rc = 2;
+        }
         if (rc) {
                 httpsrc_pipeline_destroy(p);
                 return rc;
         }
-        running = p;
+        running             = p;
         struct sigaction sa = {.sa_handler = on_signal};
         sigemptyset(&sa.sa_mask);
         sigaction(SIGINT, &sa, NULL);

@@ -45,12 +45,3 @@ WEAK int64_t cron_next(const cron_expr *c, const cron_zone *z, int64_t a)
 {
         return -1;
 }
-#include "rest_int.h"
-WEAK rest_server *rest_new(httpsrc_pipeline *p, char *e, size_t n)
-{
-        errstr_set(e, n, "REST not built yet");
-        return NULL;
-}
-WEAK void rest_destroy(rest_server *r)
-{
-}

@@ -438,6 +438,11 @@ const logger *pipeline_logger(const httpsrc_pipeline *p)
         return &p->lg;
 }
 
+const struct secrets *pipeline_secrets(const httpsrc_pipeline *p)
+{
+        return p->secrets;
+}
+
 void pipeline_set_log_level(httpsrc_pipeline *p, int level)
 {
         p->lg.max_level = level;

@@ -21,6 +21,8 @@ const plugin_registry *pipeline_plugins(const httpsrc_pipeline *p);
 offset_store *pipeline_offsets(const httpsrc_pipeline *p);
 const logger *pipeline_logger(const httpsrc_pipeline *p);
 void pipeline_set_log_level(httpsrc_pipeline *p, int level);
+/** The worker's config providers (resolves ${provider:...} values). */
+const struct secrets *pipeline_secrets(const httpsrc_pipeline *p);
 
 size_t pipeline_count(const httpsrc_pipeline *p);
 connector *pipeline_at(const httpsrc_pipeline *p, size_t i);

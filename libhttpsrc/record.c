@@ -98,7 +98,7 @@ int record_set_value_json(httpsrc_record *rec, const httpsrc_json *val)
 
 const char *record_topic(const httpsrc_record *rec)
 {
-        return rec->topic;
+        return rec->topic ? rec->topic : rec->default_topic;
 }
 
 int record_set_topic(httpsrc_record *rec, const char *topic)

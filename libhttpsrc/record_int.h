@@ -13,7 +13,8 @@ struct httpsrc_record {
         strbuf value_buf;
         strbuf key;
         int has_key;
-        char *topic; /* NULL: the connector's kafka.topic */
+        char *topic;               /* set by a transform, else NULL */
+        const char *default_topic; /* the connector's kafka.topic */
         int64_t timestamp; /* epoch ms */
         httpsrc_json *value_json;
         int value_json_tried;

@@ -71,11 +71,11 @@ static char *path_normalize(const char *path)
                 if (n == 1 && c[0] == '.')
                         continue;
                 if (is_dotdot(c, n)) {
-                        char *slash = strrchr(out.buf + root, '/');
+                        char *slash       = strrchr(out.buf + root, '/');
                         const char *lastc = slash ? slash + 1 : out.buf + root;
                         if (out.len > root && strcmp(lastc, "..")) {
-                                out.len = slash ? (size_t)(slash - out.buf)
-                                                : root;
+                                out.len =
+                                    slash ? (size_t)(slash - out.buf) : root;
                                 out.buf[out.len] = '\0';
                                 continue;
                         }
@@ -165,57 +165,54 @@ static int add_provider(secrets *s, const char *name, size_t len)
         return 0;
 }
 
-/* config.providers=a,b: one provider (class not yet known) per name. */
-static int parse_provider_list(secrets *s,
+static int check_provider_name(const secrets *s,
+                               const char *name,
                                const char *list,
                                char *errstr,
                                size_t size)
 {
-        const char *p = list;
-        for (;;) {
-                size_t n = strcspn(p, ",");
+        if (!*name)
+                errstr_set(errstr, size, "%s: empty provider name in '%s'",
+                           PROVIDERS_KEY, list);
+        else if (strpbrk(name, ":}"))
+                errstr_set(errstr, size,
+                           "%s: invalid provider name '%s' (':' and '}' are "
+                           "not allowed)",
+                           PROVIDERS_KEY, name);
+        else if (find_provider(s, name, strlen(name)))
+                errstr_set(errstr, size, "%s: provider '%s' is listed twice",
+                           PROVIDERS_KEY, name);
+        else
+                return HTTPSRC_OK;
+        return HTTPSRC_ERR_INVAL;
+}
+
+/* config.providers=a,b: one provider (class not yet known) per name. */
+static int
+parse_provider_list(secrets *s, const char *list, char *errstr, size_t size)
+{
+        for (const char *p = list;;) {
+                size_t n   = strcspn(p, ",");
                 char *name = xstrndup(p, n);
-                if (!name)
-                        goto nomem;
-                strtrim(name);
-                int rc = 0;
-                if (!*name)
-                        errstr_set(errstr, size,
-                                   "%s: empty provider name in '%s'",
-                                   PROVIDERS_KEY, list),
-                            rc = -1;
-                else if (strpbrk(name, ":}"))
-                        errstr_set(errstr, size,
-                                   "%s: invalid provider name '%s' (':' and "
-                                   "'}' are not allowed)",
-                                   PROVIDERS_KEY, name),
-                            rc = -1;
-                else if (find_provider(s, name, strlen(name)))
-                        errstr_set(errstr, size,
-                                   "%s: provider '%s' is listed twice",
-                                   PROVIDERS_KEY, name),
-                            rc = -1;
-                else if (add_provider(s, name, strlen(name)))
-                        rc = -2;
+                int rc     = name ? check_provider_name(s, strtrim(name), list,
+                                                        errstr, size)
+                                  : HTTPSRC_ERR_NOMEM;
+                if (!rc && add_provider(s, name, strlen(name)))
+                        rc = HTTPSRC_ERR_NOMEM;
                 free(name);
-                if (rc == -2)
-                        goto nomem;
+                if (rc == HTTPSRC_ERR_NOMEM)
+                        errstr_set(errstr, size, "%s: out of memory",
+                                   PROVIDERS_KEY);
                 if (rc)
-                        return HTTPSRC_ERR_INVAL;
+                        return rc;
                 if (!p[n])
                         return HTTPSRC_OK;
                 p += n + 1;
         }
-nomem:
-        errstr_set(errstr, size, "%s: out of memory", PROVIDERS_KEY);
-        return HTTPSRC_ERR_NOMEM;
 }
 
-static int set_allowed_paths(provider *p,
-                             const char *key,
-                             const char *value,
-                             char *errstr,
-                             size_t size)
+static int set_allowed_paths(
+    provider *p, const char *key, const char *value, char *errstr, size_t size)
 {
         char *copy = xstrdup(value);
         if (!copy)
@@ -230,8 +227,8 @@ static int set_allowed_paths(provider *p,
                 struct stat st;
                 char *norm = NULL;
                 if (tok[0] != '/') {
-                        errstr_set(errstr, size, "%s: path '%s' is not absolute",
-                                   key, tok);
+                        errstr_set(errstr, size,
+                                   "%s: path '%s' is not absolute", key, tok);
                         rc = HTTPSRC_ERR_INVAL;
                 } else if (!(norm = path_normalize(tok))) {
                         rc = HTTPSRC_ERR_NOMEM;
@@ -240,8 +237,8 @@ static int set_allowed_paths(provider *p,
                                    strerror(errno));
                         rc = HTTPSRC_ERR_INVAL;
                 } else {
-                        char **v = realloc(p->allowed, (p->n_allowed + 1) *
-                                                           sizeof(*v));
+                        char **v = realloc(p->allowed,
+                                           (p->n_allowed + 1) * sizeof(*v));
                         if (!v) {
                                 rc = HTTPSRC_ERR_NOMEM;
                         } else {
@@ -261,11 +258,8 @@ nomem:
         return HTTPSRC_ERR_NOMEM;
 }
 
-static int set_base_path(provider *p,
-                         const char *key,
-                         const char *value,
-                         char *errstr,
-                         size_t size)
+static int set_base_path(
+    provider *p, const char *key, const char *value, char *errstr, size_t size)
 {
         if (value[0] != '/') {
                 errstr_set(errstr, size, "%s: '%s' is not absolute", key,
@@ -310,8 +304,8 @@ static int apply_provider_key(provider *p,
         if (!params)
                 return HTTPSRC_OK;
         const char *param = sub + 6;
-        int is_allowed = !strcmp(param, "allowed.paths");
-        int is_base    = !strcmp(param, "base.path");
+        int is_allowed    = !strcmp(param, "allowed.paths");
+        int is_base       = !strcmp(param, "base.path");
         if (!is_allowed && !is_base) {
                 errstr_set(errstr, size,
                            "%s: unknown parameter (expected allowed.paths or "
@@ -320,8 +314,8 @@ static int apply_provider_key(provider *p,
                 return HTTPSRC_ERR_INVAL;
         }
         if (p->kind == PROV_ENV) {
-                errstr_set(errstr, size, "%s: not supported by the env provider",
-                           key);
+                errstr_set(errstr, size,
+                           "%s: not supported by the env provider", key);
                 return HTTPSRC_ERR_INVAL;
         }
         return is_allowed ? set_allowed_paths(p, key, value, errstr, size)
@@ -373,8 +367,8 @@ static int apply_worker_keys(secrets *s,
                 }
                 const char *sub =
                     key + strlen(PROVIDERS_PREFIX) + strlen(p->name) + 1;
-                int rc = apply_provider_key(p, key, sub, value, params,
-                                            errstr, size);
+                int rc = apply_provider_key(p, key, sub, value, params, errstr,
+                                            size);
                 if (rc)
                         return rc;
         }
@@ -401,8 +395,8 @@ static int configure_named(secrets *s,
                         errstr_set(errstr, size,
                                    "%s%s.class: missing (provider '%s' is "
                                    "listed in %s)",
-                                   PROVIDERS_PREFIX, s->v[i].name,
-                                   s->v[i].name, PROVIDERS_KEY);
+                                   PROVIDERS_PREFIX, s->v[i].name, s->v[i].name,
+                                   PROVIDERS_KEY);
                         rc = HTTPSRC_ERR_INVAL;
                 }
         }
@@ -419,8 +413,7 @@ static int add_builtins(secrets *s)
         } builtins[] = {
             {"env", PROV_ENV}, {"file", PROV_FILE}, {"directory", PROV_DIR}};
         for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
-                if (add_provider(s, builtins[i].name,
-                                 strlen(builtins[i].name)))
+                if (add_provider(s, builtins[i].name, strlen(builtins[i].name)))
                         return -1;
                 s->v[s->n - 1].kind = builtins[i].kind;
         }
@@ -480,8 +473,8 @@ static int read_secret_file(const ref *r, const char *path, strbuf *sb)
                 rc = ref_fail(r, HTTPSRC_ERR_INVAL, "%s is not a regular file",
                               path);
         } else if (st.st_size > SECRET_MAX_SIZE) {
-                rc = ref_fail(r, HTTPSRC_ERR_LIMIT,
-                              "%s is larger than 1 MiB", path);
+                rc = ref_fail(r, HTTPSRC_ERR_LIMIT, "%s is larger than 1 MiB",
+                              path);
         } else if (sb_reserve(sb, (size_t)st.st_size)) {
                 rc = ref_fail(r, HTTPSRC_ERR_NOMEM, "%s", "out of memory");
         }
@@ -510,11 +503,8 @@ static int read_secret_file(const ref *r, const char *path, strbuf *sb)
 
 /* The absolute (or, without base.path, cwd-relative) normalized path of
  * @p path[0..len), checked against base.path and allowed.paths. */
-static int resolve_path(const ref *r,
-                        const provider *p,
-                        const char *path,
-                        size_t len,
-                        char **out)
+static int resolve_path(
+    const ref *r, const provider *p, const char *path, size_t len, char **out)
 {
         strbuf sb = {0};
         if ((p->base && path[0] != '/' &&
@@ -523,7 +513,7 @@ static int resolve_path(const ref *r,
                 sb_free(&sb);
                 return ref_fail(r, HTTPSRC_ERR_NOMEM, "%s", "out of memory");
         }
-        char *norm = path_normalize(sb.buf);
+        char *norm   = path_normalize(sb.buf);
         int relative = path[0] != '/';
         sb_free(&sb);
         if (!norm)
@@ -695,8 +685,11 @@ static int unescape(const char *s, size_t n, strbuf *out, const char **reason)
                                 continue;
                         }
                         c = s[++i];
-                        c = c == 't' ? '\t' : c == 'n' ? '\n'
-                            : c == 'r' ? '\r' : c == 'f' ? '\f' : c;
+                        c = c == 't'   ? '\t'
+                            : c == 'n' ? '\n'
+                            : c == 'r' ? '\r'
+                            : c == 'f' ? '\f'
+                                       : c;
                 }
                 if (sb_putc(out, c)) {
                         *reason = "out of memory";
@@ -707,11 +700,8 @@ static int unescape(const char *s, size_t n, strbuf *out, const char **reason)
 }
 
 /* Splits logical line l[0..n) into key and value (Java's rules). */
-static int split_line(const char *l,
-                      size_t n,
-                      strbuf *key,
-                      strbuf *val,
-                      const char **reason)
+static int split_line(
+    const char *l, size_t n, strbuf *key, strbuf *val, const char **reason)
 {
         size_t k = 0;
         while (k < n && l[k] != '=' && l[k] != ':' && !is_prop_space(l[k]))
@@ -816,11 +806,8 @@ static int get_env(const ref *r, const char *rest, size_t n, strbuf *val)
         return HTTPSRC_OK;
 }
 
-static int get_file(const ref *r,
-                    const provider *p,
-                    const char *rest,
-                    size_t n,
-                    strbuf *val)
+static int get_file(
+    const ref *r, const provider *p, const char *rest, size_t n, strbuf *val)
 {
         const char *colon = last_colon(rest, n);
         if (!colon)
@@ -833,12 +820,12 @@ static int get_file(const ref *r,
         if (!key_len)
                 return ref_fail(r, HTTPSRC_ERR_INVAL, "%s", "empty key");
         char *path = NULL;
-        int rc = resolve_path(r, p, rest, (size_t)(colon - rest), &path);
+        int rc     = resolve_path(r, p, rest, (size_t)(colon - rest), &path);
         if (rc)
                 return rc;
-        strbuf text = {0};
-        rc          = read_secret_file(r, path, &text);
-        int line    = 0;
+        strbuf text        = {0};
+        rc                 = read_secret_file(r, path, &text);
+        int line           = 0;
         const char *reason = NULL;
         int found          = 0;
         if (!rc)
@@ -866,11 +853,8 @@ static int valid_file_name(const char *s, size_t n)
                !(n == 2 && s[0] == '.' && s[1] == '.');
 }
 
-static int get_dir(const ref *r,
-                   const provider *p,
-                   const char *rest,
-                   size_t n,
-                   strbuf *val)
+static int get_dir(
+    const ref *r, const provider *p, const char *rest, size_t n, strbuf *val)
 {
         const char *colon = last_colon(rest, n);
         size_t path_len   = colon ? (size_t)(colon - rest) : n;
@@ -907,11 +891,8 @@ static int get_dir(const ref *r,
 }
 
 /* Resolves name[0..len) ("provider:rest") into @p val. */
-static int resolve_ref(const secrets *s,
-                       const ref *r,
-                       const char *name,
-                       size_t len,
-                       strbuf *val)
+static int resolve_ref(
+    const secrets *s, const ref *r, const char *name, size_t len, strbuf *val)
 {
         const char *colon = memchr(name, ':', len);
         size_t plen       = (size_t)(colon - name);
@@ -983,6 +964,7 @@ int secrets_has_refs(const char *value)
  * next value) would form "${", so it gets its own escape. */
 typedef struct emitter {
         strbuf out;
+        int escape; /* the output is a template (secrets_resolve) */
         int dollar; /* the last byte written is a '$' from a value */
 } emitter;
 
@@ -996,8 +978,7 @@ static int emit_literal(emitter *em, const ref *last, const char *s, size_t n)
                                 "directly by a placeholder");
         if ((em->dollar && s[0] == '{' && sb_putc(&em->out, '$')) ||
             sb_append(&em->out, s, n))
-                return ref_fail(last, HTTPSRC_ERR_NOMEM, "%s",
-                                "out of memory");
+                return ref_fail(last, HTTPSRC_ERR_NOMEM, "%s", "out of memory");
         em->dollar = 0;
         return HTTPSRC_OK;
 }
@@ -1006,6 +987,10 @@ static int emit_value(emitter *em, const ref *r, const char *v)
 {
         if (!*v)
                 return HTTPSRC_OK;
+        if (!em->escape)
+                return sb_puts(&em->out, v) ? ref_fail(r, HTTPSRC_ERR_NOMEM,
+                                                       "%s", "out of memory")
+                                            : HTTPSRC_OK;
         if (em->dollar && v[0] == '{' && sb_putc(&em->out, '$'))
                 goto nomem;
         for (const char *p = v; *p; p++)
@@ -1027,11 +1012,12 @@ static void sb_wipe(strbuf *sb)
         sb_free(sb);
 }
 
-int secrets_resolve(const secrets *s,
-                    const char *value,
-                    char **out,
-                    char *errstr,
-                    size_t errstr_size)
+static int resolve(const secrets *s,
+                   const char *value,
+                   int escape,
+                   char **out,
+                   char *errstr,
+                   size_t errstr_size)
 {
         if (out)
                 *out = NULL;
@@ -1040,16 +1026,16 @@ int secrets_resolve(const secrets *s,
                            "invalid argument: secrets, value and out required");
                 return HTTPSRC_ERR_INVAL;
         }
-        emitter em    = {{0}, 0};
+        emitter em    = {{0}, escape, 0};
         strbuf val    = {0};
         ref last      = {value, 0, errstr, errstr_size};
         const char *p = value, *start, *end;
         int rc        = HTTPSRC_OK;
         while (!rc && (start = next_ref(p, &end))) {
-                ref r = {start, (int)(end - start + 1), errstr, errstr_size};
-                rc    = emit_literal(&em, &last, p, (size_t)(start - p));
-                sb_reset(&val);
-                if (!rc && sb_reserve(&val, 0))
+                ref r   = {start, (int)(end - start + 1), errstr, errstr_size};
+                rc      = emit_literal(&em, &last, p, (size_t)(start - p));
+                val.len = 0;
+                if (!rc && sb_append(&val, "", 0)) /* "" even if empty */
                         rc = ref_fail(&r, HTTPSRC_ERR_NOMEM, "%s",
                                       "out of memory");
                 if (!rc)
@@ -1069,4 +1055,22 @@ int secrets_resolve(const secrets *s,
         sb_wipe(&val);
         sb_wipe(&em.out);
         return rc;
+}
+
+int secrets_resolve(const secrets *s,
+                    const char *value,
+                    char **out,
+                    char *errstr,
+                    size_t errstr_size)
+{
+        return resolve(s, value, 1, out, errstr, errstr_size);
+}
+
+int secrets_resolve_plain(const secrets *s,
+                          const char *value,
+                          char **out,
+                          char *errstr,
+                          size_t errstr_size)
+{
+        return resolve(s, value, 0, out, errstr, errstr_size);
 }

@@ -96,8 +96,7 @@ static int expand(const char *tmpl,
                 }
                 if (end == name) {
                         errstr_set(errstr, errstr_size,
-                                   "empty variable name at position %zu",
-                                   pos);
+                                   "empty variable name at position %zu", pos);
                         return HTTPSRC_ERR_INVAL;
                 }
                 int rc = expand_one(name, (size_t)(end - name), lookup, opaque,
@@ -126,12 +125,11 @@ int template_expand(const char *tmpl,
                 return HTTPSRC_ERR_INVAL;
         }
         size_t mark = out->len;
-        if (sb_reserve(out, 0)) {
+        if (sb_append(out, "", 0)) { /* NUL-terminated even if empty */
                 errstr_set(errstr, errstr_size, "out of memory");
                 return HTTPSRC_ERR_NOMEM;
         }
-        int rc = expand(tmpl, lookup, opaque, escape, out, errstr,
-                        errstr_size);
+        int rc = expand(tmpl, lookup, opaque, escape, out, errstr, errstr_size);
         if (rc) { /* all or nothing: the caller's buffer is as it was */
                 out->len           = mark;
                 out->buf[out->len] = '\0';

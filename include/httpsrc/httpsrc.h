@@ -77,7 +77,10 @@ HTTPSRC_API void httpsrc_conf_destroy(httpsrc_conf *conf);
  * http.auth., http.oauth2., http.pagination., transforms.<alias>.) and
  * pass-through keys (producer.*, producer.override.*) are stored and checked
  * when the connector starts and its plugins are known. Values holding
- * ${provider:path:key} placeholders are kept as written.
+ * ${provider:path:key} placeholders are kept as written. The keys of
+ * Confluent's HTTP Source connector (url, topic.name.pattern,
+ * http.response.data.json.pointer, ...) are accepted as aliases and stored
+ * under the canonical key they map to.
  *
  * @param errstr receives "<key>: <reason>" on failure
  * @returns HTTPSRC_CONF_OK, _INVALID or _UNKNOWN

@@ -168,6 +168,10 @@ typedef struct httpsrc_paginator_ops {
                     size_t n_records,
                     char **next_key);
         void (*destroy)(void *state);
+        /** Optional: the key of the first page (e.g. "0" for offsets,
+         *  "1" for page numbers), host-allocated; NULL = no key. It is
+         *  what ${<offset_field>} and ${offset} hold on the first page. */
+        char *(*first_key)(void *state);
         /* ABI 1.1+: append below */
 } httpsrc_paginator_ops;
 

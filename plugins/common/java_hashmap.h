@@ -220,9 +220,8 @@ typedef struct jhm_map {
         httpsrc_json **vals; /* owned */
 } jhm_map;
 
-static inline void jhm_map_init(jhm_map *m,
-                                const struct httpsrc_host_api *host,
-                                size_t cap0)
+static inline void
+jhm_map_init(jhm_map *m, const struct httpsrc_host_api *host, size_t cap0)
 {
         memset(m, 0, sizeof(*m));
         m->host = host;
@@ -262,13 +261,12 @@ static inline int jhm_map_put(jhm_map *m, const char *key, httpsrc_json *val)
                 return HTTPSRC_OK;
         }
         if (m->n == m->size) {
-                size_t ns         = m->size ? m->size * 2 : 16;
-                const char **nk   = host->realloc(m->keys, ns * sizeof(*nk));
+                size_t ns       = m->size ? m->size * 2 : 16;
+                const char **nk = host->realloc(m->keys, ns * sizeof(*nk));
                 if (nk)
                         m->keys = nk;
-                httpsrc_json **nv = nk ? host->realloc(m->vals,
-                                                       ns * sizeof(*nv))
-                                       : NULL;
+                httpsrc_json **nv =
+                    nk ? host->realloc(m->vals, ns * sizeof(*nv)) : NULL;
                 if (!nv) {
                         host->json_destroy(val);
                         return HTTPSRC_ERR_NOMEM;
@@ -307,7 +305,7 @@ static inline int jhm_map_copy_object(jhm_map *m, const httpsrc_json *obj)
 static inline httpsrc_json *jhm_map_to_object(jhm_map *m)
 {
         const struct httpsrc_host_api *host = m->host;
-        size_t *order = host->alloc((m->n ? m->n : 1) * sizeof(*order));
+        size_t *order     = host->alloc((m->n ? m->n : 1) * sizeof(*order));
         httpsrc_json *obj = order ? host->json_new_object() : NULL;
 
         if (!obj) {

@@ -31,8 +31,10 @@ jtext_shortest(double d, int is_float, char digits[24], int *exp10)
 {
         char buf[48];
         int max = is_float ? 9 : 17;
+        /* Java 17 gives subnormals at least two digits */
+        int min = fabs(d) < (is_float ? 0x1p-126 : 0x1p-1022) ? 2 : 1;
 
-        for (int p = 1; p <= max; p++) {
+        for (int p = min; p <= max; p++) {
                 snprintf(buf, sizeof(buf), "%.*e", p - 1, fabs(d));
                 int back = is_float ? strtof(buf, NULL) == (float)fabs(d)
                                     : strtod(buf, NULL) == fabs(d);
@@ -40,7 +42,7 @@ jtext_shortest(double d, int is_float, char digits[24], int *exp10)
                         break;
         }
         /* buf is "D.DDDDe[+-]XX" or "De[+-]XX" */
-        char *e = strchr(buf, 'e');
+        char *e  = strchr(buf, 'e');
         size_t n = 0;
         for (char *p = buf; p < e; p++)
                 if (*p != '.')
@@ -110,12 +112,13 @@ jtext_long_digits(double a, int is_float, char digits[24], int *exp10)
 
         frexp(a, &bexp);
         int bin_exp = bexp - 1; /* a = 1.f * 2^bin_exp */
-        if (a != floor(a) || bin_exp > 62)
+        if (bin_exp < 0 || bin_exp > 62)
                 return 0;
-        uint64_t v = (uint64_t)a;
-        int p2     = bin_exp - nsig - 1;
-        if (bin_exp > nsig && p2 > 1 &&
-            p2 < (int)sizeof(jtext_insignificant))
+        uint64_t v = (uint64_t)a; /* no floor(): plugins link no libm */
+        if ((double)v != a)
+                return 0;
+        int p2 = bin_exp - nsig - 1;
+        if (bin_exp > nsig && p2 > 1 && p2 < (int)sizeof(jtext_insignificant))
                 insig = jtext_insignificant[p2];
         if (insig) {
                 uint64_t pow10 = 1;
@@ -126,15 +129,14 @@ jtext_long_digits(double a, int is_float, char digits[24], int *exp10)
                 if (residue >= pow10 / 2)
                         v++; /* Java rounds half up here */
         }
-        int n = snprintf(digits, 24, "%llu", (unsigned long long)v);
+        int n  = snprintf(digits, 24, "%llu", (unsigned long long)v);
         *exp10 = insig + n - 1;
         while (n > 1 && digits[n - 1] == '0')
                 digits[--n] = '\0';
         return 1;
 }
 
-static inline void
-jtext_real(double d, int is_float, char out[JTEXT_NUM_MAX])
+static inline void jtext_real(double d, int is_float, char out[JTEXT_NUM_MAX])
 {
         char dg[24];
         int ex;
@@ -176,7 +178,7 @@ static inline void jtext_float(float f, char out[JTEXT_NUM_MAX])
 static inline int
 jtext_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 {
-        int neg = 0;
+        int neg    = 0;
         uint64_t v = 0, lim;
 
         if (*s == '-' || *s == '+')
@@ -216,8 +218,8 @@ static inline int jtext_real_grammar(const char *b, const char *e)
                 return 1;
         if ((size_t)(e - p) == 8 && !memcmp(p, "Infinity", 8))
                 return 1;
-        if (p < e && (e[-1] == 'f' || e[-1] == 'F' || e[-1] == 'd' ||
-                      e[-1] == 'D'))
+        if (p < e &&
+            (e[-1] == 'f' || e[-1] == 'F' || e[-1] == 'd' || e[-1] == 'D'))
                 e--;
         if (e - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
                 /* hex: digits [. digits] p [+-] digits */
@@ -284,7 +286,7 @@ static inline int jtext_parse_real(const char *s, int is_float, double *out)
         t[n] = '\0';
         /* strtod takes "NaN"/"Infinity" too, case-insensitively: the
          * grammar above already held them to Java's spelling */
-        *out = is_float ? (double)strtof(t, &end) : strtod(t, &end);
+        *out   = is_float ? (double)strtof(t, &end) : strtod(t, &end);
         int ok = *end == '\0';
         if (t != buf)
                 free(t);

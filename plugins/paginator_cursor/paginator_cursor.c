@@ -62,7 +62,10 @@ static int cursor_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
                 return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");
         st->host  = host;
         st->ctx   = ctx;
-        st->param = host->strdup(conf_or(host, ctx, KEY_PARAM, DEF_PARAM));
+        /* An empty param is meaningful: the cursor travels only as
+         * ${cursor} (e.g. in a POST body), not in the query. */
+        const char *param = host->conf_get(ctx, KEY_PARAM);
+        st->param = host->strdup(param ? param : DEF_PARAM);
         st->path  = host->strdup(conf_or(host, ctx, KEY_PATH, DEF_PATH));
         if (!st->param || !st->path) {
                 cursor_destroy(st);
@@ -75,7 +78,7 @@ static int cursor_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 static int cursor_start(void *state, const char *page_key, httpsrc_request *req)
 {
         cursor_state *st = state;
-        if (!page_key || !*page_key)
+        if (!page_key || !*page_key || !*st->param)
                 return HTTPSRC_OK; /* first page: the URL as configured */
         return st->host->req_set_query(req, st->param, page_key);
 }

@@ -204,6 +204,15 @@ static int offset_next(void *state,
         return HTTPSRC_OK;
 }
 
+/* The first page's key, so that ${offset} holds it from the start. */
+static char *offset_first_key(void *state)
+{
+        offset_state *st = state;
+        char buf[24];
+        snprintf(buf, sizeof(buf), "%lld", (long long)st->initial);
+        return st->host->strdup(buf);
+}
+
 static const httpsrc_paginator_ops offset_ops = {
     .struct_size  = sizeof(httpsrc_paginator_ops),
     .name         = "OFFSET",
@@ -214,6 +223,7 @@ static const httpsrc_paginator_ops offset_ops = {
     .start        = offset_start,
     .next         = offset_next,
     .destroy      = offset_destroy,
+    .first_key    = offset_first_key,
 };
 
 static int offset_init(const struct httpsrc_host_api *host,

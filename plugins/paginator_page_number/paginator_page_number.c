@@ -192,6 +192,15 @@ static int page_next(void *state,
         return HTTPSRC_OK;
 }
 
+/* The first page's key, so that ${page} holds it from the start. */
+static char *page_first_key(void *state)
+{
+        page_state *st = state;
+        char buf[24];
+        snprintf(buf, sizeof(buf), "%lld", (long long)st->start);
+        return st->host->strdup(buf);
+}
+
 static const httpsrc_paginator_ops page_ops = {
     .struct_size  = sizeof(httpsrc_paginator_ops),
     .name         = "PAGE_NUMBER",
@@ -202,6 +211,7 @@ static const httpsrc_paginator_ops page_ops = {
     .start        = page_start,
     .next         = page_next,
     .destroy      = page_destroy,
+    .first_key    = page_first_key,
 };
 
 static int page_init(const struct httpsrc_host_api *host,

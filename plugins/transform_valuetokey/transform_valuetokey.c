@@ -105,9 +105,9 @@ static int vtk_setup(vtk_state *st, const char *value)
         if (!st->order)
                 return HTTPSRC_ERR_NOMEM;
         /* new HashMap<>(fields.size()), duplicates counted */
-        st->n_order = jhm_order(st->host, (const char *const *)st->fields,
-                                st->n_fields,
-                                jhm_table_size_for(st->n_fields), st->order);
+        st->n_order =
+            jhm_order(st->host, (const char *const *)st->fields, st->n_fields,
+                      jhm_table_size_for(st->n_fields), st->order);
         return st->n_order == SIZE_MAX ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
 }
 

@@ -290,10 +290,20 @@ int instance_new(instance *in,
                  const char *name,
                  const char *const *conf)
 {
+        return instance_new_with(in, &fake_host, file, kind, name, conf);
+}
+
+int instance_new_with(instance *in,
+                      const struct httpsrc_host_api *host,
+                      const char *file,
+                      int kind,
+                      const char *name,
+                      const char *const *conf)
+{
         char err[2048] = "";
 
         memset(in, 0, sizeof(*in));
-        in->r            = plugin_registry_new(&fake_host);
+        in->r            = plugin_registry_new(host);
         const char *path = strchr(file, '/') ? file : fake_builtin(file);
         assert_int_equal(plugin_registry_load(in->r, path, err, sizeof(err)),
                          0);

@@ -93,6 +93,13 @@ int instance_new(instance *in,
                  int kind,
                  const char *name,
                  const char *const *conf);
+/** The same, through host table @p host (e.g. an older, shorter one). */
+int instance_new_with(instance *in,
+                      const struct httpsrc_host_api *host,
+                      const char *file,
+                      int kind,
+                      const char *name,
+                      const char *const *conf);
 /** Destroy the instance (if @p created) and unload the plugin. */
 void instance_free(instance *in, int created);
 

@@ -368,6 +368,72 @@ static void test_json_errors(void **state)
         httpsrc_conf_destroy(c);
 }
 
+/* A connector config as Confluent's docs write it loads unchanged: every
+ * Confluent key lands on its canonical key, in file order. */
+static void test_confluent_config(void **state)
+{
+        struct fixture *f = *state;
+        httpsrc_conf *c   = httpsrc_conf_new(CONN);
+        const char *path =
+            HTTPSRC_SOURCE_ROOT "/tests/unit/data/confluent-http-source.json";
+        assert_int_equal(
+            httpsrc_conf_load_file(c, path, f->errstr, sizeof(f->errstr)),
+            HTTPSRC_OK);
+        static const char *const want[][2] = {
+            {"name", "http-source-messages"},
+            {"connector.class",
+             "io.confluent.connect.http.HttpSourceConnector"},
+            {"tasks.max", "1"},
+            {"http.url", "http://localhost:8080/api/messages"},
+            {"kafka.topic", "http-messages"},
+            {"http.method", "GET"},
+            {"http.headers", "Accept: application/json, X-Client: httpsrc"},
+            {"http.request.parameters", "limit=100&offset=${offset}"},
+            {"http.offset.mode", "SIMPLE_INCREMENTING"},
+            {"http.initial.offset", "0"},
+            {"http.response.records.path", "$.data"},
+            {"http.response.records.expand", "true"},
+            {"http.timer.interval.ms", "5000"},
+            {"http.retry.max.attempts", "3"},
+            {"http.retry.backoff.ms", "500"},
+            {"http.response.error.codes", "400-599"},
+            {"http.auth.type", "BASIC"},
+            {"http.auth.user", "admin"},
+            {"http.auth.password", "admin-secret"},
+            {"value.converter", "org.apache.kafka.connect.json.JsonConverter"},
+            {"value.converter.schemas.enable", "false"},
+        };
+        size_t n = sizeof(want) / sizeof(want[0]);
+        assert_int_equal(httpsrc_conf_count(c), n);
+        for (size_t i = 0; i < n; i++)
+                assert_at(c, i, want[i][0], want[i][1]);
+        assert_null(httpsrc_conf_get(c, "url"));
+        assert_null(httpsrc_conf_get(c, "topic.name.pattern"));
+        assert_int_equal(httpsrc_conf_check(c, f->errstr, sizeof(f->errstr)),
+                         HTTPSRC_OK);
+        httpsrc_conf_destroy(c);
+
+        /* The same keys in a .properties file, with a Confluent-only key
+         * named in the error. */
+        c = httpsrc_conf_new(CONN);
+        load_fails(f, c,
+                   "url=http://h/x\n"
+                   "http.request.headers=A: 1|B: 2\n"
+                   "entity.names=a,b\n",
+                   HTTPSRC_ERR_INVAL,
+                   ":3: entity.names: Confluent key not supported yet");
+        assert_int_equal(httpsrc_conf_count(c), 0);
+        assert_int_equal(load(f, c,
+                              "url=http://h/x\n"
+                              "http.request.headers=A: 1|B: 2\n"
+                              "http.offset.json.pointer=/meta/id\n"),
+                         HTTPSRC_OK);
+        assert_at(c, 0, "http.url", "http://h/x");
+        assert_at(c, 1, "http.headers", "A: 1, B: 2");
+        assert_at(c, 2, "http.offset.field", "$.meta.id");
+        httpsrc_conf_destroy(c);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -387,6 +453,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_json_wrapped, setup, teardown),
             cmocka_unit_test_setup_teardown(test_json_flat, setup, teardown),
             cmocka_unit_test_setup_teardown(test_json_errors, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_confluent_config, setup,
+                                            teardown),
         };
         return cmocka_run_group_tests_name("conf_file", tests, NULL, NULL);
 }

@@ -474,6 +474,7 @@ struct paginator_ops_v1_1 {
                     size_t n_records,
                     char **next_key);
         void (*destroy)(void *state);
+        char *(*first_key)(void *state);
         int (*seek)(void *state, const char *key);
 };
 
@@ -525,6 +526,8 @@ static void test_ops_copy(void **state)
 /* ------------------------------------------------------------------ */
 /* Built-in plugins through the loader and the fake host               */
 
+#define API_URL "http://api.test/items"
+
 static void test_auth_none(void **state)
 {
         instance in;
@@ -542,8 +545,8 @@ static void test_auth_none(void **state)
 static void
 check_basic(const char *user, const char *password, const char *header)
 {
-        const char *conf[]  = {"http.auth.user", user, "http.auth.password",
-                               password, NULL};
+        const char *conf[]   = {"http.auth.user", user, "http.auth.password",
+                                password, NULL};
         httpsrc_request *req = fake_req(API_URL);
         instance in;
 
@@ -610,7 +613,7 @@ static void test_auth_basic_errors(void **state)
 static void test_paginator_none(void **state)
 {
         instance in;
-        httpsrc_request req   = {0};
+        httpsrc_request *req  = fake_req(API_URL);
         httpsrc_response resp = {0};
         char *next            = NULL;
 
@@ -618,9 +621,10 @@ static void test_paginator_none(void **state)
                                       HTTPSRC_KIND_PAGINATOR, "NONE", NULL),
                          0);
         assert_string_equal(in.c->ops.paginator.offset_field, "page");
-        assert_int_equal(in.c->ops.paginator.start(in.state, NULL, &req), 0);
-        assert_int_equal(in.c->ops.paginator.start(in.state, "3", &req), 0);
-        assert_int_equal(req.n_query + req.n_headers, 0);
+        assert_int_equal(in.c->ops.paginator.start(in.state, NULL, req), 0);
+        assert_int_equal(in.c->ops.paginator.start(in.state, "3", req), 0);
+        assert_string_equal(http_request_url(req), API_URL);
+        http_request_destroy(req);
         assert_int_equal(
             in.c->ops.paginator.next(in.state, NULL, &resp, 10, &next),
             HTTPSRC_DONE);
@@ -649,20 +653,18 @@ cursor_next(instance *in, const char *key, const char *body, char **next)
 static void test_paginator_cursor(void **state)
 {
         instance in;
-        httpsrc_request req = {0};
+        httpsrc_request *req = fake_req(API_URL);
         char *next;
 
         assert_int_equal(instance_new(&in, "paginator_cursor",
                                       HTTPSRC_KIND_PAGINATOR, "Cursor", NULL),
                          0);
         assert_string_equal(in.c->ops.paginator.offset_field, "cursor");
-        assert_int_equal(in.c->ops.paginator.start(in.state, NULL, &req), 0);
-        assert_int_equal(req.n_query, 0);
-        assert_int_equal(in.c->ops.paginator.start(in.state, "c 1&", &req), 0);
-        assert_int_equal(req.n_query, 1);
-        assert_string_equal(req.query[0][0], "cursor");
-        assert_string_equal(req.query[0][1], "c 1&");
-        req_free(&req);
+        assert_int_equal(in.c->ops.paginator.start(in.state, NULL, req), 0);
+        assert_string_equal(http_request_url(req), API_URL);
+        assert_int_equal(in.c->ops.paginator.start(in.state, "c 1&", req), 0);
+        assert_string_equal(http_request_url(req), API_URL "?cursor=c+1%26");
+        http_request_destroy(req);
 
         assert_int_equal(cursor_next(&in, NULL,
                                      "{\"data\":[],\"next_cursor\":\"c2\"}",
@@ -713,16 +715,15 @@ static void test_paginator_cursor_conf(void **state)
                               "http.pagination.cursor.path", "$.meta['next']",
                               NULL};
         instance in;
-        httpsrc_request req = {0};
+        httpsrc_request *req = fake_req(API_URL);
         char *next;
 
         assert_int_equal(instance_new(&in, "paginator_cursor",
                                       HTTPSRC_KIND_PAGINATOR, "CURSOR", conf),
                          0);
-        assert_int_equal(in.c->ops.paginator.start(in.state, "x", &req), 0);
-        assert_string_equal(req.query[0][0], "after");
-        assert_string_equal(req.query[0][1], "x");
-        req_free(&req);
+        assert_int_equal(in.c->ops.paginator.start(in.state, "x", req), 0);
+        assert_string_equal(http_request_url(req), API_URL "?after=x");
+        http_request_destroy(req);
         assert_int_equal(
             cursor_next(&in, "x",
                         "{\"next_cursor\":\"no\",\"meta\":{\"next\":\"y\"}}",
@@ -857,7 +858,7 @@ static void test_example_page(void **state)
                               "http.pagination.page.start", "0", NULL};
         const char *bad[]  = {"http.pagination.page.start", "x", NULL};
         char path[PATH_MAX + 64];
-        httpsrc_request req   = {0};
+        httpsrc_request *req  = fake_req(API_URL);
         httpsrc_response resp = {0};
         instance in;
         char *next = NULL;
@@ -867,12 +868,11 @@ static void test_example_page(void **state)
             instance_new(&in, path, HTTPSRC_KIND_PAGINATOR, "page", NULL), 0);
         const httpsrc_paginator_ops *ops = &in.c->ops.paginator;
         assert_string_equal(ops->offset_field, "page");
-        assert_int_equal(ops->start(in.state, NULL, &req), 0);
-        assert_string_equal(req.query[0][0], "page");
-        assert_string_equal(req.query[0][1], "1");
-        assert_int_equal(ops->start(in.state, "7", &req), 0);
-        assert_string_equal(req.query[0][1], "7");
-        req_free(&req);
+        assert_int_equal(ops->start(in.state, NULL, req), 0);
+        assert_string_equal(http_request_url(req), API_URL "?page=1");
+        assert_int_equal(ops->start(in.state, "7", req), 0);
+        assert_string_equal(http_request_url(req), API_URL "?page=7");
+        http_request_destroy(req);
         assert_int_equal(ops->next(in.state, NULL, &resp, 10, &next), 0);
         assert_string_equal(next, "2");
         free(next);
@@ -890,10 +890,10 @@ static void test_example_page(void **state)
 
         assert_int_equal(
             instance_new(&in, path, HTTPSRC_KIND_PAGINATOR, "PAGE", conf), 0);
-        assert_int_equal(in.c->ops.paginator.start(in.state, NULL, &req), 0);
-        assert_string_equal(req.query[0][0], "p");
-        assert_string_equal(req.query[0][1], "0");
-        req_free(&req);
+        req = fake_req(API_URL);
+        assert_int_equal(in.c->ops.paginator.start(in.state, NULL, req), 0);
+        assert_string_equal(http_request_url(req), API_URL "?p=0");
+        http_request_destroy(req);
         instance_free(&in, 1);
 
         assert_int_equal(

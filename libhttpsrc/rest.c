@@ -1,0 +1,2773 @@
+/* rest module: Kafka Connect's REST API over libmicrohttpd (rest_int.h).
+ *
+ * Status codes, messages and JSON shapes follow Kafka Connect
+ * (connect-rest.md §1-3). MHD runs one thread per connection; a request
+ * is read and parsed there, then routed and answered by one
+ * pipeline_exec() call, so everything below "handlers" runs on the loop
+ * thread and is the only code touching the connectors, the offset store,
+ * the config store and the REST bookkeeping (conn_meta, logger level).
+ */
+#include "rest_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf_int.h"
+#include "config_store_int.h"
+#include "json_int.h"
+#include "pipeline_int.h"
+#include "secrets_int.h"
+#include "util_int.h"
+
+/* The Kafka Connect REST API level implemented (tools gate features on
+ * GET /'s version): stop, offsets, PATCH config and /health are 3.9's. */
+#define API_VERSION "3.9.0"
+/* A request that waits for the pipeline (a delete or a page in flight to
+ * finish) is retried this often, for at most this long. */
+#define RETRY_SLEEP_MS        50
+#define RETRY_MAX_MS          10000
+#define MAX_PEM_BYTES         (1024 * 1024)
+#define STATUS_HTTP_NOT_FOUND "HTTP 404 Not Found"
+
+#define LISTEN_TLS  1
+#define LISTEN_IPV6 2
+
+/* What REST keeps about a connector besides the pipeline's state. */
+typedef struct conn_meta {
+        char *name;
+        int target;   /* desired: RUNNING, PAUSED or STOPPED */
+        int no_tasks; /* created PAUSED/STOPPED, or stopped: no task yet */
+        int reload;   /* stopped since created: offsets may have been
+                       * altered, so leaving STOPPED recreates it */
+} conn_meta;
+
+struct rest_server {
+        httpsrc_pipeline *p;
+        struct MHD_Daemon **daemons;
+        int *fds;   /* bound sockets, until a daemon owns them */
+        int *flags; /* LISTEN_TLS, LISTEN_IPV6 */
+        size_t n_listeners;
+        char *cert, *key, *key_pass; /* PEM text: MHD borrows them */
+        char *auth;                  /* base64 "user:password", or NULL */
+        size_t max_body;
+        char worker_id[300];
+        config_store *store;
+        /* loop-thread state */
+        conn_meta *meta;
+        size_t n_meta;
+        char level[8];
+        int64_t level_modified; /* epoch ms; 0: never */
+};
+
+/* A request body as it arrives. */
+typedef struct upload {
+        strbuf body;
+        int too_large;
+        int oom;
+} upload;
+
+typedef struct kv {
+        char *key, *value;
+} kv;
+
+/* Ordered string pairs: a config, query parameters, errors. */
+typedef struct kvlist {
+        kv *v;
+        size_t n;
+} kvlist;
+
+typedef struct request {
+        rest_server *r;
+        const char *method;
+        const char *url;
+        char *allow_buf;
+        char **seg; /* decoded path segments */
+        size_t n_seg;
+        const char *arg[2]; /* the '*' segments of the matched route */
+        kvlist query;
+        httpsrc_json *json; /* parsed body, or NULL */
+        char json_err[256];
+        int final_try; /* a retry is not possible any more */
+        /* the answer */
+        int retry; /* not now: ask again in a moment */
+        int status;
+        strbuf out;
+        int oom;
+        const char *content_type;
+        char *location;
+        const char *allow;
+} request;
+
+/* ------------------------------------------------------------------ */
+/* small helpers                                                       */
+
+static void kvl_free(kvlist *l)
+{
+        for (size_t i = 0; i < l->n; i++) {
+                free(l->v[i].key);
+                free(l->v[i].value);
+        }
+        free(l->v);
+        l->v = NULL;
+        l->n = 0;
+}
+
+/* Append, keeping duplicates; @p value may be NULL. */
+static int kvl_add(kvlist *l, const char *key, const char *value)
+{
+        kv *nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
+        if (!nv)
+                return -1;
+        l->v = nv;
+        kv e = {xstrdup(key), value ? xstrdup(value) : NULL};
+        if (!e.key || (value && !e.value)) {
+                free(e.key);
+                free(e.value);
+                return -1;
+        }
+        l->v[l->n++] = e;
+        return 0;
+}
+
+static ssize_t kvl_index(const kvlist *l, const char *key)
+{
+        for (size_t i = 0; i < l->n; i++)
+                if (!strcmp(l->v[i].key, key))
+                        return (ssize_t)i;
+        return -1;
+}
+
+static const char *kvl_get(const kvlist *l, const char *key)
+{
+        ssize_t i = kvl_index(l, key);
+        return i < 0 ? NULL : l->v[i].value;
+}
+
+/* Replace in place or append; a NULL @p value removes the key. */
+static int kvl_set(kvlist *l, const char *key, const char *value)
+{
+        ssize_t i = kvl_index(l, key);
+        if (i < 0)
+                return value ? kvl_add(l, key, value) : 0;
+        if (!value) {
+                free(l->v[i].key);
+                free(l->v[i].value);
+                memmove(&l->v[i], &l->v[i + 1],
+                        (l->n - (size_t)i - 1) * sizeof(*l->v));
+                l->n--;
+                return 0;
+        }
+        char *dup = xstrdup(value);
+        if (!dup)
+                return -1;
+        free(l->v[i].value);
+        l->v[i].value = dup;
+        return 0;
+}
+
+static int kvl_from_conf(kvlist *l, const httpsrc_conf *conf)
+{
+        for (size_t i = 0; i < httpsrc_conf_count(conf); i++) {
+                const char *k, *v;
+                httpsrc_conf_at(conf, i, &k, &v);
+                if (kvl_add(l, k, v))
+                        return -1;
+        }
+        return 0;
+}
+
+static const char *state_name(int st)
+{
+        static const char *const names[] = {"UNASSIGNED", "RUNNING",
+                                            "PAUSED",     "STOPPED",
+                                            "FAILED",     "RESTARTING"};
+        return st >= 0 && st <= HTTPSRC_STATE_RESTARTING ? names[st]
+                                                         : "UNASSIGNED";
+}
+
+static int hexval(int c)
+{
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
+
+/* Percent-decode @p s (and '+' as space when @p plus) into a new string;
+ * NULL if malformed or decoding to a NUL byte. */
+static char *pct_decode(const char *s, int plus)
+{
+        size_t n  = strlen(s);
+        char *out = malloc(n + 1), *o = out;
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < n; i++) {
+                int hi, lo;
+                if (s[i] == '%' && i + 2 < n &&
+                    (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
+                    (lo = hexval((unsigned char)s[i + 2])) >= 0 && (hi || lo)) {
+                        *o++ = (char)(hi << 4 | lo);
+                        i += 2;
+                } else if (s[i] == '%') {
+                        free(out);
+                        return NULL;
+                } else {
+                        *o++ = plus && s[i] == '+' ? ' ' : s[i];
+                }
+        }
+        *o = '\0';
+        return out;
+}
+
+/* Append @p s percent-encoded (everything but RFC 3986 unreserved). */
+static int pct_encode(strbuf *sb, const char *s)
+{
+        static const char hex[] = "0123456789ABCDEF";
+        for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+                int plain = (*c >= 'a' && *c <= 'z') ||
+                            (*c >= 'A' && *c <= 'Z') ||
+                            (*c >= '0' && *c <= '9') || strchr("-._~", *c);
+                if (plain ? sb_putc(sb, (char)*c)
+                          : sb_printf(sb, "%%%c%c", hex[*c >> 4], hex[*c & 15]))
+                        return -1;
+        }
+        return 0;
+}
+
+static int has_control_chars(const char *s)
+{
+        for (; *s; s++)
+                if ((unsigned char)*s < 0x20 || *s == 0x7f)
+                        return 1;
+        return 0;
+}
+
+/* Java's String.trim(): drop bytes <= ' ' at both ends, in place. */
+static char *java_trim(char *s)
+{
+        size_t len = strlen(s), start = 0;
+        while (len && (unsigned char)s[len - 1] <= ' ')
+                s[--len] = '\0';
+        while ((unsigned char)s[start] && (unsigned char)s[start] <= ' ')
+                start++;
+        memmove(s, s + start, len - start + 1);
+        return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* writing the answer                                                  */
+
+static void o_raw(request *q, const char *s)
+{
+        if (!q->oom && sb_puts(&q->out, s))
+                q->oom = 1;
+}
+
+static void o_fmt(request *q, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
+static void o_fmt(request *q, const char *fmt, ...)
+{
+        char buf[512];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(buf, sizeof(buf), fmt, ap);
+        va_end(ap);
+        o_raw(q, buf);
+}
+
+/* A JSON string literal, or null. */
+static void o_str(request *q, const char *s)
+{
+        if (!s)
+                o_raw(q, "null");
+        else if (!q->oom && json_write_string(&q->out, s, strlen(s)))
+                q->oom = 1;
+}
+
+/* "key": (with a leading comma unless @p first). */
+static void o_key(request *q, const char *key, int first)
+{
+        if (!first)
+                o_raw(q, ",");
+        o_str(q, key);
+        o_raw(q, ":");
+}
+
+static void reply(request *q, int status)
+{
+        q->status       = status;
+        q->content_type = "application/json";
+}
+
+static void reply_empty(request *q, int status)
+{
+        sb_reset(&q->out);
+        q->status       = status;
+        q->content_type = NULL;
+}
+
+/* {"error_code": N, "message": "..."}, N the HTTP status. */
+static void reply_error(request *q, int status, const char *fmt, ...)
+    HTTPSRC_PRINTF(3, 4);
+static void reply_error(request *q, int status, const char *fmt, ...)
+{
+        char buf[2048];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(buf, sizeof(buf), fmt, ap);
+        va_end(ap);
+        sb_reset(&q->out);
+        reply(q, status);
+        o_fmt(q, "{\"error_code\":%d,\"message\":", status);
+        o_str(q, buf);
+        o_raw(q, "}");
+}
+
+/* The same with a message that may be longer than a line. */
+static void reply_error_text(request *q, int status, const char *msg)
+{
+        sb_reset(&q->out);
+        reply(q, status);
+        o_fmt(q, "{\"error_code\":%d,\"message\":", status);
+        o_str(q, msg);
+        o_raw(q, "}");
+}
+
+/* ------------------------------------------------------------------ */
+/* connector bookkeeping                                               */
+
+static conn_meta *meta_get(rest_server *r, const char *name)
+{
+        for (size_t i = 0; i < r->n_meta; i++)
+                if (!strcmp(r->meta[i].name, name))
+                        return &r->meta[i];
+        return NULL;
+}
+
+static void meta_drop(rest_server *r, const char *name)
+{
+        conn_meta *m = meta_get(r, name);
+        if (!m)
+                return;
+        free(m->name);
+        *m = r->meta[--r->n_meta];
+}
+
+/* Set (or create) the entry of @p name; NULL on ENOMEM. */
+static conn_meta *
+meta_set(rest_server *r, const char *name, int target, int no_tasks, int reload)
+{
+        conn_meta *m = meta_get(r, name);
+        if (!m) {
+                conn_meta *nm = realloc(r->meta, (r->n_meta + 1) * sizeof(*nm));
+                char *dup     = xstrdup(name);
+                if (nm)
+                        r->meta = nm;
+                if (!nm || !dup) {
+                        free(dup);
+                        return NULL;
+                }
+                m       = &r->meta[r->n_meta++];
+                m->name = dup;
+        }
+        m->target   = target;
+        m->no_tasks = no_tasks;
+        m->reload   = reload;
+        return m;
+}
+
+static int desired(rest_server *r, const connector *c)
+{
+        const conn_meta *m = meta_get(r, connector_name(c));
+        return m ? m->target : HTTPSRC_STATE_RUNNING;
+}
+
+/* The state shown: a connector asked to stop is STOPPED even if it had
+ * failed before (Connect shuts it down). */
+static int shown_state(rest_server *r, httpsrc_pipeline *p, connector *c)
+{
+        int st = pipeline_state(p, c);
+        if (st != HTTPSRC_STATE_RESTARTING &&
+            desired(r, c) == HTTPSRC_STATE_STOPPED)
+                return HTTPSRC_STATE_STOPPED;
+        return st;
+}
+
+/* Connect has no task for a stopped connector, nor for one created
+ * PAUSED or STOPPED until it is resumed. */
+static int has_task(rest_server *r, httpsrc_pipeline *p, connector *c)
+{
+        const conn_meta *m = meta_get(r, connector_name(c));
+        return shown_state(r, p, c) != HTTPSRC_STATE_STOPPED &&
+               !(m && m->no_tasks);
+}
+
+/* A restart brings a FAILED connector back RUNNING (pipeline.c); put the
+ * target asked for over REST back. */
+static void reconcile(rest_server *r, httpsrc_pipeline *p)
+{
+        for (size_t i = 0; i < pipeline_count(p); i++) {
+                connector *c = pipeline_at(p, i);
+                int want     = desired(r, c);
+                if (want != HTTPSRC_STATE_RUNNING &&
+                    pipeline_state(p, c) == HTTPSRC_STATE_RUNNING)
+                        connector_set_target(c, want);
+        }
+}
+
+/* 1 while a connector of that name is on its way out. */
+static int being_deleted(httpsrc_pipeline *p, const char *name)
+{
+        for (size_t i = 0; i < pipeline_count(p); i++) {
+                connector *c = pipeline_at(p, i);
+                if (!strcmp(connector_name(c), name) && pipeline_deleting(p, c))
+                        return 1;
+        }
+        return 0;
+}
+
+/* The connector named by the route, or NULL with a 404 answered with
+ * @p not_found ("... %s ..."). */
+static connector *
+need_connector(request *q, httpsrc_pipeline *p, const char *not_found)
+{
+        connector *c = pipeline_find(p, q->arg[0]);
+        if (!c) {
+                char msg[1024];
+                snprintf(msg, sizeof(msg), not_found, q->arg[0]);
+                reply_error_text(q, MHD_HTTP_NOT_FOUND, msg);
+        }
+        return c;
+}
+
+/* Keep @p name's config and target in the config store. */
+static int
+store_put(request *q, const char *name, const httpsrc_conf *conf, int target)
+{
+        char err[1024];
+        if (config_store_put(q->r->store, name, conf, target, err,
+                             sizeof(err)) == HTTPSRC_OK)
+                return 0;
+        reply_error(q, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "Connector config not stored: %s", err);
+        return -1;
+}
+
+static int store_remove(request *q, const char *name)
+{
+        char err[1024];
+        if (config_store_remove(q->r->store, name, err, sizeof(err)) ==
+            HTTPSRC_OK)
+                return 0;
+        reply_error(q, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "Connector config not removed: %s", err);
+        return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON entities                                                       */
+
+/* "HttpSource" -> "HttpSourceTask", "x.FooConnector" -> "x.FooTask". */
+static void o_task_class(request *q, const httpsrc_conf *conf)
+{
+        const char *cls = httpsrc_conf_get(conf, "connector.class");
+        size_t n = cls ? strlen(cls) : 0, suffix = strlen("Connector");
+        strbuf sb = {0};
+        if (n > suffix && !strcmp(cls + n - suffix, "Connector"))
+                n -= suffix;
+        if (sb_append(&sb, cls ? cls : "", n) || sb_puts(&sb, "Task"))
+                q->oom = 1;
+        o_str(q, sb.buf ? sb.buf : "");
+        sb_free(&sb);
+}
+
+/* The config as written (placeholders kept), task.class appended for a
+ * task config. */
+static void o_conf(request *q, const httpsrc_conf *conf, int task)
+{
+        o_raw(q, "{");
+        size_t n = httpsrc_conf_count(conf);
+        for (size_t i = 0; i < n; i++) {
+                const char *k, *v;
+                httpsrc_conf_at(conf, i, &k, &v);
+                o_key(q, k, i == 0);
+                o_str(q, v);
+        }
+        if (task) {
+                o_key(q, "task.class", n == 0);
+                o_task_class(q, conf);
+        }
+        o_raw(q, "}");
+}
+
+/* ConnectorInfo */
+static void
+o_info(request *q, const char *name, const httpsrc_conf *conf, int tasks)
+{
+        o_raw(q, "{\"name\":");
+        o_str(q, name);
+        o_raw(q, ",\"config\":");
+        o_conf(q, conf, 0);
+        o_raw(q, ",\"tasks\":[");
+        if (tasks) {
+                o_raw(q, "{\"connector\":");
+                o_str(q, name);
+                o_raw(q, ",\"task\":0}");
+        }
+        o_raw(q, "],\"type\":\"source\"}");
+}
+
+static void o_conn_info(request *q, httpsrc_pipeline *p, connector *c)
+{
+        o_info(q, connector_name(c), connector_conf(c), has_task(q->r, p, c));
+}
+
+/* A connector's or task's state ("id" < 0: the connector's). */
+static void o_state(request *q, int id, int st, const char *trace)
+{
+        o_raw(q, "{");
+        if (id >= 0)
+                o_fmt(q, "\"id\":%d,", id);
+        o_raw(q, "\"state\":");
+        o_str(q, state_name(st));
+        o_raw(q, ",\"worker_id\":");
+        o_str(q, q->r->worker_id);
+        if (st == HTTPSRC_STATE_FAILED && trace && *trace) {
+                o_raw(q, ",\"trace\":");
+                o_str(q, trace);
+        }
+        o_raw(q, "}");
+}
+
+/* ConnectorStateInfo; a state < 0 is the current one. */
+static void o_status(
+    request *q, httpsrc_pipeline *p, connector *c, int conn_st, int task_st)
+{
+        int st            = shown_state(q->r, p, c);
+        const char *trace = connector_failure(c);
+        o_raw(q, "{\"name\":");
+        o_str(q, connector_name(c));
+        o_raw(q, ",\"connector\":");
+        o_state(q, -1, conn_st < 0 ? st : conn_st, trace);
+        o_raw(q, ",\"tasks\":[");
+        if (has_task(q->r, p, c))
+                o_state(q, 0, task_st < 0 ? st : task_st, trace);
+        o_raw(q, "],\"type\":\"source\"}");
+}
+
+/* ------------------------------------------------------------------ */
+/* request bodies                                                      */
+
+/* The body as a JSON object, or NULL with a 400 answered. */
+static const httpsrc_json *need_object(request *q)
+{
+        if (!q->json) {
+                reply_error(q, MHD_HTTP_BAD_REQUEST,
+                            "Request body is not valid JSON: %s", q->json_err);
+                return NULL;
+        }
+        if (json_type(q->json) != HTTPSRC_JSON_OBJECT) {
+                reply_error(q, MHD_HTTP_BAD_REQUEST,
+                            "Request body must be a JSON object");
+                return NULL;
+        }
+        return q->json;
+}
+
+/* Connect's Map<String,String>: scalars become their text; a null is
+ * kept as a removal when @p keep_null (PATCH), else skipped. */
+static int
+config_of(request *q, const httpsrc_json *obj, kvlist *out, int keep_null)
+{
+        for (size_t i = 0; i < json_len(obj); i++) {
+                const httpsrc_json *v = json_at(obj, i);
+                const char *k         = json_key_at(obj, i);
+                int t                 = json_type(v);
+                if (t == HTTPSRC_JSON_OBJECT || t == HTTPSRC_JSON_ARRAY) {
+                        reply_error(q, MHD_HTTP_BAD_REQUEST,
+                                    "Connector config value of '%s' must be "
+                                    "a string",
+                                    k);
+                        return -1;
+                }
+                int bad;
+                if (t == HTTPSRC_JSON_NULL) {
+                        /* a patch applies its entries in order */
+                        bad = keep_null && kvl_add(out, k, NULL);
+                } else {
+                        char *text = json_scalar_text(v);
+                        bad        = !text || (keep_null ? kvl_add(out, k, text)
+                                                         : kvl_set(out, k, text));
+                        free(text);
+                }
+                if (bad) {
+                        q->oom = 1;
+                        return -1;
+                }
+        }
+        return 0;
+}
+
+/* "name" in a config must equal the connector's name. */
+static int name_matches(request *q, const kvlist *cfg, const char *name)
+{
+        const char *included = kvl_get(cfg, "name");
+        if (!included || !strcmp(included, name))
+                return 1;
+        reply_error(q, MHD_HTTP_BAD_REQUEST,
+                    "Connector name configuration (%s) doesn't match "
+                    "connector name in the URL (%s)",
+                    included, name);
+        return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* validation: one declared-keys table, three layers                   */
+
+/* Split "<key>: <reason>; <key>: <reason>" (httpsrc_conf_check) into
+ * (key, message) pairs; a "; " not followed by "<key>: " is text. */
+static int key_len(const char *s)
+{
+        size_t n = strcspn(s, ": ;'\"");
+        return n && s[n] == ':' && s[n + 1] == ' ' ? (int)n : 0;
+}
+
+static int add_problems(kvlist *errs, const char *text)
+{
+        const char *start = text;
+        while (*start) {
+                const char *end = start;
+                for (;;) {
+                        end = strstr(end, "; ");
+                        if (!end || key_len(end + 2))
+                                break;
+                        end += 2;
+                }
+                size_t len = end ? (size_t)(end - start) : strlen(start);
+                char *msg  = xstrndup(start, len);
+                int kl     = msg ? key_len(msg) : 0;
+                char *key  = msg ? xstrndup(msg, (size_t)kl) : NULL;
+                int bad    = !msg || !key ||
+                          kvl_add(errs, kl ? key : "connector.class", msg);
+                free(msg);
+                free(key);
+                if (bad)
+                        return -1;
+                start = end ? end + 2 : start + len;
+        }
+        return 0;
+}
+
+/* Check @p cfg as creating the connector would; problems go to @p errs
+ * as (key, "<key>: <reason>"). Returns the conf built (the caller owns
+ * it), NULL on ENOMEM. */
+static httpsrc_conf *
+validate(httpsrc_pipeline *p, const kvlist *cfg, kvlist *errs)
+{
+        httpsrc_conf *conf = httpsrc_conf_new(HTTPSRC_SCOPE_CONNECTOR);
+        char err[2048];
+        int bad = !conf;
+        for (size_t i = 0; !bad && i < cfg->n; i++)
+                if (httpsrc_conf_set(conf, cfg->v[i].key, cfg->v[i].value, err,
+                                     sizeof(err)) != HTTPSRC_CONF_OK)
+                        bad = kvl_add(errs, cfg->v[i].key, err);
+        const char *name = kvl_get(cfg, "name");
+        if (!bad && name && has_control_chars(name))
+                bad = kvl_add(errs, "name",
+                              "name: must not contain control characters");
+        if (!bad && !errs->n && httpsrc_conf_check(conf, err, sizeof(err)))
+                bad = add_problems(errs, err);
+        if (!bad && !errs->n && pipeline_validate(p, conf, err, sizeof(err)))
+                bad = add_problems(errs, err);
+        if (bad) {
+                httpsrc_conf_destroy(conf);
+                return NULL;
+        }
+        return conf;
+}
+
+/* 400 "Connector configuration is invalid and contains the following N
+ * error(s): ..." (AbstractHerder.maybeAddConfigErrors), one line each. */
+static void reply_invalid(request *q, const kvlist *errs)
+{
+        strbuf msg = {0};
+        int bad    = sb_printf(&msg,
+                               "Connector configuration is invalid and contains "
+                                  "the following %zu error(s):",
+                               errs->n);
+        for (size_t i = 0; !bad && i < errs->n; i++)
+                bad = sb_printf(&msg, "\n%s", errs->v[i].value);
+        bad = bad || sb_puts(&msg, "\nYou can also find the above list of "
+                                   "errors at the endpoint "
+                                   "`/connector-plugins/{connectorType}/"
+                                   "config/validate`");
+        if (bad)
+                q->oom = 1;
+        else
+                reply_error_text(q, MHD_HTTP_BAD_REQUEST, msg.buf);
+        sb_free(&msg);
+}
+
+/* Validate, answering 400 (or ENOMEM) on problems. */
+static httpsrc_conf *
+valid_conf(request *q, httpsrc_pipeline *p, const kvlist *cfg)
+{
+        kvlist errs        = {0};
+        httpsrc_conf *conf = validate(p, cfg, &errs);
+        if (!conf)
+                q->oom = 1;
+        else if (errs.n)
+                reply_invalid(q, &errs);
+        if (errs.n) {
+                httpsrc_conf_destroy(conf);
+                conf = NULL;
+        }
+        kvl_free(&errs);
+        return conf;
+}
+
+/* ------------------------------------------------------------------ */
+/* plugins                                                             */
+
+enum plugin_kind {
+        PK_NONE,
+        PK_BUILTIN,
+        PK_SOURCE,
+        PK_TRANSFORM,
+        PK_PREDICATE,
+        PK_CONVERTER
+};
+
+typedef struct plugin_ref {
+        enum plugin_kind kind;
+        const plugin_component *pc;
+        const char *cls; /* converters: the class */
+} plugin_ref;
+
+static const char *const builtin_sources[] = {
+    "HttpSource", "io.confluent.connect.http.HttpSourceConnector",
+    "com.github.castorm.kafka.connect.http.HttpSourceConnector", NULL};
+
+static const char *const converters[] = {
+    "org.apache.kafka.connect.json.JsonConverter",
+    "org.apache.kafka.connect.storage.StringConverter",
+    "org.apache.kafka.connect.converters.ByteArrayConverter", NULL};
+
+/* Connect's normalizedPluginName: the simple name without "Connector". */
+static size_t normalized(const char *name, const char **start)
+{
+        const char *dot = strrchr(name, '.');
+        *start          = dot ? dot + 1 : name;
+        size_t n = strlen(*start), suffix = strlen("Connector");
+        if (n > suffix && !strcmp(*start + n - suffix, "Connector"))
+                n -= suffix;
+        return n;
+}
+
+static int is_builtin_source(const char *name)
+{
+        const char *s;
+        size_t n = normalized(name, &s);
+        for (size_t i = 0; builtin_sources[i]; i++)
+                if (!strcmp(builtin_sources[i], name))
+                        return 1;
+        return n == strlen("HttpSource") && !strncmp(s, "HttpSource", n);
+}
+
+static plugin_ref find_source(httpsrc_pipeline *p, const char *name)
+{
+        plugin_ref ref = {PK_NONE, NULL, NULL};
+        if (is_builtin_source(name))
+                ref.kind = PK_BUILTIN;
+        else if ((ref.pc = plugin_registry_find(pipeline_plugins(p),
+                                                HTTPSRC_KIND_SOURCE, name)))
+                ref.kind = PK_SOURCE;
+        return ref;
+}
+
+static plugin_ref find_plugin(httpsrc_pipeline *p, const char *name)
+{
+        plugin_ref ref             = find_source(p, name);
+        const plugin_registry *reg = pipeline_plugins(p);
+        if (ref.kind != PK_NONE)
+                return ref;
+        if ((ref.pc = plugin_registry_find(reg, HTTPSRC_KIND_TRANSFORM, name)))
+                ref.kind = PK_TRANSFORM;
+        else if ((ref.pc =
+                      plugin_registry_find(reg, HTTPSRC_KIND_PREDICATE, name)))
+                ref.kind = PK_PREDICATE;
+        for (size_t i = 0; ref.kind == PK_NONE && converters[i]; i++) {
+                const char *dot = strrchr(converters[i], '.');
+                if (!strcmp(name, converters[i]) || !strcmp(name, dot + 1)) {
+                        ref.kind = PK_CONVERTER;
+                        ref.cls  = converters[i];
+                }
+        }
+        return ref;
+}
+
+static const httpsrc_param_desc *comp_params_of(const plugin_component *pc)
+{
+        switch (pc->kind) {
+        case HTTPSRC_KIND_SOURCE:
+                return pc->ops.source.params;
+        case HTTPSRC_KIND_AUTH:
+                return pc->ops.auth.params;
+        case HTTPSRC_KIND_PAGINATOR:
+                return pc->ops.paginator.params;
+        case HTTPSRC_KIND_TRANSFORM:
+                return pc->ops.transform.params;
+        case HTTPSRC_KIND_PREDICATE:
+                return pc->ops.predicate.params;
+        default:
+                return NULL;
+        }
+}
+
+static const char *comp_version(const plugin_component *pc)
+{
+        const char *v = pc->plugin ? loaded_plugin_version(pc->plugin) : NULL;
+        return v && *v ? v : httpsrc_version_str();
+}
+
+static void o_plugin(request *q,
+                     int *first,
+                     const char *cls,
+                     const char *type,
+                     const char *version)
+{
+        o_raw(q, *first ? "{\"class\":" : ",{\"class\":");
+        *first = 0;
+        o_str(q, cls);
+        o_raw(q, ",\"type\":");
+        o_str(q, type);
+        if (version && *version) {
+                o_raw(q, ",\"version\":");
+                o_str(q, version);
+        }
+        o_raw(q, "}");
+}
+
+static void o_components(
+    request *q, httpsrc_pipeline *p, int kind, const char *type, int *first)
+{
+        const plugin_registry *reg = pipeline_plugins(p);
+        for (size_t i = 0; i < plugin_registry_count(reg, kind); i++) {
+                const plugin_component *pc = plugin_registry_at(reg, kind, i);
+                o_plugin(q, first, pc->name, type, comp_version(pc));
+        }
+}
+
+/* ConfigKeyInfo of a declared key (named @p full, e.g. with a
+ * transforms.<alias>. prefix). */
+static void
+o_key_info(request *q, const httpsrc_param_desc *d, const char *full, int order)
+{
+        static const char *const types[] = {"STRING", "INT",   "BOOLEAN",
+                                            "STRING", "LIST",  "PASSWORD",
+                                            "STRING", "STRING"};
+        const char *type = d->type >= 0 && d->type <= HTTPSRC_PARAM_CRON
+                               ? types[d->type]
+                               : "STRING";
+        if (d->type == HTTPSRC_PARAM_INT &&
+            (d->max > INT32_MAX || d->min < INT32_MIN || (!d->min && !d->max)))
+                type = "LONG";
+        int required = (d->flags & HTTPSRC_PARAM_F_REQUIRED) != 0;
+        o_raw(q, "{\"name\":");
+        o_str(q, full);
+        o_fmt(q, ",\"type\":\"%s\",\"required\":%s,\"default_value\":", type,
+              required ? "true" : "false");
+        o_str(q, d->default_value);
+        o_fmt(q, ",\"importance\":\"%s\",\"documentation\":",
+              required ? "HIGH" : "MEDIUM");
+        o_str(q, d->doc ? d->doc : "");
+        o_raw(q, ",\"group\":");
+        o_str(q, d->group);
+        o_fmt(q, ",\"order\":%d,\"width\":\"NONE\",\"display_name\":", order);
+        o_str(q, full);
+        o_raw(q, ",\"dependents\":[]}");
+}
+
+static void o_params(request *q, const httpsrc_param_desc *d, int *order)
+{
+        for (; d && d->name; d++) {
+                o_raw(q, *order ? "," : "");
+                o_key_info(q, d, d->name, ++*order);
+        }
+}
+
+/* ------------------------------------------------------------------ */
+/* ConfigInfos (validate)                                              */
+
+/* The declaration of a key a plugin owns: auth and paginator keys are
+ * full names; transforms.<alias>.<key> and predicates.<alias>.<key>
+ * belong to the type the config gives the alias. */
+static const httpsrc_param_desc *
+plugin_key(httpsrc_pipeline *p, const kvlist *cfg, const char *key)
+{
+        static const struct {
+                const char *ns;
+                int kind;
+        } aliased[]                = {{"transforms.", HTTPSRC_KIND_TRANSFORM},
+                                      {"predicates.", HTTPSRC_KIND_PREDICATE}};
+        const plugin_registry *reg = pipeline_plugins(p);
+        for (size_t a = 0; a < 2; a++) {
+                size_t ns       = strlen(aliased[a].ns);
+                const char *dot = strncmp(key, aliased[a].ns, ns)
+                                      ? NULL
+                                      : strchr(key + ns, '.');
+                if (!dot)
+                        continue;
+                char type_key[512];
+                snprintf(type_key, sizeof(type_key), "%.*stype",
+                         (int)(dot + 1 - key), key);
+                const char *type = kvl_get(cfg, type_key);
+                const plugin_component *pc =
+                    type ? plugin_registry_find(reg, aliased[a].kind, type)
+                         : NULL;
+                return pc ? conf_param_find(comp_params_of(pc), dot + 1) : NULL;
+        }
+        static const int kinds[] = {HTTPSRC_KIND_AUTH, HTTPSRC_KIND_PAGINATOR};
+        for (size_t k = 0; k < 2; k++)
+                for (size_t i = 0; i < plugin_registry_count(reg, kinds[k]);
+                     i++) {
+                        const httpsrc_param_desc *d =
+                            conf_param_find(comp_params_of(plugin_registry_at(
+                                                reg, kinds[k], i)),
+                                            key);
+                        if (d)
+                                return d;
+                }
+        return NULL;
+}
+
+static void o_value_info(request *q,
+                         const char *key,
+                         const char *value,
+                         int password,
+                         const kvlist *errs,
+                         int *n_errs)
+{
+        o_raw(q, "{\"name\":");
+        o_str(q, key);
+        o_raw(q, ",\"value\":");
+        o_str(q, value && password ? "[hidden]" : value);
+        o_raw(q, ",\"recommended_values\":[],\"errors\":[");
+        int first = 1;
+        for (size_t i = 0; i < errs->n; i++) {
+                if (strcmp(errs->v[i].key, key))
+                        continue;
+                o_raw(q, first ? "" : ",");
+                o_str(q, errs->v[i].value);
+                first = 0;
+                ++*n_errs;
+        }
+        o_raw(q, "],\"visible\":true}");
+}
+
+typedef struct cfg_entry {
+        const char *key;
+        const httpsrc_param_desc *d; /* NULL: not declared */
+} cfg_entry;
+
+/* Every declared key, then the config's and the errors' other keys. */
+static size_t collect_entries(httpsrc_pipeline *p,
+                              const plugin_ref *src,
+                              const kvlist *cfg,
+                              const kvlist *errs,
+                              cfg_entry *out,
+                              size_t cap)
+{
+        size_t n                            = 0;
+        const httpsrc_param_desc *tables[2] = {
+            httpsrc_conf_params(HTTPSRC_SCOPE_CONNECTOR),
+            src->pc ? comp_params_of(src->pc) : NULL};
+        for (size_t t = 0; t < 2; t++)
+                for (const httpsrc_param_desc *d = tables[t];
+                     d && d->name && n < cap; d++)
+                        out[n++] = (cfg_entry){d->name, d};
+        const kvlist *lists[2] = {cfg, errs};
+        for (size_t l = 0; l < 2; l++)
+                for (size_t i = 0; i < lists[l]->n && n < cap; i++) {
+                        const char *k = lists[l]->v[i].key;
+                        size_t j      = 0;
+                        while (j < n && strcmp(out[j].key, k))
+                                j++;
+                        if (j == n)
+                                out[n++] =
+                                    (cfg_entry){k, plugin_key(p, cfg, k)};
+                }
+        return n;
+}
+
+static void o_groups(request *q, const cfg_entry *e, size_t n)
+{
+        int first = 1;
+        o_raw(q, "[");
+        for (size_t i = 0; i < n; i++) {
+                const char *g = e[i].d ? e[i].d->group : NULL;
+                size_t j      = 0;
+                while (g && j < i &&
+                       !(e[j].d && e[j].d->group && !strcmp(e[j].d->group, g)))
+                        j++;
+                if (!g || j < i)
+                        continue;
+                o_raw(q, first ? "" : ",");
+                o_str(q, g);
+                first = 0;
+        }
+        o_raw(q, "]");
+}
+
+static void o_config_infos(request *q,
+                           httpsrc_pipeline *p,
+                           const plugin_ref *src,
+                           const kvlist *cfg,
+                           const kvlist *errs)
+{
+        size_t cap   = 256 + cfg->n + errs->n;
+        cfg_entry *e = calloc(cap, sizeof(*e));
+        if (!e) {
+                q->oom = 1;
+                return;
+        }
+        size_t n = collect_entries(p, src, cfg, errs, e, cap);
+        reply(q, MHD_HTTP_OK);
+        o_raw(q, "{\"name\":");
+        o_str(q, kvl_get(cfg, "connector.class"));
+        o_fmt(q, ",\"error_count\":%zu,\"groups\":", errs->n);
+        o_groups(q, e, n);
+        o_raw(q, ",\"configs\":[");
+        int counted = 0;
+        for (size_t i = 0; i < n; i++) {
+                o_raw(q, i ? ",{\"definition\":" : "{\"definition\":");
+                if (e[i].d)
+                        o_key_info(q, e[i].d, e[i].key, (int)i + 1);
+                else
+                        o_raw(q, "null");
+                o_raw(q, ",\"value\":");
+                o_value_info(q, e[i].key, kvl_get(cfg, e[i].key),
+                             e[i].d && e[i].d->type == HTTPSRC_PARAM_PASSWORD,
+                             errs, &counted);
+                o_raw(q, "}");
+        }
+        o_raw(q, "]}");
+        free(e);
+}
+
+/* ------------------------------------------------------------------ */
+/* handlers: root, plugins, validation                                 */
+
+static void h_root(request *q, httpsrc_pipeline *p)
+{
+        reply(q, MHD_HTTP_OK);
+        o_raw(q, "{\"version\":\"" API_VERSION "\",\"commit\":");
+        o_str(q, httpsrc_version_str());
+        o_raw(q, ",\"kafka_cluster_id\":null}");
+}
+
+/* Answering at all means the loop serves requests: healthy. */
+static void h_health(request *q, httpsrc_pipeline *p)
+{
+        reply(q, MHD_HTTP_OK);
+        o_raw(q, "{\"status\":\"healthy\",\"message\":\"Worker has completed "
+                 "startup and is ready to handle requests.\"}");
+}
+
+static const char *query_get(const request *q, const char *key)
+{
+        return kvl_get(&q->query, key);
+}
+
+/* Jersey's Boolean: "true" in any case is true, anything else false. */
+static int query_bool(const request *q, const char *key, int dflt)
+{
+        const char *v = query_get(q, key);
+        return v ? strcaseeq(v, "true") : dflt;
+}
+
+static void h_plugins(request *q, httpsrc_pipeline *p)
+{
+        int first = 1, only = query_bool(q, "connectorsOnly", 1);
+        reply(q, MHD_HTTP_OK);
+        o_raw(q, "[");
+        for (size_t i = 0; builtin_sources[i]; i++)
+                o_plugin(q, &first, builtin_sources[i], "source",
+                         httpsrc_version_str());
+        o_components(q, p, HTTPSRC_KIND_SOURCE, "source", &first);
+        if (!only) {
+                o_components(q, p, HTTPSRC_KIND_TRANSFORM, "transformation",
+                             &first);
+                o_components(q, p, HTTPSRC_KIND_PREDICATE, "predicate", &first);
+                for (size_t i = 0; converters[i]; i++)
+                        o_plugin(q, &first, converters[i], "converter",
+                                 httpsrc_version_str());
+        }
+        o_raw(q, "]");
+}
+
+static void h_plugin_config(request *q, httpsrc_pipeline *p)
+{
+        static const httpsrc_param_desc json_params[] = {
+            {.name          = "schemas.enable",
+             .type          = HTTPSRC_PARAM_BOOL,
+             .default_value = "false",
+             .doc   = "Include schemas within each of the serialized values "
+                      "and keys",
+             .group = "Schemas"},
+            {.name = NULL}};
+        plugin_ref ref = find_plugin(p, q->arg[0]);
+        int order      = 0;
+        if (ref.kind == PK_NONE) {
+                reply_error(q, MHD_HTTP_NOT_FOUND, "Unknown plugin %s.",
+                            q->arg[0]);
+                return;
+        }
+        reply(q, MHD_HTTP_OK);
+        o_raw(q, "[");
+        if (ref.kind == PK_BUILTIN || ref.kind == PK_SOURCE)
+                o_params(q, httpsrc_conf_params(HTTPSRC_SCOPE_CONNECTOR),
+                         &order);
+        if (ref.pc)
+                o_params(q, comp_params_of(ref.pc), &order);
+        if (ref.kind == PK_CONVERTER && !strcmp(ref.cls, converters[0]))
+                o_params(q, json_params, &order);
+        o_raw(q, "]");
+}
+
+/* validate: {p} and an included connector.class must be one plugin. */
+static int
+same_plugin(httpsrc_pipeline *p, const char *included, const char *requested)
+{
+        plugin_ref a = find_source(p, included), b = find_source(p, requested);
+        if (a.kind != PK_NONE && b.kind != PK_NONE)
+                return a.kind == b.kind && a.pc == b.pc;
+        const char *sa, *sb;
+        size_t na = normalized(included, &sa), nb = normalized(requested, &sb);
+        return na >= nb && !strncmp(sa + na - nb, sb, nb);
+}
+
+static void h_validate(request *q, httpsrc_pipeline *p)
+{
+        const httpsrc_json *body = need_object(q);
+        kvlist cfg = {0}, errs = {0};
+        if (!body || config_of(q, body, &cfg, 0))
+                goto out;
+        plugin_ref src       = find_source(p, q->arg[0]);
+        const char *included = kvl_get(&cfg, "connector.class");
+        if (src.kind == PK_NONE) {
+                reply_error(q, MHD_HTTP_NOT_FOUND, "Unknown plugin %s.",
+                            q->arg[0]);
+        } else if (included && !same_plugin(p, included, q->arg[0])) {
+                reply_error(q, MHD_HTTP_BAD_REQUEST,
+                            "Included connector type %s does not match "
+                            "request type %s",
+                            included, q->arg[0]);
+        } else if (!included && kvl_set(&cfg, "connector.class", q->arg[0])) {
+                q->oom = 1;
+        } else {
+                httpsrc_conf *conf = validate(p, &cfg, &errs);
+                if (!conf)
+                        q->oom = 1;
+                else
+                        o_config_infos(q, p, &src, &cfg, &errs);
+                httpsrc_conf_destroy(conf);
+        }
+out:
+        kvl_free(&cfg);
+        kvl_free(&errs);
+}
+
+/* ------------------------------------------------------------------ */
+/* handlers: listing, creating, configs                                */
+
+static void h_list(request *q, httpsrc_pipeline *p)
+{
+        int expand = kvl_index(&q->query, "expand") >= 0;
+        int status = 0, info = 0, first = 1;
+        for (size_t i = 0; i < q->query.n; i++) {
+                const kv *e = &q->query.v[i];
+                if (!strcmp(e->key, "expand") && e->value) {
+                        status |= !strcmp(e->value, "status");
+                        info |= !strcmp(e->value, "info");
+                }
+        }
+        reply(q, MHD_HTTP_OK);
+        o_raw(q, expand ? "{" : "[");
+        for (size_t i = 0; i < pipeline_count(p); i++) {
+                connector *c = pipeline_at(p, i);
+                if (pipeline_deleting(p, c))
+                        continue;
+                if (!first)
+                        o_raw(q, ",");
+                first = 0;
+                o_str(q, connector_name(c));
+                if (!expand)
+                        continue;
+                o_raw(q, ":{");
+                if (status) {
+                        o_raw(q, "\"status\":");
+                        o_status(q, p, c, -1, -1);
+                }
+                if (info) {
+                        o_raw(q, status ? ",\"info\":" : "\"info\":");
+                        o_conn_info(q, p, c);
+                }
+                o_raw(q, "}");
+        }
+        o_raw(q, expand ? "}" : "]");
+}
+
+static void set_location(request *q, const char *name)
+{
+        strbuf sb = {0};
+        if (sb_puts(&sb, "/connectors/") || pct_encode(&sb, name))
+                q->oom = 1;
+        free(q->location);
+        q->location = sb_steal(&sb);
+}
+
+/* Create @p name from @p conf (taken) in @p state; 201 + ConnectorInfo. */
+static void create(request *q,
+                   httpsrc_pipeline *p,
+                   const char *name,
+                   httpsrc_conf *conf,
+                   int state)
+{
+        char err[2048];
+        int no_tasks = state != HTTPSRC_STATE_RUNNING;
+        if (store_put(q, name, conf, state)) {
+                httpsrc_conf_destroy(conf);
+                return;
+        }
+        reply(q, MHD_HTTP_CREATED); /* written while conf is still ours */
+        o_info(q, name, conf, !no_tasks);
+        if (pipeline_create(p, conf, state, err, sizeof(err))) {
+                httpsrc_conf_destroy(conf);
+                store_remove(q, name);
+                reply_error(q, MHD_HTTP_BAD_REQUEST, "%s", err);
+                return;
+        }
+        if (!meta_set(q->r, name, state, no_tasks,
+                      state == HTTPSRC_STATE_STOPPED))
+                q->oom = 1;
+        set_location(q, name);
+        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name,
+                "connector created over REST (%s)", state_name(state));
+}
+
+/* A create or update must wait while the name is being deleted. */
+static int wait_for_delete(request *q, httpsrc_pipeline *p, const char *name)
+{
+        if (!being_deleted(p, name))
+                return 0;
+        if (q->final_try)
+                reply_error(q, MHD_HTTP_CONFLICT,
+                            "Connector %s is still being deleted", name);
+        else
+                q->retry = 1;
+        return 1;
+}
+
+static int parse_initial_state(request *q, const httpsrc_json *v, int *state)
+{
+        static const int states[] = {
+            HTTPSRC_STATE_RUNNING, HTTPSRC_STATE_PAUSED, HTTPSRC_STATE_STOPPED};
+        *state = HTTPSRC_STATE_RUNNING;
+        if (!v || json_type(v) == HTTPSRC_JSON_NULL)
+                return 0;
+        for (size_t i = 0; json_type(v) == HTTPSRC_JSON_STRING && i < 3; i++)
+                if (strcaseeq(json_string(v), state_name(states[i]))) {
+                        *state = states[i];
+                        return 0;
+                }
+        char *text = json_serialize(v, NULL);
+        reply_error(q, MHD_HTTP_BAD_REQUEST,
+                    "initial_state: invalid value %s: must be one of "
+                    "RUNNING, PAUSED, STOPPED",
+                    text ? text : "?");
+        free(text);
+        return -1;
+}
+
+/* POST /connectors {"name", "config", "initial_state"} */
+static void h_create(request *q, httpsrc_pipeline *p)
+{
+        const httpsrc_json *body = need_object(q);
+        if (!body)
+                return;
+        const httpsrc_json *jn = json_get(body, "name");
+        const httpsrc_json *jc = json_get(body, "config");
+        int state;
+        if (jn && json_type(jn) != HTTPSRC_JSON_STRING &&
+            json_type(jn) != HTTPSRC_JSON_NULL) {
+                reply_error(q, MHD_HTTP_BAD_REQUEST,
+                            "Connector name must be a string");
+                return;
+        }
+        if (json_type(jc) != HTTPSRC_JSON_OBJECT) {
+                reply_error(q, MHD_HTTP_BAD_REQUEST,
+                            "Request body must have a \"config\" object");
+                return;
+        }
+        if (parse_initial_state(q, json_get(body, "initial_state"), &state))
+                return;
+        char *name = xstrdup(
+            json_type(jn) == HTTPSRC_JSON_STRING ? json_string(jn) : "");
+        kvlist cfg = {0};
+        if (!name || config_of(q, jc, &cfg, 0)) {
+                q->oom |= !name;
+                goto out;
+        }
+        java_trim(name);
+        if (!name_matches(q, &cfg, name) || wait_for_delete(q, p, name))
+                goto out;
+        if (kvl_set(&cfg, "name", name)) {
+                q->oom = 1;
+                goto out;
+        }
+        httpsrc_conf *conf = valid_conf(q, p, &cfg);
+        if (conf && pipeline_find(p, name)) {
+                httpsrc_conf_destroy(conf);
+                reply_error(q, MHD_HTTP_CONFLICT, "Connector %s already exists",
+                            name);
+        } else if (conf) {
+                create(q, p, name, conf, state);
+        }
+out:
+        kvl_free(&cfg);
+        free(name);
+}
+
+static void h_info(request *q, httpsrc_pipeline *p)
+{
+        connector *c = need_connector(q, p, "Connector %s not found");
+        if (!c)
+                return;
+        reply(q, MHD_HTTP_OK);
+        o_conn_info(q, p, c);
+}
+
+static void h_delete(request *q, httpsrc_pipeline *p)
+{
+        connector *c = need_connector(q, p, "Connector %s not found");
+        if (!c || store_remove(q, q->arg[0]))
+                return;
+        pipeline_delete(p, q->arg[0]);
+        meta_drop(q->r, q->arg[0]);
+        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, q->arg[0],
+                "connector deleted over REST");
+        reply_empty(q, MHD_HTTP_NO_CONTENT);
+}
+
+static void h_get_config(request *q, httpsrc_pipeline *p)
+{
+        connector *c = need_connector(q, p, "Connector %s not found");
+        if (!c)
+                return;
+        reply(q, MHD_HTTP_OK);
+        o_conf(q, connector_conf(c), 0);
+}
+
+/* Replace a running connector's config: restart it with its offsets. */
+static void
+reconfigure(request *q, httpsrc_pipeline *p, connector *c, httpsrc_conf *conf)
+{
+        char err[2048];
+        const char *name = q->arg[0];
+        if (store_put(q, name, conf, desired(q->r, c))) {
+                httpsrc_conf_destroy(conf);
+                return;
+        }
+        reply(q, MHD_HTTP_OK);
+        o_info(q, name, conf, has_task(q->r, p, c));
+        if (pipeline_restart(p, name, conf, err, sizeof(err))) {
+                httpsrc_conf_destroy(conf);
+                reply_error(q, MHD_HTTP_BAD_REQUEST, "%s", err);
+                return;
+        }
+        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name,
+                "config changed over REST: restarting with the new config");
+}
+
+/* PUT /connectors/{c}/config: 200 updated, 201 created. */
+static void h_put_config(request *q, httpsrc_pipeline *p)
+{
+        const httpsrc_json *body = need_object(q);
+        kvlist cfg               = {0};
+        const char *name         = q->arg[0];
+        if (!body || config_of(q, body, &cfg, 0) ||
+            !name_matches(q, &cfg, name) || wait_for_delete(q, p, name))
+                goto out;
+        if (kvl_set(&cfg, "name", name)) {
+                q->oom = 1;
+                goto out;
+        }
+        httpsrc_conf *conf = valid_conf(q, p, &cfg);
+        connector *c       = conf ? pipeline_find(p, name) : NULL;
+        if (c)
+                reconfigure(q, p, c, conf);
+        else if (conf)
+                create(q, p, name, conf, HTTPSRC_STATE_RUNNING);
+out:
+        kvl_free(&cfg);
+}
+
+/* PATCH /connectors/{c}/config: merge, a null value removes the key. */
+static void h_patch_config(request *q, httpsrc_pipeline *p)
+{
+        connector *c = need_connector(q, p, "Connector %s not found");
+        const httpsrc_json *body = c ? need_object(q) : NULL;
+        kvlist cfg = {0}, patch = {0};
+        if (!body || config_of(q, body, &patch, 1) ||
+            !name_matches(q, &patch, q->arg[0]))
+                goto out;
+        if (kvl_from_conf(&cfg, connector_conf(c))) {
+                q->oom = 1;
+                goto out;
+        }
+        for (size_t i = 0; i < patch.n; i++)
+                if (kvl_set(&cfg, patch.v[i].key, patch.v[i].value)) {
+                        q->oom = 1;
+                        goto out;
+                }
+        httpsrc_conf *conf = valid_conf(q, p, &cfg);
+        if (conf)
+                reconfigure(q, p, c, conf);
+out:
+        kvl_free(&cfg);
+        kvl_free(&patch);
+}
+
+/* ------------------------------------------------------------------ */
+/* handlers: status, tasks, lifecycle                                  */
+
+static void h_status(request *q, httpsrc_pipeline *p)
+{
+        connector *c = need_connector(q, p, "No status found for connector %s");
+        if (!c)
+                return;
+        reply(q, MHD_HTTP_OK);
+        o_status(q, p, c, -1, -1);
+}
+
+static void h_tasks(request *q, httpsrc_pipeline *p)
+{
+        connector *c = need_connector(q, p, "Connector %s not found");
+        if (!c)
+                return;
+        reply(q, MHD_HTTP_OK);
+        o_raw(q, "[");
+        if (has_task(q->r, p, c)) {
+                o_raw(q, "{\"id\":{\"connector\":");
+                o_str(q, connector_name(c));
+                o_raw(q, ",\"task\":0},\"config\":");
+                o_conf(q, connector_conf(c), 1);
+                o_raw(q, "}");
+        }
+        o_raw(q, "]");
+}
+
+/* Deprecated GET /connectors/{c}/tasks-config: {"<c>-0": {...}}. */
+static void h_tasks_config(request *q, httpsrc_pipeline *p)
+{
+        connector *c = need_connector(q, p, "Connector %s not found");
+        if (!c)
+                return;
+        if (!has_task(q->r, p, c)) {
+                reply_error(q, MHD_HTTP_NOT_FOUND, "Connector %s not found",
+                            q->arg[0]);
+                return;
+        }
+        strbuf id = {0};
+        if (sb_printf(&id, "%s-0", connector_name(c)))
+                q->oom = 1;
+        reply(q, MHD_HTTP_OK);
+        o_raw(q, "{");
+        o_key(q, id.buf ? id.buf : "", 1);
+        o_conf(q, connector_conf(c), 1);
+        o_raw(q, "}");
+        sb_free(&id);
+}
+
+/* A task id segment: a decimal int (Jersey answers 404 for others). */
+static int task_id(request *q, long *id)
+{
+        char *end;
+        errno = 0;
+        *id   = strtol(q->arg[1], &end, 10);
+        if (!*q->arg[1] || *end || errno || *id < INT32_MIN ||
+            *id > INT32_MAX) {
+                reply_error(q, MHD_HTTP_NOT_FOUND, STATUS_HTTP_NOT_FOUND);
+                return -1;
+        }
+        return 0;
+}
+
+static void h_task_status(request *q, httpsrc_pipeline *p)
+{
+        long id;
+        if (task_id(q, &id))
+                return;
+        connector *c = pipeline_find(p, q->arg[0]);
+        if (!c || id != 0 || !has_task(q->r, p, c)) {
+                reply_error(q, MHD_HTTP_NOT_FOUND,
+                            "No status found for task %s-%ld", q->arg[0], id);
+                return;
+        }
+        reply(q, MHD_HTTP_OK);
+        o_state(q, 0, shown_state(q->r, p, c), connector_failure(c));
+}
+
+static void restart(httpsrc_pipeline *p, const char *name, const char *why)
+{
+        char err[1024];
+        if (pipeline_restart(p, name, NULL, err, sizeof(err)) == HTTPSRC_OK)
+                log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name,
+                        "restarting (%s)", why);
+}
+
+static void h_task_restart(request *q, httpsrc_pipeline *p)
+{
+        long id;
+        connector *c = need_connector(q, p, "Connector %s not found");
+        if (!c || task_id(q, &id))
+                return;
+        if (id != 0 || !has_task(q->r, p, c)) {
+                reply_error(q, MHD_HTTP_NOT_FOUND, "Task %s-%ld not found",
+                            q->arg[0], id);
+                return;
+        }
+        restart(p, q->arg[0], "task restart requested over REST");
+        reply_empty(q, MHD_HTTP_NO_CONTENT);
+}
+
+/* POST /connectors/{c}/restart[?includeTasks=&onlyFailed=]. The one
+ * task shares the connector's fate: restarting either restarts both. */
+static void h_restart(request *q, httpsrc_pipeline *p)
+{
+        int tasks       = query_bool(q, "includeTasks", 0);
+        int only_failed = query_bool(q, "onlyFailed", 0);
+        int plain       = !tasks && !only_failed;
+        connector *c    = need_connector(
+               q, p, plain ? "Connector %s not found" : "Unknown connector: %s");
+        if (!c)
+                return;
+        int st      = shown_state(q->r, p, c);
+        int stopped = st == HTTPSRC_STATE_STOPPED;
+        int failed  = st == HTTPSRC_STATE_FAILED;
+        int conn    = !stopped && (!only_failed || failed);
+        int task    = conn && tasks && has_task(q->r, p, c);
+        if (conn)
+                restart(p, q->arg[0], "restart requested over REST");
+        if (plain) {
+                reply_empty(q, MHD_HTTP_NO_CONTENT);
+                return;
+        }
+        reply(q, MHD_HTTP_ACCEPTED);
+        o_status(q, p, c, conn ? HTTPSRC_STATE_RESTARTING : -1,
+                 task ? HTTPSRC_STATE_RESTARTING : -1);
+}
+
+/* Record a new target (store first: a failed write changes nothing). */
+static conn_meta *retarget(request *q, connector *c, int target)
+{
+        const char *name = connector_name(c);
+        conn_meta *m     = meta_get(q->r, name);
+        conn_meta cur = m ? *m : (conn_meta){NULL, HTTPSRC_STATE_RUNNING, 0, 0};
+        if (store_put(q, name, connector_conf(c), target))
+                return NULL;
+        m = meta_set(q->r, name, target, cur.no_tasks, cur.reload);
+        if (!m)
+                q->oom = 1;
+        return m;
+}
+
+static void h_pause(request *q, httpsrc_pipeline *p)
+{
+        connector *c = need_connector(q, p, "Unknown connector %s");
+        if (!c || !retarget(q, c, HTTPSRC_STATE_PAUSED))
+                return;
+        connector_set_target(c, HTTPSRC_STATE_PAUSED);
+        reply_empty(q, MHD_HTTP_ACCEPTED);
+}
+
+/* Leaving STOPPED recreates the connector: it reads its (maybe altered)
+ * offsets when created. */
+static void h_resume(request *q, httpsrc_pipeline *p)
+{
+        connector *c = need_connector(q, p, "Unknown connector %s");
+        conn_meta *m = c ? retarget(q, c, HTTPSRC_STATE_RUNNING) : NULL;
+        if (!m)
+                return;
+        if (m->reload)
+                restart(p, q->arg[0], "resumed from STOPPED");
+        m->reload   = 0;
+        m->no_tasks = 0;
+        connector_set_target(c, HTTPSRC_STATE_RUNNING);
+        reply_empty(q, MHD_HTTP_ACCEPTED);
+}
+
+static void h_stop(request *q, httpsrc_pipeline *p)
+{
+        connector *c = need_connector(q, p, "Unknown connector %s");
+        conn_meta *m = c ? retarget(q, c, HTTPSRC_STATE_STOPPED) : NULL;
+        if (!m)
+                return;
+        m->reload   = 1;
+        m->no_tasks = 1;
+        connector_set_target(c, HTTPSRC_STATE_STOPPED);
+        reply_empty(q, MHD_HTTP_NO_CONTENT);
+}
+
+/* ------------------------------------------------------------------ */
+/* handlers: offsets                                                   */
+
+typedef struct offs_visit {
+        request *q;
+        kvlist *parts; /* reset: the partitions seen */
+        int first;
+} offs_visit;
+
+static void o_json_text(request *q, const char *text)
+{
+        httpsrc_json *v = text ? json_parse(text, strlen(text), NULL, 0) : NULL;
+        char *s         = v ? json_serialize(v, NULL) : NULL;
+        o_raw(q, s ? s : "null");
+        free(s);
+        json_destroy(v);
+}
+
+static void
+visit_offset(void *opaque, const char *partition, const char *offset)
+{
+        offs_visit *w = opaque;
+        if (w->parts) {
+                if (kvl_add(w->parts, partition, NULL))
+                        w->q->oom = 1;
+                return;
+        }
+        o_raw(w->q, w->first ? "{\"partition\":" : ",{\"partition\":");
+        w->first = 0;
+        o_json_text(w->q, partition);
+        o_raw(w->q, ",\"offset\":");
+        o_json_text(w->q, offset);
+        o_raw(w->q, "}");
+}
+
+static void h_offsets_get(request *q, httpsrc_pipeline *p)
+{
+        connector *c = need_connector(q, p, "Connector %s not found");
+        if (!c)
+                return;
+        offs_visit w = {q, NULL, 1};
+        reply(q, MHD_HTTP_OK);
+        o_raw(q, "{\"offsets\":[");
+        offset_store_foreach(pipeline_offsets(p), q->arg[0], visit_offset, &w);
+        o_raw(q, "]}");
+}
+
+/* Offsets may change only while the connector is STOPPED and idle. */
+static int offsets_changeable(request *q, httpsrc_pipeline *p, connector *c)
+{
+        if (shown_state(q->r, p, c) != HTTPSRC_STATE_STOPPED) {
+                reply_error(q, MHD_HTTP_BAD_REQUEST,
+                            "Connectors must be in the STOPPED state before "
+                            "their offsets can be modified. This can be done "
+                            "for the specified connector by issuing a 'PUT' "
+                            "request to the '/connectors/%s/stop' endpoint",
+                            q->arg[0]);
+                return 0;
+        }
+        if (!connector_busy(c))
+                return 1;
+        if (q->final_try)
+                reply_error(q, MHD_HTTP_CONFLICT,
+                            "Connector %s is still finishing its last "
+                            "request; try again",
+                            q->arg[0]);
+        else
+                q->retry = 1;
+        return 0;
+}
+
+/* Offset and partition maps hold primitives (OffsetUtils.validateFormat). */
+static int flat_map(const httpsrc_json *m)
+{
+        for (size_t i = 0; i < json_len(m); i++) {
+                int t = json_type(json_at(m, i));
+                if (t == HTTPSRC_JSON_OBJECT || t == HTTPSRC_JSON_ARRAY)
+                        return 0;
+        }
+        return 1;
+}
+
+/* The "offsets" array of a PATCH body, or NULL with a 400 answered. */
+static const httpsrc_json *offsets_body(request *q)
+{
+        const httpsrc_json *body = need_object(q);
+        const httpsrc_json *offs = body ? json_get(body, "offsets") : NULL;
+        if (!body)
+                return NULL;
+        if (!offs || json_type(offs) == HTTPSRC_JSON_NULL ||
+            (json_type(offs) == HTTPSRC_JSON_ARRAY && !json_len(offs))) {
+                reply_error(q, MHD_HTTP_BAD_REQUEST,
+                            "Partitions / offsets need to be provided for an "
+                            "alter offsets request");
+                return NULL;
+        }
+        if (json_type(offs) != HTTPSRC_JSON_ARRAY) {
+                reply_error(q, MHD_HTTP_BAD_REQUEST,
+                            "\"offsets\" must be an array of "
+                            "{\"partition\": {...}, \"offset\": {...}}");
+                return NULL;
+        }
+        for (size_t i = 0; i < json_len(offs); i++) {
+                const httpsrc_json *e    = json_at(offs, i);
+                const httpsrc_json *part = json_get(e, "partition");
+                const httpsrc_json *off  = json_get(e, "offset");
+                int ot = off ? json_type(off) : HTTPSRC_JSON_NULL;
+                const char *why =
+                    json_type(e) != HTTPSRC_JSON_OBJECT
+                        ? "must be an object with \"partition\" and "
+                          "\"offset\""
+                    : json_type(part) != HTTPSRC_JSON_OBJECT
+                        ? "\"partition\" must be a JSON object"
+                    : ot != HTTPSRC_JSON_OBJECT && ot != HTTPSRC_JSON_NULL
+                        ? "\"offset\" must be a JSON object or null"
+                    : !flat_map(part) || (off && !flat_map(off))
+                        ? "partitions and offsets may only contain "
+                          "primitive values (string, number, boolean, null)"
+                        : NULL;
+                if (why) {
+                        reply_error(q, MHD_HTTP_BAD_REQUEST, "offsets[%zu]: %s",
+                                    i, why);
+                        return NULL;
+                }
+        }
+        return offs;
+}
+
+static int flush_offsets(request *q, httpsrc_pipeline *p)
+{
+        char err[1024];
+        if (offset_store_flush(pipeline_offsets(p), err, sizeof(err)) ==
+            HTTPSRC_OK)
+                return 0;
+        reply_error(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "Offsets not stored: %s",
+                    err);
+        return -1;
+}
+
+/* PATCH /connectors/{c}/offsets: partitions are written as compact JSON,
+ * the bytes the connector looks them up by. */
+static void h_offsets_alter(request *q, httpsrc_pipeline *p)
+{
+        const httpsrc_json *offs = offsets_body(q);
+        connector *c =
+            offs ? need_connector(q, p, "Connector %s not found") : NULL;
+        if (!c || !offsets_changeable(q, p, c))
+                return;
+        for (size_t i = 0; i < json_len(offs); i++) {
+                const httpsrc_json *e   = json_at(offs, i);
+                const httpsrc_json *off = json_get(e, "offset");
+                char *part = json_serialize(json_get(e, "partition"), NULL);
+                char *val  = off && json_type(off) == HTTPSRC_JSON_OBJECT
+                                 ? json_serialize(off, NULL)
+                                 : NULL;
+                int bad =
+                    !part ||
+                    (off && json_type(off) == HTTPSRC_JSON_OBJECT && !val) ||
+                    offset_store_put(pipeline_offsets(p), q->arg[0], part, val);
+                free(part);
+                free(val);
+                if (bad) {
+                        q->oom = 1;
+                        return;
+                }
+        }
+        if (flush_offsets(q, p))
+                return;
+        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, q->arg[0],
+                "offsets altered over REST (%zu partition(s))", json_len(offs));
+        reply(q, MHD_HTTP_OK);
+        o_raw(q, "{\"message\":\"The offsets for this connector have been "
+                 "altered successfully\"}");
+}
+
+/* DELETE /connectors/{c}/offsets: a tombstone for every partition. */
+static void h_offsets_reset(request *q, httpsrc_pipeline *p)
+{
+        connector *c = need_connector(q, p, "Connector %s not found");
+        if (!c || !offsets_changeable(q, p, c))
+                return;
+        kvlist parts = {0};
+        offs_visit w = {q, &parts, 1};
+        offset_store_foreach(pipeline_offsets(p), q->arg[0], visit_offset, &w);
+        for (size_t i = 0; !q->oom && i < parts.n; i++)
+                if (offset_store_put(pipeline_offsets(p), q->arg[0],
+                                     parts.v[i].key, NULL))
+                        q->oom = 1;
+        kvl_free(&parts);
+        if (q->oom || flush_offsets(q, p))
+                return;
+        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, q->arg[0],
+                "offsets reset over REST");
+        reply(q, MHD_HTTP_OK);
+        o_raw(q, "{\"message\":\"The offsets for this connector have been "
+                 "reset successfully\"}");
+}
+
+/* ------------------------------------------------------------------ */
+/* handlers: loggers, metrics                                          */
+
+/* log4j's levels onto ours (syslog numbers; 0: nothing is logged). */
+static const struct {
+        const char *name;
+        int level;
+} levels[] = {{"OFF", 0},
+              {"FATAL", 2},
+              {"ERROR", HTTPSRC_LOG_ERROR},
+              {"WARN", HTTPSRC_LOG_WARN},
+              {"INFO", HTTPSRC_LOG_INFO},
+              {"DEBUG", HTTPSRC_LOG_DEBUG},
+              {"TRACE", HTTPSRC_LOG_DEBUG},
+              {"ALL", HTTPSRC_LOG_DEBUG}};
+
+static const char *level_name(int level)
+{
+        for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+                if (levels[i].level == level)
+                        return levels[i].name;
+        return "INFO";
+}
+
+static void o_level(request *q)
+{
+        o_raw(q, "{\"level\":");
+        o_str(q, q->r->level);
+        o_raw(q, ",\"last_modified\":");
+        if (q->r->level_modified)
+                o_fmt(q, "%lld", (long long)q->r->level_modified);
+        else
+                o_raw(q, "null");
+        o_raw(q, "}");
+}
+
+/* Loggers: "root" and one per connector, all at the pipeline's level. */
+static int is_logger(httpsrc_pipeline *p, const char *name)
+{
+        return strcaseeq(name, "root") || pipeline_find(p, name);
+}
+
+static void o_logger_names(request *q, httpsrc_pipeline *p, int with_level)
+{
+        o_raw(q, with_level ? "{\"root\":" : "[\"root\"");
+        if (with_level)
+                o_level(q);
+        for (size_t i = 0; i < pipeline_count(p); i++) {
+                connector *c = pipeline_at(p, i);
+                if (pipeline_deleting(p, c))
+                        continue;
+                o_raw(q, ",");
+                o_str(q, connector_name(c));
+                if (with_level) {
+                        o_raw(q, ":");
+                        o_level(q);
+                }
+        }
+        o_raw(q, with_level ? "}" : "]");
+}
+
+static void h_loggers(request *q, httpsrc_pipeline *p)
+{
+        reply(q, MHD_HTTP_OK);
+        o_logger_names(q, p, 1);
+}
+
+static void h_logger_get(request *q, httpsrc_pipeline *p)
+{
+        if (!is_logger(p, q->arg[0])) {
+                reply_error(q, MHD_HTTP_NOT_FOUND, "Logger %s not found.",
+                            q->arg[0]);
+                return;
+        }
+        reply(q, MHD_HTTP_OK);
+        o_level(q);
+}
+
+static void h_logger_put(request *q, httpsrc_pipeline *p)
+{
+        const httpsrc_json *body = need_object(q);
+        const httpsrc_json *jl   = body ? json_get(body, "level") : NULL;
+        char *want               = jl ? json_scalar_text(jl) : NULL;
+        size_t i                 = 0;
+        if (!body)
+                goto out;
+        if (!want) {
+                reply_error(q, MHD_HTTP_BAD_REQUEST,
+                            "Desired 'level' parameter was not specified in "
+                            "request.");
+                goto out;
+        }
+        while (i < sizeof(levels) / sizeof(levels[0]) &&
+               !strcaseeq(levels[i].name, want))
+                i++;
+        if (i == sizeof(levels) / sizeof(levels[0])) {
+                reply_error(q, MHD_HTTP_NOT_FOUND, "invalid log level '%s'.",
+                            want);
+                goto out;
+        }
+        if (!is_logger(p, q->arg[0])) {
+                reply_error(q, MHD_HTTP_NOT_FOUND, "Logger %s not found.",
+                            q->arg[0]);
+                goto out;
+        }
+        if (strcmp(q->r->level, levels[i].name)) { /* same: not modified */
+                snprintf(q->r->level, sizeof(q->r->level), "%s",
+                         levels[i].name);
+                q->r->level_modified = wall_ms();
+                pipeline_set_log_level(p, levels[i].level);
+        }
+        if (strcaseeq(query_get(q, "scope"), "cluster")) {
+                reply_empty(q, MHD_HTTP_NO_CONTENT);
+                goto out;
+        }
+        reply(q, MHD_HTTP_OK);
+        o_logger_names(q, p, 0);
+out:
+        free(want);
+}
+
+/* A Prometheus label value: \, " and newline escaped. */
+static void o_label(request *q, const char *s)
+{
+        strbuf sb = {0};
+        int bad   = 0;
+        for (; *s && !bad; s++)
+                bad = *s == '\\'   ? sb_puts(&sb, "\\\\")
+                      : *s == '"'  ? sb_puts(&sb, "\\\"")
+                      : *s == '\n' ? sb_puts(&sb, "\\n")
+                                   : sb_putc(&sb, *s);
+        if (bad)
+                q->oom = 1;
+        o_raw(q, sb.buf ? sb.buf : "");
+        sb_free(&sb);
+}
+
+static void h_metrics(request *q, httpsrc_pipeline *p)
+{
+        static const struct {
+                const char *name, *type, *help;
+        } series[] = {
+            {"http_source_requests_total", "counter", "HTTP requests sent"},
+            {"http_source_errors_total", "counter",
+             "HTTP requests that failed"},
+            {"http_source_records_polled", "counter",
+             "Records read from responses"},
+            {"http_source_records_produced_total", "counter",
+             "Records handed to Kafka"},
+            {"http_source_records_acked_total", "counter",
+             "Records acknowledged by Kafka"},
+            {"http_source_retries_total", "counter", "Requests retried"},
+            {"http_source_last_poll_timestamp_seconds", "gauge",
+             "Start of the last poll (epoch seconds; 0: never)"}};
+        reply(q, MHD_HTTP_OK);
+        q->content_type = "text/plain; version=0.0.4; charset=utf-8";
+        for (size_t s = 0; s < sizeof(series) / sizeof(series[0]); s++) {
+                o_fmt(q, "# HELP %s %s\n# TYPE %s %s\n", series[s].name,
+                      series[s].help, series[s].name, series[s].type);
+                for (size_t i = 0; i < pipeline_count(p); i++) {
+                        connector *c      = pipeline_at(p, i);
+                        httpsrc_metrics m = {.struct_size = sizeof(m)};
+                        if (pipeline_deleting(p, c))
+                                continue;
+                        connector_metrics(c, &m);
+                        uint64_t v[] = {m.requests_total, m.errors_total,
+                                        m.records_polled, m.records_produced,
+                                        m.records_acked,  m.retries};
+                        o_fmt(q, "%s{connector=\"", series[s].name);
+                        o_label(q, connector_name(c));
+                        if (s < 6)
+                                o_fmt(q, "\"} %llu\n",
+                                      (unsigned long long)v[s]);
+                        else
+                                o_fmt(q, "\"} %lld.%03lld\n",
+                                      (long long)(m.last_poll_ms / 1000),
+                                      (long long)(m.last_poll_ms % 1000));
+                }
+        }
+}
+
+/* ------------------------------------------------------------------ */
+/* routing                                                             */
+
+typedef void (*handler)(request *q, httpsrc_pipeline *p);
+
+static const struct route {
+        const char *method;
+        const char *path; /* '*': any one segment */
+        handler fn;
+} routes[] = {
+    {"GET", "", h_root},
+    {"GET", "health", h_health},
+    {"GET", "metrics", h_metrics},
+    {"GET", "connectors", h_list},
+    {"POST", "connectors", h_create},
+    {"GET", "connectors/*", h_info},
+    {"DELETE", "connectors/*", h_delete},
+    {"GET", "connectors/*/config", h_get_config},
+    {"PUT", "connectors/*/config", h_put_config},
+    {"PATCH", "connectors/*/config", h_patch_config},
+    {"GET", "connectors/*/status", h_status},
+    {"GET", "connectors/*/tasks", h_tasks},
+    {"GET", "connectors/*/tasks-config", h_tasks_config},
+    {"GET", "connectors/*/tasks/*/status", h_task_status},
+    {"POST", "connectors/*/tasks/*/restart", h_task_restart},
+    {"POST", "connectors/*/restart", h_restart},
+    {"PUT", "connectors/*/pause", h_pause},
+    {"PUT", "connectors/*/resume", h_resume},
+    {"PUT", "connectors/*/stop", h_stop},
+    {"GET", "connectors/*/offsets", h_offsets_get},
+    {"PATCH", "connectors/*/offsets", h_offsets_alter},
+    {"DELETE", "connectors/*/offsets", h_offsets_reset},
+    {"GET", "connector-plugins", h_plugins},
+    {"GET", "connector-plugins/*/config", h_plugin_config},
+    {"PUT", "connector-plugins/*/config/validate", h_validate},
+    {"GET", "admin/loggers", h_loggers},
+    {"GET", "admin/loggers/*", h_logger_get},
+    {"PUT", "admin/loggers/*", h_logger_put},
+};
+
+/* 1 if the segments match @p path; the '*' segments go to q->arg. */
+static int path_matches(request *q, const char *path)
+{
+        size_t n_arg  = 0;
+        const char *s = path;
+        if (!*path)
+                return q->n_seg == 0;
+        for (size_t i = 0;; i++) {
+                size_t len = strcspn(s, "/");
+                if (i >= q->n_seg)
+                        return 0;
+                if (len == 1 && *s == '*') {
+                        if (n_arg < 2)
+                                q->arg[n_arg++] = q->seg[i];
+                } else if (strlen(q->seg[i]) != len ||
+                           strncmp(q->seg[i], s, len)) {
+                        return 0;
+                }
+                if (!s[len])
+                        return i + 1 == q->n_seg;
+                s += len + 1;
+        }
+}
+
+static void options(request *q, const char *allow)
+{
+        reply_empty(q, MHD_HTTP_OK);
+        q->content_type = "text/plain";
+        q->allow        = allow;
+        o_raw(q, allow);
+}
+
+static void route(request *q, httpsrc_pipeline *p)
+{
+        char methods[128] = "";
+        int opts          = !strcmp(q->method, "OPTIONS");
+        for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+                if (!path_matches(q, routes[i].path))
+                        continue;
+                if (!opts && !strcmp(routes[i].method, q->method)) {
+                        routes[i].fn(q, p);
+                        return;
+                }
+                size_t n = strlen(methods);
+                snprintf(methods + n, sizeof(methods) - n, "%s%s",
+                         n ? ", " : "", routes[i].method);
+        }
+        if (!*methods) {
+                reply_error(q, MHD_HTTP_NOT_FOUND, STATUS_HTTP_NOT_FOUND);
+        } else if (opts) {
+                strbuf a = {0};
+                if (sb_printf(&a, "%s, OPTIONS", methods))
+                        q->oom = 1;
+                q->allow_buf = sb_steal(&a);
+                options(q, q->allow_buf ? q->allow_buf : "");
+        } else {
+                reply_error(q, MHD_HTTP_METHOD_NOT_ALLOWED,
+                            "HTTP 405 Method Not Allowed");
+        }
+}
+
+/* Runs on the loop thread. */
+static void dispatch(httpsrc_pipeline *p, void *arg)
+{
+        request *q = arg;
+        reconcile(q->r, p);
+        route(q, p);
+        if (q->oom)
+                reply_error(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+        if (!q->retry)
+                log_msg(pipeline_logger(p), HTTPSRC_LOG_DEBUG, NULL,
+                        "REST \"%s %s\" %d", q->method, q->url, q->status);
+}
+
+/* ------------------------------------------------------------------ */
+/* the MHD side                                                        */
+
+/* Keep %XX and '+' as they are: names may hold '/', so the path is
+ * split before it is decoded (and the query too, by us). */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+        return strlen(s);
+}
+
+static void request_free(request *q)
+{
+        for (size_t i = 0; i < q->n_seg; i++)
+                free(q->seg[i]);
+        free(q->seg);
+        kvl_free(&q->query);
+        json_destroy(q->json);
+        sb_free(&q->out);
+        free(q->location);
+        free(q->allow_buf);
+}
+
+/* "/a/b%2Fc/" -> "a", "b/c": split first, then decode each segment. */
+static int split_path(request *q, const char *url)
+{
+        const char *s = url + (*url == '/');
+        size_t len    = strlen(s);
+        if (len && s[len - 1] == '/') /* "/connectors/" is "/connectors" */
+                len--;
+        for (size_t start = 0; len && start <= len;) {
+                size_t n = start;
+                while (n < len && s[n] != '/')
+                        n++;
+                char *raw = xstrndup(s + start, n - start);
+                char *dec = raw ? pct_decode(raw, 0) : NULL;
+                char **ns = realloc(q->seg, (q->n_seg + 1) * sizeof(*ns));
+                free(raw);
+                if (ns)
+                        q->seg = ns;
+                if (!dec || !ns) {
+                        free(dec);
+                        return -1;
+                }
+                q->seg[q->n_seg++] = dec;
+                start              = n + 1;
+        }
+        return 0;
+}
+
+static enum MHD_Result add_query(void *cls,
+                                 enum MHD_ValueKind kind,
+                                 const char *key,
+                                 const char *value)
+{
+        request *q = cls;
+        char *k    = pct_decode(key, 1);
+        char *v    = value ? pct_decode(value, 1) : NULL;
+        if (k && (v || !value) && kvl_add(&q->query, k, v))
+                q->oom = 1;
+        free(k);
+        free(v);
+        return MHD_YES;
+}
+
+static int authorized(rest_server *r, struct MHD_Connection *conn)
+{
+        if (!r->auth)
+                return 1;
+        const char *h =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+        if (!h || strncasecmp(h, "Basic ", 6))
+                return 0;
+        h += 6;
+        while (*h == ' ')
+                h++;
+        size_t n = strlen(h), want = strlen(r->auth);
+        while (n && h[n - 1] == ' ')
+                n--;
+        return n == want && !CRYPTO_memcmp(h, r->auth, n);
+}
+
+static void run(rest_server *r, request *q)
+{
+        for (int waited = 0;; waited += RETRY_SLEEP_MS) {
+                q->final_try = waited >= RETRY_MAX_MS;
+                q->retry     = 0;
+                pipeline_exec(r->p, dispatch, q);
+                if (!q->retry)
+                        return;
+                sb_reset(&q->out);
+                struct timespec ts = {0, RETRY_SLEEP_MS * 1000000L};
+                nanosleep(&ts, NULL);
+        }
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *conn, request *q)
+{
+        size_t len = q->out.len;
+        char *body = len ? sb_steal(&q->out) : NULL;
+        struct MHD_Response *resp =
+            body ? MHD_create_response_from_buffer(len, body,
+                                                   MHD_RESPMEM_MUST_FREE)
+                 : MHD_create_response_from_buffer(0, (void *)"",
+                                                   MHD_RESPMEM_PERSISTENT);
+        if (!resp) {
+                free(body);
+                return MHD_NO;
+        }
+        if (q->content_type)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                        q->content_type);
+        if (q->status == MHD_HTTP_CREATED && q->location)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
+                                        q->location);
+        if (q->allow)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, q->allow);
+        if (q->status == MHD_HTTP_UNAUTHORIZED)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                        "Basic realm=\"httpsrc-connect\"");
+        enum MHD_Result rc =
+            MHD_queue_response(conn, (unsigned)q->status, resp);
+        MHD_destroy_response(resp);
+        return rc;
+}
+
+static enum MHD_Result answer(rest_server *r,
+                              struct MHD_Connection *conn,
+                              const char *url,
+                              const char *method,
+                              upload *u)
+{
+        request q = {.r = r, .method = method, .url = url};
+        if (!authorized(r, conn)) {
+                reply_error(&q, MHD_HTTP_UNAUTHORIZED,
+                            "Authentication required (HTTP Basic)");
+        } else if (u->too_large) {
+                reply_error(&q, MHD_HTTP_CONTENT_TOO_LARGE,
+                            "Request body is larger than "
+                            "rest.max.request.bytes (%zu bytes)",
+                            r->max_body);
+        } else if (u->oom) {
+                reply_error(&q, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                            "out of memory");
+        } else if (split_path(&q, url)) {
+                reply_error(&q, MHD_HTTP_BAD_REQUEST,
+                            "Malformed percent-encoding in the request path");
+        } else {
+                MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
+                                          add_query, &q);
+                if (u->body.len)
+                        q.json = json_parse(u->body.buf, u->body.len,
+                                            q.json_err, sizeof(q.json_err));
+                else
+                        snprintf(q.json_err, sizeof(q.json_err), "empty body");
+                run(r, &q);
+        }
+        enum MHD_Result rc = send_reply(conn, &q);
+        request_free(&q);
+        return rc;
+}
+
+static enum MHD_Result on_request(void *cls,
+                                  struct MHD_Connection *conn,
+                                  const char *url,
+                                  const char *method,
+                                  const char *version,
+                                  const char *data,
+                                  size_t *data_size,
+                                  void **con_cls)
+{
+        rest_server *r = cls;
+        upload *u      = *con_cls;
+        if (!u) {
+                *con_cls = u = calloc(1, sizeof(*u));
+                return u ? MHD_YES : MHD_NO;
+        }
+        if (*data_size) { /* too large: read on, keep nothing */
+                if (!u->too_large && u->body.len + *data_size > r->max_body) {
+                        u->too_large = 1;
+                        sb_free(&u->body);
+                }
+                if (!u->too_large && sb_append(&u->body, data, *data_size))
+                        u->oom = 1;
+                *data_size = 0;
+                return MHD_YES;
+        }
+        return answer(r, conn, url, method, u);
+}
+
+static void on_completed(void *cls,
+                         struct MHD_Connection *conn,
+                         void **con_cls,
+                         enum MHD_RequestTerminationCode why)
+{
+        upload *u = *con_cls;
+        if (u)
+                sb_free(&u->body);
+        free(u);
+        *con_cls = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* setup                                                               */
+
+/* One "http[s]://host:port" item. */
+typedef struct listener_spec {
+        int tls;
+        char host[256];
+        char port[8];
+} listener_spec;
+
+static int parse_listener(const char *item,
+                          listener_spec *l,
+                          char *errstr,
+                          size_t errstr_size)
+{
+        const char *s = item;
+        memset(l, 0, sizeof(*l));
+        if (!strncasecmp(s, "https://", 8)) {
+                l->tls = 1;
+                s += 8;
+        } else if (!strncasecmp(s, "http://", 7)) {
+                s += 7;
+        } else {
+                s = NULL;
+        }
+        const char *colon = s ? strrchr(s, ':') : NULL;
+        const char *host = s, *host_end = colon;
+        if (s && *s == '[') { /* [v6]:port */
+                host_end = strchr(s, ']');
+                host     = s + 1;
+                if (!host_end || host_end[1] != ':')
+                        colon = NULL;
+        }
+        char *end = NULL;
+        long port = colon ? strtol(colon + 1, &end, 10) : -1;
+        if (!colon || !colon[1] || *end || port < 0 || port > 65535 ||
+            (size_t)(host_end - host) >= sizeof(l->host)) {
+                errstr_set(errstr, errstr_size,
+                           "listeners: invalid listener '%s': expected "
+                           "http://host:port or https://host:port",
+                           item);
+                return HTTPSRC_ERR_INVAL;
+        }
+        memcpy(l->host, host, (size_t)(host_end - host));
+        snprintf(l->port, sizeof(l->port), "%ld", port);
+        return HTTPSRC_OK;
+}
+
+/* A listening socket for @p l; -1 with errstr naming the listener. */
+static int bind_listener(const listener_spec *l,
+                         const char *item,
+                         int *family,
+                         int *port,
+                         char *errstr,
+                         size_t errstr_size)
+{
+        struct addrinfo hints = {.ai_family   = AF_UNSPEC,
+                                 .ai_socktype = SOCK_STREAM,
+                                 .ai_flags    = AI_PASSIVE | AI_NUMERICSERV},
+                        *ai   = NULL;
+        int rc = getaddrinfo(*l->host ? l->host : NULL, l->port, &hints, &ai);
+        if (rc) {
+                errstr_set(errstr, errstr_size,
+                           "listeners: cannot listen on %s: %s", item,
+                           gai_strerror(rc));
+                return -1;
+        }
+        int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+        int bad = fd < 0 ||
+                  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+                  bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 64);
+        *family = ai->ai_family;
+        freeaddrinfo(ai);
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof(ss);
+        if (!bad && !getsockname(fd, (struct sockaddr *)&ss, &sl))
+                *port = ntohs(ss.ss_family == AF_INET6
+                                  ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                  : ((struct sockaddr_in *)&ss)->sin_port);
+        if (!bad)
+                return fd;
+        errstr_set(errstr, errstr_size, "listeners: cannot listen on %s: %s",
+                   item, strerror(errno));
+        if (fd >= 0)
+                close(fd);
+        return -1;
+}
+
+static char *
+read_pem(const char *key, const char *path, char *errstr, size_t errstr_size)
+{
+        FILE *fp  = path ? fopen(path, "rbe") : NULL;
+        strbuf sb = {0};
+        char buf[4096];
+        size_t n;
+        if (!path) {
+                errstr_set(errstr, errstr_size,
+                           "%s: required for https:// listeners", key);
+                return NULL;
+        }
+        if (!fp) {
+                errstr_set(errstr, errstr_size, "%s: cannot open %s: %s", key,
+                           path, strerror(errno));
+                return NULL;
+        }
+        int bad = 0;
+        while (!bad && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
+                bad = sb.len + n > MAX_PEM_BYTES || sb_append(&sb, buf, n);
+        fclose(fp);
+        if (bad || !sb.len) {
+                errstr_set(errstr, errstr_size, "%s: %s: %s", key, path,
+                           bad ? "not a PEM file of at most 1 MiB" : "empty");
+                sb_free(&sb);
+                return NULL;
+        }
+        return sb_steal(&sb);
+}
+
+/* ${provider:...} values are resolved with the worker's providers. */
+static char *resolve(httpsrc_pipeline *p,
+                     const char *key,
+                     const char *value,
+                     char *errstr,
+                     size_t errstr_size)
+{
+        char *out = NULL, why[512];
+        if (!value)
+                return NULL;
+        if (!secrets_has_refs(value))
+                return xstrdup(value);
+        if (secrets_resolve(pipeline_secrets(p), value, &out, why,
+                            sizeof(why)) != HTTPSRC_OK) {
+                errstr_set(errstr, errstr_size, "%s: %s", key, why);
+                return NULL;
+        }
+        return out;
+}
+
+static int setup_tls(rest_server *r, char *errstr, size_t errstr_size)
+{
+        const httpsrc_conf *w = pipeline_worker(r->p);
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+                errstr_set(errstr, errstr_size,
+                           "listeners: https:// needs libmicrohttpd with TLS "
+                           "support");
+                return HTTPSRC_ERR_INVAL;
+        }
+        const char *ck = "listeners.https.ssl.certificate.location";
+        const char *kk = "listeners.https.ssl.key.location";
+        const char *pk = "listeners.https.ssl.key.password";
+        r->cert        = read_pem(ck, conf_get_set(w, ck), errstr, errstr_size);
+        r->key         = r->cert
+                             ? read_pem(kk, conf_get_set(w, kk), errstr, errstr_size)
+                             : NULL;
+        if (!r->key)
+                return HTTPSRC_ERR_INVAL;
+        const char *pass = conf_get_set(w, pk);
+        if (pass &&
+            !(r->key_pass = resolve(r->p, pk, pass, errstr, errstr_size)))
+                return HTTPSRC_ERR_INVAL;
+        return HTTPSRC_OK;
+}
+
+static int setup_auth(rest_server *r, char *errstr, size_t errstr_size)
+{
+        const httpsrc_conf *w = pipeline_worker(r->p);
+        const char *user      = conf_get_set(w, "rest.auth.user");
+        const char *pass      = conf_get_set(w, "rest.auth.password");
+        if (!user && !pass)
+                return HTTPSRC_OK;
+        if (!user || !*user || strchr(user, ':') || !pass) {
+                errstr_set(errstr, errstr_size,
+                           !user || !*user ? "rest.auth.user: required with "
+                                             "rest.auth.password"
+                           : !pass ? "rest.auth.password: required with "
+                                     "rest.auth.user"
+                                   : "rest.auth.user: must not contain ':'");
+                return HTTPSRC_ERR_INVAL;
+        }
+        char *secret =
+            resolve(r->p, "rest.auth.password", pass, errstr, errstr_size);
+        strbuf creds = {0};
+        int bad      = !secret || sb_printf(&creds, "%s:%s", user, secret);
+        if (secret)
+                OPENSSL_cleanse(secret, strlen(secret));
+        free(secret);
+        if (!bad && (r->auth = malloc(4 * ((creds.len + 2) / 3) + 1)))
+                EVP_EncodeBlock((unsigned char *)r->auth,
+                                (const unsigned char *)creds.buf,
+                                (int)creds.len);
+        if (creds.buf)
+                OPENSSL_cleanse(creds.buf, creds.len);
+        sb_free(&creds);
+        if (!bad && !r->auth)
+                errstr_set(errstr, errstr_size, "out of memory");
+        return bad || !r->auth ? HTTPSRC_ERR_INVAL : HTTPSRC_OK;
+}
+
+static const char *store_path(const httpsrc_conf *w, strbuf *buf)
+{
+        const char *path = conf_get_set(w, "config.storage.file.filename");
+        const char *offs = conf_get_set(w, "offset.storage.file.filename");
+        if (path && *path)
+                return path;
+        if (!offs || !*offs || sb_printf(buf, "%s.configs", offs))
+                return NULL;
+        return buf->buf;
+}
+
+/* The first listener's address, as Connect's worker_id "host:port". */
+static void set_worker_id(rest_server *r, const listener_spec *l, int port)
+{
+        char host[256] = "";
+        if (*l->host)
+                snprintf(host, sizeof(host), "%s", l->host);
+        else if (gethostname(host, sizeof(host) - 1))
+                snprintf(host, sizeof(host), "localhost");
+        snprintf(r->worker_id, sizeof(r->worker_id), "%s:%d", host, port);
+}
+
+/* Bind every listener (nothing is served yet). */
+static int
+bind_all(rest_server *r, const char *list, char *errstr, size_t errstr_size)
+{
+        char *copy = xstrdup(list), *save = NULL;
+        int rc = copy ? HTTPSRC_OK : HTTPSRC_ERR_NOMEM;
+        for (char *it = copy ? strtok_r(copy, ",", &save) : NULL; it && !rc;
+             it       = strtok_r(NULL, ",", &save)) {
+                listener_spec l;
+                int family, port = 0;
+                strtrim(it);
+                if (!*it)
+                        continue;
+                if ((rc = parse_listener(it, &l, errstr, errstr_size)))
+                        break;
+                if (l.tls && !r->key &&
+                    (rc = setup_tls(r, errstr, errstr_size)))
+                        break;
+                int fd =
+                    bind_listener(&l, it, &family, &port, errstr, errstr_size);
+                int *nf = realloc(r->fds, (r->n_listeners + 1) * sizeof(*nf));
+                int *nt =
+                    nf ? realloc(r->flags, (r->n_listeners + 1) * sizeof(*nt))
+                       : NULL;
+                if (nf)
+                        r->fds = nf;
+                if (nt)
+                        r->flags = nt;
+                if (fd < 0 || !nf || !nt) {
+                        if (fd >= 0)
+                                close(fd);
+                        rc = fd < 0 ? HTTPSRC_ERR_IO : HTTPSRC_ERR_NOMEM;
+                        break;
+                }
+                if (!r->n_listeners)
+                        set_worker_id(r, &l, port);
+                r->fds[r->n_listeners] = fd;
+                r->flags[r->n_listeners++] =
+                    (l.tls ? LISTEN_TLS : 0) |
+                    (family == AF_INET6 ? LISTEN_IPV6 : 0);
+                log_msg(pipeline_logger(r->p), HTTPSRC_LOG_INFO, NULL,
+                        "REST API listening on %s://%s%s%s:%d",
+                        l.tls ? "https" : "http", family == AF_INET6 ? "[" : "",
+                        *l.host ? l.host
+                                : (family == AF_INET6 ? "::" : "0.0.0.0"),
+                        family == AF_INET6 ? "]" : "", port);
+        }
+        free(copy);
+        return rc;
+}
+
+static int start_all(rest_server *r, char *errstr, size_t errstr_size)
+{
+        r->daemons =
+            calloc(r->n_listeners ? r->n_listeners : 1, sizeof(*r->daemons));
+        if (!r->daemons)
+                return HTTPSRC_ERR_NOMEM;
+        for (size_t i = 0; i < r->n_listeners; i++) {
+                struct MHD_OptionItem tls[] = {
+                    {MHD_OPTION_HTTPS_MEM_KEY, 0, r->key},
+                    {MHD_OPTION_HTTPS_MEM_CERT, 0, r->cert},
+                    {r->key_pass ? MHD_OPTION_HTTPS_KEY_PASSWORD
+                                 : MHD_OPTION_END,
+                     0, r->key_pass},
+                    {MHD_OPTION_END, 0, NULL}};
+                struct MHD_OptionItem none[] = {{MHD_OPTION_END, 0, NULL}};
+                unsigned flags               = MHD_USE_INTERNAL_POLLING_THREAD |
+                                 MHD_USE_THREAD_PER_CONNECTION;
+                int tls_on = r->flags[i] & LISTEN_TLS;
+                flags |= tls_on ? MHD_USE_TLS : 0;
+                flags |= r->flags[i] & LISTEN_IPV6 ? MHD_USE_IPv6 : 0;
+                int fd        = r->fds[i];
+                r->fds[i]     = -1; /* MHD closes it from now on */
+                r->daemons[i] = MHD_start_daemon(
+                    flags, 0, NULL, NULL, on_request, r,
+                    MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_UNESCAPE_CALLBACK,
+                    no_unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+                    on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+                    (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)128,
+                    MHD_OPTION_ARRAY, tls_on ? tls : none, MHD_OPTION_END);
+                if (!r->daemons[i]) {
+                        errstr_set(errstr, errstr_size,
+                                   "listeners: cannot serve listener %zu%s",
+                                   i + 1,
+                                   tls_on ? " (check listeners.https.ssl.*: "
+                                            "certificate, key and password)"
+                                          : "");
+                        return HTTPSRC_ERR_IO;
+                }
+        }
+        return HTTPSRC_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* restoring stored connectors                                         */
+
+static httpsrc_conf *
+conf_of_entry(const config_entry *e, char *errstr, size_t errstr_size)
+{
+        httpsrc_conf *conf = httpsrc_conf_new(HTTPSRC_SCOPE_CONNECTOR);
+        int bad            = !conf;
+        for (size_t i = 0; !bad && i < e->n; i++)
+                bad = httpsrc_conf_set(conf, e->keys[i], e->values[i], errstr,
+                                       errstr_size) != HTTPSRC_CONF_OK;
+        if (!bad)
+                bad = httpsrc_conf_set(conf, "name", e->name, errstr,
+                                       errstr_size) != HTTPSRC_CONF_OK;
+        if (bad) {
+                if (!conf)
+                        errstr_set(errstr, errstr_size, "out of memory");
+                httpsrc_conf_destroy(conf);
+                return NULL;
+        }
+        return conf;
+}
+
+/* A stored connector given on the command line too: what was changed
+ * over REST is newer and wins. */
+static int restore_one(rest_server *r,
+                       httpsrc_pipeline *p,
+                       const config_entry *e,
+                       char *err,
+                       size_t err_size)
+{
+        httpsrc_conf *conf = conf_of_entry(e, err, err_size);
+        connector *c       = conf ? pipeline_find(p, e->name) : NULL;
+        int rc             = !conf ? HTTPSRC_ERR_INVAL
+                             : c ? pipeline_restart(p, e->name, conf, err, err_size)
+                                 : pipeline_create(p, conf, e->target, err, err_size);
+        if (rc) {
+                httpsrc_conf_destroy(conf);
+                return rc;
+        }
+        if (c) {
+                connector_set_target(c, e->target);
+                log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, e->name,
+                        "config and state changed over REST restored from "
+                        "%s (they replace the command line's)",
+                        config_store_path(r->store));
+        }
+        if (!meta_set(r, e->name, e->target, e->target != HTTPSRC_STATE_RUNNING,
+                      e->target == HTTPSRC_STATE_STOPPED))
+                return HTTPSRC_ERR_NOMEM;
+        return HTTPSRC_OK;
+}
+
+static void restore(httpsrc_pipeline *p, void *arg)
+{
+        rest_server *r = arg;
+        char err[1024];
+        for (size_t i = 0; i < config_store_count(r->store); i++) {
+                const config_entry *e = config_store_at(r->store, i);
+                if (restore_one(r, p, e, err, sizeof(err)))
+                        log_msg(pipeline_logger(p), HTTPSRC_LOG_ERROR, e->name,
+                                "connector stored in %s not restored: %s",
+                                config_store_path(r->store), err);
+        }
+}
+
+/* ------------------------------------------------------------------ */
+/* public (internal) API                                               */
+
+rest_server *rest_new(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
+{
+        rest_server *r = calloc(1, sizeof(*r));
+        if (!r) {
+                errstr_set(errstr, errstr_size, "out of memory");
+                return NULL;
+        }
+        r->p                  = p;
+        const httpsrc_conf *w = pipeline_worker(p);
+        r->max_body =
+            (size_t)conf_get_int(w, "rest.max.request.bytes", 1048576);
+        snprintf(r->level, sizeof(r->level), "%s",
+                 level_name(pipeline_logger(p)->max_level));
+        strbuf path      = {0};
+        const char *list = httpsrc_conf_get(w, "listeners");
+        int rc           = setup_auth(r, errstr, errstr_size);
+        if (!rc)
+                rc = bind_all(r, list ? list : "", errstr, errstr_size);
+        if (!rc && !(r->store = config_store_open(store_path(w, &path), errstr,
+                                                  errstr_size)))
+                rc = HTTPSRC_ERR_IO;
+        sb_free(&path);
+        if (!rc) {
+                pipeline_exec(p, restore, r);
+                rc = start_all(r, errstr, errstr_size);
+        }
+        if (rc) {
+                rest_destroy(r);
+                return NULL;
+        }
+        return r;
+}
+
+void rest_destroy(rest_server *r)
+{
+        if (!r)
+                return;
+        for (size_t i = 0; r->daemons && i < r->n_listeners; i++)
+                if (r->daemons[i])
+                        MHD_stop_daemon(r->daemons[i]);
+        for (size_t i = 0; i < r->n_listeners; i++)
+                if (r->fds[i] >= 0)
+                        close(r->fds[i]);
+        free(r->daemons);
+        free(r->fds);
+        free(r->flags);
+        for (size_t i = 0; i < r->n_meta; i++)
+                free(r->meta[i].name);
+        free(r->meta);
+        config_store_destroy(r->store);
+        free(r->cert);
+        if (r->key)
+                OPENSSL_cleanse(r->key, strlen(r->key));
+        free(r->key);
+        if (r->key_pass)
+                OPENSSL_cleanse(r->key_pass, strlen(r->key_pass));
+        free(r->key_pass);
+        free(r->auth);
+        free(r);
+}
