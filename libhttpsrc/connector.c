@@ -129,6 +129,18 @@ static int parse_headers(connector *c, const char *spec, char *errstr,
 /* ------------------------------------------------------------------ */
 /* secrets, converters, templates                                      */
 
+static const char *const template_keys[] = {
+    "http.url", "http.request.body", "http.request.parameters",
+    "http.headers", NULL};
+
+static int is_template_key(const char *key)
+{
+        for (const char *const *k = template_keys; *k; k++)
+                if (strcmp(key, *k) == 0)
+                        return 1;
+        return 0;
+}
+
 /* A copy of the conf with every ${provider:...} resolved: what the task
  * and its plugins read. The original keeps the placeholders. */
 static int resolve_secrets(connector *c, char *errstr, size_t errstr_size)
@@ -142,8 +154,13 @@ static int resolve_secrets(connector *c, char *errstr, size_t errstr_size)
                 if (!secrets_has_refs(v))
                         continue;
                 char *val = NULL, why[512];
-                int rc = secrets_resolve(c->env.secrets, v, &val, why,
-                                         sizeof(why));
+                /* Template keys get values escaped for template_expand();
+                 * every other key gets them as they are. */
+                int rc = is_template_key(k)
+                             ? secrets_resolve(c->env.secrets, v, &val, why,
+                                               sizeof(why))
+                             : secrets_resolve_plain(c->env.secrets, v, &val,
+                                                     why, sizeof(why));
                 if (rc) {
                         errstr_set(errstr, errstr_size, "%s: %s", k, why);
                         return rc;
@@ -195,18 +212,15 @@ static const char *known_var(void *opaque, const char *name, size_t len)
 /* Unknown ${...} variables are config errors, found before any request. */
 static int check_templates(connector *c, char *errstr, size_t errstr_size)
 {
-        static const char *const keys[] = {"http.url", "http.request.body",
-                                           "http.request.parameters",
-                                           "http.headers"};
         int rc = HTTPSRC_OK;
-        for (size_t i = 0; !rc && i < sizeof(keys) / sizeof(keys[0]); i++) {
-                const char *v = httpsrc_conf_get(c->rconf, keys[i]);
+        for (size_t i = 0; !rc && template_keys[i]; i++) {
+                const char *v = httpsrc_conf_get(c->rconf, template_keys[i]);
                 strbuf out = {0};
                 char why[256];
                 if (v && template_expand(v, known_var, c, NULL, &out, why,
                                          sizeof(why)) != HTTPSRC_OK) {
-                        errstr_set(errstr, errstr_size, "%s: %s", keys[i],
-                                   why);
+                        errstr_set(errstr, errstr_size, "%s: %s",
+                                   template_keys[i], why);
                         rc = HTTPSRC_ERR_INVAL;
                 }
                 sb_free(&out);
@@ -825,11 +839,14 @@ static int setup(connector *c, char *errstr, size_t errstr_size)
         return rc;
 }
 
+/* The source partition names the URL as written: with placeholders, not
+ * with the secrets they stand for (the offset file is not a secret store). */
 static int make_partition(connector *c)
 {
+        const char *url = httpsrc_conf_get(c->conf, "http.url");
         strbuf sb = {0};
         if (sb_puts(&sb, "{\"url\":") ||
-            json_write_string(&sb, c->url, strlen(c->url)) ||
+            json_write_string(&sb, url, strlen(url)) ||
             sb_putc(&sb, '}')) {
                 sb_free(&sb);
                 return HTTPSRC_ERR_NOMEM;
@@ -866,7 +883,8 @@ connector *connector_new(const conn_env *env, httpsrc_conf *conf,
         log_msg(env->lg, HTTPSRC_LOG_INFO, c->name,
                 "connector created: %s %s -> topic %s, pagination %s, "
                 "auth %s, %zu transform(s)%s%s",
-                c->method, c->url, c->topic, c->paginator.comp->name,
+                c->method, httpsrc_conf_get(c->conf, "http.url"), c->topic,
+                c->paginator.comp->name,
                 c->auth.comp->name, c->n_transforms,
                 c->offset_json ? ", resuming at " : "",
                 c->offset_json ? c->offset_json : "");
@@ -919,6 +937,7 @@ void connector_destroy(connector *c)
         sb_free(&c->vout);
         free(c->partition_json);
         free(c->read_key);
+        free(c->last_full_key);
         free(c->cur_key);
         free(c->read_value);
         free(c->poll_value);

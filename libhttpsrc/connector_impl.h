@@ -130,6 +130,9 @@ struct connector {
         /* progress */
         char *read_key; /* OFFS_PAGE: where the next poll starts */
         size_t read_pos;
+        char *last_full_key; /* the last page that had records */
+        size_t last_full_n;
+        int has_last_full;
         char *cur_key; /* page being requested */
         enum phase phase;
         int in_poll, attempt, auth_retried, auth_rounds;

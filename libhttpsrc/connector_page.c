@@ -35,12 +35,82 @@ static int is_number(const char *s)
         return *end == '\0';
 }
 
-/* Numbers compare as numbers, anything else (ISO-8601 times) as text. */
+static int digits(const char **s, int n, int *out)
+{
+        int v = 0;
+        for (int i = 0; i < n; i++, (*s)++) {
+                if (**s < '0' || **s > '9')
+                        return -1;
+                v = v * 10 + (**s - '0');
+        }
+        *out = v;
+        return 0;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+        y -= m <= 2;
+        int64_t era = (y >= 0 ? y : y - 399) / 400;
+        int64_t yoe = y - era * 400;
+        int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return era * 146097 + doe - 719468;
+}
+
+/* ISO-8601 "YYYY-MM-DD[(T| )hh:mm[:ss[.f]]][Z|+hh[:mm]|-hh[:mm]]" as
+ * nanoseconds since the epoch; -1 if @p s is not one. */
+static int parse_instant(const char *s, long double *out)
+{
+        int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0;
+        long double frac = 0;
+        if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo) ||
+            *s++ != '-' || digits(&s, 2, &d) || mo < 1 || mo > 12 || d < 1 ||
+            d > 31)
+                return -1;
+        if (*s == 'T' || *s == ' ') {
+                s++;
+                if (digits(&s, 2, &h) || *s++ != ':' || digits(&s, 2, &mi))
+                        return -1;
+                if (*s == ':' && (s++, digits(&s, 2, &sec)))
+                        return -1;
+                if (*s == '.' || *s == ',') {
+                        long double scale = 0.1L;
+                        for (s++; *s >= '0' && *s <= '9'; s++, scale /= 10)
+                                frac += (*s - '0') * scale;
+                }
+        }
+        int sign = 0;
+        if (*s == 'Z')
+                s++;
+        else if (*s == '+' || *s == '-') {
+                sign = *s++ == '+' ? 1 : -1;
+                if (digits(&s, 2, &oh))
+                        return -1;
+                if (*s == ':')
+                        s++;
+                if (*s && digits(&s, 2, &om))
+                        return -1;
+        }
+        if (*s)
+                return -1;
+        long double t = (long double)days_from_civil(y, mo, d) * 86400 +
+                        h * 3600 + mi * 60 + sec -
+                        sign * (oh * 3600 + om * 60) + frac;
+        *out = t;
+        return 0;
+}
+
+/* Timestamps compare as instants (offsets applied), numbers as numbers,
+ * anything else as text. */
 static int value_cmp(const char *a, const char *b)
 {
-        if (is_number(a) && is_number(b)) {
-                double x = strtod(a, NULL), y = strtod(b, NULL);
+        long double x, y;
+        if (!parse_instant(a, &x) && !parse_instant(b, &y))
                 return x < y ? -1 : x > y;
+        if (is_number(a) && is_number(b)) {
+                double p = strtod(a, NULL), q = strtod(b, NULL);
+                return p < q ? -1 : p > q;
         }
         return strcmp(a, b);
 }
@@ -194,9 +264,11 @@ static void store_page_offset(connector *c, const page *pg, size_t upto)
 {
         switch (c->offs) {
         case OFFS_PAGE:
-                if (upto == pg->n && pg->next_key)
-                        store_offset(c, pg->next_key, 0);
-                else
+                /* {page, records taken}, never {next page, 0}: a restart
+                 * re-reads the page and catches records appended to it.
+                 * An empty page never takes the position: records that
+                 * arrive later may land on the page before it. */
+                if (pg->n > 0)
                         store_offset(c, pg->key, upto);
                 return;
         case OFFS_COUNT:
@@ -439,6 +511,24 @@ static int hand_over(connector *c, page *pg, size_t idx)
         return rc;
 }
 
+/* Where the next request (this poll) or poll (after the last page)
+ * starts. Like the stored offset, it never rests on an empty last page:
+ * records appended later land on the page before it. */
+static void set_read_position(connector *c, const char *next,
+                              const char *key, size_t n)
+{
+        if (next) {
+                conn_set_str(&c->read_key, next);
+                c->read_pos = 0;
+        } else if (n > 0 || !c->has_last_full) {
+                conn_set_str(&c->read_key, key);
+                c->read_pos = n;
+        } else {
+                conn_set_str(&c->read_key, c->last_full_key);
+                c->read_pos = c->last_full_n;
+        }
+}
+
 /* Hand over what is left of @pg; then go on with the next page. */
 void page_produce(connector *c, page *pg)
 {
@@ -459,16 +549,18 @@ void page_produce(connector *c, page *pg)
         c->producing = NULL;
         page_release_data(pg);
         /* commit() may free @pg: take what the next step needs first. */
-        char *next = pg->next_key ? xstrdup(pg->next_key) : NULL;
-        char *key = next ? NULL : xstrdup(pg->key);
+        char *next = xstrdup(pg->next_key), *key = xstrdup(pg->key);
         size_t n = pg->n;
         c->read_count = pg->count_base + n;
         commit(c);
+        if (n > 0) {
+                conn_set_str(&c->last_full_key, key);
+                c->last_full_n = n;
+                c->has_last_full = 1;
+        }
         if (!c->failed && !c->stopped) {
-                if (c->offs == OFFS_PAGE) {
-                        conn_set_str(&c->read_key, next ? next : key);
-                        c->read_pos = next ? 0 : n;
-                }
+                if (c->offs == OFFS_PAGE)
+                        set_read_position(c, next, key, n);
                 if (next) {
                         conn_set_str(&c->cur_key, next);
                         poll_send(c);

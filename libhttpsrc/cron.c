@@ -7,7 +7,6 @@
  * plus the POSIX TZ rule of its footer for times past the table). */
 #include "cron_int.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,17 +23,16 @@
 enum { F_SEC, F_MIN, F_HOUR, F_DOM, F_MON, F_DOW, F_YEAR, NFIELDS };
 
 static const struct field_desc {
-        const char *name;
         int min, max;
         int max_step; /* Quartz's increment limits */
 } fields[NFIELDS] = {
-    {"second", 0, 59, 59},
-    {"minute", 0, 59, 59},
-    {"hour", 0, 23, 23},
-    {"day-of-month", 1, 31, 31},
-    {"month", 1, 12, 12},
-    {"day-of-week", 1, 7, 7},
-    {"year", YEAR_MIN, YEAR_MAX, YEAR_MAX - YEAR_MIN},
+    {0, 59, 59},                               /* second */
+    {0, 59, 59},                               /* minute */
+    {0, 23, 23},                               /* hour */
+    {1, 31, 31},                               /* day-of-month */
+    {1, 12, 12},                               /* month */
+    {1, 7, 7},                                 /* day-of-week */
+    {YEAR_MIN, YEAR_MAX, YEAR_MAX - YEAR_MIN}, /* year */
 };
 
 static const char *const month_names[] = {"JAN", "FEB", "MAR", "APR",

@@ -1,6 +1,7 @@
 /* http module: requests, responses and the curl multi client. */
 #include "http_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -581,8 +582,16 @@ static void transfer_done(http_client *c, transfer *t, CURLcode res)
         } else if (res != CURLE_OK) {
                 err = res == CURLE_OPERATION_TIMEDOUT ? HTTPSRC_ERR_TIMEOUT
                                                       : HTTPSRC_ERR_TRANSPORT;
-                snprintf(msg, sizeof(msg), "%s",
-                         t->errbuf[0] ? t->errbuf : curl_easy_strerror(res));
+                long os_errno = 0;
+                if (res == CURLE_COULDNT_CONNECT)
+                        curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO,
+                                          &os_errno);
+                /* curl says "Couldn't connect"; the OS says why */
+                snprintf(msg, sizeof(msg), "%s%s%s%s",
+                         t->errbuf[0] ? t->errbuf : curl_easy_strerror(res),
+                         os_errno ? " (" : "",
+                         os_errno ? strerror((int)os_errno) : "",
+                         os_errno ? ")" : "");
         } else {
                 resp = t->resp;
                 t->resp = NULL;

@@ -52,6 +52,9 @@ typedef struct conn_meta {
         int no_tasks; /* created PAUSED/STOPPED, or stopped: no task yet */
         int reload;   /* stopped since created: offsets may have been
                        * altered, so leaving STOPPED recreates it */
+        httpsrc_conf *conf; /* the config last set over REST while the
+                             * restart that applies it may be pending;
+                             * NULL: connector_conf() is the latest */
 } conn_meta;
 
 struct rest_server {
@@ -365,6 +368,7 @@ static void meta_drop(rest_server *r, const char *name)
         if (!m)
                 return;
         free(m->name);
+        httpsrc_conf_destroy(m->conf);
         *m = r->meta[--r->n_meta];
 }
 
@@ -384,11 +388,34 @@ meta_set(rest_server *r, const char *name, int target, int no_tasks, int reload)
                 }
                 m       = &r->meta[r->n_meta++];
                 m->name = dup;
+                m->conf = NULL;
         }
         m->target   = target;
         m->no_tasks = no_tasks;
         m->reload   = reload;
         return m;
+}
+
+/* The connector's config as written, the latest one set. */
+static const httpsrc_conf *conf_now(rest_server *r, const connector *c)
+{
+        const conn_meta *m = meta_get(r, connector_name(c));
+        return m && m->conf ? m->conf : connector_conf(c);
+}
+
+/* Remember @p conf (taken) as @p name's latest config. */
+static int meta_conf(rest_server *r, const char *name, httpsrc_conf *conf)
+{
+        conn_meta *m = meta_get(r, name);
+        if (!m)
+                m = meta_set(r, name, HTTPSRC_STATE_RUNNING, 0, 0);
+        if (!m || !conf) {
+                httpsrc_conf_destroy(conf);
+                return -1;
+        }
+        httpsrc_conf_destroy(m->conf);
+        m->conf = conf;
+        return 0;
 }
 
 static int desired(rest_server *r, const connector *c)
@@ -534,7 +561,7 @@ o_info(request *q, const char *name, const httpsrc_conf *conf, int tasks)
 
 static void o_conn_info(request *q, httpsrc_pipeline *p, connector *c)
 {
-        o_info(q, connector_name(c), connector_conf(c), has_task(q->r, p, c));
+        o_info(q, connector_name(c), conf_now(q->r, c), has_task(q->r, p, c));
 }
 
 /* A connector's or task's state ("id" < 0: the connector's). */
@@ -673,6 +700,16 @@ static int add_problems(kvlist *errs, const char *text)
         return 0;
 }
 
+/* pipeline_validate() builds a trial connector, which logs "connector
+ * created": keep such checks below INFO. Returns the level to restore. */
+static int quiet(httpsrc_pipeline *p)
+{
+        int level = pipeline_logger(p)->max_level;
+        pipeline_set_log_level(p, level < HTTPSRC_LOG_WARN ? level
+                                                           : HTTPSRC_LOG_WARN);
+        return level;
+}
+
 /* Check @p cfg as creating the connector would; problems go to @p errs
  * as (key, "<key>: <reason>"). Returns the conf built (the caller owns
  * it), NULL on ENOMEM. */
@@ -692,8 +729,13 @@ validate(httpsrc_pipeline *p, const kvlist *cfg, kvlist *errs)
                               "name: must not contain control characters");
         if (!bad && !errs->n && httpsrc_conf_check(conf, err, sizeof(err)))
                 bad = add_problems(errs, err);
-        if (!bad && !errs->n && pipeline_validate(p, conf, err, sizeof(err)))
-                bad = add_problems(errs, err);
+        if (!bad && !errs->n) {
+                int level = quiet(p);
+                int rc    = pipeline_validate(p, conf, err, sizeof(err));
+                pipeline_set_log_level(p, level);
+                if (rc)
+                        bad = add_problems(errs, err);
+        }
         if (bad) {
                 httpsrc_conf_destroy(conf);
                 return NULL;
@@ -1263,9 +1305,14 @@ static void create(request *q,
                 reply_error(q, MHD_HTTP_BAD_REQUEST, "%s", err);
                 return;
         }
-        if (!meta_set(q->r, name, state, no_tasks,
-                      state == HTTPSRC_STATE_STOPPED))
+        conn_meta *m = meta_set(q->r, name, state, no_tasks,
+                                state == HTTPSRC_STATE_STOPPED);
+        if (m) {
+                httpsrc_conf_destroy(m->conf); /* of a deleted namesake */
+                m->conf = NULL;
+        } else {
                 q->oom = 1;
+        }
         set_location(q, name);
         log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name,
                 "connector created over REST (%s)", state_name(state));
@@ -1381,7 +1428,7 @@ static void h_get_config(request *q, httpsrc_pipeline *p)
         if (!c)
                 return;
         reply(q, MHD_HTTP_OK);
-        o_conf(q, connector_conf(c), 0);
+        o_conf(q, conf_now(q->r, c), 0);
 }
 
 /* Replace a running connector's config: restart it with its offsets. */
@@ -1396,11 +1443,20 @@ reconfigure(request *q, httpsrc_pipeline *p, connector *c, httpsrc_conf *conf)
         }
         reply(q, MHD_HTTP_OK);
         o_info(q, name, conf, has_task(q->r, p, c));
-        if (pipeline_restart(p, name, conf, err, sizeof(err))) {
+        httpsrc_conf *latest = httpsrc_conf_dup(conf);
+        int level            = quiet(p); /* it validates conf once more */
+        int rc = latest ? pipeline_restart(p, name, conf, err, sizeof(err))
+                        : HTTPSRC_ERR_NOMEM;
+        pipeline_set_log_level(p, level);
+        if (rc) {
                 httpsrc_conf_destroy(conf);
-                reply_error(q, MHD_HTTP_BAD_REQUEST, "%s", err);
+                httpsrc_conf_destroy(latest);
+                reply_error(q, MHD_HTTP_BAD_REQUEST, "%s",
+                            latest ? err : "out of memory");
                 return;
         }
+        if (meta_conf(q->r, name, latest))
+                q->oom = 1;
         log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name,
                 "config changed over REST: restarting with the new config");
 }
@@ -1437,7 +1493,7 @@ static void h_patch_config(request *q, httpsrc_pipeline *p)
         if (!body || config_of(q, body, &patch, 1) ||
             !name_matches(q, &patch, q->arg[0]))
                 goto out;
-        if (kvl_from_conf(&cfg, connector_conf(c))) {
+        if (kvl_from_conf(&cfg, conf_now(q->r, c))) {
                 q->oom = 1;
                 goto out;
         }
@@ -1477,7 +1533,7 @@ static void h_tasks(request *q, httpsrc_pipeline *p)
                 o_raw(q, "{\"id\":{\"connector\":");
                 o_str(q, connector_name(c));
                 o_raw(q, ",\"task\":0},\"config\":");
-                o_conf(q, connector_conf(c), 1);
+                o_conf(q, conf_now(q->r, c), 1);
                 o_raw(q, "}");
         }
         o_raw(q, "]");
@@ -1500,7 +1556,7 @@ static void h_tasks_config(request *q, httpsrc_pipeline *p)
         reply(q, MHD_HTTP_OK);
         o_raw(q, "{");
         o_key(q, id.buf ? id.buf : "", 1);
-        o_conf(q, connector_conf(c), 1);
+        o_conf(q, conf_now(q->r, c), 1);
         o_raw(q, "}");
         sb_free(&id);
 }
@@ -1589,8 +1645,8 @@ static conn_meta *retarget(request *q, connector *c, int target)
 {
         const char *name = connector_name(c);
         conn_meta *m     = meta_get(q->r, name);
-        conn_meta cur = m ? *m : (conn_meta){NULL, HTTPSRC_STATE_RUNNING, 0, 0};
-        if (store_put(q, name, connector_conf(c), target))
+        conn_meta cur = m ? *m : (conn_meta){.target = HTTPSRC_STATE_RUNNING};
+        if (store_put(q, name, conf_now(q->r, c), target))
                 return NULL;
         m = meta_set(q->r, name, target, cur.no_tasks, cur.reload);
         if (!m)
@@ -1601,9 +1657,11 @@ static conn_meta *retarget(request *q, connector *c, int target)
 static void h_pause(request *q, httpsrc_pipeline *p)
 {
         connector *c = need_connector(q, p, "Unknown connector %s");
+        int was      = c ? desired(q->r, c) : 0;
         if (!c || !retarget(q, c, HTTPSRC_STATE_PAUSED))
                 return;
-        connector_set_target(c, HTTPSRC_STATE_PAUSED);
+        if (was != HTTPSRC_STATE_PAUSED)
+                connector_set_target(c, HTTPSRC_STATE_PAUSED);
         reply_empty(q, MHD_HTTP_ACCEPTED);
 }
 
@@ -1612,6 +1670,7 @@ static void h_pause(request *q, httpsrc_pipeline *p)
 static void h_resume(request *q, httpsrc_pipeline *p)
 {
         connector *c = need_connector(q, p, "Unknown connector %s");
+        int was      = c ? desired(q->r, c) : 0;
         conn_meta *m = c ? retarget(q, c, HTTPSRC_STATE_RUNNING) : NULL;
         if (!m)
                 return;
@@ -1619,19 +1678,22 @@ static void h_resume(request *q, httpsrc_pipeline *p)
                 restart(p, q->arg[0], "resumed from STOPPED");
         m->reload   = 0;
         m->no_tasks = 0;
-        connector_set_target(c, HTTPSRC_STATE_RUNNING);
+        if (was != HTTPSRC_STATE_RUNNING)
+                connector_set_target(c, HTTPSRC_STATE_RUNNING);
         reply_empty(q, MHD_HTTP_ACCEPTED);
 }
 
 static void h_stop(request *q, httpsrc_pipeline *p)
 {
         connector *c = need_connector(q, p, "Unknown connector %s");
+        int was      = c ? desired(q->r, c) : 0;
         conn_meta *m = c ? retarget(q, c, HTTPSRC_STATE_STOPPED) : NULL;
         if (!m)
                 return;
         m->reload   = 1;
         m->no_tasks = 1;
-        connector_set_target(c, HTTPSRC_STATE_STOPPED);
+        if (was != HTTPSRC_STATE_STOPPED)
+                connector_set_target(c, HTTPSRC_STATE_STOPPED);
         reply_empty(q, MHD_HTTP_NO_CONTENT);
 }
 
@@ -2673,13 +2735,15 @@ static int restore_one(rest_server *r,
                        char *err,
                        size_t err_size)
 {
-        httpsrc_conf *conf = conf_of_entry(e, err, err_size);
-        connector *c       = conf ? pipeline_find(p, e->name) : NULL;
-        int rc             = !conf ? HTTPSRC_ERR_INVAL
-                             : c ? pipeline_restart(p, e->name, conf, err, err_size)
-                                 : pipeline_create(p, conf, e->target, err, err_size);
+        httpsrc_conf *conf   = conf_of_entry(e, err, err_size);
+        connector *c         = conf ? pipeline_find(p, e->name) : NULL;
+        httpsrc_conf *latest = c ? httpsrc_conf_dup(conf) : NULL;
+        int rc               = !conf ? HTTPSRC_ERR_INVAL
+                               : c ? pipeline_restart(p, e->name, conf, err, err_size)
+                                   : pipeline_create(p, conf, e->target, err, err_size);
         if (rc) {
                 httpsrc_conf_destroy(conf);
+                httpsrc_conf_destroy(latest);
                 return rc;
         }
         if (c) {
@@ -2692,7 +2756,8 @@ static int restore_one(rest_server *r,
         if (!meta_set(r, e->name, e->target, e->target != HTTPSRC_STATE_RUNNING,
                       e->target == HTTPSRC_STATE_STOPPED))
                 return HTTPSRC_ERR_NOMEM;
-        return HTTPSRC_OK;
+        return c && meta_conf(r, e->name, latest) ? HTTPSRC_ERR_NOMEM
+                                                  : HTTPSRC_OK;
 }
 
 static void restore(httpsrc_pipeline *p, void *arg)
@@ -2757,8 +2822,10 @@ void rest_destroy(rest_server *r)
         free(r->daemons);
         free(r->fds);
         free(r->flags);
-        for (size_t i = 0; i < r->n_meta; i++)
+        for (size_t i = 0; i < r->n_meta; i++) {
                 free(r->meta[i].name);
+                httpsrc_conf_destroy(r->meta[i].conf);
+        }
         free(r->meta);
         config_store_destroy(r->store);
         free(r->cert);

@@ -42,6 +42,15 @@ typedef struct ref {
         size_t errstr_size;
 } ref;
 
+/* Overwrites, then frees: a buffer that held a secret is not left in
+ * freed memory. */
+static void sb_wipe(strbuf *sb)
+{
+        if (sb->buf)
+                memset(sb->buf, 0, sb->cap);
+        sb_free(sb);
+}
+
 /* ---- paths ---- */
 
 static int is_dotdot(const char *p, size_t n)
@@ -765,9 +774,9 @@ static int props_lookup(const char *buf,
                         found = 1;
                 }
         }
-        sb_free(&l);
-        sb_free(&k);
-        sb_free(&v);
+        sb_wipe(&l);
+        sb_wipe(&k);
+        sb_wipe(&v);
         return found;
 }
 
@@ -842,7 +851,7 @@ static int get_file(
                            (int)key_len, key, path);
                 rc = ref_fail(r, HTTPSRC_ERR_NOENT, "%s", msg);
         }
-        sb_free(&text);
+        sb_wipe(&text); /* the whole file: other secrets too */
         free(path);
         return rc;
 }
@@ -1001,15 +1010,6 @@ static int emit_value(emitter *em, const ref *r, const char *v)
         return HTTPSRC_OK;
 nomem:
         return ref_fail(r, HTTPSRC_ERR_NOMEM, "%s", "out of memory");
-}
-
-/* Overwrites, then frees: a buffer that held a secret is not left in
- * freed memory. */
-static void sb_wipe(strbuf *sb)
-{
-        if (sb->buf)
-                memset(sb->buf, 0, sb->cap);
-        sb_free(sb);
 }
 
 static int resolve(const secrets *s,

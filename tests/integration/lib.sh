@@ -179,17 +179,24 @@ need_bins() {
 }
 
 # start_fixture [api_server args]: sets API=http://127.0.0.1:PORT
-# (https:// when the args hold --tls-cert).
+# (https:// when the args hold --tls-cert). May be called again for more
+# fixtures: each call sets API to the newest one.
+_nfixtures=0
 start_fixture() {
-	local line scheme=http a
+	local line scheme=http a out err
 	for a in "$@"; do
 		[ "$a" != --tls-cert ] || scheme=https
 	done
 	need_bins "$FIXTURE_BIN"
-	"$FIXTURE_BIN" --port 0 "$@" >"$T/fixture.out" 2>"$T/fixture.err" &
+	out=$T/fixture.out err=$T/fixture.err
+	if [ "$_nfixtures" -gt 0 ]; then
+		out=$T/fixture$_nfixtures.out err=$T/fixture$_nfixtures.err
+	fi
+	_nfixtures=$((_nfixtures + 1))
+	"$FIXTURE_BIN" --port 0 "$@" >"$out" 2>"$err" &
 	track_pid $!
-	line=$(wait_for_line "$T/fixture.out" '^PORT=[0-9]+$') ||
-		bail_out "fixture API did not start: $(cat "$T/fixture.err")"
+	line=$(wait_for_line "$out" '^PORT=[0-9]+$') ||
+		bail_out "fixture API did not start: $(cat "$err")"
 	API=$scheme://127.0.0.1:${line#PORT=}
 }
 
@@ -202,15 +209,21 @@ start_kafka() {
 		bail_out "mock Kafka did not start: $(cat "$T/kafka.err")"
 }
 
-# write_worker FILE [extra key=value lines...]
+# write_worker FILE [extra key=value lines...]. The REST API is off
+# (listeners=) unless a listeners= line is given: tests run in parallel and
+# would all want the default port 8083.
 write_worker() {
-	local f=$1
+	local f=$1 kv listeners=yes
 	shift
+	for kv in "$@"; do
+		[ "${kv%%=*}" != listeners ] || listeners=""
+	done
 	{
 		echo "bootstrap.servers=${BOOT:-127.0.0.1:1}"
 		echo "offset.storage.file.filename=$OFFSETS"
 		echo "plugin.path=$HTTPSRC_PLUGIN_PATH"
 		echo "producer.linger.ms=5"
+		[ -z "$listeners" ] || echo "listeners="
 		printf '%s\n' "$@"
 	} >"$f"
 }
@@ -559,3 +572,86 @@ extendedKeyUsage=serverAuth" &&
 		[ -s "$d/$name" ] || bail_out "make_pki: $d/$name missing"
 	done
 }
+
+# assert_topic DESC TOPIC EXPECTED_FILE: TOPIC holds exactly the
+# "key<TAB>value" lines of EXPECTED_FILE (any order, byte for byte: a
+# missing, extra or duplicated record fails). Two assertions.
+assert_topic() {
+	local desc=$1 topic=$2 n
+	sort "$3" >"$T/.want.$topic"
+	n=$(wc -l <"$T/.want.$topic")
+	consume_topic "$topic" "$n"
+	assert_eq "$desc: $n records arrived" 0 "$CONSUME_RC"
+	assert_files_eq "$desc: exactly the expected records (keys, values)" \
+		"$T/.want.$topic" <(sort "$CONSUMED")
+}
+
+# unkeyed: "(null)<TAB>" before each line of stdin (records without a key).
+unkeyed() {
+	sed 's/^/(null)\t/'
+}
+
+# keyed_by_id: "{"id":N}<TAB>" before each record line of stdin (the key
+# ValueToKey with fields=id writes).
+keyed_by_id() {
+	awk '{
+		id = $0; sub(/^\{"id":/, "", id); sub(/,.*/, "", id)
+		printf "{\"id\":%s}\t%s\n", id, $0
+	}'
+}
+
+# ---- fault injection (tests/fixture/fault_server.c, mockkafka signals) ----
+
+FAULT_BIN=$HTTPSRC_BUILD_ROOT/tests/fixture/fault_server
+
+# start_fault_server: sets FAULT=http://127.0.0.1:PORT
+start_fault_server() {
+	local line
+	need_bins "$FAULT_BIN"
+	"$FAULT_BIN" --port 0 >"$T/fault.out" 2>"$T/fault.err" &
+	track_pid $!
+	line=$(wait_for_line "$T/fault.out" '^PORT=[0-9]+$') ||
+		bail_out "fault_server did not start: $(cat "$T/fault.err")"
+	FAULT=http://127.0.0.1:${line#PORT=}
+}
+
+# fault_stat KEY...: from fault_server's /stats, e.g. "requests /reset",
+# "statuses /burst 503" or "open"; 0 when absent.
+fault_stat() {
+	local v
+	v=$(http_call GET "$FAULT/stats" | json_get "$@")
+	[ "$v" != "(missing)" ] || v=0
+	echo "$v"
+}
+
+# free_port: a loopback TCP port nothing listens on (bound, then closed).
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_kafka_ctl [mockkafka args]: start_kafka, and KAFKA_PID for
+# kafka_brokers.
+start_kafka_ctl() {
+	start_kafka "$@"
+	KAFKA_PID=${_pids[${#_pids[@]} - 1]}
+}
+
+# kafka_brokers down|up: every broker of the mock cluster (started with
+# start_kafka_ctl) down or up again; waits for mockkafka's DOWN/UP line.
+kafka_brokers() {
+	local sig=USR1 word=DOWN n _
+	[ "$1" = down ] || sig=USR2 word=UP
+	n=$(grep -c "^$word\$" "$T/kafka.out")
+	kill -"$sig" "$KAFKA_PID" || bail_out "mockkafka is gone"
+	for _ in $(seq 50); do
+		[ "$(grep -c "^$word\$" "$T/kafka.out")" -gt "$n" ] && return 0
+		sleep 0.1
+	done
+	bail_out "mockkafka did not print $word"
+}
+
+# rss_kb PID: resident set size of PID in KiB (empty if it is gone).
+rss_kb() {
+	ps -o rss= -p "$1" | tr -d ' '
+}
+

@@ -2,8 +2,7 @@
 # The out-of-tree example plugin (examples/custom_plugin, paginator "PAGE"),
 # built only against the installed SDK, runs next to the built-in plugins:
 # every record exactly once, the offset Connect would store, and a resumed
-# run that picks up the records appended in between (a known bug for now:
-# the TODO tests below).
+# run that picks up the records appended in between to the short last page.
 . "$(dirname "$0")/lib.sh"
 
 MESON=${MESON:-$(command -v meson)}
@@ -76,16 +75,6 @@ print(found)
 EOF
 }
 
-# known_bug REASON ASSERTION ARGS...: run an assert_* helper as a TAP TODO
-# (meson: EXPECTEDFAIL while it fails, a failure once it passes, so the
-# marker must go when the bug is fixed).
-known_bug() {
-	local reason=$1 failed=$_tap_failed
-	shift
-	"$1" "$2 # TODO $reason" "${@:3}"
-	_tap_failed=$failed
-}
-
 run_host --once "$T/worker.properties" "$T/paged.json"
 assert_eq "first --once run exits 0" 0 "$HOST_RC" || diag_file "$T/host.err"
 consume_topic paged 130
@@ -98,16 +87,15 @@ assert_eq "no duplicates among 130 records" 130 \
 	"$(sort -u "$CONSUMED" | wc -l)"
 # Pages 1-4 hold 40+40+40+10 records and a page with records leads to the
 # next, so the empty page 5 ends the first poll; --once polls again after a
-# poll that found records, which asks for page 5 once more.
-assert_eq "the fixture served /paged 6 times (pages 1..5, then 5)" 6 \
+# poll that found records, from the last page that had records: 4, then 5.
+assert_eq "the fixture served /paged 7 times (pages 1..5, then 4, 5)" 7 \
 	"$(http_call GET "$API/admin/stats" |
 		python3 -c 'import json, sys
 print(json.load(sys.stdin)["requests"].get("/paged", 0))')"
-# commit(): a finished page with a next page moves the offset to that page,
-# position 0; the last page (empty page 5, no next) keeps its key and its
-# 0 records.
-assert_eq "offset is the empty last page 5, position 0" \
-	'{"page":"5","position":0}' "$(stored_offset paged-events)"
+# commit(): the offset is {page, records taken}; an empty page never takes
+# it, so it rests on page 4 with its 10 records.
+assert_eq "offset is the last page with records, 4, position 10" \
+	'{"page":"4","position":10}' "$(stored_offset paged-events)"
 assert_eq "offset is stored under the source partition {\"url\": http.url}" \
 	"[\"paged-events\",{\"url\":\"$API/paged?per_page=40\"}]" \
 	"$(python3 -c 'import re, sys
@@ -115,10 +103,8 @@ d = open(sys.argv[1], "rb").read()
 print(re.search(rb"\[\"paged-events\",\{[^}]*\}\]", d).group().decode())' \
 		"$OFFSETS")"
 
-# The appended records fill the partial page 4 (121..140). The stored offset
-# already points past it, at page 5, which is still empty: the resumed run
-# never reads them.
-bug="records appended to a partial last page are lost (offset is on page 5)"
+# The appended records fill the partial page 4 (121..140): the resumed run
+# re-reads page 4, skips its first 10 records and takes the new ones.
 assert_eq "fixture appends 10 records" '{"records":140}' \
 	"$(http_call POST "$API/admin/append?n=10")"
 run_host --once "$T/worker.properties" "$T/paged.json"
@@ -127,11 +113,8 @@ consume_topic paged 140
 sort "$CONSUMED" >"$T/got.140"
 assert_eq "records 1..130 are each in the topic once, not re-produced" 130 \
 	"$(grep -cxFf "$T/want.130" "$CONSUMED")"
-known_bug "$bug" assert_eq "consumer read 140 records before the timeout" \
-	0 "$CONSUME_RC"
-known_bug "$bug" assert_files_eq \
-	"topic holds exactly records 1..140 (key and value bytes)" \
+assert_eq "consumer read 140 records before the timeout" 0 "$CONSUME_RC"
+assert_files_eq "topic holds exactly records 1..140 (key and value bytes)" \
 	<(fixture_keyed 1 140 | sort) "$T/got.140"
-known_bug "$bug" assert_files_eq \
-	"the second run added exactly records 131..140" \
+assert_files_eq "the second run added exactly records 131..140" \
 	<(fixture_keyed 131 140 | sort) <(comm -13 "$T/got.130" "$T/got.140")

@@ -7,6 +7,10 @@
  * Prints the bootstrap server list on stdout once the cluster is up; runs
  * until SIGTERM/SIGINT. -t pre-creates a topic (auto-created topics get the
  * mock's default partition count).
+ *
+ * Broker outages, for the tests: SIGUSR1 takes every broker down (their
+ * connections are closed and new ones refused), SIGUSR2 brings every one
+ * back up; each prints "DOWN" or "UP" on stdout once done.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -97,6 +101,44 @@ static int create_topics(rd_kafka_mock_cluster_t *mc, const struct opts *o)
         return 0;
 }
 
+/* Every broker down (@p down) or up; brokers are numbered 1..N. */
+static int set_brokers(rd_kafka_mock_cluster_t *mc, int brokers, int down)
+{
+        int id;
+
+        for (id = 1; id <= brokers; id++) {
+                rd_kafka_resp_err_t err =
+                    down ? rd_kafka_mock_broker_set_down(mc, id)
+                         : rd_kafka_mock_broker_set_up(mc, id);
+                if (err) {
+                        fprintf(stderr, "mockkafka: broker %d %s: %s\n", id,
+                                down ? "down" : "up", rd_kafka_err2str(err));
+                        return -1;
+                }
+        }
+        printf("%s\n", down ? "DOWN" : "UP");
+        fflush(stdout);
+        return 0;
+}
+
+/* Serves the signals until SIGTERM/SIGINT. They are blocked in every
+ * thread and taken synchronously here, so the mock API is called from
+ * this thread only and no handler runs at all. */
+static void
+serve_signals(rd_kafka_mock_cluster_t *mc, int brokers, const sigset_t *set)
+{
+        int sig;
+
+        for (;;) {
+                if (sigwait(set, &sig) != 0)
+                        continue;
+                if (sig == SIGUSR1 || sig == SIGUSR2)
+                        set_brokers(mc, brokers, sig == SIGUSR1);
+                else
+                        return;
+        }
+}
+
 int main(int argc, char **argv)
 {
         struct opts o = {0};
@@ -105,7 +147,7 @@ int main(int argc, char **argv)
         rd_kafka_mock_cluster_t *mc;
         char err[512];
         sigset_t set;
-        int sig, rc = 1;
+        int rc = 1;
 
         if (parse_args(argc, argv, &o))
                 return usage(), 2;
@@ -114,6 +156,8 @@ int main(int argc, char **argv)
         sigemptyset(&set);
         sigaddset(&set, SIGTERM);
         sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGUSR1);
+        sigaddset(&set, SIGUSR2);
         pthread_sigmask(SIG_BLOCK, &set, NULL);
 
         conf = rd_kafka_conf_new();
@@ -134,8 +178,7 @@ int main(int argc, char **argv)
         if (create_topics(mc, &o) == 0) {
                 printf("%s\n", rd_kafka_mock_cluster_bootstraps(mc));
                 fflush(stdout);
-                while (sigwait(&set, &sig) != 0)
-                        ;
+                serve_signals(mc, o.brokers, &set);
                 rc = 0;
         }
         rd_kafka_mock_cluster_destroy(mc);

@@ -1,0 +1,62 @@
+#!/bin/bash
+# http.timer.type=cron: with the Quartz expression "*/2 * * * * ?" a
+# caught-up connector polls at every even second (UTC), not every
+# http.timer.interval.ms. Poll times come from the fixture's request log
+# (wall clock, ms). A malformed expression is a config error naming the key.
+. "$(dirname "$0")/lib.sh"
+
+plan 10
+start_fixture --records 250 --page-size 100
+start_kafka
+write_worker "$T/worker.properties"
+write_connector "$T/cron.json" cron-conn \
+	kafka.topic=cron \
+	"http.url=$API/events" \
+	'http.response.records.path=$.data[*]' \
+	http.pagination.type=CURSOR \
+	http.timer.type=cron \
+	'http.timer.cron.expression=*/2 * * * * ?' \
+	http.timer.interval.ms=300 \
+	transforms=createKey \
+	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
+	transforms.createKey.fields=id
+
+start_host --log-level debug "$T/worker.properties" "$T/cron.json"
+sleep 7.5
+assert_eq "records appended while the connector waits for cron" \
+	'{"records":260}' "$(http_call POST "$API/admin/append?n=10")"
+sleep 2.5
+kill -TERM "$HOST_PID"
+wait_host_exit "$HOST_PID" 15
+assert_eq "SIGTERM: exit 0" 0 "$HOST_RC" || diag_file "$T/host.err"
+
+# A poll that finds records is followed at once by a catch-up poll; the
+# polls that come >= 1 s after the request before them are cron polls.
+fixture_log /events >"$T/events.log"
+awk 'NR > 1 && $1 - last >= 1000 { print } { last = $1 }' "$T/events.log" \
+	>"$T/cron.log"
+diag_file "$T/cron.log"
+assert_ge "at least 4 cron polls in ~10 s" 4 "$(wc -l <"$T/cron.log")"
+assert_eq "every cron poll starts at an even second (within 300 ms)" "" \
+	"$(awk '{ s = int($1 / 1000); ms = $1 % 1000
+		if (s % 2 || ms >= 300) printf "%s ", $1 }' "$T/cron.log")"
+assert_eq "cron polls are 2 s apart, not http.timer.interval.ms" "" \
+	"$(awk 'NR > 1 { d = $1 - last; if (d < 1700 || d > 2300) printf "%d ", d }
+		{ last = $1 }' "$T/cron.log")"
+assert_eq "every other request is a catch-up right after a poll with records" \
+	"" "$(awk 'NR > 4 { s = int($1 / 1000); ms = $1 % 1000
+		if (!(s % 2 == 0 && ms < 300) && $1 - last >= 50) printf "%s ", $1 }
+		{ last = $1 }' "$T/events.log")"
+assert_topic "cron: every record once, the appended ones too" cron \
+	<(fixture_keyed 1 260)
+
+write_connector "$T/badcron.json" badcron-conn \
+	kafka.topic=badcron \
+	"http.url=$API/events" \
+	http.timer.type=cron \
+	'http.timer.cron.expression=*/2 * * * * *'
+run_host --once "$T/worker.properties" "$T/badcron.json"
+assert_eq "malformed cron expression: exit 2 (a config error)" 2 "$HOST_RC"
+assert_grep "both day fields given: one line naming the file, key and rule" \
+	"httpsrc-connect: $T/badcron.json: http.timer.cron.expression: invalid value '*/2 * * * * *': day-of-month and day-of-week cannot both be specified (use ?) at position 13" \
+	"$T/host.err"
