@@ -955,6 +955,11 @@ const char *connector_name(const connector *c)
         return c->name;
 }
 
+const char *connector_topic(const connector *c)
+{
+        return c->topic;
+}
+
 int connector_failed(const connector *c)
 {
         return c->failed;

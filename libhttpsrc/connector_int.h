@@ -52,6 +52,7 @@ connector *connector_new(const conn_env *env,
 void connector_destroy(connector *c); /* NULL-safe */
 
 const char *connector_name(const connector *c);
+const char *connector_topic(const connector *c);
 /** Start a poll if one is due at @p now (monotonic ms); in @p once mode a
  *  caught-up connector polls no more. */
 void connector_tick(connector *c, int64_t now, int once);

@@ -54,6 +54,43 @@ static const httpsrc_json *h_json_query(const httpsrc_json *root,
         return v;
 }
 
+/* A raw scalar as text, when no unescaping is needed; else -1. */
+static int raw_scalar(const char *raw, size_t len, char **text)
+{
+        *text = NULL;
+        if (raw[0] == '{' || raw[0] == '[' || (len == 4 && !memcmp(raw, "null", 4)))
+                return 0;
+        if (raw[0] == '"') {
+                if (len < 2 || memchr(raw, '\\', len))
+                        return -1;
+                raw++;
+                len -= 2;
+        }
+        *text = xstrndup(raw, len);
+        return *text ? 1 : HTTPSRC_ERR_NOMEM;
+}
+
+static int h_resp_query_text(const httpsrc_response *resp, const char *path,
+                             char **text)
+{
+        *text = NULL;
+        jsonpath *p = jsonpath_compile(path, NULL, 0);
+        if (!p)
+                return HTTPSRC_ERR_INVAL;
+        size_t len, rlen;
+        const char *body = http_response_body(resp, &len), *raw;
+        int rc = jsonpath_raw_first(p, body, len, &raw, &rlen);
+        if (rc == 1)
+                rc = raw_scalar(raw, rlen, text);
+        if (rc < 0 && rc != HTTPSRC_ERR_NOMEM) { /* the tree decides */
+                const httpsrc_json *root = http_response_json(resp);
+                *text = root ? json_scalar_text(jsonpath_first(p, root)) : NULL;
+                rc = !root ? HTTPSRC_ERR_PARSE : *text ? 1 : 0;
+        }
+        jsonpath_destroy(p);
+        return rc;
+}
+
 static int h_emit(httpsrc_emitter *em, const void *key, size_t key_len,
                   const void *value, size_t value_len)
 {
@@ -149,6 +186,8 @@ static const struct httpsrc_host_api host_api = {
     .json_array_push = json_array_push,
     .rec_timestamp = record_timestamp,
     .rec_set_timestamp = record_set_timestamp,
+    .rec_value_member = record_value_member,
+    .resp_query_text = h_resp_query_text,
 };
 
 const struct httpsrc_host_api *host_api_table(void)

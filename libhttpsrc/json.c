@@ -709,3 +709,133 @@ httpsrc_json *json_clone(const httpsrc_json *v)
                 return json_new_null();
         }
 }
+
+/* ---- json_member_span: a skip-scanner for the hot path ---- */
+
+static size_t skip_ws(const char *t, size_t i, size_t len)
+{
+        while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' ||
+                           t[i] == '\r'))
+                i++;
+        return i;
+}
+
+/* Index just past the string starting at t[i] == '"', or 0. memchr
+ * jumps to each candidate quote; an odd run of backslashes escapes it. */
+static size_t skip_string(const char *t, size_t i, size_t len)
+{
+        for (i++; i < len;) {
+                const char *q = memchr(t + i, '"', len - i);
+                if (!q)
+                        return 0;
+                size_t at = (size_t)(q - t), bs = 0;
+                while (at - bs > i && t[at - bs - 1] == '\\')
+                        bs++;
+                if (!(bs & 1))
+                        return at + 1;
+                i = at + 1;
+        }
+        return 0;
+}
+
+/* Index just past the value starting at t[i], or 0. */
+static size_t skip_value(const char *t, size_t i, size_t len)
+{
+        if (i >= len)
+                return 0;
+        if (t[i] == '"')
+                return skip_string(t, i, len);
+        if (t[i] != '{' && t[i] != '[') {
+                while (i < len && t[i] != ',' && t[i] != '}' && t[i] != ']' &&
+                       t[i] != ' ' && t[i] != '\t' && t[i] != '\n' &&
+                       t[i] != '\r')
+                        i++;
+                return i;
+        }
+        size_t depth = 0;
+        for (; i < len; i++) {
+                if (t[i] == '"') {
+                        size_t e = skip_string(t, i, len);
+                        if (!e)
+                                return 0;
+                        i = e - 1;
+                } else if (t[i] == '{' || t[i] == '[') {
+                        depth++;
+                } else if ((t[i] == '}' || t[i] == ']') && --depth == 0) {
+                        return i + 1;
+                }
+        }
+        return 0;
+}
+
+int json_member_span(const char *t, size_t len, const char *name,
+                     const char **raw, size_t *raw_len)
+{
+        return json_member_span_n(t, len, name, strlen(name), raw, raw_len);
+}
+
+int json_element_span(const char *t, size_t len, size_t index,
+                      const char **raw, size_t *raw_len)
+{
+        size_t i = skip_ws(t, 0, len);
+        if (i >= len || t[i] != '[')
+                return -1;
+        i = skip_ws(t, i + 1, len);
+        if (i < len && t[i] == ']')
+                return 0;
+        for (size_t n = 0; i < len; n++) {
+                size_t vend = skip_value(t, i, len);
+                if (!vend || vend == i)
+                        return -1;
+                if (n == index) {
+                        *raw = t + i;
+                        *raw_len = vend - i;
+                        return 1;
+                }
+                i = skip_ws(t, vend, len);
+                if (i < len && t[i] == ']')
+                        return 0;
+                if (i >= len || t[i] != ',')
+                        return -1;
+                i = skip_ws(t, i + 1, len);
+        }
+        return -1;
+}
+
+int json_member_span_n(const char *t, size_t len, const char *name,
+                       size_t nlen, const char **raw, size_t *raw_len)
+{
+        int found = 0;
+        size_t i = skip_ws(t, 0, len);
+        if (i >= len || t[i] != '{')
+                return -1;
+        i = skip_ws(t, i + 1, len);
+        if (i < len && t[i] == '}')
+                return 0;
+        while (i < len && t[i] == '"') {
+                size_t kend = skip_string(t, i, len);
+                if (!kend || memchr(t + i + 1, '\\', kend - i - 2))
+                        return -1; /* escaped key: let the parser decide */
+                int match = kend - i - 2 == nlen &&
+                            memcmp(t + i + 1, name, nlen) == 0;
+                i = skip_ws(t, kend, len);
+                if (i >= len || t[i] != ':')
+                        return -1;
+                i = skip_ws(t, i + 1, len);
+                size_t vend = skip_value(t, i, len);
+                if (!vend || vend == i)
+                        return -1;
+                if (match) { /* the last duplicate wins, as in json_get */
+                        *raw = t + i;
+                        *raw_len = vend - i;
+                        found = 1;
+                }
+                i = skip_ws(t, vend, len);
+                if (i < len && t[i] == '}')
+                        return found;
+                if (i >= len || t[i] != ',')
+                        return -1;
+                i = skip_ws(t, i + 1, len);
+        }
+        return -1;
+}

@@ -94,4 +94,16 @@ int json_scan_root_done(json_scan *s);
  *  ("empty JSON document", "invalid JSON at byte N: <yajl reason>"). */
 int json_scan_run(json_scan *s, const yajl_callbacks *cb, void *ctx);
 
+/** Find top-level member @p name of the JSON object in @p text without
+ *  building a tree: 1 (and the value's raw span), 0 (no such member), or
+ *  -1 (not an object, escaped keys, malformed: parse it instead). Never
+ *  reads past @p len. */
+int json_member_span(const char *text, size_t len, const char *name,
+                     const char **raw, size_t *raw_len);
+int json_member_span_n(const char *text, size_t len, const char *name,
+                       size_t nlen, const char **raw, size_t *raw_len);
+/** The same for element @p index of a JSON array. */
+int json_element_span(const char *text, size_t len, size_t index,
+                      const char **raw, size_t *raw_len);
+
 #endif

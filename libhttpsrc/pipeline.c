@@ -609,6 +609,9 @@ int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
                                             sizeof(p->last_error));
                 if (!p->sink.prod)
                         return HTTPSRC_ERR_KAFKA;
+                for (size_t i = 0; i < p->n_conns; i++)
+                        producer_prepare_topic(p->sink.prod,
+                                               connector_topic(p->conns[i]));
         }
         int64_t deadline = 0;
         set_loop_running(p, 1);

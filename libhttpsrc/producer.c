@@ -19,6 +19,8 @@ struct producer {
         void *opaque;
         const logger *lg;
         char fatal[512];
+        rd_kafka_topic_t **topics; /* prepared; kept for the metadata */
+        size_t n_topics;
 };
 
 /* Worker keys that go to librdkafka unchanged, like Connect's client
@@ -171,6 +173,9 @@ void producer_destroy(producer *p)
         if (!p)
                 return;
         p->dr = NULL;
+        for (size_t i = 0; i < p->n_topics; i++)
+                rd_kafka_topic_destroy(p->topics[i]);
+        free(p->topics);
         if (p->mainq) {
                 rd_kafka_queue_io_event_enable(p->mainq, -1, NULL, 0);
                 rd_kafka_queue_destroy(p->mainq);
@@ -203,6 +208,22 @@ int producer_send(producer *p, const char *topic, const void *key,
         errstr_set(errstr, errstr_size, "produce to topic '%s' failed: %s",
                    topic, rd_kafka_err2str(err));
         return HTTPSRC_ERR_KAFKA;
+}
+
+int producer_prepare_topic(producer *p, const char *topic)
+{
+        for (size_t i = 0; i < p->n_topics; i++)
+                if (strcmp(rd_kafka_topic_name(p->topics[i]), topic) == 0)
+                        return HTTPSRC_OK;
+        rd_kafka_topic_t **nt =
+            realloc(p->topics, (p->n_topics + 1) * sizeof(*nt));
+        if (!nt)
+                return HTTPSRC_ERR_NOMEM;
+        p->topics = nt;
+        if (!(nt[p->n_topics] = rd_kafka_topic_new(p->rk, topic, NULL)))
+                return HTTPSRC_ERR_KAFKA;
+        p->n_topics++;
+        return HTTPSRC_OK;
 }
 
 int producer_fd(const producer *p)

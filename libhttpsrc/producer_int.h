@@ -49,6 +49,11 @@ int producer_send(producer *p,
                   char *errstr,
                   size_t errstr_size);
 
+/** Make @p topic known to the producer now: its metadata then arrives
+ *  with the first broker connection instead of up to a second after the
+ *  first record (librdkafka 2.0 looks up unknown topics on a 1 s scan). */
+int producer_prepare_topic(producer *p, const char *topic);
+
 /** An fd that becomes readable when delivery reports are waiting. */
 int producer_fd(const producer *p);
 /** Serve waiting delivery reports (calls the dr callback). */

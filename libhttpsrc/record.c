@@ -121,3 +121,11 @@ int record_set_timestamp(httpsrc_record *rec, int64_t ts_ms)
         rec->timestamp = ts_ms;
         return HTTPSRC_OK;
 }
+
+int record_value_member(httpsrc_record *rec, const char *name,
+                        const char **raw, size_t *len)
+{
+        if (!rec->value)
+                return -1;
+        return json_member_span(rec->value, rec->value_len, name, raw, len);
+}

@@ -350,6 +350,26 @@ struct httpsrc_host_api {
         int64_t (*rec_timestamp)(const httpsrc_record *rec);
         int (*rec_set_timestamp)(httpsrc_record *rec, int64_t ts_ms);
 
+        /** The raw JSON text of top-level member @p name of the record's
+         *  value, without parsing the value into a tree (the hot path of
+         *  field-picking transforms). Returns 1 and sets *raw and *len (borrowed
+         *  until the record changes), 0 if the value is an object without
+         *  that member, or -1 when it cannot tell cheaply (not an object,
+         *  escaped member names, malformed): use rec_value_json then. */
+        int (*rec_value_member)(httpsrc_record *rec,
+                                const char *name,
+                                const char **raw,
+                                size_t *len);
+
+        /** The scalar at JSONPath @p path of the response body as text
+         *  (*text, freed with host->free), found without building a tree
+         *  when it can be. Returns 1 (a string, number or boolean), 0 (no
+         *  such value, null, an array or an object), or HTTPSRC_ERR_PARSE
+         *  when the body is not JSON. */
+        int (*resp_query_text)(const httpsrc_response *resp,
+                               const char *path,
+                               char **text);
+
         /* ABI 1.1+: append below */
 };
 

@@ -83,6 +83,23 @@ static int cursor_start(void *state, const char *page_key, httpsrc_request *req)
         return st->host->req_set_query(req, st->param, page_key);
 }
 
+/* The cursor's text: without a tree when the host can (the hot path:
+ * every page), else through the parsed body. < 0: not JSON. */
+static int cursor_text(const struct httpsrc_host_api *host,
+                       const httpsrc_response *resp,
+                       const char *path,
+                       char **text)
+{
+        if (HTTPSRC_HOST_HAS(host, resp_query_text))
+                return host->resp_query_text(resp, path, text);
+        const httpsrc_json *root = host->resp_json(resp);
+        if (!root)
+                return HTTPSRC_ERR_PARSE;
+        const httpsrc_json *v = host->json_query(root, path);
+        *text                 = v ? host->json_scalar_text(v) : NULL;
+        return *text != NULL;
+}
+
 static int cursor_next(void *state,
                        const char *page_key,
                        const httpsrc_response *resp,
@@ -92,12 +109,10 @@ static int cursor_next(void *state,
         cursor_state *st                    = state;
         const struct httpsrc_host_api *host = st->host;
 
-        const httpsrc_json *root = host->resp_json(resp);
-        if (!root)
+        char *text = NULL;
+        if (cursor_text(host, resp, st->path, &text) < 0)
                 return host->set_error(st->ctx, HTTPSRC_ERR_PARSE,
                                        "response is not JSON");
-        const httpsrc_json *v = host->json_query(root, st->path);
-        char *text            = v ? host->json_scalar_text(v) : NULL;
         if (!text || !*text) {
                 host->free(text);
                 return HTTPSRC_DONE;

@@ -28,6 +28,7 @@ typedef struct vtk_state {
         size_t n_fields;
         size_t *order; /* distinct fields, in HashMap iteration order */
         size_t n_order;
+        int plain_names; /* no field name needs escaping: fast path ok */
 } vtk_state;
 
 static const httpsrc_param_desc vtk_params[] = {
@@ -108,6 +109,11 @@ static int vtk_setup(vtk_state *st, const char *value)
         st->n_order =
             jhm_order(st->host, (const char *const *)st->fields, st->n_fields,
                       jhm_table_size_for(st->n_fields), st->order);
+        st->plain_names = 1;
+        for (size_t i = 0; i < st->n_fields; i++)
+                for (const char *c = st->fields[i]; *c; c++)
+                        if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20)
+                                st->plain_names = 0;
         return st->n_order == SIZE_MAX ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
 }
 
@@ -148,8 +154,59 @@ static httpsrc_json *field_or_null(const struct httpsrc_host_api *host,
         return host->json_parse("null", 4, NULL, 0);
 }
 
+/* Raw JSON that Jackson would write byte for byte: a number (kept as
+ * written, like the tree path), true/false/null, or a string with no
+ * escapes and no control characters. */
+static int plain_scalar(const char *raw, size_t len)
+{
+        if (raw[0] != '"')
+                return raw[0] != '{' && raw[0] != '[';
+        for (size_t i = 1; i + 1 < len; i++)
+                if (raw[i] == '\\' || (unsigned char)raw[i] < 0x20)
+                        return 0;
+        return 1;
+}
+
+/* The hot path: build the key bytes straight from the value's raw member
+ * texts, without parsing the value into a tree. -1: take the tree path. */
+static int vtk_fast(vtk_state *st, httpsrc_record *rec)
+{
+        const struct httpsrc_host_api *host = st->host;
+        char buf[1024];
+        size_t used = 0;
+        if (!st->plain_names || !HTTPSRC_HOST_HAS(host, rec_value_member))
+                return -1;
+        buf[used++] = '{';
+        for (size_t i = 0; i < st->n_order; i++) {
+                const char *name = st->fields[st->order[i]], *raw;
+                size_t len, nlen = strlen(name);
+                int r = host->rec_value_member(rec, name, &raw, &len);
+                if (r < 0 || (r > 0 && !plain_scalar(raw, len)))
+                        return -1;
+                if (r == 0) {
+                        raw = "null";
+                        len = 4;
+                }
+                if (used + nlen + len + 5 > sizeof(buf))
+                        return -1;
+                if (i)
+                        buf[used++] = ',';
+                buf[used++] = '"';
+                memcpy(buf + used, name, nlen);
+                used += nlen;
+                buf[used++] = '"';
+                buf[used++] = ':';
+                memcpy(buf + used, raw, len);
+                used += len;
+        }
+        buf[used++] = '}';
+        return host->rec_set_key(rec, buf, used);
+}
+
 static int vtk_apply(void *state, httpsrc_record *rec)
 {
+        if (vtk_fast(state, rec) == HTTPSRC_OK)
+                return HTTPSRC_OK;
         vtk_state *st                       = state;
         const struct httpsrc_host_api *host = st->host;
 
