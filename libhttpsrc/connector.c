@@ -977,7 +977,7 @@ int connector_caught_up(const connector *c)
 
 int connector_busy(const connector *c)
 {
-        return c->in_poll || c->producing || c->outstanding > 0;
+        return c->in_poll || c->pq_head || c->outstanding > 0;
 }
 
 void connector_metrics(const connector *c, httpsrc_metrics *m)

@@ -27,7 +27,6 @@ enum phase {
         PHASE_WAIT,      /* a request waits for send_at (retry, throttle) */
         PHASE_AUTH,      /* the auth provider's own request is in flight */
         PHASE_FLIGHT,    /* the page request is in flight */
-        PHASE_PRODUCING, /* records wait for room in the producer queue */
 };
 
 typedef struct span {
@@ -44,7 +43,9 @@ typedef struct cookie {
 } cookie;
 
 struct page {
-        page *next;
+        page *next;     /* FIFO of pages not yet fully acknowledged */
+        page *pnext;    /* queue of pages not yet handed over */
+        int queued;     /* in that queue: commit() must not free it */
         connector *conn;
         char *key;      /* this page's key; NULL: the first page */
         char *next_key; /* the following page's key; NULL: last page */
@@ -54,6 +55,7 @@ struct page {
         size_t contig;  /* acknowledged prefix (absolute index) */
         uint64_t count_base; /* OFFS_COUNT: records before this page */
         int64_t ts;          /* wall ms the response arrived */
+        int64_t mono_us;     /* ... on the monotonic clock, in us */
         uint8_t *acked;
         cookie *cookies;
         /* OFFS_MAX/LAST: the offset value after each record */
@@ -143,6 +145,9 @@ struct connector {
         size_t poll_new;
         int64_t next_poll_at;
         page *head, *tail; /* pages not yet fully acknowledged */
+        page *pq_head, *pq_tail; /* received, not yet handed over */
+        size_t pq_len;
+        int want_next;     /* the next page's request waits for room */
         page *producing;   /* page waiting for room in the queue */
         size_t outstanding;
         char *offset_json;
@@ -171,7 +176,8 @@ const char *poll_var(connector *c, const char *name, size_t len);
 
 /* connector_page.c */
 void page_on_response(connector *c, httpsrc_response *resp, const char *what);
-void page_produce(connector *c, page *pg);
+/** Request the page after the last one received, if its turn has come. */
+void page_request_next(connector *c);
 void page_free(page *pg);
 const char *offset_field(const connector *c);
 int offset_load(connector *c, char *errstr, size_t errstr_size);

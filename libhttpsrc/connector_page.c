@@ -251,7 +251,7 @@ static int page_add_span(page *pg, span s)
 
 static int page_complete(const page *pg)
 {
-        return pg->handed == pg->n && pg->contig == pg->n;
+        return !pg->queued && pg->handed == pg->n && pg->contig == pg->n;
 }
 
 static const char *page_value(const page *pg, size_t i)
@@ -285,6 +285,13 @@ static void commit(connector *c)
 {
         while (c->head && page_complete(c->head)) {
                 page *pg = c->head;
+                /* the latency the bench reports: response to last ack */
+                if (pg->n > pg->skip)
+                        log_msg(c->env.lg, HTTPSRC_LOG_DEBUG, c->name,
+                                "page of %zu records acknowledged %lld us "
+                                "after its response",
+                                pg->n - pg->skip,
+                                (long long)(mono_us() - pg->mono_us));
                 store_page_offset(c, pg, pg->n);
                 c->head = pg->next;
                 if (!c->head)
@@ -529,24 +536,30 @@ static void set_read_position(connector *c, const char *next,
         }
 }
 
-/* Hand over what is left of @pg; then go on with the next page. */
-void page_produce(connector *c, page *pg)
+/* The request for the page after the last one received goes out while
+ * earlier pages are handed over (the network round trip overlaps the
+ * work), but only once at most one received page waits: memory stays at
+ * two pages whatever the producer queue does. */
+void page_request_next(connector *c)
 {
-        c->phase = PHASE_PRODUCING;
-        while (pg->handed < pg->n && !c->failed) {
-                /* Counted before the hand-over: a synchronous ack (filter,
-                 * callback sink) must see the record as handed. */
-                pg->handed++;
-                int rc = hand_over(c, pg, pg->handed - 1);
-                if (rc == HTTPSRC_ERR_LIMIT) {
-                        pg->handed--;
-                        c->producing = pg; /* backpressure: resume later */
-                        return;
-                }
-                if (rc < 0)
-                        return;
-        }
-        c->producing = NULL;
+        if (!c->want_next || c->transfer || c->phase == PHASE_WAIT ||
+            c->phase == PHASE_AUTH || c->pq_len > 1 || c->failed ||
+            c->stopped || !c->in_poll)
+                return;
+        c->want_next = 0;
+        conn_set_str(&c->cur_key, c->pq_tail ? c->pq_tail->next_key
+                                             : c->read_key);
+        poll_send(c);
+}
+
+/* @pg is handed over: move the read position, commit what is acked. */
+static void page_done(connector *c, page *pg)
+{
+        c->pq_head = pg->pnext;
+        if (!c->pq_head)
+                c->pq_tail = NULL;
+        c->pq_len--;
+        pg->queued = 0;
         page_release_data(pg);
         /* commit() may free @pg: take what the next step needs first. */
         char *next = xstrdup(pg->next_key), *key = xstrdup(pg->key);
@@ -558,24 +571,44 @@ void page_produce(connector *c, page *pg)
                 c->last_full_n = n;
                 c->has_last_full = 1;
         }
-        if (!c->failed && !c->stopped) {
-                if (c->offs == OFFS_PAGE)
-                        set_read_position(c, next, key, n);
-                if (next) {
-                        conn_set_str(&c->cur_key, next);
-                        poll_send(c);
-                } else {
-                        poll_done(c);
-                }
-        }
+        if (!c->failed && !c->stopped && c->offs == OFFS_PAGE)
+                set_read_position(c, next, key, n);
+        if (!next && c->in_poll && !c->failed && !c->stopped)
+                poll_done(c);
         free(next);
         free(key);
 }
 
+/* Hand over the received pages, in order, as far as the producer queue
+ * allows; connector_resume() goes on when it has room again. */
+static void drain(connector *c)
+{
+        while (c->pq_head && !c->failed) {
+                page *pg = c->pq_head;
+                c->producing = pg;
+                while (pg->handed < pg->n && !c->failed) {
+                        /* Counted before the hand-over: a synchronous ack
+                         * (filter, callback sink) must see it handed. */
+                        pg->handed++;
+                        int rc = hand_over(c, pg, pg->handed - 1);
+                        if (rc == HTTPSRC_ERR_LIMIT) {
+                                pg->handed--;
+                                return; /* backpressure: resume later */
+                        }
+                        if (rc < 0)
+                                return;
+                }
+                c->producing = NULL;
+                page_done(c, pg);
+                page_request_next(c);
+        }
+        c->producing = NULL;
+}
+
 void connector_resume(connector *c)
 {
-        if (c->producing && !c->failed && !c->stopped)
-                page_produce(c, c->producing);
+        if (c->pq_head && !c->failed && !c->stopped)
+                drain(c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -666,6 +699,7 @@ static page *page_new(connector *c, httpsrc_response *resp)
         pg->conn = c;
         pg->resp = resp;
         pg->ts = wall_ms();
+        pg->mono_us = mono_us();
         pg->count_base = c->read_count;
         if (conn_set_str(&pg->key, c->cur_key)) {
                 page_free(pg);
@@ -738,5 +772,15 @@ void page_on_response(connector *c, httpsrc_response *resp, const char *what)
         else
                 c->head = pg;
         c->tail = pg;
-        page_produce(c, pg);
+        if (c->pq_tail)
+                c->pq_tail->pnext = pg;
+        else
+                c->pq_head = pg;
+        c->pq_tail = pg;
+        c->pq_len++;
+        pg->queued = 1;
+        c->want_next = pg->next_key != NULL;
+        page_request_next(c); /* overlaps the hand-over below */
+        if (!c->producing)
+                drain(c);
 }

@@ -69,6 +69,7 @@ void poll_error(connector *c, const char *fmt, ...)
                 msg, c->on_error == ON_ERROR_LOG ? "log" : "ignore");
         /* The offset stays where it is: the next poll asks again. */
         c->in_poll = 0;
+        c->want_next = 0;
         c->phase = PHASE_IDLE;
         c->caught_up = 1;
         c->next_poll_at = next_poll_time(c, mono_ms());
@@ -83,6 +84,7 @@ static int halted(connector *c)
         c->in_poll = 0;
         c->phase = PHASE_IDLE;
         c->send_at = 0;
+        c->want_next = 0;
         return 1;
 }
 
@@ -110,7 +112,10 @@ void connector_tick(connector *c, int64_t now, int once)
                 poll_send(c);
                 return;
         }
-        if (c->in_poll || now < c->next_poll_at || (once && c->caught_up))
+        /* A new poll starts from the read position, which pages still
+         * waiting to be handed over have yet to move. */
+        if (c->in_poll || c->pq_head || now < c->next_poll_at ||
+            (once && c->caught_up))
                 return;
         c->in_poll = 1;
         c->poll_new = 0;
@@ -149,6 +154,7 @@ void connector_stop(connector *c)
         c->stopped = 1;
         c->in_poll = 0;
         c->producing = NULL;
+        c->want_next = 0;
         c->phase = PHASE_IDLE;
         if (c->transfer) {
                 http_cancel(c->env.http, c->transfer);

@@ -38,6 +38,8 @@ void errstr_set(char *errstr, size_t size, const char *fmt, ...)
 
 /** Monotonic clock in milliseconds. */
 int64_t mono_ms(void);
+/** Monotonic clock in microseconds. */
+int64_t mono_us(void);
 /** Wall clock in milliseconds since the epoch. */
 int64_t wall_ms(void);
 
