@@ -996,6 +996,11 @@ int connector_state(const connector *c)
         return c->failed ? HTTPSRC_STATE_FAILED : c->target;
 }
 
+int connector_target(const connector *c)
+{
+        return c->target;
+}
+
 const httpsrc_conf *connector_conf(const connector *c)
 {
         return c->conf;

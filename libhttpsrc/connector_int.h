@@ -70,6 +70,8 @@ void connector_stop(connector *c);
 void connector_set_target(connector *c, int state);
 /** httpsrc_state: FAILED, PAUSED, STOPPED or RUNNING. */
 int connector_state(const connector *c);
+/** The target state: RUNNING, PAUSED or STOPPED (also when FAILED). */
+int connector_target(const connector *c);
 /** The conf as written (placeholders kept). */
 const httpsrc_conf *connector_conf(const connector *c);
 int connector_failed(const connector *c);

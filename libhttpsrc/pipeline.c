@@ -324,9 +324,7 @@ static void remove_at(httpsrc_pipeline *p, size_t i)
 static void recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf)
 {
         connector *old = p->conns[i];
-        int target = connector_state(old) == HTTPSRC_STATE_FAILED
-                         ? HTTPSRC_STATE_RUNNING
-                         : connector_state(old);
+        int target = connector_target(old); /* a FAILED one keeps it */
         if (!conf)
                 conf = httpsrc_conf_dup(connector_conf(old));
         char err[1024];
@@ -637,9 +635,12 @@ int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
                 run_pending(p);
                 flush_offsets(p, mono_ms(), 0);
         }
+        /* finish() while REST requests still queue for the loop: only
+         * afterwards may they run on their own threads. */
+        int rc = finish(p);
         set_loop_running(p, 0);
         atomic_store(&p->stop_requested, 0);
-        return finish(p);
+        return rc;
 }
 
 int httpsrc_pipeline_metrics(const httpsrc_pipeline *p, const char *name,

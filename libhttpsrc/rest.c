@@ -66,6 +66,7 @@ struct rest_server {
         char *cert, *key, *key_pass; /* PEM text: MHD borrows them */
         char *auth;                  /* base64 "user:password", or NULL */
         size_t max_body;
+        char worker_host[256];
         char worker_id[300];
         config_store *store;
         /* loop-thread state */
@@ -674,7 +675,9 @@ static int key_len(const char *s)
         return n && s[n] == ':' && s[n + 1] == ' ' ? (int)n : 0;
 }
 
-static int add_problems(kvlist *errs, const char *text)
+/* Problems of keys among the first @p known errors are not added again
+ * (a key whose value was refused is missing from the conf checked). */
+static int add_problems(kvlist *errs, const char *text, size_t known)
 {
         const char *start = text;
         while (*start) {
@@ -685,12 +688,15 @@ static int add_problems(kvlist *errs, const char *text)
                                 break;
                         end += 2;
                 }
-                size_t len = end ? (size_t)(end - start) : strlen(start);
-                char *msg  = xstrndup(start, len);
-                int kl     = msg ? key_len(msg) : 0;
-                char *key  = msg ? xstrndup(msg, (size_t)kl) : NULL;
-                int bad    = !msg || !key ||
-                          kvl_add(errs, kl ? key : "connector.class", msg);
+                size_t len    = end ? (size_t)(end - start) : strlen(start);
+                char *msg     = xstrndup(start, len);
+                int kl        = msg ? key_len(msg) : 0;
+                char *key     = msg ? xstrndup(msg, (size_t)kl) : NULL;
+                const char *k = kl ? key : "connector.class";
+                ssize_t seen  = key ? kvl_index(errs, k) : -1;
+                int bad       = !msg || !key ||
+                          ((seen < 0 || (size_t)seen >= known) &&
+                           kvl_add(errs, k, msg));
                 free(msg);
                 free(key);
                 if (bad)
@@ -727,14 +733,14 @@ validate(httpsrc_pipeline *p, const kvlist *cfg, kvlist *errs)
         if (!bad && name && has_control_chars(name))
                 bad = kvl_add(errs, "name",
                               "name: must not contain control characters");
-        if (!bad && !errs->n && httpsrc_conf_check(conf, err, sizeof(err)))
-                bad = add_problems(errs, err);
+        if (!bad && httpsrc_conf_check(conf, err, sizeof(err)))
+                bad = add_problems(errs, err, errs->n);
         if (!bad && !errs->n) {
                 int level = quiet(p);
                 int rc    = pipeline_validate(p, conf, err, sizeof(err));
                 pipeline_set_log_level(p, level);
                 if (rc)
-                        bad = add_problems(errs, err);
+                        bad = add_problems(errs, err, 0);
         }
         if (bad) {
                 httpsrc_conf_destroy(conf);
@@ -1590,12 +1596,25 @@ static void h_task_status(request *q, httpsrc_pipeline *p)
         o_state(q, 0, shown_state(q->r, p, c), connector_failure(c));
 }
 
-static void restart(httpsrc_pipeline *p, const char *name, const char *why)
+/* A restart replaces one still pending, conf included: restart from the
+ * latest config set over REST, not the running connector's. */
+static void
+restart(rest_server *r, httpsrc_pipeline *p, const char *name, const char *why)
 {
         char err[1024];
-        if (pipeline_restart(p, name, NULL, err, sizeof(err)) == HTTPSRC_OK)
-                log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name,
-                        "restarting (%s)", why);
+        const conn_meta *m = meta_get(r, name);
+        httpsrc_conf *conf = m && m->conf ? httpsrc_conf_dup(m->conf) : NULL;
+        int level          = quiet(p);
+        int rc             = pipeline_restart(p, name, conf, err, sizeof(err));
+        pipeline_set_log_level(p, level);
+        if (rc) {
+                httpsrc_conf_destroy(conf);
+                log_msg(pipeline_logger(p), HTTPSRC_LOG_ERROR, name,
+                        "not restarted: %s", err);
+                return;
+        }
+        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name, "restarting (%s)",
+                why);
 }
 
 static void h_task_restart(request *q, httpsrc_pipeline *p)
@@ -1609,7 +1628,7 @@ static void h_task_restart(request *q, httpsrc_pipeline *p)
                             q->arg[0], id);
                 return;
         }
-        restart(p, q->arg[0], "task restart requested over REST");
+        restart(q->r, p, q->arg[0], "task restart requested over REST");
         reply_empty(q, MHD_HTTP_NO_CONTENT);
 }
 
@@ -1630,7 +1649,7 @@ static void h_restart(request *q, httpsrc_pipeline *p)
         int conn    = !stopped && (!only_failed || failed);
         int task    = conn && tasks && has_task(q->r, p, c);
         if (conn)
-                restart(p, q->arg[0], "restart requested over REST");
+                restart(q->r, p, q->arg[0], "restart requested over REST");
         if (plain) {
                 reply_empty(q, MHD_HTTP_NO_CONTENT);
                 return;
@@ -1675,7 +1694,7 @@ static void h_resume(request *q, httpsrc_pipeline *p)
         if (!m)
                 return;
         if (m->reload)
-                restart(p, q->arg[0], "resumed from STOPPED");
+                restart(q->r, p, q->arg[0], "resumed from STOPPED");
         m->reload   = 0;
         m->no_tasks = 0;
         if (was != HTTPSRC_STATE_RUNNING)
@@ -2439,44 +2458,114 @@ static int parse_listener(const char *item,
         return HTTPSRC_OK;
 }
 
-/* A listening socket for @p l; -1 with errstr naming the listener. */
-static int bind_listener(const listener_spec *l,
-                         const char *item,
-                         int *family,
-                         int *port,
-                         char *errstr,
-                         size_t errstr_size)
+/* A listening socket on @p ai, or -1 with errno set. */
+static int bind_one(const struct addrinfo *ai)
+{
+        int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
+        if (fd < 0)
+                return -1;
+        /* "" binds 0.0.0.0 and :: side by side */
+        if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
+            (ai->ai_family == AF_INET6 &&
+             setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on))) ||
+            bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 64)) {
+                int err = errno;
+                close(fd);
+                errno = err;
+                return -1;
+        }
+        return fd;
+}
+
+static int add_socket(rest_server *r, int fd, int flags)
+{
+        int *nf = realloc(r->fds, (r->n_listeners + 1) * sizeof(*nf));
+        if (nf)
+                r->fds = nf;
+        int *nt =
+            nf ? realloc(r->flags, (r->n_listeners + 1) * sizeof(*nt)) : NULL;
+        if (!nt)
+                return -1;
+        r->flags                   = nt;
+        r->fds[r->n_listeners]     = fd;
+        r->flags[r->n_listeners++] = flags;
+        return 0;
+}
+
+static void log_listening(rest_server *r, int fd, int tls)
+{
+        struct sockaddr_storage ss;
+        socklen_t sl                = sizeof(ss);
+        char addr[INET6_ADDRSTRLEN] = "?";
+        int port = 0, v6 = 0;
+        if (!getsockname(fd, (struct sockaddr *)&ss, &sl)) {
+                v6                            = ss.ss_family == AF_INET6;
+                const struct sockaddr_in6 *s6 = (const void *)&ss;
+                const struct sockaddr_in *s4  = (const void *)&ss;
+                inet_ntop(ss.ss_family,
+                          v6 ? (const void *)&s6->sin6_addr
+                             : (const void *)&s4->sin_addr,
+                          addr, sizeof(addr));
+                port = ntohs(v6 ? s6->sin6_port : s4->sin_port);
+        }
+        if (!*r->worker_id) /* the first listener's */
+                snprintf(r->worker_id, sizeof(r->worker_id), "%s:%d",
+                         r->worker_host, port);
+        log_msg(pipeline_logger(r->p), HTTPSRC_LOG_INFO, NULL,
+                "REST API listening on %s://%s%s%s:%d", tls ? "https" : "http",
+                v6 ? "[" : "", addr, v6 ? "]" : "", port);
+}
+
+/* Bind every address @p l names (localhost may be 127.0.0.1 and ::1);
+ * one the host cannot have (no IPv6) is skipped if another binds. */
+static int bind_spec(rest_server *r,
+                     const listener_spec *l,
+                     const char *item,
+                     char *errstr,
+                     size_t errstr_size)
 {
         struct addrinfo hints = {.ai_family   = AF_UNSPEC,
                                  .ai_socktype = SOCK_STREAM,
                                  .ai_flags    = AI_PASSIVE | AI_NUMERICSERV},
-                        *ai   = NULL;
-        int rc = getaddrinfo(*l->host ? l->host : NULL, l->port, &hints, &ai);
+                        *res  = NULL;
+        int rc = getaddrinfo(*l->host ? l->host : NULL, l->port, &hints, &res);
         if (rc) {
                 errstr_set(errstr, errstr_size,
                            "listeners: cannot listen on %s: %s", item,
                            gai_strerror(rc));
-                return -1;
+                return HTTPSRC_ERR_INVAL;
         }
-        int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-        int bad = fd < 0 ||
-                  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-                  bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 64);
-        *family = ai->ai_family;
-        freeaddrinfo(ai);
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof(ss);
-        if (!bad && !getsockname(fd, (struct sockaddr *)&ss, &sl))
-                *port = ntohs(ss.ss_family == AF_INET6
-                                  ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                  : ((struct sockaddr_in *)&ss)->sin_port);
-        if (!bad)
-                return fd;
+        int bound = 0, err = 0;
+        for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+                int fd = bind_one(ai);
+                if (fd < 0) {
+                        err = errno;
+                        if (err == EADDRNOTAVAIL || err == EAFNOSUPPORT)
+                                continue;
+                        break;
+                }
+                err = 0;
+                if (add_socket(
+                        r, fd,
+                        (l->tls ? LISTEN_TLS : 0) |
+                            (ai->ai_family == AF_INET6 ? LISTEN_IPV6 : 0))) {
+                        close(fd);
+                        err = ENOMEM;
+                        break;
+                }
+                log_listening(r, fd, l->tls);
+                bound++;
+                /* port 0: one address, or each would get its own port */
+                if (!strcmp(l->port, "0"))
+                        break;
+        }
+        freeaddrinfo(res);
+        int fatal = err && err != EADDRNOTAVAIL && err != EAFNOSUPPORT;
+        if (!fatal && bound)
+                return HTTPSRC_OK;
         errstr_set(errstr, errstr_size, "listeners: cannot listen on %s: %s",
-                   item, strerror(errno));
-        if (fd >= 0)
-                close(fd);
-        return -1;
+                   item, strerror(err ? err : EADDRNOTAVAIL));
+        return HTTPSRC_ERR_IO;
 }
 
 static char *
@@ -2600,15 +2689,16 @@ static const char *store_path(const httpsrc_conf *w, strbuf *buf)
         return buf->buf;
 }
 
-/* The first listener's address, as Connect's worker_id "host:port". */
-static void set_worker_id(rest_server *r, const listener_spec *l, int port)
+/* Connect's worker_id is "host:port": the first listener's host as
+ * written (the machine's name for all interfaces) and its port. */
+static void set_worker_host(rest_server *r, const listener_spec *l)
 {
-        char host[256] = "";
+        if (*r->worker_host)
+                return;
         if (*l->host)
-                snprintf(host, sizeof(host), "%s", l->host);
-        else if (gethostname(host, sizeof(host) - 1))
-                snprintf(host, sizeof(host), "localhost");
-        snprintf(r->worker_id, sizeof(r->worker_id), "%s:%d", host, port);
+                snprintf(r->worker_host, sizeof(r->worker_host), "%s", l->host);
+        else if (gethostname(r->worker_host, sizeof(r->worker_host) - 1))
+                snprintf(r->worker_host, sizeof(r->worker_host), "localhost");
 }
 
 /* Bind every listener (nothing is served yet). */
@@ -2620,43 +2710,16 @@ bind_all(rest_server *r, const char *list, char *errstr, size_t errstr_size)
         for (char *it = copy ? strtok_r(copy, ",", &save) : NULL; it && !rc;
              it       = strtok_r(NULL, ",", &save)) {
                 listener_spec l;
-                int family, port = 0;
                 strtrim(it);
                 if (!*it)
                         continue;
-                if ((rc = parse_listener(it, &l, errstr, errstr_size)))
-                        break;
-                if (l.tls && !r->key &&
-                    (rc = setup_tls(r, errstr, errstr_size)))
-                        break;
-                int fd =
-                    bind_listener(&l, it, &family, &port, errstr, errstr_size);
-                int *nf = realloc(r->fds, (r->n_listeners + 1) * sizeof(*nf));
-                int *nt =
-                    nf ? realloc(r->flags, (r->n_listeners + 1) * sizeof(*nt))
-                       : NULL;
-                if (nf)
-                        r->fds = nf;
-                if (nt)
-                        r->flags = nt;
-                if (fd < 0 || !nf || !nt) {
-                        if (fd >= 0)
-                                close(fd);
-                        rc = fd < 0 ? HTTPSRC_ERR_IO : HTTPSRC_ERR_NOMEM;
-                        break;
-                }
-                if (!r->n_listeners)
-                        set_worker_id(r, &l, port);
-                r->fds[r->n_listeners] = fd;
-                r->flags[r->n_listeners++] =
-                    (l.tls ? LISTEN_TLS : 0) |
-                    (family == AF_INET6 ? LISTEN_IPV6 : 0);
-                log_msg(pipeline_logger(r->p), HTTPSRC_LOG_INFO, NULL,
-                        "REST API listening on %s://%s%s%s:%d",
-                        l.tls ? "https" : "http", family == AF_INET6 ? "[" : "",
-                        *l.host ? l.host
-                                : (family == AF_INET6 ? "::" : "0.0.0.0"),
-                        family == AF_INET6 ? "]" : "", port);
+                rc = parse_listener(it, &l, errstr, errstr_size);
+                if (!rc && l.tls && !r->key)
+                        rc = setup_tls(r, errstr, errstr_size);
+                if (!rc)
+                        set_worker_host(r, &l);
+                if (!rc)
+                        rc = bind_spec(r, &l, it, errstr, errstr_size);
         }
         free(copy);
         return rc;

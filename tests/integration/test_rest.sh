@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # ${provider:...} placeholders are literal
 # Kafka Connect's REST API, black box over HTTP (connect-rest.md §7, the
 # items that apply to one standalone worker): create, conflicts, invalid
 # configs, expand, pause/resume/stop, restarts, status, offsets, plugins,
@@ -8,7 +9,7 @@
 # the host; Basic auth, https, 413 and a busy port on a second host.
 . "$(dirname "$0")/lib.sh"
 
-plan 173
+plan 180
 CLIENT=$HTTPSRC_SOURCE_ROOT/tests/integration/rest_client.py
 
 free_port() {
@@ -77,6 +78,7 @@ U=http://127.0.0.1:$PORT
 W=127.0.0.1:$PORT # worker_id
 STORE=$OFFSETS.configs
 write_worker "$T/worker.properties" "listeners=http://127.0.0.1:$PORT"
+export HTTPSRC_TEST_TOKEN=tok-s3cr3t-value
 start_host "$T/worker.properties"
 wait_for_line "$T/host.err" "REST API listening on $U\$" >/dev/null ||
 	bail_out "REST API did not start: $(cat "$T/host.err")"
@@ -114,10 +116,12 @@ expect "PUT config with another name: 400" 400 \
 	PUT /connectors/x/config '{"name":"y","kafka.topic":"t"}'
 INVALID_TAIL=$'\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`'
 expect "invalid config: 400 listing each bad key and why" 400 \
-	"$(err 400 "Connector configuration is invalid and contains the following 3 error(s):
+	"$(err 400 "Connector configuration is invalid and contains the following 5 error(s):
 http.method: invalid value 'PUT': must be one of GET, POST
 http.timer.interval.ms: invalid value 'abc': not an integer
-http.urll: unknown configuration key (did you mean 'http.url'?)$INVALID_TAIL")" \
+http.urll: unknown configuration key (did you mean 'http.url'?)
+kafka.topic: required key is missing
+http.url: required key is missing$INVALID_TAIL")" \
 	POST /connectors '{"name":"x","config":{"http.method":"PUT","http.timer.interval.ms":"abc","http.urll":"http://a/b"}}'
 expect "missing required keys: 400 naming each" 400 \
 	"$(err 400 "Connector configuration is invalid and contains the following 2 error(s):
@@ -190,6 +194,22 @@ expect "?expand=status&expand=info" 200 \
 	GET '/connectors?expand=status&expand=info'
 expect "an unknown expand is ignored" 200 '{"events":{}}' \
 	GET '/connectors?expand=bogus'
+
+# ---- placeholders are shown as written, never resolved ----
+
+SECRET_KEYS='"kafka.topic":"s","http.url":"'$API'/bearer","http.auth.type":"BEARER","http.auth.token":"${env:HTTPSRC_TEST_TOKEN}"'
+rest POST /connectors "{\"name\":\"secretive\",\"config\":{$SECRET_KEYS},\"initial_state\":\"STOPPED\"}"
+assert_eq "a connector with a \${env:...} token: 201" 201 "$ST"
+expect "GET config shows the placeholder" 200 \
+	"{$SECRET_KEYS,\"name\":\"secretive\"}" GET /connectors/secretive/config
+rest PUT /connectors/secretive/resume
+expect "so does GET tasks" 200 \
+	"[{\"id\":{\"connector\":\"secretive\",\"task\":0},\"config\":{$SECRET_KEYS,\"name\":\"secretive\",\"task.class\":\"HttpSourceTask\"}}]" \
+	GET /connectors/secretive/tasks
+assert_grep "the config file keeps the placeholder" \
+	'"http.auth.token":"${env:HTTPSRC_TEST_TOKEN}"' "$STORE"
+assert_absent "the config file never holds the secret" tok-s3cr3t-value "$STORE"
+rest DELETE /connectors/secretive
 
 # ---- loggers ----
 
@@ -534,6 +554,8 @@ assert_eq "the config file is private (0600)" 600 "$(stat -c %a "$STORE")"
 kill -TERM "$HOST_PID"
 wait_host_exit "$HOST_PID" 20
 assert_eq "SIGTERM: exit 0" 0 "$HOST_RC" || diag_file "$T/host.err"
+assert_absent "the resolved secret never reached the logs" tok-s3cr3t-value \
+	"$T/host.err" "$T/host.out"
 assert_eq "the config file keeps the REST connectors and their targets" \
 	"events:RUNNING fresh:RUNNING other:PAUSED" \
 	"$(python3 -c '
@@ -571,6 +593,15 @@ assert_absent "but not stored" '"cli"' "$STORE"
 rest PUT /connectors/cli/pause
 assert_grep "once changed over REST it is stored" '"cli":{"config":{"name":"cli"' \
 	"$STORE"
+kill -TERM "$HOST_PID"
+wait_host_exit "$HOST_PID" 20
+mv "$T/host.err" "$T/host3.err"
+start_host "$T/worker.properties" "$T/cli.json"
+wait_for_line "$T/host.err" "REST API listening on $U\$" >/dev/null ||
+	bail_out "REST API did not restart: $(cat "$T/host.err")"
+wait_state cli PAUSED
+assert_eq "at the next start the stored version wins over the file" \
+	PAUSED "$(printf '%s' "$BODY" | json_get connector state)"
 
 # ---- security: Basic auth (password from a provider), https, 413 ----
 

@@ -1,0 +1,519 @@
+#!/bin/bash
+# libhttpsrc benchmark: throughput against the usual hand-written peers,
+# scale (many connectors on a timer), per-page latency. One command:
+#
+#   bench/run.sh [throughput|scale|latency|all] [--rounds N] [--full]
+#                [--sizes 100,1000,10000] [--scale-seconds S] [--profile]
+#
+#   throughput  200 pages x 1000 records (cursor-paginated, nginx) into
+#               librdkafka's mock cluster: the Python poller, curl|jq|kcat
+#               (first round only: ~18 s) and `httpsrc-connect --once`,
+#               interleaved, N rounds (default 5). Every httpsrc round is
+#               read back from Kafka: 200000 records, 200000 distinct keys.
+#   scale       100, 1000, 10000 connectors each polling its own endpoint
+#               every 10 s for 60 s (--full: 300 s for 10000): CPU, peak
+#               RSS, poll jitter and missed polls from nginx's access log.
+#   latency     one new page of 100 records a second for 30 s: time from
+#               the page's response to its last acknowledgement.
+#   --profile   perf: one extra httpsrc throughput run (results/profile.txt)
+#               and the largest scale size (results/profile-scale.txt).
+#
+# Installs what is missing (apt-get), builds a release build in build-bench
+# (BENCH_BUILD overrides; BENCH_WORKER_EXTRA adds lines to every worker
+# file, for experiments, e.g. producer.socket.nagle.disable=true), writes bench/results/ (CSV per part, results.md,
+# PNG charts). Exits 1 if a correctness check fails.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH=$ROOT/bench
+RES=$BENCH/results
+BUILD=$(realpath -m "${BENCH_BUILD:-$ROOT/build-bench}")
+SHARED=$(realpath -m "$ROOT/../shared/bench")
+PY=/usr/bin/python3 # the Debian python3-* modules live there
+LIB="$PY $BENCH/benchlib.py"
+
+PART=all ROUNDS=5 FULL=0 PROFILE=0 SIZES=100,1000,10000 SCALE_S=60
+LAT_S=30 PARTITIONS=32 RECORDS=200000
+
+die() {
+	printf 'bench: %s\n' "$*" >&2
+	exit 2
+}
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	throughput | scale | latency | all) PART=$1 ;;
+	--rounds) ROUNDS=${2:?--rounds needs a number} && shift ;;
+	--full) FULL=1 ;;
+	--profile) PROFILE=1 ;;
+	--sizes) SIZES=${2:?--sizes needs a list} && shift ;;
+	--scale-seconds) SCALE_S=${2:?--scale-seconds needs seconds} && shift ;;
+	*) die "unknown argument '$1' (usage: run.sh [throughput|scale|latency|all] [--rounds N] [--full] [--sizes LIST] [--scale-seconds S] [--profile])" ;;
+	esac
+	shift
+done
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds: '$ROUNDS' is not a positive number"
+[[ $SCALE_S =~ ^[1-9][0-9]*$ ]] || die "--scale-seconds: '$SCALE_S' is not a positive number"
+[[ $SIZES =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--sizes: '$SIZES' is not a list of counts"
+[ -x "$SHARED/serve.sh" ] || die "$SHARED/serve.sh not found: the workload lives in ../shared/bench beside the repository"
+
+# ---------------------------------------------------------------- setup
+
+install_missing() {
+	local need="" p
+	for p in nginx:nginx-light jq:jq kcat:kcat gnuplot:gnuplot-nox; do
+		command -v "${p%%:*}" >/dev/null || need="$need ${p#*:}"
+	done
+	$PY -c 'import confluent_kafka, requests' 2>/dev/null ||
+		need="$need python3-confluent-kafka python3-requests"
+	[ "$PROFILE" = 0 ] || command -v perf >/dev/null || need="$need linux-perf"
+	[ -z "$need" ] && return 0
+	say "Installing$need"
+	local sudo=""
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+		--no-install-recommends $need >/dev/null
+}
+
+build() {
+	"$ROOT/scripts/install-deps.sh"
+	if [ ! -f "$BUILD/build.ninja" ]; then
+		say "Configuring a release build in $BUILD"
+		meson setup "$BUILD" "$ROOT" --buildtype=release >/dev/null
+	fi
+	ninja -C "$BUILD" >/dev/null
+	HOST=$BUILD/libhttpsrc/httpsrc-connect
+	MOCK=$BUILD/tests/tools/mockkafka
+	CONSUME=$BUILD/tests/tools/consume
+	local b
+	for b in "$HOST" "$MOCK" "$CONSUME"; do
+		[ -x "$b" ] || die "$b was not built (configure $BUILD with -Dtests=true)"
+	done
+}
+
+WORK=$(mktemp -d /tmp/httpsrc-bench.XXXXXX)
+chmod 755 "$WORK" # nginx's workers run unprivileged
+PIDS=()
+cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	for pid in "${PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	[ -f "$WORK/nginx2/nginx.pid" ] &&
+		kill -QUIT "$(cat "$WORK/nginx2/nginx.pid")" 2>/dev/null
+	[ -f "$WORK/w/env" ] && "$SHARED/stop.sh" "$WORK/w"
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# forget PID (once it has been waited for)
+forget() {
+	local keep=() p
+	for p in "${PIDS[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	PIDS=("${keep[@]}")
+}
+
+stop_pid() {
+	kill -TERM "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+	forget "$1"
+}
+
+# stop_host PID WHAT: SIGTERM, and it must exit 0 (offsets stored)
+stop_host() {
+	local rc=0
+	kill -TERM "$1" 2>/dev/null || true
+	wait "$1" || rc=$?
+	forget "$1"
+	[ "$rc" = 0 ] || {
+		echo "bench: httpsrc-connect ($2) exited $rc on SIGTERM" >&2
+		FAILED=1
+	}
+}
+
+free_port() {
+	$PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# start_mock DIR [TOPIC:PARTITIONS...]: a fresh mock cluster; sets
+# MOCK_PID, BOOT.
+start_mock() {
+	local dir=$1 args=() t
+	shift
+	for t in "$@"; do
+		args+=(-t "$t")
+	done
+	"$MOCK" "${args[@]}" 1 >"$dir/kafka.out" 2>"$dir/kafka.err" &
+	MOCK_PID=$!
+	PIDS+=("$MOCK_PID")
+	for _ in $(seq 100); do
+		BOOT=$(grep -m1 -E '^[^ ]+:[0-9]+' "$dir/kafka.out" || true)
+		[ -n "$BOOT" ] && return 0
+		sleep 0.05
+	done
+	die "the mock cluster did not start: $(cat "$dir/kafka.err")"
+}
+
+write_worker() { # DIR [extra lines...]
+	local dir=$1
+	shift
+	{
+		echo "bootstrap.servers=$BOOT"
+		echo "offset.storage.file.filename=$dir/offsets"
+		echo "plugin.path=$BUILD/plugins"
+		echo "producer.linger.ms=5"
+		echo "listeners="
+		printf '%s\n' "$@"
+		[ -z "${BENCH_WORKER_EXTRA:-}" ] || echo "$BENCH_WORKER_EXTRA"
+	} >"$dir/worker.properties"
+}
+
+# cursor_connector FILE NAME TOPIC URL INTERVAL_MS
+cursor_connector() {
+	cat >"$1" <<EOF
+{"name": "$2", "config": {
+  "kafka.topic": "$3",
+  "http.url": "$4",
+  "http.timer.interval.ms": "$5",
+  "http.response.records.path": "\$.data[*]",
+  "http.pagination.type": "CURSOR",
+  "http.pagination.cursor.param": "cursor",
+  "http.pagination.cursor.path": "\$.next_cursor",
+  "transforms": "createKey",
+  "transforms.createKey.type": "org.apache.kafka.connect.transforms.ValueToKey",
+  "transforms.createKey.fields": "id",
+  "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+  "value.converter.schemas.enable": "false"}}
+EOF
+}
+
+now() { date +%s.%N; }
+
+# proc_cpu PID: utime+stime in seconds
+proc_cpu() {
+	local tck
+	tck=$(getconf CLK_TCK)
+	sed 's/.*) //' "/proc/$1/stat" | awk -v t="$tck" '{ printf "%.2f", ($12 + $13) / t }'
+}
+
+raise_fd_limit() {
+	ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+}
+
+# ------------------------------------------------------------ throughput
+
+# timed NAME CMD...: run under /usr/bin/time, append a CSV row to RUNS.
+timed() {
+	local name=$1 round=$2 rc=0 wall user sys rss
+	shift 2
+	/usr/bin/time -f "%e %U %S %M" -o "$ROUNDDIR/$name.time" "$@" \
+		>"$ROUNDDIR/$name.out" 2>"$ROUNDDIR/$name.err" || rc=$?
+	[ "$rc" = 0 ] || {
+		echo "bench: $name (round $round) exited $rc: $(tail -3 "$ROUNDDIR/$name.err")" >&2
+		FAILED=1
+		return 0
+	}
+	read -r wall user sys rss <"$ROUNDDIR/$name.time"
+	echo "$name,$round,$RECORDS,$wall,$user,$sys,$rss" >>"$RUNS"
+	awk -v n="$name" -v r="$round" -v w="$wall" -v u="$user" -v s="$sys" \
+		-v m="$rss" -v c="$RECORDS" 'BEGIN { printf "  %-8s round %s: %6.2f s wall, %6.2f s CPU, %6.1f MB peak RSS, %8.0f records/s\n", n, r, w, u + s, m / 1024, c / (w > 0 ? w : 0.01) }' >&2
+}
+
+# verify TOPIC: every record of the run is in Kafka exactly once
+verify() {
+	local out=$ROUNDDIR/consumed.tsv lines keys rc=0
+	"$CONSUME" -b "$BOOT" -t "$1" -n "$RECORDS" -i 1500 -T 180000 \
+		>"$out" 2>"$ROUNDDIR/consume.err" || rc=$?
+	lines=$(wc -l <"$out")
+	keys=$(cut -f1 "$out" | sort -u | wc -l)
+	rm -f "$out"
+	if [ "$rc" != 0 ] || [ "$lines" != "$RECORDS" ] || [ "$keys" != "$RECORDS" ]; then
+		echo "bench: CORRECTNESS: topic $1 holds $lines records with $keys distinct keys, expected $RECORDS and $RECORDS (consume exit $rc)" >&2
+		FAILED=1
+	else
+		echo "  verified: $1 holds $lines records, $keys distinct keys" >&2
+	fi
+	echo "$1,$lines,$keys" >>"$RES/throughput_verify.csv"
+}
+
+httpsrc_round() { # ROUND [perf]
+	local r=$1 d=$ROUNDDIR/hs
+	mkdir -p "$d"
+	write_worker "$d"
+	cursor_connector "$d/c.json" "bench-hs-$r" "hs-$r" "$API" 1000
+	if [ "${2:-}" = perf ]; then
+		perf record -q -F 2000 -g -o "$WORK/perf.data" -- \
+			"$HOST" --once "$d/worker.properties" "$d/c.json" \
+			>/dev/null 2>"$d/perf.err"
+		return
+	fi
+	timed httpsrc "$r" "$HOST" --once "$d/worker.properties" "$d/c.json"
+	verify "hs-$r"
+}
+
+# perf_top DATA: self time by library, then the top symbols
+perf_top() {
+	perf report -i "$1" --stdio --no-children --sort dso -g none \
+		--percent-limit 1 2>/dev/null | grep -v -e '^$' -e '^# *$'
+	perf report -i "$1" --stdio --no-children --sort dso,symbol -g none \
+		--percent-limit 0.7 2>/dev/null | grep -v -e '^$' -e '^#'
+}
+
+part_throughput() {
+	say "Throughput: serving the workload ($SHARED/serve.sh)"
+	"$SHARED/serve.sh" "$WORK/w" >/dev/null
+	API=$(sed -n 's/^API=//p' "$WORK/w/env")
+	RUNS=$RES/throughput.csv
+	echo "tool,round,records,wall_s,user_s,sys_s,rss_kb" >"$RUNS"
+	echo "topic,records,distinct_keys" >"$RES/throughput_verify.csv"
+	local r
+	for r in $(seq "$ROUNDS"); do
+		ROUNDDIR=$WORK/round$r
+		mkdir -p "$ROUNDDIR"
+		# The mock keeps only the last 5 MiB of a partition: the 70 MB
+		# of a run can be read back only from a topic of many
+		# partitions (auto-created topics get 4).
+		start_mock "$ROUNDDIR" "py-$r:$PARTITIONS" "hs-$r:$PARTITIONS" \
+			"sh-$r:$PARTITIONS"
+		say "Round $r/$ROUNDS (Kafka $BOOT)"
+		timed python "$r" $PY "$SHARED/py_poller.py" "$BOOT" "py-$r" "$API"
+		[ "$(tail -1 "$ROUNDDIR/python.err")" = "$RECORDS" ] ||
+			{ echo "bench: python round $r did not report $RECORDS records" >&2 && FAILED=1; }
+		[ "$r" != 1 ] ||
+			timed shell "$r" bash "$SHARED/shell_pipeline.sh" "$BOOT" "sh-$r" "$API"
+		httpsrc_round "$r"
+		stop_pid "$MOCK_PID"
+		rm -rf "$ROUNDDIR"
+	done
+	if [ "$PROFILE" = 1 ]; then
+		ROUNDDIR=$WORK/profile
+		mkdir -p "$ROUNDDIR"
+		start_mock "$ROUNDDIR" "hs-profile:$PARTITIONS"
+		say "Profiling one more httpsrc run (perf record -g)"
+		httpsrc_round profile perf
+		perf_top "$WORK/perf.data" >"$RES/profile.txt"
+		stop_pid "$MOCK_PID"
+	fi
+	"$SHARED/stop.sh" "$WORK/w"
+	rm -f "$WORK/w/env"
+	echo >&2
+	$LIB throughput "$RUNS" "$RES/throughput_summary.csv"
+}
+
+# ---------------------------------------------------- nginx for scale/latency
+
+start_nginx2() {
+	[ -f "$WORK/nginx2/nginx.pid" ] && return 0
+	local d=$WORK/nginx2
+	mkdir -p "$d/srv/lat"
+	echo '{"data":[{"id":1,"type":"PushEvent","public":true}]}' >"$d/srv/one.json"
+	PORT2=$(free_port)
+	cat >"$d/nginx.conf" <<EOF
+worker_processes 1; worker_rlimit_nofile 65536;
+pid $d/nginx.pid; error_log $d/error.log;
+events { worker_connections 30000; }
+http {
+  log_format bench '\$msec \$request_uri';
+  access_log $d/access.log bench buffer=256k flush=1s;
+  keepalive_timeout 300s; keepalive_requests 1000000;
+  map \$arg_cursor \$lpg { "" 0; default \$arg_cursor; }
+  server {
+    listen 127.0.0.1:$PORT2 backlog=16384;
+    root $d/srv; default_type application/json;
+    location /c/ { rewrite ^ /one.json break; }
+    location = /lat { access_log off; rewrite ^ /lat/p\$lpg.json break; }
+  }
+}
+EOF
+	nginx -c "$d/nginx.conf" || die "nginx did not start: $(cat "$d/error.log")"
+}
+
+# ------------------------------------------------------------------ scale
+
+scale_one() {
+	local n=$1 secs=$2 d=$WORK/scale$1 log=$WORK/nginx2/access.log
+	local launch t_first t0 t1 cpu0 cpu1 hwm pid startup i
+	mkdir -p "$d/conn"
+	start_mock "$d"
+	write_worker "$d"
+	$LIB connectors "$d/conn" "$n" "http://127.0.0.1:$PORT2/c" scale
+	sleep 1.2 # nginx flushes its log every second: start it empty
+	: >"$log"
+	say "Scale: $n connectors, ${secs} s"
+	launch=$(now)
+	(
+		raise_fd_limit
+		exec "$HOST" "$d/worker.properties" "$d"/conn/c*.json 2>"$d/host.log"
+	) &
+	pid=$!
+	PIDS+=("$pid")
+	t_first=""
+	for i in $(seq 600); do
+		kill -0 "$pid" 2>/dev/null || die "httpsrc-connect exited: $(tail -3 "$d/host.log")"
+		t_first=$($LIB first-polls "$log" "$n")
+		[ -n "$t_first" ] && break
+		sleep 0.5
+	done
+	[ -n "$t_first" ] || die "$n connectors: not every one polled within 300 s"
+	startup=$(awk -v a="$t_first" -v b="$launch" 'BEGIN { printf "%.2f", a - b }')
+	sleep 2 # past the catch-up poll that follows each first poll
+	t0=$(now)
+	cpu0=$(proc_cpu "$pid")
+	if [ "$PROFILE" = 1 ] && [ "$n" = "${SIZES##*,}" ]; then
+		perf record -q -F 999 -g -p "$pid" -o "$WORK/perf-scale.data" \
+			-- sleep "$secs" 2>/dev/null
+		perf_top "$WORK/perf-scale.data" >"$RES/profile-scale.txt"
+	else
+		sleep "$secs"
+	fi
+	t1=$(now)
+	cpu1=$(proc_cpu "$pid")
+	hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
+	stop_host "$pid" "$n connectors"
+	stop_pid "$MOCK_PID"
+	sleep 1.2
+	local j
+	j=$($LIB jitter "$log" "$t0" "$t1" "$n" 10)
+	[ -z "${BENCH_KEEP_LOGS:-}" ] || { cp "$log" "$BENCH_KEEP_LOGS/access-$n.log" && cp "$d/host.log" "$BENCH_KEEP_LOGS/host-$n.log" && echo "$t0 $t1 $launch $t_first" >"$BENCH_KEEP_LOGS/window-$n"; }
+	awk -v n="$n" -v s="$secs" -v st="$startup" -v c0="$cpu0" -v c1="$cpu1" \
+		-v t0="$t0" -v t1="$t1" -v hwm="$hwm" -v j="$j" 'BEGIN {
+		printf "%d,%d,%.2f,%.2f,%.2f,%.1f,%s\n", n, s, st, c1 - c0,
+			100 * (c1 - c0) / (t1 - t0), hwm / 1024, j }' >>"$RES/scale.csv"
+	tail -1 "$RES/scale.csv" | awk -F, '{ printf "  %s connectors: startup %s s, CPU %s s = %s %% of a core, peak RSS %s MB, %s requests, jitter p50 %s ms p99 %s ms max %s ms, missed polls %s\n", $1, $3, $4, $5, $6, $7, $9, $10, $11, $12 }' >&2
+	grep -E ' (ERROR|WARN) ' "$d/host.log" | head -3 >&2 || true
+	rm -rf "$d"
+}
+
+part_scale() {
+	start_nginx2
+	echo "connectors,duration_s,startup_s,cpu_s,cpu_pct,peak_rss_mb,requests,intervals,jitter_p50_ms,jitter_p99_ms,jitter_max_ms,missed_polls,connectors_missing_polls" >"$RES/scale.csv"
+	local n secs
+	for n in ${SIZES//,/ }; do
+		secs=$SCALE_S
+		[ "$FULL" = 1 ] && [ "$n" -ge 10000 ] && secs=300
+		scale_one "$n" "$secs"
+	done
+	echo >&2
+	$LIB md-table "$RES/scale.csv"
+}
+
+# ---------------------------------------------------------------- latency
+
+part_latency() {
+	start_nginx2
+	local d=$WORK/latency writer pid
+	mkdir -p "$d"
+	rm -f "$WORK/nginx2/srv/lat/"*
+	# One partition: the mock broker answers produce requests of several
+	# partitions about 40 ms late (Nagle against delayed ACKs; the
+	# Python client sees the same), which would hide the host's latency.
+	start_mock "$d" lat:1
+	write_worker "$d"
+	cursor_connector "$d/c.json" bench-lat lat "http://127.0.0.1:$PORT2/lat" 1000
+	say "Latency: one page of 100 records a second for $LAT_S s"
+	$LIB writer "$WORK/nginx2/srv/lat" $((LAT_S + 5)) 100 &
+	writer=$!
+	PIDS+=("$writer")
+	while [ ! -f "$WORK/nginx2/srv/lat/p0.json" ]; do sleep 0.05; done
+	"$HOST" --log-level debug "$d/worker.properties" "$d/c.json" 2>"$d/host.log" &
+	pid=$!
+	PIDS+=("$pid")
+	sleep "$LAT_S"
+	stop_host "$pid" latency
+	stop_pid "$writer"
+	stop_pid "$MOCK_PID"
+	echo "pages,p50_ms,p99_ms,max_ms" >"$RES/latency.csv"
+	$LIB latency "$d/host.log" "$RES/latency_samples.csv" >>"$RES/latency.csv"
+	IFS=, read -r pages p50 p99 mx < <(tail -1 "$RES/latency.csv")
+	echo "  $pages pages: p50 $p50 ms, p99 $p99 ms, max $mx ms" >&2
+	[ "$pages" -ge $((LAT_S / 2)) ] || {
+		echo "bench: latency: only $pages pages acknowledged in $LAT_S s" >&2
+		FAILED=1
+	}
+}
+
+# ----------------------------------------------------------------- report
+
+charts() {
+	cd "$RES"
+	if [ -f throughput_summary.csv ]; then
+		gnuplot <<'EOF'
+set terminal pngcairo size 720,420 font "sans,10"
+set output 'throughput.png'
+set datafile separator ','
+set title "200 000 records from a paginated API into Kafka (median records/s)"
+set style fill solid 0.85 border -1
+set boxwidth 0.6
+set grid ytics
+set ylabel 'records/s'
+stats 'throughput_summary.csv' skip 1 using 3 nooutput
+set yrange [0:STATS_max * 1.12]
+plot 'throughput_summary.csv' skip 1 using 0:3:xtic(1) with boxes lc rgb '#3b7dd8' notitle, \
+     '' skip 1 using 0:3:3 with labels offset 0,0.8 notitle
+EOF
+	fi
+	if [ -f scale.csv ]; then
+		gnuplot <<'EOF'
+set terminal pngcairo size 720,420 font "sans,10"
+set output 'scale.png'
+set datafile separator ','
+set title "httpsrc-connect: connectors polling every 10 s"
+set logscale x
+set xlabel 'connectors'
+set ylabel 'CPU (% of one core)'
+set y2label 'peak RSS (MB)'
+set ytics nomirror
+set y2tics
+set yrange [0:*]
+set y2range [0:*]
+set grid
+set key top left
+plot 'scale.csv' skip 1 using 1:5 with linespoints lw 2 pt 7 title 'CPU %', \
+     '' skip 1 using 1:6 axes x1y2 with linespoints lw 2 pt 5 title 'peak RSS MB'
+EOF
+	fi
+	cd - >/dev/null
+}
+
+machine() {
+	local cpu
+	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+	printf 'Machine: %s, %s cores, %s MB RAM, Linux %s. ' "$cpu" "$(nproc)" \
+		"$(awk '/MemTotal/ { printf "%d", $2 / 1024 }' /proc/meminfo)" "$(uname -r)"
+	printf 'httpsrc %s (release build), librdkafka %s, %s. ' \
+		"$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')" \
+		"$(dpkg-query -W -f='${Version}' librdkafka-dev 2>/dev/null)" \
+		"$(nginx -v 2>&1 | sed 's/.*: //')"
+	printf 'Run %s; load average before the run %s (other processes share the machine).\n' \
+		"$(date -u +%Y-%m-%dT%H:%MZ)" "$LOAD0"
+}
+
+# ------------------------------------------------------------------- main
+
+FAILED=0
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+install_missing
+build
+mkdir -p "$RES"
+case $PART in
+throughput) part_throughput ;;
+scale) part_scale ;;
+latency) part_latency ;;
+all)
+	part_throughput
+	part_scale
+	part_latency
+	;;
+esac
+charts
+$LIB report "$RES" "$(machine)"
+say "Results in $RES/results.md"
+exit "$FAILED"
