@@ -1,6 +1,7 @@
 /* Loading a conf from a file: Java .properties (as Kafka Connect's worker
  * and connector files) or connector JSON (as POSTed to the REST API). */
 #include "conf_int.h"
+#include "props_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -45,253 +46,45 @@ static int read_file(const char *path, strbuf *sb, char *errstr, size_t size)
 
 /* ---- .properties ---- */
 
-struct props {
+typedef struct props_load {
+        httpsrc_conf *conf;
         const char *path;
-        const char *p; /* next unread byte */
-        const char *end;
-        int line; /* line of p */
         char *errstr;
         size_t errstr_size;
-};
+} props_load;
 
-static int is_prop_space(char c)
+static int props_set(void *opaque, const char *key, size_t key_len,
+                     const char *value, size_t value_len, int line)
 {
-        return c == ' ' || c == '\t' || c == '\f';
-}
-
-static void skip_spaces(struct props *ps)
-{
-        while (ps->p < ps->end && is_prop_space(*ps->p))
-                ps->p++;
-}
-
-/* Consumes the line terminator at p (\n, \r\n or \r), if any. */
-static void skip_eol(struct props *ps)
-{
-        if (ps->p < ps->end && *ps->p == '\r')
-                ps->p++;
-        if (ps->p < ps->end && *ps->p == '\n')
-                ps->p++;
-        ps->line++;
-}
-
-static const char *natural_line_end(const struct props *ps)
-{
-        const char *e = ps->p;
-        while (e < ps->end && *e != '\n' && *e != '\r')
-                e++;
-        return e;
-}
-
-/* Joins natural lines ending in an odd number of backslashes into one
- * logical line, escapes still in place. */
-static int read_logical_line(struct props *ps, strbuf *out)
-{
-        for (;;) {
-                const char *e = natural_line_end(ps);
-                size_t bs     = 0;
-                while (e - bs > ps->p && e[-1 - (ptrdiff_t)bs] == '\\')
-                        bs++;
-                int cont = bs % 2 == 1;
-                if (sb_append(out, ps->p, (size_t)(e - ps->p) - (cont ? 1 : 0)))
-                        return -1;
-                ps->p = e;
-                if (ps->p == ps->end)
-                        return 0;
-                skip_eol(ps);
-                if (!cont)
-                        return 0;
-                skip_spaces(ps);
-        }
-}
-
-static int hex4(const char *s, size_t n, unsigned *out)
-{
-        if (n < 4)
-                return -1;
-        unsigned v = 0;
-        for (int i = 0; i < 4; i++) {
-                char c = s[i];
-                int d  = c >= '0' && c <= '9'   ? c - '0'
-                         : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                         : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                : -1;
-                if (d < 0)
-                        return -1;
-                v = v << 4 | (unsigned)d;
-        }
-        *out = v;
-        return 0;
-}
-
-static int put_utf8(strbuf *sb, unsigned cp)
-{
-        char b[4];
-        size_t n;
-        if (cp < 0x80) {
-                b[0] = (char)cp;
-                n    = 1;
-        } else if (cp < 0x800) {
-                b[0] = (char)(0xC0 | cp >> 6);
-                b[1] = (char)(0x80 | (cp & 0x3F));
-                n    = 2;
-        } else if (cp < 0x10000) {
-                b[0] = (char)(0xE0 | cp >> 12);
-                b[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-                b[2] = (char)(0x80 | (cp & 0x3F));
-                n    = 3;
-        } else {
-                b[0] = (char)(0xF0 | cp >> 18);
-                b[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-                b[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-                b[3] = (char)(0x80 | (cp & 0x3F));
-                n    = 4;
-        }
-        return sb_append(sb, b, n);
-}
-
-/* Decodes "\uXXXX" (or a "\uD8xx\uDCxx" surrogate pair) at s[0] == 'u';
- * returns the bytes consumed after the backslash, or -1 with a reason. */
-static int decode_u(const char *s, size_t n, strbuf *out, const char **reason)
-{
-        unsigned cp, lo;
-        if (hex4(s + 1, n - 1, &cp)) {
-                *reason = "malformed \\uXXXX escape";
-                return -1;
-        }
-        int used = 5;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-                if (n < 11 || s[5] != '\\' || s[6] != 'u' ||
-                    hex4(s + 7, n - 7, &lo) || lo < 0xDC00 || lo > 0xDFFF) {
-                        *reason = "unpaired UTF-16 surrogate in \\u escape";
-                        return -1;
-                }
-                cp   = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                used = 11;
-        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                *reason = "unpaired UTF-16 surrogate in \\u escape";
-                return -1;
-        } else if (cp == 0) {
-                *reason = "\\u0000 is not allowed";
-                return -1;
-        }
-        if (put_utf8(out, cp)) {
-                *reason = "out of memory";
-                return -1;
-        }
-        return used;
-}
-
-static char unescape_char(char c)
-{
-        switch (c) {
-        case 't':
-                return '\t';
-        case 'n':
-                return '\n';
-        case 'r':
-                return '\r';
-        case 'f':
-                return '\f';
-        default: /* \\ \= \: \# \! and any other: the character itself */
-                return c;
-        }
-}
-
-/* Unescapes s[0..n) into out. Trailing whitespace that was not escaped is
- * dropped: it is invisible in the file and never meant. */
-static int unescape(const char *s, size_t n, strbuf *out, const char **reason)
-{
-        size_t keep = out->len;
-        for (size_t i = 0; i < n; i++) {
-                if (s[i] != '\\') {
-                        if (sb_putc(out, s[i]))
-                                goto nomem;
-                        if (!is_prop_space(s[i]))
-                                keep = out->len;
-                        continue;
-                }
-                if (++i == n)
-                        break; /* a lone backslash at the end of the file */
-                if (s[i] == 'u') {
-                        int used = decode_u(s + i, n - i, out, reason);
-                        if (used < 0)
-                                return -1;
-                        i += (size_t)used - 1;
-                } else if (sb_putc(out, unescape_char(s[i]))) {
-                        goto nomem;
-                }
-                keep = out->len;
-        }
-        out->len           = keep;
-        out->buf[out->len] = '\0';
-        return 0;
-nomem:
-        *reason = "out of memory";
-        return -1;
-}
-
-static int props_fail(struct props *ps, int line, int rc, const char *msg)
-{
-        errstr_set(ps->errstr, ps->errstr_size, "%s:%d: %s", ps->path, line,
-                   msg);
-        return rc;
-}
-
-/* Splits a logical line into key and value and sets them. */
-static int props_apply(
-    struct props *ps, httpsrc_conf *conf, const char *l, size_t n, int line)
-{
-        size_t k = 0;
-        while (k < n && l[k] != '=' && l[k] != ':' && !is_prop_space(l[k]))
-                k += l[k] == '\\' && k + 1 < n ? 2 : 1;
-        size_t v = k;
-        while (v < n && is_prop_space(l[v]))
-                v++;
-        if (v < n && (l[v] == '=' || l[v] == ':'))
-                v++;
-        while (v < n && is_prop_space(l[v]))
-                v++;
-
-        strbuf key = {0}, val = {0};
-        const char *reason = NULL;
+        props_load *pl = opaque;
         char err[CONF_ERR_SIZE];
-        int rc = HTTPSRC_OK;
-        if (sb_reserve(&key, 0) || sb_reserve(&val, 0))
-                rc = props_fail(ps, line, HTTPSRC_ERR_NOMEM, "out of memory");
-        else if (unescape(l, k, &key, &reason) ||
-                 unescape(l + v, n - v, &val, &reason))
-                rc = props_fail(ps, line, HTTPSRC_ERR_PARSE, reason);
-        else if (!key.len)
-                rc = props_fail(ps, line, HTTPSRC_ERR_PARSE, "empty key");
-        else if (httpsrc_conf_set(conf, key.buf, val.buf, err, sizeof(err)))
-                rc = props_fail(ps, line, HTTPSRC_ERR_INVAL, err);
-        sb_free(&key);
-        sb_free(&val);
-        return rc;
+        if (!key_len) {
+                errstr_set(pl->errstr, pl->errstr_size, "%s:%d: empty key",
+                           pl->path, line);
+                return HTTPSRC_ERR_PARSE;
+        }
+        if (httpsrc_conf_set(pl->conf, key, value, err, sizeof(err))) {
+                errstr_set(pl->errstr, pl->errstr_size, "%s:%d: %s",
+                           pl->path, line, err);
+                return HTTPSRC_ERR_INVAL;
+        }
+        return HTTPSRC_OK;
 }
 
-static int load_properties(httpsrc_conf *conf, struct props *ps)
+static int load_properties(httpsrc_conf *conf, const char *path,
+                           const char *text, size_t len, char *errstr,
+                           size_t errstr_size)
 {
-        strbuf l = {0};
-        int rc   = HTTPSRC_OK;
-        while (!rc && ps->p < ps->end) {
-                skip_spaces(ps);
-                const char *e = natural_line_end(ps);
-                if (ps->p == e || *ps->p == '#' || *ps->p == '!') {
-                        ps->p = e; /* blank or comment: never continued */
-                        skip_eol(ps);
-                        continue;
-                }
-                int line = ps->line;
-                sb_reset(&l);
-                if (read_logical_line(ps, &l))
-                        rc = props_fail(ps, line, HTTPSRC_ERR_NOMEM,
-                                        "out of memory");
-                else
-                        rc = props_apply(ps, conf, l.buf, l.len, line);
+        props_load pl = {conf, path, errstr, errstr_size};
+        int line = 0;
+        const char *reason = NULL;
+        int rc = props_parse(text, len, 0, props_set, &pl, &line, &reason);
+        if (rc == -1) {
+                errstr_set(errstr, errstr_size, "%s:%d: %s", path, line,
+                           reason);
+                return strcmp(reason, "out of memory") ? HTTPSRC_ERR_PARSE
+                                                       : HTTPSRC_ERR_NOMEM;
         }
-        sb_free(&l);
         return rc;
 }
 
@@ -475,13 +268,7 @@ static int load_text(httpsrc_conf *conf,
         size_t i = strspn(text, " \t\r\n\f\v");
         if (text[i] == '{')
                 return load_json(conf, path, text, errstr, size);
-        struct props ps = {.path        = path,
-                           .p           = text,
-                           .end         = text + len,
-                           .line        = 1,
-                           .errstr      = errstr,
-                           .errstr_size = size};
-        return load_properties(conf, &ps);
+        return load_properties(conf, path, text, len, errstr, size);
 }
 
 HTTPSRC_API int httpsrc_conf_load_file(httpsrc_conf *conf,

@@ -1,6 +1,8 @@
 /* config store module: see config_store_int.h. */
 #include "config_store_int.h"
 
+#include "fileio_int.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -284,73 +286,6 @@ static int serialize(const config_store *s, strbuf *sb)
         return bad || sb_puts(sb, "}}\n") ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
 }
 
-static int sync_dir(const char *path, char *errstr, size_t errstr_size)
-{
-        const char *slash = strrchr(path, '/');
-        char *dir =
-            slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
-                  : xstrdup(".");
-        if (!dir) {
-                errstr_set(errstr, errstr_size, "%s: out of memory", path);
-                return HTTPSRC_ERR_NOMEM;
-        }
-        int fd  = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        int bad = fd < 0 || fsync(fd);
-        if (bad)
-                errstr_set(errstr, errstr_size,
-                           "%s: cannot sync directory %s: %s", path, dir,
-                           strerror(errno));
-        if (fd >= 0)
-                close(fd);
-        free(dir);
-        return bad ? HTTPSRC_ERR_IO : HTTPSRC_OK;
-}
-
-static int write_fd(int fd, const strbuf *data)
-{
-        for (size_t off = 0; off < data->len;) {
-                ssize_t w = write(fd, data->buf + off, data->len - off);
-                if (w < 0 && errno == EINTR)
-                        continue;
-                if (w <= 0)
-                        return -1;
-                off += (size_t)w;
-        }
-        return fsync(fd);
-}
-
-static int write_atomic(const char *path,
-                        const strbuf *data,
-                        char *errstr,
-                        size_t errstr_size)
-{
-        strbuf tmp = {0};
-        if (sb_printf(&tmp, "%s.tmp.%ld", path, (long)getpid())) {
-                errstr_set(errstr, errstr_size, "%s: out of memory", path);
-                return HTTPSRC_ERR_NOMEM;
-        }
-        int fd  = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        int bad = fd < 0 || write_fd(fd, data);
-        int err = errno;
-        if (fd >= 0 && close(fd) && !bad) {
-                bad = 1;
-                err = errno;
-        }
-        if (bad)
-                errstr_set(errstr, errstr_size,
-                           "%s: cannot write temporary file %s: %s", path,
-                           tmp.buf, strerror(err));
-        if (!bad && rename(tmp.buf, path)) {
-                errstr_set(errstr, errstr_size, "%s: cannot rename %s: %s",
-                           path, tmp.buf, strerror(errno));
-                bad = 1;
-        }
-        if (bad)
-                unlink(tmp.buf);
-        sb_free(&tmp);
-        return bad ? HTTPSRC_ERR_IO : sync_dir(path, errstr, errstr_size);
-}
-
 static int save(const config_store *s, char *errstr, size_t errstr_size)
 {
         if (!s->path)
@@ -360,7 +295,7 @@ static int save(const config_store *s, char *errstr, size_t errstr_size)
         if (rc)
                 errstr_set(errstr, errstr_size, "%s: out of memory", s->path);
         else
-                rc = write_atomic(s->path, &sb, errstr, errstr_size);
+                rc = fileio_write_atomic(s->path, &sb, 0600, errstr, errstr_size);
         sb_free(&sb);
         return rc;
 }

@@ -4,6 +4,8 @@
  * confirmed against tests/unit/data/connect.offsets, written by a JVM. */
 #include "offsets_int.h"
 
+#include "fileio_int.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -915,84 +917,6 @@ read_file(const char *path, strbuf *sb, char *errstr, size_t errstr_size)
         return HTTPSRC_OK;
 }
 
-static int sync_dir(const char *path, char *errstr, size_t errstr_size)
-{
-        const char *slash = strrchr(path, '/');
-        char *dir =
-            slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
-                  : xstrdup(".");
-        if (!dir) {
-                errstr_set(errstr, errstr_size, "%s: out of memory", path);
-                return HTTPSRC_ERR_NOMEM;
-        }
-        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        int r  = fd < 0 || fsync(fd) ? -1 : 0;
-        if (r)
-                errstr_set(errstr, errstr_size,
-                           "%s: cannot sync directory %s: %s", path, dir,
-                           strerror(errno));
-        if (fd >= 0)
-                close(fd);
-        free(dir);
-        return r ? HTTPSRC_ERR_IO : HTTPSRC_OK;
-}
-
-/* Write @p tmp completely and durably; keeps the mode of @p path. */
-static int write_tmp(const char *path,
-                     const char *tmp,
-                     const strbuf *data,
-                     char *errstr,
-                     size_t errstr_size)
-{
-        struct stat st;
-        FILE *fp = fopen(tmp, "wbe");
-        if (!fp) {
-                errstr_set(errstr, errstr_size,
-                           "%s: cannot create temporary file %s: %s", path, tmp,
-                           strerror(errno));
-                return HTTPSRC_ERR_IO;
-        }
-        int bad = 0;
-        if (!stat(path, &st))
-                bad = fchmod(fileno(fp), st.st_mode & 07777);
-        if (!bad && data->len)
-                bad = fwrite(data->buf, 1, data->len, fp) != data->len;
-        bad     = bad || fflush(fp) || fsync(fileno(fp));
-        int err = errno;
-        if (fclose(fp) && !bad) {
-                bad = 1;
-                err = errno;
-        }
-        if (!bad)
-                return HTTPSRC_OK;
-        errstr_set(errstr, errstr_size,
-                   "%s: cannot write temporary file %s: %s", path, tmp,
-                   strerror(err));
-        return HTTPSRC_ERR_IO;
-}
-
-static int write_atomic(const char *path,
-                        const strbuf *data,
-                        char *errstr,
-                        size_t errstr_size)
-{
-        strbuf tmp = {0};
-        if (sb_printf(&tmp, "%s.tmp.%ld", path, (long)getpid())) {
-                errstr_set(errstr, errstr_size, "%s: out of memory", path);
-                return HTTPSRC_ERR_NOMEM;
-        }
-        int r = write_tmp(path, tmp.buf, data, errstr, errstr_size);
-        if (!r && rename(tmp.buf, path)) {
-                errstr_set(errstr, errstr_size, "%s: cannot rename %s: %s",
-                           path, tmp.buf, strerror(errno));
-                r = HTTPSRC_ERR_IO;
-        }
-        if (r)
-                unlink(tmp.buf);
-        sb_free(&tmp);
-        return r ? r : sync_dir(path, errstr, errstr_size);
-}
-
 /* ------------------------------------------------------------------ */
 /* Public (internal) API                                               */
 /* ------------------------------------------------------------------ */
@@ -1154,7 +1078,8 @@ int offset_store_flush(offset_store *s, char *errstr, size_t errstr_size)
                            r == HTTPSRC_ERR_NOMEM ? "out of memory"
                                                   : "too large to write");
         else
-                r = write_atomic(s->path, &data, errstr, errstr_size);
+                r = fileio_write_atomic(s->path, &data, 0600, errstr,
+                                        errstr_size);
         sb_free(&data);
         if (!r)
                 s->dirty = 0;

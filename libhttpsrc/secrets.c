@@ -3,6 +3,7 @@
  * (Kubernetes / Docker secrets). The semantics are documented in
  * secrets_int.h; errors name the placeholder, never the value. */
 #include "secrets_int.h"
+#include "props_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -549,187 +550,29 @@ static int resolve_path(
 
 /* ---- Java .properties, as java.util.Properties.load ---- */
 
-typedef struct props {
-        const char *p, *end;
-        int line;
-} props;
+typedef struct props_find {
+        const char *want;
+        size_t want_len;
+        strbuf *val;
+        int found;
+} props_find;
 
-static int is_prop_space(char c)
+static int props_match(void *opaque, const char *key, size_t key_len,
+                       const char *value, size_t value_len, int line)
 {
-        return c == ' ' || c == '\t' || c == '\f';
-}
-
-static const char *line_end(const props *ps)
-{
-        const char *e = ps->p;
-        while (e < ps->end && *e != '\n' && *e != '\r')
-                e++;
-        return e;
-}
-
-static void next_line(props *ps)
-{
-        if (ps->p < ps->end && *ps->p == '\r')
-                ps->p++;
-        if (ps->p < ps->end && *ps->p == '\n')
-                ps->p++;
-        ps->line++;
-}
-
-/* One logical line (continuations joined, escapes kept) into @p out. */
-static int logical_line(props *ps, strbuf *out)
-{
-        for (;;) {
-                const char *e = line_end(ps);
-                size_t bs     = 0;
-                while (e - bs > ps->p && e[-1 - (ptrdiff_t)bs] == '\\')
-                        bs++;
-                int cont = bs % 2 == 1;
-                if (sb_append(out, ps->p, (size_t)(e - ps->p) - (cont ? 1 : 0)))
-                        return -1;
-                ps->p = e;
-                if (ps->p == ps->end)
-                        return 0;
-                next_line(ps);
-                if (!cont)
-                        return 0;
-                while (ps->p < ps->end && is_prop_space(*ps->p))
-                        ps->p++;
-        }
-}
-
-static int hex_digit(char c)
-{
-        return c >= '0' && c <= '9'   ? c - '0'
-               : c >= 'a' && c <= 'f' ? c - 'a' + 10
-               : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                      : -1;
-}
-
-/* "\uXXXX" at s (s[0] == '\\', s[1] == 'u'); -1 if malformed. */
-static long hex4_at(const char *s, size_t n)
-{
-        if (n < 6 || s[0] != '\\' || s[1] != 'u')
-                return -1;
-        long v = 0;
-        for (int i = 2; i < 6; i++) {
-                int d = hex_digit(s[i]);
-                if (d < 0)
-                        return -1;
-                v = v << 4 | d;
-        }
-        return v;
-}
-
-static int put_utf8(strbuf *sb, unsigned long cp)
-{
-        char b[4];
-        size_t n;
-        if (cp < 0x80) {
-                b[0] = (char)cp;
-                n    = 1;
-        } else if (cp < 0x800) {
-                b[0] = (char)(0xC0 | cp >> 6);
-                b[1] = (char)(0x80 | (cp & 0x3F));
-                n    = 2;
-        } else if (cp < 0x10000) {
-                b[0] = (char)(0xE0 | cp >> 12);
-                b[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-                b[2] = (char)(0x80 | (cp & 0x3F));
-                n    = 3;
-        } else {
-                b[0] = (char)(0xF0 | cp >> 18);
-                b[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-                b[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-                b[3] = (char)(0x80 | (cp & 0x3F));
-                n    = 4;
-        }
-        return sb_append(sb, b, n);
-}
-
-/* Decodes a \u escape at s (a surrogate pair takes two); returns the bytes
- * consumed, or -1 with @p reason. */
-static int decode_u(const char *s, size_t n, strbuf *out, const char **reason)
-{
-        long cp = hex4_at(s, n);
-        if (cp < 0) {
-                *reason = "malformed \\uXXXX escape";
-                return -1;
-        }
-        int used = 6;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-                long lo = hex4_at(s + 6, n - 6);
-                if (lo < 0xDC00 || lo > 0xDFFF) {
-                        *reason = "unpaired UTF-16 surrogate in \\u escape";
-                        return -1;
-                }
-                cp   = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                used = 12;
-        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                *reason = "unpaired UTF-16 surrogate in \\u escape";
-                return -1;
-        } else if (cp == 0) {
-                *reason = "\\u0000 is not allowed";
-                return -1;
-        }
-        if (put_utf8(out, (unsigned long)cp)) {
-                *reason = "out of memory";
-                return -1;
-        }
-        return used;
-}
-
-/* Java's loadConvert: \t \n \r \f, \uXXXX, \x = x. Trailing whitespace is
- * kept, as Java does. */
-static int unescape(const char *s, size_t n, strbuf *out, const char **reason)
-{
-        for (size_t i = 0; i < n; i++) {
-                char c = s[i];
-                if (c == '\\' && i + 1 < n) {
-                        if (s[i + 1] == 'u') {
-                                int used = decode_u(s + i, n - i, out, reason);
-                                if (used < 0)
-                                        return -1;
-                                i += (size_t)used - 1;
-                                continue;
-                        }
-                        c = s[++i];
-                        c = c == 't'   ? '\t'
-                            : c == 'n' ? '\n'
-                            : c == 'r' ? '\r'
-                            : c == 'f' ? '\f'
-                                       : c;
-                }
-                if (sb_putc(out, c)) {
-                        *reason = "out of memory";
-                        return -1;
-                }
-        }
+        props_find *f = opaque;
+        if (key_len != f->want_len || memcmp(key, f->want, key_len))
+                return 0;
+        /* the last occurrence wins, as Properties.load */
+        sb_wipe(f->val);
+        if (sb_append(f->val, value, value_len))
+                return -2;
+        f->found = 1;
         return 0;
 }
 
-/* Splits logical line l[0..n) into key and value (Java's rules). */
-static int split_line(
-    const char *l, size_t n, strbuf *key, strbuf *val, const char **reason)
-{
-        size_t k = 0;
-        while (k < n && l[k] != '=' && l[k] != ':' && !is_prop_space(l[k]))
-                k += l[k] == '\\' && k + 1 < n ? 2 : 1;
-        size_t v = k;
-        while (v < n && is_prop_space(l[v]))
-                v++;
-        if (v < n && (l[v] == '=' || l[v] == ':'))
-                v++;
-        while (v < n && is_prop_space(l[v]))
-                v++;
-        if (unescape(l, k, key, reason) || unescape(l + v, n - v, val, reason))
-                return -1;
-        return 0;
-}
-
-/* Finds @p want in properties text buf; the last occurrence wins, as
- * Properties.load. Returns 1 found (value in @p val), 0 not found, -1
- * malformed (@p reason, @p line) */
+/* Finds @p want in properties text buf. Returns 1 found (value in @p val),
+ * 0 not found, -1 malformed (@p reason, @p line) */
 static int props_lookup(const char *buf,
                         size_t len,
                         const char *want,
@@ -738,46 +581,12 @@ static int props_lookup(const char *buf,
                         int *line,
                         const char **reason)
 {
-        props ps = {buf, buf + len, 1};
-        strbuf l = {0}, k = {0}, v = {0};
-        int found = 0;
-        while (ps.p < ps.end) {
-                while (ps.p < ps.end && is_prop_space(*ps.p))
-                        ps.p++;
-                const char *e = line_end(&ps);
-                if (ps.p == e || *ps.p == '#' || *ps.p == '!') {
-                        ps.p = e; /* blank or comment: never continued */
-                        next_line(&ps);
-                        continue;
-                }
-                *line = ps.line;
-                sb_reset(&l);
-                sb_reset(&k);
-                sb_reset(&v);
-                if (logical_line(&ps, &l) || sb_reserve(&l, 0) ||
-                    sb_reserve(&k, 0) || sb_reserve(&v, 0)) {
-                        *reason = "out of memory";
-                        found   = -1;
-                        break;
-                }
-                if (split_line(l.buf, l.len, &k, &v, reason)) {
-                        found = -1;
-                        break;
-                }
-                if (k.len == want_len && !memcmp(k.buf, want, want_len)) {
-                        sb_reset(val);
-                        if (sb_append(val, v.buf, v.len)) {
-                                *reason = "out of memory";
-                                found   = -1;
-                                break;
-                        }
-                        found = 1;
-                }
-        }
-        sb_wipe(&l);
-        sb_wipe(&k);
-        sb_wipe(&v);
-        return found;
+        props_find f = {want, want_len, val, 0};
+        /* keep trailing whitespace: a secret is what the file says */
+        int rc = props_parse(buf, len, 1, props_match, &f, line, reason);
+        if (rc == -2)
+                *reason = "out of memory";
+        return rc ? -1 : f.found;
 }
 
 /* ---- the providers ---- */

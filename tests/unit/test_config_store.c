@@ -270,7 +270,7 @@ static void test_write_failure_undoes_change(void **state)
                          HTTPSRC_ERR_IO);
         char want[512];
         snprintf(want, sizeof(want),
-                 "%s: cannot write temporary file %s.tmp.%ld: No such file "
+                 "%s: cannot create temporary file %s.tmp.%ld: No such file "
                  "or directory",
                  path, path, (long)getpid());
         assert_string_equal(err, want);
@@ -298,7 +298,7 @@ static void test_failed_replace_and_remove_keep_old(void **state)
                          HTTPSRC_ERR_IO);
         char want[512];
         snprintf(want, sizeof(want),
-                 "%s: cannot write temporary file %s: Is a directory", f->path,
+                 "%s: cannot create temporary file %s: Is a directory", f->path,
                  tmp);
         assert_string_equal(err, want);
         assert_int_equal(config_store_remove(s, "a", err, sizeof(err)),

@@ -1,0 +1,94 @@
+/* fileio module: durable file replacement. */
+#include "fileio_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "httpsrc/common.h"
+
+static int sync_dir(const char *path, char *errstr, size_t errstr_size)
+{
+        const char *slash = strrchr(path, '/');
+        char *dir =
+            slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
+                  : xstrdup(".");
+        if (!dir) {
+                errstr_set(errstr, errstr_size, "%s: out of memory", path);
+                return HTTPSRC_ERR_NOMEM;
+        }
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int r  = fd < 0 || fsync(fd) ? -1 : 0;
+        if (r)
+                errstr_set(errstr, errstr_size,
+                           "%s: cannot sync directory %s: %s", path, dir,
+                           strerror(errno));
+        if (fd >= 0)
+                close(fd);
+        free(dir);
+        return r ? HTTPSRC_ERR_IO : HTTPSRC_OK;
+}
+
+/* Write @p tmp completely and durably, with the mode of @p path if it
+ * exists, else @p new_mode. */
+static int write_tmp(const char *path,
+                     const char *tmp,
+                     const strbuf *data,
+                     mode_t new_mode,
+                     char *errstr,
+                     size_t errstr_size)
+{
+        struct stat st;
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, new_mode);
+        FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+        if (fd >= 0 && !fp)
+                close(fd);
+        if (!fp) {
+                errstr_set(errstr, errstr_size,
+                           "%s: cannot create temporary file %s: %s", path, tmp,
+                           strerror(errno));
+                return HTTPSRC_ERR_IO;
+        }
+        int bad = 0;
+        if (!stat(path, &st))
+                bad = fchmod(fileno(fp), st.st_mode & 07777);
+        if (!bad && data->len)
+                bad = fwrite(data->buf, 1, data->len, fp) != data->len;
+        bad     = bad || fflush(fp) || fsync(fileno(fp));
+        int err = errno;
+        if (fclose(fp) && !bad) {
+                bad = 1;
+                err = errno;
+        }
+        if (!bad)
+                return HTTPSRC_OK;
+        errstr_set(errstr, errstr_size,
+                   "%s: cannot write temporary file %s: %s", path, tmp,
+                   strerror(err));
+        return HTTPSRC_ERR_IO;
+}
+
+int fileio_write_atomic(const char *path, const strbuf *data, mode_t new_mode,
+                        char *errstr, size_t errstr_size)
+{
+        strbuf tmp = {0};
+        if (sb_printf(&tmp, "%s.tmp.%ld", path, (long)getpid())) {
+                errstr_set(errstr, errstr_size, "%s: out of memory", path);
+                return HTTPSRC_ERR_NOMEM;
+        }
+        int r = write_tmp(path, tmp.buf, data, new_mode, errstr, errstr_size);
+        if (!r && rename(tmp.buf, path)) {
+                errstr_set(errstr, errstr_size, "%s: cannot rename %s: %s",
+                           path, tmp.buf, strerror(errno));
+                r = HTTPSRC_ERR_IO;
+        }
+        if (r)
+                unlink(tmp.buf);
+        sb_free(&tmp);
+        return r ? r : sync_dir(path, errstr, errstr_size);
+}
+

@@ -1,0 +1,20 @@
+/* fileio module: durable file replacement, shared by the offset store and
+ * the config store. */
+#ifndef HTTPSRC_FILEIO_INT_H
+#define HTTPSRC_FILEIO_INT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util_int.h"
+
+/**
+ * Replace @p path with @p data atomically and durably: a temp file in the
+ * same directory, written and fsync'ed, renamed over @p path, then the
+ * directory fsync'ed. An existing file keeps its mode; a new one gets
+ * @p new_mode. errstr: "<path>: cannot ...: <strerror>".
+ */
+int fileio_write_atomic(const char *path, const strbuf *data, mode_t new_mode,
+                        char *errstr, size_t errstr_size);
+
+#endif

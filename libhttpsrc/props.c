@@ -1,0 +1,271 @@
+/* props module: Java .properties text, as java.util.Properties.load reads
+ * it, for connector/worker files and the file config provider. */
+#include "props_int.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "httpsrc/common.h"
+
+
+struct props {
+        const char *p; /* next unread byte */
+        const char *end;
+        int line; /* line of p */
+};
+
+static int is_prop_space(char c)
+{
+        return c == ' ' || c == '\t' || c == '\f';
+}
+
+static void skip_spaces(struct props *ps)
+{
+        while (ps->p < ps->end && is_prop_space(*ps->p))
+                ps->p++;
+}
+
+/* Consumes the line terminator at p (\n, \r\n or \r), if any. */
+static void skip_eol(struct props *ps)
+{
+        if (ps->p < ps->end && *ps->p == '\r')
+                ps->p++;
+        if (ps->p < ps->end && *ps->p == '\n')
+                ps->p++;
+        ps->line++;
+}
+
+static const char *natural_line_end(const struct props *ps)
+{
+        const char *e = ps->p;
+        while (e < ps->end && *e != '\n' && *e != '\r')
+                e++;
+        return e;
+}
+
+/* Joins natural lines ending in an odd number of backslashes into one
+ * logical line, escapes still in place. */
+static int read_logical_line(struct props *ps, strbuf *out)
+{
+        for (;;) {
+                const char *e = natural_line_end(ps);
+                size_t bs     = 0;
+                while (e - bs > ps->p && e[-1 - (ptrdiff_t)bs] == '\\')
+                        bs++;
+                int cont = bs % 2 == 1;
+                if (sb_append(out, ps->p, (size_t)(e - ps->p) - (cont ? 1 : 0)))
+                        return -1;
+                ps->p = e;
+                if (ps->p == ps->end)
+                        return 0;
+                skip_eol(ps);
+                if (!cont)
+                        return 0;
+                skip_spaces(ps);
+        }
+}
+
+static int hex4(const char *s, size_t n, unsigned *out)
+{
+        if (n < 4)
+                return -1;
+        unsigned v = 0;
+        for (int i = 0; i < 4; i++) {
+                char c = s[i];
+                int d  = c >= '0' && c <= '9'   ? c - '0'
+                         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                : -1;
+                if (d < 0)
+                        return -1;
+                v = v << 4 | (unsigned)d;
+        }
+        *out = v;
+        return 0;
+}
+
+static int put_utf8(strbuf *sb, unsigned cp)
+{
+        char b[4];
+        size_t n;
+        if (cp < 0x80) {
+                b[0] = (char)cp;
+                n    = 1;
+        } else if (cp < 0x800) {
+                b[0] = (char)(0xC0 | cp >> 6);
+                b[1] = (char)(0x80 | (cp & 0x3F));
+                n    = 2;
+        } else if (cp < 0x10000) {
+                b[0] = (char)(0xE0 | cp >> 12);
+                b[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+                b[2] = (char)(0x80 | (cp & 0x3F));
+                n    = 3;
+        } else {
+                b[0] = (char)(0xF0 | cp >> 18);
+                b[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+                b[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+                b[3] = (char)(0x80 | (cp & 0x3F));
+                n    = 4;
+        }
+        return sb_append(sb, b, n);
+}
+
+/* Decodes "\uXXXX" (or a "\uD8xx\uDCxx" surrogate pair) at s[0] == 'u';
+ * returns the bytes consumed after the backslash, or -1 with a reason. */
+static int decode_u(const char *s, size_t n, strbuf *out, const char **reason)
+{
+        unsigned cp, lo;
+        if (hex4(s + 1, n - 1, &cp)) {
+                *reason = "malformed \\uXXXX escape";
+                return -1;
+        }
+        int used = 5;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+                if (n < 11 || s[5] != '\\' || s[6] != 'u' ||
+                    hex4(s + 7, n - 7, &lo) || lo < 0xDC00 || lo > 0xDFFF) {
+                        *reason = "unpaired UTF-16 surrogate in \\u escape";
+                        return -1;
+                }
+                cp   = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                used = 11;
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                *reason = "unpaired UTF-16 surrogate in \\u escape";
+                return -1;
+        } else if (cp == 0) {
+                *reason = "\\u0000 is not allowed";
+                return -1;
+        }
+        if (put_utf8(out, cp)) {
+                *reason = "out of memory";
+                return -1;
+        }
+        return used;
+}
+
+static char unescape_char(char c)
+{
+        switch (c) {
+        case 't':
+                return '\t';
+        case 'n':
+                return '\n';
+        case 'r':
+                return '\r';
+        case 'f':
+                return '\f';
+        default: /* \\ \= \: \# \! and any other: the character itself */
+                return c;
+        }
+}
+
+/* Unescapes s[0..n) into out. Trailing whitespace that was not escaped is
+ * dropped unless @p keep_trailing (java.util.Properties keeps it). */
+static int unescape(const char *s,
+                    size_t n,
+                    strbuf *out,
+                    int keep_trailing,
+                    const char **reason)
+{
+        size_t keep = out->len;
+        for (size_t i = 0; i < n; i++) {
+                if (s[i] != '\\') {
+                        if (sb_putc(out, s[i]))
+                                goto nomem;
+                        if (keep_trailing || !is_prop_space(s[i]))
+                                keep = out->len;
+                        continue;
+                }
+                if (++i == n)
+                        break; /* a lone backslash at the end of the file */
+                if (s[i] == 'u') {
+                        int used = decode_u(s + i, n - i, out, reason);
+                        if (used < 0)
+                                return -1;
+                        i += (size_t)used - 1;
+                } else if (sb_putc(out, unescape_char(s[i]))) {
+                        goto nomem;
+                }
+                keep = out->len;
+        }
+        out->len           = keep;
+        out->buf[out->len] = '\0';
+        return 0;
+nomem:
+        *reason = "out of memory";
+        return -1;
+}
+
+/* Buffers may hold secrets: zero them before they go back to malloc. */
+static void sb_wipe_free(strbuf *sb)
+{
+        if (sb->buf)
+                memset(sb->buf, 0, sb->cap);
+        sb_free(sb);
+}
+
+/* Splits logical line l[0..n) into key and value (Java's rules). */
+static int split_line(const char *l,
+                      size_t n,
+                      int keep_trailing,
+                      strbuf *key,
+                      strbuf *val,
+                      const char **reason)
+{
+        size_t k = 0;
+        while (k < n && l[k] != '=' && l[k] != ':' && !is_prop_space(l[k]))
+                k += l[k] == '\\' && k + 1 < n ? 2 : 1;
+        size_t v = k;
+        while (v < n && is_prop_space(l[v]))
+                v++;
+        if (v < n && (l[v] == '=' || l[v] == ':'))
+                v++;
+        while (v < n && is_prop_space(l[v]))
+                v++;
+        if (sb_reserve(key, 0) || sb_reserve(val, 0)) {
+                *reason = "out of memory";
+                return -1;
+        }
+        return unescape(l, k, key, 0, reason) ||
+                       unescape(l + v, n - v, val, keep_trailing, reason)
+                   ? -1
+                   : 0;
+}
+
+int props_parse(const char *text,
+                size_t len,
+                int keep_trailing,
+                props_fn fn,
+                void *opaque,
+                int *line,
+                const char **reason)
+{
+        struct props ps = {text, text + len, 1};
+        strbuf l = {0}, k = {0}, v = {0};
+        int rc = 0;
+        while (!rc && ps.p < ps.end) {
+                skip_spaces(&ps);
+                const char *e = natural_line_end(&ps);
+                if (ps.p == e || *ps.p == '#' || *ps.p == '!') {
+                        ps.p = e; /* blank or comment: never continued */
+                        skip_eol(&ps);
+                        continue;
+                }
+                *line = ps.line;
+                sb_reset(&l);
+                sb_reset(&k);
+                sb_reset(&v);
+                if (read_logical_line(&ps, &l)) {
+                        *reason = "out of memory";
+                        rc = -1;
+                } else if (split_line(l.buf ? l.buf : "", l.len,
+                                      keep_trailing, &k, &v, reason)) {
+                        rc = -1;
+                } else {
+                        rc = fn(opaque, k.buf, k.len, v.buf, v.len, *line);
+                }
+        }
+        sb_wipe_free(&l);
+        sb_wipe_free(&k);
+        sb_wipe_free(&v);
+        return rc;
+}
