@@ -29,6 +29,7 @@
 #include "../common/java_hashmap.h"
 #include "../common/java_text.h"
 #include "../common/smt_util.h"
+#include "../common/plugin_util.h"
 
 #define WHO "Cast"
 
@@ -58,10 +59,6 @@ static const char *const type_names[] = {
 #define SUPPORTED_INPUT                                                        \
         "[INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING, "      \
         "BYTES]"
-
-typedef struct cast_plugin {
-        const struct httpsrc_host_api *host;
-} cast_plugin;
 
 typedef struct cast_state {
         const struct httpsrc_host_api *host;
@@ -207,7 +204,7 @@ static int cast_configure(cast_state *st, const char *spec)
 static int
 cast_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state, smt_part part)
 {
-        const struct httpsrc_host_api *host = ((cast_plugin *)plugin_ctx)->host;
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
         const char *spec                    = host->conf_get(ctx, "spec");
 
         if (!spec)
@@ -574,32 +571,13 @@ static int cast_init(const struct httpsrc_host_api *host,
 {
         if (smt_host_check(host, errstr, errstr_size))
                 return HTTPSRC_ERR_PLUGIN_INIT;
-        cast_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc      = host->register_component(reg, HTTPSRC_KIND_TRANSFORM,
-                                               &cast_value_ops);
-        if (rc >= 0)
-                rc = host->register_component(reg, HTTPSRC_KIND_TRANSFORM,
-                                              &cast_key_ops);
-        if (rc < 0) {
-                host->free(p);
-                *plugin_ctx = NULL;
-        }
-        return rc;
-}
-
-static void cast_fini(void *plugin_ctx)
-{
-        cast_plugin *p = plugin_ctx;
-        if (p)
-                p->host->free(p);
+        static const void *const ops[] = {&cast_value_ops, &cast_key_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_TRANSFORM,
+                               ops);
 }
 
 HTTPSRC_PLUGIN_DEFINE("transform_cast",
                       "0.1.0",
                       "Transform Cast ($Value, $Key)",
                       cast_init,
-                      cast_fini)
+                      plugin_host_fini)

@@ -11,12 +11,9 @@
 #include "httpsrc/plugin.h"
 
 #include "../common/smt_util.h"
+#include "../common/plugin_util.h"
 
 #define WHO "ExtractField"
-
-typedef struct ext_plugin {
-        const struct httpsrc_host_api *host;
-} ext_plugin;
 
 typedef struct ext_state {
         const struct httpsrc_host_api *host;
@@ -44,7 +41,7 @@ static void ext_destroy(void *state)
 static int
 ext_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state, smt_part part)
 {
-        const struct httpsrc_host_api *host = ((ext_plugin *)plugin_ctx)->host;
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
         const char *field                   = host->conf_get(ctx, "field");
 
         if (!field)
@@ -130,32 +127,13 @@ static int ext_init(const struct httpsrc_host_api *host,
                     char *errstr,
                     size_t errstr_size)
 {
-        ext_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc      = host->register_component(reg, HTTPSRC_KIND_TRANSFORM,
-                                               &ext_value_ops);
-        if (rc >= 0)
-                rc = host->register_component(reg, HTTPSRC_KIND_TRANSFORM,
-                                              &ext_key_ops);
-        if (rc < 0) {
-                host->free(p);
-                *plugin_ctx = NULL;
-        }
-        return rc;
-}
-
-static void ext_fini(void *plugin_ctx)
-{
-        ext_plugin *p = plugin_ctx;
-        if (p)
-                p->host->free(p);
+        static const void *const ops[] = {&ext_value_ops, &ext_key_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_TRANSFORM,
+                               ops);
 }
 
 HTTPSRC_PLUGIN_DEFINE("transform_extractfield",
                       "0.1.0",
                       "Transform ExtractField ($Value, $Key)",
                       ext_init,
-                      ext_fini)
+                      plugin_host_fini)

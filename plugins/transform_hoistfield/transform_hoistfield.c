@@ -9,12 +9,9 @@
 #include "httpsrc/plugin.h"
 
 #include "../common/smt_util.h"
+#include "../common/plugin_util.h"
 
 #define WHO "HoistField"
-
-typedef struct hoist_plugin {
-        const struct httpsrc_host_api *host;
-} hoist_plugin;
 
 typedef struct hoist_state {
         const struct httpsrc_host_api *host;
@@ -43,9 +40,8 @@ static void hoist_destroy(void *state)
 static int
 hoist_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state, smt_part part)
 {
-        const struct httpsrc_host_api *host =
-            ((hoist_plugin *)plugin_ctx)->host;
-        const char *field = host->conf_get(ctx, "field");
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
+        const char *field                   = host->conf_get(ctx, "field");
 
         if (!field)
                 return host->set_error(ctx, HTTPSRC_ERR_INVAL,
@@ -130,32 +126,14 @@ static int hoist_init(const struct httpsrc_host_api *host,
 {
         if (smt_host_check(host, errstr, errstr_size))
                 return HTTPSRC_ERR_PLUGIN_INIT;
-        hoist_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc      = host->register_component(reg, HTTPSRC_KIND_TRANSFORM,
-                                               &hoist_value_ops);
-        if (rc >= 0)
-                rc = host->register_component(reg, HTTPSRC_KIND_TRANSFORM,
-                                              &hoist_key_ops);
-        if (rc < 0) {
-                host->free(p);
-                *plugin_ctx = NULL;
-        }
-        return rc;
-}
-
-static void hoist_fini(void *plugin_ctx)
-{
-        hoist_plugin *p = plugin_ctx;
-        if (p)
-                p->host->free(p);
+        static const void *const ops[] = {&hoist_value_ops, &hoist_key_ops,
+                                          NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_TRANSFORM,
+                               ops);
 }
 
 HTTPSRC_PLUGIN_DEFINE("transform_hoistfield",
                       "0.1.0",
                       "Transform HoistField ($Value, $Key)",
                       hoist_init,
-                      hoist_fini)
+                      plugin_host_fini)

@@ -20,12 +20,9 @@
 
 #include "../common/java_hashmap.h"
 #include "../common/smt_util.h"
+#include "../common/plugin_util.h"
 
 #define WHO "InsertField"
-
-typedef struct ins_plugin {
-        const struct httpsrc_host_api *host;
-} ins_plugin;
 
 typedef struct ins_state {
         const struct httpsrc_host_api *host;
@@ -139,7 +136,7 @@ static int ins_configure(ins_state *st)
 static int
 ins_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state, smt_part part)
 {
-        const struct httpsrc_host_api *host = ((ins_plugin *)plugin_ctx)->host;
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
         ins_state *st                       = host->alloc(sizeof(*st));
 
         if (!st)
@@ -259,32 +256,13 @@ static int ins_init(const struct httpsrc_host_api *host,
 {
         if (smt_host_check(host, errstr, errstr_size))
                 return HTTPSRC_ERR_PLUGIN_INIT;
-        ins_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc      = host->register_component(reg, HTTPSRC_KIND_TRANSFORM,
-                                               &ins_value_ops);
-        if (rc >= 0)
-                rc = host->register_component(reg, HTTPSRC_KIND_TRANSFORM,
-                                              &ins_key_ops);
-        if (rc < 0) {
-                host->free(p);
-                *plugin_ctx = NULL;
-        }
-        return rc;
-}
-
-static void ins_fini(void *plugin_ctx)
-{
-        ins_plugin *p = plugin_ctx;
-        if (p)
-                p->host->free(p);
+        static const void *const ops[] = {&ins_value_ops, &ins_key_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_TRANSFORM,
+                               ops);
 }
 
 HTTPSRC_PLUGIN_DEFINE("transform_insertfield",
                       "0.1.0",
                       "Transform InsertField ($Value, $Key)",
                       ins_init,
-                      ins_fini)
+                      plugin_host_fini)

@@ -24,12 +24,9 @@
 #include "../common/java_hashmap.h"
 #include "../common/java_text.h"
 #include "../common/smt_util.h"
+#include "../common/plugin_util.h"
 
 #define WHO "MaskField"
-
-typedef struct mask_plugin {
-        const struct httpsrc_host_api *host;
-} mask_plugin;
 
 typedef struct mask_state {
         const struct httpsrc_host_api *host;
@@ -97,7 +94,7 @@ static int mask_configure(mask_state *st)
 static int
 mask_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state, smt_part part)
 {
-        const struct httpsrc_host_api *host = ((mask_plugin *)plugin_ctx)->host;
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
         mask_state *st                      = host->alloc(sizeof(*st));
 
         if (!st)
@@ -310,32 +307,13 @@ static int mask_init(const struct httpsrc_host_api *host,
 {
         if (smt_host_check(host, errstr, errstr_size))
                 return HTTPSRC_ERR_PLUGIN_INIT;
-        mask_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc      = host->register_component(reg, HTTPSRC_KIND_TRANSFORM,
-                                               &mask_value_ops);
-        if (rc >= 0)
-                rc = host->register_component(reg, HTTPSRC_KIND_TRANSFORM,
-                                              &mask_key_ops);
-        if (rc < 0) {
-                host->free(p);
-                *plugin_ctx = NULL;
-        }
-        return rc;
-}
-
-static void mask_fini(void *plugin_ctx)
-{
-        mask_plugin *p = plugin_ctx;
-        if (p)
-                p->host->free(p);
+        static const void *const ops[] = {&mask_value_ops, &mask_key_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_TRANSFORM,
+                               ops);
 }
 
 HTTPSRC_PLUGIN_DEFINE("transform_maskfield",
                       "0.1.0",
                       "Transform MaskField ($Value, $Key)",
                       mask_init,
-                      mask_fini)
+                      plugin_host_fini)

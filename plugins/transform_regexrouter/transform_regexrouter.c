@@ -15,12 +15,9 @@
 
 #include "../common/java_regex.h"
 #include "../common/smt_util.h"
+#include "../common/plugin_util.h"
 
 #define WHO "RegexRouter"
-
-typedef struct rr_plugin {
-        const struct httpsrc_host_api *host;
-} rr_plugin;
 
 typedef struct rr_state {
         const struct httpsrc_host_api *host;
@@ -76,7 +73,7 @@ static int rr_configure(rr_state *st, const char *regex, const char *rep)
 
 static int rr_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        const struct httpsrc_host_api *host = ((rr_plugin *)plugin_ctx)->host;
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
         const char *regex                   = host->conf_get(ctx, "regex");
         const char *rep = host->conf_get(ctx, "replacement");
 
@@ -168,25 +165,13 @@ static int rr_init(const struct httpsrc_host_api *host,
                    char *errstr,
                    size_t errstr_size)
 {
-        rr_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc = host->register_component(reg, HTTPSRC_KIND_TRANSFORM, &rr_ops);
-        if (rc < 0) {
-                host->free(p);
-                *plugin_ctx = NULL;
-        }
-        return rc;
+        static const void *const ops[] = {&rr_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_TRANSFORM,
+                               ops);
 }
 
-static void rr_fini(void *plugin_ctx)
-{
-        rr_plugin *p = plugin_ctx;
-        if (p)
-                p->host->free(p);
-}
-
-HTTPSRC_PLUGIN_DEFINE(
-    "transform_regexrouter", "0.1.0", "Transform RegexRouter", rr_init, rr_fini)
+HTTPSRC_PLUGIN_DEFINE("transform_regexrouter",
+                      "0.1.0",
+                      "Transform RegexRouter",
+                      rr_init,
+                      plugin_host_fini)

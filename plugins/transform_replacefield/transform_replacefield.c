@@ -20,12 +20,9 @@
 
 #include "../common/java_hashmap.h"
 #include "../common/smt_util.h"
+#include "../common/plugin_util.h"
 
 #define WHO "ReplaceField"
-
-typedef struct rpl_plugin {
-        const struct httpsrc_host_api *host;
-} rpl_plugin;
 
 typedef struct rpl_state {
         const struct httpsrc_host_api *host;
@@ -155,7 +152,7 @@ static int rpl_configure(rpl_state *st)
 static int
 rpl_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state, smt_part part)
 {
-        const struct httpsrc_host_api *host = ((rpl_plugin *)plugin_ctx)->host;
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
         rpl_state *st                       = host->alloc(sizeof(*st));
 
         if (!st)
@@ -275,32 +272,13 @@ static int rpl_init(const struct httpsrc_host_api *host,
                     char *errstr,
                     size_t errstr_size)
 {
-        rpl_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc      = host->register_component(reg, HTTPSRC_KIND_TRANSFORM,
-                                               &rpl_value_ops);
-        if (rc >= 0)
-                rc = host->register_component(reg, HTTPSRC_KIND_TRANSFORM,
-                                              &rpl_key_ops);
-        if (rc < 0) {
-                host->free(p);
-                *plugin_ctx = NULL;
-        }
-        return rc;
-}
-
-static void rpl_fini(void *plugin_ctx)
-{
-        rpl_plugin *p = plugin_ctx;
-        if (p)
-                p->host->free(p);
+        static const void *const ops[] = {&rpl_value_ops, &rpl_key_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_TRANSFORM,
+                               ops);
 }
 
 HTTPSRC_PLUGIN_DEFINE("transform_replacefield",
                       "0.1.0",
                       "Transform ReplaceField ($Value, $Key)",
                       rpl_init,
-                      rpl_fini)
+                      plugin_host_fini)

@@ -17,12 +17,9 @@
 #include "httpsrc/plugin.h"
 
 #include "../common/smt_util.h"
+#include "../common/plugin_util.h"
 
 #define WHO "TimestampRouter"
-
-typedef struct tsr_plugin {
-        const struct httpsrc_host_api *host;
-} tsr_plugin;
 
 /* A compiled pattern: letters with their repeat counts, literals with a
  * count of 0 (text in lit). */
@@ -167,7 +164,7 @@ static int tsr_compile(tsr_state *st, const char *fmt)
 
 static int tsr_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        const struct httpsrc_host_api *host = ((tsr_plugin *)plugin_ctx)->host;
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
         const char *topic_format = host->conf_get(ctx, "topic.format");
         const char *ts_format    = host->conf_get(ctx, "timestamp.format");
         tsr_state *st            = host->alloc(sizeof(*st));
@@ -426,29 +423,13 @@ static int tsr_init(const struct httpsrc_host_api *host,
 {
         if (smt_host_check(host, errstr, errstr_size))
                 return HTTPSRC_ERR_PLUGIN_INIT;
-        tsr_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc =
-            host->register_component(reg, HTTPSRC_KIND_TRANSFORM, &tsr_ops);
-        if (rc < 0) {
-                host->free(p);
-                *plugin_ctx = NULL;
-        }
-        return rc;
-}
-
-static void tsr_fini(void *plugin_ctx)
-{
-        tsr_plugin *p = plugin_ctx;
-        if (p)
-                p->host->free(p);
+        static const void *const ops[] = {&tsr_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_TRANSFORM,
+                               ops);
 }
 
 HTTPSRC_PLUGIN_DEFINE("transform_timestamprouter",
                       "0.1.0",
                       "Transform TimestampRouter",
                       tsr_init,
-                      tsr_fini)
+                      plugin_host_fini)

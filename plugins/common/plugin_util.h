@@ -1,0 +1,45 @@
+/* Shared by the built-in plugins: the plugin context most of them need
+ * (the host table) and registering their components. Header-only (static
+ * inline) so every plugin stays one self-contained module. */
+#ifndef HTTPSRC_PLUGIN_UTIL_H
+#define HTTPSRC_PLUGIN_UTIL_H
+
+#include "httpsrc/plugin.h"
+
+/** The plugin context: what create() gets as plugin_ctx. */
+typedef struct plugin_host {
+        const struct httpsrc_host_api *host;
+} plugin_host;
+
+/** Keep @p host in a new plugin context and register every vtable of
+ *  @p ops (NULL-terminated) as @p kind; on failure nothing is kept. */
+static inline int plugin_register(const struct httpsrc_host_api *host,
+                                  httpsrc_registrar *reg,
+                                  void **plugin_ctx,
+                                  int kind,
+                                  const void *const *ops)
+{
+        plugin_host *p = host->alloc(sizeof(*p));
+        if (!p)
+                return HTTPSRC_ERR_NOMEM;
+        p->host     = host;
+        *plugin_ctx = p;
+        int rc      = HTTPSRC_OK;
+        for (; rc >= 0 && *ops; ops++)
+                rc = host->register_component(reg, kind, *ops);
+        if (rc < 0) {
+                host->free(p);
+                *plugin_ctx = NULL;
+        }
+        return rc;
+}
+
+/** The fini of plugins that registered with plugin_register(). */
+static inline void plugin_host_fini(void *plugin_ctx)
+{
+        plugin_host *p = plugin_ctx;
+        if (p)
+                p->host->free(p);
+}
+
+#endif
