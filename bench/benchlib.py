@@ -105,17 +105,20 @@ def cmd_throughput(runs_csv, out_csv):
 
 
 def parse_access_log(path, t0, t1):
-    """{uri: [msec, ...]} of the requests logged in [t0, t1]."""
+    """({uri: [msec, ...]}, requests that opened a connection) of the
+    requests logged in [t0, t1] ("$msec $request_uri $connection_requests")."""
     reqs = defaultdict(list)
+    fresh = 0
     with open(path) as f:
         for line in f:
             parts = line.split()
-            if len(parts) < 2:
+            if len(parts) < 3:
                 continue
             t = float(parts[0])
             if t0 <= t <= t1:
                 reqs[parts[1]].append(t)
-    return reqs
+                fresh += parts[2] == "1"
+    return reqs, fresh
 
 
 def cmd_jitter(access_log, t0, t1, count, interval_s):
@@ -127,10 +130,10 @@ def cmd_jitter(access_log, t0, t1, count, interval_s):
     does a gap of more than 1.5 timers between an end of the window and the
     connector's first or last request (all of the window for a connector
     that never polled in it).
-    Prints one CSV row: requests, jitter p50/p99/max (ms), missed polls,
-    connectors that missed at least one poll."""
+    Prints one CSV row: requests, requests on a new connection, intervals,
+    jitter p50/p99/max (ms), missed polls, connectors that missed a poll."""
     t0, t1, count, iv = float(t0), float(t1), int(count), float(interval_s)
-    reqs = parse_access_log(access_log, t0, t1)
+    reqs, fresh = parse_access_log(access_log, t0, t1)
     jit, missed, late, total = [], 0, 0, 0
     for i in range(count):
         ts = sorted(reqs.get("/c/%d" % i, []))
@@ -152,8 +155,8 @@ def cmd_jitter(access_log, t0, t1, count, interval_s):
     p50 = pct(jit, 50) if jit else float("nan")
     p99 = pct(jit, 99) if jit else float("nan")
     mx = max(jit) if jit else float("nan")
-    print("%d,%d,%.1f,%.1f,%.1f,%d,%d" % (total, len(jit), p50, p99, mx,
-                                          missed, late))
+    print("%d,%d,%d,%.1f,%.1f,%.1f,%d,%d" % (total, fresh, len(jit), p50,
+                                             p99, mx, missed, late))
 
 
 def cmd_first_polls(access_log, count):

@@ -2,8 +2,8 @@
 # libhttpsrc benchmark: throughput against the usual hand-written peers,
 # scale (many connectors on a timer), per-page latency. One command:
 #
-#   bench/run.sh [throughput|scale|latency|all] [--rounds N] [--full]
-#                [--sizes 100,1000,10000] [--scale-seconds S] [--profile]
+#   bench/run.sh [throughput|scale|latency|all|profile] [--rounds N] [--full]
+#                [--sizes 100,1000,10000] [--scale-seconds S]
 #
 #   throughput  200 pages x 1000 records (cursor-paginated, nginx) into
 #               librdkafka's mock cluster: the Python poller, curl|jq|kcat
@@ -15,8 +15,10 @@
 #               RSS, poll jitter and missed polls from nginx's access log.
 #   latency     one new page of 100 records a second for 30 s: time from
 #               the page's response to its last acknowledgement.
-#   --profile   perf: one extra httpsrc throughput run (results/profile.txt)
-#               and the largest scale size (results/profile-scale.txt).
+#   profile     (not part of all) perf record of one httpsrc throughput run
+#               (results/profile.txt) and of the largest scale size for
+#               30 s (results/profile-scale.txt): self time per library,
+#               time per function with its callees.
 #
 # Installs what is missing (apt-get), builds a release build in build-bench
 # (BENCH_BUILD overrides; BENCH_WORKER_EXTRA adds lines to every worker
@@ -32,7 +34,7 @@ SHARED=$(realpath -m "$ROOT/../shared/bench")
 PY=/usr/bin/python3 # the Debian python3-* modules live there
 LIB="$PY $BENCH/benchlib.py"
 
-PART=all ROUNDS=5 FULL=0 PROFILE=0 SIZES=100,1000,10000 SCALE_S=60
+PART=all ROUNDS=5 FULL=0 SIZES=100,1000,10000 SCALE_S=60
 LAT_S=30 PARTITIONS=32 RECORDS=200000
 
 die() {
@@ -43,13 +45,12 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	throughput | scale | latency | all) PART=$1 ;;
+	throughput | scale | latency | all | profile) PART=$1 ;;
 	--rounds) ROUNDS=${2:?--rounds needs a number} && shift ;;
 	--full) FULL=1 ;;
-	--profile) PROFILE=1 ;;
 	--sizes) SIZES=${2:?--sizes needs a list} && shift ;;
 	--scale-seconds) SCALE_S=${2:?--scale-seconds needs seconds} && shift ;;
-	*) die "unknown argument '$1' (usage: run.sh [throughput|scale|latency|all] [--rounds N] [--full] [--sizes LIST] [--scale-seconds S] [--profile])" ;;
+	*) die "unknown argument '$1' (usage: run.sh [throughput|scale|latency|all|profile] [--rounds N] [--full] [--sizes LIST] [--scale-seconds S])" ;;
 	esac
 	shift
 done
@@ -67,7 +68,7 @@ install_missing() {
 	done
 	$PY -c 'import confluent_kafka, requests' 2>/dev/null ||
 		need="$need python3-confluent-kafka python3-requests"
-	[ "$PROFILE" = 0 ] || command -v perf >/dev/null || need="$need linux-perf"
+	[ "$PART" != profile ] || command -v perf >/dev/null || need="$need linux-perf"
 	[ -z "$need" ] && return 0
 	say "Installing$need"
 	local sudo=""
@@ -250,7 +251,8 @@ httpsrc_round() { # ROUND [perf]
 	write_worker "$d"
 	cursor_connector "$d/c.json" "bench-hs-$r" "hs-$r" "$API" 1000
 	if [ "${2:-}" = perf ]; then
-		perf record -q -F 2000 -g -o "$WORK/perf.data" -- \
+		perf record -q -F 4000 --call-graph dwarf,16384 \
+			-o "$WORK/perf.data" -- \
 			"$HOST" --once "$d/worker.properties" "$d/c.json" \
 			>/dev/null 2>"$d/perf.err"
 		return
@@ -259,12 +261,36 @@ httpsrc_round() { # ROUND [perf]
 	verify "hs-$r"
 }
 
-# perf_top DATA: self time by library, then the top symbols
+# perf_top DATA: self time per library, self time per function, then
+# time per function with its callees
 perf_top() {
+	echo "## self time per library"
 	perf report -i "$1" --stdio --no-children --sort dso -g none \
-		--percent-limit 1 2>/dev/null | grep -v -e '^$' -e '^# *$'
+		--percent-limit 1 2>/dev/null | grep -v -e '^$' -e '^#'
+	echo "## self time per function"
 	perf report -i "$1" --stdio --no-children --sort dso,symbol -g none \
-		--percent-limit 0.7 2>/dev/null | grep -v -e '^$' -e '^#'
+		--percent-limit 1 2>/dev/null | grep -v -e '^$' -e '^#'
+	echo "## time per function with its callees"
+	perf report -i "$1" --stdio --children --sort symbol -g none \
+		--percent-limit 3 2>/dev/null | grep -v -e '^$' -e '^#'
+}
+
+part_profile() {
+	say "Profile: one httpsrc throughput run (perf record)"
+	"$SHARED/serve.sh" "$WORK/w" >/dev/null
+	API=$(sed -n 's/^API=//p' "$WORK/w/env")
+	ROUNDDIR=$WORK/profile
+	mkdir -p "$ROUNDDIR"
+	start_mock "$ROUNDDIR" "hs-profile:$PARTITIONS"
+	httpsrc_round profile perf
+	perf_top "$WORK/perf.data" >"$RES/profile.txt"
+	stop_pid "$MOCK_PID"
+	"$SHARED/stop.sh" "$WORK/w"
+	rm -f "$WORK/w/env"
+	start_nginx2
+	scale_one "${SIZES##*,}" 30 "$WORK/scale-profile.csv" \
+		"$RES/profile-scale.txt"
+	say "Profiles in $RES/profile.txt, $RES/profile-scale.txt"
 }
 
 part_throughput() {
@@ -293,15 +319,6 @@ part_throughput() {
 		stop_pid "$MOCK_PID"
 		rm -rf "$ROUNDDIR"
 	done
-	if [ "$PROFILE" = 1 ]; then
-		ROUNDDIR=$WORK/profile
-		mkdir -p "$ROUNDDIR"
-		start_mock "$ROUNDDIR" "hs-profile:$PARTITIONS"
-		say "Profiling one more httpsrc run (perf record -g)"
-		httpsrc_round profile perf
-		perf_top "$WORK/perf.data" >"$RES/profile.txt"
-		stop_pid "$MOCK_PID"
-	fi
 	"$SHARED/stop.sh" "$WORK/w"
 	rm -f "$WORK/w/env"
 	echo >&2
@@ -321,7 +338,7 @@ worker_processes 1; worker_rlimit_nofile 65536;
 pid $d/nginx.pid; error_log $d/error.log;
 events { worker_connections 30000; }
 http {
-  log_format bench '\$msec \$request_uri';
+  log_format bench '\$msec \$request_uri \$connection_requests';
   access_log $d/access.log bench buffer=256k flush=1s;
   keepalive_timeout 300s; keepalive_requests 1000000;
   map \$arg_cursor \$lpg { "" 0; default \$arg_cursor; }
@@ -338,8 +355,10 @@ EOF
 
 # ------------------------------------------------------------------ scale
 
+# scale_one N SECONDS CSV [PERF_REPORT]
 scale_one() {
-	local n=$1 secs=$2 d=$WORK/scale$1 log=$WORK/nginx2/access.log
+	local n=$1 secs=$2 csv=$3 perf_out=${4:-} d=$WORK/scale$1
+	local log=$WORK/nginx2/access.log
 	local launch t_first t0 t1 cpu0 cpu1 hwm pid startup i
 	mkdir -p "$d/conn"
 	start_mock "$d"
@@ -367,10 +386,10 @@ scale_one() {
 	sleep 2 # past the catch-up poll that follows each first poll
 	t0=$(now)
 	cpu0=$(proc_cpu "$pid")
-	if [ "$PROFILE" = 1 ] && [ "$n" = "${SIZES##*,}" ]; then
-		perf record -q -F 999 -g -p "$pid" -o "$WORK/perf-scale.data" \
-			-- sleep "$secs" 2>/dev/null
-		perf_top "$WORK/perf-scale.data" >"$RES/profile-scale.txt"
+	if [ -n "$perf_out" ]; then
+		perf record -q -F 250 --call-graph dwarf,8192 -p "$pid" \
+			-o "$WORK/perf-scale.data" -- sleep "$secs" 2>/dev/null
+		perf_top "$WORK/perf-scale.data" >"$perf_out"
 	else
 		sleep "$secs"
 	fi
@@ -386,20 +405,20 @@ scale_one() {
 	awk -v n="$n" -v s="$secs" -v st="$startup" -v c0="$cpu0" -v c1="$cpu1" \
 		-v t0="$t0" -v t1="$t1" -v hwm="$hwm" -v j="$j" 'BEGIN {
 		printf "%d,%d,%.2f,%.2f,%.2f,%.1f,%s\n", n, s, st, c1 - c0,
-			100 * (c1 - c0) / (t1 - t0), hwm / 1024, j }' >>"$RES/scale.csv"
-	tail -1 "$RES/scale.csv" | awk -F, '{ printf "  %s connectors: startup %s s, CPU %s s = %s %% of a core, peak RSS %s MB, %s requests, jitter p50 %s ms p99 %s ms max %s ms, missed polls %s\n", $1, $3, $4, $5, $6, $7, $9, $10, $11, $12 }' >&2
+			100 * (c1 - c0) / (t1 - t0), hwm / 1024, j }' >>"$csv"
+	tail -1 "$csv" | awk -F, '{ printf "  %s connectors: startup %s s, CPU %s s = %s %% of a core, peak RSS %s MB, %s requests (%s on a new connection), jitter p50 %s ms p99 %s ms max %s ms, missed polls %s\n", $1, $3, $4, $5, $6, $7, $8, $10, $11, $12, $13 }' >&2
 	grep -E ' (ERROR|WARN) ' "$d/host.log" | head -3 >&2 || true
 	rm -rf "$d"
 }
 
 part_scale() {
 	start_nginx2
-	echo "connectors,duration_s,startup_s,cpu_s,cpu_pct,peak_rss_mb,requests,intervals,jitter_p50_ms,jitter_p99_ms,jitter_max_ms,missed_polls,connectors_missing_polls" >"$RES/scale.csv"
+	echo "connectors,duration_s,startup_s,cpu_s,cpu_pct,peak_rss_mb,requests,new_connections,intervals,jitter_p50_ms,jitter_p99_ms,jitter_max_ms,missed_polls,connectors_missing_polls" >"$RES/scale.csv"
 	local n secs
 	for n in ${SIZES//,/ }; do
 		secs=$SCALE_S
 		[ "$FULL" = 1 ] && [ "$n" -ge 10000 ] && secs=300
-		scale_one "$n" "$secs"
+		scale_one "$n" "$secs" "$RES/scale.csv"
 	done
 	echo >&2
 	$LIB md-table "$RES/scale.csv"
@@ -503,6 +522,7 @@ LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 install_missing
 build
 mkdir -p "$RES"
+[ "$PART" = profile ] && { part_profile; exit "$FAILED"; }
 case $PART in
 throughput) part_throughput ;;
 scale) part_scale ;;

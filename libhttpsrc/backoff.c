@@ -25,7 +25,9 @@ static int parse_code(const char *s, const char *end, int *out)
         return 0;
 }
 
-int status_set_parse(status_set *s, const char *spec, char *errstr,
+int status_set_parse(status_set *s,
+                     const char *spec,
+                     char *errstr,
                      size_t errstr_size)
 {
         memset(s, 0, sizeof(*s));
@@ -34,7 +36,7 @@ int status_set_parse(status_set *s, const char *spec, char *errstr,
                 p += strspn(p, " \t,");
                 if (!*p)
                         break;
-                size_t len = strcspn(p, ",");
+                size_t len      = strcspn(p, ",");
                 const char *end = p + len;
                 while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
                         end--;
@@ -69,8 +71,8 @@ int status_retryable(int status)
                (status >= 500 && status <= 599);
 }
 
-int64_t backoff_delay_ms(int attempt, int64_t base_ms, int64_t max_ms,
-                         double rnd)
+int64_t
+backoff_delay_ms(int attempt, int64_t base_ms, int64_t max_ms, double rnd)
 {
         int64_t d = base_ms;
         for (int i = 1; i < attempt && d < max_ms; i++)
@@ -98,7 +100,7 @@ int64_t retry_after_ms(const char *value, int64_t now_wall_ms)
         snprintf(buf, sizeof(buf), "%s", value);
         strtrim(buf);
         if (all_digits(buf)) {
-                errno = 0;
+                errno       = 0;
                 long long v = strtoll(buf, NULL, 10);
                 return errno || v > INT32_MAX ? -1 : (int64_t)v * 1000;
         }
@@ -116,7 +118,7 @@ int64_t rate_reset_ms(const char *value, int64_t now_wall_ms)
         char buf[64], *end;
         snprintf(buf, sizeof(buf), "%s", value);
         strtrim(buf);
-        errno = 0;
+        errno    = 0;
         double v = strtod(buf, &end);
         if (errno || end == buf || *end || v < 0)
                 return -1;
@@ -130,7 +132,7 @@ int64_t rate_reset_ms(const char *value, int64_t now_wall_ms)
 int throttle_init(throttle *t, size_t max, int64_t window_ms)
 {
         memset(t, 0, sizeof(*t));
-        t->max = max;
+        t->max       = max;
         t->window_ms = window_ms;
         if (!max)
                 return HTTPSRC_OK;
@@ -150,7 +152,7 @@ int64_t throttle_next(const throttle *t, int64_t now)
                 return now;
         /* The oldest of the last max requests leaves the window then. */
         int64_t oldest = t->sent[t->next];
-        int64_t at = oldest + t->window_ms;
+        int64_t at     = oldest + t->window_ms;
         return at > now ? at : now;
 }
 
@@ -159,7 +161,7 @@ void throttle_record(throttle *t, int64_t now)
         if (!t->max)
                 return;
         t->sent[t->next] = now;
-        t->next = (t->next + 1) % t->max;
+        t->next          = (t->next + 1) % t->max;
         if (t->n < t->max)
                 t->n++;
 }

@@ -13,7 +13,9 @@ typedef struct status_set {
 } status_set;
 
 /** Parse @p spec; errstr "'x': not a status code or range". */
-int status_set_parse(status_set *s, const char *spec, char *errstr,
+int status_set_parse(status_set *s,
+                     const char *spec,
+                     char *errstr,
                      size_t errstr_size);
 int status_set_has(const status_set *s, int status);
 
@@ -23,8 +25,8 @@ int status_retryable(int status);
 /** Delay before retry @p attempt (1 = first retry): base * 2^(attempt-1)
  *  capped at @p max_ms, then "equal jitter": a uniform pick in
  *  [d/2, d] from @p rnd (0 <= rnd < 1). */
-int64_t backoff_delay_ms(int attempt, int64_t base_ms, int64_t max_ms,
-                         double rnd);
+int64_t
+backoff_delay_ms(int attempt, int64_t base_ms, int64_t max_ms, double rnd);
 
 /** Retry-After: delta seconds or an HTTP-date; milliseconds to wait from
  *  @p now_wall_ms (0 for a date in the past), -1 if unparsable. */

@@ -53,8 +53,12 @@ typedef struct props_load {
         size_t errstr_size;
 } props_load;
 
-static int props_set(void *opaque, const char *key, size_t key_len,
-                     const char *value, size_t value_len, int line)
+static int props_set(void *opaque,
+                     const char *key,
+                     size_t key_len,
+                     const char *value,
+                     size_t value_len,
+                     int line)
 {
         props_load *pl = opaque;
         char err[CONF_ERR_SIZE];
@@ -64,19 +68,22 @@ static int props_set(void *opaque, const char *key, size_t key_len,
                 return HTTPSRC_ERR_PARSE;
         }
         if (httpsrc_conf_set(pl->conf, key, value, err, sizeof(err))) {
-                errstr_set(pl->errstr, pl->errstr_size, "%s:%d: %s",
-                           pl->path, line, err);
+                errstr_set(pl->errstr, pl->errstr_size, "%s:%d: %s", pl->path,
+                           line, err);
                 return HTTPSRC_ERR_INVAL;
         }
         return HTTPSRC_OK;
 }
 
-static int load_properties(httpsrc_conf *conf, const char *path,
-                           const char *text, size_t len, char *errstr,
+static int load_properties(httpsrc_conf *conf,
+                           const char *path,
+                           const char *text,
+                           size_t len,
+                           char *errstr,
                            size_t errstr_size)
 {
-        props_load pl = {conf, path, errstr, errstr_size};
-        int line = 0;
+        props_load pl      = {conf, path, errstr, errstr_size};
+        int line           = 0;
         const char *reason = NULL;
         int rc = props_parse(text, len, 0, props_set, &pl, &line, &reason);
         if (rc == -1) {

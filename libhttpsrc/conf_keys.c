@@ -454,9 +454,8 @@ const httpsrc_param_desc *conf_param_find(const httpsrc_param_desc *params,
 /* Namespaces owned by plugins or passed through to librdkafka: their keys
  * are only known once the connector starts. */
 static const char *const connector_deferred_prefixes[] = {
-    "http.auth.", "http.oauth2.", "http.pagination.", "producer.override.",
-    "confluent.",
-    NULL};
+    "http.auth.",         "http.oauth2.", "http.pagination.",
+    "producer.override.", "confluent.",   NULL};
 static const char *const worker_deferred_prefixes[] = {"producer.", "sasl.",
                                                        "ssl.", NULL};
 static const char *const worker_deferred_keys[]     = {"security.protocol",

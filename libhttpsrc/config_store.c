@@ -295,7 +295,8 @@ static int save(const config_store *s, char *errstr, size_t errstr_size)
         if (rc)
                 errstr_set(errstr, errstr_size, "%s: out of memory", s->path);
         else
-                rc = fileio_write_atomic(s->path, &sb, 0600, errstr, errstr_size);
+                rc = fileio_write_atomic(s->path, &sb, 0600, errstr,
+                                         errstr_size);
         sb_free(&sb);
         return rc;
 }

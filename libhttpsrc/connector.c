@@ -62,8 +62,8 @@ int conn_set_str(char **dst, const char *src)
 /* ------------------------------------------------------------------ */
 /* headers                                                             */
 
-static int add_header(connector *c, char *item, char *errstr,
-                      size_t errstr_size)
+static int
+add_header(connector *c, char *item, char *errstr, size_t errstr_size)
 {
         char *colon = strchr(item, ':');
         if (!colon) {
@@ -71,7 +71,7 @@ static int add_header(connector *c, char *item, char *errstr,
                            "http.headers: '%s' is not 'Name: value'", item);
                 return HTTPSRC_ERR_INVAL;
         }
-        *colon = '\0';
+        *colon     = '\0';
         char *name = strtrim(item), *value = strtrim(colon + 1);
         if (!*name || strpbrk(name, " \t\r\n") || strpbrk(value, "\r\n")) {
                 errstr_set(errstr, errstr_size,
@@ -81,8 +81,8 @@ static int add_header(connector *c, char *item, char *errstr,
         hdr *nh = realloc(c->hdrs, (c->n_hdrs + 1) * sizeof(*nh));
         if (!nh)
                 return HTTPSRC_ERR_NOMEM;
-        c->hdrs = nh;
-        nh[c->n_hdrs].name = xstrdup(name);
+        c->hdrs             = nh;
+        nh[c->n_hdrs].name  = xstrdup(name);
         nh[c->n_hdrs].value = xstrdup(value);
         if (!nh[c->n_hdrs].name || !nh[c->n_hdrs].value) {
                 free(nh[c->n_hdrs].name);
@@ -98,7 +98,7 @@ static int add_header(connector *c, char *item, char *errstr,
 static char *next_header_comma(char *p)
 {
         for (char *q = strchr(p, ','); q; q = strchr(q + 1, ',')) {
-                char *t = q + 1 + strspn(q + 1, " \t");
+                char *t     = q + 1 + strspn(q + 1, " \t");
                 size_t nlen = strcspn(t, ":, \t");
                 if (nlen && t[nlen] == ':')
                         return q;
@@ -107,8 +107,8 @@ static char *next_header_comma(char *p)
 }
 
 /* "Name: value, Name: value" */
-static int parse_headers(connector *c, const char *spec, char *errstr,
-                         size_t errstr_size)
+static int
+parse_headers(connector *c, const char *spec, char *errstr, size_t errstr_size)
 {
         char *copy = xstrdup(spec ? spec : "");
         if (!copy)
@@ -129,9 +129,9 @@ static int parse_headers(connector *c, const char *spec, char *errstr,
 /* ------------------------------------------------------------------ */
 /* secrets, converters, templates                                      */
 
-static const char *const template_keys[] = {
-    "http.url", "http.request.body", "http.request.parameters",
-    "http.headers", NULL};
+static const char *const template_keys[] = {"http.url", "http.request.body",
+                                            "http.request.parameters",
+                                            "http.headers", NULL};
 
 static int is_template_key(const char *key)
 {
@@ -191,16 +191,14 @@ static int setup_converters(connector *c, char *errstr, size_t errstr_size)
 {
         const char *kse = effective(c, "key.converter.schemas.enable");
         const char *vse = effective(c, "value.converter.schemas.enable");
-        c->key_conv = converter_new("key.converter",
-                                    effective(c, "key.converter"),
-                                    kse && strcaseeq(kse, "true"), errstr,
-                                    errstr_size);
+        c->key_conv =
+            converter_new("key.converter", effective(c, "key.converter"),
+                          kse && strcaseeq(kse, "true"), errstr, errstr_size);
         if (!c->key_conv)
                 return HTTPSRC_ERR_INVAL;
-        c->value_conv = converter_new("value.converter",
-                                      effective(c, "value.converter"),
-                                      vse && strcaseeq(vse, "true"), errstr,
-                                      errstr_size);
+        c->value_conv =
+            converter_new("value.converter", effective(c, "value.converter"),
+                          vse && strcaseeq(vse, "true"), errstr, errstr_size);
         return c->value_conv ? HTTPSRC_OK : HTTPSRC_ERR_INVAL;
 }
 
@@ -215,7 +213,7 @@ static int check_templates(connector *c, char *errstr, size_t errstr_size)
         int rc = HTTPSRC_OK;
         for (size_t i = 0; !rc && template_keys[i]; i++) {
                 const char *v = httpsrc_conf_get(c->rconf, template_keys[i]);
-                strbuf out = {0};
+                strbuf out    = {0};
                 char why[256];
                 if (v && template_expand(v, known_var, c, NULL, &out, why,
                                          sizeof(why)) != HTTPSRC_OK) {
@@ -235,23 +233,27 @@ static const char *const builtin_sources[] = {
     "HttpSource", "io.confluent.connect.http.HttpSourceConnector",
     "com.github.castorm.kafka.connect.http.HttpSourceConnector", NULL};
 
-static int pick(const connector *c, int kind, const char *key,
-                const char *kind_name, const plugin_component **out,
-                char *errstr, size_t errstr_size)
+static int pick(const connector *c,
+                int kind,
+                const char *key,
+                const char *kind_name,
+                const plugin_component **out,
+                char *errstr,
+                size_t errstr_size)
 {
         const char *want = httpsrc_conf_get(c->rconf, key);
-        *out = plugin_registry_find(c->env.plugins, kind, want);
+        *out             = plugin_registry_find(c->env.plugins, kind, want);
         if (*out)
                 return HTTPSRC_OK;
         strbuf known = {0};
-        size_t n = plugin_registry_count(c->env.plugins, kind);
+        size_t n     = plugin_registry_count(c->env.plugins, kind);
         for (size_t i = 0; i < n; i++) {
                 const plugin_component *pc =
                     plugin_registry_at(c->env.plugins, kind, i);
                 sb_printf(&known, "%s%s", i ? ", " : "", pc->name);
         }
-        errstr_set(errstr, errstr_size, "%s: unknown %s '%s' (known: %s)",
-                   key, kind_name, want ? want : "",
+        errstr_set(errstr, errstr_size, "%s: unknown %s '%s' (known: %s)", key,
+                   kind_name, want ? want : "",
                    known.len ? known.buf : "none; check plugin.path");
         sb_free(&known);
         return HTTPSRC_ERR_INVAL;
@@ -276,10 +278,10 @@ static int pick_source(connector *c, char *errstr, size_t errstr_size)
 }
 
 /* The transform alias a "transforms.<alias>.<key>" key names, and <key>. */
-static const transform_ref *transform_of(const connector *c,
-                                         const char *key, const char **rest)
+static const transform_ref *
+transform_of(const connector *c, const char *key, const char **rest)
 {
-        const char *a = key + strlen("transforms.");
+        const char *a   = key + strlen("transforms.");
         const char *dot = strchr(a, '.');
         if (!dot)
                 return NULL;
@@ -298,20 +300,22 @@ static int declared_by_any(const connector *c, int kind, const char *key)
 {
         size_t n = plugin_registry_count(c->env.plugins, kind);
         for (size_t i = 0; i < n; i++)
-                if (conf_param_find(
-                        comp_params(plugin_registry_at(c->env.plugins, kind, i)),
-                        key))
+                if (conf_param_find(comp_params(plugin_registry_at(
+                                        c->env.plugins, kind, i)),
+                                    key))
                         return 1;
         return 0;
 }
 
 /* predicates.<name>.<key>: <name> listed in "predicates", <key> its
  * type or a key the predicate declares. */
-static int check_predicate_key(const connector *c, const char *key,
-                               const char *value, char *errstr,
+static int check_predicate_key(const connector *c,
+                               const char *key,
+                               const char *value,
+                               char *errstr,
                                size_t errstr_size)
 {
-        const char *n = key + strlen("predicates.");
+        const char *n   = key + strlen("predicates.");
         const char *dot = strchr(n, '.');
         for (size_t i = 0; dot && i < c->n_predicates; i++) {
                 const httpsrc_ctx *p = &c->predicates[i];
@@ -335,8 +339,10 @@ static int check_predicate_key(const connector *c, const char *key,
         return HTTPSRC_ERR_INVAL;
 }
 
-static int check_plugin_key(const connector *c, const char *key,
-                            const char *value, char *errstr,
+static int check_plugin_key(const connector *c,
+                            const char *key,
+                            const char *value,
+                            char *errstr,
                             size_t errstr_size)
 {
         const httpsrc_param_desc *d = NULL;
@@ -354,7 +360,7 @@ static int check_plugin_key(const connector *c, const char *key,
                 return HTTPSRC_OK;
         }
         if (strncmp(key, "transforms.", 11) == 0) {
-                const char *rest = NULL;
+                const char *rest       = NULL;
                 const transform_ref *t = transform_of(c, key, &rest);
                 if (!t) {
                         errstr_set(errstr, errstr_size,
@@ -375,21 +381,18 @@ static int check_plugin_key(const connector *c, const char *key,
                                    key, t->ctx.comp->name);
                         return HTTPSRC_ERR_INVAL;
                 }
-                return conf_param_validate(d, key, value, errstr,
-                                           errstr_size);
+                return conf_param_validate(d, key, value, errstr, errstr_size);
         }
         if (strncmp(key, "predicates.", 11) == 0)
-                return check_predicate_key(c, key, value, errstr,
-                                           errstr_size);
-        const httpsrc_ctx *owner =
-            strncmp(key, "http.pagination.", 16) == 0 ? &c->paginator
-                                                      : &c->auth;
-        int kind = owner == &c->paginator ? HTTPSRC_KIND_PAGINATOR
-                                          : HTTPSRC_KIND_AUTH;
+                return check_predicate_key(c, key, value, errstr, errstr_size);
+        const httpsrc_ctx *owner = strncmp(key, "http.pagination.", 16) == 0
+                                       ? &c->paginator
+                                       : &c->auth;
+        int kind =
+            owner == &c->paginator ? HTTPSRC_KIND_PAGINATOR : HTTPSRC_KIND_AUTH;
         d = conf_param_find(comp_params(owner->comp), key);
         if (d)
-                return conf_param_validate(d, key, value, errstr,
-                                           errstr_size);
+                return conf_param_validate(d, key, value, errstr, errstr_size);
         if (declared_by_any(c, kind, key)) {
                 log_msg(c->env.lg, HTTPSRC_LOG_WARN, c->name,
                         "%s ignored: not used by %s %s", key,
@@ -403,8 +406,10 @@ static int check_plugin_key(const connector *c, const char *key,
 }
 
 /* Required keys of a component that has them must be set. */
-static int check_required(const connector *c, const httpsrc_ctx *x,
-                          char *errstr, size_t errstr_size)
+static int check_required(const connector *c,
+                          const httpsrc_ctx *x,
+                          char *errstr,
+                          size_t errstr_size)
 {
         const httpsrc_param_desc *d = comp_params(x->comp);
         for (; d && d->name; d++) {
@@ -423,18 +428,21 @@ static int check_required(const connector *c, const httpsrc_ctx *x,
         return HTTPSRC_OK;
 }
 
-static int add_named(connector *c, httpsrc_ctx **arr, size_t *n,
-                     const char *name, const char *prefix_fmt)
+static int add_named(connector *c,
+                     httpsrc_ctx **arr,
+                     size_t *n,
+                     const char *name,
+                     const char *prefix_fmt)
 {
         httpsrc_ctx *na = realloc(*arr, (*n + 1) * sizeof(*na));
         if (!na)
                 return HTTPSRC_ERR_NOMEM;
-        *arr = na;
+        *arr           = na;
         httpsrc_ctx *x = &na[*n];
         memset(x, 0, sizeof(*x));
-        x->conn = c;
-        x->alias = xstrdup(name);
-        size_t len = strlen(prefix_fmt) + strlen(name);
+        x->conn      = c;
+        x->alias     = xstrdup(name);
+        size_t len   = strlen(prefix_fmt) + strlen(name);
         char *prefix = malloc(len);
         if (!x->alias || !prefix) {
                 free(x->alias);
@@ -448,18 +456,23 @@ static int add_named(connector *c, httpsrc_ctx **arr, size_t *n,
 }
 
 /* Each alias of a list key ("transforms", "predicates") with its type. */
-static int setup_list(connector *c, const char *list_key, int kind,
-                      const char *kind_name, const char *prefix_fmt,
-                      httpsrc_ctx **arr, size_t *n, char *errstr,
+static int setup_list(connector *c,
+                      const char *list_key,
+                      int kind,
+                      const char *kind_name,
+                      const char *prefix_fmt,
+                      httpsrc_ctx **arr,
+                      size_t *n,
+                      char *errstr,
                       size_t errstr_size)
 {
         char *copy = xstrdup(httpsrc_conf_get(c->rconf, list_key));
         if (!copy)
                 return HTTPSRC_OK;
-        int rc = HTTPSRC_OK;
+        int rc     = HTTPSRC_OK;
         char *save = NULL;
         for (char *a = strtok_r(copy, ",", &save); a && !rc;
-             a = strtok_r(NULL, ",", &save)) {
+             a       = strtok_r(NULL, ",", &save)) {
                 if (!*(a = strtrim(a)))
                         continue;
                 rc = add_named(c, arr, n, a, prefix_fmt);
@@ -484,10 +497,10 @@ static int setup_list(connector *c, const char *list_key, int kind,
 static int setup_transforms(connector *c, char *errstr, size_t errstr_size)
 {
         httpsrc_ctx *ctxs = NULL;
-        size_t n = 0;
-        int rc = setup_list(c, "predicates", HTTPSRC_KIND_PREDICATE,
-                            "predicate", "predicates.%s.", &c->predicates,
-                            &c->n_predicates, errstr, errstr_size);
+        size_t n          = 0;
+        int rc            = setup_list(c, "predicates", HTTPSRC_KIND_PREDICATE,
+                                       "predicate", "predicates.%s.", &c->predicates,
+                                       &c->n_predicates, errstr, errstr_size);
         if (!rc)
                 rc = setup_list(c, "transforms", HTTPSRC_KIND_TRANSFORM,
                                 "transform", "transforms.%s.", &ctxs, &n,
@@ -530,7 +543,7 @@ static int setup_transforms(connector *c, char *errstr, size_t errstr_size)
 static int comp_create(httpsrc_ctx *x)
 {
         const plugin_component *pc = x->comp;
-        void *pctx = pc->plugin_ctx;
+        void *pctx                 = pc->plugin_ctx;
         switch (pc->kind) {
         case HTTPSRC_KIND_SOURCE:
                 return pc->ops.source.create(x, pctx, &x->state);
@@ -566,13 +579,13 @@ static void comp_destroy(httpsrc_ctx *x)
         }
 }
 
-static int create_instance(connector *c, httpsrc_ctx *x, char *errstr,
-                           size_t errstr_size)
+static int
+create_instance(connector *c, httpsrc_ctx *x, char *errstr, size_t errstr_size)
 {
         if (!x->comp)
                 return HTTPSRC_OK;
         c->plugin_err[0] = '\0';
-        int rc = comp_create(x);
+        int rc           = comp_create(x);
         if (rc < 0) {
                 errstr_set(errstr, errstr_size, "%s%s%s: %s", x->comp->name,
                            x->alias ? " " : "", x->alias ? x->alias : "",
@@ -588,7 +601,7 @@ static void destroy_instance(httpsrc_ctx *x)
         if (x->created)
                 comp_destroy(x);
         x->created = 0;
-        x->state = NULL;
+        x->state   = NULL;
         free(x->alias);
         x->alias = NULL;
 }
@@ -601,8 +614,7 @@ static int create_instances(connector *c, char *errstr, size_t errstr_size)
         if (!rc)
                 rc = create_instance(c, &c->paginator, errstr, errstr_size);
         for (size_t i = 0; !rc && i < c->n_predicates; i++)
-                rc = create_instance(c, &c->predicates[i], errstr,
-                                     errstr_size);
+                rc = create_instance(c, &c->predicates[i], errstr, errstr_size);
         for (size_t i = 0; !rc && i < c->n_transforms; i++)
                 rc = create_instance(c, &c->transforms[i].ctx, errstr,
                                      errstr_size);
@@ -624,8 +636,7 @@ static int check_keys(connector *c, char *errstr, size_t errstr_size)
         if (!rc)
                 rc = check_required(c, &c->paginator, errstr, errstr_size);
         for (size_t i = 0; !rc && i < c->n_predicates; i++)
-                rc = check_required(c, &c->predicates[i], errstr,
-                                    errstr_size);
+                rc = check_required(c, &c->predicates[i], errstr, errstr_size);
         for (size_t i = 0; !rc && i < c->n_transforms; i++)
                 rc = check_required(c, &c->transforms[i].ctx, errstr,
                                     errstr_size);
@@ -656,16 +667,15 @@ static int setup_offsets(connector *c, char *errstr, size_t errstr_size)
              i++) {
                 if (!strcaseeq(mode, offset_modes[i].mode))
                         continue;
-                c->offs = offset_modes[i].kind;
-                c->offs_name = offset_modes[i].field;
+                c->offs         = offset_modes[i].kind;
+                c->offs_name    = offset_modes[i].field;
                 c->offs_numeric = offset_modes[i].numeric;
         }
         if (c->offs != OFFS_MAX && c->offs != OFFS_LAST)
                 return HTTPSRC_OK;
         const char *f = httpsrc_conf_get(c->rconf, "http.offset.field");
-        strbuf path = {0};
-        if (!f || !*f ||
-            sb_printf(&path, "%s%s", f[0] == '$' ? "" : "$.", f)) {
+        strbuf path   = {0};
+        if (!f || !*f || sb_printf(&path, "%s%s", f[0] == '$' ? "" : "$.", f)) {
                 errstr_set(errstr, errstr_size,
                            "http.offset.field: required with "
                            "http.offset.mode=%s",
@@ -690,9 +700,9 @@ static int setup_timer(connector *c, char *errstr, size_t errstr_size)
         if (!strcaseeq(httpsrc_conf_get(c->rconf, "http.timer.type"), "cron"))
                 return HTTPSRC_OK;
         char why[256];
-        c->cron = cron_parse(
-            httpsrc_conf_get(c->rconf, "http.timer.cron.expression"), why,
-            sizeof(why));
+        c->cron =
+            cron_parse(httpsrc_conf_get(c->rconf, "http.timer.cron.expression"),
+                       why, sizeof(why));
         if (c->cron)
                 c->zone = cron_zone_new(
                     httpsrc_conf_get(c->rconf, "http.timer.cron.zone"), why,
@@ -714,36 +724,34 @@ static int setup_policy(connector *c, char *errstr, size_t errstr_size)
         if (status_set_parse(&c->error_codes,
                              httpsrc_conf_get(r, "http.response.error.codes"),
                              why, sizeof(why))) {
-                errstr_set(errstr, errstr_size,
-                           "http.response.error.codes: %s", why);
+                errstr_set(errstr, errstr_size, "http.response.error.codes: %s",
+                           why);
                 return HTTPSRC_ERR_INVAL;
         }
-        c->retry_max = (int)conf_get_int(r, "http.retry.max.attempts", 5);
-        c->backoff_ms = conf_get_int(r, "http.retry.backoff.ms", 1000);
-        c->backoff_max_ms = conf_get_int(r, "http.retry.backoff.max.ms",
-                                         60000);
-        const char *boe = httpsrc_conf_get(r, "behavior.on.error");
-        c->on_error = strcaseeq(boe, "log")      ? ON_ERROR_LOG
-                      : strcaseeq(boe, "ignore") ? ON_ERROR_IGNORE
-                                                 : ON_ERROR_FAIL;
-        c->tolerate = strcaseeq(httpsrc_conf_get(r, "errors.tolerance"),
-                                "all");
-        c->log_errors = conf_get_bool(r, "errors.log.enable", 0);
+        c->retry_max      = (int)conf_get_int(r, "http.retry.max.attempts", 5);
+        c->backoff_ms     = conf_get_int(r, "http.retry.backoff.ms", 1000);
+        c->backoff_max_ms = conf_get_int(r, "http.retry.backoff.max.ms", 60000);
+        const char *boe   = httpsrc_conf_get(r, "behavior.on.error");
+        c->on_error       = strcaseeq(boe, "log")      ? ON_ERROR_LOG
+                            : strcaseeq(boe, "ignore") ? ON_ERROR_IGNORE
+                                                       : ON_ERROR_FAIL;
+        c->tolerate = strcaseeq(httpsrc_conf_get(r, "errors.tolerance"), "all");
+        c->log_errors  = conf_get_bool(r, "errors.log.enable", 0);
         c->rate_header = httpsrc_conf_get(r, "http.rate.limit.header");
         c->rate_reset_header =
             httpsrc_conf_get(r, "http.rate.limit.reset.header");
         c->rnd = (uint64_t)wall_ms() * 0x9E3779B97F4A7C15ULL | 1;
-        if (throttle_init(&c->thr,
-                          (size_t)conf_get_int(r, "http.throttle.max.requests",
-                                               0),
-                          conf_get_int(r, "http.throttle.window.ms", 1000)))
+        if (throttle_init(
+                &c->thr,
+                (size_t)conf_get_int(r, "http.throttle.max.requests", 0),
+                conf_get_int(r, "http.throttle.window.ms", 1000)))
                 return HTTPSRC_ERR_NOMEM;
         c->guard = netguard_new(r, errstr, errstr_size);
         if (!c->guard && errstr && *errstr)
                 return HTTPSRC_ERR_INVAL;
         c->hopts.guard = c->guard;
-        c->tls = tls_conf_new(r, errstr, errstr_size);
-        c->hopts.tls = c->tls;
+        c->tls         = tls_conf_new(r, errstr, errstr_size);
+        c->hopts.tls   = c->tls;
         c->hopts.connect_timeout_ms =
             (long)conf_get_int(r, "http.connect.timeout.ms", 10000);
         c->hopts.timeout_ms =
@@ -751,8 +759,8 @@ static int setup_policy(connector *c, char *errstr, size_t errstr_size)
         c->hopts.max_bytes =
             (size_t)conf_get_int(r, "http.response.max.bytes", 64 << 20);
         c->max_depth = (size_t)conf_get_int(r, "http.response.max.depth", 128);
-        c->max_record_bytes = (size_t)conf_get_int(
-            r, "http.response.max.record.bytes", 1000000);
+        c->max_record_bytes =
+            (size_t)conf_get_int(r, "http.response.max.record.bytes", 1000000);
         return c->tls ? HTTPSRC_OK : HTTPSRC_ERR_INVAL;
 }
 
@@ -779,16 +787,16 @@ static int confluent_cursor(connector *c, char *errstr, size_t errstr_size)
 static int setup_request(connector *c, char *errstr, size_t errstr_size)
 {
         const httpsrc_conf *r = c->rconf;
-        c->name = httpsrc_conf_get(c->conf, "name");
-        c->topic = httpsrc_conf_get(r, "kafka.topic");
-        c->url = httpsrc_conf_get(r, "http.url");
-        c->method = httpsrc_conf_get(r, "http.method");
-        c->body = httpsrc_conf_get(r, "http.request.body");
-        c->params = httpsrc_conf_get(r, "http.request.parameters");
+        c->name               = httpsrc_conf_get(c->conf, "name");
+        c->topic              = httpsrc_conf_get(r, "kafka.topic");
+        c->url                = httpsrc_conf_get(r, "http.url");
+        c->method             = httpsrc_conf_get(r, "http.method");
+        c->body               = httpsrc_conf_get(r, "http.request.body");
+        c->params             = httpsrc_conf_get(r, "http.request.parameters");
         char why[256];
-        c->records_path = jsonpath_compile(
-            httpsrc_conf_get(r, "http.response.records.path"), why,
-            sizeof(why));
+        c->records_path =
+            jsonpath_compile(httpsrc_conf_get(r, "http.response.records.path"),
+                             why, sizeof(why));
         if (!c->records_path) {
                 errstr_set(errstr, errstr_size,
                            "http.response.records.path: %s", why);
@@ -806,7 +814,7 @@ static int setup(connector *c, char *errstr, size_t errstr_size)
         c->source.conn = c->auth.conn = c->paginator.conn = c;
         c->source.prefix = c->auth.prefix = c->paginator.prefix = "";
         c->name = httpsrc_conf_get(c->conf, "name");
-        int rc = httpsrc_conf_check(c->conf, errstr, errstr_size);
+        int rc  = httpsrc_conf_check(c->conf, errstr, errstr_size);
         if (!rc)
                 rc = resolve_secrets(c, errstr, errstr_size);
         if (!rc)
@@ -844,10 +852,9 @@ static int setup(connector *c, char *errstr, size_t errstr_size)
 static int make_partition(connector *c)
 {
         const char *url = httpsrc_conf_get(c->conf, "http.url");
-        strbuf sb = {0};
+        strbuf sb       = {0};
         if (sb_puts(&sb, "{\"url\":") ||
-            json_write_string(&sb, url, strlen(url)) ||
-            sb_putc(&sb, '}')) {
+            json_write_string(&sb, url, strlen(url)) || sb_putc(&sb, '}')) {
                 sb_free(&sb);
                 return HTTPSRC_ERR_NOMEM;
         }
@@ -855,17 +862,19 @@ static int make_partition(connector *c)
         return HTTPSRC_OK;
 }
 
-connector *connector_new(const conn_env *env, httpsrc_conf *conf,
-                         char *errstr, size_t errstr_size)
+connector *connector_new(const conn_env *env,
+                         httpsrc_conf *conf,
+                         char *errstr,
+                         size_t errstr_size)
 {
         connector *c = calloc(1, sizeof(*c));
         if (!c) {
                 errstr_set(errstr, errstr_size, "out of memory");
                 return NULL;
         }
-        c->env = *env;
+        c->env  = *env;
         c->conf = conf;
-        int rc = setup(c, errstr, errstr_size);
+        int rc  = setup(c, errstr, errstr_size);
         if (!rc)
                 rc = make_partition(c);
         if (!rc)
@@ -878,14 +887,13 @@ connector *connector_new(const conn_env *env, httpsrc_conf *conf,
                 return NULL;
         }
         c->m.struct_size = sizeof(c->m);
-        c->next_poll_at = mono_ms();
-        c->target = HTTPSRC_STATE_RUNNING;
+        c->next_poll_at  = mono_ms();
+        c->target        = HTTPSRC_STATE_RUNNING;
         log_msg(env->lg, HTTPSRC_LOG_INFO, c->name,
                 "connector created: %s %s -> topic %s, pagination %s, "
                 "auth %s, %zu transform(s)%s%s",
                 c->method, httpsrc_conf_get(c->conf, "http.url"), c->topic,
-                c->paginator.comp->name,
-                c->auth.comp->name, c->n_transforms,
+                c->paginator.comp->name, c->auth.comp->name, c->n_transforms,
                 c->offset_json ? ", resuming at " : "",
                 c->offset_json ? c->offset_json : "");
         return c;
@@ -906,7 +914,7 @@ void connector_destroy(connector *c)
         connector_stop(c);
         while (c->head) {
                 page *pg = c->head;
-                c->head = pg->next;
+                c->head  = pg->next;
                 page_free(pg);
         }
         for (size_t i = 0; i < c->n_transforms; i++)
@@ -983,9 +991,9 @@ int connector_busy(const connector *c)
 void connector_metrics(const connector *c, httpsrc_metrics *m)
 {
         httpsrc_metrics full = c->m;
-        full.state = connector_state(c);
-        size_t n = m->struct_size < sizeof(full) ? m->struct_size
-                                                 : sizeof(full);
+        full.state           = connector_state(c);
+        size_t n =
+            m->struct_size < sizeof(full) ? m->struct_size : sizeof(full);
         uint32_t size = m->struct_size;
         memcpy(m, &full, n);
         m->struct_size = size;
@@ -1021,8 +1029,8 @@ const char *connector_conf_get(httpsrc_ctx *ctx, const char *key)
         const char *v = conf_get_set(ctx->conn->rconf, full);
         if (v)
                 return v;
-        const httpsrc_param_desc *d = conf_param_find(comp_params(ctx->comp),
-                                                      key);
+        const httpsrc_param_desc *d =
+            conf_param_find(comp_params(ctx->comp), key);
         if (d && d->default_value)
                 return d->default_value;
         return httpsrc_conf_get(ctx->conn->rconf, full);
@@ -1036,7 +1044,9 @@ void connector_vlog(httpsrc_ctx *ctx, int level, const char *fmt, va_list ap)
                 ctx->comp ? ctx->comp->name : "source", line);
 }
 
-int connector_vset_error(httpsrc_ctx *ctx, int code, const char *fmt,
+int connector_vset_error(httpsrc_ctx *ctx,
+                         int code,
+                         const char *fmt,
                          va_list ap)
 {
         vsnprintf(ctx->conn->plugin_err, sizeof(ctx->conn->plugin_err), fmt,

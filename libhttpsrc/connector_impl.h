@@ -23,10 +23,10 @@ enum offset_kind {
 enum on_error { ON_ERROR_FAIL, ON_ERROR_LOG, ON_ERROR_IGNORE };
 
 enum phase {
-        PHASE_IDLE,      /* between polls */
-        PHASE_WAIT,      /* a request waits for send_at (retry, throttle) */
-        PHASE_AUTH,      /* the auth provider's own request is in flight */
-        PHASE_FLIGHT,    /* the page request is in flight */
+        PHASE_IDLE,   /* between polls */
+        PHASE_WAIT,   /* a request waits for send_at (retry, throttle) */
+        PHASE_AUTH,   /* the auth provider's own request is in flight */
+        PHASE_FLIGHT, /* the page request is in flight */
 };
 
 typedef struct span {
@@ -43,16 +43,16 @@ typedef struct cookie {
 } cookie;
 
 struct page {
-        page *next;     /* FIFO of pages not yet fully acknowledged */
-        page *pnext;    /* queue of pages not yet handed over */
-        int queued;     /* in that queue: commit() must not free it */
+        page *next;  /* FIFO of pages not yet fully acknowledged */
+        page *pnext; /* queue of pages not yet handed over */
+        int queued;  /* in that queue: commit() must not free it */
         connector *conn;
-        char *key;      /* this page's key; NULL: the first page */
-        char *next_key; /* the following page's key; NULL: last page */
-        size_t n;       /* records in the page */
-        size_t skip;    /* records taken by an earlier poll */
-        size_t handed;  /* records handed to the sink (absolute index) */
-        size_t contig;  /* acknowledged prefix (absolute index) */
+        char *key;           /* this page's key; NULL: the first page */
+        char *next_key;      /* the following page's key; NULL: last page */
+        size_t n;            /* records in the page */
+        size_t skip;         /* records taken by an earlier poll */
+        size_t handed;       /* records handed to the sink (absolute index) */
+        size_t contig;       /* acknowledged prefix (absolute index) */
         uint64_t count_base; /* OFFS_COUNT: records before this page */
         int64_t ts;          /* wall ms the response arrived */
         int64_t mono_us;     /* ... on the monotonic clock, in us */
@@ -117,8 +117,8 @@ struct connector {
         const char *offs_name; /* field of the offset map */
         jsonpath *offs_field;
         int offs_numeric;
-        char *read_value;   /* OFFS_MAX/LAST: where the next poll starts */
-        char *poll_value;   /* ... as it was when this poll started */
+        char *read_value; /* OFFS_MAX/LAST: where the next poll starts */
+        char *poll_value; /* ... as it was when this poll started */
         uint64_t read_count, poll_count; /* OFFS_COUNT */
         char count_text[24];
 
@@ -144,11 +144,11 @@ struct connector {
         int64_t send_at, not_before;
         size_t poll_new;
         int64_t next_poll_at;
-        page *head, *tail; /* pages not yet fully acknowledged */
+        page *head, *tail;       /* pages not yet fully acknowledged */
         page *pq_head, *pq_tail; /* received, not yet handed over */
         size_t pq_len;
-        int want_next;     /* the next page's request waits for room */
-        page *producing;   /* page waiting for room in the queue */
+        int want_next;   /* the next page's request waits for room */
+        page *producing; /* page waiting for room in the queue */
         size_t outstanding;
         char *offset_json;
 

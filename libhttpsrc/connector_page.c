@@ -124,8 +124,8 @@ static int write_value(const connector *c, const char *v, strbuf *out)
         return json_write_string(out, v, strlen(v));
 }
 
-static int build_offset(const connector *c, const char *key, size_t pos,
-                        strbuf *out)
+static int
+build_offset(const connector *c, const char *key, size_t pos, strbuf *out)
 {
         const char *f = offset_field(c);
         if (sb_putc(out, '{') || json_write_string(out, f, strlen(f)) ||
@@ -166,22 +166,22 @@ static void store_offset(connector *c, const char *key, size_t pos)
  * silent restart from the beginning. */
 int offset_load(connector *c, char *errstr, size_t errstr_size)
 {
-        const char *stored = offset_store_get(c->env.offsets, c->name,
-                                              c->partition_json);
+        const char *stored =
+            offset_store_get(c->env.offsets, c->name, c->partition_json);
         const char *initial = httpsrc_conf_get(c->rconf, "http.initial.offset");
         if (!stored) {
                 if (c->offs == OFFS_COUNT)
-                        c->read_count = strtoull(initial ? initial : "0",
-                                                 NULL, 10);
+                        c->read_count =
+                            strtoull(initial ? initial : "0", NULL, 10);
                 else if (c->offs != OFFS_PAGE && initial && *initial)
                         return conn_set_str(&c->read_value, initial);
                 return HTTPSRC_OK;
         }
-        httpsrc_json *o = json_parse(stored, strlen(stored), NULL, 0);
+        httpsrc_json *o       = json_parse(stored, strlen(stored), NULL, 0);
         const httpsrc_json *k = json_get(o, offset_field(c));
         const httpsrc_json *p = json_get(o, "position");
-        int kt = json_type(k);
-        int ok = o && json_type(o) == HTTPSRC_JSON_OBJECT && k &&
+        int kt                = json_type(k);
+        int ok                = o && json_type(o) == HTTPSRC_JSON_OBJECT && k &&
                  (c->offs == OFFS_COUNT ? kt == HTTPSRC_JSON_NUMBER
                                         : kt != HTTPSRC_JSON_ARRAY &&
                                               kt != HTTPSRC_JSON_OBJECT) &&
@@ -196,7 +196,7 @@ int offset_load(connector *c, char *errstr, size_t errstr_size)
                 return HTTPSRC_ERR_INVAL;
         }
         char *text = json_scalar_text(k);
-        int rc = HTTPSRC_OK;
+        int rc     = HTTPSRC_OK;
         if (c->offs == OFFS_COUNT)
                 c->read_count = strtoull(text, NULL, 10);
         else if (c->offs == OFFS_PAGE)
@@ -220,7 +220,7 @@ static void page_release_data(page *pg)
         sb_free(&pg->emitted);
         free(pg->spans);
         pg->spans = NULL;
-        pg->cap = 0;
+        pg->cap   = 0;
 }
 
 void page_free(page *pg)
@@ -239,11 +239,11 @@ static int page_add_span(page *pg, span s)
 {
         if (pg->n == pg->cap) {
                 size_t cap = pg->cap ? pg->cap * 2 : 64;
-                span *ns = realloc(pg->spans, cap * sizeof(*ns));
+                span *ns   = realloc(pg->spans, cap * sizeof(*ns));
                 if (!ns)
                         return HTTPSRC_ERR_NOMEM;
                 pg->spans = ns;
-                pg->cap = cap;
+                pg->cap   = cap;
         }
         pg->spans[pg->n++] = s;
         return HTTPSRC_OK;
@@ -256,7 +256,8 @@ static int page_complete(const page *pg)
 
 static const char *page_value(const page *pg, size_t i)
 {
-        return pg->val_off[i] == SIZE_MAX ? NULL : pg->vals.buf + pg->val_off[i];
+        return pg->val_off[i] == SIZE_MAX ? NULL
+                                          : pg->vals.buf + pg->val_off[i];
 }
 
 /* The offset once the first @p upto records of @p pg are acknowledged. */
@@ -312,8 +313,8 @@ static void page_ack(page *pg, size_t idx)
 
 void connector_delivered(void *msg_opaque, int err, const char *reason)
 {
-        cookie *ck = msg_opaque;
-        page *pg = ck->pg;
+        cookie *ck   = msg_opaque;
+        page *pg     = ck->pg;
         connector *c = pg->conn;
         c->outstanding--;
         if (err) {
@@ -329,13 +330,13 @@ void connector_delivered(void *msg_opaque, int err, const char *reason)
 /* ------------------------------------------------------------------ */
 /* records                                                             */
 
-static int predicate_test(connector *c, const transform_ref *t,
-                          httpsrc_record *rec)
+static int
+predicate_test(connector *c, const transform_ref *t, httpsrc_record *rec)
 {
         if (!t->predicate)
                 return 1;
         const httpsrc_ctx *p = t->predicate;
-        int r = p->comp->ops.predicate.test(p->state, rec);
+        int r                = p->comp->ops.predicate.test(p->state, rec);
         if (r < 0)
                 return r;
         return t->negate ? !r : r;
@@ -346,10 +347,10 @@ static int run_transforms(connector *c, httpsrc_record *rec)
         for (size_t i = 0; i < c->n_transforms; i++) {
                 transform_ref *t = &c->transforms[i];
                 c->plugin_err[0] = '\0';
-                int rc = predicate_test(c, t, rec);
+                int rc           = predicate_test(c, t, rec);
                 if (rc > 0)
-                        rc = t->ctx.comp->ops.transform.apply(t->ctx.state,
-                                                              rec);
+                        rc =
+                            t->ctx.comp->ops.transform.apply(t->ctx.state, rec);
                 if (rc == HTTPSRC_FILTERED)
                         return rc;
                 if (rc < 0) {
@@ -366,15 +367,15 @@ static int run_transforms(connector *c, httpsrc_record *rec)
 }
 
 /* OFFS_MAX/LAST: the record's offset value, and whether it is old. */
-static int record_offset(connector *c, page *pg, size_t idx,
-                         httpsrc_record *rec, int *old)
+static int
+record_offset(connector *c, page *pg, size_t idx, httpsrc_record *rec, int *old)
 {
-        *old = 0;
+        *old             = 0;
         pg->val_off[idx] = idx ? pg->val_off[idx - 1] : SIZE_MAX;
         if (c->offs != OFFS_MAX && c->offs != OFFS_LAST)
                 return HTTPSRC_OK;
-        const httpsrc_json *v = jsonpath_first(c->offs_field,
-                                               record_value_json(rec));
+        const httpsrc_json *v =
+            jsonpath_first(c->offs_field, record_value_json(rec));
         char *text = json_scalar_text(v);
         if (!text) {
                 snprintf(c->plugin_err, sizeof(c->plugin_err),
@@ -393,8 +394,7 @@ static int record_offset(connector *c, page *pg, size_t idx,
                         free(text);
                         return HTTPSRC_ERR_NOMEM;
                 }
-                if (!*old && (!c->read_value ||
-                              c->offs == OFFS_LAST ||
+                if (!*old && (!c->read_value || c->offs == OFFS_LAST ||
                               value_cmp(text, c->read_value) > 0))
                         conn_set_str(&c->read_value, text);
         }
@@ -402,25 +402,30 @@ static int record_offset(connector *c, page *pg, size_t idx,
         return HTTPSRC_OK;
 }
 
-static int convert(connector *c, converter *conv, const void *in, size_t len,
-                   strbuf *out, const void **res, size_t *res_len)
+static int convert(connector *c,
+                   converter *conv,
+                   const void *in,
+                   size_t len,
+                   strbuf *out,
+                   const void **res,
+                   size_t *res_len)
 {
         if (converter_is_identity(conv)) {
                 /* JsonConverter writes a null value as a Kafka null */
                 int is_null = !in || (len == 4 && !memcmp(in, "null", 4));
-                *res = is_null ? NULL : in;
-                *res_len = is_null ? 0 : len;
+                *res        = is_null ? NULL : in;
+                *res_len    = is_null ? 0 : len;
                 return HTTPSRC_OK;
         }
         int is_null = 0;
         char why[256];
-        int rc = converter_convert(conv, in, len, out, &is_null, why,
-                                   sizeof(why));
+        int rc =
+            converter_convert(conv, in, len, out, &is_null, why, sizeof(why));
         if (rc < 0) {
                 snprintf(c->plugin_err, sizeof(c->plugin_err), "%s", why);
                 return rc;
         }
-        *res = is_null ? NULL : out->buf;
+        *res     = is_null ? NULL : out->buf;
         *res_len = is_null ? 0 : out->len;
         return HTTPSRC_OK;
 }
@@ -442,8 +447,14 @@ static int record_error(connector *c, page *pg, size_t idx, int rc)
         return HTTPSRC_OK;
 }
 
-static int deliver(connector *c, page *pg, size_t idx, const char *topic,
-                   const void *key, size_t klen, const void *val, size_t vlen)
+static int deliver(connector *c,
+                   page *pg,
+                   size_t idx,
+                   const char *topic,
+                   const void *key,
+                   size_t klen,
+                   const void *val,
+                   size_t vlen)
 {
         if (c->env.sink->cb) {
                 int rc = c->env.sink->cb(c->env.sink->opaque, c->name, topic,
@@ -476,10 +487,10 @@ static int deliver(connector *c, page *pg, size_t idx, const char *topic,
 /* HTTPSRC_OK: handed over (or skipped); HTTPSRC_ERR_LIMIT: queue full. */
 static int hand_over(connector *c, page *pg, size_t idx)
 {
-        const span *s = &pg->spans[idx];
-        const char *base = pg->from_emitter
-                               ? pg->emitted.buf
-                               : http_response_body(pg->resp, NULL);
+        const span *s       = &pg->spans[idx];
+        const char *base    = pg->from_emitter
+                                  ? pg->emitted.buf
+                                  : http_response_body(pg->resp, NULL);
         httpsrc_record *rec = &c->rec;
         record_reset(rec, base + s->off, s->len);
         rec->default_topic = c->topic;
@@ -487,8 +498,8 @@ static int hand_over(connector *c, page *pg, size_t idx)
         if (s->has_key)
                 record_set_key(rec, base + s->koff, s->klen);
         c->plugin_err[0] = '\0';
-        int old = 0;
-        int rc = record_offset(c, pg, idx, rec, &old);
+        int old          = 0;
+        int rc           = record_offset(c, pg, idx, rec, &old);
         if (rc < 0)
                 return record_error(c, pg, idx, rc);
         if (old) {
@@ -512,7 +523,7 @@ static int hand_over(connector *c, page *pg, size_t idx)
         if (rc < 0)
                 return record_error(c, pg, idx, rc);
         const char *topic = record_topic(rec);
-        rc = deliver(c, pg, idx, topic, key, klen, val, vlen);
+        rc                = deliver(c, pg, idx, topic, key, klen, val, vlen);
         if (rc == HTTPSRC_ERR_LIMIT)
                 c->poll_new--; /* counted again when retried */
         return rc;
@@ -521,8 +532,8 @@ static int hand_over(connector *c, page *pg, size_t idx)
 /* Where the next request (this poll) or poll (after the last page)
  * starts. Like the stored offset, it never rests on an empty last page:
  * records appended later land on the page before it. */
-static void set_read_position(connector *c, const char *next,
-                              const char *key, size_t n)
+static void
+set_read_position(connector *c, const char *next, const char *key, size_t n)
 {
         if (next) {
                 conn_set_str(&c->read_key, next);
@@ -547,8 +558,8 @@ void page_request_next(connector *c)
             c->stopped || !c->in_poll)
                 return;
         c->want_next = 0;
-        conn_set_str(&c->cur_key, c->pq_tail ? c->pq_tail->next_key
-                                             : c->read_key);
+        conn_set_str(&c->cur_key,
+                     c->pq_tail ? c->pq_tail->next_key : c->read_key);
         poll_send(c);
 }
 
@@ -563,12 +574,12 @@ static void page_done(connector *c, page *pg)
         page_release_data(pg);
         /* commit() may free @pg: take what the next step needs first. */
         char *next = xstrdup(pg->next_key), *key = xstrdup(pg->key);
-        size_t n = pg->n;
+        size_t n      = pg->n;
         c->read_count = pg->count_base + n;
         commit(c);
         if (n > 0) {
                 conn_set_str(&c->last_full_key, key);
-                c->last_full_n = n;
+                c->last_full_n   = n;
                 c->has_last_full = 1;
         }
         if (!c->failed && !c->stopped && c->offs == OFFS_PAGE)
@@ -584,7 +595,7 @@ static void page_done(connector *c, page *pg)
 static void drain(connector *c)
 {
         while (c->pq_head && !c->failed) {
-                page *pg = c->pq_head;
+                page *pg     = c->pq_head;
                 c->producing = pg;
                 while (pg->handed < pg->n && !c->failed) {
                         /* Counted before the hand-over: a synchronous ack
@@ -646,11 +657,14 @@ static int on_span(void *opaque, const char *start, size_t len)
                              (span){(size_t)(start - body), len, 0, 0, 0});
 }
 
-int connector_emit(httpsrc_emitter *em, const void *key, size_t key_len,
-                   const void *value, size_t value_len)
+int connector_emit(httpsrc_emitter *em,
+                   const void *key,
+                   size_t key_len,
+                   const void *value,
+                   size_t value_len)
 {
         page *pg = em->pg;
-        span s = {pg->emitted.len, value_len, 0, key_len, key != NULL};
+        span s   = {pg->emitted.len, value_len, 0, key_len, key != NULL};
         if (sb_append(&pg->emitted, value, value_len))
                 return HTTPSRC_ERR_NOMEM;
         s.koff = pg->emitted.len;
@@ -664,10 +678,10 @@ static int select_records(connector *c, page *pg, const char *what)
         if (c->source.comp &&
             HTTPSRC_OPS_HAS(&c->source.comp->ops.source, parse_response)) {
                 httpsrc_emitter em = {pg};
-                pg->from_emitter = 1;
-                c->plugin_err[0] = '\0';
-                int rc = c->source.comp->ops.source.parse_response(
-                    c->source.state, pg->resp, &em);
+                pg->from_emitter   = 1;
+                c->plugin_err[0]   = '\0';
+                int rc             = c->source.comp->ops.source.parse_response(
+                                c->source.state, pg->resp, &em);
                 if (rc < 0)
                         poll_error(c,
                                    "source %s could not parse the response "
@@ -680,9 +694,8 @@ static int select_records(connector *c, page *pg, const char *what)
         const char *body = http_response_body(pg->resp, &len);
         char why[512];
         span_ctx sc = {c, pg, 0, ""};
-        int rc = jsonpath_select_spans(c->records_path, body, len,
-                                       c->max_depth, on_span, &sc, why,
-                                       sizeof(why));
+        int rc = jsonpath_select_spans(c->records_path, body, len, c->max_depth,
+                                       on_span, &sc, why, sizeof(why));
         if (rc == HTTPSRC_ERR_LIMIT)
                 poll_error(c, "response of %s: %s", what, sc.too_big);
         else if (rc < 0)
@@ -696,10 +709,10 @@ static page *page_new(connector *c, httpsrc_response *resp)
         page *pg = calloc(1, sizeof(*pg));
         if (!pg)
                 return NULL;
-        pg->conn = c;
-        pg->resp = resp;
-        pg->ts = wall_ms();
-        pg->mono_us = mono_us();
+        pg->conn       = c;
+        pg->resp       = resp;
+        pg->ts         = wall_ms();
+        pg->mono_us    = mono_us();
         pg->count_base = c->read_count;
         if (conn_set_str(&pg->key, c->cur_key)) {
                 page_free(pg);
@@ -710,8 +723,8 @@ static page *page_new(connector *c, httpsrc_response *resp)
 
 static int page_prepare(connector *c, page *pg)
 {
-        size_t n = pg->n ? pg->n : 1;
-        pg->acked = calloc(n / 8 + 1, 1);
+        size_t n    = pg->n ? pg->n : 1;
+        pg->acked   = calloc(n / 8 + 1, 1);
         pg->cookies = calloc(n, sizeof(*pg->cookies));
         pg->val_off = calloc(n, sizeof(*pg->val_off));
         if (!pg->acked || !pg->cookies || !pg->val_off)
@@ -720,10 +733,10 @@ static int page_prepare(connector *c, page *pg)
                 return HTTPSRC_OK; /* polls start over; old records drop */
         /* The page the poll resumes on: its first read_pos records were
          * taken before (and acknowledged, or the offset says so). */
-        int resumes = (!pg->key && !c->read_key) ||
-                      (pg->key && c->read_key &&
-                       strcmp(pg->key, c->read_key) == 0);
-        pg->skip = resumes ? (c->read_pos < pg->n ? c->read_pos : pg->n) : 0;
+        int resumes =
+            (!pg->key && !c->read_key) ||
+            (pg->key && c->read_key && strcmp(pg->key, c->read_key) == 0);
+        pg->skip   = resumes ? (c->read_pos < pg->n ? c->read_pos : pg->n) : 0;
         pg->handed = pg->contig = pg->skip;
         return HTTPSRC_OK;
 }
@@ -741,8 +754,8 @@ void page_on_response(connector *c, httpsrc_response *resp, const char *what)
                 return;
         }
         const httpsrc_paginator_ops *pops = &c->paginator.comp->ops.paginator;
-        c->plugin_err[0] = '\0';
-        char *next = NULL;
+        c->plugin_err[0]                  = '\0';
+        char *next                        = NULL;
         int rc = pops->next(c->paginator.state, pg->key, resp, pg->n, &next);
         if (rc < 0 || (rc == HTTPSRC_OK && !next)) {
                 free(next);
@@ -778,7 +791,7 @@ void page_on_response(connector *c, httpsrc_response *resp, const char *what)
                 c->pq_head = pg;
         c->pq_tail = pg;
         c->pq_len++;
-        pg->queued = 1;
+        pg->queued   = 1;
         c->want_next = pg->next_key != NULL;
         page_request_next(c); /* overlaps the hand-over below */
         if (!c->producing)

@@ -9,15 +9,15 @@
 #include "connector_impl.h"
 #include "template_int.h"
 
-static void on_response(void *opaque, httpsrc_response *resp, int err,
-                        const char *errmsg);
+static void
+on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg);
 
 /* "GET http://host/path" without the query, which may carry API keys. */
-static void describe(const connector *c, const char *url, char *buf,
-                     size_t size)
+static void
+describe(const connector *c, const char *url, char *buf, size_t size)
 {
         const char *q = url ? strchr(url, '?') : NULL;
-        int len = url ? (q ? (int)(q - url) : (int)strlen(url)) : 0;
+        int len       = url ? (q ? (int)(q - url) : (int)strlen(url)) : 0;
         snprintf(buf, size, "%s %.*s%s", c->method, len, url ? url : "",
                  q ? "?..." : "");
 }
@@ -31,21 +31,20 @@ static int64_t next_poll_time(const connector *c, int64_t now)
         if (!c->cron)
                 return now + c->interval_ms;
         int64_t wall = wall_ms();
-        int64_t at = cron_next(c->cron, c->zone, wall);
+        int64_t at   = cron_next(c->cron, c->zone, wall);
         return at < 0 ? INT64_MAX : now + (at - wall);
 }
 
 void poll_done(connector *c)
 {
-        c->in_poll = 0;
-        c->phase = PHASE_IDLE;
+        c->in_poll   = 0;
+        c->phase     = PHASE_IDLE;
         c->caught_up = c->poll_new == 0;
-        int64_t now = mono_ms();
+        int64_t now  = mono_ms();
         /* Catch-up: a poll that found new records is followed at once. */
         c->next_poll_at = c->caught_up ? next_poll_time(c, now) : now;
-        log_msg(c->env.lg,
-                c->caught_up ? HTTPSRC_LOG_DEBUG : HTTPSRC_LOG_INFO, c->name,
-                "poll done: %zu new records%s", c->poll_new,
+        log_msg(c->env.lg, c->caught_up ? HTTPSRC_LOG_DEBUG : HTTPSRC_LOG_INFO,
+                c->name, "poll done: %zu new records%s", c->poll_new,
                 c->caught_up ? ", caught up" : "");
 }
 
@@ -64,14 +63,15 @@ void poll_error(connector *c, const char *fmt, ...)
         log_msg(c->env.lg,
                 c->on_error == ON_ERROR_LOG ? HTTPSRC_LOG_ERROR
                                             : HTTPSRC_LOG_DEBUG,
-                c->name, "%s; skipped (behavior.on.error=%s), retried at "
-                         "the next poll",
+                c->name,
+                "%s; skipped (behavior.on.error=%s), retried at "
+                "the next poll",
                 msg, c->on_error == ON_ERROR_LOG ? "log" : "ignore");
         /* The offset stays where it is: the next poll asks again. */
-        c->in_poll = 0;
-        c->want_next = 0;
-        c->phase = PHASE_IDLE;
-        c->caught_up = 1;
+        c->in_poll      = 0;
+        c->want_next    = 0;
+        c->phase        = PHASE_IDLE;
+        c->caught_up    = 1;
         c->next_poll_at = next_poll_time(c, mono_ms());
 }
 
@@ -81,20 +81,20 @@ static int halted(connector *c)
 {
         if (c->target == HTTPSRC_STATE_RUNNING)
                 return 0;
-        c->in_poll = 0;
-        c->phase = PHASE_IDLE;
-        c->send_at = 0;
+        c->in_poll   = 0;
+        c->phase     = PHASE_IDLE;
+        c->send_at   = 0;
         c->want_next = 0;
         return 1;
 }
 
 void connector_set_target(connector *c, int state)
 {
-        int was = c->target;
+        int was   = c->target;
         c->target = state;
         if (state == HTTPSRC_STATE_RUNNING && was != state) {
                 c->next_poll_at = mono_ms(); /* resume polls at once */
-                c->caught_up = 0;
+                c->caught_up    = 0;
         }
         if (state != HTTPSRC_STATE_RUNNING && c->phase == PHASE_WAIT)
                 halted(c);
@@ -117,13 +117,13 @@ void connector_tick(connector *c, int64_t now, int once)
         if (c->in_poll || c->pq_head || now < c->next_poll_at ||
             (once && c->caught_up))
                 return;
-        c->in_poll = 1;
-        c->poll_new = 0;
-        c->attempt = 0;
+        c->in_poll        = 1;
+        c->poll_new       = 0;
+        c->attempt        = 0;
         c->m.last_poll_ms = wall_ms();
         /* Value and count modes always start over at the first page; the
          * offset goes in through ${offset} and old records are dropped. */
-        int rc = conn_set_str(&c->cur_key,
+        int rc                            = conn_set_str(&c->cur_key,
                               c->offs == OFFS_PAGE ? c->read_key : NULL);
         const httpsrc_paginator_ops *pops = &c->paginator.comp->ops.paginator;
         if (!rc && !c->cur_key && HTTPSRC_OPS_HAS(pops, first_key))
@@ -151,11 +151,11 @@ int64_t connector_next_wakeup(const connector *c, int once)
 
 void connector_stop(connector *c)
 {
-        c->stopped = 1;
-        c->in_poll = 0;
+        c->stopped   = 1;
+        c->in_poll   = 0;
         c->producing = NULL;
         c->want_next = 0;
-        c->phase = PHASE_IDLE;
+        c->phase     = PHASE_IDLE;
         if (c->transfer) {
                 http_cancel(c->env.http, c->transfer);
                 c->transfer = 0;
@@ -168,10 +168,10 @@ void connector_stop(connector *c)
 const char *poll_var(connector *c, const char *name, size_t len)
 {
         static const char empty[] = "";
-        const char *field = offset_field(c);
-        int is_offset = len == 6 && memcmp(name, "offset", 6) == 0;
-        if (c->offs == OFFS_PAGE && (is_offset || (strlen(field) == len &&
-                                                   !memcmp(name, field, len))))
+        const char *field         = offset_field(c);
+        int is_offset             = len == 6 && memcmp(name, "offset", 6) == 0;
+        if (c->offs == OFFS_PAGE &&
+            (is_offset || (strlen(field) == len && !memcmp(name, field, len))))
                 return c->cur_key ? c->cur_key : empty;
         if (!is_offset)
                 return NULL;
@@ -191,14 +191,17 @@ static const char *lookup(void *opaque, const char *name, size_t len)
 static int url_escape(strbuf *out, const char *value)
 {
         char *e = curl_easy_escape(NULL, value, (int)strlen(value));
-        int rc = e && !sb_puts(out, e) ? 0 : -1;
+        int rc  = e && !sb_puts(out, e) ? 0 : -1;
         curl_free(e);
         return rc;
 }
 
 /* Expand ${...} in @p tmpl (a key's value) into @p out. */
-static int expand(connector *c, const char *key, const char *tmpl,
-                  template_escape_fn esc, strbuf *out)
+static int expand(connector *c,
+                  const char *key,
+                  const char *tmpl,
+                  template_escape_fn esc,
+                  strbuf *out)
 {
         char why[256];
         sb_reset(out);
@@ -219,7 +222,7 @@ static int add_params(connector *c, httpsrc_request *req, strbuf *tmp)
         if (expand(c, "http.request.parameters", c->params, url_escape, tmp))
                 return HTTPSRC_ERR_INVAL;
         const char *cur = http_request_url(req);
-        strbuf url = {0};
+        strbuf url      = {0};
         int rc = sb_printf(&url, "%s%s%s", cur, strchr(cur, '?') ? "&" : "?",
                            tmp->buf)
                      ? HTTPSRC_ERR_NOMEM
@@ -231,7 +234,7 @@ static int add_params(connector *c, httpsrc_request *req, strbuf *tmp)
 static int build_request(connector *c, httpsrc_request *req)
 {
         strbuf tmp = {0};
-        int rc = http_request_set_method(req, c->method);
+        int rc     = http_request_set_method(req, c->method);
         if (!rc && !(rc = expand(c, "http.url", c->url, url_escape, &tmp)) &&
             http_request_set_url(req, tmp.buf) != HTTPSRC_OK) {
                 conn_fail(c, "http.url: '%s' is not a valid URL", tmp.buf);
@@ -290,11 +293,13 @@ static void send_req(connector *c, httpsrc_request *req, http_done_fn done)
                 c->transfer = id;
 }
 
-static void on_auth_response(void *opaque, httpsrc_response *resp, int err,
+static void on_auth_response(void *opaque,
+                             httpsrc_response *resp,
+                             int err,
                              const char *errmsg)
 {
-        connector *c = opaque;
-        c->transfer = 0;
+        connector *c                = opaque;
+        c->transfer                 = 0;
         const httpsrc_auth_ops *ops = &c->auth.comp->ops.auth;
         if (err < 0) {
                 poll_error(c, "auth %s: token request failed: %s",
@@ -302,7 +307,7 @@ static void on_auth_response(void *opaque, httpsrc_response *resp, int err,
                 return;
         }
         c->plugin_err[0] = '\0';
-        int rc = ops->own_response(c->auth.state, resp);
+        int rc           = ops->own_response(c->auth.state, resp);
         http_response_destroy(resp);
         if (rc < 0) {
                 poll_error(c, "auth %s: %s", c->auth.comp->name,
@@ -326,13 +331,14 @@ static int auth_round_trip(connector *c)
                 return 1;
         }
         c->plugin_err[0] = '\0';
-        int rc = ops->own_request(c->auth.state, req);
+        int rc           = ops->own_request(c->auth.state, req);
         if (rc < 0)
                 poll_error(c, "auth %s: %s", c->auth.comp->name,
                            conn_plugin_reason(c, rc));
         else if (rc > 0 && ++c->auth_rounds > 2)
-                poll_error(c, "auth %s: no usable credentials after two "
-                              "token requests",
+                poll_error(c,
+                           "auth %s: no usable credentials after two "
+                           "token requests",
                            c->auth.comp->name);
         else if (rc > 0) {
                 c->phase = PHASE_AUTH;
@@ -349,20 +355,20 @@ void poll_send(connector *c)
         if (halted(c))
                 return;
         int64_t now = mono_ms();
-        int64_t at = throttle_next(&c->thr, now);
+        int64_t at  = throttle_next(&c->thr, now);
         if (c->not_before > at)
                 at = c->not_before;
         if (c->send_at > at && c->phase == PHASE_WAIT)
                 at = c->send_at;
         if (at > now) {
-                c->phase = PHASE_WAIT;
+                c->phase   = PHASE_WAIT;
                 c->send_at = at;
                 return;
         }
         c->send_at = 0;
         if (auth_round_trip(c))
                 return;
-        c->auth_rounds = 0;
+        c->auth_rounds       = 0;
         httpsrc_request *req = http_request_new();
         if (!req) {
                 conn_fail(c, "out of memory");
@@ -402,9 +408,9 @@ static void retry_or_error(connector *c, int64_t delay_ms, const char *what)
                     c->attempt, c->backoff_ms, c->backoff_max_ms,
                     (double)(next_rand(c) >> 11) / (double)(1ULL << 53));
         log_msg(c->env.lg, HTTPSRC_LOG_WARN, c->name,
-                "%s; retry %d of %d in %lld ms", what, c->attempt,
-                c->retry_max, (long long)delay_ms);
-        c->phase = PHASE_WAIT;
+                "%s; retry %d of %d in %lld ms", what, c->attempt, c->retry_max,
+                (long long)delay_ms);
+        c->phase   = PHASE_WAIT;
         c->send_at = mono_ms() + delay_ms;
 }
 
@@ -416,10 +422,10 @@ static void note_rate_limit(connector *c, const httpsrc_response *resp)
         const char *rem = http_response_header(resp, c->rate_header);
         if (!rem || strtol(rem, NULL, 10) > 0)
                 return;
-        const char *reset = c->rate_reset_header
-                                ? http_response_header(resp,
-                                                       c->rate_reset_header)
-                                : NULL;
+        const char *reset =
+            c->rate_reset_header
+                ? http_response_header(resp, c->rate_reset_header)
+                : NULL;
         int64_t wait = rate_reset_ms(reset, wall_ms());
         if (wait < 0)
                 wait = c->backoff_ms;
@@ -429,8 +435,8 @@ static void note_rate_limit(connector *c, const httpsrc_response *resp)
                 c->rate_header, rem, (long long)wait);
 }
 
-static void on_error_status(connector *c, httpsrc_response *resp,
-                            const char *what)
+static void
+on_error_status(connector *c, httpsrc_response *resp, const char *what)
 {
         int status = http_response_status(resp);
         size_t len;
@@ -440,9 +446,8 @@ static void on_error_status(connector *c, httpsrc_response *resp,
                  (int)(len > 200 ? 200 : len), body);
         int64_t delay = -1;
         if (status == 429 || status == 503)
-                delay = retry_after_ms(http_response_header(resp,
-                                                            "Retry-After"),
-                                       wall_ms());
+                delay = retry_after_ms(
+                    http_response_header(resp, "Retry-After"), wall_ms());
         http_response_destroy(resp);
         if (status_retryable(status))
                 retry_or_error(c, delay, msg);
@@ -450,11 +455,11 @@ static void on_error_status(connector *c, httpsrc_response *resp,
                 poll_error(c, "%s", msg);
 }
 
-static void on_response(void *opaque, httpsrc_response *resp, int err,
-                        const char *errmsg)
+static void
+on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg)
 {
         connector *c = opaque;
-        c->transfer = 0;
+        c->transfer  = 0;
         char what[512];
         describe(c, resp ? http_response_url(resp) : c->url, what,
                  sizeof(what));
@@ -470,7 +475,7 @@ static void on_response(void *opaque, httpsrc_response *resp, int err,
         note_rate_limit(c, resp);
         const httpsrc_auth_ops *aops = &c->auth.comp->ops.auth;
         if (HTTPSRC_OPS_HAS(aops, on_response)) {
-                int retry = 0;
+                int retry        = 0;
                 c->plugin_err[0] = '\0';
                 int rc = aops->on_response(c->auth.state, resp, &retry);
                 if (rc < 0) {
@@ -487,7 +492,7 @@ static void on_response(void *opaque, httpsrc_response *resp, int err,
                 }
         }
         c->auth_retried = 0;
-        int status = http_response_status(resp);
+        int status      = http_response_status(resp);
         /* Statuses outside http.response.error.codes are answers too
          * (e.g. a 404 that means "no records" when 404 is left out). */
         if (status_set_has(&c->error_codes, status)) {

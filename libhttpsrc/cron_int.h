@@ -73,8 +73,9 @@ void cron_zone_destroy(cron_zone *z);
  *  (e.g. a past year, Feb 30). Matching is on local wall-clock time: a local
  *  time that does not exist (the hour skipped when DST starts) does not
  *  fire (as Quartz); a local time that occurs twice (DST ends) fires once,
- *  at its first occurrence (java.time's choice for overlaps). Cost: a walk over years, months and days, then
- *  the time of day in the first matching day; no per-second stepping. */
+ *  at its first occurrence (java.time's choice for overlaps). Cost: a walk over
+ * years, months and days, then the time of day in the first matching day; no
+ * per-second stepping. */
 int64_t cron_next(const cron_expr *c, const cron_zone *z, int64_t after_ms);
 
 #endif

@@ -72,8 +72,11 @@ static int write_tmp(const char *path,
         return HTTPSRC_ERR_IO;
 }
 
-int fileio_write_atomic(const char *path, const strbuf *data, mode_t new_mode,
-                        char *errstr, size_t errstr_size)
+int fileio_write_atomic(const char *path,
+                        const strbuf *data,
+                        mode_t new_mode,
+                        char *errstr,
+                        size_t errstr_size)
 {
         strbuf tmp = {0};
         if (sb_printf(&tmp, "%s.tmp.%ld", path, (long)getpid())) {
@@ -91,4 +94,3 @@ int fileio_write_atomic(const char *path, const strbuf *data, mode_t new_mode,
         sb_free(&tmp);
         return r ? r : sync_dir(path, errstr, errstr_size);
 }
-

@@ -14,7 +14,10 @@
  * directory fsync'ed. An existing file keeps its mode; a new one gets
  * @p new_mode. errstr: "<path>: cannot ...: <strerror>".
  */
-int fileio_write_atomic(const char *path, const strbuf *data, mode_t new_mode,
-                        char *errstr, size_t errstr_size);
+int fileio_write_atomic(const char *path,
+                        const strbuf *data,
+                        mode_t new_mode,
+                        char *errstr,
+                        size_t errstr_size);
 
 #endif

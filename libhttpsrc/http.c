@@ -59,15 +59,18 @@ static header *headers_find(const header_list *l, const char *name)
         return NULL;
 }
 
-static int headers_add(header_list *l, const char *name, size_t nlen,
-                       const char *value, size_t vlen)
+static int headers_add(header_list *l,
+                       const char *name,
+                       size_t nlen,
+                       const char *value,
+                       size_t vlen)
 {
         if (l->n == l->cap) {
                 size_t cap = l->cap ? l->cap * 2 : 8;
                 header *nv = realloc(l->v, cap * sizeof(*nv));
                 if (!nv)
                         return HTTPSRC_ERR_NOMEM;
-                l->v = nv;
+                l->v   = nv;
                 l->cap = cap;
         }
         char *n = xstrndup(name, nlen), *v = xstrndup(value, vlen);
@@ -88,7 +91,7 @@ httpsrc_request *http_request_new(void)
         if (!r)
                 return NULL;
         r->method = strdup("GET");
-        r->url = curl_url();
+        r->url    = curl_url();
         if (!r->method || !r->url) {
                 http_request_destroy(r);
                 return NULL;
@@ -158,10 +161,10 @@ static int query_without(const char *query, const char *name, strbuf *out)
         const char *p = query;
         while (p && *p) {
                 const char *amp = strchr(p, '&');
-                size_t len = amp ? (size_t)(amp - p) : strlen(p);
-                const char *eq = memchr(p, '=', len);
-                size_t nlen = eq ? (size_t)(eq - p) : len;
-                int outlen = 0;
+                size_t len      = amp ? (size_t)(amp - p) : strlen(p);
+                const char *eq  = memchr(p, '=', len);
+                size_t nlen     = eq ? (size_t)(eq - p) : len;
+                int outlen      = 0;
                 char *dn = curl_easy_unescape(NULL, p, (int)nlen, &outlen);
                 int same = dn && strcmp(dn, name) == 0;
                 curl_free(dn);
@@ -175,14 +178,15 @@ static int query_without(const char *query, const char *name, strbuf *out)
         return HTTPSRC_OK;
 }
 
-int http_request_set_query(httpsrc_request *r, const char *name,
+int http_request_set_query(httpsrc_request *r,
+                           const char *name,
                            const char *value)
 {
         if (!name || !*name)
                 return HTTPSRC_ERR_INVAL;
         char *query = NULL;
         strbuf kept = {0};
-        int rc = HTTPSRC_OK;
+        int rc      = HTTPSRC_OK;
         if (curl_url_get(r->url, CURLUPART_QUERY, &query, 0) == CURLUE_OK)
                 rc = query_without(query, name, &kept);
         curl_free(query);
@@ -207,7 +211,8 @@ out:
         return rc;
 }
 
-int http_request_set_header(httpsrc_request *r, const char *name,
+int http_request_set_header(httpsrc_request *r,
+                            const char *name,
                             const char *value)
 {
         if (!name || !*name || strpbrk(name, ":\r\n") ||
@@ -258,8 +263,8 @@ int http_request_set_body(httpsrc_request *r, const void *body, size_t len)
 
 /* --- responses --- */
 
-httpsrc_response *http_response_new(int status, const char *body, size_t len,
-                                    const char *url)
+httpsrc_response *
+http_response_new(int status, const char *body, size_t len, const char *url)
 {
         httpsrc_response *resp = calloc(1, sizeof(*resp));
         if (!resp)
@@ -289,8 +294,7 @@ int http_response_status(const httpsrc_response *resp)
         return (int)resp->status;
 }
 
-const char *http_response_header(const httpsrc_response *resp,
-                                 const char *name)
+const char *http_response_header(const httpsrc_response *resp, const char *name)
 {
         header *h = headers_find(&resp->headers, name);
         return h ? h->value : NULL;
@@ -378,7 +382,7 @@ static transfer *transfer_unlink(http_client *c, long id)
                 if ((*pp)->id != id)
                         continue;
                 transfer *t = *pp;
-                *pp = t->next;
+                *pp         = t->next;
                 c->n_active--;
                 return t;
         }
@@ -400,7 +404,7 @@ void http_client_destroy(http_client *c)
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 {
         transfer *t = ud;
-        size_t n = size * nmemb;
+        size_t n    = size * nmemb;
         if (t->resp->body.len + n > t->max_bytes) {
                 t->too_large = 1;
                 return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
@@ -410,8 +414,11 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 
 /* Repeated header lines mean one comma-joined line (RFC 9110 §5.3), so
  * a Link rel="next" on a second line is seen too. Set-Cookie aside. */
-static int headers_join(header_list *l, const char *name, size_t nlen,
-                        const char *value, size_t vlen)
+static int headers_join(header_list *l,
+                        const char *name,
+                        size_t nlen,
+                        const char *value,
+                        size_t vlen)
 {
         header *h = NULL;
         for (size_t i = 0; i < l->n && !h; i++)
@@ -431,7 +438,7 @@ static int headers_join(header_list *l, const char *name, size_t nlen,
 static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
 {
         transfer *t = ud;
-        size_t n = size * nitems;
+        size_t n    = size * nitems;
         if (n >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
                 /* A new response (after a redirect or 100): forget the
                  * headers of the previous one. */
@@ -454,8 +461,8 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
 }
 
 /* Every address curl connects to (each redirect too) passes the guard. */
-static curl_socket_t on_open_socket(void *ud, curlsocktype purpose,
-                                    struct curl_sockaddr *a)
+static curl_socket_t
+on_open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
 {
         transfer *t = ud;
         if (t->guard && netguard_check(t->guard, &a->addr, t->refused,
@@ -464,10 +471,10 @@ static curl_socket_t on_open_socket(void *ud, curlsocktype purpose,
         return socket(a->family, a->socktype, a->protocol);
 }
 
-static int transfer_setup(transfer *t, const httpsrc_request *req,
-                          const http_opts *o)
+static int
+transfer_setup(transfer *t, const httpsrc_request *req, const http_opts *o)
 {
-        CURL *e = t->easy;
+        CURL *e         = t->easy;
         const char *url = http_request_url(req);
         if (!url)
                 return HTTPSRC_ERR_INVAL;
@@ -525,23 +532,26 @@ static int transfer_setup(transfer *t, const httpsrc_request *req,
         return HTTPSRC_OK;
 }
 
-long http_send(http_client *c, const httpsrc_request *req, const http_opts *o,
-               http_done_fn done, void *opaque)
+long http_send(http_client *c,
+               const httpsrc_request *req,
+               const http_opts *o,
+               http_done_fn done,
+               void *opaque)
 {
         transfer *t = calloc(1, sizeof(*t));
         if (!t)
                 return HTTPSRC_ERR_NOMEM;
-        t->easy = c->n_idle ? c->idle[--c->n_idle] : curl_easy_init();
-        t->resp = calloc(1, sizeof(*t->resp));
+        t->easy      = c->n_idle ? c->idle[--c->n_idle] : curl_easy_init();
+        t->resp      = calloc(1, sizeof(*t->resp));
         t->max_bytes = o->max_bytes;
-        t->done = done;
-        t->opaque = opaque;
-        t->id = ++c->next_id;
-        t->next = c->active;
-        c->active = t;
+        t->done      = done;
+        t->opaque    = opaque;
+        t->id        = ++c->next_id;
+        t->next      = c->active;
+        c->active    = t;
         c->n_active++;
-        int rc = t->easy && t->resp ? transfer_setup(t, req, o)
-                                    : HTTPSRC_ERR_NOMEM;
+        int rc =
+            t->easy && t->resp ? transfer_setup(t, req, o) : HTTPSRC_ERR_NOMEM;
         if (rc == HTTPSRC_OK &&
             curl_multi_add_handle(c->multi, t->easy) != CURLM_OK)
                 rc = HTTPSRC_ERR_TRANSPORT;
@@ -567,7 +577,7 @@ static void transfer_done(http_client *c, transfer *t, CURLcode res)
 {
         transfer_unlink(c, t->id);
         httpsrc_response *resp = NULL;
-        int err = HTTPSRC_OK;
+        int err                = HTTPSRC_OK;
         char msg[CURL_ERROR_SIZE + 96];
         msg[0] = '\0';
         if (t->too_large) {
@@ -593,7 +603,7 @@ static void transfer_done(http_client *c, transfer *t, CURLcode res)
                          os_errno ? strerror((int)os_errno) : "",
                          os_errno ? ")" : "");
         } else {
-                resp = t->resp;
+                resp    = t->resp;
                 t->resp = NULL;
                 curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE,
                                   &resp->status);
@@ -602,7 +612,7 @@ static void transfer_done(http_client *c, transfer *t, CURLcode res)
                 resp->url = xstrdup(eff);
         }
         http_done_fn done = t->done;
-        void *opaque = t->opaque;
+        void *opaque      = t->opaque;
         transfer_free(c, t);
         done(opaque, resp, err, msg);
 }
@@ -625,8 +635,10 @@ static int dispatch(http_client *c)
         return n;
 }
 
-int http_client_poll(http_client *c, struct curl_waitfd *extra,
-                     unsigned n_extra, int timeout_ms)
+int http_client_poll(http_client *c,
+                     struct curl_waitfd *extra,
+                     unsigned n_extra,
+                     int timeout_ms)
 {
         int running = 0;
         curl_multi_perform(c->multi, &running);

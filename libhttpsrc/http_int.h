@@ -39,10 +39,8 @@ const void *http_response_body(const httpsrc_response *resp, size_t *len);
 const httpsrc_json *http_response_json(const httpsrc_response *resp);
 const char *http_response_url(const httpsrc_response *resp);
 /** Build a response by hand (tests, sources that synthesize responses). */
-httpsrc_response *http_response_new(int status,
-                                    const char *body,
-                                    size_t len,
-                                    const char *url);
+httpsrc_response *
+http_response_new(int status, const char *body, size_t len, const char *url);
 
 /* --- the client --- */
 typedef struct http_client http_client;
@@ -51,7 +49,7 @@ struct tls_conf;
 struct netguard;
 
 typedef struct http_opts {
-        const struct tls_conf *tls;    /* NULL: curl's defaults */
+        const struct tls_conf *tls;   /* NULL: curl's defaults */
         const struct netguard *guard; /* NULL: any address */
         long connect_timeout_ms;
         long timeout_ms;

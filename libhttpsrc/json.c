@@ -714,8 +714,8 @@ httpsrc_json *json_clone(const httpsrc_json *v)
 
 static size_t skip_ws(const char *t, size_t i, size_t len)
 {
-        while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' ||
-                           t[i] == '\r'))
+        while (i < len &&
+               (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
                 i++;
         return i;
 }
@@ -768,14 +768,17 @@ static size_t skip_value(const char *t, size_t i, size_t len)
         return 0;
 }
 
-int json_member_span(const char *t, size_t len, const char *name,
-                     const char **raw, size_t *raw_len)
+int json_member_span(const char *t,
+                     size_t len,
+                     const char *name,
+                     const char **raw,
+                     size_t *raw_len)
 {
         return json_member_span_n(t, len, name, strlen(name), raw, raw_len);
 }
 
-int json_element_span(const char *t, size_t len, size_t index,
-                      const char **raw, size_t *raw_len)
+int json_element_span(
+    const char *t, size_t len, size_t index, const char **raw, size_t *raw_len)
 {
         size_t i = skip_ws(t, 0, len);
         if (i >= len || t[i] != '[')
@@ -788,7 +791,7 @@ int json_element_span(const char *t, size_t len, size_t index,
                 if (!vend || vend == i)
                         return -1;
                 if (n == index) {
-                        *raw = t + i;
+                        *raw     = t + i;
                         *raw_len = vend - i;
                         return 1;
                 }
@@ -802,11 +805,15 @@ int json_element_span(const char *t, size_t len, size_t index,
         return -1;
 }
 
-int json_member_span_n(const char *t, size_t len, const char *name,
-                       size_t nlen, const char **raw, size_t *raw_len)
+int json_member_span_n(const char *t,
+                       size_t len,
+                       const char *name,
+                       size_t nlen,
+                       const char **raw,
+                       size_t *raw_len)
 {
         int found = 0;
-        size_t i = skip_ws(t, 0, len);
+        size_t i  = skip_ws(t, 0, len);
         if (i >= len || t[i] != '{')
                 return -1;
         i = skip_ws(t, i + 1, len);
@@ -816,19 +823,19 @@ int json_member_span_n(const char *t, size_t len, const char *name,
                 size_t kend = skip_string(t, i, len);
                 if (!kend || memchr(t + i + 1, '\\', kend - i - 2))
                         return -1; /* escaped key: let the parser decide */
-                int match = kend - i - 2 == nlen &&
-                            memcmp(t + i + 1, name, nlen) == 0;
+                int match =
+                    kend - i - 2 == nlen && memcmp(t + i + 1, name, nlen) == 0;
                 i = skip_ws(t, kend, len);
                 if (i >= len || t[i] != ':')
                         return -1;
-                i = skip_ws(t, i + 1, len);
+                i           = skip_ws(t, i + 1, len);
                 size_t vend = skip_value(t, i, len);
                 if (!vend || vend == i)
                         return -1;
                 if (match) { /* the last duplicate wins, as in json_get */
-                        *raw = t + i;
+                        *raw     = t + i;
                         *raw_len = vend - i;
-                        found = 1;
+                        found    = 1;
                 }
                 i = skip_ws(t, vend, len);
                 if (i < len && t[i] == '}')

@@ -18,10 +18,8 @@
  * On error: NULL and errstr like "invalid JSON at byte 17: <yajl reason>",
  * "JSON nested deeper than 128 levels", "empty JSON document".
  */
-httpsrc_json *json_parse(const char *text,
-                         size_t len,
-                         char *errstr,
-                         size_t errstr_size);
+httpsrc_json *
+json_parse(const char *text, size_t len, char *errstr, size_t errstr_size);
 void json_destroy(httpsrc_json *v); /* NULL-safe */
 
 int json_type(const httpsrc_json *v); /* httpsrc_json_type; NULL -> NULL */
@@ -98,12 +96,22 @@ int json_scan_run(json_scan *s, const yajl_callbacks *cb, void *ctx);
  *  building a tree: 1 (and the value's raw span), 0 (no such member), or
  *  -1 (not an object, escaped keys, malformed: parse it instead). Never
  *  reads past @p len. */
-int json_member_span(const char *text, size_t len, const char *name,
-                     const char **raw, size_t *raw_len);
-int json_member_span_n(const char *text, size_t len, const char *name,
-                       size_t nlen, const char **raw, size_t *raw_len);
+int json_member_span(const char *text,
+                     size_t len,
+                     const char *name,
+                     const char **raw,
+                     size_t *raw_len);
+int json_member_span_n(const char *text,
+                       size_t len,
+                       const char *name,
+                       size_t nlen,
+                       const char **raw,
+                       size_t *raw_len);
 /** The same for element @p index of a JSON array. */
-int json_element_span(const char *text, size_t len, size_t index,
-                      const char **raw, size_t *raw_len);
+int json_element_span(const char *text,
+                      size_t len,
+                      size_t index,
+                      const char **raw,
+                      size_t *raw_len);
 
 #endif

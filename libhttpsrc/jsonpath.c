@@ -604,24 +604,27 @@ int jsonpath_select_spans(const jsonpath *p,
 /* ------------------------------------------------------------------ */
 /* Raw lookup on validated text (no tree, no yajl)                     */
 
-int jsonpath_raw_first(const jsonpath *p, const char *text, size_t len,
-                       const char **raw, size_t *raw_len)
+int jsonpath_raw_first(const jsonpath *p,
+                       const char *text,
+                       size_t len,
+                       const char **raw,
+                       size_t *raw_len)
 {
         const char *cur = text;
-        size_t clen = len;
+        size_t clen     = len;
         for (size_t i = 0; i < p->nseg; i++) {
                 const seg *sg = &p->segs[i];
-                int r = sg->kind == SEG_NAME
-                            ? json_member_span_n(cur, clen, sg->name, sg->nlen,
-                                                 &cur, &clen)
-                        : sg->kind == SEG_INDEX
-                            ? json_element_span(cur, clen, sg->index, &cur,
-                                                &clen)
-                            : -1;
+                int r =
+                    sg->kind == SEG_NAME
+                        ? json_member_span_n(cur, clen, sg->name, sg->nlen,
+                                             &cur, &clen)
+                    : sg->kind == SEG_INDEX
+                        ? json_element_span(cur, clen, sg->index, &cur, &clen)
+                        : -1;
                 if (r <= 0)
                         return r;
         }
-        *raw = cur;
+        *raw     = cur;
         *raw_len = clen;
         return 1;
 }

@@ -53,7 +53,10 @@ int jsonpath_select_spans(const jsonpath *p,
  *  (valid JSON) by skipping, without a tree: 1 with its raw span, 0 if
  *  there is none, -1 if this cannot tell (wildcards, escaped keys,
  *  malformed text): evaluate a tree then. */
-int jsonpath_raw_first(const jsonpath *p, const char *text, size_t len,
-                       const char **raw, size_t *raw_len);
+int jsonpath_raw_first(const jsonpath *p,
+                       const char *text,
+                       size_t len,
+                       const char **raw,
+                       size_t *raw_len);
 
 #endif

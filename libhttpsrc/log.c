@@ -19,8 +19,11 @@ static const char *level_name(int level)
         }
 }
 
-void log_vmsg(const logger *lg, int level, const char *connector,
-              const char *fmt, va_list ap)
+void log_vmsg(const logger *lg,
+              int level,
+              const char *connector,
+              const char *fmt,
+              va_list ap)
 {
         if (level > lg->max_level)
                 return;
@@ -41,13 +44,12 @@ void log_vmsg(const logger *lg, int level, const char *connector,
         char stamp[32];
         strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
         fprintf(stderr, "%s.%03ldZ %-5s %s%s%s%s\n", stamp,
-                ts.tv_nsec / 1000000, level_name(level),
-                connector ? "[" : "", connector ? connector : "",
-                connector ? "] " : "", line);
+                ts.tv_nsec / 1000000, level_name(level), connector ? "[" : "",
+                connector ? connector : "", connector ? "] " : "", line);
 }
 
-void log_msg(const logger *lg, int level, const char *connector,
-             const char *fmt, ...)
+void log_msg(
+    const logger *lg, int level, const char *connector, const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);

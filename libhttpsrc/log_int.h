@@ -12,9 +12,15 @@ typedef struct logger {
         int max_level;
 } logger;
 
-void log_msg(const logger *lg, int level, const char *connector,
-             const char *fmt, ...) HTTPSRC_PRINTF(4, 5);
-void log_vmsg(const logger *lg, int level, const char *connector,
-              const char *fmt, va_list ap);
+void log_msg(const logger *lg,
+             int level,
+             const char *connector,
+             const char *fmt,
+             ...) HTTPSRC_PRINTF(4, 5);
+void log_vmsg(const logger *lg,
+              int level,
+              const char *connector,
+              const char *fmt,
+              va_list ap);
 
 #endif

@@ -77,14 +77,17 @@ static int in_list(const unsigned char a[16], const cidr_list *l)
         return 0;
 }
 
-static int parse_list(const httpsrc_conf *conf, const char *key,
-                      cidr_list *l, char *errstr, size_t size)
+static int parse_list(const httpsrc_conf *conf,
+                      const char *key,
+                      cidr_list *l,
+                      char *errstr,
+                      size_t size)
 {
         const char *v = httpsrc_conf_get(conf, key);
         char *copy = xstrdup(v ? v : ""), *save = NULL;
         int rc = copy ? HTTPSRC_OK : HTTPSRC_ERR_NOMEM;
         for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t && !rc;
-             t = strtok_r(NULL, ",", &save)) {
+             t       = strtok_r(NULL, ",", &save)) {
                 if (!*(t = strtrim(t)))
                         continue;
                 cidr *nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
@@ -94,8 +97,8 @@ static int parse_list(const httpsrc_conf *conf, const char *key,
                 }
                 l->v = nv;
                 if (parse_cidr(t, &l->v[l->n])) {
-                        errstr_set(errstr, size,
-                                   "%s: '%s' is not a CIDR range", key, t);
+                        errstr_set(errstr, size, "%s: '%s' is not a CIDR range",
+                                   key, t);
                         rc = HTTPSRC_ERR_INVAL;
                         break;
                 }
@@ -118,12 +121,12 @@ netguard *netguard_new(const httpsrc_conf *conf, char *errstr, size_t size)
             conf_get_bool(conf, "connection.disallow.private.ips", 0);
         g->no_class_e =
             conf_get_bool(conf, "connection.disallow.class.e.ips", 0);
-        if (parse_list(conf, "connection.allow.cidr.ranges", &g->allow,
-                       errstr, size) ||
+        if (parse_list(conf, "connection.allow.cidr.ranges", &g->allow, errstr,
+                       size) ||
             parse_list(conf, "connection.disallow.cidr.ranges", &g->deny,
                        errstr, size) ||
-            (!g->no_local && !g->no_private && !g->no_class_e &&
-             !g->allow.n && !g->deny.n)) {
+            (!g->no_local && !g->no_private && !g->no_class_e && !g->allow.n &&
+             !g->deny.n)) {
                 netguard_destroy(g);
                 return NULL;
         }
@@ -149,15 +152,17 @@ static int in_any(const unsigned char a[16], const char *const *ranges)
         return 0;
 }
 
-int netguard_check(const netguard *g, const struct sockaddr *sa, char *why,
+int netguard_check(const netguard *g,
+                   const struct sockaddr *sa,
+                   char *why,
                    size_t size)
 {
         static const char *const local[] = {
-            "127.0.0.0/8", "0.0.0.0/8", "169.254.0.0/16", "::1/128",
-            "::/128",      "fe80::/10", NULL};
+            "127.0.0.0/8", "0.0.0.0/8", "169.254.0.0/16", "::1/128", "::/128",
+            "fe80::/10",   NULL};
         static const char *const private_[] = {
-            "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
-            "fc00::/7",   NULL};
+            "10.0.0.0/8",    "172.16.0.0/12", "192.168.0.0/16",
+            "100.64.0.0/10", "fc00::/7",      NULL};
         static const char *const class_e[] = {"240.0.0.0/4", NULL};
         unsigned char a[16];
         char text[INET6_ADDRSTRLEN] = "?";

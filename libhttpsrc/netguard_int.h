@@ -20,7 +20,9 @@ void netguard_destroy(netguard *g); /* NULL-safe */
 
 /** 0 if @p sa may be connected to; else -1 with @p why, e.g.
  *  "127.0.0.1 is a local address (connection.disallow.local.ips)". */
-int netguard_check(const netguard *g, const struct sockaddr *sa, char *why,
+int netguard_check(const netguard *g,
+                   const struct sockaddr *sa,
+                   char *why,
                    size_t size);
 
 #endif

@@ -16,9 +16,8 @@ typedef struct offset_store offset_store;
 
 /** Open the store at @p path (NULL: memory only). A missing or empty file
  *  is an empty store; a corrupt one is an error naming the file and why. */
-offset_store *offset_store_open(const char *path,
-                                char *errstr,
-                                size_t errstr_size);
+offset_store *
+offset_store_open(const char *path, char *errstr, size_t errstr_size);
 void offset_store_destroy(offset_store *s); /* NULL-safe, does not flush */
 
 /** Offset map (compact JSON) of @p partition_json for @p connector; NULL

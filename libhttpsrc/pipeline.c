@@ -16,7 +16,7 @@
 
 /* How long a stop waits for outstanding acknowledgements. */
 #define STOP_DRAIN_MS 30000
-#define MAX_WAIT_MS 1000
+#define MAX_WAIT_MS   1000
 
 /* A function waiting to run on the loop thread (pipeline_exec). */
 typedef struct exec_req {
@@ -68,7 +68,7 @@ static void on_plugin_error(void *opaque, const char *message)
 static int load_plugins(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
 {
         const char *path = conf_get_set(p->worker, "plugin.path");
-        const char *env = getenv("HTTPSRC_PLUGIN_PATH");
+        const char *env  = getenv("HTTPSRC_PLUGIN_PATH");
         if (!path)
                 path = env && *env ? env
                                    : httpsrc_conf_get(p->worker, "plugin.path");
@@ -109,8 +109,8 @@ static int setup(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
         return load_plugins(p, errstr, errstr_size);
 }
 
-httpsrc_pipeline *httpsrc_pipeline_new(httpsrc_conf *worker, char *errstr,
-                                       size_t errstr_size)
+httpsrc_pipeline *
+httpsrc_pipeline_new(httpsrc_conf *worker, char *errstr, size_t errstr_size)
 {
         if (!worker || conf_scope(worker) != HTTPSRC_SCOPE_WORKER) {
                 errstr_set(errstr, errstr_size,
@@ -123,7 +123,7 @@ httpsrc_pipeline *httpsrc_pipeline_new(httpsrc_conf *worker, char *errstr,
                 errstr_set(errstr, errstr_size, "out of memory");
                 return NULL;
         }
-        p->worker = worker;
+        p->worker       = worker;
         p->lg.max_level = HTTPSRC_LOG_INFO;
         pthread_mutex_init(&p->mu, NULL);
         pthread_cond_init(&p->cv, NULL);
@@ -169,8 +169,10 @@ void httpsrc_pipeline_destroy(httpsrc_pipeline *p)
         free(p);
 }
 
-int httpsrc_pipeline_load_plugin(httpsrc_pipeline *p, const char *path,
-                                 char *errstr, size_t errstr_size)
+int httpsrc_pipeline_load_plugin(httpsrc_pipeline *p,
+                                 const char *path,
+                                 char *errstr,
+                                 size_t errstr_size)
 {
         return plugin_registry_load(p->plugins, path, errstr, errstr_size);
 }
@@ -185,13 +187,16 @@ static connector *find(const httpsrc_pipeline *p, const char *name)
 
 static conn_env make_env(httpsrc_pipeline *p)
 {
-        conn_env env = {p->http,   &p->sink,  p->offsets, p->plugins,
-                        &p->lg,    p->worker, p->secrets};
+        conn_env env = {p->http, &p->sink,  p->offsets, p->plugins,
+                        &p->lg,  p->worker, p->secrets};
         return env;
 }
 
-int pipeline_create(httpsrc_pipeline *p, httpsrc_conf *conf,
-                    int initial_state, char *errstr, size_t errstr_size)
+int pipeline_create(httpsrc_pipeline *p,
+                    httpsrc_conf *conf,
+                    int initial_state,
+                    char *errstr,
+                    size_t errstr_size)
 {
         if (!conf || conf_scope(conf) != HTTPSRC_SCOPE_CONNECTOR) {
                 errstr_set(errstr, errstr_size,
@@ -210,7 +215,7 @@ int pipeline_create(httpsrc_pipeline *p, httpsrc_conf *conf,
                 errstr_set(errstr, errstr_size, "out of memory");
                 return HTTPSRC_ERR_NOMEM;
         }
-        p->conns = nc;
+        p->conns     = nc;
         conn_env env = make_env(p);
         connector *c = connector_new(&env, conf, errstr, errstr_size);
         if (!c)
@@ -221,19 +226,23 @@ int pipeline_create(httpsrc_pipeline *p, httpsrc_conf *conf,
         return HTTPSRC_OK;
 }
 
-int httpsrc_pipeline_add_connector(httpsrc_pipeline *p, httpsrc_conf *conf,
-                                   char *errstr, size_t errstr_size)
+int httpsrc_pipeline_add_connector(httpsrc_pipeline *p,
+                                   httpsrc_conf *conf,
+                                   char *errstr,
+                                   size_t errstr_size)
 {
         return pipeline_create(p, conf, HTTPSRC_STATE_RUNNING, errstr,
                                errstr_size);
 }
 
-int pipeline_validate(httpsrc_pipeline *p, const httpsrc_conf *conf,
-                      char *errstr, size_t errstr_size)
+int pipeline_validate(httpsrc_pipeline *p,
+                      const httpsrc_conf *conf,
+                      char *errstr,
+                      size_t errstr_size)
 {
         /* A trial connector against an empty offset store: the same checks,
          * no side effects. */
-        httpsrc_conf *copy = httpsrc_conf_dup(conf);
+        httpsrc_conf *copy    = httpsrc_conf_dup(conf);
         offset_store *scratch = offset_store_open(NULL, NULL, 0);
         if (!copy || !scratch) {
                 httpsrc_conf_destroy(copy);
@@ -242,7 +251,7 @@ int pipeline_validate(httpsrc_pipeline *p, const httpsrc_conf *conf,
                 return HTTPSRC_ERR_NOMEM;
         }
         conn_env env = make_env(p);
-        env.offsets = scratch;
+        env.offsets  = scratch;
         connector *c = connector_new(&env, copy, errstr, errstr_size);
         if (!c)
                 httpsrc_conf_destroy(copy);
@@ -259,8 +268,8 @@ static pending_op *pending_of(const httpsrc_pipeline *p, const connector *c)
         return NULL;
 }
 
-static int add_op(httpsrc_pipeline *p, connector *c, int restart,
-                  httpsrc_conf *conf)
+static int
+add_op(httpsrc_pipeline *p, connector *c, int restart, httpsrc_conf *conf)
 {
         pending_op *op = pending_of(p, c);
         if (op) { /* a later request replaces an earlier one */
@@ -271,7 +280,7 @@ static int add_op(httpsrc_pipeline *p, connector *c, int restart,
         pending_op *no = realloc(p->ops, (p->n_ops + 1) * sizeof(*no));
         if (!no)
                 return HTTPSRC_ERR_NOMEM;
-        p->ops = no;
+        p->ops             = no;
         p->ops[p->n_ops++] = (pending_op){c, conf, restart};
         return HTTPSRC_OK;
 }
@@ -285,13 +294,15 @@ int pipeline_delete(httpsrc_pipeline *p, const char *name)
         return add_op(p, c, 0, NULL);
 }
 
-int pipeline_restart(httpsrc_pipeline *p, const char *name,
-                     httpsrc_conf *conf, char *errstr, size_t errstr_size)
+int pipeline_restart(httpsrc_pipeline *p,
+                     const char *name,
+                     httpsrc_conf *conf,
+                     char *errstr,
+                     size_t errstr_size)
 {
         connector *c = find(p, name);
         if (!c || pipeline_deleting(p, c)) {
-                errstr_set(errstr, errstr_size, "Connector %s not found",
-                           name);
+                errstr_set(errstr, errstr_size, "Connector %s not found", name);
                 return HTTPSRC_ERR_NOENT;
         }
         if (conf && pipeline_validate(p, conf, errstr, errstr_size))
@@ -324,17 +335,17 @@ static void remove_at(httpsrc_pipeline *p, size_t i)
 static void recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf)
 {
         connector *old = p->conns[i];
-        int target = connector_target(old); /* a FAILED one keeps it */
+        int target     = connector_target(old); /* a FAILED one keeps it */
         if (!conf)
                 conf = httpsrc_conf_dup(connector_conf(old));
         char err[1024];
         conn_env env = make_env(p);
         connector_destroy(old);
-        connector *c = conf ? connector_new(&env, conf, err, sizeof(err))
-                            : NULL;
+        connector *c =
+            conf ? connector_new(&env, conf, err, sizeof(err)) : NULL;
         if (!c) {
-                log_msg(&p->lg, HTTPSRC_LOG_ERROR, NULL,
-                        "restart failed: %s", conf ? err : "out of memory");
+                log_msg(&p->lg, HTTPSRC_LOG_ERROR, NULL, "restart failed: %s",
+                        conf ? err : "out of memory");
                 httpsrc_conf_destroy(conf);
                 remove_at(p, i);
                 return;
@@ -379,9 +390,9 @@ void pipeline_exec(httpsrc_pipeline *p, pipeline_fn fn, void *arg)
                 pthread_mutex_unlock(&p->mu);
                 return;
         }
-        exec_req req = {p->exec_queue, fn, arg, 0};
+        exec_req req  = {p->exec_queue, fn, arg, 0};
         p->exec_queue = &req;
-        ssize_t w = write(p->stop_pipe[1], "e", 1);
+        ssize_t w     = write(p->stop_pipe[1], "e", 1);
         (void)w;
         while (!req.done)
                 pthread_cond_wait(&p->cv, &p->mu);
@@ -391,7 +402,7 @@ void pipeline_exec(httpsrc_pipeline *p, pipeline_fn fn, void *arg)
 static void run_execs(httpsrc_pipeline *p)
 {
         pthread_mutex_lock(&p->mu);
-        exec_req *q = p->exec_queue;
+        exec_req *q   = p->exec_queue;
         p->exec_queue = NULL;
         pthread_mutex_unlock(&p->mu);
         if (!q)
@@ -400,7 +411,7 @@ static void run_execs(httpsrc_pipeline *p)
                 r->fn(p, r->arg);
         pthread_mutex_lock(&p->mu);
         for (exec_req *r = q, *next; r; r = next) {
-                next = r->next; /* r lives on its caller's stack */
+                next    = r->next; /* r lives on its caller's stack */
                 r->done = 1;
         }
         pthread_cond_broadcast(&p->cv);
@@ -462,21 +473,24 @@ connector *pipeline_find(const httpsrc_pipeline *p, const char *name)
         return c && !pipeline_deleting(p, c) ? c : NULL;
 }
 
-int httpsrc_pipeline_set_record_cb(httpsrc_pipeline *p, httpsrc_record_cb cb,
+int httpsrc_pipeline_set_record_cb(httpsrc_pipeline *p,
+                                   httpsrc_record_cb cb,
                                    void *opaque)
 {
         if (p->sink.prod)
                 return HTTPSRC_ERR_STATE;
-        p->sink.cb = cb;
+        p->sink.cb     = cb;
         p->sink.opaque = opaque;
         return HTTPSRC_OK;
 }
 
-void httpsrc_pipeline_set_log_cb(httpsrc_pipeline *p, httpsrc_log_cb cb,
-                                 void *opaque, int max_level)
+void httpsrc_pipeline_set_log_cb(httpsrc_pipeline *p,
+                                 httpsrc_log_cb cb,
+                                 void *opaque,
+                                 int max_level)
 {
-        p->lg.cb = cb;
-        p->lg.opaque = opaque;
+        p->lg.cb        = cb;
+        p->lg.opaque    = opaque;
         p->lg.max_level = max_level;
 }
 
@@ -495,8 +509,8 @@ const char *httpsrc_pipeline_last_error(const httpsrc_pipeline *p)
         return p->last_error;
 }
 
-static void on_delivery(void *opaque, void *msg_opaque, int err,
-                        const char *reason)
+static void
+on_delivery(void *opaque, void *msg_opaque, int err, const char *reason)
 {
         connector_delivered(msg_opaque, err, reason);
 }
@@ -549,7 +563,7 @@ static void loop_once(httpsrc_pipeline *p, int timeout_ms)
 {
         struct curl_waitfd fds[2] = {
             {.fd = p->stop_pipe[0], .events = CURL_WAIT_POLLIN},
-            {.fd = p->sink.prod ? producer_fd(p->sink.prod) : -1,
+            {.fd     = p->sink.prod ? producer_fd(p->sink.prod) : -1,
              .events = CURL_WAIT_POLLIN}};
         http_client_poll(p->http, fds, p->sink.prod ? 2 : 1, timeout_ms);
         if (p->sink.prod) {
@@ -565,8 +579,7 @@ static void loop_once(httpsrc_pipeline *p, int timeout_ms)
 static void begin_stop(httpsrc_pipeline *p, const char *why)
 {
         log_msg(&p->lg, HTTPSRC_LOG_INFO, NULL,
-                "%s: waiting for outstanding records to be acknowledged",
-                why);
+                "%s: waiting for outstanding records to be acknowledged", why);
         for (size_t i = 0; i < p->n_conns; i++)
                 connector_stop(p->conns[i]);
 }
@@ -602,9 +615,9 @@ int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
 {
         int once = flags & HTTPSRC_RUN_ONCE;
         if (!p->sink.cb && !p->sink.prod) {
-                p->sink.prod = producer_new(p->worker, &p->lg, on_delivery, p,
-                                            p->last_error,
-                                            sizeof(p->last_error));
+                p->sink.prod =
+                    producer_new(p->worker, &p->lg, on_delivery, p,
+                                 p->last_error, sizeof(p->last_error));
                 if (!p->sink.prod)
                         return HTTPSRC_ERR_KAFKA;
                 for (size_t i = 0; i < p->n_conns; i++)
@@ -643,7 +656,8 @@ int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
         return rc;
 }
 
-int httpsrc_pipeline_metrics(const httpsrc_pipeline *p, const char *name,
+int httpsrc_pipeline_metrics(const httpsrc_pipeline *p,
+                             const char *name,
                              httpsrc_metrics *m)
 {
         const connector *c = find(p, name);
@@ -653,14 +667,16 @@ int httpsrc_pipeline_metrics(const httpsrc_pipeline *p, const char *name,
         return HTTPSRC_OK;
 }
 
-int httpsrc_pipeline_offset(const httpsrc_pipeline *p, const char *name,
-                            char *buf, size_t size)
+int httpsrc_pipeline_offset(const httpsrc_pipeline *p,
+                            const char *name,
+                            char *buf,
+                            size_t size)
 {
         const connector *c = find(p, name);
         if (!c)
                 return HTTPSRC_ERR_NOENT;
         const char *o = connector_offset(c);
-        int n = snprintf(buf, size, "%s", o ? o : "null");
+        int n         = snprintf(buf, size, "%s", o ? o : "null");
         return n < 0 || (size_t)n >= size ? HTTPSRC_ERR_LIMIT : HTTPSRC_OK;
 }
 
@@ -669,8 +685,10 @@ size_t httpsrc_pipeline_component_count(const httpsrc_pipeline *p, int kind)
         return plugin_registry_count(p->plugins, kind);
 }
 
-int httpsrc_pipeline_component_info(const httpsrc_pipeline *p, int kind,
-                                    size_t i, const char **name,
+int httpsrc_pipeline_component_info(const httpsrc_pipeline *p,
+                                    int kind,
+                                    size_t i,
+                                    const char **name,
                                     const char **description,
                                     const httpsrc_param_desc **params)
 {
@@ -686,7 +704,8 @@ int httpsrc_pipeline_component_info(const httpsrc_pipeline *p, int kind,
         return HTTPSRC_OK;
 }
 
-int httpsrc_pipeline_serve_rest(httpsrc_pipeline *p, char *errstr,
+int httpsrc_pipeline_serve_rest(httpsrc_pipeline *p,
+                                char *errstr,
                                 size_t errstr_size)
 {
         if (p->rest) {

@@ -30,13 +30,18 @@ connector *pipeline_find(const httpsrc_pipeline *p, const char *name);
 
 /** Like httpsrc_pipeline_add_connector(), starting in @p initial_state
  *  (RUNNING, PAUSED or STOPPED). Takes @p conf on success. */
-int pipeline_create(httpsrc_pipeline *p, httpsrc_conf *conf,
-                    int initial_state, char *errstr, size_t errstr_size);
+int pipeline_create(httpsrc_pipeline *p,
+                    httpsrc_conf *conf,
+                    int initial_state,
+                    char *errstr,
+                    size_t errstr_size);
 
 /** Check @p conf as pipeline_create() would, creating nothing (no
  *  offsets are read). errstr: the first problem, "<key>: <reason>". */
-int pipeline_validate(httpsrc_pipeline *p, const httpsrc_conf *conf,
-                      char *errstr, size_t errstr_size);
+int pipeline_validate(httpsrc_pipeline *p,
+                      const httpsrc_conf *conf,
+                      char *errstr,
+                      size_t errstr_size);
 
 /** Stop the connector and remove it once its outstanding records are
  *  acknowledged. Its stored offsets stay (as in Kafka Connect). */
@@ -45,8 +50,11 @@ int pipeline_delete(httpsrc_pipeline *p, const char *name);
 /** Restart from @p conf (NULL: the current conf), keeping the offsets;
  *  deferred until outstanding records are acknowledged (state RESTARTING
  *  meanwhile). @p conf is taken on success; it is validated first. */
-int pipeline_restart(httpsrc_pipeline *p, const char *name,
-                     httpsrc_conf *conf, char *errstr, size_t errstr_size);
+int pipeline_restart(httpsrc_pipeline *p,
+                     const char *name,
+                     httpsrc_conf *conf,
+                     char *errstr,
+                     size_t errstr_size);
 
 /** RESTARTING while a restart waits, else the connector's own state. */
 int pipeline_state(const httpsrc_pipeline *p, const connector *c);

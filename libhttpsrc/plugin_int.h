@@ -21,8 +21,8 @@ typedef struct plugin_component {
                 httpsrc_transform_ops transform;
                 httpsrc_predicate_ops predicate;
         } ops;
-        const char *name;       /* ops.X.name */
-        void *plugin_ctx;       /* from the plugin's init */
+        const char *name; /* ops.X.name */
+        void *plugin_ctx; /* from the plugin's init */
         const loaded_plugin *plugin;
 } plugin_component;
 
@@ -67,13 +67,11 @@ int plugin_registry_load_path(plugin_registry *r,
 /** Find a component of @p kind by name, case-insensitively; a dotted class
  *  name ("org.apache.kafka.connect.transforms.ValueToKey") also matches its
  *  last segment and vice versa. NULL if none. */
-const plugin_component *plugin_registry_find(const plugin_registry *r,
-                                             int kind,
-                                             const char *name);
+const plugin_component *
+plugin_registry_find(const plugin_registry *r, int kind, const char *name);
 size_t plugin_registry_count(const plugin_registry *r, int kind);
-const plugin_component *plugin_registry_at(const plugin_registry *r,
-                                           int kind,
-                                           size_t i);
+const plugin_component *
+plugin_registry_at(const plugin_registry *r, int kind, size_t i);
 /** The host table handed to plugins (with register_component set). */
 const struct httpsrc_host_api *plugin_registry_host(const plugin_registry *r);
 

@@ -28,12 +28,16 @@ struct producer {
 static int is_client_key(const char *key)
 {
         return strcmp(key, "security.protocol") == 0 ||
-               strcmp(key, "client.id") == 0 ||
-               strncmp(key, "sasl.", 5) == 0 || strncmp(key, "ssl.", 4) == 0;
+               strcmp(key, "client.id") == 0 || strncmp(key, "sasl.", 5) == 0 ||
+               strncmp(key, "ssl.", 4) == 0;
 }
 
-static int kset(rd_kafka_conf_t *kc, const char *shown, const char *key,
-                const char *value, char *errstr, size_t errstr_size)
+static int kset(rd_kafka_conf_t *kc,
+                const char *shown,
+                const char *key,
+                const char *value,
+                char *errstr,
+                size_t errstr_size)
 {
         char why[512];
         if (rd_kafka_conf_set(kc, key, value, why, sizeof(why)) ==
@@ -43,13 +47,13 @@ static int kset(rd_kafka_conf_t *kc, const char *shown, const char *key,
         return HTTPSRC_ERR_INVAL;
 }
 
-static rd_kafka_conf_t *build_conf(const httpsrc_conf *worker, char *errstr,
-                                   size_t errstr_size)
+static rd_kafka_conf_t *
+build_conf(const httpsrc_conf *worker, char *errstr, size_t errstr_size)
 {
         rd_kafka_conf_t *kc = rd_kafka_conf_new();
-        int rc = kset(kc, "bootstrap.servers", "bootstrap.servers",
-                      httpsrc_conf_get(worker, "bootstrap.servers"), errstr,
-                      errstr_size);
+        int rc              = kset(kc, "bootstrap.servers", "bootstrap.servers",
+                                   httpsrc_conf_get(worker, "bootstrap.servers"), errstr,
+                                   errstr_size);
         if (!rc)
                 rc = kset(kc, "acks", "acks", "all", errstr, errstr_size);
         if (!rc)
@@ -86,7 +90,8 @@ static rd_kafka_conf_t *build_conf(const httpsrc_conf *worker, char *errstr,
         return kc;
 }
 
-int producer_check_conf(const httpsrc_conf *worker, char *errstr,
+int producer_check_conf(const httpsrc_conf *worker,
+                        char *errstr,
                         size_t errstr_size)
 {
         rd_kafka_conf_t *kc = build_conf(worker, errstr, errstr_size);
@@ -108,8 +113,7 @@ static void on_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
                 p->dr(p->opaque, m->_private, HTTPSRC_OK, NULL);
 }
 
-static void on_error(rd_kafka_t *rk, int err, const char *reason,
-                     void *opaque)
+static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
         producer *p = opaque;
         char fatal[512];
@@ -124,26 +128,29 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason,
         log_msg(p->lg, HTTPSRC_LOG_WARN, NULL, "Kafka: %s", reason);
 }
 
-static void on_log(const rd_kafka_t *rk, int level, const char *fac,
-                   const char *buf)
+static void
+on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
         producer *p = rd_kafka_opaque(rk);
-        log_msg(p->lg, level <= 3 ? HTTPSRC_LOG_ERROR : HTTPSRC_LOG_DEBUG,
-                NULL, "librdkafka %s: %s", fac, buf);
+        log_msg(p->lg, level <= 3 ? HTTPSRC_LOG_ERROR : HTTPSRC_LOG_DEBUG, NULL,
+                "librdkafka %s: %s", fac, buf);
 }
 
-producer *producer_new(const httpsrc_conf *worker, const logger *lg,
-                       producer_dr_fn dr, void *opaque, char *errstr,
+producer *producer_new(const httpsrc_conf *worker,
+                       const logger *lg,
+                       producer_dr_fn dr,
+                       void *opaque,
+                       char *errstr,
                        size_t errstr_size)
 {
         producer *p = calloc(1, sizeof(*p));
         if (!p)
                 return NULL;
         p->pipefd[0] = p->pipefd[1] = -1;
-        p->dr = dr;
-        p->opaque = opaque;
-        p->lg = lg;
-        rd_kafka_conf_t *kc = build_conf(worker, errstr, errstr_size);
+        p->dr                       = dr;
+        p->opaque                   = opaque;
+        p->lg                       = lg;
+        rd_kafka_conf_t *kc         = build_conf(worker, errstr, errstr_size);
         if (!kc || pipe2(p->pipefd, O_NONBLOCK | O_CLOEXEC) != 0) {
                 if (kc)
                         rd_kafka_conf_destroy(kc);
@@ -189,18 +196,24 @@ void producer_destroy(producer *p)
         free(p);
 }
 
-int producer_send(producer *p, const char *topic, const void *key,
-                  size_t key_len, const void *value, size_t value_len,
-                  int64_t timestamp_ms, void *msg_opaque, char *errstr,
+int producer_send(producer *p,
+                  const char *topic,
+                  const void *key,
+                  size_t key_len,
+                  const void *value,
+                  size_t value_len,
+                  int64_t timestamp_ms,
+                  void *msg_opaque,
+                  char *errstr,
                   size_t errstr_size)
 {
-        rd_kafka_resp_err_t err = rd_kafka_producev(
-            p->rk, RD_KAFKA_V_TOPIC(topic),
-            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_KEY((void *)key, key_len),
-            RD_KAFKA_V_VALUE((void *)value, value_len),
-            RD_KAFKA_V_TIMESTAMP(timestamp_ms),
-            RD_KAFKA_V_OPAQUE(msg_opaque), RD_KAFKA_V_END);
+        rd_kafka_resp_err_t err =
+            rd_kafka_producev(p->rk, RD_KAFKA_V_TOPIC(topic),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                              RD_KAFKA_V_KEY((void *)key, key_len),
+                              RD_KAFKA_V_VALUE((void *)value, value_len),
+                              RD_KAFKA_V_TIMESTAMP(timestamp_ms),
+                              RD_KAFKA_V_OPAQUE(msg_opaque), RD_KAFKA_V_END);
         if (!err)
                 return HTTPSRC_OK;
         if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL)

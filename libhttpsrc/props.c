@@ -7,7 +7,6 @@
 
 #include "httpsrc/common.h"
 
-
 struct props {
         const char *p; /* next unread byte */
         const char *end;
@@ -256,9 +255,9 @@ int props_parse(const char *text,
                 sb_reset(&v);
                 if (read_logical_line(&ps, &l)) {
                         *reason = "out of memory";
-                        rc = -1;
-                } else if (split_line(l.buf ? l.buf : "", l.len,
-                                      keep_trailing, &k, &v, reason)) {
+                        rc      = -1;
+                } else if (split_line(l.buf ? l.buf : "", l.len, keep_trailing,
+                                      &k, &v, reason)) {
                         rc = -1;
                 } else {
                         rc = fn(opaque, k.buf, k.len, v.buf, v.len, *line);

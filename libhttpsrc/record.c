@@ -8,7 +8,7 @@
 
 void record_reset(httpsrc_record *rec, const char *value, size_t len)
 {
-        rec->value = value;
+        rec->value     = value;
         rec->value_len = len;
         sb_reset(&rec->value_buf);
         sb_reset(&rec->key);
@@ -16,7 +16,7 @@ void record_reset(httpsrc_record *rec, const char *value, size_t len)
         free(rec->topic);
         rec->topic = NULL;
         json_destroy(rec->value_json);
-        rec->value_json = NULL;
+        rec->value_json       = NULL;
         rec->value_json_tried = 0;
 }
 
@@ -58,10 +58,10 @@ int record_set_value(httpsrc_record *rec, const void *v, size_t len)
                 return HTTPSRC_ERR_NOMEM;
         sb_free(&rec->value_buf);
         rec->value_buf = nb;
-        rec->value = v ? nb.buf : NULL;
+        rec->value     = v ? nb.buf : NULL;
         rec->value_len = v ? len : 0;
         json_destroy(rec->value_json);
-        rec->value_json = NULL;
+        rec->value_json       = NULL;
         rec->value_json_tried = 0;
         return HTTPSRC_OK;
 }
@@ -122,8 +122,10 @@ int record_set_timestamp(httpsrc_record *rec, int64_t ts_ms)
         return HTTPSRC_OK;
 }
 
-int record_value_member(httpsrc_record *rec, const char *name,
-                        const char **raw, size_t *len)
+int record_value_member(httpsrc_record *rec,
+                        const char *name,
+                        const char **raw,
+                        size_t *len)
 {
         if (!rec->value)
                 return -1;

@@ -15,7 +15,7 @@ struct httpsrc_record {
         int has_key;
         char *topic;               /* set by a transform, else NULL */
         const char *default_topic; /* the connector's kafka.topic */
-        int64_t timestamp; /* epoch ms */
+        int64_t timestamp;         /* epoch ms */
         httpsrc_json *value_json;
         int value_json_tried;
 };
@@ -35,8 +35,10 @@ int record_set_value_json(httpsrc_record *rec, const httpsrc_json *val);
 const char *record_topic(const httpsrc_record *rec);
 int record_set_topic(httpsrc_record *rec, const char *topic);
 int64_t record_timestamp(const httpsrc_record *rec);
-int record_value_member(httpsrc_record *rec, const char *name,
-                        const char **raw, size_t *len);
+int record_value_member(httpsrc_record *rec,
+                        const char *name,
+                        const char **raw,
+                        size_t *len);
 int record_set_timestamp(httpsrc_record *rec, int64_t ts_ms);
 
 #endif

@@ -557,8 +557,12 @@ typedef struct props_find {
         int found;
 } props_find;
 
-static int props_match(void *opaque, const char *key, size_t key_len,
-                       const char *value, size_t value_len, int line)
+static int props_match(void *opaque,
+                       const char *key,
+                       size_t key_len,
+                       const char *value,
+                       size_t value_len,
+                       int line)
 {
         props_find *f = opaque;
         if (key_len != f->want_len || memcmp(key, f->want, key_len))

@@ -24,7 +24,7 @@ struct tls_conf {
 
 int tls_detect_type(const unsigned char *d, size_t len)
 {
-        static const unsigned char jks[4] = {0xFE, 0xED, 0xFE, 0xED};
+        static const unsigned char jks[4]   = {0xFE, 0xED, 0xFE, 0xED};
         static const unsigned char jceks[4] = {0xCE, 0xCE, 0xCE, 0xCE};
         if (len >= 4 && (!memcmp(d, jks, 4) || !memcmp(d, jceks, 4)))
                 return TLS_JKS;
@@ -36,8 +36,8 @@ int tls_detect_type(const unsigned char *d, size_t len)
         return TLS_PKCS12; /* DER: the PKCS#12 parser has the last word */
 }
 
-static int read_file(const char *key, const char *path, strbuf *out,
-                     char *errstr, size_t size)
+static int read_file(
+    const char *key, const char *path, strbuf *out, char *errstr, size_t size)
 {
         FILE *f = fopen(path, "rb");
         if (!f) {
@@ -54,17 +54,20 @@ static int read_file(const char *key, const char *path, strbuf *out,
         return rc;
 }
 
-static int store_type(const httpsrc_conf *conf, const char *type_key,
-                      const char *loc_key, const strbuf *data, char *errstr,
+static int store_type(const httpsrc_conf *conf,
+                      const char *type_key,
+                      const char *loc_key,
+                      const strbuf *data,
+                      char *errstr,
                       size_t size)
 {
         const char *t = httpsrc_conf_get(conf, type_key);
-        int type = t && strcaseeq(t, "PEM")      ? TLS_PEM
-                   : t && strcaseeq(t, "PKCS12") ? TLS_PKCS12
-                   : t && strcaseeq(t, "JKS")
-                       ? TLS_JKS
-                       : tls_detect_type((const unsigned char *)data->buf,
-                                         data->len);
+        int type =
+            t && strcaseeq(t, "PEM")      ? TLS_PEM
+            : t && strcaseeq(t, "PKCS12") ? TLS_PKCS12
+            : t && strcaseeq(t, "JKS")
+                ? TLS_JKS
+                : tls_detect_type((const unsigned char *)data->buf, data->len);
         if (type != TLS_JKS)
                 return type;
         errstr_set(errstr, size,
@@ -77,12 +80,14 @@ static int store_type(const httpsrc_conf *conf, const char *type_key,
         return -1;
 }
 
-static PKCS12 *p12_open(const strbuf *data, const char *pass,
-                        EVP_PKEY **pkey, X509 **cert,
-                        STACK_OF(X509) **ca)
+static PKCS12 *p12_open(const strbuf *data,
+                        const char *pass,
+                        EVP_PKEY **pkey,
+                        X509 **cert,
+                        STACK_OF(X509) * *ca)
 {
         const unsigned char *p = (const unsigned char *)data->buf;
-        PKCS12 *p12 = d2i_PKCS12(NULL, &p, (long)data->len);
+        PKCS12 *p12            = d2i_PKCS12(NULL, &p, (long)data->len);
         if (p12 && !PKCS12_parse(p12, pass ? pass : "", pkey, cert, ca)) {
                 PKCS12_free(p12);
                 p12 = NULL;
@@ -95,8 +100,7 @@ static int pem_append(strbuf *out, X509 *x)
 {
         BIO *b = BIO_new(BIO_s_mem());
         char *mem;
-        int rc = b && PEM_write_bio_X509(b, x) ? HTTPSRC_OK
-                                                : HTTPSRC_ERR_NOMEM;
+        int rc = b && PEM_write_bio_X509(b, x) ? HTTPSRC_OK : HTTPSRC_ERR_NOMEM;
         long n = b ? BIO_get_mem_data(b, &mem) : 0;
         if (!rc && sb_append(out, mem, (size_t)n))
                 rc = HTTPSRC_ERR_NOMEM;
@@ -107,10 +111,10 @@ static int pem_append(strbuf *out, X509 *x)
 /* Every certificate of a PKCS#12 truststore, as a PEM bundle. */
 static int p12_to_pem(const strbuf *data, const char *pass, strbuf *out)
 {
-        EVP_PKEY *pkey = NULL;
-        X509 *cert = NULL;
+        EVP_PKEY *pkey     = NULL;
+        X509 *cert         = NULL;
         STACK_OF(X509) *ca = NULL;
-        PKCS12 *p12 = p12_open(data, pass, &pkey, &cert, &ca);
+        PKCS12 *p12        = p12_open(data, pass, &pkey, &cert, &ca);
         if (!p12)
                 return HTTPSRC_ERR_PARSE;
         int rc = cert ? pem_append(out, cert) : HTTPSRC_OK;
@@ -125,30 +129,31 @@ static int p12_to_pem(const strbuf *data, const char *pass, strbuf *out)
         return rc;
 }
 
-static int load_truststore(tls_conf *t, const httpsrc_conf *conf,
-                           char *errstr, size_t size)
+static int load_truststore(tls_conf *t,
+                           const httpsrc_conf *conf,
+                           char *errstr,
+                           size_t size)
 {
-        const char *k = "http.ssl.truststore.location";
+        const char *k    = "http.ssl.truststore.location";
         const char *path = httpsrc_conf_get(conf, k);
         if (!path || !*path)
                 return HTTPSRC_OK;
         strbuf data = {0};
-        int rc = read_file(k, path, &data, errstr, size);
-        int type = rc ? 0
-                      : store_type(conf, "http.ssl.truststore.type", k, &data,
-                                   errstr, size);
+        int rc      = read_file(k, path, &data, errstr, size);
+        int type    = rc ? 0
+                         : store_type(conf, "http.ssl.truststore.type", k, &data,
+                                      errstr, size);
         if (!rc && type < 0)
                 rc = HTTPSRC_ERR_INVAL;
         if (!rc && type == TLS_PEM && !(t->ca_file = xstrdup(path)))
                 rc = HTTPSRC_ERR_NOMEM;
         if (!rc && type == TLS_PKCS12) {
-                rc = p12_to_pem(&data,
-                                httpsrc_conf_get(conf,
-                                                 "http.ssl.truststore.password"),
-                                &t->ca_pem);
+                rc = p12_to_pem(
+                    &data,
+                    httpsrc_conf_get(conf, "http.ssl.truststore.password"),
+                    &t->ca_pem);
                 if (rc)
-                        errstr_set(errstr, size,
-                                   "%s: %s: %s", k, path,
+                        errstr_set(errstr, size, "%s: %s: %s", k, path,
                                    rc == HTTPSRC_ERR_NOENT
                                        ? "no certificate in the PKCS#12 store"
                                        : "cannot read PKCS#12 (wrong "
@@ -158,29 +163,29 @@ static int load_truststore(tls_conf *t, const httpsrc_conf *conf,
         return rc;
 }
 
-static int load_keystore(tls_conf *t, const httpsrc_conf *conf, char *errstr,
-                         size_t size)
+static int
+load_keystore(tls_conf *t, const httpsrc_conf *conf, char *errstr, size_t size)
 {
-        const char *k = "http.ssl.keystore.location";
+        const char *k    = "http.ssl.keystore.location";
         const char *path = httpsrc_conf_get(conf, k);
         if (!path || !*path)
                 return HTTPSRC_OK;
         strbuf data = {0};
-        int rc = read_file(k, path, &data, errstr, size);
-        int type = rc ? 0
-                      : store_type(conf, "http.ssl.keystore.type", k, &data,
-                                   errstr, size);
+        int rc      = read_file(k, path, &data, errstr, size);
+        int type    = rc ? 0
+                         : store_type(conf, "http.ssl.keystore.type", k, &data,
+                                      errstr, size);
         if (!rc && type < 0)
                 rc = HTTPSRC_ERR_INVAL;
         const char *ksp = httpsrc_conf_get(conf, "http.ssl.keystore.password");
-        const char *kp = httpsrc_conf_get(conf, "http.ssl.key.password");
+        const char *kp  = httpsrc_conf_get(conf, "http.ssl.key.password");
         if (!rc && type == TLS_PKCS12) {
                 /* Check the password now: a clear error beats a TLS
                  * handshake failure at the first poll. */
-                EVP_PKEY *pkey = NULL;
-                X509 *cert = NULL;
+                EVP_PKEY *pkey     = NULL;
+                X509 *cert         = NULL;
                 STACK_OF(X509) *ca = NULL;
-                PKCS12 *p12 = p12_open(&data, ksp, &pkey, &cert, &ca);
+                PKCS12 *p12        = p12_open(&data, ksp, &pkey, &cert, &ca);
                 if (!p12 || !pkey || !cert) {
                         errstr_set(errstr, size,
                                    "%s: %s: cannot read a certificate and "
@@ -194,14 +199,15 @@ static int load_keystore(tls_conf *t, const httpsrc_conf *conf, char *errstr,
                 sk_X509_pop_free(ca, X509_free);
                 PKCS12_free(p12);
                 t->cert_p12 = 1;
-                kp = ksp;
+                kp          = ksp;
         }
         if (!rc && type == TLS_PEM) {
-                const char *key = httpsrc_conf_get(conf, "http.ssl.key.location");
+                const char *key =
+                    httpsrc_conf_get(conf, "http.ssl.key.location");
                 t->key_file = xstrdup(key && *key ? key : path);
         }
         t->cert_file = xstrdup(path);
-        t->key_pass = xstrdup(kp);
+        t->key_pass  = xstrdup(kp);
         sb_free(&data);
         return rc;
 }

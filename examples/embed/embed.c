@@ -10,8 +10,12 @@
 
 #include <httpsrc/httpsrc.h>
 
-static int on_record(void *opaque, const char *connector, const char *topic,
-                     const void *key, size_t key_len, const void *value,
+static int on_record(void *opaque,
+                     const char *connector,
+                     const char *topic,
+                     const void *key,
+                     size_t key_len,
+                     const void *value,
                      size_t value_len)
 {
         size_t *count = opaque;
@@ -40,7 +44,7 @@ int main(int argc, char **argv)
         }
         char err[1024];
         httpsrc_conf *worker = httpsrc_conf_new(HTTPSRC_SCOPE_WORKER);
-        const char *plugins = getenv("HTTPSRC_PLUGIN_PATH");
+        const char *plugins  = getenv("HTTPSRC_PLUGIN_PATH");
         if (plugins && set(worker, "plugin.path", plugins))
                 return 2;
         httpsrc_pipeline *p = httpsrc_pipeline_new(worker, err, sizeof(err));

@@ -113,9 +113,8 @@ HTTPSRC_API int httpsrc_conf_at(const httpsrc_conf *conf,
  *  between keys. @returns HTTPSRC_OK or HTTPSRC_ERR_INVAL with every
  *  problem in @p errstr ("<key>: <reason>", separated by "; ").
  *  @since 0.1 */
-HTTPSRC_API int httpsrc_conf_check(const httpsrc_conf *conf,
-                                   char *errstr,
-                                   size_t errstr_size);
+HTTPSRC_API int
+httpsrc_conf_check(const httpsrc_conf *conf, char *errstr, size_t errstr_size);
 
 /**
  * @brief Load keys from a file into @p conf: Java-style .properties, or a
@@ -258,12 +257,13 @@ HTTPSRC_API size_t httpsrc_pipeline_component_count(const httpsrc_pipeline *p,
  * @returns HTTPSRC_OK or HTTPSRC_ERR_NOENT
  * @since 0.1
  */
-HTTPSRC_API int httpsrc_pipeline_component_info(const httpsrc_pipeline *p,
-                                                int kind,
-                                                size_t i,
-                                                const char **name,
-                                                const char **description,
-                                                const httpsrc_param_desc **params);
+HTTPSRC_API int
+httpsrc_pipeline_component_info(const httpsrc_pipeline *p,
+                                int kind,
+                                size_t i,
+                                const char **name,
+                                const char **description,
+                                const httpsrc_param_desc **params);
 
 /** @brief Connector states, as Kafka Connect names them. @since 0.1 */
 typedef enum httpsrc_state {

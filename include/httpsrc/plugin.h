@@ -47,13 +47,13 @@ extern "C" {
 #define HTTPSRC_PLUGIN_ENTRY httpsrc_plugin_entry_v1
 
 /** @brief Opaque handles passed to plugins. @since 0.1 */
-typedef struct httpsrc_ctx httpsrc_ctx;             /**< one component instance */
+typedef struct httpsrc_ctx httpsrc_ctx; /**< one component instance */
 typedef struct httpsrc_registrar httpsrc_registrar; /**< plugin registration */
-typedef struct httpsrc_request httpsrc_request;     /**< outgoing HTTP request */
-typedef struct httpsrc_response httpsrc_response;   /**< received HTTP response */
-typedef struct httpsrc_json httpsrc_json;           /**< JSON value */
-typedef struct httpsrc_record httpsrc_record;       /**< one Kafka record */
-typedef struct httpsrc_emitter httpsrc_emitter;     /**< record sink of a parse */
+typedef struct httpsrc_request httpsrc_request;   /**< outgoing HTTP request */
+typedef struct httpsrc_response httpsrc_response; /**< received HTTP response */
+typedef struct httpsrc_json httpsrc_json;         /**< JSON value */
+typedef struct httpsrc_record httpsrc_record;     /**< one Kafka record */
+typedef struct httpsrc_emitter httpsrc_emitter;   /**< record sink of a parse */
 
 /** @brief Component kinds. @since 0.1 */
 typedef enum httpsrc_component_kind {
@@ -317,8 +317,7 @@ struct httpsrc_host_api {
         int (*rec_set_key)(httpsrc_record *rec, const void *k, size_t len);
         /** Key = @p key serialized as JsonConverter (schemas off) would. */
         int (*rec_set_key_json)(httpsrc_record *rec, const httpsrc_json *key);
-        int (*rec_set_value_json)(httpsrc_record *rec,
-                                  const httpsrc_json *val);
+        int (*rec_set_value_json)(httpsrc_record *rec, const httpsrc_json *val);
         const char *(*rec_topic)(const httpsrc_record *rec);
         int (*rec_set_topic)(httpsrc_record *rec, const char *topic);
 
@@ -352,10 +351,10 @@ struct httpsrc_host_api {
 
         /** The raw JSON text of top-level member @p name of the record's
          *  value, without parsing the value into a tree (the hot path of
-         *  field-picking transforms). Returns 1 and sets *raw and *len (borrowed
-         *  until the record changes), 0 if the value is an object without
-         *  that member, or -1 when it cannot tell cheaply (not an object,
-         *  escaped member names, malformed): use rec_value_json then. */
+         *  field-picking transforms). Returns 1 and sets *raw and *len
+         * (borrowed until the record changes), 0 if the value is an object
+         * without that member, or -1 when it cannot tell cheaply (not an
+         * object, escaped member names, malformed): use rec_value_json then. */
         int (*rec_value_member)(httpsrc_record *rec,
                                 const char *name,
                                 const char **raw,
@@ -430,9 +429,11 @@ typedef struct httpsrc_plugin_info {
  */
 #define HTTPSRC_PLUGIN_DEFINE(name_, version_, description_, init_, fini_)     \
         HTTPSRC_PLUGIN_EXTERN_C HTTPSRC_PLUGIN_EXPORT const                    \
-            httpsrc_plugin_info *HTTPSRC_PLUGIN_ENTRY(void);                   \
+            httpsrc_plugin_info *                                              \
+            HTTPSRC_PLUGIN_ENTRY(void);                                        \
         HTTPSRC_PLUGIN_EXTERN_C HTTPSRC_PLUGIN_EXPORT const                    \
-            httpsrc_plugin_info *HTTPSRC_PLUGIN_ENTRY(void)                    \
+            httpsrc_plugin_info *                                              \
+            HTTPSRC_PLUGIN_ENTRY(void)                                         \
         {                                                                      \
                 static const httpsrc_plugin_info info = {                      \
                     sizeof(httpsrc_plugin_info),                               \

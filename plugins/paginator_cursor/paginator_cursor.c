@@ -60,13 +60,13 @@ static int cursor_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
         cursor_state *st = host->alloc(sizeof(*st));
         if (!st)
                 return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");
-        st->host  = host;
-        st->ctx   = ctx;
+        st->host = host;
+        st->ctx  = ctx;
         /* An empty param is meaningful: the cursor travels only as
          * ${cursor} (e.g. in a POST body), not in the query. */
         const char *param = host->conf_get(ctx, KEY_PARAM);
-        st->param = host->strdup(param ? param : DEF_PARAM);
-        st->path  = host->strdup(conf_or(host, ctx, KEY_PATH, DEF_PATH));
+        st->param         = host->strdup(param ? param : DEF_PARAM);
+        st->path = host->strdup(conf_or(host, ctx, KEY_PATH, DEF_PATH));
         if (!st->param || !st->path) {
                 cursor_destroy(st);
                 return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");

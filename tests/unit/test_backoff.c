@@ -16,9 +16,9 @@ static void test_status_set(void **state)
 {
         status_set s;
         char err[128] = "";
-        assert_int_equal(status_set_parse(&s, "404, 429,500-503", err,
-                                          sizeof(err)),
-                         HTTPSRC_OK);
+        assert_int_equal(
+            status_set_parse(&s, "404, 429,500-503", err, sizeof(err)),
+            HTTPSRC_OK);
         assert_true(status_set_has(&s, 404));
         assert_true(status_set_has(&s, 429));
         assert_true(status_set_has(&s, 500));
@@ -45,9 +45,9 @@ static void test_status_set_errors(void **state)
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 status_set s;
                 char err[128] = "";
-                assert_int_equal(status_set_parse(&s, cases[i].spec, err,
-                                                  sizeof(err)),
-                                 HTTPSRC_ERR_INVAL);
+                assert_int_equal(
+                    status_set_parse(&s, cases[i].spec, err, sizeof(err)),
+                    HTTPSRC_ERR_INVAL);
                 assert_string_equal(err, cases[i].err);
         }
 }
@@ -124,12 +124,11 @@ static void test_tls_detect(void **state)
 {
         static const unsigned char jks[] = {0xFE, 0xED, 0xFE, 0xED, 0, 0};
         static const unsigned char der[] = {0x30, 0x82, 0x01, 0x00};
-        static const char pem[] = "\n-----BEGIN CERTIFICATE-----\nMII";
+        static const char pem[]          = "\n-----BEGIN CERTIFICATE-----\nMII";
         assert_int_equal(tls_detect_type(jks, sizeof(jks)), TLS_JKS);
         assert_int_equal(tls_detect_type(der, sizeof(der)), TLS_PKCS12);
-        assert_int_equal(tls_detect_type((const unsigned char *)pem,
-                                         strlen(pem)),
-                         TLS_PEM);
+        assert_int_equal(
+            tls_detect_type((const unsigned char *)pem, strlen(pem)), TLS_PEM);
 }
 
 int main(void)

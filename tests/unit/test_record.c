@@ -15,10 +15,10 @@
 static int member(const char *doc, const char *name, char *out, size_t size)
 {
         const char *raw = NULL;
-        size_t len = 0;
+        size_t len      = 0;
         /* an exact-size copy: valgrind/ASan catch any read past the end */
         size_t dlen = strlen(doc);
-        char *copy = malloc(dlen ? dlen : 1);
+        char *copy  = malloc(dlen ? dlen : 1);
         memcpy(copy, doc, dlen);
         int r = json_member_span(copy, dlen, name, &raw, &len);
         if (r == 1)
@@ -38,13 +38,11 @@ static void test_member_found(void **state)
                                 "t", v, sizeof(v)),
                          1);
         assert_string_equal(v, "\"x,y\"");
-        assert_int_equal(member("{\"a\":{\"id\":1},\"id\":-2.5e3}", "id", v,
-                                sizeof(v)),
-                         1);
+        assert_int_equal(
+            member("{\"a\":{\"id\":1},\"id\":-2.5e3}", "id", v, sizeof(v)), 1);
         assert_string_equal(v, "-2.5e3"); /* nested "id" is not top level */
-        assert_int_equal(member("{\"s\":\"a\\\"b\",\"id\":true}", "id", v,
-                                sizeof(v)),
-                         1);
+        assert_int_equal(
+            member("{\"s\":\"a\\\"b\",\"id\":true}", "id", v, sizeof(v)), 1);
         assert_string_equal(v, "true");
         /* duplicates: the last one, as json_get */
         assert_int_equal(member("{\"id\":1,\"id\":2}", "id", v, sizeof(v)), 1);
