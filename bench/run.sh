@@ -21,14 +21,15 @@
 #               time per function with its callees.
 #
 # Installs what is missing (apt-get), builds a release build in build-bench
-# (BENCH_BUILD overrides; BENCH_WORKER_EXTRA adds lines to every worker
-# file, for experiments, e.g. producer.socket.nagle.disable=true), writes bench/results/ (CSV per part, results.md,
-# PNG charts). Exits 1 if a correctness check fails.
+# (BENCH_BUILD overrides), writes bench/results/ (BENCH_RESULTS overrides):
+# CSV per part, results.md, PNG charts. BENCH_WORKER_EXTRA adds lines to
+# every worker file, for experiments (producer.socket.nagle.disable=true).
+# Exits 1 if a correctness check fails, 2 on bad usage or a setup failure.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
-RES=$BENCH/results
+RES=$(realpath -m "${BENCH_RESULTS:-$BENCH/results}")
 BUILD=$(realpath -m "${BENCH_BUILD:-$ROOT/build-bench}")
 SHARED=$(realpath -m "$ROOT/../shared/bench")
 PY=/usr/bin/python3 # the Debian python3-* modules live there
@@ -62,20 +63,20 @@ done
 # ---------------------------------------------------------------- setup
 
 install_missing() {
-	local need="" p
+	local need=() p
 	for p in nginx:nginx-light jq:jq kcat:kcat gnuplot:gnuplot-nox; do
-		command -v "${p%%:*}" >/dev/null || need="$need ${p#*:}"
+		command -v "${p%%:*}" >/dev/null || need+=("${p#*:}")
 	done
 	$PY -c 'import confluent_kafka, requests' 2>/dev/null ||
-		need="$need python3-confluent-kafka python3-requests"
-	[ "$PART" != profile ] || command -v perf >/dev/null || need="$need linux-perf"
-	[ -z "$need" ] && return 0
-	say "Installing$need"
+		need+=(python3-confluent-kafka python3-requests)
+	[ "$PART" != profile ] || command -v perf >/dev/null || need+=(linux-perf)
+	[ ${#need[@]} = 0 ] && return 0
+	say "Installing ${need[*]}"
 	local sudo=""
 	[ "$(id -u)" = 0 ] || sudo=sudo
 	$sudo apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-		--no-install-recommends $need >/dev/null
+		--no-install-recommends "${need[@]}" >/dev/null
 }
 
 build() {
@@ -97,6 +98,7 @@ build() {
 WORK=$(mktemp -d /tmp/httpsrc-bench.XXXXXX)
 chmod 755 "$WORK" # nginx's workers run unprivileged
 PIDS=()
+# shellcheck disable=SC2317 # invoked by the EXIT trap
 cleanup() {
 	local pid
 	for pid in "${PIDS[@]}"; do
@@ -264,6 +266,7 @@ httpsrc_round() { # ROUND [perf]
 # perf_top DATA: self time per library, self time per function, then
 # time per function with its callees
 perf_top() {
+	echo "# perf record of httpsrc $(git -C "$ROOT" describe --always --dirty 2>/dev/null), $(date -u +%Y-%m-%dT%H:%MZ)"
 	echo "## self time per library"
 	perf report -i "$1" --stdio --no-children --sort dso -g none \
 		--percent-limit 1 2>/dev/null | grep -v -e '^$' -e '^#'
@@ -359,7 +362,7 @@ EOF
 scale_one() {
 	local n=$1 secs=$2 csv=$3 perf_out=${4:-} d=$WORK/scale$1
 	local log=$WORK/nginx2/access.log
-	local launch t_first t0 t1 cpu0 cpu1 hwm pid startup i
+	local launch t_first t0 t1 cpu0 cpu1 hwm pid startup
 	mkdir -p "$d/conn"
 	start_mock "$d"
 	write_worker "$d"
@@ -375,7 +378,7 @@ scale_one() {
 	pid=$!
 	PIDS+=("$pid")
 	t_first=""
-	for i in $(seq 600); do
+	for _ in $(seq 600); do
 		kill -0 "$pid" 2>/dev/null || die "httpsrc-connect exited: $(tail -3 "$d/host.log")"
 		t_first=$($LIB first-polls "$log" "$n")
 		[ -n "$t_first" ] && break

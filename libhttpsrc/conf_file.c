@@ -257,12 +257,14 @@ static int load_json(httpsrc_conf *conf,
 
 /* ---- entry point ---- */
 
-static int load_text(httpsrc_conf *conf,
-                     const char *path,
-                     const char *text,
-                     size_t len,
-                     char *errstr,
-                     size_t size)
+/* Exposed in conf_int.h (not static) so that tests/fuzz/fuzz_conf.c reaches
+ * the parsers without a file. */
+int conf_load_text(httpsrc_conf *conf,
+                   const char *path,
+                   const char *text,
+                   size_t len,
+                   char *errstr,
+                   size_t size)
 {
         if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
                 text += 3; /* UTF-8 byte order mark */
@@ -301,7 +303,7 @@ HTTPSRC_API int httpsrc_conf_load_file(httpsrc_conf *conf,
                 errstr_set(errstr, errstr_size, "%s: out of memory", path);
                 return HTTPSRC_ERR_NOMEM;
         }
-        rc = load_text(tmp, path, sb.buf, sb.len, errstr, errstr_size);
+        rc = conf_load_text(tmp, path, sb.buf, sb.len, errstr, errstr_size);
         if (!rc)
                 conf_swap(conf, tmp);
         httpsrc_conf_destroy(tmp);

@@ -70,6 +70,21 @@ int conf_get_bool(const httpsrc_conf *conf, const char *key, int dflt);
 /** The value explicitly set for @p key, ignoring defaults; NULL if unset. */
 const char *conf_get_set(const httpsrc_conf *conf, const char *key);
 
+/**
+ * Load @p len bytes of @p text, named @p name in errors, into @p conf:
+ * connector JSON when the first non-blank byte is '{', else Java
+ * .properties (httpsrc_conf_load_file() without the file). @p text[len]
+ * must be a NUL byte. On failure @p conf may hold some of the keys (load
+ * into a copy to keep it as it was); errstr gets one line naming @p name
+ * ("<name>:<line>: <reason>" or "<name>: <key>: <reason>").
+ */
+int conf_load_text(httpsrc_conf *conf,
+                   const char *name,
+                   const char *text,
+                   size_t len,
+                   char *errstr,
+                   size_t errstr_size);
+
 /** Exchange the contents of two confs (lets a loader fill a copy and
  *  commit it only once everything succeeded). */
 void conf_swap(httpsrc_conf *a, httpsrc_conf *b);

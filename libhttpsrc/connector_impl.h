@@ -150,6 +150,7 @@ struct connector {
         int want_next;   /* the next page's request waits for room */
         page *producing; /* page waiting for room in the queue */
         size_t outstanding;
+        int acks_pending; /* acknowledged records not yet committed */
         char *offset_json;
 
         httpsrc_record rec;

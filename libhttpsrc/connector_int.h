@@ -63,6 +63,8 @@ int64_t connector_next_wakeup(const connector *c, int once);
 void connector_resume(connector *c);
 /** Delivery report of a record this connector produced. */
 void connector_delivered(void *msg_opaque, int err, const char *reason);
+/** Move the offset over the records acknowledged since the last call. */
+void connector_commit_acks(connector *c);
 /** Stop polling and drop in-flight requests; acks still count. */
 void connector_stop(connector *c);
 /** Target state, as Connect's pause/resume/stop: RUNNING polls; PAUSED

@@ -324,6 +324,16 @@ void connector_delivered(void *msg_opaque, int err, const char *reason)
         }
         c->m.records_acked++;
         page_ack(pg, ck->idx);
+        /* Reports come in batches: the offset moves once per batch, in
+         * connector_commit_acks(), not once per record. */
+        c->acks_pending = 1;
+}
+
+void connector_commit_acks(connector *c)
+{
+        if (!c->acks_pending)
+                return;
+        c->acks_pending = 0;
         commit(c);
 }
 

@@ -720,23 +720,45 @@ static size_t skip_ws(const char *t, size_t i, size_t len)
         return i;
 }
 
-/* Index just past the string starting at t[i] == '"', or 0. memchr
- * jumps to each candidate quote; an odd run of backslashes escapes it. */
+/* What ends a run of plain string bytes */
+static const unsigned char quote_or_backslash[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* Index just past the string starting at t[i] == '"', or 0. */
 static size_t skip_string(const char *t, size_t i, size_t len)
 {
-        for (i++; i < len;) {
-                const char *q = memchr(t + i, '"', len - i);
-                if (!q)
+        const unsigned char *u = (const unsigned char *)t;
+        for (i++; i < len; i++) {
+                while (i < len && !quote_or_backslash[u[i]])
+                        i++;
+                if (i >= len)
                         return 0;
-                size_t at = (size_t)(q - t), bs = 0;
-                while (at - bs > i && t[at - bs - 1] == '\\')
-                        bs++;
-                if (!(bs & 1))
-                        return at + 1;
-                i = at + 1;
+                if (u[i] == '"')
+                        return i + 1;
+                i++; /* the escaped byte */
         }
         return 0;
 }
+
+/* Structure inside a container: 1 quote, 2 open, 3 close, 0 the rest. */
+static const unsigned char skip_class[256] = {
+    ['"'] = 1, ['{'] = 2, ['['] = 2, ['}'] = 3, [']'] = 3};
 
 /* Index just past the value starting at t[i], or 0. */
 static size_t skip_value(const char *t, size_t i, size_t len)
@@ -752,17 +774,27 @@ static size_t skip_value(const char *t, size_t i, size_t len)
                         i++;
                 return i;
         }
+        const unsigned char *u = (const unsigned char *)t;
         size_t depth = 0;
         for (; i < len; i++) {
-                if (t[i] == '"') {
+                while (i < len && !skip_class[u[i]])
+                        i++;
+                if (i >= len)
+                        return 0;
+                switch (skip_class[u[i]]) {
+                case 1: {
                         size_t e = skip_string(t, i, len);
                         if (!e)
                                 return 0;
                         i = e - 1;
-                } else if (t[i] == '{' || t[i] == '[') {
+                        break;
+                }
+                case 2:
                         depth++;
-                } else if ((t[i] == '}' || t[i] == ']') && --depth == 0) {
-                        return i + 1;
+                        break;
+                default:
+                        if (--depth == 0)
+                                return i + 1;
                 }
         }
         return 0;

@@ -565,14 +565,14 @@ static int report_root(span_ctx *sc)
         return sc->cb(sc->opaque, t + start, end - start);
 }
 
-int jsonpath_select_spans(const jsonpath *p,
-                          const char *text,
-                          size_t len,
-                          size_t max_depth,
-                          jsonpath_span_fn cb,
-                          void *opaque,
-                          char *errstr,
-                          size_t errstr_size)
+int jsonpath_select_spans_yajl(const jsonpath *p,
+                               const char *text,
+                               size_t len,
+                               size_t max_depth,
+                               jsonpath_span_fn cb,
+                               void *opaque,
+                               char *errstr,
+                               size_t errstr_size)
 {
         if (!p || !cb) {
                 errstr_set(errstr, errstr_size, "invalid argument");
@@ -627,4 +627,360 @@ int jsonpath_raw_first(const jsonpath *p,
         *raw     = cur;
         *raw_len = clen;
         return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The hot path: one pass that validates exactly what yajl accepts and
+ * reports matches, without yajl's per-token callbacks and copies. On any
+ * error the yajl path runs again for its canonical message.           */
+
+/* Bytes a string needs to look at: '"', backslash, control characters and
+ * non-ASCII (UTF-8 is checked); everything else is skipped in bulk. */
+static const unsigned char str_special[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* yajl's whitespace */
+static const unsigned char ws_byte[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+#define OFF_PATH SIZE_MAX
+
+typedef struct fast {
+        const unsigned char *t;
+        size_t len, i;
+        const jsonpath *p;
+        size_t max_depth;
+        jsonpath_span_fn cb;
+        void *opaque;
+        int cb_rc;     /* a callback's non-zero value */
+} fast;
+
+static void f_ws(fast *f)
+{
+        while (f->i < f->len && ws_byte[f->t[f->i]])
+                f->i++;
+}
+
+static int hexval(unsigned char c)
+{
+        return c >= '0' && c <= '9'   ? c - '0'
+               : c >= 'a' && c <= 'f' ? c - 'a' + 10
+               : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                      : -1;
+}
+
+/* yajl_lex_utf8_char: a lead byte and the right number of continuation
+ * bytes (no overlong or surrogate checks, as yajl). */
+static int f_utf8(fast *f)
+{
+        unsigned char c = f->t[f->i++];
+        int more = (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : -1;
+        if (more < 0)
+                return -1;
+        for (int k = 0; k < more; k++, f->i++)
+                if (f->i >= f->len || (f->t[f->i] >> 6) != 0x2)
+                        return -1;
+        return 0;
+}
+
+/* A string at t[i] == '"'; *escaped tells whether it had escapes. */
+static int f_string(fast *f, int *escaped)
+{
+        *escaped = 0;
+        for (f->i++; f->i < f->len;) {
+                const unsigned char *t = f->t;
+                size_t i = f->i, len = f->len;
+                while (i < len && !str_special[t[i]])
+                        i++;
+                f->i = i;
+                if (i >= len)
+                        return -1;
+                unsigned char c = f->t[f->i];
+                if (c == '"') {
+                        f->i++;
+                        return 0;
+                }
+                if (c < 0x20)
+                        return -1;
+                if (c >= 0x80) {
+                        if (f_utf8(f))
+                                return -1;
+                        continue;
+                }
+                if (c != '\\') {
+                        f->i++;
+                        continue;
+                }
+                *escaped = 1;
+                if (++f->i >= f->len)
+                        return -1;
+                c = f->t[f->i++];
+                if (c == 'u') {
+                        for (int k = 0; k < 4; k++, f->i++)
+                                if (f->i >= f->len || hexval(f->t[f->i]) < 0)
+                                        return -1;
+                } else if (!strchr("\"\\/bfnrt", c) || !c) {
+                        return -1;
+                }
+        }
+        return -1;
+}
+
+static int f_digits(fast *f)
+{
+        size_t start = f->i;
+        while (f->i < f->len && f->t[f->i] >= '0' && f->t[f->i] <= '9')
+                f->i++;
+        return f->i > start ? 0 : -1;
+}
+
+/* yajl_lex_number's grammar */
+static int f_number(fast *f)
+{
+        if (f->t[f->i] == '-')
+                f->i++;
+        if (f->i < f->len && f->t[f->i] == '0')
+                f->i++;
+        else if (f_digits(f))
+                return -1;
+        if (f->i < f->len && f->t[f->i] == '.' && (f->i++, f_digits(f)))
+                return -1;
+        if (f->i < f->len && (f->t[f->i] == 'e' || f->t[f->i] == 'E')) {
+                f->i++;
+                if (f->i < f->len && (f->t[f->i] == '+' || f->t[f->i] == '-'))
+                        f->i++;
+                if (f_digits(f))
+                        return -1;
+        }
+        return 0;
+}
+
+static int f_literal(fast *f, const char *word, size_t n)
+{
+        if (f->len - f->i < n || memcmp(f->t + f->i, word, n))
+                return -1;
+        f->i += n;
+        return 0;
+}
+
+static int f_value(fast *f, size_t depth, size_t k);
+
+/* Does member @p (raw key t[ks..ke), escaped or not) take segment k? */
+static size_t f_member_k(fast *f, size_t k, size_t ks, size_t ke,
+                         int escaped)
+{
+        if (k == OFF_PATH || k >= f->p->nseg)
+                return OFF_PATH;
+        const seg *sg = &f->p->segs[k];
+        if (sg->kind == SEG_ANY)
+                return k + 1;
+        if (sg->kind != SEG_NAME)
+                return OFF_PATH;
+        const char *name = (const char *)f->t + ks + 1;
+        size_t nlen = ke - ks - 2;
+        if (escaped) {
+                /* rare: decode with the tree parser's rules */
+                httpsrc_json *v = json_parse((const char *)f->t + ks, ke - ks,
+                                             NULL, 0);
+                int same = v && json_string_len(v) == sg->nlen &&
+                           !memcmp(json_string(v), sg->name, sg->nlen);
+                json_destroy(v);
+                return same ? k + 1 : OFF_PATH;
+        }
+        return nlen == sg->nlen && !memcmp(name, sg->name, nlen) ? k + 1
+                                                                 : OFF_PATH;
+}
+
+static int f_object(fast *f, size_t depth, size_t k)
+{
+        f->i++; /* { */
+        f_ws(f);
+        if (f->i < f->len && f->t[f->i] == '}') {
+                f->i++;
+                return 0;
+        }
+        for (;;) {
+                int escaped;
+                size_t ks = f->i;
+                if (f->i >= f->len || f->t[f->i] != '"' ||
+                    f_string(f, &escaped))
+                        return -1;
+                size_t ck = f_member_k(f, k, ks, f->i, escaped);
+                f_ws(f);
+                if (f->i >= f->len || f->t[f->i++] != ':')
+                        return -1;
+                int rc = f_value(f, depth, ck);
+                if (rc)
+                        return rc; /* -1 invalid, -2 stopped by the callback */
+                f_ws(f);
+                if (f->i >= f->len)
+                        return -1;
+                if (f->t[f->i] == '}') {
+                        f->i++;
+                        return 0;
+                }
+                if (f->t[f->i++] != ',')
+                        return -1;
+                f_ws(f);
+        }
+}
+
+static int f_array(fast *f, size_t depth, size_t k)
+{
+        f->i++; /* [ */
+        f_ws(f);
+        if (f->i < f->len && f->t[f->i] == ']') {
+                f->i++;
+                return 0;
+        }
+        for (size_t n = 0;; n++) {
+                size_t ck = OFF_PATH;
+                if (k != OFF_PATH && k < f->p->nseg) {
+                        const seg *sg = &f->p->segs[k];
+                        if (sg->kind == SEG_ANY ||
+                            (sg->kind == SEG_INDEX && sg->index == n))
+                                ck = k + 1;
+                }
+                int rc = f_value(f, depth, ck);
+                if (rc)
+                        return rc; /* -1 invalid, -2 stopped by the callback */
+                f_ws(f);
+                if (f->i >= f->len)
+                        return -1;
+                if (f->t[f->i] == ']') {
+                        f->i++;
+                        return 0;
+                }
+                if (f->t[f->i++] != ',')
+                        return -1;
+        }
+}
+
+/* One value at t[i] (after whitespace); @p k segments of the path matched
+ * it (OFF_PATH: none apply). A value matched by the whole path is
+ * reported once it is complete. */
+static int f_value(fast *f, size_t depth, size_t k)
+{
+        f_ws(f);
+        if (f->i >= f->len)
+                return -1;
+        size_t start = f->i;
+        unsigned char c = f->t[f->i];
+        int rc, escaped;
+        if (c == '{' || c == '[') {
+                if (depth + 1 > f->max_depth)
+                        return -1;
+                rc = c == '{' ? f_object(f, depth + 1, k)
+                              : f_array(f, depth + 1, k);
+        } else if (c == '"') {
+                rc = f_string(f, &escaped);
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+                rc = f_number(f);
+        } else if (c == 't') {
+                rc = f_literal(f, "true", 4);
+        } else if (c == 'f') {
+                rc = f_literal(f, "false", 5);
+        } else if (c == 'n') {
+                rc = f_literal(f, "null", 4);
+        } else {
+                rc = -1;
+        }
+        if (rc)
+                return rc;
+        if (k == f->p->nseg && f->p->nseg > 0 && !f->cb_rc)
+                f->cb_rc = f->cb(f->opaque, (const char *)f->t + start,
+                                 f->i - start);
+        return f->cb_rc ? -2 : 0;
+}
+
+static int f_run(fast *f)
+{
+        int rc = f_value(f, 0, 0);
+        if (rc)
+                return rc;
+        f_ws(f);
+        if (f->i != f->len)
+                return -1; /* trailing data */
+        if (f->p->nseg == 0) { /* "$": the whole document, trimmed */
+                size_t s = 0, e = f->len;
+                while (s < e && json_is_space(f->t[s]))
+                        s++;
+                while (e > s && json_is_space(f->t[e - 1]))
+                        e--;
+                f->cb_rc = f->cb(f->opaque, (const char *)f->t + s, e - s);
+                if (f->cb_rc)
+                        return -2;
+        }
+        return 0;
+}
+
+static int noop_span(void *opaque, const char *start, size_t len)
+{
+        return 0;
+}
+
+int jsonpath_select_spans(const jsonpath *p,
+                          const char *text,
+                          size_t len,
+                          size_t max_depth,
+                          jsonpath_span_fn cb,
+                          void *opaque,
+                          char *errstr,
+                          size_t errstr_size)
+{
+        if (!p || !cb) {
+                errstr_set(errstr, errstr_size, "invalid argument");
+                return HTTPSRC_ERR_INVAL;
+        }
+        fast f = {.t = (const unsigned char *)text,
+                  .len = len,
+                  .p = p,
+                  .max_depth = max_depth ? max_depth : JSON_MAX_DEPTH,
+                  .cb = cb,
+                  .opaque = opaque};
+        int rc = f_run(&f);
+        if (rc == 0)
+                return HTTPSRC_OK;
+        if (rc == -2)
+                return f.cb_rc;
+        /* Invalid: yajl says why (spans are not reported twice). */
+        rc = jsonpath_select_spans_yajl(p, text, len, max_depth, noop_span,
+                                        NULL, errstr, errstr_size);
+        if (rc == HTTPSRC_OK) { /* the two disagree: trust yajl's verdict */
+                return jsonpath_select_spans_yajl(p, text, len, max_depth, cb,
+                                                  opaque, errstr, errstr_size);
+        }
+        return rc;
 }

@@ -49,6 +49,18 @@ int jsonpath_select_spans(const jsonpath *p,
                           char *errstr,
                           size_t errstr_size);
 
+/** jsonpath_select_spans() through yajl's event parser: the reference the
+ *  fast path is checked against (fuzz_jsonpath), and where its error
+ *  messages come from. */
+int jsonpath_select_spans_yajl(const jsonpath *p,
+                               const char *text,
+                               size_t len,
+                               size_t max_depth,
+                               jsonpath_span_fn cb,
+                               void *opaque,
+                               char *errstr,
+                               size_t errstr_size);
+
 /** The first match of a path of names and indexes only, found in @p text
  *  (valid JSON) by skipping, without a tree: 1 with its raw span, 0 if
  *  there is none, -1 if this cannot tell (wildcards, escaped keys,

@@ -568,6 +568,8 @@ static void loop_once(httpsrc_pipeline *p, int timeout_ms)
         http_client_poll(p->http, fds, p->sink.prod ? 2 : 1, timeout_ms);
         if (p->sink.prod) {
                 producer_serve(p->sink.prod);
+                for (size_t i = 0; i < p->n_conns; i++)
+                        connector_commit_acks(p->conns[i]);
                 const char *fatal = producer_fatal(p->sink.prod);
                 for (size_t i = 0; fatal && i < p->n_conns; i++)
                         connector_stop(p->conns[i]);

@@ -105,6 +105,7 @@ typedef struct request {
         httpsrc_json *json; /* parsed body, or NULL */
         char json_err[256];
         int final_try; /* a retry is not possible any more */
+        int once;      /* rest_handle(): answer without retrying */
         /* the answer */
         int retry; /* not now: ask again in a moment */
         int status;
@@ -2293,7 +2294,7 @@ static int authorized(rest_server *r, struct MHD_Connection *conn)
 static void run(rest_server *r, request *q)
 {
         for (int waited = 0;; waited += RETRY_SLEEP_MS) {
-                q->final_try = waited >= RETRY_MAX_MS;
+                q->final_try = q->once || waited >= RETRY_MAX_MS;
                 q->retry     = 0;
                 pipeline_exec(r->p, dispatch, q);
                 if (!q->retry)
@@ -2334,6 +2335,31 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, request *q)
         return rc;
 }
 
+/* An authorized request, its query parameters in q->query: what needs no
+ * MHD (shared by answer() and rest_handle()). */
+static void handle(rest_server *r, request *q, const upload *u)
+{
+        if (u->too_large) {
+                reply_error(q, MHD_HTTP_CONTENT_TOO_LARGE,
+                            "Request body is larger than "
+                            "rest.max.request.bytes (%zu bytes)",
+                            r->max_body);
+        } else if (u->oom) {
+                reply_error(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+        } else if (split_path(q, q->url)) {
+                reply_error(q, MHD_HTTP_BAD_REQUEST,
+                            "Malformed percent-encoding in the request path");
+        } else {
+                if (u->body.len)
+                        q->json = json_parse(u->body.buf, u->body.len,
+                                             q->json_err, sizeof(q->json_err));
+                else
+                        snprintf(q->json_err, sizeof(q->json_err),
+                                 "empty body");
+                run(r, q);
+        }
+}
+
 static enum MHD_Result answer(rest_server *r,
                               struct MHD_Connection *conn,
                               const char *url,
@@ -2344,30 +2370,60 @@ static enum MHD_Result answer(rest_server *r,
         if (!authorized(r, conn)) {
                 reply_error(&q, MHD_HTTP_UNAUTHORIZED,
                             "Authentication required (HTTP Basic)");
-        } else if (u->too_large) {
-                reply_error(&q, MHD_HTTP_CONTENT_TOO_LARGE,
-                            "Request body is larger than "
-                            "rest.max.request.bytes (%zu bytes)",
-                            r->max_body);
-        } else if (u->oom) {
-                reply_error(&q, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                            "out of memory");
-        } else if (split_path(&q, url)) {
-                reply_error(&q, MHD_HTTP_BAD_REQUEST,
-                            "Malformed percent-encoding in the request path");
         } else {
                 MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
                                           add_query, &q);
-                if (u->body.len)
-                        q.json = json_parse(u->body.buf, u->body.len,
-                                            q.json_err, sizeof(q.json_err));
-                else
-                        snprintf(q.json_err, sizeof(q.json_err), "empty body");
-                run(r, &q);
+                handle(r, &q, u);
         }
         enum MHD_Result rc = send_reply(conn, &q);
         request_free(&q);
         return rc;
+}
+
+/* The query string as MHD splits it for add_query(): '&' between
+ * arguments, the first '=' between key and value (none: NULL value). */
+static void add_query_string(request *q, char *s)
+{
+        char *save = NULL;
+        for (char *arg = strtok_r(s, "&", &save); arg;
+             arg       = strtok_r(NULL, "&", &save)) {
+                char *eq = strchr(arg, '=');
+                if (eq)
+                        *eq++ = '\0';
+                add_query(q, MHD_GET_ARGUMENT_KIND, arg, eq);
+        }
+}
+
+/* Not used by the server: drives the handlers without MHD and sockets for
+ * tests/fuzz/fuzz_rest.c (rest_int.h). */
+int rest_handle(rest_server *r,
+                const char *method,
+                const char *target,
+                const char *body,
+                size_t len,
+                strbuf *out,
+                const char **content_type)
+{
+        size_t plen = strcspn(target, "?");
+        char *path  = xstrndup(target, plen);
+        char *query = xstrdup(target[plen] ? target + plen + 1 : "");
+        request q   = {.r = r, .method = method, .url = path, .once = 1};
+        upload u    = {.too_large = len > r->max_body};
+        if (!path || !query || (!u.too_large && sb_append(&u.body, body, len)))
+                u.oom = 1;
+        else
+                add_query_string(&q, query);
+        handle(r, &q, &u);
+        int status    = q.status;
+        *content_type = q.content_type;
+        sb_free(out);
+        *out  = q.out;
+        q.out = (strbuf){0};
+        request_free(&q);
+        sb_free(&u.body);
+        free(path);
+        free(query);
+        return status;
 }
 
 static enum MHD_Result on_request(void *cls,

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "httpsrc/httpsrc.h"
+#include "util_int.h"
 
 typedef struct rest_server rest_server;
 
@@ -17,5 +18,23 @@ typedef struct rest_server rest_server;
 rest_server *rest_new(httpsrc_pipeline *p, char *errstr, size_t errstr_size);
 /** Stop serving (waits for requests in progress). NULL-safe. */
 void rest_destroy(rest_server *r);
+
+/**
+ * Answer one request without MHD or sockets (for tests/fuzz/fuzz_rest.c;
+ * the server does not use it): @p method, the request @p target (path and
+ * optional "?query", percent-encoded as on the request line) and @p len
+ * bytes of @p body, handled as the server handles an authorized request,
+ * but in one attempt: what would wait for the pipeline is answered as the
+ * last retry would (409). Use with a server made by rest_new() with no
+ * listeners. Returns the HTTP status; @p out is replaced by the response
+ * body and *@p content_type set to its type (NULL: no body).
+ */
+int rest_handle(rest_server *r,
+                const char *method,
+                const char *target,
+                const char *body,
+                size_t len,
+                strbuf *out,
+                const char **content_type);
 
 #endif
