@@ -144,6 +144,7 @@ struct connector {
         int64_t send_at, not_before;
         size_t poll_new;
         int64_t next_poll_at;
+        int64_t poll_started; /* monotonic ms the current poll began */
         page *head, *tail;       /* pages not yet fully acknowledged */
         page *pq_head, *pq_tail; /* received, not yet handed over */
         size_t pq_len;

@@ -25,11 +25,14 @@ describe(const connector *c, const char *url, char *buf, size_t size)
 /* ------------------------------------------------------------------ */
 /* scheduling                                                          */
 
-/* Monotonic time of the next poll once caught up. */
+/* Monotonic time of the next poll once caught up: at a fixed rate from
+ * the start of the last poll, so its duration adds no drift. */
 static int64_t next_poll_time(const connector *c, int64_t now)
 {
-        if (!c->cron)
-                return now + c->interval_ms;
+        if (!c->cron) {
+                int64_t at = c->poll_started + c->interval_ms;
+                return at > now ? at : now;
+        }
         int64_t wall = wall_ms();
         int64_t at   = cron_next(c->cron, c->zone, wall);
         return at < 0 ? INT64_MAX : now + (at - wall);
@@ -120,6 +123,7 @@ void connector_tick(connector *c, int64_t now, int once)
         c->in_poll        = 1;
         c->poll_new       = 0;
         c->attempt        = 0;
+        c->poll_started   = now;
         c->m.last_poll_ms = wall_ms();
         /* Value and count modes always start over at the first page; the
          * offset goes in through ${offset} and old records are dropped. */

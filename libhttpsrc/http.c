@@ -99,6 +99,26 @@ httpsrc_request *http_request_new(void)
         return r;
 }
 
+httpsrc_request *http_request_copy(const httpsrc_request *src)
+{
+        httpsrc_request *r = http_request_new();
+        const char *url = http_request_url(src);
+        int rc = r ? http_request_set_method(r, src->method) : HTTPSRC_ERR_NOMEM;
+        if (!rc && url)
+                rc = http_request_set_url(r, url);
+        for (size_t i = 0; !rc && i < src->headers.n; i++)
+                rc = http_request_set_header(r, src->headers.v[i].name,
+                                             src->headers.v[i].value);
+        if (!rc && src->has_body)
+                rc = http_request_set_body(r, src->body.buf ? src->body.buf : "",
+                                           src->body.len);
+        if (rc) {
+                http_request_destroy(r);
+                return NULL;
+        }
+        return r;
+}
+
 void http_request_destroy(httpsrc_request *r)
 {
         if (!r)
@@ -326,7 +346,7 @@ const char *http_response_url(const httpsrc_response *resp)
 /* --- the client --- */
 
 typedef struct transfer {
-        struct transfer *next;
+        struct transfer *next, *prev;
         long id;
         CURL *easy;
         struct curl_slist *headers;
@@ -348,9 +368,23 @@ struct http_client {
         size_t n_idle;
         long next_id;
         size_t n_active;
+        size_t max_active; /* beyond: requests wait in pending */
+        struct pending *pending, *pending_tail;
 };
 
-http_client *http_client_new(char *errstr, size_t errstr_size)
+/* A request waiting for a free transfer slot: a copy, no curl handle, so
+ * thousands of waiting connectors cost little memory. */
+typedef struct pending {
+        struct pending *next;
+        long id;
+        httpsrc_request *req;
+        http_opts opts;
+        http_done_fn done;
+        void *opaque;
+} pending;
+
+http_client *http_client_new(size_t max_active, char *errstr,
+                             size_t errstr_size)
 {
         http_client *c = calloc(1, sizeof(*c));
         if (!c || !(c->multi = curl_multi_init())) {
@@ -358,6 +392,10 @@ http_client *http_client_new(char *errstr, size_t errstr_size)
                 errstr_set(errstr, errstr_size, "cannot create curl multi");
                 return NULL;
         }
+        c->max_active = max_active ? max_active : 1;
+        /* Keep as many connections as transfers may run: they are reused
+         * across connectors talking to the same host. */
+        curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->max_active);
         return c;
 }
 
@@ -376,25 +414,32 @@ static void transfer_free(http_client *c, transfer *t)
         free(t);
 }
 
-static transfer *transfer_unlink(http_client *c, long id)
+static void transfer_unlink(http_client *c, transfer *t)
 {
-        for (transfer **pp = &c->active; *pp; pp = &(*pp)->next) {
-                if ((*pp)->id != id)
-                        continue;
-                transfer *t = *pp;
-                *pp         = t->next;
-                c->n_active--;
-                return t;
-        }
-        return NULL;
+        if (t->prev)
+                t->prev->next = t->next;
+        else
+                c->active = t->next;
+        if (t->next)
+                t->next->prev = t->prev;
+        c->n_active--;
 }
 
 void http_client_destroy(http_client *c)
 {
         if (!c)
                 return;
-        while (c->active)
-                transfer_free(c, transfer_unlink(c, c->active->id));
+        while (c->active) {
+                transfer *t = c->active;
+                transfer_unlink(c, t);
+                transfer_free(c, t);
+        }
+        while (c->pending) {
+                pending *q = c->pending;
+                c->pending = q->next;
+                http_request_destroy(q->req);
+                free(q);
+        }
         for (size_t i = 0; i < c->n_idle; i++)
                 curl_easy_cleanup(c->idle[i]);
         curl_multi_cleanup(c->multi);
@@ -532,11 +577,9 @@ transfer_setup(transfer *t, const httpsrc_request *req, const http_opts *o)
         return HTTPSRC_OK;
 }
 
-long http_send(http_client *c,
-               const httpsrc_request *req,
-               const http_opts *o,
-               http_done_fn done,
-               void *opaque)
+static long start_transfer(http_client *c, long id, const httpsrc_request *req,
+                           const http_opts *o, http_done_fn done,
+                           void *opaque)
 {
         transfer *t = calloc(1, sizeof(*t));
         if (!t)
@@ -546,9 +589,11 @@ long http_send(http_client *c,
         t->max_bytes = o->max_bytes;
         t->done      = done;
         t->opaque    = opaque;
-        t->id        = ++c->next_id;
+        t->id        = id;
         t->next      = c->active;
-        c->active    = t;
+        if (c->active)
+                c->active->prev = t;
+        c->active = t;
         c->n_active++;
         int rc =
             t->easy && t->resp ? transfer_setup(t, req, o) : HTTPSRC_ERR_NOMEM;
@@ -556,26 +601,86 @@ long http_send(http_client *c,
             curl_multi_add_handle(c->multi, t->easy) != CURLM_OK)
                 rc = HTTPSRC_ERR_TRANSPORT;
         if (rc != HTTPSRC_OK) {
-                transfer_unlink(c, t->id);
-                if (t->easy)
+                transfer_unlink(c, t);
+                if (t->easy) {
                         transfer_free(c, t);
-                else
-                        free(t->resp), free(t);
+                } else {
+                        free(t->resp);
+                        free(t);
+                }
                 return rc;
         }
-        return t->id;
+        return id;
+}
+
+long http_send(http_client *c,
+               const httpsrc_request *req,
+               const http_opts *o,
+               http_done_fn done,
+               void *opaque)
+{
+        long id = ++c->next_id;
+        if (c->n_active < c->max_active && !c->pending) /* first come... */
+                return start_transfer(c, id, req, o, done, opaque);
+        pending *q = calloc(1, sizeof(*q));
+        if (!q || !(q->req = http_request_copy(req))) {
+                free(q);
+                return HTTPSRC_ERR_NOMEM;
+        }
+        *q = (pending){NULL, id, q->req, *o, done, opaque};
+        if (c->pending_tail)
+                c->pending_tail->next = q;
+        else
+                c->pending = q;
+        c->pending_tail = q;
+        return id;
+}
+
+/* Start waiting requests while slots are free. A request that cannot
+ * start reports its error through its callback, as a transfer would. */
+static void start_pending(http_client *c)
+{
+        while (c->pending && c->n_active < c->max_active) {
+                pending *q = c->pending;
+                c->pending = q->next;
+                if (!c->pending)
+                        c->pending_tail = NULL;
+                long rc = start_transfer(c, q->id, q->req, &q->opts, q->done,
+                                         q->opaque);
+                http_request_destroy(q->req);
+                if (rc < 0)
+                        q->done(q->opaque, NULL, (int)rc,
+                                "cannot start the request");
+                free(q);
+        }
 }
 
 void http_cancel(http_client *c, long id)
 {
-        transfer *t = transfer_unlink(c, id);
-        if (t)
+        for (transfer *t = c->active; t; t = t->next) {
+                if (t->id != id)
+                        continue;
+                transfer_unlink(c, t);
                 transfer_free(c, t);
+                return;
+        }
+        for (pending **pp = &c->pending, *prev = NULL; *pp;
+             prev = *pp, pp = &(*pp)->next) {
+                if ((*pp)->id != id)
+                        continue;
+                pending *q = *pp;
+                *pp = q->next;
+                if (c->pending_tail == q)
+                        c->pending_tail = prev;
+                http_request_destroy(q->req);
+                free(q);
+                return;
+        }
 }
 
 static void transfer_done(http_client *c, transfer *t, CURLcode res)
 {
-        transfer_unlink(c, t->id);
+        transfer_unlink(c, t);
         httpsrc_response *resp = NULL;
         int err                = HTTPSRC_OK;
         char msg[CURL_ERROR_SIZE + 96];
@@ -644,13 +749,16 @@ int http_client_poll(http_client *c,
         curl_multi_perform(c->multi, &running);
         /* A loopback transfer can finish within perform: its callback
          * must run now, not after the wait. */
-        if (dispatch(c))
+        if (dispatch(c)) {
+                start_pending(c);
                 return HTTPSRC_OK;
+        }
         if (curl_multi_poll(c->multi, extra, n_extra, timeout_ms, NULL) !=
             CURLM_OK)
                 return HTTPSRC_ERR_TRANSPORT;
         curl_multi_perform(c->multi, &running);
         dispatch(c);
+        start_pending(c);
         return HTTPSRC_OK;
 }
 

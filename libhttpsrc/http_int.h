@@ -10,6 +10,8 @@
 
 /* --- requests --- */
 httpsrc_request *http_request_new(void);
+/** A deep copy of @p src; NULL on ENOMEM. */
+httpsrc_request *http_request_copy(const httpsrc_request *src);
 void http_request_destroy(httpsrc_request *req); /* NULL-safe */
 const char *http_request_method(const httpsrc_request *req);
 int http_request_set_method(httpsrc_request *req, const char *method);
@@ -63,7 +65,10 @@ typedef void (*http_done_fn)(void *opaque,
                              int err,
                              const char *errmsg);
 
-http_client *http_client_new(char *errstr, size_t errstr_size);
+/** At most @p max_active transfers run at once; more wait in a queue (as
+ *  request copies) and start as others finish. */
+http_client *http_client_new(size_t max_active, char *errstr,
+                             size_t errstr_size);
 /** Cancels every transfer without calling their callbacks. */
 void http_client_destroy(http_client *c); /* NULL-safe */
 

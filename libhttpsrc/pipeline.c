@@ -98,7 +98,10 @@ static int setup(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
                 return HTTPSRC_ERR_IO;
         if (!(p->secrets = secrets_new(p->worker, errstr, errstr_size)))
                 return HTTPSRC_ERR_INVAL;
-        if (!(p->http = http_client_new(errstr, errstr_size)))
+        if (!(p->http = http_client_new(
+                  (size_t)conf_get_int(p->worker, "http.max.concurrent.requests",
+                                       256),
+                  errstr, errstr_size)))
                 return HTTPSRC_ERR_NOMEM;
         if (!(p->plugins = plugin_registry_new(host_api_table()))) {
                 errstr_set(errstr, errstr_size, "out of memory");
@@ -537,10 +540,13 @@ static int any_busy(const httpsrc_pipeline *p)
         return 0;
 }
 
-static int wait_ms(const httpsrc_pipeline *p, int once, int64_t now)
+/* Start the polls that are due; how long the loop may then wait. One
+ * pass: with thousands of connectors, passes are the loop's cost. */
+static int tick_all(httpsrc_pipeline *p, int once, int64_t now)
 {
         int64_t next = now + MAX_WAIT_MS;
         for (size_t i = 0; i < p->n_conns; i++) {
+                connector_tick(p->conns[i], now, once);
                 int64_t w = connector_next_wakeup(p->conns[i], once);
                 if (w < next)
                         next = w;
@@ -566,16 +572,17 @@ static void loop_once(httpsrc_pipeline *p, int timeout_ms)
             {.fd     = p->sink.prod ? producer_fd(p->sink.prod) : -1,
              .events = CURL_WAIT_POLLIN}};
         http_client_poll(p->http, fds, p->sink.prod ? 2 : 1, timeout_ms);
-        if (p->sink.prod) {
-                producer_serve(p->sink.prod);
-                for (size_t i = 0; i < p->n_conns; i++)
-                        connector_commit_acks(p->conns[i]);
-                const char *fatal = producer_fatal(p->sink.prod);
-                for (size_t i = 0; fatal && i < p->n_conns; i++)
+        /* Only delivery reports move offsets or make room in the queue:
+         * without any, no connector needs a look. */
+        if (!p->sink.prod || producer_serve(p->sink.prod) <= 0)
+                return;
+        const char *fatal = producer_fatal(p->sink.prod);
+        for (size_t i = 0; i < p->n_conns; i++) {
+                connector_commit_acks(p->conns[i]);
+                if (fatal)
                         connector_stop(p->conns[i]);
-        }
-        for (size_t i = 0; i < p->n_conns; i++)
                 connector_resume(p->conns[i]);
+        }
 }
 
 static void begin_stop(httpsrc_pipeline *p, const char *why)
@@ -630,9 +637,9 @@ int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
         set_loop_running(p, 1);
         for (;;) {
                 int64_t now = mono_ms();
+                int wait = 100;
                 if (!deadline) {
-                        for (size_t i = 0; i < p->n_conns; i++)
-                                connector_tick(p->conns[i], now, once);
+                        wait = tick_all(p, once, now);
                         if (atomic_load(&p->stop_requested)) {
                                 begin_stop(p, "stop requested");
                                 deadline = now + STOP_DRAIN_MS;
@@ -642,7 +649,7 @@ int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
                 }
                 if (deadline && (!any_busy(p) || now >= deadline))
                         break;
-                loop_once(p, deadline ? 100 : wait_ms(p, once, now));
+                loop_once(p, deadline ? 100 : wait);
                 char buf[64];
                 while (read(p->stop_pipe[0], buf, sizeof(buf)) > 0)
                         ;

@@ -244,12 +244,12 @@ int producer_fd(const producer *p)
         return p->pipefd[0];
 }
 
-void producer_serve(producer *p)
+int producer_serve(producer *p)
 {
         char buf[256];
         while (read(p->pipefd[0], buf, sizeof(buf)) > 0)
                 ;
-        rd_kafka_poll(p->rk, 0);
+        return rd_kafka_poll(p->rk, 0);
 }
 
 size_t producer_outstanding(const producer *p)

@@ -56,8 +56,9 @@ int producer_prepare_topic(producer *p, const char *topic);
 
 /** An fd that becomes readable when delivery reports are waiting. */
 int producer_fd(const producer *p);
-/** Serve waiting delivery reports (calls the dr callback). */
-void producer_serve(producer *p);
+/** Serve waiting delivery reports (calls the dr callback); returns how
+ *  many events were served. */
+int producer_serve(producer *p);
 /** Records queued or in flight. */
 size_t producer_outstanding(const producer *p);
 /** A fatal producer error (e.g. idempotence), or NULL. */

@@ -58,7 +58,8 @@ static int may_hold_line_breaks(const char *text)
         for (const char *p = strchr(text, '\\'); p; p = strchr(p + 1, '\\'))
                 if (p[1] == 'n' || p[1] == 'r' ||
                     (p[1] == 'u' && !strncmp(p + 2, "000", 3) &&
-                     strchr("aAdD", p[5] ? p[5] : 'x')))
+                     (p[5] == 'a' || p[5] == 'A' || p[5] == 'd' ||
+                      p[5] == 'D')))
                         return 1;
         return 0;
 }
@@ -163,9 +164,9 @@ static int is_ascii(const char *s)
         return 1;
 }
 
-/* The conf as .properties (@p json 0) or a flat JSON object; 0 if it
- * cannot be written so (JSON text is UTF-8: bytes >= 0x80 are skipped
- * rather than checked). */
+/* The conf as .properties (@p json 0) or a flat JSON object; 0 if it is
+ * not written as JSON: JSON is UTF-8, and non-ASCII bytes are not checked
+ * for it here. */
 static int write_conf(strbuf *sb, const httpsrc_conf *conf, int json)
 {
         check(!sb_puts(sb, json ? "{" : "# written by fuzz_conf\n"));

@@ -231,8 +231,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *link = line_at(text, size, 0);
         char *url  = line_at(text, size, 1);
         char *key  = line_at(text, size, 2);
-        span t;
-        int found = link && checked_find(link, &t);
+        span t     = {NULL, 0};
+        int found  = link && checked_find(link, &t);
         if (link)
                 check_prefix(link, found, t);
 
