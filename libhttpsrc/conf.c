@@ -779,8 +779,34 @@ static int check_policies(const httpsrc_conf *conf, strbuf *sb)
                                 "http.ssl.keystore.location");
 }
 
+/* Names travel in URLs, JSON and files: UTF-8 without control bytes. */
+static int name_ok(const char *name)
+{
+        const unsigned char *u = (const unsigned char *)name;
+        while (*u) {
+                size_t need = *u < 0x80             ? 1
+                              : (*u & 0xE0) == 0xC0 ? 2
+                              : (*u & 0xF0) == 0xE0 ? 3
+                              : (*u & 0xF8) == 0xF0 ? 4
+                                                    : 0;
+                if (!need || (*u < 0x20 || *u == 0x7F) ||
+                    (need == 2 && *u < 0xC2))
+                        return 0;
+                for (size_t k = 1; k < need; k++)
+                        if ((u[k] & 0xC0) != 0x80)
+                                return 0;
+                u += need;
+        }
+        return 1;
+}
+
 static int check_connector(const httpsrc_conf *conf, strbuf *sb)
 {
+        const char *name = conf_get_set(conf, "name");
+        if (name && *name && !name_ok(name) &&
+            add_problem(sb, "name", NULL,
+                        "must be UTF-8 text without control characters"))
+                return -1;
         const char *url = conf_get_set(conf, "http.url");
         if (url && *url && !strstr(url, "${")) {
                 int ok = is_http_url(url);

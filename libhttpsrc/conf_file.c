@@ -259,6 +259,22 @@ static int load_json(httpsrc_conf *conf,
 
 /* Exposed in conf_int.h (not static) so that tests/fuzz/fuzz_conf.c reaches
  * the parsers without a file. */
+/* A "\u0000" escape (not "\\u0000") anywhere in JSON text. */
+static int has_nul_escape(const char *t, size_t len)
+{
+        for (const char *p = t; (p = memchr(p, '\\', (size_t)(t + len - p)));) {
+                size_t run = 0;
+                while (p + run < t + len && p[run] == '\\')
+                        run++;
+                const char *after = p + run;
+                if (run % 2 == 1 && t + len - after >= 5 && after[0] == 'u' &&
+                    !memcmp(after + 1, "0000", 4))
+                        return 1;
+                p = after;
+        }
+        return 0;
+}
+
 int conf_load_text(httpsrc_conf *conf,
                    const char *path,
                    const char *text,
@@ -275,6 +291,11 @@ int conf_load_text(httpsrc_conf *conf,
                 return HTTPSRC_ERR_PARSE;
         }
         size_t i = strspn(text, " \t\r\n\f\v");
+        if (text[i] == '{' && has_nul_escape(text, len)) {
+                /* yajl's tree keeps C strings: it would cut the value */
+                errstr_set(errstr, size, "%s: \\u0000 is not allowed", path);
+                return HTTPSRC_ERR_PARSE;
+        }
         if (text[i] == '{')
                 return load_json(conf, path, text, errstr, size);
         return load_properties(conf, path, text, len, errstr, size);

@@ -462,6 +462,27 @@ static const char *escape_of(unsigned char c, char hex[7])
         return hex;
 }
 
+/* Length of the well-formed UTF-8 sequence at s[0] (1..4), 0 if none.
+ * Strict (no overlongs, surrogates or code points past U+10FFFF). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+        unsigned char c = s[0];
+        size_t need     = c < 0x80                 ? 1
+                          : c >= 0xC2 && c <= 0xDF ? 2
+                          : c >= 0xE0 && c <= 0xEF ? 3
+                          : c >= 0xF0 && c <= 0xF4 ? 4
+                                                   : 0;
+        if (!need || need > n)
+                return 0;
+        for (size_t k = 1; k < need; k++)
+                if ((s[k] & 0xC0) != 0x80)
+                        return 0;
+        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) ||
+            (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
+                return 0;
+        return need;
+}
+
 int json_write_string(strbuf *sb, const char *s, size_t len)
 {
         if (sb_reserve(sb, len + 2) || sb_putc(sb, '"'))
@@ -469,7 +490,18 @@ int json_write_string(strbuf *sb, const char *s, size_t len)
         size_t run = 0; /* start of the pending unescaped run */
         for (size_t i = 0; i < len; i++) {
                 char hex[7];
-                const char *esc = escape_of((unsigned char)s[i], hex);
+                const unsigned char *u = (const unsigned char *)s + i;
+                const char *esc        = escape_of(*u, hex);
+                if (!esc && *u >= 0x80) {
+                        size_t n = utf8_len(u, len - i);
+                        if (n) {
+                                i += n - 1;
+                                continue;
+                        }
+                        /* Text from outside JSON (URLs, files) may not be
+                         * UTF-8; what we write always is. */
+                        esc = "\\uFFFD";
+                }
                 if (!esc)
                         continue;
                 if (sb_append(sb, s + run, i - run) || sb_puts(sb, esc))
@@ -722,21 +754,16 @@ static size_t skip_ws(const char *t, size_t i, size_t len)
 
 /* What ends a run of plain string bytes */
 static const unsigned char quote_or_backslash[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
@@ -775,7 +802,7 @@ static size_t skip_value(const char *t, size_t i, size_t len)
                 return i;
         }
         const unsigned char *u = (const unsigned char *)t;
-        size_t depth = 0;
+        size_t depth           = 0;
         for (; i < len; i++) {
                 while (i < len && !skip_class[u[i]])
                         i++;

@@ -127,6 +127,10 @@ void errstr_set(char *errstr, size_t size, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(errstr, size, fmt, ap);
         va_end(ap);
+        /* An error is one line, whatever a quoted key or value holds. */
+        for (char *p = errstr; *p; p++)
+                if ((unsigned char)*p < 0x20)
+                        *p = ' ';
 }
 
 int64_t mono_ms(void)

@@ -19,9 +19,8 @@
  * /connectors/<name>, .../config and .../status with 200 and an object;
  * log lines (all levels) are one line each.
  *
- * Not checked, known issues (reproducers in tests/fuzz/pending/fuzz_rest/,
- * checked with FUZZ_STRICT=1): answers that are not UTF-8 (see
- * parse_lenient()).
+ * Found and fixed: names and paths that are not UTF-8 made answers (and
+ * the config store) invalid JSON (corpus/fuzz_rest/invalid-utf8-*).
  *
  * The pipeline (with the built-in plugins: HTTPSRC_PLUGIN_PATH, else the
  * build's plugins directory) is made afresh every 64 inputs (or
@@ -145,49 +144,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         return 0;
 }
 
-/* Length of the valid UTF-8 sequence at @p s (RFC 3629: no overlongs,
- * surrogates or code points above U+10FFFF), 0 if there is none. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-        size_t len = s[0] < 0x80                    ? 1
-                     : s[0] >= 0xC2 && s[0] <= 0xDF ? 2
-                     : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
-                     : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
-                                                    : 0;
-        if (!len || len > n)
-                return 0;
-        for (size_t i = 1; i < len; i++)
-                if ((s[i] & 0xC0) != 0x80)
-                        return 0;
-        if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F) ||
-            (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))
-                return 0;
-        return len;
-}
-
-/* KNOWN ISSUE (rest.c, json_write_string): bytes of the request path or
- * query that are not UTF-8 (raw or %XX) are echoed as they are into
- * messages and names, so the JSON answer is not valid UTF-8. Such answers
- * are parsed with '?' in place of those bytes so that fuzzing goes on,
- * unless FUZZ_STRICT is set in the environment; reproducer:
- * tests/fuzz/pending/fuzz_rest/. *@p lossy tells. */
+/* Every answer is valid JSON (UTF-8 included). *lossy stays 0: kept so
+ * that callers read as before. */
 static httpsrc_json *parse_lenient(const strbuf *body, int *lossy)
 {
         char err[256];
-        httpsrc_json *j = json_parse(body->buf, body->len, err, sizeof(err));
-        *lossy          = !j;
-        if (j || getenv("FUZZ_STRICT"))
-                return j;
-        strbuf fixed           = {0};
-        const unsigned char *s = (const unsigned char *)body->buf;
-        for (size_t i = 0, n; i < body->len; i += n ? n : 1) {
-                n = utf8_len(s + i, body->len - i);
-                check(!(n ? sb_append(&fixed, body->buf + i, n)
-                          : sb_putc(&fixed, '?')));
-        }
-        j = json_parse(fixed.buf, fixed.len, err, sizeof(err));
-        sb_free(&fixed);
-        return j;
+        *lossy = 0;
+        return json_parse(body->buf, body->len, err, sizeof(err));
 }
 
 /* One response against the invariants; its JSON (NULL if none). */
