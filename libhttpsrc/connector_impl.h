@@ -33,6 +33,7 @@ typedef struct span {
         size_t off, len;   /* value */
         size_t koff, klen; /* key, when has_key */
         int has_key;
+        size_t mfirst, mcount; /* its members in the page's index */
 } span;
 
 typedef struct page page;
@@ -64,7 +65,8 @@ struct page {
         /* where the records' bytes live until they are handed over */
         httpsrc_response *resp;
         strbuf emitted;
-        int from_emitter; /* spans point into emitted, not the body */
+        int from_emitter;        /* spans point into emitted, not the body */
+        json_root_index members; /* of the records, from the selection */
         span *spans;
         size_t cap;
 };
@@ -144,7 +146,7 @@ struct connector {
         int64_t send_at, not_before;
         size_t poll_new;
         int64_t next_poll_at;
-        int64_t poll_started; /* monotonic ms the current poll began */
+        int64_t poll_started;    /* monotonic ms the current poll began */
         page *head, *tail;       /* pages not yet fully acknowledged */
         page *pq_head, *pq_tail; /* received, not yet handed over */
         size_t pq_len;

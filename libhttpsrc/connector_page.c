@@ -215,6 +215,7 @@ int offset_load(connector *c, char *errstr, size_t errstr_size)
 
 static void page_release_data(page *pg)
 {
+        json_root_index_free(&pg->members);
         http_response_destroy(pg->resp);
         pg->resp = NULL;
         sb_free(&pg->emitted);
@@ -504,6 +505,11 @@ static int hand_over(connector *c, page *pg, size_t idx)
         httpsrc_record *rec = &c->rec;
         record_reset(rec, base + s->off, s->len);
         rec->default_topic = c->topic;
+        if (s->mcount && !pg->from_emitter) {
+                rec->members      = pg->members.v + s->mfirst;
+                rec->n_members    = s->mcount;
+                rec->members_base = base;
+        }
         record_set_timestamp(rec, pg->ts);
         if (s->has_key)
                 record_set_key(rec, base + s->koff, s->klen);
@@ -662,9 +668,14 @@ static int on_span(void *opaque, const char *start, size_t len)
                          len, sc->c->max_record_bytes);
                 return HTTPSRC_ERR_LIMIT;
         }
-        const char *body = http_response_body(sc->pg->resp, NULL);
-        return page_add_span(sc->pg,
-                             (span){(size_t)(start - body), len, 0, 0, 0});
+        const char *body         = http_response_body(sc->pg->resp, NULL);
+        const json_root_index *m = &sc->pg->members;
+        span sp                  = {(size_t)(start - body), len, 0, 0, 0, 0, 0};
+        if (!sc->expanding) { /* where this record's members are */
+                sp.mfirst = m->last_first;
+                sp.mcount = m->last_count;
+        }
+        return page_add_span(sc->pg, sp);
 }
 
 int connector_emit(httpsrc_emitter *em,
@@ -674,7 +685,7 @@ int connector_emit(httpsrc_emitter *em,
                    size_t value_len)
 {
         page *pg = em->pg;
-        span s   = {pg->emitted.len, value_len, 0, key_len, key != NULL};
+        span s   = {pg->emitted.len, value_len, 0, key_len, key != NULL, 0, 0};
         if (sb_append(&pg->emitted, value, value_len))
                 return HTTPSRC_ERR_NOMEM;
         s.koff = pg->emitted.len;
@@ -704,8 +715,9 @@ static int select_records(connector *c, page *pg, const char *what)
         const char *body = http_response_body(pg->resp, &len);
         char why[512];
         span_ctx sc = {c, pg, 0, ""};
-        int rc = jsonpath_select_spans(c->records_path, body, len, c->max_depth,
-                                       on_span, &sc, why, sizeof(why));
+        int rc      = jsonpath_select_spans_indexed(
+                 c->records_path, body, len, c->max_depth, on_span, &sc,
+                 http_response_root_index(pg->resp), &pg->members, why, sizeof(why));
         if (rc == HTTPSRC_ERR_LIMIT)
                 poll_error(c, "response of %s: %s", what, sc.too_big);
         else if (rc < 0)

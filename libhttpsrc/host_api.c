@@ -80,7 +80,8 @@ h_resp_query_text(const httpsrc_response *resp, const char *path, char **text)
                 return HTTPSRC_ERR_INVAL;
         size_t len, rlen;
         const char *body = http_response_body(resp, &len), *raw;
-        int rc           = jsonpath_raw_first(p, body, len, &raw, &rlen);
+        int rc           = jsonpath_raw_first_indexed(
+                      p, body, len, http_response_root_index(resp), &raw, &rlen);
         if (rc == 1)
                 rc = raw_scalar(raw, rlen, text);
         if (rc < 0 && rc != HTTPSRC_ERR_NOMEM) { /* the tree decides */

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "json_int.h"
+#include "jsonpath_int.h"
 #include "netguard_int.h"
 #include "tls_int.h"
 
@@ -37,6 +38,7 @@ struct httpsrc_response {
         char *url;
         httpsrc_json *json;
         int json_tried;
+        json_root_index root; /* where the body's root members are */
 };
 
 /* --- header lists --- */
@@ -102,16 +104,17 @@ httpsrc_request *http_request_new(void)
 httpsrc_request *http_request_copy(const httpsrc_request *src)
 {
         httpsrc_request *r = http_request_new();
-        const char *url = http_request_url(src);
-        int rc = r ? http_request_set_method(r, src->method) : HTTPSRC_ERR_NOMEM;
+        const char *url    = http_request_url(src);
+        int rc =
+            r ? http_request_set_method(r, src->method) : HTTPSRC_ERR_NOMEM;
         if (!rc && url)
                 rc = http_request_set_url(r, url);
         for (size_t i = 0; !rc && i < src->headers.n; i++)
                 rc = http_request_set_header(r, src->headers.v[i].name,
                                              src->headers.v[i].value);
         if (!rc && src->has_body)
-                rc = http_request_set_body(r, src->body.buf ? src->body.buf : "",
-                                           src->body.len);
+                rc = http_request_set_body(
+                    r, src->body.buf ? src->body.buf : "", src->body.len);
         if (rc) {
                 http_request_destroy(r);
                 return NULL;
@@ -306,6 +309,7 @@ void http_response_destroy(httpsrc_response *resp)
         headers_clear(&resp->headers);
         free(resp->url);
         json_destroy(resp->json);
+        json_root_index_free(&resp->root);
         free(resp);
 }
 
@@ -336,6 +340,11 @@ const httpsrc_json *http_response_json(const httpsrc_response *cresp)
                                         resp->body.len, NULL, 0);
         }
         return resp->json;
+}
+
+json_root_index *http_response_root_index(const httpsrc_response *cresp)
+{
+        return &((httpsrc_response *)cresp)->root; /* a cache, like json */
 }
 
 const char *http_response_url(const httpsrc_response *resp)
@@ -383,8 +392,8 @@ typedef struct pending {
         void *opaque;
 } pending;
 
-http_client *http_client_new(size_t max_active, char *errstr,
-                             size_t errstr_size)
+http_client *
+http_client_new(size_t max_active, char *errstr, size_t errstr_size)
 {
         http_client *c = calloc(1, sizeof(*c));
         if (!c || !(c->multi = curl_multi_init())) {
@@ -577,8 +586,11 @@ transfer_setup(transfer *t, const httpsrc_request *req, const http_opts *o)
         return HTTPSRC_OK;
 }
 
-static long start_transfer(http_client *c, long id, const httpsrc_request *req,
-                           const http_opts *o, http_done_fn done,
+static long start_transfer(http_client *c,
+                           long id,
+                           const httpsrc_request *req,
+                           const http_opts *o,
+                           http_done_fn done,
                            void *opaque)
 {
         transfer *t = calloc(1, sizeof(*t));
@@ -669,7 +681,7 @@ void http_cancel(http_client *c, long id)
                 if ((*pp)->id != id)
                         continue;
                 pending *q = *pp;
-                *pp = q->next;
+                *pp        = q->next;
                 if (c->pending_tail == q)
                         c->pending_tail = prev;
                 http_request_destroy(q->req);

@@ -40,6 +40,10 @@ const void *http_response_body(const httpsrc_response *resp, size_t *len);
 /** The body parsed as a JSON tree, parsed once and cached. */
 const httpsrc_json *http_response_json(const httpsrc_response *resp);
 const char *http_response_url(const httpsrc_response *resp);
+struct json_root_index;
+/** The index of the body's root members, filled when records are selected
+ *  (jsonpath_select_spans_indexed) and used by later lookups. */
+struct json_root_index *http_response_root_index(const httpsrc_response *r);
 /** Build a response by hand (tests, sources that synthesize responses). */
 httpsrc_response *
 http_response_new(int status, const char *body, size_t len, const char *url);

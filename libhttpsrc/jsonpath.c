@@ -604,15 +604,16 @@ int jsonpath_select_spans_yajl(const jsonpath *p,
 /* ------------------------------------------------------------------ */
 /* Raw lookup on validated text (no tree, no yajl)                     */
 
-int jsonpath_raw_first(const jsonpath *p,
-                       const char *text,
-                       size_t len,
-                       const char **raw,
-                       size_t *raw_len)
+static int raw_from(const jsonpath *p,
+                    size_t first,
+                    const char *text,
+                    size_t len,
+                    const char **raw,
+                    size_t *raw_len)
 {
         const char *cur = text;
         size_t clen     = len;
-        for (size_t i = 0; i < p->nseg; i++) {
+        for (size_t i = first; i < p->nseg; i++) {
                 const seg *sg = &p->segs[i];
                 int r =
                     sg->kind == SEG_NAME
@@ -629,6 +630,45 @@ int jsonpath_raw_first(const jsonpath *p,
         return 1;
 }
 
+int jsonpath_raw_first(const jsonpath *p,
+                       const char *text,
+                       size_t len,
+                       const char **raw,
+                       size_t *raw_len)
+{
+        return raw_from(p, 0, text, len, raw, raw_len);
+}
+
+void json_root_index_free(json_root_index *idx)
+{
+        free(idx->v);
+        memset(idx, 0, sizeof(*idx));
+}
+
+int jsonpath_raw_first_indexed(const jsonpath *p,
+                               const char *text,
+                               size_t len,
+                               const json_root_index *idx,
+                               const char **raw,
+                               size_t *raw_len)
+{
+        if (!idx || !idx->done || !p->nseg || p->segs[0].kind != SEG_NAME)
+                return raw_from(p, 0, text, len, raw, raw_len);
+        const seg *sg               = &p->segs[0];
+        const json_root_member *hit = NULL;
+        for (size_t i = 0; i < idx->n; i++) {
+                const json_root_member *m = &idx->v[i];
+                if (m->escaped) /* rare: let the scanner decide */
+                        return raw_from(p, 0, text, len, raw, raw_len);
+                if (m->klen == sg->nlen &&
+                    !memcmp(text + m->koff, sg->name, m->klen))
+                        hit = m; /* the last duplicate wins */
+        }
+        if (!hit)
+                return 0;
+        return raw_from(p, 1, text + hit->voff, hit->vlen, raw, raw_len);
+}
+
 /* ------------------------------------------------------------------ */
 /* The hot path: one pass that validates exactly what yajl accepts and
  * reports matches, without yajl's per-token callbacks and copies. On any
@@ -637,41 +677,31 @@ int jsonpath_raw_first(const jsonpath *p,
 /* Bytes a string needs to look at: '"', backslash, control characters and
  * non-ASCII (UTF-8 is checked); everything else is skipped in bulk. */
 static const unsigned char str_special[256] = {
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
 /* yajl's whitespace */
 static const unsigned char ws_byte[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
@@ -684,7 +714,9 @@ typedef struct fast {
         size_t max_depth;
         jsonpath_span_fn cb;
         void *opaque;
-        int cb_rc;     /* a callback's non-zero value */
+        int cb_rc;                /* a callback's non-zero value */
+        json_root_index *root;    /* members of the root object, or NULL */
+        json_root_index *matched; /* members of matched objects, or NULL */
 } fast;
 
 static void f_ws(fast *f)
@@ -706,7 +738,10 @@ static int hexval(unsigned char c)
 static int f_utf8(fast *f)
 {
         unsigned char c = f->t[f->i++];
-        int more = (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : -1;
+        int more        = (c >> 5) == 0x6    ? 1
+                          : (c >> 4) == 0xe  ? 2
+                          : (c >> 3) == 0x1e ? 3
+                                             : -1;
         if (more < 0)
                 return -1;
         for (int k = 0; k < more; k++, f->i++)
@@ -798,8 +833,7 @@ static int f_literal(fast *f, const char *word, size_t n)
 static int f_value(fast *f, size_t depth, size_t k);
 
 /* Does member @p (raw key t[ks..ke), escaped or not) take segment k? */
-static size_t f_member_k(fast *f, size_t k, size_t ks, size_t ke,
-                         int escaped)
+static size_t f_member_k(fast *f, size_t k, size_t ks, size_t ke, int escaped)
 {
         if (k == OFF_PATH || k >= f->p->nseg)
                 return OFF_PATH;
@@ -809,11 +843,11 @@ static size_t f_member_k(fast *f, size_t k, size_t ks, size_t ke,
         if (sg->kind != SEG_NAME)
                 return OFF_PATH;
         const char *name = (const char *)f->t + ks + 1;
-        size_t nlen = ke - ks - 2;
+        size_t nlen      = ke - ks - 2;
         if (escaped) {
                 /* rare: decode with the tree parser's rules */
-                httpsrc_json *v = json_parse((const char *)f->t + ks, ke - ks,
-                                             NULL, 0);
+                httpsrc_json *v =
+                    json_parse((const char *)f->t + ks, ke - ks, NULL, 0);
                 int same = v && json_string_len(v) == sg->nlen &&
                            !memcmp(json_string(v), sg->name, sg->nlen);
                 json_destroy(v);
@@ -821,6 +855,26 @@ static size_t f_member_k(fast *f, size_t k, size_t ks, size_t ke,
         }
         return nlen == sg->nlen && !memcmp(name, sg->name, nlen) ? k + 1
                                                                  : OFF_PATH;
+}
+
+static int f_note_member(json_root_index *idx,
+                         size_t ks,
+                         size_t ke,
+                         size_t vs,
+                         size_t ve,
+                         int escaped)
+{
+        if (idx->n == idx->cap) {
+                size_t cap           = idx->cap ? idx->cap * 2 : 8;
+                json_root_member *nv = realloc(idx->v, cap * sizeof(*nv));
+                if (!nv)
+                        return -1;
+                idx->v   = nv;
+                idx->cap = cap;
+        }
+        idx->v[idx->n++] =
+            (json_root_member){ks + 1, ke - ks - 2, vs, ve - vs, escaped};
+        return 0;
 }
 
 static int f_object(fast *f, size_t depth, size_t k)
@@ -838,12 +892,21 @@ static int f_object(fast *f, size_t depth, size_t k)
                     f_string(f, &escaped))
                         return -1;
                 size_t ck = f_member_k(f, k, ks, f->i, escaped);
+                size_t ke = f->i;
                 f_ws(f);
                 if (f->i >= f->len || f->t[f->i++] != ':')
                         return -1;
-                int rc = f_value(f, depth, ck);
+                f_ws(f);
+                size_t vs = f->i;
+                int rc    = f_value(f, depth, ck);
                 if (rc)
                         return rc; /* -1 invalid, -2 stopped by the callback */
+                if (depth == 1 && f->root &&
+                    f_note_member(f->root, ks, ke, vs, f->i, escaped))
+                        return -3;
+                if (k == f->p->nseg && f->matched &&
+                    f_note_member(f->matched, ks, ke, vs, f->i, escaped))
+                        return -3;
                 f_ws(f);
                 if (f->i >= f->len)
                         return -1;
@@ -896,7 +959,8 @@ static int f_value(fast *f, size_t depth, size_t k)
         f_ws(f);
         if (f->i >= f->len)
                 return -1;
-        size_t start = f->i;
+        size_t start    = f->i;
+        size_t mfirst   = f->matched ? f->matched->n : 0;
         unsigned char c = f->t[f->i];
         int rc, escaped;
         if (c == '{' || c == '[') {
@@ -919,9 +983,14 @@ static int f_value(fast *f, size_t depth, size_t k)
         }
         if (rc)
                 return rc;
-        if (k == f->p->nseg && f->p->nseg > 0 && !f->cb_rc)
-                f->cb_rc = f->cb(f->opaque, (const char *)f->t + start,
-                                 f->i - start);
+        if (k == f->p->nseg && f->p->nseg > 0 && !f->cb_rc) {
+                if (f->matched) {
+                        f->matched->last_first = mfirst;
+                        f->matched->last_count = f->matched->n - mfirst;
+                }
+                f->cb_rc =
+                    f->cb(f->opaque, (const char *)f->t + start, f->i - start);
+        }
         return f->cb_rc ? -2 : 0;
 }
 
@@ -932,7 +1001,7 @@ static int f_run(fast *f)
                 return rc;
         f_ws(f);
         if (f->i != f->len)
-                return -1; /* trailing data */
+                return -1;     /* trailing data */
         if (f->p->nseg == 0) { /* "$": the whole document, trimmed */
                 size_t s = 0, e = f->len;
                 while (s < e && json_is_space(f->t[s]))
@@ -960,19 +1029,49 @@ int jsonpath_select_spans(const jsonpath *p,
                           char *errstr,
                           size_t errstr_size)
 {
+        return jsonpath_select_spans_indexed(p, text, len, max_depth, cb,
+                                             opaque, NULL, NULL, errstr,
+                                             errstr_size);
+}
+
+int jsonpath_select_spans_indexed(const jsonpath *p,
+                                  const char *text,
+                                  size_t len,
+                                  size_t max_depth,
+                                  jsonpath_span_fn cb,
+                                  void *opaque,
+                                  json_root_index *idx,
+                                  json_root_index *matched,
+                                  char *errstr,
+                                  size_t errstr_size)
+{
         if (!p || !cb) {
                 errstr_set(errstr, errstr_size, "invalid argument");
                 return HTTPSRC_ERR_INVAL;
         }
-        fast f = {.t = (const unsigned char *)text,
-                  .len = len,
-                  .p = p,
+        fast f = {.t         = (const unsigned char *)text,
+                  .len       = len,
+                  .p         = p,
                   .max_depth = max_depth ? max_depth : JSON_MAX_DEPTH,
-                  .cb = cb,
-                  .opaque = opaque};
+                  .cb        = cb,
+                  .opaque    = opaque,
+                  .root      = idx,
+                  .matched   = matched};
+        if (idx)
+                idx->n = idx->done = 0;
+        if (matched)
+                matched->n = matched->done = 0;
         int rc = f_run(&f);
+        if (rc == 0 && idx)
+                idx->done = 1;
         if (rc == 0)
                 return HTTPSRC_OK;
+        if (rc == -3) {
+                errstr_set(errstr, errstr_size, "out of memory");
+                return HTTPSRC_ERR_NOMEM;
+        }
+        if (idx)
+                idx->n = 0;
         if (rc == -2)
                 return f.cb_rc;
         /* Invalid: yajl says why (spans are not reported twice). */

@@ -49,6 +49,50 @@ int jsonpath_select_spans(const jsonpath *p,
                           char *errstr,
                           size_t errstr_size);
 
+/** Where the members of a root JSON object are in the text, recorded while
+ *  selecting records, so that later lookups (a cursor next to the records)
+ *  need not scan the page again. */
+typedef struct json_root_member {
+        size_t koff, klen; /* the key's characters, quotes excluded */
+        size_t voff, vlen; /* the value's bytes */
+        int escaped;       /* the key has escapes: compare by parsing */
+} json_root_member;
+
+typedef struct json_root_index {
+        json_root_member *v;
+        size_t n, cap;
+        int done; /* filled by a successful selection */
+        /* members of matched objects (jsonpath_select_spans_indexed with
+         * @p matched): those of the span just reported are
+         * v[last_first .. last_first + last_count) */
+        size_t last_first, last_count;
+} json_root_index;
+
+void json_root_index_free(json_root_index *idx);
+
+/** jsonpath_select_spans() that also records the root object's members
+ *  in @p idx and the members of every matched object in @p matched (each
+ *  may be NULL; see last_first/last_count in the span callback). */
+int jsonpath_select_spans_indexed(const jsonpath *p,
+                                  const char *text,
+                                  size_t len,
+                                  size_t max_depth,
+                                  jsonpath_span_fn cb,
+                                  void *opaque,
+                                  json_root_index *idx,
+                                  json_root_index *matched,
+                                  char *errstr,
+                                  size_t errstr_size);
+
+/** jsonpath_raw_first() using @p idx (may be NULL) for the first member
+ *  name of the path instead of scanning the root object. */
+int jsonpath_raw_first_indexed(const jsonpath *p,
+                               const char *text,
+                               size_t len,
+                               const json_root_index *idx,
+                               const char **raw,
+                               size_t *raw_len);
+
 /** jsonpath_select_spans() through yajl's event parser: the reference the
  *  fast path is checked against (fuzz_jsonpath), and where its error
  *  messages come from. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "json_int.h"
+#include "jsonpath_int.h"
 
 void record_reset(httpsrc_record *rec, const char *value, size_t len)
 {
@@ -18,6 +19,7 @@ void record_reset(httpsrc_record *rec, const char *value, size_t len)
         json_destroy(rec->value_json);
         rec->value_json       = NULL;
         rec->value_json_tried = 0;
+        rec->members          = NULL;
 }
 
 void record_free(httpsrc_record *rec)
@@ -53,7 +55,8 @@ const httpsrc_json *record_value_json(httpsrc_record *rec)
 
 int record_set_value(httpsrc_record *rec, const void *v, size_t len)
 {
-        strbuf nb = {0};
+        rec->members = NULL; /* they described the old value */
+        strbuf nb    = {0};
         if (v && sb_append(&nb, v, len))
                 return HTTPSRC_ERR_NOMEM;
         sb_free(&rec->value_buf);
@@ -129,5 +132,24 @@ int record_value_member(httpsrc_record *rec,
 {
         if (!rec->value)
                 return -1;
+        if (rec->members) {
+                /* the selection saw them: no scan of the record */
+                size_t nlen                        = strlen(name);
+                const struct json_root_member *hit = NULL;
+                for (size_t i = 0; i < rec->n_members; i++) {
+                        const struct json_root_member *mb = &rec->members[i];
+                        if (mb->escaped)
+                                return json_member_span(
+                                    rec->value, rec->value_len, name, raw, len);
+                        if (mb->klen == nlen &&
+                            !memcmp(rec->members_base + mb->koff, name, nlen))
+                                hit = mb; /* the last duplicate wins */
+                }
+                if (!hit)
+                        return 0;
+                *raw = rec->members_base + hit->voff;
+                *len = hit->vlen;
+                return 1;
+        }
         return json_member_span(rec->value, rec->value_len, name, raw, len);
 }

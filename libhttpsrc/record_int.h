@@ -18,6 +18,11 @@ struct httpsrc_record {
         int64_t timestamp;         /* epoch ms */
         httpsrc_json *value_json;
         int value_json_tried;
+        /* where the original value's members are (offsets from
+         * members_base), known from the selection; NULL: not known */
+        const struct json_root_member *members;
+        size_t n_members;
+        const char *members_base;
 };
 
 /** Point @p rec at a borrowed value, dropping any previous state but

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "json_int.h"
+#include "jsonpath_int.h"
 #include "record_int.h"
 
 static int member(const char *doc, const char *name, char *out, size_t size)
@@ -89,12 +90,84 @@ static void test_record_member_and_topic(void **state)
         record_free(&rec);
 }
 
+typedef struct collected {
+        const char *starts[8];
+        size_t lens[8], first[8], count[8], n;
+        json_root_index *m;
+} collected;
+
+static int collect(void *opaque, const char *start, size_t len)
+{
+        collected *c    = opaque;
+        c->starts[c->n] = start;
+        c->lens[c->n]   = len;
+        c->first[c->n]  = c->m->last_first;
+        c->count[c->n]  = c->m->last_count;
+        c->n++;
+        return 0;
+}
+
+/* The members the selection records answer as the scanner would. */
+static void test_member_index_agrees(void **state)
+{
+        const char *doc =
+            "{\"data\":[{\"id\":1,\"t\":\"a\",\"id\":2},"
+            "{\"n\":{\"id\":9},\"id\":\"x\"},{\"i\\u0064\":3},[1]],"
+            "\"next\":\"c2\",\"next\":\"c3\"}";
+        jsonpath *p          = jsonpath_compile("$.data[*]", NULL, 0);
+        json_root_index root = {0}, members = {0};
+        collected c = {.m = &members};
+        assert_int_equal(jsonpath_select_spans_indexed(p, doc, strlen(doc), 0,
+                                                       collect, &c, &root,
+                                                       &members, NULL, 0),
+                         0);
+        assert_int_equal(c.n, 4);
+        static const char *const names[] = {"id", "t", "n", "missing"};
+        for (size_t i = 0; i < c.n; i++) {
+                httpsrc_record rec;
+                memset(&rec, 0, sizeof(rec));
+                record_reset(&rec, c.starts[i], c.lens[i]);
+                if (c.count[i]) {
+                        rec.members      = members.v + c.first[i];
+                        rec.n_members    = c.count[i];
+                        rec.members_base = doc;
+                }
+                for (size_t k = 0; k < 4; k++) {
+                        const char *r1 = NULL, *r2 = NULL;
+                        size_t l1 = 0, l2 = 0;
+                        int a = record_value_member(&rec, names[k], &r1, &l1);
+                        int b = json_member_span(c.starts[i], c.lens[i],
+                                                 names[k], &r2, &l2);
+                        assert_int_equal(a, b);
+                        if (a == 1) {
+                                assert_int_equal(l1, l2);
+                                assert_memory_equal(r1, r2, l1);
+                        }
+                }
+                record_free(&rec);
+        }
+        /* the root index answers the cursor lookup: last duplicate wins */
+        jsonpath *np = jsonpath_compile("$.next", NULL, 0);
+        const char *raw;
+        size_t rlen;
+        assert_int_equal(jsonpath_raw_first_indexed(np, doc, strlen(doc), &root,
+                                                    &raw, &rlen),
+                         1);
+        assert_int_equal(rlen, 4);
+        assert_memory_equal(raw, "\"c3\"", 4);
+        json_root_index_free(&root);
+        json_root_index_free(&members);
+        jsonpath_destroy(np);
+        jsonpath_destroy(p);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_member_found),
             cmocka_unit_test(test_member_absent_or_unknown),
             cmocka_unit_test(test_record_member_and_topic),
+            cmocka_unit_test(test_member_index_agrees),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
