@@ -511,6 +511,13 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
         if (headers_join(&t->resp->headers, buf, (size_t)(colon - buf), v,
                          (size_t)(end - v)))
                 return 0;
+        /* Size the body once instead of growing it by copies. */
+        if ((size_t)(colon - buf) == 14 &&
+            strncasecmp(buf, "Content-Length", 14) == 0) {
+                unsigned long long cl = strtoull(v, NULL, 10);
+                if (cl && cl <= t->max_bytes && !t->resp->body.len)
+                        sb_reserve(&t->resp->body, (size_t)cl);
+        }
         return n;
 }
 
