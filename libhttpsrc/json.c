@@ -500,7 +500,7 @@ int json_write_string(strbuf *sb, const char *s, size_t len)
                         }
                         /* Text from outside JSON (URLs, files) may not be
                          * UTF-8; what we write always is. */
-                        esc = "\\uFFFD";
+                        esc = "\xEF\xBF\xBD"; /* U+FFFD, as UTF-8 */
                 }
                 if (!esc)
                         continue;
@@ -746,8 +746,8 @@ httpsrc_json *json_clone(const httpsrc_json *v)
 
 static size_t skip_ws(const char *t, size_t i, size_t len)
 {
-        while (i < len &&
-               (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
+        /* yajl's whitespace, \v and \f included: the text passed its lexer */
+        while (i < len && json_is_space((unsigned char)t[i]))
                 i++;
         return i;
 }
@@ -796,8 +796,7 @@ static size_t skip_value(const char *t, size_t i, size_t len)
                 return skip_string(t, i, len);
         if (t[i] != '{' && t[i] != '[') {
                 while (i < len && t[i] != ',' && t[i] != '}' && t[i] != ']' &&
-                       t[i] != ' ' && t[i] != '\t' && t[i] != '\n' &&
-                       t[i] != '\r')
+                       !json_is_space((unsigned char)t[i]))
                         i++;
                 return i;
         }

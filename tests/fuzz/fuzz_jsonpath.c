@@ -8,6 +8,7 @@
  * Build: clang -fsanitize=fuzzer,address -Iinclude -Ilibhttpsrc
  *        tests/fuzz/fuzz_jsonpath.c libhttpsrc/{json,jsonpath,util}.c -lyajl */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,9 +25,10 @@ typedef struct matches {
 
 static void check(int cond, const char *what)
 {
-        if (!cond)
+        if (!cond) {
+                fprintf(stderr, "check failed: %s\n", what);
                 abort();
-        (void)what;
+        }
 }
 
 static int on_span(void *opaque, const char *start, size_t len)
@@ -83,10 +85,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!p)
                 return 0;
 
-        matches spans  = {0};
-        char serr[256] = "";
-        int rc = jsonpath_select_spans(p, doc, len, 0, on_span, &spans, serr,
-                                       sizeof(serr));
+        matches spans        = {0};
+        char serr[256]       = "";
+        json_root_index root = {0}, members = {0};
+        int rc =
+            jsonpath_select_spans_indexed(p, doc, len, 0, on_span, &spans,
+                                          &root, &members, serr, sizeof(serr));
+        if (rc == HTTPSRC_OK) {
+                /* the root index answers lookups as a scan of the text */
+                const char *r1 = NULL, *r2 = NULL;
+                size_t l1 = 0, l2 = 0;
+                int a =
+                    jsonpath_raw_first_indexed(p, doc, len, &root, &r1, &l1);
+                int b = jsonpath_raw_first(p, doc, len, &r2, &l2);
+                check(a == b || a < 0 || b < 0, "index agrees");
+                check(a != 1 || b != 1 || (l1 == l2 && r1 == r2),
+                      "index finds the same span");
+        }
+        json_root_index_free(&root);
+        json_root_index_free(&members);
         char perr[256]  = "";
         httpsrc_json *v = json_parse(doc, len, perr, sizeof(perr));
         if (rc == HTTPSRC_OK) {
