@@ -241,7 +241,9 @@ static int build_request(connector *c, httpsrc_request *req)
         int rc     = http_request_set_method(req, c->method);
         if (!rc && !(rc = expand(c, "http.url", c->url, url_escape, &tmp)) &&
             http_request_set_url(req, tmp.buf) != HTTPSRC_OK) {
-                conn_fail(c, "http.url: '%s' is not a valid URL", tmp.buf);
+                /* as written: the expanded URL may hold a resolved secret */
+                conn_fail(c, "http.url: '%s' is not a valid URL",
+                          httpsrc_conf_get(c->conf, "http.url"));
                 rc = HTTPSRC_ERR_INVAL;
         }
         if (!rc)

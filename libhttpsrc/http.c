@@ -780,8 +780,3 @@ int http_client_poll(http_client *c,
         start_pending(c);
         return HTTPSRC_OK;
 }
-
-size_t http_client_active(const http_client *c)
-{
-        return c->n_active;
-}

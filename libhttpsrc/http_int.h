@@ -90,6 +90,5 @@ int http_client_poll(http_client *c,
                      struct curl_waitfd *extra,
                      unsigned n_extra,
                      int timeout_ms);
-size_t http_client_active(const http_client *c);
 
 #endif

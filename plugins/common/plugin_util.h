@@ -4,6 +4,9 @@
 #ifndef HTTPSRC_PLUGIN_UTIL_H
 #define HTTPSRC_PLUGIN_UTIL_H
 
+#include <stdint.h>
+#include <stdio.h>
+
 #include "httpsrc/plugin.h"
 
 /** The plugin context: what create() gets as plugin_ctx. */
@@ -40,6 +43,15 @@ static inline void plugin_host_fini(void *plugin_ctx)
         plugin_host *p = plugin_ctx;
         if (p)
                 p->host->free(p);
+}
+
+/** A numeric page key ("0", "2000", "3"), host-allocated; NULL on ENOMEM. */
+static inline char *plugin_int_key(const struct httpsrc_host_api *host,
+                                   int64_t v)
+{
+        char buf[24];
+        snprintf(buf, sizeof(buf), "%lld", (long long)v);
+        return host->strdup(buf);
 }
 
 #endif

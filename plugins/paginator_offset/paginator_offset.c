@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "httpsrc/plugin.h"
+#include "../common/plugin_util.h"
 
 #define KEY_OFFSET_PARAM "http.pagination.offset.param"
 #define KEY_LIMIT_PARAM  "http.pagination.limit.param"
@@ -182,7 +183,6 @@ static int offset_next(void *state,
 {
         offset_state *st = state;
         int64_t offset;
-        char buf[24];
 
         int rc = page_offset(st, page_key, &offset);
         if (rc)
@@ -196,8 +196,7 @@ static int offset_next(void *state,
                                            "offset %" PRId64 " + %zu records "
                                            "overflows",
                                            offset, n_records);
-        snprintf(buf, sizeof(buf), "%" PRId64, offset + (int64_t)n_records);
-        *next_key = st->host->strdup(buf);
+        *next_key = plugin_int_key(st->host, offset + (int64_t)n_records);
         if (!*next_key)
                 return st->host->set_error(st->ctx, HTTPSRC_ERR_NOMEM,
                                            "out of memory");
@@ -208,9 +207,7 @@ static int offset_next(void *state,
 static char *offset_first_key(void *state)
 {
         offset_state *st = state;
-        char buf[24];
-        snprintf(buf, sizeof(buf), "%lld", (long long)st->initial);
-        return st->host->strdup(buf);
+        return plugin_int_key(st->host, st->initial);
 }
 
 static const httpsrc_paginator_ops offset_ops = {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "httpsrc/plugin.h"
+#include "../common/plugin_util.h"
 
 #define KEY_PARAM      "http.pagination.page.param"
 #define KEY_START      "http.pagination.page.start"
@@ -175,7 +176,6 @@ static int page_next(void *state,
 {
         page_state *st = state;
         int64_t page;
-        char buf[24];
 
         int rc = page_number(st, page_key, &page);
         if (rc)
@@ -184,8 +184,7 @@ static int page_next(void *state,
                 return HTTPSRC_DONE;
         if (st->size > 0 && (int64_t)n_records < st->size)
                 return HTTPSRC_DONE;
-        snprintf(buf, sizeof(buf), "%" PRId64, page + 1);
-        *next_key = st->host->strdup(buf);
+        *next_key = plugin_int_key(st->host, page + 1);
         if (!*next_key)
                 return st->host->set_error(st->ctx, HTTPSRC_ERR_NOMEM,
                                            "out of memory");
@@ -196,9 +195,7 @@ static int page_next(void *state,
 static char *page_first_key(void *state)
 {
         page_state *st = state;
-        char buf[24];
-        snprintf(buf, sizeof(buf), "%lld", (long long)st->start);
-        return st->host->strdup(buf);
+        return plugin_int_key(st->host, st->start);
 }
 
 static const httpsrc_paginator_ops page_ops = {
