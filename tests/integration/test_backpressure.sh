@@ -7,7 +7,7 @@
 # record once, in order, proves the pause/resume path.
 . "$(dirname "$0")/lib.sh"
 
-plan 9
+plan 12
 start_fixture --records 250 --page-size 100
 start_kafka -t bp-events:3
 write_connector "$T/events.json" bp-events \
@@ -33,6 +33,23 @@ assert_eq "producer.queue.buffering.max.messages=-1 is refused (exit 2)" 2 \
 assert_grep "the refusal is librdkafka's, for the producer. key" \
 	"$T/bad.properties: producer.queue.buffering.max.messages: Configuration property \"queue.buffering.max.messages\" value -1 is outside allowed range" \
 	"$T/host.err"
+
+# A record librdkafka accepts must fit the queue, or the connector would
+# wait for room forever: a too-small explicit bound is refused by name...
+write_worker "$T/small.properties" producer.message.max.bytes=5000000 \
+	producer.queue.buffering.max.kbytes=4096
+run_host --once "$T/small.properties" "$T/events.json"
+assert_eq "a queue smaller than one message is refused (exit 2)" 2 "$HOST_RC"
+assert_grep "the refusal names both keys and the size needed" \
+	"producer.queue.buffering.max.kbytes: 4096 KiB cannot hold one record of producer.message.max.bytes (5000000 bytes); raise it to at least 4883" \
+	"$T/host.err"
+# ... and the default bound grows to fit a larger message.max.bytes.
+write_worker "$T/big.properties" producer.message.max.bytes=5000000
+write_connector "$T/big.json" bp-big kafka.topic=bp-big "http.url=$API/events" \
+	'http.response.records.path=$.data[*]'
+run_host --once "$T/big.properties" "$T/big.json"
+assert_eq "a larger message.max.bytes with the default queue runs (exit 0)" \
+	0 "$HOST_RC" || diag_file "$T/host.err"
 
 write_worker "$T/worker.properties" producer.queue.buffering.max.messages=5
 run_host --once "$T/worker.properties" "$T/events.json"
