@@ -74,7 +74,8 @@ const httpsrc_param_desc conf_connector_params[] = {
     {.name          = "http.timer.interval.ms",
      .type          = HTTPSRC_PARAM_INT,
      .default_value = "60000",
-     .doc           = "Milliseconds between two polls once caught up",
+     .doc           = "Milliseconds between two polls once caught up "
+                      "(fixed slots from the first request)",
      .group         = "polling",
      .min           = 0,
      .max           = 2147483647},

@@ -874,7 +874,8 @@ connector *connector_new(const conn_env *env,
         }
         c->env  = *env;
         c->conf = conf;
-        int rc  = setup(c, errstr, errstr_size);
+        sched_node_init(&c->sched, c);
+        int rc = setup(c, errstr, errstr_size);
         if (!rc)
                 rc = make_partition(c);
         if (!rc)
@@ -981,6 +982,11 @@ const char *connector_failure(const connector *c)
 int connector_caught_up(const connector *c)
 {
         return c->caught_up;
+}
+
+sched_node *connector_sched_node(connector *c)
+{
+        return &c->sched;
 }
 
 int connector_busy(const connector *c)

@@ -146,8 +146,10 @@ struct connector {
         int64_t send_at, not_before;
         size_t poll_new;
         int64_t next_poll_at;
-        int64_t poll_started;    /* monotonic ms the current poll began */
-        page *head, *tail;       /* pages not yet fully acknowledged */
+        sched_node sched;
+        int64_t phase_ms;  /* polls are due at phase_ms + k * interval_ms */
+        int phased;        /* phase_ms is set from a request that went out */
+        page *head, *tail; /* pages not yet fully acknowledged */
         page *pq_head, *pq_tail; /* received, not yet handed over */
         size_t pq_len;
         int want_next;   /* the next page's request waits for room */

@@ -11,6 +11,7 @@
 #include "offsets_int.h"
 #include "plugin_int.h"
 #include "producer_int.h"
+#include "scheduler_int.h"
 
 typedef struct connector connector;
 
@@ -30,6 +31,10 @@ typedef struct conn_env {
         const logger *lg;
         const httpsrc_conf *worker;
         const struct secrets *secrets;
+        const size_t *n_conns; /* connectors in the worker: the splay */
+        /* Called when connector_next_wakeup() may have come earlier. */
+        void (*wake)(void *opaque, connector *c);
+        void *wake_opaque;
 } conn_env;
 
 /** A component instance's context, handed to plugins as httpsrc_ctx. */
@@ -59,6 +64,8 @@ void connector_tick(connector *c, int64_t now, int once);
 /** When the connector next needs the loop (monotonic ms), INT64_MAX if
  *  never. */
 int64_t connector_next_wakeup(const connector *c, int once);
+/** The connector's place in the pipeline's scheduler. */
+sched_node *connector_sched_node(connector *c);
 /** Hand over records that waited for room in the producer queue. */
 void connector_resume(connector *c);
 /** Delivery report of a record this connector produced. */

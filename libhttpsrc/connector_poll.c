@@ -25,17 +25,54 @@ describe(const connector *c, const char *url, char *buf, size_t size)
 /* ------------------------------------------------------------------ */
 /* scheduling                                                          */
 
-/* Monotonic time of the next poll once caught up: at a fixed rate from
- * the start of the last poll, so its duration adds no drift. */
+/* Monotonic time of the next poll once caught up: the first of the
+ * connector's fixed slots (phase_ms + k * interval) after now. Neither
+ * a poll's duration nor a late start moves the slots, so connectors that
+ * a stalled loop starts together keep their own slots instead of merging
+ * into bursts. */
 static int64_t next_poll_time(const connector *c, int64_t now)
 {
         if (!c->cron) {
-                int64_t at = c->poll_started + c->interval_ms;
-                return at > now ? at : now;
+                if (c->interval_ms <= 0 || now < c->phase_ms)
+                        return now > c->phase_ms ? now : c->phase_ms;
+                int64_t k = (now - c->phase_ms) / c->interval_ms + 1;
+                return c->phase_ms + k * c->interval_ms;
         }
         int64_t wall = wall_ms();
         int64_t at   = cron_next(c->cron, c->zone, wall);
         return at < 0 ? INT64_MAX : now + (at - wall);
+}
+
+/* The next wakeup may have come earlier: the pipeline reschedules. */
+static void wake(connector *c)
+{
+        if (c->env.wake)
+                c->env.wake(c->env.wake_opaque, c);
+}
+
+/* FNV-1a: a connector's splay stays the same across restarts. */
+static uint64_t name_hash(const char *s)
+{
+        uint64_t h = 14695981039346656037ull;
+        for (; *s; s++)
+                h = (h ^ (unsigned char)*s) * 1099511628211ull;
+        return h;
+}
+
+/* The slots start when the first request went out, moved earlier by a
+ * splay fixed by the name, of up to a millisecond per connector in the
+ * worker (at most an interval): 10,000 connectors started together poll
+ * at one a millisecond from their second poll on, not in one burst every
+ * interval, while one connector's slots stay where its first poll was. */
+static void set_phase(connector *c, int64_t sent_ms)
+{
+        int64_t window = c->env.n_conns ? (int64_t)*c->env.n_conns : 1;
+        if (window > c->interval_ms)
+                window = c->interval_ms;
+        int64_t splay =
+            window > 1 ? (int64_t)(name_hash(c->name) % (uint64_t)window) : 0;
+        c->phase_ms = sent_ms - splay;
+        c->phased   = 1;
 }
 
 void poll_done(connector *c)
@@ -46,6 +83,7 @@ void poll_done(connector *c)
         int64_t now  = mono_ms();
         /* Catch-up: a poll that found new records is followed at once. */
         c->next_poll_at = c->caught_up ? next_poll_time(c, now) : now;
+        wake(c);
         log_msg(c->env.lg, c->caught_up ? HTTPSRC_LOG_DEBUG : HTTPSRC_LOG_INFO,
                 c->name, "poll done: %zu new records%s", c->poll_new,
                 c->caught_up ? ", caught up" : "");
@@ -76,6 +114,7 @@ void poll_error(connector *c, const char *fmt, ...)
         c->phase        = PHASE_IDLE;
         c->caught_up    = 1;
         c->next_poll_at = next_poll_time(c, mono_ms());
+        wake(c);
 }
 
 /* Paused or stopped: end the poll here; the read position says where
@@ -98,6 +137,7 @@ void connector_set_target(connector *c, int state)
         if (state == HTTPSRC_STATE_RUNNING && was != state) {
                 c->next_poll_at = mono_ms(); /* resume polls at once */
                 c->caught_up    = 0;
+                wake(c);
         }
         if (state != HTTPSRC_STATE_RUNNING && c->phase == PHASE_WAIT)
                 halted(c);
@@ -120,10 +160,11 @@ void connector_tick(connector *c, int64_t now, int once)
         if (c->in_poll || c->pq_head || now < c->next_poll_at ||
             (once && c->caught_up))
                 return;
-        c->in_poll        = 1;
-        c->poll_new       = 0;
-        c->attempt        = 0;
-        c->poll_started   = now;
+        c->in_poll  = 1;
+        c->poll_new = 0;
+        c->attempt  = 0;
+        if (!c->phased)
+                c->phase_ms = now; /* until a request goes out */
         c->m.last_poll_ms = wall_ms();
         /* Value and count modes always start over at the first page; the
          * offset goes in through ${offset} and old records are dropped. */
@@ -369,6 +410,7 @@ void poll_send(connector *c)
         if (at > now) {
                 c->phase   = PHASE_WAIT;
                 c->send_at = at;
+                wake(c);
                 return;
         }
         c->send_at = 0;
@@ -418,6 +460,7 @@ static void retry_or_error(connector *c, int64_t delay_ms, const char *what)
                 (long long)delay_ms);
         c->phase   = PHASE_WAIT;
         c->send_at = mono_ms() + delay_ms;
+        wake(c);
 }
 
 /* Remaining-quota headers: when none is left, wait for the reset. */
@@ -478,6 +521,8 @@ on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg)
                         retry_or_error(c, -1, msg);
                 return;
         }
+        if (!c->phased && http_response_started_ms(resp) > 0)
+                set_phase(c, http_response_started_ms(resp));
         note_rate_limit(c, resp);
         const httpsrc_auth_ops *aops = &c->auth.comp->ops.auth;
         if (HTTPSRC_OPS_HAS(aops, on_response)) {

@@ -39,6 +39,7 @@ struct httpsrc_response {
         httpsrc_json *json;
         int json_tried;
         json_root_index root; /* where the body's root members are */
+        int64_t started_ms;
 };
 
 /* --- header lists --- */
@@ -322,6 +323,11 @@ const char *http_response_header(const httpsrc_response *resp, const char *name)
 {
         header *h = headers_find(&resp->headers, name);
         return h ? h->value : NULL;
+}
+
+int64_t http_response_started_ms(const httpsrc_response *resp)
+{
+        return resp->started_ms;
 }
 
 const void *http_response_body(const httpsrc_response *resp, size_t *len)
@@ -614,6 +620,8 @@ static long start_transfer(http_client *c,
                 c->active->prev = t;
         c->active = t;
         c->n_active++;
+        if (t->resp)
+                t->resp->started_ms = mono_ms();
         int rc =
             t->easy && t->resp ? transfer_setup(t, req, o) : HTTPSRC_ERR_NOMEM;
         if (rc == HTTPSRC_OK &&

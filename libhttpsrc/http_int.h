@@ -40,6 +40,9 @@ const void *http_response_body(const httpsrc_response *resp, size_t *len);
 /** The body parsed as a JSON tree, parsed once and cached. */
 const httpsrc_json *http_response_json(const httpsrc_response *resp);
 const char *http_response_url(const httpsrc_response *resp);
+/** Monotonic ms its request left the admission queue for the network
+ *  (0 for a response built by hand). */
+int64_t http_response_started_ms(const httpsrc_response *resp);
 struct json_root_index;
 /** The index of the body's root members, filled when records are selected
  *  (jsonpath_select_spans_indexed) and used by later lookups. */
@@ -71,8 +74,8 @@ typedef void (*http_done_fn)(void *opaque,
 
 /** At most @p max_active transfers run at once; more wait in a queue (as
  *  request copies) and start as others finish. */
-http_client *http_client_new(size_t max_active, char *errstr,
-                             size_t errstr_size);
+http_client *
+http_client_new(size_t max_active, char *errstr, size_t errstr_size);
 /** Cancels every transfer without calling their callbacks. */
 void http_client_destroy(http_client *c); /* NULL-safe */
 

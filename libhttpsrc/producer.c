@@ -50,9 +50,10 @@ static int kset(rd_kafka_conf_t *kc,
 /* librdkafka never queues a record larger than the whole queue: the
  * connector would wait for room forever. A larger message.max.bytes
  * raises the default bound; an explicit bound too small is an error. */
-static int
-fit_queue(rd_kafka_conf_t *kc, const httpsrc_conf *worker, char *errstr,
-          size_t errstr_size)
+static int fit_queue(rd_kafka_conf_t *kc,
+                     const httpsrc_conf *worker,
+                     char *errstr,
+                     size_t errstr_size)
 {
         char mb[32], qk[32];
         size_t n1 = sizeof(mb), n2 = sizeof(qk);

@@ -12,7 +12,6 @@
  * connections are closed and new ones refused), SIGUSR2 brings every one
  * back up; each prints "DOWN" or "UP" on stdout once done.
  */
-#define _GNU_SOURCE /* accept4 */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -38,9 +37,10 @@
  * not of any client. The mock accepts with accept(), which this definition
  * interposes for librdkafka (the executable's symbol wins).
  */
-int accept(int fd, struct sockaddr *addr, socklen_t *len)
+/* __SOCKADDR_ARG: glibc's own type for the address under _GNU_SOURCE. */
+int accept(int fd, __SOCKADDR_ARG addr, socklen_t *len)
 {
-        int s = accept4(fd, addr, len, 0);
+        int s   = accept4(fd, addr, len, 0);
         int one = 1;
         if (s >= 0)
                 (void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one,
