@@ -415,6 +415,17 @@ const httpsrc_param_desc conf_worker_params[] = {
      .group         = "rest",
      .min           = 1,
      .max           = 1073741824},
+    {.name          = "topic.tracking.enable",
+     .type          = HTTPSRC_PARAM_BOOL,
+     .default_value = "true",
+     .doc           = "Record the topics each connector writes to "
+                      "(GET /connectors/{c}/topics)",
+     .group         = "rest"},
+    {.name          = "topic.tracking.allow.reset",
+     .type          = HTTPSRC_PARAM_BOOL,
+     .default_value = "true",
+     .doc           = "Allow PUT /connectors/{c}/topics/reset",
+     .group         = "rest"},
     {.name  = "config.storage.file.filename",
      .type  = HTTPSRC_PARAM_STRING,
      .doc   = "Connector configs created over REST (default: "

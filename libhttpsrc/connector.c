@@ -875,6 +875,8 @@ connector *connector_new(const conn_env *env,
         c->env  = *env;
         c->conf = conf;
         sched_node_init(&c->sched, c);
+        c->track_topics =
+            conf_get_bool(env->worker, "topic.tracking.enable", 1);
         int rc = setup(c, errstr, errstr_size);
         if (!rc)
                 rc = make_partition(c);
@@ -951,6 +953,7 @@ void connector_destroy(connector *c)
         free(c->read_value);
         free(c->poll_value);
         free(c->offset_json);
+        connector_reset_topics(c);
         httpsrc_conf_destroy(c->rconf);
         httpsrc_conf_destroy(c->conf);
         free(c);
@@ -987,6 +990,35 @@ int connector_caught_up(const connector *c)
 sched_node *connector_sched_node(connector *c)
 {
         return &c->sched;
+}
+
+size_t connector_topics(const connector *c, char *const **topics)
+{
+        *topics = c->topics;
+        return c->n_topics;
+}
+
+void connector_reset_topics(connector *c)
+{
+        strv_free(c->topics, c->n_topics);
+        c->topics   = NULL;
+        c->n_topics = 0;
+}
+
+char **connector_take_topics(connector *c, size_t *n)
+{
+        char **t    = c->topics;
+        *n          = c->n_topics;
+        c->topics   = NULL;
+        c->n_topics = 0;
+        return t;
+}
+
+void connector_give_topics(connector *c, char **topics, size_t n)
+{
+        connector_reset_topics(c);
+        c->topics   = topics;
+        c->n_topics = n;
 }
 
 int connector_busy(const connector *c)

@@ -147,6 +147,9 @@ struct connector {
         size_t poll_new;
         int64_t next_poll_at;
         sched_node sched;
+        int track_topics;
+        char **topics; /* sent to so far (topic.tracking.enable) */
+        size_t n_topics;
         int64_t phase_ms;  /* polls are due at phase_ms + k * interval_ms */
         int phased;        /* phase_ms is set from a request that went out */
         page *head, *tail; /* pages not yet fully acknowledged */

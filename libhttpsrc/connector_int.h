@@ -66,6 +66,15 @@ void connector_tick(connector *c, int64_t now, int once);
 int64_t connector_next_wakeup(const connector *c, int once);
 /** The connector's place in the pipeline's scheduler. */
 sched_node *connector_sched_node(connector *c);
+/** The topics it has sent records to (topic.tracking.enable), in the
+ *  order first used; the array is the connector's. */
+size_t connector_topics(const connector *c, char *const **topics);
+void connector_reset_topics(connector *c);
+/** A restart keeps the active topics: take them out of the old
+ *  connector (the caller owns the array and its strings)... */
+char **connector_take_topics(connector *c, size_t *n);
+/** ... and hand them to the new one, which owns them from then on. */
+void connector_give_topics(connector *c, char **topics, size_t n);
 /** Hand over records that waited for room in the producer queue. */
 void connector_resume(connector *c);
 /** Delivery report of a record this connector produced. */

@@ -458,6 +458,22 @@ static int record_error(connector *c, page *pg, size_t idx, int rc)
         return HTTPSRC_OK;
 }
 
+/* Topic tracking: one comparison per record with the usual one topic. */
+static void note_topic(connector *c, const char *topic)
+{
+        if (!c->track_topics)
+                return;
+        for (size_t i = c->n_topics; i-- > 0;)
+                if (strcmp(c->topics[i], topic) == 0)
+                        return;
+        char **nt = realloc(c->topics, (c->n_topics + 1) * sizeof(*nt));
+        if (!nt)
+                return; /* only the REST view misses it */
+        c->topics = nt;
+        if ((nt[c->n_topics] = strdup(topic)))
+                c->n_topics++;
+}
+
 static int deliver(connector *c,
                    page *pg,
                    size_t idx,
@@ -477,6 +493,7 @@ static int deliver(connector *c,
                 }
                 c->m.records_produced++;
                 c->m.records_acked++;
+                note_topic(c, topic);
                 page_ack(pg, idx);
                 return HTTPSRC_OK;
         }
@@ -492,6 +509,7 @@ static int deliver(connector *c,
         }
         c->outstanding++;
         c->m.records_produced++;
+        note_topic(c, topic);
         return HTTPSRC_OK;
 }
 

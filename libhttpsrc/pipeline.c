@@ -372,11 +372,16 @@ static void recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf)
                 conf = httpsrc_conf_dup(connector_conf(old));
         char err[1024];
         conn_env env = make_env(p);
+        size_t n_topics;
+        char **topics = connector_take_topics(old, &n_topics);
         unschedule(p, old);
         connector_destroy(old);
         connector *c =
             conf ? connector_new(&env, conf, err, sizeof(err)) : NULL;
+        if (c)
+                connector_give_topics(c, topics, n_topics);
         if (!c) {
+                strv_free(topics, n_topics);
                 log_msg(&p->lg, HTTPSRC_LOG_ERROR, NULL, "restart failed: %s",
                         conf ? err : "out of memory");
                 httpsrc_conf_destroy(conf);

@@ -1718,6 +1718,53 @@ static void h_stop(request *q, httpsrc_pipeline *p)
 }
 
 /* ------------------------------------------------------------------ */
+/* handlers: active topics (KIP-558)                                   */
+
+/* 403 unless topic.tracking.enable (and, for a reset, .allow.reset). */
+static int tracking_allowed(request *q, httpsrc_pipeline *p, int reset)
+{
+        const httpsrc_conf *w = pipeline_worker(p);
+        const char *why       = NULL;
+        if (!conf_get_bool(w, "topic.tracking.enable", 1))
+                why = "Topic tracking is disabled.";
+        else if (reset && !conf_get_bool(w, "topic.tracking.allow.reset", 1))
+                why = "Topic tracking reset is disabled.";
+        if (why)
+                reply_error_text(q, MHD_HTTP_FORBIDDEN, why);
+        return !why;
+}
+
+/* Like Connect, an unknown (or deleted) connector has no topics: 200. */
+static void h_topics(request *q, httpsrc_pipeline *p)
+{
+        if (!tracking_allowed(q, p, 0))
+                return;
+        connector *c        = pipeline_find(p, q->arg[0]);
+        char *const *topics = NULL;
+        size_t n =
+            c && !pipeline_deleting(p, c) ? connector_topics(c, &topics) : 0;
+        reply(q, MHD_HTTP_OK);
+        o_raw(q, "{");
+        o_str(q, q->arg[0]);
+        o_raw(q, ":{\"topics\":[");
+        for (size_t i = 0; i < n; i++) {
+                o_raw(q, i ? "," : "");
+                o_str(q, topics[i]);
+        }
+        o_raw(q, "]}}");
+}
+
+static void h_topics_reset(request *q, httpsrc_pipeline *p)
+{
+        if (!tracking_allowed(q, p, 1))
+                return;
+        connector *c = pipeline_find(p, q->arg[0]);
+        if (c)
+                connector_reset_topics(c);
+        reply_empty(q, MHD_HTTP_ACCEPTED);
+}
+
+/* ------------------------------------------------------------------ */
 /* handlers: offsets                                                   */
 
 typedef struct offs_visit {
@@ -2128,6 +2175,8 @@ static const struct route {
     {"GET", "connectors/*/offsets", h_offsets_get},
     {"PATCH", "connectors/*/offsets", h_offsets_alter},
     {"DELETE", "connectors/*/offsets", h_offsets_reset},
+    {"GET", "connectors/*/topics", h_topics},
+    {"PUT", "connectors/*/topics/reset", h_topics_reset},
     {"GET", "connector-plugins", h_plugins},
     {"GET", "connector-plugins/*/config", h_plugin_config},
     {"PUT", "connector-plugins/*/config/validate", h_validate},

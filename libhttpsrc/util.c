@@ -86,6 +86,13 @@ char *sb_steal(strbuf *sb)
         return b;
 }
 
+void strv_free(char **v, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(v[i]);
+        free(v);
+}
+
 char *xstrdup(const char *s)
 {
         return s ? strdup(s) : NULL;

@@ -27,6 +27,7 @@ void sb_free(strbuf *sb);
 char *sb_steal(strbuf *sb);
 
 char *xstrdup(const char *s);            /* NULL-safe strdup */
+void strv_free(char **v, size_t n);      /* n strings and the array */
 char *xstrndup(const char *s, size_t n); /* NUL-terminated copy */
 int strcaseeq(const char *a, const char *b);
 /** Trim ASCII whitespace from both ends in place; returns s. */

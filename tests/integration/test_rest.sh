@@ -9,7 +9,7 @@
 # the host; Basic auth, https, 413 and a busy port on a second host.
 . "$(dirname "$0")/lib.sh"
 
-plan 180
+plan 189
 CLIENT=$HTTPSRC_SOURCE_ROOT/tests/integration/rest_client.py
 
 free_port() {
@@ -287,6 +287,16 @@ for q in includeTasks=true onlyFailed=true 'includeTasks=true&onlyFailed=true'; 
 done
 wait_state events RUNNING
 
+# ---- active topics (KIP-558) ----
+
+expect "topics: the topic it wrote to, kept across its restarts" 200 \
+	'{"events":{"topics":["events"]}}' GET /connectors/events/topics
+expect "topics of an unknown connector: 200, none (as in Connect)" 200 \
+	'{"nope":{"topics":[]}}' GET /connectors/nope/topics
+expect "topics/reset: 202" 202 "" PUT /connectors/events/topics/reset
+expect "after a reset: none until it writes again" 200 \
+	'{"events":{"topics":[]}}' GET /connectors/events/topics
+
 TRACE="response of GET $API/notjson is not valid JSON: invalid JSON at byte 1: lexical error: invalid char in json text."
 rest POST /connectors "{\"name\":\"broken\",\"config\":{\"kafka.topic\":\"broken\",\"http.url\":\"$API/notjson\"}}"
 assert_eq "a connector that will fail: 201" 201 "$ST"
@@ -341,6 +351,8 @@ wait_state life RUNNING
 assert_eq "then resume: RUNNING" "RUNNING 0" \
 	"$(printf '%s' "$BODY" | json_get connector state) $(printf '%s' "$BODY" | json_get tasks 0 id)"
 expect "DELETE: 204" 204 "" DELETE /connectors/life
+expect "a deleted connector has no topics" 200 '{"life":{"topics":[]}}' \
+	GET /connectors/life/topics
 expect "then GET: 404" 404 "$(err 404 "Connector life not found")" \
 	GET /connectors/life
 expect "DELETE again: 404" 404 "$(err 404 "Connector life not found")" \
@@ -613,7 +625,8 @@ write_worker "$T/secure.properties" \
 	"listeners.https.ssl.certificate.location=$T/pki/server.pem" \
 	"listeners.https.ssl.key.location=$T/pki/server.key" \
 	rest.auth.user=admin 'rest.auth.password=${env:HTTPSRC_TEST_REST_PW}' \
-	rest.max.request.bytes=64 "offset.storage.file.filename=$T/secure.offsets"
+	rest.max.request.bytes=64 "offset.storage.file.filename=$T/secure.offsets" \
+	topic.tracking.allow.reset=false
 HTTPSRC_TEST_REST_PW=s3cret-pw "$HOST_BIN" "$T/secure.properties" \
 	>"$T/secure.out" 2>"$T/secure.err" &
 track_pid $!
@@ -636,6 +649,13 @@ assert_eq "a body over rest.max.request.bytes: 413" \
 $(err 413 "Request body is larger than rest.max.request.bytes (64 bytes)")" "$out"
 assert_absent "the REST password is never logged" s3cret-pw "$T/secure.err" \
 	"$T/secure.out"
+out=$(python3 "$CLIENT" -u admin:s3cret-pw GET "http://127.0.0.1:$P3/connectors/x/topics")
+assert_eq "topic.tracking.allow.reset=false: topics still served" \
+	'200
+{"x":{"topics":[]}}' "$out"
+out=$(python3 "$CLIENT" -u admin:s3cret-pw PUT "http://127.0.0.1:$P3/connectors/x/topics/reset")
+assert_eq "but a reset is 403" "403
+$(err 403 "Topic tracking reset is disabled.")" "$out"
 
 write_worker "$T/busy.properties" "listeners=http://127.0.0.1:$PORT" \
 	"offset.storage.file.filename=$T/busy.offsets"
@@ -645,3 +665,17 @@ timeout -k 5 20 "$HOST_BIN" "$T/busy.properties" >/dev/null 2>"$T/busy.err" ||
 assert_eq "a listener that cannot bind: exit 2, one line naming it" \
 	"2 httpsrc-connect: $T/busy.properties: listeners: cannot listen on http://127.0.0.1:$PORT: Address already in use" \
 	"$rc $(cat "$T/busy.err")"
+
+# topic.tracking.enable=false: both endpoints 403.
+P4=$(free_port)
+write_worker "$T/notrack.properties" "listeners=http://127.0.0.1:$P4" \
+	"offset.storage.file.filename=$T/notrack.offsets" topic.tracking.enable=false
+"$HOST_BIN" "$T/notrack.properties" >/dev/null 2>"$T/notrack.err" &
+track_pid $!
+wait_for_line "$T/notrack.err" "REST API listening on http://127.0.0.1:$P4\$" \
+	>/dev/null || bail_out "host did not start: $(cat "$T/notrack.err")"
+U=http://127.0.0.1:$P4
+expect "topic.tracking.enable=false: GET topics 403" 403 \
+	"$(err 403 "Topic tracking is disabled.")" GET /connectors/x/topics
+expect "and PUT topics/reset 403" 403 \
+	"$(err 403 "Topic tracking is disabled.")" PUT /connectors/x/topics/reset
