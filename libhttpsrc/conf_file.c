@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yajl/yajl_tree.h>
-
+#include "json_int.h"
 #include "util_int.h"
 
 /* Room for a conf error: key, value and reason. */
@@ -97,31 +96,21 @@ static int load_properties(httpsrc_conf *conf,
 
 /* ---- JSON ---- */
 
-static yajl_val json_member(yajl_val obj, const char *key)
+/* The text a scalar stands for: *text = NULL for null; -1 for containers,
+ * -2 for a string holding \u0000 (a C string would be cut there). */
+static int json_text(const httpsrc_json *v, const char **text)
 {
-        for (size_t i = 0; i < obj->u.object.len; i++)
-                if (!strcmp(obj->u.object.keys[i], key))
-                        return obj->u.object.values[i];
-        return NULL;
-}
-
-/* The text a scalar stands for; *text = NULL for null; -1 for containers. */
-static int json_text(yajl_val v, const char **text)
-{
-        switch (v->type) {
-        case yajl_t_string:
-                *text = v->u.string;
+        switch (json_type(v)) {
+        case HTTPSRC_JSON_STRING:
+                *text = json_string(v);
+                return strlen(*text) == json_string_len(v) ? 0 : -2;
+        case HTTPSRC_JSON_NUMBER:
+                *text = json_number_text(v);
                 return 0;
-        case yajl_t_number:
-                *text = v->u.number.r;
+        case HTTPSRC_JSON_BOOL:
+                *text = json_bool(v) ? "true" : "false";
                 return 0;
-        case yajl_t_true:
-                *text = "true";
-                return 0;
-        case yajl_t_false:
-                *text = "false";
-                return 0;
-        case yajl_t_null:
+        case HTTPSRC_JSON_NULL:
                 *text = NULL;
                 return 0;
         default:
@@ -132,14 +121,16 @@ static int json_text(yajl_val v, const char **text)
 static int json_set(httpsrc_conf *conf,
                     const char *path,
                     const char *key,
-                    yajl_val v,
+                    const httpsrc_json *v,
                     char *errstr,
                     size_t size)
 {
         const char *text;
-        if (json_text(v, &text)) {
-                errstr_set(errstr, size, "%s: %s: value must be a string", path,
-                           key);
+        int t = json_text(v, &text);
+        if (t) {
+                errstr_set(errstr, size, "%s: %s: %s", path, key,
+                           t == -2 ? "\\u0000 is not allowed"
+                                   : "value must be a string");
                 return HTTPSRC_ERR_INVAL;
         }
         char err[CONF_ERR_SIZE];
@@ -150,19 +141,36 @@ static int json_set(httpsrc_conf *conf,
         return HTTPSRC_OK;
 }
 
+/* A key with \u0000 in it would be cut short: it is refused. */
+static const char *member_key(const httpsrc_json *obj,
+                              size_t i,
+                              const char *path,
+                              char *errstr,
+                              size_t size)
+{
+        const char *key = json_key_at(obj, i);
+        if (strlen(key) == json_key_len_at(obj, i))
+                return key;
+        errstr_set(errstr, size, "%s: %s: \\u0000 is not allowed in a key",
+                   path, key);
+        return NULL;
+}
+
 static int json_set_members(httpsrc_conf *conf,
                             const char *path,
-                            yajl_val obj,
+                            const httpsrc_json *obj,
                             const char *skip,
                             char *errstr,
                             size_t size)
 {
-        for (size_t i = 0; i < obj->u.object.len; i++) {
-                const char *key = obj->u.object.keys[i];
+        for (size_t i = 0; i < json_len(obj); i++) {
+                const char *key = member_key(obj, i, path, errstr, size);
+                if (!key)
+                        return HTTPSRC_ERR_INVAL;
                 if (skip && !strcmp(key, skip))
                         continue;
-                int rc = json_set(conf, path, key, obj->u.object.values[i],
-                                  errstr, size);
+                int rc =
+                    json_set(conf, path, key, json_at(obj, i), errstr, size);
                 if (rc)
                         return rc;
         }
@@ -171,15 +179,17 @@ static int json_set_members(httpsrc_conf *conf,
 
 /* Top-level members of {"name": ..., "config": {...}}; "tasks" and "type"
  * are what GET /connectors/<name> adds, so its output loads as is. */
-static int check_wrapper_members(yajl_val root,
+static int check_wrapper_members(const httpsrc_json *root,
                                  const char *path,
                                  char *errstr,
                                  size_t size)
 {
         static const char *const allowed[] = {"name", "config", "tasks", "type",
                                               NULL};
-        for (size_t i = 0; i < root->u.object.len; i++) {
-                const char *key      = root->u.object.keys[i];
+        for (size_t i = 0; i < json_len(root); i++) {
+                const char *key = member_key(root, i, path, errstr, size);
+                if (!key)
+                        return HTTPSRC_ERR_INVAL;
                 const char *const *a = allowed;
                 while (*a && strcmp(*a, key))
                         a++;
@@ -196,18 +206,18 @@ static int check_wrapper_members(yajl_val root,
 
 static int load_wrapped(httpsrc_conf *conf,
                         const char *path,
-                        yajl_val root,
-                        yajl_val config,
+                        const httpsrc_json *root,
+                        const httpsrc_json *config,
                         char *errstr,
                         size_t size)
 {
         int rc = check_wrapper_members(root, path, errstr, size);
         if (rc)
                 return rc;
-        yajl_val name = json_member(root, "name");
+        const httpsrc_json *name = json_get(root, "name");
         if (!name)
                 return json_set_members(conf, path, config, NULL, errstr, size);
-        yajl_val cname = json_member(config, "name");
+        const httpsrc_json *cname = json_get(config, "name");
         const char *a, *b;
         if (cname && !json_text(name, &a) && !json_text(cname, &b) && a && b &&
             strcmp(a, b)) {
@@ -223,35 +233,35 @@ static int load_wrapped(httpsrc_conf *conf,
         return rc;
 }
 
+/* json.c keeps string lengths, so \u0000 is caught where it is, with the
+ * key it is in; errors: "<path>: invalid JSON at byte N: <reason>". */
 static int load_json(httpsrc_conf *conf,
                      const char *path,
                      const char *text,
+                     size_t len,
                      char *errstr,
                      size_t size)
 {
-        char yerr[512] = "";
-        yajl_val root  = yajl_tree_parse(text, yerr, sizeof(yerr));
+        char why[512]      = "";
+        httpsrc_json *root = json_parse(text, len, why, sizeof(why));
         if (!root) {
-                yerr[strcspn(yerr, "\r\n")] = '\0';
-                errstr_set(errstr, size, "%s: invalid JSON: %s", path,
-                           yerr[0] ? strtrim(yerr) : "parse error");
+                errstr_set(errstr, size, "%s: %s", path, strtrim(why));
                 return HTTPSRC_ERR_PARSE;
         }
         int rc;
-        yajl_val config =
-            YAJL_IS_OBJECT(root) ? json_member(root, "config") : NULL;
-        if (!YAJL_IS_OBJECT(root)) {
+        const httpsrc_json *config = json_get(root, "config");
+        if (json_type(root) != HTTPSRC_JSON_OBJECT) {
                 errstr_set(errstr, size,
                            "%s: invalid JSON: top-level value must be an "
                            "object",
                            path);
                 rc = HTTPSRC_ERR_PARSE;
-        } else if (YAJL_IS_OBJECT(config)) {
+        } else if (json_type(config) == HTTPSRC_JSON_OBJECT) {
                 rc = load_wrapped(conf, path, root, config, errstr, size);
         } else {
                 rc = json_set_members(conf, path, root, NULL, errstr, size);
         }
-        yajl_tree_free(root);
+        json_destroy(root);
         return rc;
 }
 
@@ -259,22 +269,6 @@ static int load_json(httpsrc_conf *conf,
 
 /* Exposed in conf_int.h (not static) so that tests/fuzz/fuzz_conf.c reaches
  * the parsers without a file. */
-/* A "\u0000" escape (not "\\u0000") anywhere in JSON text. */
-static int has_nul_escape(const char *t, size_t len)
-{
-        for (const char *p = t; (p = memchr(p, '\\', (size_t)(t + len - p)));) {
-                size_t run = 0;
-                while (p + run < t + len && p[run] == '\\')
-                        run++;
-                const char *after = p + run;
-                if (run % 2 == 1 && t + len - after >= 5 && after[0] == 'u' &&
-                    !memcmp(after + 1, "0000", 4))
-                        return 1;
-                p = after;
-        }
-        return 0;
-}
-
 int conf_load_text(httpsrc_conf *conf,
                    const char *path,
                    const char *text,
@@ -291,13 +285,8 @@ int conf_load_text(httpsrc_conf *conf,
                 return HTTPSRC_ERR_PARSE;
         }
         size_t i = strspn(text, " \t\r\n\f\v");
-        if (text[i] == '{' && has_nul_escape(text, len)) {
-                /* yajl's tree keeps C strings: it would cut the value */
-                errstr_set(errstr, size, "%s: \\u0000 is not allowed", path);
-                return HTTPSRC_ERR_PARSE;
-        }
         if (text[i] == '{')
-                return load_json(conf, path, text, errstr, size);
+                return load_json(conf, path, text, len, errstr, size);
         return load_properties(conf, path, text, len, errstr, size);
 }
 

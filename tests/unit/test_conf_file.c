@@ -353,17 +353,36 @@ static void test_json_errors(void **state)
         load_fails(f, c, "{\"config\": \"x\"}", HTTPSRC_ERR_INVAL,
                    ": config: unknown configuration key");
         load_fails(f, c, "{\"name\": \"a\",}", HTTPSRC_ERR_PARSE,
-                   ": invalid JSON: parse error: invalid object key (must be "
-                   "a string)");
+                   ": invalid JSON at byte 14: parse error: invalid object "
+                   "key (must be a string)");
         load_fails(f, c, "{\"name\": }", HTTPSRC_ERR_PARSE,
-                   ": invalid JSON: parse error: unallowed token at this "
-                   "point in JSON text");
+                   ": invalid JSON at byte 10: parse error: unallowed token "
+                   "at this point in JSON text");
         load_fails(f, c, "  {\"name\": \"a\"", HTTPSRC_ERR_PARSE,
-                   ": invalid JSON: parse error: premature EOF");
+                   ": invalid JSON at byte 14: parse error: premature EOF");
         load_fails(f, c, "{\"name\": \"a\"} {}", HTTPSRC_ERR_PARSE,
-                   ": invalid JSON: parse error: trailing garbage");
+                   ": trailing data after JSON value at byte 14");
         load_fails(f, c, "{'name': 'a'}", HTTPSRC_ERR_PARSE,
-                   ": invalid JSON: lexical error: invalid char in json text.");
+                   ": invalid JSON at byte 2: lexical error: invalid char in "
+                   "json text.");
+        /* json.c keeps lengths: \u0000 is refused where it is, by key. */
+        load_fails(f, c, "{\"http.headers\": \"a\\u0000b\"}", HTTPSRC_ERR_INVAL,
+                   ": http.headers: \\u0000 is not allowed");
+        load_fails(f, c,
+                   "{\"name\": \"n\", \"config\": {\"kafka.topic\": "
+                   "\"t\\u0000\"}}",
+                   HTTPSRC_ERR_INVAL, ": kafka.topic: \\u0000 is not allowed");
+        load_fails(f, c, "{\"kafka\\u0000.topic\": \"t\"}", HTTPSRC_ERR_INVAL,
+                   ": kafka: \\u0000 is not allowed in a key");
+        /* An escaped backslash before u0000 is plain text. */
+        httpsrc_conf *c2 = httpsrc_conf_new(CONN);
+        const char *ok   = "{\"http.headers\": \"X-A: \\\\u0000\"}";
+        assert_int_equal(conf_load_text(c2, "x.json", ok, strlen(ok), f->errstr,
+                                        sizeof(f->errstr)),
+                         HTTPSRC_OK);
+        assert_string_equal(httpsrc_conf_get(c2, "http.headers"),
+                            "X-A: \\u0000");
+        httpsrc_conf_destroy(c2);
         assert_int_equal(httpsrc_conf_count(c), 0);
         httpsrc_conf_destroy(c);
 }
