@@ -378,8 +378,6 @@ static void recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf)
         connector_destroy(old);
         connector *c =
             conf ? connector_new(&env, conf, err, sizeof(err)) : NULL;
-        if (c)
-                connector_give_topics(c, topics, n_topics);
         if (!c) {
                 strv_free(topics, n_topics);
                 log_msg(&p->lg, HTTPSRC_LOG_ERROR, NULL, "restart failed: %s",
@@ -388,6 +386,7 @@ static void recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf)
                 remove_at(p, i);
                 return;
         }
+        connector_give_topics(c, topics, n_topics);
         if (target != HTTPSRC_STATE_RUNNING)
                 connector_set_target(c, target);
         p->conns[i] = c;
