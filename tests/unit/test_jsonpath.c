@@ -457,6 +457,46 @@ static void test_spans_errors(void **state)
         assert_string_equal(got, "[7]");
 }
 
+/* The string scan looks at 16 bytes a step: a special byte (end quote,
+ * escape, control character, UTF-8 good or bad) at every position of a
+ * long string, near the end of the buffer too, gets the same verdict and
+ * spans as the yajl reference. */
+static void test_spans_string_scan(void **state)
+{
+        (void)state;
+        static const char *const specials[] = {
+            "\"",           "\\n",  "\\u00e9", "\x01", "\x1f", "\xc3\xa9",
+            "\xe2\x82\xac", "\xff", "\xc3",    "\\q",  "\x7f", "\xed\xa0\x80"};
+        jsonpath *p = compile_ok("$.d[*]");
+        for (size_t k = 0; k < sizeof(specials) / sizeof(*specials); k++) {
+                for (size_t pos = 0; pos < 40; pos++) {
+                        for (size_t tail = 0; tail < 20; tail += 19) {
+                                char doc[160];
+                                int n     = snprintf(doc, sizeof(doc),
+                                                     "{\"d\":[\"%.*s%s%.*s\"]}",
+                                                     (int)pos,
+                                                     "abcdefghijklmnopqrstuvwxyz"
+                                                         "ABCDEFGHIJKLMN",
+                                                     specials[k], (int)tail,
+                                                     "0123456789012345678");
+                                collect a = {0}, b = {0};
+                                int ra = jsonpath_select_spans(
+                                    p, doc, (size_t)n, 0, span_collect, &a,
+                                    NULL, 0);
+                                int rb = jsonpath_select_spans_yajl(
+                                    p, doc, (size_t)n, 0, span_collect, &b,
+                                    NULL, 0);
+                                assert_int_equal(ra, rb);
+                                assert_string_equal(a.sb.buf ? a.sb.buf : "",
+                                                    b.sb.buf ? b.sb.buf : "");
+                                sb_free(&a.sb);
+                                sb_free(&b.sb);
+                        }
+                }
+        }
+        jsonpath_destroy(p);
+}
+
 static void test_spans_depth(void **state)
 {
         (void)state;
@@ -496,6 +536,7 @@ int main(void)
             cmocka_unit_test(test_spans_exact_bytes),
             cmocka_unit_test(test_spans_stop),
             cmocka_unit_test(test_spans_errors),
+            cmocka_unit_test(test_spans_string_scan),
             cmocka_unit_test(test_spans_depth),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
