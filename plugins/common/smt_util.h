@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "httpsrc/plugin.h"
+#include "plugin_util.h"
 
 /** A list of owned strings. */
 typedef struct smt_list {
@@ -273,6 +274,50 @@ static inline int smt_not_object(const struct httpsrc_host_api *host,
         return host->set_error(
             ctx, HTTPSRC_ERR_INVAL, "%s: requires a JSON object %s (got %s)",
             who, smt_part_name(part), smt_type_name(host->json_type(v)));
+}
+
+/** The state of a transform configured by one required "field" only
+ *  (ExtractField, HoistField). */
+typedef struct smt_field_state {
+        const struct httpsrc_host_api *host;
+        httpsrc_ctx *ctx;
+        smt_part part;
+        char *field;
+} smt_field_state;
+
+static inline void smt_field_destroy(void *state)
+{
+        smt_field_state *st = state;
+        st->host->free(st->field);
+        st->host->free(st);
+}
+
+static inline int smt_field_create(httpsrc_ctx *ctx,
+                                   void *plugin_ctx,
+                                   void **state,
+                                   smt_part part,
+                                   const char *who)
+{
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
+        const char *field                   = host->conf_get(ctx, "field");
+
+        if (!field)
+                return host->set_error(ctx, HTTPSRC_ERR_INVAL,
+                                       "%s: field must be set", who);
+        smt_field_state *st = host->alloc(sizeof(*st));
+        if (!st)
+                return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");
+        memset(st, 0, sizeof(*st));
+        st->host  = host;
+        st->ctx   = ctx;
+        st->part  = part;
+        st->field = host->strdup(field);
+        if (!st->field) {
+                smt_field_destroy(st);
+                return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");
+        }
+        *state = st;
+        return HTTPSRC_OK;
 }
 
 #endif /* HTTPSRC_PLUGINS_SMT_UTIL_H */

@@ -26,9 +26,8 @@
 
 #include "httpsrc/plugin.h"
 
-#include "../common/java_hashmap.h"
 #include "../common/java_text.h"
-#include "../common/smt_util.h"
+#include "../common/smt_map.h"
 #include "../common/plugin_util.h"
 
 #define WHO "Cast"
@@ -471,8 +470,10 @@ static int cast_value(cast_state *st,
         return *out ? HTTPSRC_OK : HTTPSRC_ERR_NOMEM;
 }
 
-static int cast_fields(cast_state *st, jhm_map *m, const httpsrc_json *v)
+static int
+cast_fields(void *state, jhm_map *m, const httpsrc_json *v, httpsrc_record *rec)
 {
+        cast_state *st                      = state;
         const struct httpsrc_host_api *host = st->host;
         int rc                              = jhm_map_copy_object(m, v);
 
@@ -494,27 +495,6 @@ static int cast_fields(cast_state *st, jhm_map *m, const httpsrc_json *v)
         return rc;
 }
 
-static int
-cast_apply_fields(cast_state *st, httpsrc_record *rec, const httpsrc_json *v)
-{
-        const struct httpsrc_host_api *host = st->host;
-        jhm_map m;
-
-        if (host->json_type(v) != HTTPSRC_JSON_OBJECT)
-                return smt_not_object(host, st->ctx, WHO, st->part, v);
-        jhm_map_init(&m, host, JHM_DEFAULT_CAPACITY);
-        int rc            = cast_fields(st, &m, v);
-        httpsrc_json *obj = rc == HTTPSRC_OK ? jhm_map_to_object(&m) : NULL;
-        if (obj)
-                rc = smt_set(host, st->ctx, st->part, rec, obj);
-        else if (rc == HTTPSRC_OK || rc == HTTPSRC_ERR_NOMEM)
-                rc = host->set_error(st->ctx, HTTPSRC_ERR_NOMEM,
-                                     "out of memory");
-        host->json_destroy(obj);
-        jhm_map_free(&m);
-        return rc;
-}
-
 static int cast_apply(void *state, httpsrc_record *rec)
 {
         cast_state *st                      = state;
@@ -526,7 +506,8 @@ static int cast_apply(void *state, httpsrc_record *rec)
         if (rc < 0 || !v)
                 return rc; /* a tombstone passes unchanged */
         if (st->whole == T_NONE) {
-                rc = cast_apply_fields(st, rec, v);
+                rc = smt_rebuild_object(host, st->ctx, WHO, st->part, rec, v,
+                                        cast_fields, st);
         } else {
                 httpsrc_json *out;
                 rc =

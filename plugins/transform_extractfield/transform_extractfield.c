@@ -11,16 +11,8 @@
 #include "httpsrc/plugin.h"
 
 #include "../common/smt_util.h"
-#include "../common/plugin_util.h"
 
 #define WHO "ExtractField"
-
-typedef struct ext_state {
-        const struct httpsrc_host_api *host;
-        httpsrc_ctx *ctx;
-        smt_part part;
-        char *field;
-} ext_state;
 
 static const httpsrc_param_desc ext_params[] = {
     {.name  = "field",
@@ -31,51 +23,19 @@ static const httpsrc_param_desc ext_params[] = {
     {.name = NULL},
 };
 
-static void ext_destroy(void *state)
-{
-        ext_state *st = state;
-        st->host->free(st->field);
-        st->host->free(st);
-}
-
-static int
-ext_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state, smt_part part)
-{
-        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
-        const char *field                   = host->conf_get(ctx, "field");
-
-        if (!field)
-                return host->set_error(ctx, HTTPSRC_ERR_INVAL,
-                                       WHO ": field must be set");
-        ext_state *st = host->alloc(sizeof(*st));
-        if (!st)
-                return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");
-        memset(st, 0, sizeof(*st));
-        st->host  = host;
-        st->ctx   = ctx;
-        st->part  = part;
-        st->field = host->strdup(field);
-        if (!st->field) {
-                ext_destroy(st);
-                return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");
-        }
-        *state = st;
-        return HTTPSRC_OK;
-}
-
 static int ext_create_value(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        return ext_create(ctx, plugin_ctx, state, SMT_VALUE);
+        return smt_field_create(ctx, plugin_ctx, state, SMT_VALUE, WHO);
 }
 
 static int ext_create_key(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        return ext_create(ctx, plugin_ctx, state, SMT_KEY);
+        return smt_field_create(ctx, plugin_ctx, state, SMT_KEY, WHO);
 }
 
 static int ext_apply(void *state, httpsrc_record *rec)
 {
-        ext_state *st                       = state;
+        smt_field_state *st                 = state;
         const struct httpsrc_host_api *host = st->host;
         const httpsrc_json *v;
         httpsrc_json *owned;
@@ -108,7 +68,7 @@ static const httpsrc_transform_ops ext_value_ops = {
     .params      = ext_params,
     .create      = ext_create_value,
     .apply       = ext_apply,
-    .destroy     = ext_destroy,
+    .destroy     = smt_field_destroy,
 };
 
 static const httpsrc_transform_ops ext_key_ops = {
@@ -118,7 +78,7 @@ static const httpsrc_transform_ops ext_key_ops = {
     .params      = ext_params,
     .create      = ext_create_key,
     .apply       = ext_apply,
-    .destroy     = ext_destroy,
+    .destroy     = smt_field_destroy,
 };
 
 static int ext_init(const struct httpsrc_host_api *host,

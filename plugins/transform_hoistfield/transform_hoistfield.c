@@ -9,16 +9,8 @@
 #include "httpsrc/plugin.h"
 
 #include "../common/smt_util.h"
-#include "../common/plugin_util.h"
 
 #define WHO "HoistField"
-
-typedef struct hoist_state {
-        const struct httpsrc_host_api *host;
-        httpsrc_ctx *ctx;
-        smt_part part;
-        char *field;
-} hoist_state;
 
 static const httpsrc_param_desc hoist_params[] = {
     {.name  = "field",
@@ -30,51 +22,19 @@ static const httpsrc_param_desc hoist_params[] = {
     {.name = NULL},
 };
 
-static void hoist_destroy(void *state)
-{
-        hoist_state *st = state;
-        st->host->free(st->field);
-        st->host->free(st);
-}
-
-static int
-hoist_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state, smt_part part)
-{
-        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
-        const char *field                   = host->conf_get(ctx, "field");
-
-        if (!field)
-                return host->set_error(ctx, HTTPSRC_ERR_INVAL,
-                                       WHO ": field must be set");
-        hoist_state *st = host->alloc(sizeof(*st));
-        if (!st)
-                return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");
-        memset(st, 0, sizeof(*st));
-        st->host  = host;
-        st->ctx   = ctx;
-        st->part  = part;
-        st->field = host->strdup(field);
-        if (!st->field) {
-                hoist_destroy(st);
-                return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");
-        }
-        *state = st;
-        return HTTPSRC_OK;
-}
-
 static int hoist_create_value(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        return hoist_create(ctx, plugin_ctx, state, SMT_VALUE);
+        return smt_field_create(ctx, plugin_ctx, state, SMT_VALUE, WHO);
 }
 
 static int hoist_create_key(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        return hoist_create(ctx, plugin_ctx, state, SMT_KEY);
+        return smt_field_create(ctx, plugin_ctx, state, SMT_KEY, WHO);
 }
 
 static int hoist_apply(void *state, httpsrc_record *rec)
 {
-        hoist_state *st                     = state;
+        smt_field_state *st                 = state;
         const struct httpsrc_host_api *host = st->host;
         const httpsrc_json *v;
         httpsrc_json *owned;
@@ -105,7 +65,7 @@ static const httpsrc_transform_ops hoist_value_ops = {
     .params      = hoist_params,
     .create      = hoist_create_value,
     .apply       = hoist_apply,
-    .destroy     = hoist_destroy,
+    .destroy     = smt_field_destroy,
 };
 
 static const httpsrc_transform_ops hoist_key_ops = {
@@ -115,7 +75,7 @@ static const httpsrc_transform_ops hoist_key_ops = {
     .params      = hoist_params,
     .create      = hoist_create_key,
     .apply       = hoist_apply,
-    .destroy     = hoist_destroy,
+    .destroy     = smt_field_destroy,
 };
 
 static int hoist_init(const struct httpsrc_host_api *host,

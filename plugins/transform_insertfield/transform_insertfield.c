@@ -18,8 +18,7 @@
 
 #include "httpsrc/plugin.h"
 
-#include "../common/java_hashmap.h"
-#include "../common/smt_util.h"
+#include "../common/smt_map.h"
 #include "../common/plugin_util.h"
 
 #define WHO "InsertField"
@@ -192,38 +191,18 @@ static int ins_put_fields(ins_state *st, jhm_map *m, httpsrc_record *rec)
         return rc;
 }
 
+/* Connect copies the object, then puts the fields. */
+static int
+ins_fill(void *state, jhm_map *m, const httpsrc_json *v, httpsrc_record *rec)
+{
+        int rc = jhm_map_copy_object(m, v);
+        return rc == HTTPSRC_OK ? ins_put_fields(state, m, rec) : rc;
+}
+
 static int ins_apply(void *state, httpsrc_record *rec)
 {
-        ins_state *st                       = state;
-        const struct httpsrc_host_api *host = st->host;
-        const httpsrc_json *v;
-        httpsrc_json *owned;
-
-        int rc = smt_get(host, st->ctx, WHO, st->part, rec, &v, &owned);
-        if (rc < 0 || !v)
-                return rc; /* a tombstone passes unchanged */
-        if (host->json_type(v) != HTTPSRC_JSON_OBJECT) {
-                rc = smt_not_object(host, st->ctx, WHO, st->part, v);
-                host->json_destroy(owned);
-                return rc;
-        }
-        jhm_map m;
-        jhm_map_init(&m, host, JHM_DEFAULT_CAPACITY);
-        rc = jhm_map_copy_object(&m, v);
-        if (rc == HTTPSRC_ERR_NOMEM)
-                host->set_error(st->ctx, rc, "out of memory");
-        if (rc == HTTPSRC_OK)
-                rc = ins_put_fields(st, &m, rec);
-        if (rc == HTTPSRC_OK) {
-                httpsrc_json *obj = jhm_map_to_object(&m);
-                rc = obj ? smt_set(host, st->ctx, st->part, rec, obj)
-                         : host->set_error(st->ctx, HTTPSRC_ERR_NOMEM,
-                                           "out of memory");
-                host->json_destroy(obj);
-        }
-        jhm_map_free(&m);
-        host->json_destroy(owned);
-        return rc;
+        ins_state *st = state;
+        return smt_rebuild(st->host, st->ctx, WHO, st->part, rec, ins_fill, st);
 }
 
 static const httpsrc_transform_ops ins_value_ops = {

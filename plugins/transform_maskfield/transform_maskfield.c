@@ -21,9 +21,8 @@
 
 #include "httpsrc/plugin.h"
 
-#include "../common/java_hashmap.h"
 #include "../common/java_text.h"
-#include "../common/smt_util.h"
+#include "../common/smt_map.h"
 #include "../common/plugin_util.h"
 
 #define WHO "MaskField"
@@ -228,10 +227,11 @@ static int mask_value(mask_state *st,
         return *out ? HTTPSRC_OK : HTTPSRC_ERR_NOMEM;
 }
 
-static int mask_fill(mask_state *st, jhm_map *m, const httpsrc_json *v)
+static int
+mask_fill(void *state, jhm_map *m, const httpsrc_json *v, httpsrc_record *rec)
 {
-        const struct httpsrc_host_api *host = st->host;
-        int rc                              = jhm_map_copy_object(m, v);
+        mask_state *st = state;
+        int rc         = jhm_map_copy_object(m, v);
 
         for (size_t i = 0; rc == HTTPSRC_OK && i < st->n_order; i++) {
                 const char *field = st->fields.items[st->order[i]];
@@ -242,39 +242,14 @@ static int mask_fill(mask_state *st, jhm_map *m, const httpsrc_json *v)
                 if (rc == HTTPSRC_OK)
                         rc = jhm_map_put(m, field, val);
         }
-        if (rc == HTTPSRC_ERR_NOMEM)
-                host->set_error(st->ctx, rc, "out of memory");
         return rc;
 }
 
 static int mask_apply(void *state, httpsrc_record *rec)
 {
-        mask_state *st                      = state;
-        const struct httpsrc_host_api *host = st->host;
-        const httpsrc_json *v;
-        httpsrc_json *owned;
-
-        int rc = smt_get(host, st->ctx, WHO, st->part, rec, &v, &owned);
-        if (rc < 0 || !v)
-                return rc; /* a tombstone passes unchanged */
-        if (host->json_type(v) != HTTPSRC_JSON_OBJECT) {
-                rc = smt_not_object(host, st->ctx, WHO, st->part, v);
-                host->json_destroy(owned);
-                return rc;
-        }
-        jhm_map m;
-        jhm_map_init(&m, host, JHM_DEFAULT_CAPACITY);
-        rc = mask_fill(st, &m, v);
-        if (rc == HTTPSRC_OK) {
-                httpsrc_json *obj = jhm_map_to_object(&m);
-                rc = obj ? smt_set(host, st->ctx, st->part, rec, obj)
-                         : host->set_error(st->ctx, HTTPSRC_ERR_NOMEM,
-                                           "out of memory");
-                host->json_destroy(obj);
-        }
-        jhm_map_free(&m);
-        host->json_destroy(owned);
-        return rc;
+        mask_state *st = state;
+        return smt_rebuild(st->host, st->ctx, WHO, st->part, rec, mask_fill,
+                           st);
 }
 
 static const httpsrc_transform_ops mask_value_ops = {

@@ -18,8 +18,7 @@
 
 #include "httpsrc/plugin.h"
 
-#include "../common/java_hashmap.h"
-#include "../common/smt_util.h"
+#include "../common/smt_map.h"
 #include "../common/plugin_util.h"
 
 #define WHO "ReplaceField"
@@ -197,8 +196,10 @@ static const char *rpl_renamed(const rpl_state *st, const char *name)
 }
 
 /* The replaced object of @p v in @p m. */
-static int rpl_fill(rpl_state *st, jhm_map *m, const httpsrc_json *v)
+static int
+rpl_fill(void *state, jhm_map *m, const httpsrc_json *v, httpsrc_record *rec)
 {
+        rpl_state *st                       = state;
         const struct httpsrc_host_api *host = st->host;
         jhm_map src;
 
@@ -218,32 +219,8 @@ static int rpl_fill(rpl_state *st, jhm_map *m, const httpsrc_json *v)
 
 static int rpl_apply(void *state, httpsrc_record *rec)
 {
-        rpl_state *st                       = state;
-        const struct httpsrc_host_api *host = st->host;
-        const httpsrc_json *v;
-        httpsrc_json *owned;
-
-        int rc = smt_get(host, st->ctx, WHO, st->part, rec, &v, &owned);
-        if (rc < 0 || !v)
-                return rc; /* a tombstone passes unchanged */
-        if (host->json_type(v) != HTTPSRC_JSON_OBJECT) {
-                rc = smt_not_object(host, st->ctx, WHO, st->part, v);
-                host->json_destroy(owned);
-                return rc;
-        }
-        jhm_map m;
-        jhm_map_init(&m, host, JHM_DEFAULT_CAPACITY);
-        rc                = rpl_fill(st, &m, v);
-        httpsrc_json *obj = rc == HTTPSRC_OK ? jhm_map_to_object(&m) : NULL;
-        if (obj)
-                rc = smt_set(host, st->ctx, st->part, rec, obj);
-        else
-                rc = host->set_error(st->ctx, HTTPSRC_ERR_NOMEM,
-                                     "out of memory");
-        host->json_destroy(obj);
-        jhm_map_free(&m);
-        host->json_destroy(owned);
-        return rc;
+        rpl_state *st = state;
+        return smt_rebuild(st->host, st->ctx, WHO, st->part, rec, rpl_fill, st);
 }
 
 static const httpsrc_transform_ops rpl_value_ops = {
