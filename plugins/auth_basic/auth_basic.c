@@ -5,13 +5,11 @@
 
 #include "httpsrc/plugin.h"
 
+#include "../common/plugin_util.h"
+
 #define KEY_USER     "http.auth.user"
 #define KEY_PASSWORD "http.auth.password"
 #define PREFIX       "Basic "
-
-typedef struct basic_plugin {
-        const struct httpsrc_host_api *host;
-} basic_plugin;
 
 typedef struct basic_state {
         const struct httpsrc_host_api *host;
@@ -93,10 +91,9 @@ static char *make_header(const struct httpsrc_host_api *host,
 
 static int basic_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        const struct httpsrc_host_api *host =
-            ((basic_plugin *)plugin_ctx)->host;
-        const char *user     = host->conf_get(ctx, KEY_USER);
-        const char *password = host->conf_get(ctx, KEY_PASSWORD);
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
+        const char *user                    = host->conf_get(ctx, KEY_USER);
+        const char *password                = host->conf_get(ctx, KEY_PASSWORD);
 
         if (!user)
                 return host->set_error(ctx, HTTPSRC_ERR_INVAL,
@@ -149,22 +146,9 @@ static int basic_init(const struct httpsrc_host_api *host,
                       char *errstr,
                       size_t errstr_size)
 {
-        basic_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc = host->register_component(reg, HTTPSRC_KIND_AUTH, &basic_ops);
-        if (rc < 0)
-                host->free(p);
-        return rc;
-}
-
-static void basic_fini(void *plugin_ctx)
-{
-        basic_plugin *p = plugin_ctx;
-        p->host->free(p);
+        static const void *const ops[] = {&basic_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_AUTH, ops);
 }
 
 HTTPSRC_PLUGIN_DEFINE(
-    "auth_basic", "0.1.0", "Auth provider BASIC", basic_init, basic_fini)
+    "auth_basic", "0.1.0", "Auth provider BASIC", basic_init, plugin_host_fini)

@@ -5,12 +5,10 @@
 
 #include "httpsrc/plugin.h"
 
+#include "../common/plugin_util.h"
+
 #define KEY_TOKEN "http.auth.token"
 #define PREFIX    "Bearer "
-
-typedef struct bearer_plugin {
-        const struct httpsrc_host_api *host;
-} bearer_plugin;
 
 typedef struct bearer_state {
         const struct httpsrc_host_api *host;
@@ -37,9 +35,8 @@ static void wipe(char *s, size_t len)
 
 static int bearer_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        const struct httpsrc_host_api *host =
-            ((bearer_plugin *)plugin_ctx)->host;
-        const char *token = host->conf_get(ctx, KEY_TOKEN);
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
+        const char *token                   = host->conf_get(ctx, KEY_TOKEN);
 
         if (!token || !*token)
                 return host->set_error(ctx, HTTPSRC_ERR_INVAL,
@@ -96,22 +93,12 @@ static int bearer_init(const struct httpsrc_host_api *host,
                        char *errstr,
                        size_t errstr_size)
 {
-        bearer_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc = host->register_component(reg, HTTPSRC_KIND_AUTH, &bearer_ops);
-        if (rc < 0)
-                host->free(p);
-        return rc;
+        static const void *const ops[] = {&bearer_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_AUTH, ops);
 }
 
-static void bearer_fini(void *plugin_ctx)
-{
-        bearer_plugin *p = plugin_ctx;
-        p->host->free(p);
-}
-
-HTTPSRC_PLUGIN_DEFINE(
-    "auth_bearer", "0.1.0", "Auth provider BEARER", bearer_init, bearer_fini)
+HTTPSRC_PLUGIN_DEFINE("auth_bearer",
+                      "0.1.0",
+                      "Auth provider BEARER",
+                      bearer_init,
+                      plugin_host_fini)

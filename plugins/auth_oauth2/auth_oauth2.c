@@ -18,6 +18,8 @@
 
 #include "httpsrc/plugin.h"
 
+#include "../common/plugin_util.h"
+
 #define KEY_URL         "http.oauth2.token.url"
 #define KEY_ID          "http.oauth2.client.id"
 #define KEY_SECRET      "http.oauth2.client.secret"
@@ -32,10 +34,6 @@
 #define REDACTED        "***"
 #define NEVER           INT64_MAX
 #define MAX_REASON      200 /* of each quoted error/error_description */
-
-typedef struct oauth2_plugin {
-        const struct httpsrc_host_api *host;
-} oauth2_plugin;
 
 typedef struct oauth2_state {
         const struct httpsrc_host_api *host;
@@ -413,8 +411,7 @@ static int create_conf(oauth2_state *st)
 
 static int oauth2_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        const struct httpsrc_host_api *host =
-            ((oauth2_plugin *)plugin_ctx)->host;
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
 
         int rc = check_host(host, ctx);
         if (rc)
@@ -638,22 +635,12 @@ static int oauth2_init(const struct httpsrc_host_api *host,
                        char *errstr,
                        size_t errstr_size)
 {
-        oauth2_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc = host->register_component(reg, HTTPSRC_KIND_AUTH, &oauth2_ops);
-        if (rc < 0)
-                host->free(p);
-        return rc;
+        static const void *const ops[] = {&oauth2_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_AUTH, ops);
 }
 
-static void oauth2_fini(void *plugin_ctx)
-{
-        oauth2_plugin *p = plugin_ctx;
-        p->host->free(p);
-}
-
-HTTPSRC_PLUGIN_DEFINE(
-    "auth_oauth2", "0.1.0", "Auth provider OAUTH2", oauth2_init, oauth2_fini)
+HTTPSRC_PLUGIN_DEFINE("auth_oauth2",
+                      "0.1.0",
+                      "Auth provider OAUTH2",
+                      oauth2_init,
+                      plugin_host_fini)

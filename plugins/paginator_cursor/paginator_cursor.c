@@ -6,14 +6,12 @@
 
 #include "httpsrc/plugin.h"
 
+#include "../common/plugin_util.h"
+
 #define KEY_PARAM "http.pagination.cursor.param"
 #define KEY_PATH  "http.pagination.cursor.path"
 #define DEF_PARAM "cursor"
 #define DEF_PATH  "$.next_cursor"
-
-typedef struct cursor_plugin {
-        const struct httpsrc_host_api *host;
-} cursor_plugin;
 
 typedef struct cursor_state {
         const struct httpsrc_host_api *host;
@@ -55,9 +53,8 @@ static void cursor_destroy(void *state)
 
 static int cursor_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        const struct httpsrc_host_api *host =
-            ((cursor_plugin *)plugin_ctx)->host;
-        cursor_state *st = host->alloc(sizeof(*st));
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
+        cursor_state *st                    = host->alloc(sizeof(*st));
         if (!st)
                 return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");
         st->host = host;
@@ -148,23 +145,13 @@ static int cursor_init(const struct httpsrc_host_api *host,
                        char *errstr,
                        size_t errstr_size)
 {
-        cursor_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc =
-            host->register_component(reg, HTTPSRC_KIND_PAGINATOR, &cursor_ops);
-        if (rc < 0)
-                host->free(p);
-        return rc;
+        static const void *const ops[] = {&cursor_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_PAGINATOR,
+                               ops);
 }
 
-static void cursor_fini(void *plugin_ctx)
-{
-        cursor_plugin *p = plugin_ctx;
-        p->host->free(p);
-}
-
-HTTPSRC_PLUGIN_DEFINE(
-    "paginator_cursor", "0.1.0", "Paginator CURSOR", cursor_init, cursor_fini)
+HTTPSRC_PLUGIN_DEFINE("paginator_cursor",
+                      "0.1.0",
+                      "Paginator CURSOR",
+                      cursor_init,
+                      plugin_host_fini)

@@ -6,9 +6,7 @@
 
 #include "httpsrc/plugin.h"
 
-typedef struct link_plugin {
-        const struct httpsrc_host_api *host;
-} link_plugin;
+#include "../common/plugin_util.h"
 
 typedef struct link_state {
         const struct httpsrc_host_api *host;
@@ -155,7 +153,7 @@ static int find_next(const char *v, span *target)
 
 static int link_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        const struct httpsrc_host_api *host = ((link_plugin *)plugin_ctx)->host;
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
 
         if (!HTTPSRC_HOST_HAS(host, url_resolve))
                 return host->set_error(ctx, HTTPSRC_ERR_PLUGIN_ABI,
@@ -270,26 +268,13 @@ static int link_init(const struct httpsrc_host_api *host,
                      char *errstr,
                      size_t errstr_size)
 {
-        link_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc =
-            host->register_component(reg, HTTPSRC_KIND_PAGINATOR, &link_ops);
-        if (rc < 0)
-                host->free(p);
-        return rc;
-}
-
-static void link_fini(void *plugin_ctx)
-{
-        link_plugin *p = plugin_ctx;
-        p->host->free(p);
+        static const void *const ops[] = {&link_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_PAGINATOR,
+                               ops);
 }
 
 HTTPSRC_PLUGIN_DEFINE("paginator_link_header",
                       "0.1.0",
                       "Paginator LINK_HEADER",
                       link_init,
-                      link_fini)
+                      plugin_host_fini)

@@ -6,12 +6,10 @@
 
 #include "httpsrc/plugin.h"
 
+#include "../common/plugin_util.h"
+
 #define KEY_PATH "http.pagination.next.url.path"
 #define DEF_PATH "$.next"
-
-typedef struct next_plugin {
-        const struct httpsrc_host_api *host;
-} next_plugin;
 
 typedef struct next_state {
         const struct httpsrc_host_api *host;
@@ -40,7 +38,7 @@ static void next_destroy(void *state)
 
 static int next_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        const struct httpsrc_host_api *host = ((next_plugin *)plugin_ctx)->host;
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
 
         if (!HTTPSRC_HOST_HAS(host, url_resolve))
                 return host->set_error(ctx, HTTPSRC_ERR_PLUGIN_ABI,
@@ -153,23 +151,13 @@ static int next_init(const struct httpsrc_host_api *host,
                      char *errstr,
                      size_t errstr_size)
 {
-        next_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc =
-            host->register_component(reg, HTTPSRC_KIND_PAGINATOR, &next_ops);
-        if (rc < 0)
-                host->free(p);
-        return rc;
+        static const void *const ops[] = {&next_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_PAGINATOR,
+                               ops);
 }
 
-static void next_fini(void *plugin_ctx)
-{
-        next_plugin *p = plugin_ctx;
-        p->host->free(p);
-}
-
-HTTPSRC_PLUGIN_DEFINE(
-    "paginator_next_url", "0.1.0", "Paginator NEXT_URL", next_init, next_fini)
+HTTPSRC_PLUGIN_DEFINE("paginator_next_url",
+                      "0.1.0",
+                      "Paginator NEXT_URL",
+                      next_init,
+                      plugin_host_fini)

@@ -18,10 +18,6 @@
 #define DEF_LIMIT_VALUE  100
 #define DEF_INITIAL      0
 
-typedef struct offset_plugin {
-        const struct httpsrc_host_api *host;
-} offset_plugin;
-
 typedef struct offset_state {
         const struct httpsrc_host_api *host;
         httpsrc_ctx *ctx;
@@ -111,9 +107,8 @@ static void offset_destroy(void *state)
 
 static int offset_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        const struct httpsrc_host_api *host =
-            ((offset_plugin *)plugin_ctx)->host;
-        offset_state *st = host->alloc(sizeof(*st));
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
+        offset_state *st                    = host->alloc(sizeof(*st));
         if (!st)
                 return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");
         *st              = (offset_state){.host = host, .ctx = ctx};
@@ -229,23 +224,13 @@ static int offset_init(const struct httpsrc_host_api *host,
                        char *errstr,
                        size_t errstr_size)
 {
-        offset_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc =
-            host->register_component(reg, HTTPSRC_KIND_PAGINATOR, &offset_ops);
-        if (rc < 0)
-                host->free(p);
-        return rc;
+        static const void *const ops[] = {&offset_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_PAGINATOR,
+                               ops);
 }
 
-static void offset_fini(void *plugin_ctx)
-{
-        offset_plugin *p = plugin_ctx;
-        p->host->free(p);
-}
-
-HTTPSRC_PLUGIN_DEFINE(
-    "paginator_offset", "0.1.0", "Paginator OFFSET", offset_init, offset_fini)
+HTTPSRC_PLUGIN_DEFINE("paginator_offset",
+                      "0.1.0",
+                      "Paginator OFFSET",
+                      offset_init,
+                      plugin_host_fini)

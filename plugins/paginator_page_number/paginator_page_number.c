@@ -16,10 +16,6 @@
 #define DEF_PARAM      "page"
 #define DEF_START      1
 
-typedef struct page_plugin {
-        const struct httpsrc_host_api *host;
-} page_plugin;
-
 typedef struct page_state {
         const struct httpsrc_host_api *host;
         httpsrc_ctx *ctx;
@@ -109,7 +105,7 @@ static void page_destroy(void *state)
 
 static int page_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        const struct httpsrc_host_api *host = ((page_plugin *)plugin_ctx)->host;
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
         page_state *st                      = host->alloc(sizeof(*st));
         if (!st)
                 return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");
@@ -217,26 +213,13 @@ static int page_init(const struct httpsrc_host_api *host,
                      char *errstr,
                      size_t errstr_size)
 {
-        page_plugin *p = host->alloc(sizeof(*p));
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc =
-            host->register_component(reg, HTTPSRC_KIND_PAGINATOR, &page_ops);
-        if (rc < 0)
-                host->free(p);
-        return rc;
-}
-
-static void page_fini(void *plugin_ctx)
-{
-        page_plugin *p = plugin_ctx;
-        p->host->free(p);
+        static const void *const ops[] = {&page_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_PAGINATOR,
+                               ops);
 }
 
 HTTPSRC_PLUGIN_DEFINE("paginator_page_number",
                       "0.1.0",
                       "Paginator PAGE_NUMBER",
                       page_init,
-                      page_fini)
+                      plugin_host_fini)

@@ -10,13 +10,11 @@
 
 #include "httpsrc/plugin.h"
 
+#include "../common/plugin_util.h"
+
 #include "../common/java_regex.h"
 
 #define PKG "org.apache.kafka.connect.transforms.predicates."
-
-typedef struct pred_plugin {
-        const struct httpsrc_host_api *host;
-} pred_plugin;
 
 /* ------------------------------------------------------------------ */
 /* TopicNameMatches                                                    */
@@ -46,7 +44,7 @@ static void tnm_destroy(void *state)
 
 static int tnm_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        const struct httpsrc_host_api *host = ((pred_plugin *)plugin_ctx)->host;
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
         const char *pattern                 = host->conf_get(ctx, "pattern");
         char err[256];
 
@@ -107,7 +105,7 @@ static int tomb_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 
 static int tomb_test(void *state, const httpsrc_record *rec)
 {
-        const pred_plugin *p = state;
+        const plugin_host *p = state;
         size_t len;
         return p->host->rec_value(rec, &len) == NULL;
 }
@@ -140,7 +138,7 @@ static const httpsrc_param_desc hhk_params[] = {
 
 static int hhk_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
-        const struct httpsrc_host_api *host = ((pred_plugin *)plugin_ctx)->host;
+        const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
         const char *name                    = host->conf_get(ctx, "name");
 
         if (!name || !*name)
@@ -175,30 +173,9 @@ static int pred_init(const struct httpsrc_host_api *host,
                      char *errstr,
                      size_t errstr_size)
 {
-        static const httpsrc_predicate_ops *const all[] = {&tnm_ops, &tomb_ops,
-                                                           &hhk_ops};
-        pred_plugin *p = host->alloc(sizeof(*p));
-
-        if (!p)
-                return HTTPSRC_ERR_NOMEM;
-        p->host     = host;
-        *plugin_ctx = p;
-        int rc      = HTTPSRC_OK;
-        for (size_t i = 0; rc >= 0 && i < sizeof(all) / sizeof(*all); i++)
-                rc = host->register_component(reg, HTTPSRC_KIND_PREDICATE,
-                                              all[i]);
-        if (rc < 0) {
-                host->free(p);
-                *plugin_ctx = NULL;
-        }
-        return rc;
-}
-
-static void pred_fini(void *plugin_ctx)
-{
-        pred_plugin *p = plugin_ctx;
-        if (p)
-                p->host->free(p);
+        static const void *const ops[] = {&tnm_ops, &tomb_ops, &hhk_ops, NULL};
+        return plugin_register(host, reg, plugin_ctx, HTTPSRC_KIND_PREDICATE,
+                               ops);
 }
 
 HTTPSRC_PLUGIN_DEFINE("predicate_builtin",
@@ -206,4 +183,4 @@ HTTPSRC_PLUGIN_DEFINE("predicate_builtin",
                       "Predicates TopicNameMatches, RecordIsTombstone, "
                       "HasHeaderKey",
                       pred_init,
-                      pred_fini)
+                      plugin_host_fini)

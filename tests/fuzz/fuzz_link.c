@@ -249,7 +249,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
               req.url == key);
         ops->destroy(state);
 
-        link_fini(plugin_ctx);
+        plugin_host_fini(plugin_ctx);
         free(link);
         free(url);
         free(key);
