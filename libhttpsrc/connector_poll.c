@@ -199,6 +199,14 @@ void connector_stop(connector *c)
         c->stopped   = 1;
         c->in_poll   = 0;
         c->producing = NULL;
+        /* What waits to be handed over never will be. Its pages stay in
+         * the FIFO, so the offset still stops before them, but they no
+         * longer keep the connector busy (a failed record used to hold a
+         * restart, a delete and --once forever). */
+        for (page *pg = c->pq_head; pg; pg = pg->pnext)
+                pg->queued = 0;
+        c->pq_head = c->pq_tail = NULL;
+        c->pq_len               = 0;
         c->want_next = 0;
         c->phase     = PHASE_IDLE;
         if (c->transfer) {

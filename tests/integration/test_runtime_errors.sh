@@ -3,7 +3,7 @@
 # the connector and the cause, and stores no offset for it.
 . "$(dirname "$0")/lib.sh"
 
-plan 10
+plan 13
 start_fixture --records 50 --page-size 10
 start_kafka
 write_worker "$T/worker.properties"
@@ -44,3 +44,21 @@ assert_grep_e "HTTP 500: message gives the status" \
 assert_no_offset "HTTP 500: no offset stored" "$API/status/500"
 assert_grep "HTTP 500: the API was called" '"/status/500":' \
 	<(http_call GET "$API/admin/stats")
+
+# A record that fails in a transform fails the connector while its page
+# waits in the hand-over queue: the stop drops that queue, so nothing is
+# left outstanding and --once ends at once, without the 30 s drain.
+write_connector "$T/cast.json" cast-conn \
+	kafka.topic=cast \
+	"http.url=$API/events" \
+	'http.response.records.path=$.data[*]' \
+	transforms=c \
+	transforms.c.type=org.apache.kafka.connect.transforms.Cast\$Value \
+	transforms.c.spec=type:int32
+run_host --once "$T/worker.properties" "$T/cast.json"
+assert_eq "a record a transform rejects: exit 1" 1 "$HOST_RC"
+assert_grep "the failure names the connector and the transform's reason" \
+	"connector 'cast-conn' failed:" "$T/host.err"
+assert_absent "the failed connector left nothing outstanding" \
+	"stopped with records unacknowledged" "$T/host.err"
+
