@@ -397,17 +397,19 @@ record_offset(connector *c, page *pg, size_t idx, httpsrc_record *rec, int *old)
         if (c->offs == OFFS_MAX && c->poll_value &&
             value_cmp(text, c->poll_value) <= 0)
                 *old = 1; /* not newer than the offset: seen before */
-        const char *prev = idx ? page_value(pg, idx - 1) : NULL;
-        int keep = c->offs == OFFS_LAST || !prev || value_cmp(text, prev) > 0;
+        /* MAX: the value after a record is the running maximum over every
+         * page so far (read_value), so a page of older records never takes
+         * the stored offset back. ">=": the same record again (a retry
+         * after a full queue) keeps its value. */
+        int keep = c->offs == OFFS_LAST || !c->read_value ||
+                   value_cmp(text, c->read_value) >= 0;
         if (keep) {
                 pg->val_off[idx] = pg->vals.len;
-                if (sb_append(&pg->vals, text, strlen(text) + 1)) {
+                if (sb_append(&pg->vals, text, strlen(text) + 1) ||
+                    conn_set_str(&c->read_value, text)) {
                         free(text);
                         return HTTPSRC_ERR_NOMEM;
                 }
-                if (!*old && (!c->read_value || c->offs == OFFS_LAST ||
-                              value_cmp(text, c->read_value) > 0))
-                        conn_set_str(&c->read_value, text);
         }
         free(text);
         return HTTPSRC_OK;
@@ -749,11 +751,14 @@ static page *page_new(connector *c, httpsrc_response *resp)
         page *pg = calloc(1, sizeof(*pg));
         if (!pg)
                 return NULL;
-        pg->conn       = c;
-        pg->resp       = resp;
-        pg->ts         = wall_ms();
-        pg->mono_us    = mono_us();
-        pg->count_base = c->read_count;
+        pg->conn    = c;
+        pg->resp    = resp;
+        pg->ts      = wall_ms();
+        pg->mono_us = mono_us();
+        /* After the pages still waiting to be handed over: read_count
+         * moves only when a page is done. */
+        pg->count_base =
+            c->pq_tail ? c->pq_tail->count_base + c->pq_tail->n : c->read_count;
         if (conn_set_str(&pg->key, c->cur_key)) {
                 page_free(pg);
                 return NULL;

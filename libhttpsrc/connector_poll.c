@@ -207,8 +207,8 @@ void connector_stop(connector *c)
                 pg->queued = 0;
         c->pq_head = c->pq_tail = NULL;
         c->pq_len               = 0;
-        c->want_next = 0;
-        c->phase     = PHASE_IDLE;
+        c->want_next            = 0;
+        c->phase                = PHASE_IDLE;
         if (c->transfer) {
                 http_cancel(c->env.http, c->transfer);
                 c->transfer = 0;
