@@ -237,17 +237,20 @@ static int map_headers(const char *value, strbuf *out, char *msg, size_t size)
         char *copy = xstrdup(value);
         if (!copy)
                 return HTTPSRC_ERR_NOMEM;
-        int rc = HTTPSRC_OK;
+        int rc     = HTTPSRC_OK;
+        unsigned n = 0;
         for (char *save = NULL, *item = strtok_r(copy, "|", &save); item && !rc;
              item = strtok_r(NULL, "|", &save)) {
                 item = strtrim(item);
                 if (!*item)
                         continue;
+                n++;
                 if ((!strchr(item, ':') || *item == ':') &&
                     !strstr(item, "${")) {
-                        /* Only the bad item: header values hold secrets. */
-                        errstr_set(msg, size, "'%s' is not 'Name: value'",
-                                   item);
+                        /* Not even the bad item: "Authorization Bearer
+                         * x" would print its token. */
+                        errstr_set(msg, size,
+                                   "header %u is not 'Name: value'", n);
                         rc = HTTPSRC_ERR_INVAL;
                         break;
                 }

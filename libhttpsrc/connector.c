@@ -37,6 +37,26 @@ void conn_fail(connector *c, const char *fmt, ...)
         connector_stop(c);
 }
 
+/* "GET http://host/path" for logs and errors, without what may carry
+ * secrets: the query (API keys) and user:password@. An http.url with a
+ * ${provider:...} placeholder is shown as written: the secret may be
+ * anywhere in it. */
+void conn_describe(const connector *c, const char *url, char *buf, size_t size)
+{
+        const char *written = httpsrc_conf_get(c->conf, "http.url");
+        if (written && secrets_has_refs(written))
+                url = written;
+        if (!url)
+                url = "";
+        const char *sep  = strstr(url, "://");
+        const char *host = sep ? sep + 3 : url;
+        const char *at   = memchr(host, '@', strcspn(host, "/?#"));
+        const char *rest = at ? at + 1 : host;
+        size_t n         = strcspn(rest, "?#");
+        snprintf(buf, size, "%s %.*s%.*s%s", c->method, (int)(host - url), url,
+                 (int)n, rest, rest[n] ? "?..." : "");
+}
+
 /* The reason a plugin call failed: its set_error() text, else the code. */
 const char *conn_plugin_reason(connector *c, int rc)
 {
@@ -143,6 +163,19 @@ static int is_template_key(const char *key)
 
 /* A copy of the conf with every ${provider:...} resolved: what the task
  * and its plugins read. The original keeps the placeholders. */
+/* A value resolved from a provider was refused: the error names the
+ * placeholder as written, never the resolved value. */
+static int not_valid_for_key(const char *key,
+                             const char *written,
+                             char *errstr,
+                             size_t errstr_size)
+{
+        errstr_set(errstr, errstr_size,
+                   "%s: the value of %s is not valid for this key", key,
+                   written);
+        return HTTPSRC_ERR_INVAL;
+}
+
 static int resolve_secrets(connector *c, char *errstr, size_t errstr_size)
 {
         c->rconf = httpsrc_conf_dup(c->conf);
@@ -169,14 +202,8 @@ static int resolve_secrets(connector *c, char *errstr, size_t errstr_size)
                 if (val)
                         memset(val, 0, strlen(val));
                 free(val);
-                if (rc != HTTPSRC_CONF_OK) {
-                        /* never echo the resolved value */
-                        errstr_set(errstr, errstr_size,
-                                   "%s: the value of %s is not valid for "
-                                   "this key",
-                                   k, v);
-                        return HTTPSRC_ERR_INVAL;
-                }
+                if (rc != HTTPSRC_CONF_OK)
+                        return not_valid_for_key(k, v, errstr, errstr_size);
         }
         return HTTPSRC_OK;
 }
@@ -627,9 +654,16 @@ static int check_keys(connector *c, char *errstr, size_t errstr_size)
         for (size_t i = 0; !rc && i < httpsrc_conf_count(c->rconf); i++) {
                 const char *k, *v;
                 httpsrc_conf_at(c->rconf, i, &k, &v);
-                if (!conf_param_find(conf_connector_params, k) &&
-                    conf_is_deferred_key(HTTPSRC_SCOPE_CONNECTOR, k))
-                        rc = check_plugin_key(c, k, v, errstr, errstr_size);
+                if (conf_param_find(conf_connector_params, k) ||
+                    !conf_is_deferred_key(HTTPSRC_SCOPE_CONNECTOR, k))
+                        continue;
+                rc = check_plugin_key(c, k, v, errstr, errstr_size);
+                /* Plugin keys are checked resolved: a refused value from
+                 * a provider must not be echoed. */
+                const char *written = httpsrc_conf_get(c->conf, k);
+                if (rc && *v && strstr(errstr, v) && written &&
+                    secrets_has_refs(written))
+                        rc = not_valid_for_key(k, written, errstr, errstr_size);
         }
         if (!rc)
                 rc = check_required(c, &c->auth, errstr, errstr_size);
@@ -892,12 +926,13 @@ connector *connector_new(const conn_env *env,
         c->m.struct_size = sizeof(c->m);
         c->next_poll_at  = mono_ms();
         c->target        = HTTPSRC_STATE_RUNNING;
+        char what[512];
+        conn_describe(c, c->url, what, sizeof(what));
         log_msg(env->lg, HTTPSRC_LOG_INFO, c->name,
-                "connector created: %s %s -> topic %s, pagination %s, "
+                "connector created: %s -> topic %s, pagination %s, "
                 "auth %s, %zu transform(s)%s%s",
-                c->method, httpsrc_conf_get(c->conf, "http.url"), c->topic,
-                c->paginator.comp->name, c->auth.comp->name, c->n_transforms,
-                c->offset_json ? ", resuming at " : "",
+                what, c->topic, c->paginator.comp->name, c->auth.comp->name,
+                c->n_transforms, c->offset_json ? ", resuming at " : "",
                 c->offset_json ? c->offset_json : "");
         return c;
 }

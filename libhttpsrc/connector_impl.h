@@ -170,6 +170,9 @@ struct connector {
 
 /* connector.c */
 void conn_fail(connector *c, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
+/** "GET http://host/path" for logs and errors: without the query and any
+ *  user:password@; an http.url with ${provider:...} shown as written. */
+void conn_describe(const connector *c, const char *url, char *buf, size_t size);
 const char *conn_plugin_reason(connector *c, int rc);
 int conn_set_str(char **dst, const char *src);
 const httpsrc_param_desc *comp_params(const plugin_component *comp);

@@ -12,16 +12,6 @@
 static void
 on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg);
 
-/* "GET http://host/path" without the query, which may carry API keys. */
-static void
-describe(const connector *c, const char *url, char *buf, size_t size)
-{
-        const char *q = url ? strchr(url, '?') : NULL;
-        int len       = url ? (q ? (int)(q - url) : (int)strlen(url)) : 0;
-        snprintf(buf, size, "%s %.*s%s", c->method, len, url ? url : "",
-                 q ? "?..." : "");
-}
-
 /* ------------------------------------------------------------------ */
 /* scheduling                                                          */
 
@@ -518,8 +508,8 @@ on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg)
         connector *c = opaque;
         c->transfer  = 0;
         char what[512];
-        describe(c, resp ? http_response_url(resp) : c->url, what,
-                 sizeof(what));
+        conn_describe(c, resp ? http_response_url(resp) : c->url, what,
+                      sizeof(what));
         if (err < 0) {
                 char msg[1024];
                 snprintf(msg, sizeof(msg), "%s failed: %s", what, errmsg);

@@ -105,6 +105,9 @@ static int parse_list(const httpsrc_conf *conf,
                 l->n++;
         }
         free(copy);
+        /* NULL with an empty errstr means "no rule": never for a failure */
+        if (rc == HTTPSRC_ERR_NOMEM)
+                errstr_set(errstr, size, "%s: out of memory", key);
         return rc;
 }
 

@@ -2715,8 +2715,9 @@ static char *resolve(httpsrc_pipeline *p,
                 return NULL;
         if (!secrets_has_refs(value))
                 return xstrdup(value);
-        if (secrets_resolve(pipeline_secrets(p), value, &out, why,
-                            sizeof(why)) != HTTPSRC_OK) {
+        /* Passwords are used as they are: not escaped for templates. */
+        if (secrets_resolve_plain(pipeline_secrets(p), value, &out, why,
+                                  sizeof(why)) != HTTPSRC_OK) {
                 errstr_set(errstr, errstr_size, "%s: %s", key, why);
                 return NULL;
         }
@@ -3003,6 +3004,8 @@ void rest_destroy(rest_server *r)
         if (r->key_pass)
                 OPENSSL_cleanse(r->key_pass, strlen(r->key_pass));
         free(r->key_pass);
+        if (r->auth) /* base64 of user:password */
+                OPENSSL_cleanse(r->auth, strlen(r->auth));
         free(r->auth);
         free(r);
 }

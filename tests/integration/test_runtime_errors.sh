@@ -3,7 +3,7 @@
 # the connector and the cause, and stores no offset for it.
 . "$(dirname "$0")/lib.sh"
 
-plan 13
+plan 15
 start_fixture --records 50 --page-size 10
 start_kafka
 write_worker "$T/worker.properties"
@@ -61,4 +61,15 @@ assert_grep "the failure names the connector and the transform's reason" \
 	"connector 'cast-conn' failed:" "$T/host.err"
 assert_absent "the failed connector left nothing outstanding" \
 	"stopped with records unacknowledged" "$T/host.err"
+
+# Credentials in http.url (user:password@) never reach an error or a log.
+write_connector "$T/userinfo.json" userinfo-conn \
+	kafka.topic=userinfo \
+	"http.url=${API/http:\/\//http://bob:pw-s3cr3t@}/status/500" \
+	'http.response.records.path=$.data[*]'
+run_host --once "$T/worker.properties" "$T/userinfo.json"
+assert_grep "HTTP 500 with user:password@ in the URL: reported without them" \
+	"GET $API/status/500" "$T/host.err"
+assert_absent "the password is not printed" pw-s3cr3t "$T/host.err" \
+	"$T/host.out"
 

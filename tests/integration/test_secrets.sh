@@ -9,7 +9,7 @@
 # naming it.
 . "$(dirname "$0")/lib.sh"
 
-plan 22
+plan 25
 TOKEN=Tok-From-Env-42
 PASS=Pa55-From-File
 CSECRET=Cs-From-Dir-7
@@ -83,6 +83,21 @@ assert_eq "unset environment variable: exit 2 (a config error)" 2 \
 assert_grep "unset environment variable: the error names it" \
 	'http.auth.token: ${env:HTTPSRC_IT_NOT_SET}: environment variable is not set' \
 	"$T/host.err"
+
+# A provider value a plugin key refuses (an INT here): the error names the
+# placeholder, never the value it resolved to.
+write_connector "$T/badint.json" sec-badint "${KEY[@]}" \
+	kafka.topic=sec-badint "http.url=$API/offset" \
+	http.pagination.type=OFFSET \
+	'http.pagination.limit.value=${env:HTTPSRC_IT_LIMIT}'
+HTTPSRC_IT_LIMIT=lim-s3cr3t-value run_host --once "$T/worker.properties" \
+	"$T/badint.json"
+assert_eq "a provider value a plugin key refuses: exit 2" 2 "$HOST_RC"
+assert_grep "the error names the placeholder" \
+	'http.pagination.limit.value: the value of ${env:HTTPSRC_IT_LIMIT} is not valid for this key' \
+	"$T/host.err"
+assert_absent "and not the resolved value" lim-s3cr3t-value "$T/host.err" \
+	"$T/host.out"
 
 write_connector "$T/nokey.json" sec-nokey "${KEY[@]}" \
 	kafka.topic=sec-nokey "http.url=$API/basic" http.auth.type=BASIC \
