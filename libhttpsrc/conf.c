@@ -249,8 +249,8 @@ static int map_headers(const char *value, strbuf *out, char *msg, size_t size)
                     !strstr(item, "${")) {
                         /* Not even the bad item: "Authorization Bearer
                          * x" would print its token. */
-                        errstr_set(msg, size,
-                                   "header %u is not 'Name: value'", n);
+                        errstr_set(msg, size, "header %u is not 'Name: value'",
+                                   n);
                         rc = HTTPSRC_ERR_INVAL;
                         break;
                 }

@@ -565,7 +565,11 @@ transfer_setup(transfer *t, const httpsrc_request *req, const http_opts *o)
         curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        /* An https request never follows a redirect to http: its headers
+         * (API keys) would go out in the clear. */
+        curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR,
+                         strncasecmp(url, "https:", 6) == 0 ? "https"
+                                                            : "http,https");
         curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
         curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);
         curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");

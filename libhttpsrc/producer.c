@@ -288,11 +288,6 @@ int producer_serve(producer *p)
         return rd_kafka_poll(p->rk, 0);
 }
 
-size_t producer_outstanding(const producer *p)
-{
-        return (size_t)rd_kafka_outq_len(p->rk);
-}
-
 const char *producer_fatal(const producer *p)
 {
         return p->fatal[0] ? p->fatal : NULL;

@@ -59,8 +59,6 @@ int producer_fd(const producer *p);
 /** Serve waiting delivery reports (calls the dr callback); returns how
  *  many events were served. */
 int producer_serve(producer *p);
-/** Records queued or in flight. */
-size_t producer_outstanding(const producer *p);
 /** A fatal producer error (e.g. idempotence), or NULL. */
 const char *producer_fatal(const producer *p);
 

@@ -8,7 +8,7 @@
 # (never printed).
 . "$(dirname "$0")/lib.sh"
 
-plan 29
+plan 32
 PKI=$T/pki
 make_pki "$PKI"
 start_kafka
@@ -131,3 +131,22 @@ assert_absent "wrong PKCS#12 password: the password is not printed" \
 	N0t-Changeit "$T/host.out" "$T/host.err"
 assert_eq "store errors: no request was made" "$before" \
 	"$(fixture_requests /events)"
+
+# An https request never follows a redirect to http: its headers (API keys)
+# would go out in the clear. Over https to https it does.
+start_fixture --records 30
+API_P=$API
+tls_conn "$T/down.json" tls-down \
+	"$API_S/redirect?to=$API_P/events" http.ssl.enabled=true \
+	"http.ssl.truststore.location=$PKI/ca.pem" 'http.headers=X-Api-Key: k-s3cr3t'
+run_host --once "$T/worker.properties" "$T/down.json"
+assert_eq "https redirected to http: the connector fails (exit 1)" 1 \
+	"$HOST_RC"
+assert_eq "and the http server never got the request" 0 \
+	"$(fixture_requests /events)"
+tls_conn "$T/up.json" tls-up "$API_S/redirect?to=$API_S/events" \
+	http.ssl.enabled=true "http.ssl.truststore.location=$PKI/ca.pem"
+run_host --once "$T/worker.properties" "$T/up.json"
+assert_eq "https redirected to https: followed (exit 0)" 0 "$HOST_RC" ||
+	diag_file "$T/host.err"
+
