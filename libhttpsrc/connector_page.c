@@ -166,8 +166,13 @@ static void store_offset(connector *c, const char *key, size_t pos)
  * silent restart from the beginning. */
 int offset_load(connector *c, char *errstr, size_t errstr_size)
 {
-        const char *stored =
-            offset_store_get(c->env.offsets, c->name, c->partition_json);
+        const char *stored;
+        if (offset_store_get(c->env.offsets, c->name, c->partition_json,
+                             &stored)) {
+                errstr_set(errstr, errstr_size,
+                           "cannot read the stored offset: out of memory");
+                return HTTPSRC_ERR_NOMEM;
+        }
         const char *initial = httpsrc_conf_get(c->rconf, "http.initial.offset");
         if (!stored) {
                 if (c->offs == OFFS_COUNT)

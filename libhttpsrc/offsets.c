@@ -974,19 +974,25 @@ void offset_store_destroy(offset_store *s)
         free(s);
 }
 
-const char *offset_store_get(const offset_store *s,
-                             const char *connector,
-                             const char *partition_json)
+int offset_store_get(const offset_store *s,
+                     const char *connector,
+                     const char *partition_json,
+                     const char **offset_json)
 {
-        strbuf key = {0};
-        int found  = 0;
-        size_t i   = 0;
+        strbuf key   = {0};
+        int found    = 0;
+        size_t i     = 0;
+        *offset_json = NULL;
         if (!s || !connector || !partition_json)
-                return NULL;
-        if (!build_key(&key, connector, partition_json))
+                return HTTPSRC_ERR_INVAL;
+        int rc = build_key(&key, connector, partition_json) ? HTTPSRC_ERR_NOMEM
+                                                            : HTTPSRC_OK;
+        if (!rc)
                 i = find_key(s, key.buf, key.len, &found);
         sb_free(&key);
-        return found ? s->ents[i].val : NULL;
+        if (found)
+                *offset_json = s->ents[i].val;
+        return rc;
 }
 
 /* Replace the value at @p i; unchanged values leave the store clean. */

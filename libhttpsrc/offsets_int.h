@@ -20,11 +20,14 @@ offset_store *
 offset_store_open(const char *path, char *errstr, size_t errstr_size);
 void offset_store_destroy(offset_store *s); /* NULL-safe, does not flush */
 
-/** Offset map (compact JSON) of @p partition_json for @p connector; NULL
- *  if none or tombstoned. Owned by the store, valid until the next put. */
-const char *offset_store_get(const offset_store *s,
-                             const char *connector,
-                             const char *partition_json);
+/** Offset map (compact JSON) of @p partition_json for @p connector in
+ *  *@p offset_json; NULL if none or tombstoned. Owned by the store, valid
+ *  until the next put. HTTPSRC_ERR_NOMEM is not "none": a caller that
+ *  took it so would start over from the beginning. */
+int offset_store_get(const offset_store *s,
+                     const char *connector,
+                     const char *partition_json,
+                     const char **offset_json);
 
 /** Set (copy) or tombstone (@p offset_json NULL) an offset. */
 int offset_store_put(offset_store *s,

@@ -187,6 +187,15 @@ static void assert_serialized(const offset_store *s, const strbuf *want)
         sb_free(&got);
 }
 
+/* offset_store_get(), which must succeed: the offset or NULL. */
+static const char *
+stored(const offset_store *s, const char *connector, const char *part)
+{
+        const char *v = "unset";
+        assert_int_equal(offset_store_get(s, connector, part, &v), HTTPSRC_OK);
+        return v;
+}
+
 /* ------------------------------------------------------------------ */
 /* Reading the JVM-written golden file                                  */
 /* ------------------------------------------------------------------ */
@@ -197,11 +206,11 @@ static void test_golden_read(void **state)
         offset_store *s = offset_store_open(GOLDEN, err, sizeof(err));
         assert_non_null(s);
         assert_string_equal(err, "");
-        assert_string_equal(offset_store_get(s, "http-src", P_ITEMS), V_ITEMS);
-        assert_string_equal(offset_store_get(s, "other", P_ZUR), V_ZUR);
-        assert_null(offset_store_get(s, "http-src", P_GONE));
-        assert_null(offset_store_get(s, "other", P_ITEMS));
-        assert_null(offset_store_get(s, "http-src", "{}"));
+        assert_string_equal(stored(s, "http-src", P_ITEMS), V_ITEMS);
+        assert_string_equal(stored(s, "other", P_ZUR), V_ZUR);
+        assert_null(stored(s, "http-src", P_GONE));
+        assert_null(stored(s, "other", P_ITEMS));
+        assert_null(stored(s, "http-src", "{}"));
 
         /* All three entries, the tombstone included, are kept. */
         strbuf want = {0};
@@ -321,12 +330,12 @@ static void test_roundtrip_many(void **state)
         for (int i = 0; i < 30; i++) {
                 snprintf(part, sizeof(part), "{\"page\":%d}", i);
                 snprintf(val, sizeof(val), "{\"cursor\":\"c%d\"}", i);
-                const char *got = offset_store_get(s, i % 2 ? "b" : "a", part);
+                const char *got = stored(s, i % 2 ? "b" : "a", part);
                 if (i % 5)
                         assert_string_equal(got, val);
                 else
                         assert_null(got);
-                assert_null(offset_store_get(s, i % 2 ? "a" : "b", part));
+                assert_null(stored(s, i % 2 ? "a" : "b", part));
         }
         offset_store_destroy(s);
         tmpdir_remove(&t);
@@ -461,7 +470,7 @@ static void test_missing_and_empty_files(void **state)
         write_all(t.file, "", 0);
         s = offset_store_open(t.file, err, sizeof(err));
         assert_non_null(s);
-        assert_null(offset_store_get(s, "http-src", P_ITEMS));
+        assert_null(stored(s, "http-src", P_ITEMS));
         offset_store_destroy(s);
         assert_string_equal(err, "");
 
@@ -609,9 +618,9 @@ static void test_references_and_duplicates(void **state)
             offset_store_load_buffer("g", sb.buf, sb.len, err, sizeof(err));
         assert_non_null(s);
         assert_string_equal(err, "");
-        assert_string_equal(offset_store_get(s, "c", "{\"k\":1}"), "{\"v\":2}");
+        assert_string_equal(stored(s, "c", "{\"k\":1}"), "{\"v\":2}");
         /* Key 7's second entry, a tombstone, came last. */
-        assert_null(offset_store_get(s, "c", "{\"k\":2}"));
+        assert_null(stored(s, "c", "{\"k\":2}"));
 
         strbuf want = {0};
         jstream_begin(&want, 12, 16, 2);
@@ -634,9 +643,9 @@ static void test_tombstones(void **state)
 {
         offset_store *s = offset_store_open(NULL, NULL, 0);
         assert_int_equal(offset_store_put(s, "c", "{\"p\":1}", "{\"o\":1}"), 0);
-        assert_string_equal(offset_store_get(s, "c", "{\"p\":1}"), "{\"o\":1}");
+        assert_string_equal(stored(s, "c", "{\"p\":1}"), "{\"o\":1}");
         assert_int_equal(offset_store_put(s, "c", "{\"p\":1}", NULL), 0);
-        assert_null(offset_store_get(s, "c", "{\"p\":1}"));
+        assert_null(stored(s, "c", "{\"p\":1}"));
         /* A tombstone for an unknown partition is recorded too. */
         assert_int_equal(offset_store_put(s, "c", "{\"p\":0}", NULL), 0);
 
@@ -651,7 +660,7 @@ static void test_tombstones(void **state)
         sb_free(&want);
 
         assert_int_equal(offset_store_put(s, "c", "{\"p\":1}", "{\"o\":2}"), 0);
-        assert_string_equal(offset_store_get(s, "c", "{\"p\":1}"), "{\"o\":2}");
+        assert_string_equal(stored(s, "c", "{\"p\":1}"), "{\"o\":2}");
         offset_store_destroy(s);
 }
 
@@ -664,7 +673,10 @@ static void test_put_invalid(void **state)
                          HTTPSRC_ERR_INVAL);
         assert_int_equal(offset_store_put(s, "c", NULL, "{}"),
                          HTTPSRC_ERR_INVAL);
-        assert_null(offset_store_get(NULL, "c", "{}"));
+        const char *v = "unset";
+        assert_int_equal(offset_store_get(NULL, "c", "{}", &v),
+                         HTTPSRC_ERR_INVAL);
+        assert_null(v);
         assert_int_equal(offset_store_flush(s, NULL, 0), HTTPSRC_OK);
         offset_store_destroy(s);
         offset_store_destroy(NULL);
@@ -719,8 +731,7 @@ static void test_connector_name_escaping(void **state)
         jstream_bytes(&want, "{\"o\":1}", 0);
         jstream_end(&want);
         assert_serialized(s, &want);
-        assert_string_equal(offset_store_get(s, name, "{\"p\":1}"),
-                            "{\"o\":1}");
+        assert_string_equal(stored(s, name, "{\"p\":1}"), "{\"o\":1}");
         assert_visits(s, name, "{\"p\":1}={\"o\":1};");
         assert_visits(s, "a\"b\\c\n", "");
 
@@ -780,7 +791,7 @@ static void test_put_non_object_partition(void **state)
         assert_int_equal(offset_store_put(s, "ab", "\"s\"", "{\"o\":1}"), 0);
         assert_int_equal(offset_store_put(s, "ab", "{\"p\":1}", "{\"o\":2}"),
                          0);
-        assert_string_equal(offset_store_get(s, "ab", "\"s\""), "{\"o\":1}");
+        assert_string_equal(stored(s, "ab", "\"s\""), "{\"o\":1}");
         assert_visits(s, "ab", "{\"p\":1}={\"o\":2};");
         offset_store_destroy(s);
 }
