@@ -1456,6 +1456,8 @@ reconfigure(request *q, httpsrc_pipeline *p, connector *c, httpsrc_conf *conf)
                         : HTTPSRC_ERR_NOMEM;
         pipeline_set_log_level(p, level);
         if (rc) {
+                /* The store keeps what still runs. */
+                store_put(q, name, conf_now(q->r, c), desired(q->r, c));
                 httpsrc_conf_destroy(conf);
                 httpsrc_conf_destroy(latest);
                 reply_error(q, MHD_HTTP_BAD_REQUEST, "%s",
@@ -1666,7 +1668,11 @@ static conn_meta *retarget(request *q, connector *c, int target)
         const char *name = connector_name(c);
         conn_meta *m     = meta_get(q->r, name);
         conn_meta cur = m ? *m : (conn_meta){.target = HTTPSRC_STATE_RUNNING};
-        if (store_put(q, name, conf_now(q->r, c), target))
+        /* No change, no write: resuming a running command-line connector
+         * must not copy it into the store (it would then override later
+         * edits of its file). */
+        if (cur.target != target &&
+            store_put(q, name, conf_now(q->r, c), target))
                 return NULL;
         m = meta_set(q->r, name, target, cur.no_tasks, cur.reload);
         if (!m)

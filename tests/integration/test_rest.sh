@@ -9,7 +9,7 @@
 # the host; Basic auth, https, 413 and a busy port on a second host.
 . "$(dirname "$0")/lib.sh"
 
-plan 189
+plan 190
 CLIENT=$HTTPSRC_SOURCE_ROOT/tests/integration/rest_client.py
 
 free_port() {
@@ -602,6 +602,9 @@ wait_for_line "$T/host.err" "REST API listening on $U\$" >/dev/null ||
 expect "a command-line connector is listed with the stored ones" 200 \
 	'["cli","events","fresh","other"]' GET /connectors
 assert_absent "but not stored" '"cli"' "$STORE"
+rest PUT /connectors/cli/resume
+assert_absent "resuming it while it runs changes nothing: still not stored" \
+	'"cli"' "$STORE"
 rest PUT /connectors/cli/pause
 assert_grep "once changed over REST it is stored" '"cli":{"config":{"name":"cli"' \
 	"$STORE"
