@@ -229,11 +229,6 @@ static int setup_converters(connector *c, char *errstr, size_t errstr_size)
         return c->value_conv ? HTTPSRC_OK : HTTPSRC_ERR_INVAL;
 }
 
-static const char *known_var(void *opaque, const char *name, size_t len)
-{
-        return poll_var(opaque, name, len);
-}
-
 /* Unknown ${...} variables are config errors, found before any request. */
 static int check_templates(connector *c, char *errstr, size_t errstr_size)
 {
@@ -242,7 +237,7 @@ static int check_templates(connector *c, char *errstr, size_t errstr_size)
                 const char *v = httpsrc_conf_get(c->rconf, template_keys[i]);
                 strbuf out    = {0};
                 char why[256];
-                if (v && template_expand(v, known_var, c, NULL, &out, why,
+                if (v && template_expand(v, poll_var, c, NULL, &out, why,
                                          sizeof(why)) != HTTPSRC_OK) {
                         errstr_set(errstr, errstr_size, "%s: %s",
                                    template_keys[i], why);

@@ -183,8 +183,9 @@ void poll_done(connector *c);
 /** A poll-level error (HTTP, parse, paginator): fail, or log/ignore and
  *  retry the same position at the next poll, per behavior.on.error. */
 void poll_error(connector *c, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
-/** ${offset} and ${<page field>} for this request. */
-const char *poll_var(connector *c, const char *name, size_t len);
+/** ${offset} and ${<page field>} for this request; a template_expand()
+ *  lookup with the connector as @p opaque. */
+const char *poll_var(void *opaque, const char *name, size_t len);
 
 /* connector_page.c */
 void page_on_response(connector *c, httpsrc_response *resp, const char *what);

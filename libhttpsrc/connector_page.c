@@ -47,17 +47,6 @@ static int digits(const char **s, int n, int *out)
         return 0;
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-        y -= m <= 2;
-        int64_t era = (y >= 0 ? y : y - 399) / 400;
-        int64_t yoe = y - era * 400;
-        int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-        int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        return era * 146097 + doe - 719468;
-}
-
 /* ISO-8601 "YYYY-MM-DD[(T| )hh:mm[:ss[.f]]][Z|+hh[:mm]|-hh[:mm]]" as
  * nanoseconds since the epoch; -1 if @p s is not one. */
 static int parse_instant(const char *s, long double *out)

@@ -208,8 +208,9 @@ void connector_stop(connector *c)
 /* ------------------------------------------------------------------ */
 /* requests                                                            */
 
-const char *poll_var(connector *c, const char *name, size_t len)
+const char *poll_var(void *opaque, const char *name, size_t len)
 {
+        connector *c              = opaque;
         static const char empty[] = "";
         const char *field         = offset_field(c);
         int is_offset             = len == 6 && memcmp(name, "offset", 6) == 0;
@@ -224,11 +225,6 @@ const char *poll_var(connector *c, const char *name, size_t len)
                 return c->count_text;
         }
         return c->poll_value ? c->poll_value : empty;
-}
-
-static const char *lookup(void *opaque, const char *name, size_t len)
-{
-        return poll_var(opaque, name, len);
 }
 
 static int url_escape(strbuf *out, const char *value)
@@ -248,7 +244,7 @@ static int expand(connector *c,
 {
         char why[256];
         sb_reset(out);
-        if (template_expand(tmpl, lookup, c, esc, out, why, sizeof(why)) ==
+        if (template_expand(tmpl, poll_var, c, esc, out, why, sizeof(why)) ==
             HTTPSRC_OK) {
                 if (!out->buf)
                         sb_puts(out, "");

@@ -86,6 +86,16 @@ char *sb_steal(strbuf *sb)
         return b;
 }
 
+int64_t days_from_civil(int64_t y, int m, int d)
+{
+        y -= m <= 2;
+        int64_t era = (y >= 0 ? y : y - 399) / 400; /* floor division */
+        int64_t yoe = y - era * 400;
+        int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return era * 146097 + doe - 719468;
+}
+
 void strv_free(char **v, size_t n)
 {
         for (size_t i = 0; i < n; i++)
