@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fileio_int.h"
 #include "json_int.h"
 #include "util_int.h"
 
@@ -16,31 +17,13 @@
 
 static int read_file(const char *path, strbuf *sb, char *errstr, size_t size)
 {
-        FILE *fp = fopen(path, "rb");
-        if (!fp) {
-                errstr_set(errstr, size, "%s: %s", path, strerror(errno));
-                return HTTPSRC_ERR_IO;
-        }
-        char chunk[8192];
-        size_t n;
-        int rc = HTTPSRC_OK;
-        while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-                if (sb_append(sb, chunk, n)) {
-                        errstr_set(errstr, size, "%s: out of memory", path);
-                        rc = HTTPSRC_ERR_NOMEM;
-                        break;
-                }
-        }
-        if (!rc && ferror(fp)) {
-                errstr_set(errstr, size, "%s: %s", path, strerror(errno));
-                rc = HTTPSRC_ERR_IO;
-        }
-        fclose(fp);
-        if (!rc && sb_reserve(sb, 0)) {
+        int err;
+        int rc = fileio_read(path, 0, sb, &err);
+        if (rc == HTTPSRC_ERR_NOMEM)
                 errstr_set(errstr, size, "%s: out of memory", path);
-                rc = HTTPSRC_ERR_NOMEM;
-        }
-        return rc;
+        else if (rc)
+                errstr_set(errstr, size, "%s: %s", path, strerror(err));
+        return rc && rc != HTTPSRC_ERR_NOMEM ? HTTPSRC_ERR_IO : rc;
 }
 
 /* ---- .properties ---- */

@@ -179,35 +179,18 @@ parse_doc(config_store *s, const httpsrc_json *doc, char *why, size_t why_size)
 static int
 read_all(const char *path, strbuf *out, char *errstr, size_t errstr_size)
 {
-        FILE *fp = fopen(path, "rbe");
-        if (!fp) {
-                if (errno == ENOENT)
-                        return HTTPSRC_OK;
-                errstr_set(errstr, errstr_size, "%s: cannot open: %s", path,
-                           strerror(errno));
-                return HTTPSRC_ERR_IO;
-        }
-        char buf[8192];
-        size_t got;
-        int rc = HTTPSRC_OK;
-        while (!rc && (got = fread(buf, 1, sizeof(buf), fp)) > 0) {
-                if (out->len + got > MAX_FILE_BYTES) {
-                        errstr_set(errstr, errstr_size,
-                                   "%s: larger than %d bytes", path,
-                                   MAX_FILE_BYTES);
-                        rc = HTTPSRC_ERR_LIMIT;
-                } else if (sb_append(out, buf, got)) {
-                        errstr_set(errstr, errstr_size, "%s: out of memory",
-                                   path);
-                        rc = HTTPSRC_ERR_NOMEM;
-                }
-        }
-        if (!rc && ferror(fp)) {
+        int err;
+        int rc = fileio_read(path, MAX_FILE_BYTES, out, &err);
+        if (rc == HTTPSRC_ERR_NOENT)
+                return HTTPSRC_OK; /* nothing stored yet */
+        if (rc == HTTPSRC_ERR_LIMIT)
+                errstr_set(errstr, errstr_size, "%s: larger than %d bytes",
+                           path, MAX_FILE_BYTES);
+        else if (rc == HTTPSRC_ERR_NOMEM)
+                errstr_set(errstr, errstr_size, "%s: out of memory", path);
+        else if (rc)
                 errstr_set(errstr, errstr_size, "%s: cannot read: %s", path,
-                           strerror(errno));
-                rc = HTTPSRC_ERR_IO;
-        }
-        fclose(fp);
+                           strerror(err));
         return rc;
 }
 

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "fileio_int.h"
 #include "util_int.h"
 
 #define YEAR_MIN 1970
@@ -987,18 +988,8 @@ static int tzif_parse(cron_zone *z, const unsigned char *p, size_t len)
 
 static int read_all(const char *path, strbuf *sb)
 {
-        FILE *fp = fopen(path, "rb");
-        if (!fp)
-                return -1;
-        char chunk[4096];
-        size_t n;
-        int rc = 0;
-        while (!rc && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-                rc = sb->len + n > 1024 * 1024 || sb_append(sb, chunk, n);
-        if (ferror(fp))
-                rc = -1;
-        fclose(fp);
-        return rc;
+        int err;
+        return fileio_read(path, 1024 * 1024, sb, &err) ? -1 : 0;
 }
 
 static cron_zone *

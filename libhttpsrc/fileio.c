@@ -94,3 +94,38 @@ int fileio_write_atomic(const char *path,
         sb_free(&tmp);
         return r ? r : sync_dir(path, errstr, errstr_size);
 }
+
+int fileio_read(const char *path, size_t max_bytes, strbuf *out, int *err)
+{
+        enum { CHUNK = 65536 };
+        *err   = 0;
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+                *err = errno;
+                return *err == ENOENT ? HTTPSRC_ERR_NOENT : HTTPSRC_ERR_IO;
+        }
+        int rc = HTTPSRC_OK;
+        while (!rc) {
+                if (sb_reserve(out, CHUNK)) {
+                        rc = HTTPSRC_ERR_NOMEM;
+                        break;
+                }
+                ssize_t n = read(fd, out->buf + out->len, CHUNK);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        *err = errno;
+                        rc   = HTTPSRC_ERR_IO;
+                } else if (n == 0) {
+                        break;
+                } else if (max_bytes && out->len + (size_t)n > max_bytes) {
+                        rc = HTTPSRC_ERR_LIMIT;
+                } else {
+                        out->len += (size_t)n;
+                }
+        }
+        close(fd);
+        if (!rc)
+                out->buf[out->len] = '\0';
+        return rc;
+}

@@ -20,4 +20,12 @@ int fileio_write_atomic(const char *path,
                         char *errstr,
                         size_t errstr_size);
 
+/**
+ * Append the whole of @p path to @p out (NUL-terminated after). At most
+ * @p max_bytes (0: no limit). HTTPSRC_OK; HTTPSRC_ERR_NOENT (no such
+ * file) or HTTPSRC_ERR_IO with the errno in *@p err; HTTPSRC_ERR_LIMIT;
+ * HTTPSRC_ERR_NOMEM. The caller words the error: each names its key.
+ */
+int fileio_read(const char *path, size_t max_bytes, strbuf *out, int *err);
+
 #endif

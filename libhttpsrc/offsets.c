@@ -38,7 +38,6 @@
 #define BYTES_SUID      UINT64_C(0xACF317F8060854E0)
 #define FLOAT_0_75_BITS 0x3F400000u
 #define HASHMAP_MIN_CAP 16
-#define READ_CHUNK      65536
 
 struct offset_entry {
         char *key; /* key bytes, NUL-terminated (may hold NULs) */
@@ -885,36 +884,14 @@ int offset_store_serialize(const offset_store *s, strbuf *out)
 static int
 read_file(const char *path, strbuf *sb, char *errstr, size_t errstr_size)
 {
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-                if (errno == ENOENT)
-                        return HTTPSRC_ERR_NOENT;
-                errstr_set(errstr, errstr_size, "%s: cannot open: %s", path,
-                           strerror(errno));
-                return HTTPSRC_ERR_IO;
-        }
-        for (;;) {
-                if (sb_reserve(sb, READ_CHUNK)) {
-                        close(fd);
-                        errstr_set(errstr, errstr_size, "%s: out of memory",
-                                   path);
-                        return HTTPSRC_ERR_NOMEM;
-                }
-                ssize_t n = read(fd, sb->buf + sb->len, READ_CHUNK);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0) {
-                        errstr_set(errstr, errstr_size, "%s: cannot read: %s",
-                                   path, strerror(errno));
-                        close(fd);
-                        return HTTPSRC_ERR_IO;
-                }
-                if (n == 0)
-                        break;
-                sb->len += (size_t)n;
-        }
-        close(fd);
-        return HTTPSRC_OK;
+        int err;
+        int rc = fileio_read(path, 0, sb, &err);
+        if (rc == HTTPSRC_ERR_NOMEM)
+                errstr_set(errstr, errstr_size, "%s: out of memory", path);
+        else if (rc == HTTPSRC_ERR_IO)
+                errstr_set(errstr, errstr_size, "%s: cannot read: %s", path,
+                           strerror(err));
+        return rc;
 }
 
 /* ------------------------------------------------------------------ */

@@ -27,6 +27,7 @@
 
 #include "conf_int.h"
 #include "config_store_int.h"
+#include "fileio_int.h"
 #include "json_int.h"
 #include "pipeline_int.h"
 #include "secrets_int.h"
@@ -2682,27 +2683,21 @@ static int bind_spec(rest_server *r,
 static char *
 read_pem(const char *key, const char *path, char *errstr, size_t errstr_size)
 {
-        FILE *fp  = path ? fopen(path, "rbe") : NULL;
-        strbuf sb = {0};
-        char buf[4096];
-        size_t n;
         if (!path) {
                 errstr_set(errstr, errstr_size,
                            "%s: required for https:// listeners", key);
                 return NULL;
         }
-        if (!fp) {
+        strbuf sb = {0};
+        int err;
+        int rc = fileio_read(path, MAX_PEM_BYTES, &sb, &err);
+        if (rc == HTTPSRC_ERR_IO || rc == HTTPSRC_ERR_NOENT)
                 errstr_set(errstr, errstr_size, "%s: cannot open %s: %s", key,
-                           path, strerror(errno));
-                return NULL;
-        }
-        int bad = 0;
-        while (!bad && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
-                bad = sb.len + n > MAX_PEM_BYTES || sb_append(&sb, buf, n);
-        fclose(fp);
-        if (bad || !sb.len) {
+                           path, strerror(err));
+        else if (rc || !sb.len)
                 errstr_set(errstr, errstr_size, "%s: %s: %s", key, path,
-                           bad ? "not a PEM file of at most 1 MiB" : "empty");
+                           rc ? "not a PEM file of at most 1 MiB" : "empty");
+        if (rc || !sb.len) {
                 sb_free(&sb);
                 return NULL;
         }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "conf_int.h"
+#include "fileio_int.h"
 #include "util_int.h"
 
 struct tls_conf {
@@ -39,19 +40,14 @@ int tls_detect_type(const unsigned char *d, size_t len)
 static int read_file(
     const char *key, const char *path, strbuf *out, char *errstr, size_t size)
 {
-        FILE *f = fopen(path, "rb");
-        if (!f) {
+        int err;
+        int rc = fileio_read(path, 0, out, &err);
+        if (rc == HTTPSRC_ERR_NOMEM)
+                errstr_set(errstr, size, "%s: out of memory", key);
+        else if (rc)
                 errstr_set(errstr, size, "%s: %s: %s", key, path,
-                           strerror(errno));
-                return HTTPSRC_ERR_IO;
-        }
-        char buf[8192];
-        size_t n;
-        int rc = HTTPSRC_OK;
-        while (!rc && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-                rc = sb_append(out, buf, n) ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
-        fclose(f);
-        return rc;
+                           strerror(err));
+        return rc && rc != HTTPSRC_ERR_NOMEM ? HTTPSRC_ERR_IO : rc;
 }
 
 static int store_type(const httpsrc_conf *conf,
