@@ -282,8 +282,14 @@ int pipeline_validate(httpsrc_pipeline *p,
                 errstr_set(errstr, errstr_size, "out of memory");
                 return HTTPSRC_ERR_NOMEM;
         }
+        /* Its "connector created" line would announce a connector that
+         * never runs; warnings (an ignored key) are the check's output. */
+        logger quiet = p->lg;
+        if (quiet.max_level > HTTPSRC_LOG_WARN)
+                quiet.max_level = HTTPSRC_LOG_WARN;
         conn_env env = make_env(p);
         env.offsets  = scratch;
+        env.lg       = &quiet;
         connector *c = connector_new(&env, copy, errstr, errstr_size);
         if (!c)
                 httpsrc_conf_destroy(copy);

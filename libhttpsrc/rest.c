@@ -708,16 +708,6 @@ static int add_problems(kvlist *errs, const char *text, size_t known)
         return 0;
 }
 
-/* pipeline_validate() builds a trial connector, which logs "connector
- * created": keep such checks below INFO. Returns the level to restore. */
-static int quiet(httpsrc_pipeline *p)
-{
-        int level = pipeline_logger(p)->max_level;
-        pipeline_set_log_level(p, level < HTTPSRC_LOG_WARN ? level
-                                                           : HTTPSRC_LOG_WARN);
-        return level;
-}
-
 /* Check @p cfg as creating the connector would; problems go to @p errs
  * as (key, "<key>: <reason>"). Returns the conf built (the caller owns
  * it), NULL on ENOMEM. */
@@ -738,9 +728,7 @@ validate(httpsrc_pipeline *p, const kvlist *cfg, kvlist *errs)
         if (!bad && httpsrc_conf_check(conf, err, sizeof(err)))
                 bad = add_problems(errs, err, errs->n);
         if (!bad && !errs->n) {
-                int level = quiet(p);
-                int rc    = pipeline_validate(p, conf, err, sizeof(err));
-                pipeline_set_log_level(p, level);
+                int rc = pipeline_validate(p, conf, err, sizeof(err));
                 if (rc)
                         bad = add_problems(errs, err, 0);
         }
@@ -1452,10 +1440,8 @@ reconfigure(request *q, httpsrc_pipeline *p, connector *c, httpsrc_conf *conf)
         reply(q, MHD_HTTP_OK);
         o_info(q, name, conf, has_task(q->r, p, c));
         httpsrc_conf *latest = httpsrc_conf_dup(conf);
-        int level            = quiet(p); /* it validates conf once more */
         int rc = latest ? pipeline_restart(p, name, conf, err, sizeof(err))
                         : HTTPSRC_ERR_NOMEM;
-        pipeline_set_log_level(p, level);
         if (rc) {
                 /* The store keeps what still runs. */
                 store_put(q, name, conf_now(q->r, c), desired(q->r, c));
@@ -1608,9 +1594,7 @@ restart(rest_server *r, httpsrc_pipeline *p, const char *name, const char *why)
         char err[1024];
         const conn_meta *m = meta_get(r, name);
         httpsrc_conf *conf = m && m->conf ? httpsrc_conf_dup(m->conf) : NULL;
-        int level          = quiet(p);
         int rc             = pipeline_restart(p, name, conf, err, sizeof(err));
-        pipeline_set_log_level(p, level);
         if (rc) {
                 httpsrc_conf_destroy(conf);
                 log_msg(pipeline_logger(p), HTTPSRC_LOG_ERROR, name,
