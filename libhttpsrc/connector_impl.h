@@ -75,6 +75,16 @@ struct httpsrc_emitter {
         page *pg;
 };
 
+/* A record converted and waiting for room in the producer queue. */
+typedef struct held_record {
+        int pending;
+        const char *topic;
+        const void *key;
+        size_t klen;
+        const void *val;
+        size_t vlen;
+} held_record;
+
 typedef struct hdr {
         char *name, *value; /* value may hold ${...} state variables */
 } hdr;
@@ -163,6 +173,7 @@ struct connector {
 
         httpsrc_record rec;
         strbuf kout, vout; /* converter output */
+        held_record held;  /* rec converted, waiting for queue room */
         httpsrc_metrics m;
         char failure[1024];
         char plugin_err[512];

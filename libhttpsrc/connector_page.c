@@ -393,8 +393,8 @@ record_offset(connector *c, page *pg, size_t idx, httpsrc_record *rec, int *old)
                 *old = 1; /* not newer than the offset: seen before */
         /* MAX: the value after a record is the running maximum over every
          * page so far (read_value), so a page of older records never takes
-         * the stored offset back. ">=": the same record again (a retry
-         * after a full queue) keeps its value. */
+         * the stored offset back. ">=": records of the same instant all
+         * carry it. */
         int keep = c->offs == OFFS_LAST || !c->read_value ||
                    value_cmp(text, c->read_value) >= 0;
         if (keep) {
@@ -509,6 +509,19 @@ static int deliver(connector *c,
         return HTTPSRC_OK;
 }
 
+/* Send the record hand_over() made ready. Under backpressure it stays
+ * held (its bytes live in c->rec, the converters' buffers and the page)
+ * and only this is tried again: no second transform or offset pass. */
+static int send_held(connector *c, page *pg, size_t idx)
+{
+        const held_record *h = &c->held;
+        int rc =
+            deliver(c, pg, idx, h->topic, h->key, h->klen, h->val, h->vlen);
+        if (rc != HTTPSRC_ERR_LIMIT)
+                c->held.pending = 0;
+        return rc;
+}
+
 /* HTTPSRC_OK: handed over (or skipped); HTTPSRC_ERR_LIMIT: queue full. */
 static int hand_over(connector *c, page *pg, size_t idx)
 {
@@ -552,11 +565,8 @@ static int hand_over(connector *c, page *pg, size_t idx)
                 rc = convert(c, c->key_conv, key, klen, &c->kout, &key, &klen);
         if (rc < 0)
                 return record_error(c, pg, idx, rc);
-        const char *topic = record_topic(rec);
-        rc                = deliver(c, pg, idx, topic, key, klen, val, vlen);
-        if (rc == HTTPSRC_ERR_LIMIT)
-                c->poll_new--; /* counted again when retried */
-        return rc;
+        c->held = (held_record){1, record_topic(rec), key, klen, val, vlen};
+        return send_held(c, pg, idx);
 }
 
 /* Where the next request (this poll) or poll (after the last page)
@@ -631,7 +641,9 @@ static void drain(connector *c)
                         /* Counted before the hand-over: a synchronous ack
                          * (filter, callback sink) must see it handed. */
                         pg->handed++;
-                        int rc = hand_over(c, pg, pg->handed - 1);
+                        size_t idx = pg->handed - 1;
+                        int rc     = c->held.pending ? send_held(c, pg, idx)
+                                                     : hand_over(c, pg, idx);
                         if (rc == HTTPSRC_ERR_LIMIT) {
                                 pg->handed--;
                                 return; /* backpressure: resume later */

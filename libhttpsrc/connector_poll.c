@@ -195,6 +195,7 @@ void connector_stop(connector *c)
          * restart, a delete and --once forever). */
         for (page *pg = c->pq_head; pg; pg = pg->pnext)
                 pg->queued = 0;
+        c->held.pending = 0;
         c->pq_head = c->pq_tail = NULL;
         c->pq_len               = 0;
         c->want_next            = 0;
