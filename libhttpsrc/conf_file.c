@@ -286,13 +286,13 @@ HTTPSRC_API int httpsrc_conf_load_file(httpsrc_conf *conf,
         strbuf sb = {0};
         int rc    = read_file(path, &sb, errstr, errstr_size);
         if (rc) {
-                sb_free(&sb);
+                sb_wipe(&sb);
                 return rc;
         }
         /* Fill a copy so that a failed load leaves conf as it was. */
         httpsrc_conf *tmp = httpsrc_conf_dup(conf);
         if (!tmp) {
-                sb_free(&sb);
+                sb_wipe(&sb);
                 errstr_set(errstr, errstr_size, "%s: out of memory", path);
                 return HTTPSRC_ERR_NOMEM;
         }
@@ -300,6 +300,6 @@ HTTPSRC_API int httpsrc_conf_load_file(httpsrc_conf *conf,
         if (!rc)
                 conf_swap(conf, tmp);
         httpsrc_conf_destroy(tmp);
-        sb_free(&sb);
+        sb_wipe(&sb); /* the file may hold passwords */
         return rc;
 }

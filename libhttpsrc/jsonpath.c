@@ -648,6 +648,23 @@ void json_root_index_free(json_root_index *idx)
         memset(idx, 0, sizeof(*idx));
 }
 
+int json_members_find(const json_root_member *v,
+                      size_t n,
+                      const char *base,
+                      const char *name,
+                      size_t nlen,
+                      const json_root_member **hit)
+{
+        *hit = NULL;
+        for (size_t i = 0; i < n; i++) {
+                if (v[i].escaped) /* rare: let the scanner decide */
+                        return -1;
+                if (v[i].klen == nlen && !memcmp(base + v[i].koff, name, nlen))
+                        *hit = &v[i]; /* the last duplicate wins */
+        }
+        return *hit != NULL;
+}
+
 int jsonpath_raw_first_indexed(const jsonpath *p,
                                const char *text,
                                size_t len,
@@ -657,17 +674,13 @@ int jsonpath_raw_first_indexed(const jsonpath *p,
 {
         if (!idx || !idx->done || !p->nseg || p->segs[0].kind != SEG_NAME)
                 return raw_from(p, 0, text, len, raw, raw_len);
-        const seg *sg               = &p->segs[0];
-        const json_root_member *hit = NULL;
-        for (size_t i = 0; i < idx->n; i++) {
-                const json_root_member *m = &idx->v[i];
-                if (m->escaped) /* rare: let the scanner decide */
-                        return raw_from(p, 0, text, len, raw, raw_len);
-                if (m->klen == sg->nlen &&
-                    !memcmp(text + m->koff, sg->name, m->klen))
-                        hit = m; /* the last duplicate wins */
-        }
-        if (!hit)
+        const seg *sg = &p->segs[0];
+        const json_root_member *hit;
+        int found =
+            json_members_find(idx->v, idx->n, text, sg->name, sg->nlen, &hit);
+        if (found < 0)
+                return raw_from(p, 0, text, len, raw, raw_len);
+        if (!found)
                 return 0;
         return raw_from(p, 1, text + hit->voff, hit->vlen, raw, raw_len);
 }

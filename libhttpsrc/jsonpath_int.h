@@ -70,6 +70,16 @@ typedef struct json_root_index {
 
 void json_root_index_free(json_root_index *idx);
 
+/** Among @p n members of the text at @p base, the last one named
+ *  @p name (@p nlen bytes), as a JSON object reader keeps it: 1 with
+ *  *@p hit, 0 if none, -1 if a key has escapes (compare by scanning). */
+int json_members_find(const json_root_member *v,
+                      size_t n,
+                      const char *base,
+                      const char *name,
+                      size_t nlen,
+                      const json_root_member **hit);
+
 /** jsonpath_select_spans() that also records the root object's members
  *  in @p idx and the members of every matched object in @p matched (each
  *  may be NULL; see last_first/last_count in the span callback). */

@@ -754,8 +754,8 @@ static int store_load(offset_store *s,
                              .errstr      = errstr,
                              .errstr_size = errstr_size};
         unsigned magic, version;
-        uint32_t count;
-        int r = -1;
+        uint32_t count = 0;
+        int r          = -1;
         if (len == 0)
                 return 0;
         if (jr_u16(&jr, &magic))

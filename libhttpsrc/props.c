@@ -194,14 +194,6 @@ nomem:
         return -1;
 }
 
-/* Buffers may hold secrets: zero them before they go back to malloc. */
-static void sb_wipe_free(strbuf *sb)
-{
-        if (sb->buf)
-                memset(sb->buf, 0, sb->cap);
-        sb_free(sb);
-}
-
 /* Splits logical line l[0..n) into key and value (Java's rules). */
 static int split_line(const char *l,
                       size_t n,
@@ -263,8 +255,8 @@ int props_parse(const char *text,
                         rc = fn(opaque, k.buf, k.len, v.buf, v.len, *line);
                 }
         }
-        sb_wipe_free(&l);
-        sb_wipe_free(&k);
-        sb_wipe_free(&v);
+        sb_wipe(&l);
+        sb_wipe(&k);
+        sb_wipe(&v);
         return rc;
 }

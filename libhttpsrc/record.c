@@ -134,18 +134,14 @@ int record_value_member(httpsrc_record *rec,
                 return -1;
         if (rec->members) {
                 /* the selection saw them: no scan of the record */
-                size_t nlen                        = strlen(name);
-                const struct json_root_member *hit = NULL;
-                for (size_t i = 0; i < rec->n_members; i++) {
-                        const struct json_root_member *mb = &rec->members[i];
-                        if (mb->escaped)
-                                return json_member_span(
-                                    rec->value, rec->value_len, name, raw, len);
-                        if (mb->klen == nlen &&
-                            !memcmp(rec->members_base + mb->koff, name, nlen))
-                                hit = mb; /* the last duplicate wins */
-                }
-                if (!hit)
+                const json_root_member *hit;
+                int found = json_members_find(rec->members, rec->n_members,
+                                              rec->members_base, name,
+                                              strlen(name), &hit);
+                if (found < 0)
+                        return json_member_span(rec->value, rec->value_len,
+                                                name, raw, len);
+                if (!found)
                         return 0;
                 *raw = rec->members_base + hit->voff;
                 *len = hit->vlen;

@@ -43,15 +43,6 @@ typedef struct ref {
         size_t errstr_size;
 } ref;
 
-/* Overwrites, then frees: a buffer that held a secret is not left in
- * freed memory. */
-static void sb_wipe(strbuf *sb)
-{
-        if (sb->buf)
-                memset(sb->buf, 0, sb->cap);
-        sb_free(sb);
-}
-
 /* ---- paths ---- */
 
 static int is_dotdot(const char *p, size_t n)

@@ -74,6 +74,13 @@ void sb_free(strbuf *sb)
         sb->len = sb->cap = 0;
 }
 
+void sb_wipe(strbuf *sb)
+{
+        if (sb->buf)
+                memset(sb->buf, 0, sb->cap);
+        sb_free(sb);
+}
+
 char *sb_steal(strbuf *sb)
 {
         if (!sb->buf && sb_reserve(sb, 0))

@@ -23,6 +23,9 @@ int sb_putc(strbuf *sb, char c);
 int sb_printf(strbuf *sb, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
 void sb_reset(strbuf *sb); /* len = 0, keeps memory */
 void sb_free(strbuf *sb);
+/** sb_free() after zeroing: a buffer that held a secret is not left in
+ *  freed memory. */
+void sb_wipe(strbuf *sb);
 /** Hand the buffer over to the caller (never NULL unless ENOMEM). */
 char *sb_steal(strbuf *sb);
 
