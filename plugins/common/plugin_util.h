@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "httpsrc/plugin.h"
 
@@ -52,6 +53,27 @@ static inline char *plugin_int_key(const struct httpsrc_host_api *host,
         char buf[24];
         snprintf(buf, sizeof(buf), "%lld", (long long)v);
         return host->strdup(buf);
+}
+
+/** The URL paginators' guard: a next page equal to the current one (its
+ *  key or the response's URL) would be fetched forever. Logs that, with
+ *  @p source naming what gave the URL, frees @p url and returns 1. */
+static inline int plugin_next_is_current(const struct httpsrc_host_api *host,
+                                         httpsrc_ctx *ctx,
+                                         const char *source,
+                                         const char *page_key,
+                                         const httpsrc_response *resp,
+                                         char *url)
+{
+        const char *here = host->resp_url(resp);
+        if (!(page_key && !strcmp(url, page_key)) &&
+            !(here && !strcmp(url, here)))
+                return 0;
+        host->log(ctx, HTTPSRC_LOG_WARN,
+                  "%s points at the current page ('%s'); stopping pagination",
+                  source, url);
+        host->free(url);
+        return 1;
 }
 
 #endif

@@ -234,18 +234,9 @@ static int link_next(void *state,
         int rc = resolve(st, page_key, resp, target, &url);
         if (rc)
                 return rc;
-        /* A server whose next link points back at the page would make us
-         * fetch it forever. */
-        const char *here = host->resp_url(resp);
-        if ((page_key && !strcmp(url, page_key)) ||
-            (here && !strcmp(url, here))) {
-                host->log(st->ctx, HTTPSRC_LOG_WARN,
-                          "Link rel=\"next\" points at the current page "
-                          "('%s'); stopping pagination",
-                          url);
-                host->free(url);
+        if (plugin_next_is_current(host, st->ctx, "Link rel=\"next\"", page_key,
+                                   resp, url))
                 return HTTPSRC_DONE;
-        }
         *next_key = url;
         return HTTPSRC_OK;
 }

@@ -118,17 +118,9 @@ static int next_next(void *state,
                                        "next page URL '%s' cannot be "
                                        "resolved against '%s'",
                                        ref, base ? base : "(no URL)");
-        /* A server that keeps naming the same page would make us fetch it
-         * forever. */
-        if ((page_key && !strcmp(url, page_key)) ||
-            (here && !strcmp(url, here))) {
-                host->log(st->ctx, HTTPSRC_LOG_WARN,
-                          "next page URL points at the current page ('%s'); "
-                          "stopping pagination",
-                          url);
-                host->free(url);
+        if (plugin_next_is_current(host, st->ctx, "next page URL", page_key,
+                                   resp, url))
                 return HTTPSRC_DONE;
-        }
         *next_key = url;
         return HTTPSRC_OK;
 }
