@@ -29,41 +29,6 @@ static const httpsrc_param_desc basic_params[] = {
     {.name = NULL},
 };
 
-/* volatile keeps the compiler from dropping a store to memory about to be
- * freed. */
-static void wipe(char *s, size_t len)
-{
-        volatile char *p = s;
-        while (len--)
-                *p++ = 0;
-}
-
-static void base64_encode(const unsigned char *in, size_t len, char *out)
-{
-        static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                  "abcdefghijklmnopqrstuvwxyz0123456789+/";
-        size_t i;
-
-        for (i = 0; i + 2 < len; i += 3) {
-                unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 |
-                             in[i + 2];
-                *out++ = abc[v >> 18 & 63];
-                *out++ = abc[v >> 12 & 63];
-                *out++ = abc[v >> 6 & 63];
-                *out++ = abc[v & 63];
-        }
-        if (i < len) {
-                unsigned v = (unsigned)in[i] << 16;
-                if (i + 1 < len)
-                        v |= (unsigned)in[i + 1] << 8;
-                *out++ = abc[v >> 18 & 63];
-                *out++ = abc[v >> 12 & 63];
-                *out++ = i + 1 < len ? abc[v >> 6 & 63] : '=';
-                *out++ = '=';
-        }
-        *out = '\0';
-}
-
 /* "Basic " + base64(user ":" password), allocated with host->alloc. */
 static char *make_header(const struct httpsrc_host_api *host,
                          const char *user,
@@ -81,10 +46,10 @@ static char *make_header(const struct httpsrc_host_api *host,
         char *header = host->alloc(sizeof(PREFIX) + 4 * ((clen + 2) / 3));
         if (header) {
                 memcpy(header, PREFIX, sizeof(PREFIX) - 1);
-                base64_encode((const unsigned char *)cred, clen,
+                plugin_base64((const unsigned char *)cred, clen,
                               header + sizeof(PREFIX) - 1);
         }
-        wipe(cred, clen);
+        plugin_wipe(cred, clen);
         host->free(cred);
         return header;
 }
@@ -125,7 +90,7 @@ static int basic_apply(void *state, httpsrc_request *req)
 static void basic_destroy(void *state)
 {
         basic_state *st = state;
-        wipe(st->header, strlen(st->header));
+        plugin_wipe(st->header, strlen(st->header));
         st->host->free(st->header);
         st->host->free(st);
 }

@@ -97,46 +97,12 @@ static const httpsrc_param_desc oauth2_params[] = {
 /* ------------------------------------------------------------------ */
 /* Secrets and strings                                                 */
 
-/* volatile keeps the compiler from dropping a store to memory about to be
- * freed. */
-static void wipe(char *s)
-{
-        volatile char *p = s;
-        while (p && *p)
-                *p++ = 0;
-}
-
 static void free_secret(const struct httpsrc_host_api *host, char **s)
 {
-        wipe(*s);
+        if (*s)
+                plugin_wipe(*s, strlen(*s));
         host->free(*s);
         *s = NULL;
-}
-
-static void base64_encode(const unsigned char *in, size_t len, char *out)
-{
-        static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                  "abcdefghijklmnopqrstuvwxyz0123456789+/";
-        size_t i;
-
-        for (i = 0; i + 2 < len; i += 3) {
-                unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 |
-                             in[i + 2];
-                *out++ = abc[v >> 18 & 63];
-                *out++ = abc[v >> 12 & 63];
-                *out++ = abc[v >> 6 & 63];
-                *out++ = abc[v & 63];
-        }
-        if (i < len) {
-                unsigned v = (unsigned)in[i] << 16;
-                if (i + 1 < len)
-                        v |= (unsigned)in[i + 1] << 8;
-                *out++ = abc[v >> 18 & 63];
-                *out++ = abc[v >> 12 & 63];
-                *out++ = i + 1 < len ? abc[v >> 6 & 63] : '=';
-                *out++ = '=';
-        }
-        *out = '\0';
 }
 
 /* @p s encoded as application/x-www-form-urlencoded (RFC 6749 appendix
@@ -303,7 +269,7 @@ static char *make_basic(const struct httpsrc_host_api *host,
                 header     = host->alloc(sizeof(BASIC) + 4 * ((len + 2) / 3));
                 if (header) {
                         memcpy(header, BASIC, sizeof(BASIC) - 1);
-                        base64_encode((const unsigned char *)cred, len,
+                        plugin_base64((const unsigned char *)cred, len,
                                       header + sizeof(BASIC) - 1);
                 }
         }

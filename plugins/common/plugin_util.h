@@ -55,6 +55,43 @@ static inline char *plugin_int_key(const struct httpsrc_host_api *host,
         return host->strdup(buf);
 }
 
+/** Zero @p len bytes of a secret before it is freed; volatile keeps the
+ *  compiler from dropping stores to memory about to go. */
+static inline void plugin_wipe(char *s, size_t len)
+{
+        volatile char *p = s;
+        while (len--)
+                *p++ = 0;
+}
+
+/** Standard base64 of @p len bytes into @p out (4 * ((len + 2) / 3) + 1
+ *  bytes, NUL-terminated). */
+static inline void plugin_base64(const unsigned char *in, size_t len, char *out)
+{
+        static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                  "abcdefghijklmnopqrstuvwxyz0123456789+/";
+        size_t i;
+
+        for (i = 0; i + 2 < len; i += 3) {
+                unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 |
+                             in[i + 2];
+                *out++ = abc[v >> 18 & 63];
+                *out++ = abc[v >> 12 & 63];
+                *out++ = abc[v >> 6 & 63];
+                *out++ = abc[v & 63];
+        }
+        if (i < len) {
+                unsigned v = (unsigned)in[i] << 16;
+                if (i + 1 < len)
+                        v |= (unsigned)in[i + 1] << 8;
+                *out++ = abc[v >> 18 & 63];
+                *out++ = abc[v >> 12 & 63];
+                *out++ = i + 1 < len ? abc[v >> 6 & 63] : '=';
+                *out++ = '=';
+        }
+        *out = '\0';
+}
+
 /** The URL paginators' guard: a next page equal to the current one (its
  *  key or the response's URL) would be fetched forever. Logs that, with
  *  @p source naming what gave the URL, frees @p url and returns 1. */
