@@ -177,3 +177,184 @@ int64_t wall_ms(void)
         clock_gettime(CLOCK_REALTIME, &ts);
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/* ---- untrusted text (sb_put_untrusted) ---- */
+
+static const char *const cred_names[] = {
+    "api_key",      "apikey",        "api-key",  "x-api-key", "token",
+    "access_token", "refresh_token", "id_token", "auth_token", "password",
+    "passwd",       "secret",        "client_secret", NULL};
+static const char *const cred_suffixes[] = {
+    "_token", "-token", "_secret", "-secret", "_password", "_apikey",
+    "_api_key", NULL};
+/* Header names whose whole value is a credential: the rest of the line. */
+static const char *const cred_headers[] = {"authorization",
+                                           "proxy-authorization", "cookie",
+                                           NULL};
+
+static int is_name_char(unsigned char ch)
+{
+        return isalnum(ch) || ch == '_' || ch == '-';
+}
+
+static int name_in(const char *name, size_t n, const char *const *list)
+{
+        for (const char *const *w = list; *w; w++)
+                if (strlen(*w) == n && strncasecmp(name, *w, n) == 0)
+                        return 1;
+        return 0;
+}
+
+static int name_ends_in(const char *name, size_t n, const char *const *list)
+{
+        for (const char *const *w = list; *w; w++) {
+                size_t k = strlen(*w);
+                if (n > k && strncasecmp(name + n - k, *w, k) == 0)
+                        return 1;
+        }
+        return 0;
+}
+
+/* If a credential-looking name starts at s[i] (at a name boundary),
+ * the length of "name[\"] = [\"]" before its value and, in *vend, where
+ * the value ends; else 0. */
+static size_t cred_param(const char *s, size_t len, size_t i, size_t *vend)
+{
+        if (i > 0 && is_name_char((unsigned char)s[i - 1]))
+                return 0;
+        size_t e = i;
+        while (e < len && is_name_char((unsigned char)s[e]))
+                e++;
+        size_t n = e - i;
+        if (!n)
+                return 0;
+        int header = name_in(s + i, n, cred_headers);
+        if (!header && !name_in(s + i, n, cred_names) &&
+            !name_ends_in(s + i, n, cred_suffixes))
+                return 0;
+        size_t p = e;
+        if (p < len && (s[p] == '"' || s[p] == '\''))
+                p++;
+        while (p < len && (s[p] == ' ' || s[p] == '\t'))
+                p++;
+        if (p >= len || (s[p] != '=' && s[p] != ':'))
+                return 0;
+        int colon = s[p] == ':';
+        p++;
+        while (p < len && (s[p] == ' ' || s[p] == '\t'))
+                p++;
+        size_t v = p;
+        if (header && colon) {
+                while (v < len && s[v] != '\r' && s[v] != '\n')
+                        v++;
+        } else if (p < len && (s[p] == '"' || s[p] == '\'')) {
+                char q = s[p++];
+                for (v = p; v < len && s[v] != q; v++)
+                        if (s[v] == '\\' && v + 1 < len)
+                                v++;
+        } else {
+                while (v < len && !strchr(" \t\r\n&,;\"'<>}])", s[v]) &&
+                       s[v] != '\0')
+                        v++;
+        }
+        if (v == p)
+                return 0; /* nothing to hide ("token=" alone) */
+        *vend = v;
+        return p - i;
+}
+
+/* The length of the known secret starting at s[i], 0 if none. */
+static size_t secret_at(const char *s,
+                        size_t len,
+                        size_t i,
+                        const char *const *secrets,
+                        size_t n_secrets)
+{
+        size_t best = 0;
+        for (size_t k = 0; k < n_secrets; k++) {
+                size_t n = secrets[k] ? strlen(secrets[k]) : 0;
+                if (n && n <= len - i && n > best &&
+                    memcmp(s + i, secrets[k], n) == 0)
+                        best = n;
+        }
+        return best;
+}
+
+/* Length of the valid UTF-8 sequence at s[i] that is not a C1 control,
+ * or 0. */
+static size_t utf8_len(const unsigned char *s, size_t len, size_t i)
+{
+        unsigned char c = s[i];
+        size_t n        = c >= 0xf0 && c <= 0xf4   ? 4
+                          : c >= 0xe0 ? 3
+                          : c >= 0xc2 ? 2
+                                      : 0;
+        if (!n || n > len - i)
+                return 0;
+        for (size_t k = 1; k < n; k++)
+                if ((s[i + k] & 0xc0) != 0x80)
+                        return 0;
+        if ((c == 0xe0 && s[i + 1] < 0xa0) || (c == 0xed && s[i + 1] > 0x9f) ||
+            (c == 0xf0 && s[i + 1] < 0x90) || (c == 0xf4 && s[i + 1] > 0x8f) ||
+            (c == 0xc2 && s[i + 1] < 0xa0))
+                return 0; /* overlong, surrogate, > U+10FFFF, C1 */
+        return n;
+}
+
+static int put_escaped_byte(strbuf *out, unsigned char c)
+{
+        switch (c) {
+        case '\n':
+                return sb_puts(out, "\\n");
+        case '\r':
+                return sb_puts(out, "\\r");
+        case '\t':
+                return sb_puts(out, "\\t");
+        default:
+                return sb_printf(out, "\\x%02x", c);
+        }
+}
+
+int sb_put_untrusted(strbuf *out,
+                     const char *s,
+                     size_t len,
+                     size_t max,
+                     const char *const *secrets,
+                     size_t n_secrets)
+{
+        const unsigned char *u = (const unsigned char *)s;
+        size_t lim             = max && max < len ? max : len;
+        size_t i               = 0;
+        int rc                 = 0;
+        while (!rc && i < lim) {
+                size_t vend, n = secret_at(s, len, i, secrets, n_secrets);
+                if (n) {
+                        rc = sb_puts(out, "***");
+                        i += n;
+                        continue;
+                }
+                if ((n = cred_param(s, len, i, &vend))) {
+                        for (size_t k = i; !rc && k < i + n; k++)
+                                rc = u[k] < 0x20 ? put_escaped_byte(out, u[k])
+                                                 : sb_putc(out, s[k]);
+                        if (!rc)
+                                rc = sb_puts(out, "***");
+                        i = vend;
+                        continue;
+                }
+                if (u[i] >= 0x20 && u[i] < 0x7f) {
+                        rc = sb_putc(out, s[i++]);
+                        continue;
+                }
+                n = u[i] >= 0x80 ? utf8_len(u, len, i) : 0;
+                if (n) {
+                        rc = sb_append(out, s + i, n);
+                        i += n;
+                        continue;
+                }
+                rc = put_escaped_byte(out, u[i++]);
+        }
+        if (!rc && i < len)
+                rc = sb_printf(out, "... (%zu bytes)", len);
+        return rc ? -1 : 0;
+}

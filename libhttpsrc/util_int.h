@@ -42,6 +42,33 @@ char *strtrim(char *s);
 void errstr_set(char *errstr, size_t size, const char *fmt, ...)
     HTTPSRC_PRINTF(3, 4);
 
+/**
+ * Append the untrusted byte string s[0..len) (an upstream body, header, page
+ * key or message: anything a remote peer chose) to @p out, fit for a log
+ * line, a status trace or an error message:
+ *  - each of the @p n_secrets known secret values (non-empty, e.g. the
+ *    connector's resolved ${provider:...} values) becomes "***";
+ *  - the value of a credential-looking parameter becomes "***": the names
+ *    api_key, apikey, api-key, x-api-key, token, access_token, refresh_token,
+ *    id_token, auth_token, password, passwd, secret, client_secret, and any
+ *    name ending in _token, -token, _secret, -secret, _password, _apikey,
+ *    _api_key (case-insensitive), followed by '=' or ':' (JSON "name": "v"
+ *    too); "Authorization:", "Proxy-Authorization:" and "Cookie:" hide the
+ *    rest of their line;
+ *  - control characters and bytes that are not valid UTF-8 (C1 controls
+ *    included) are escaped: \n \r \t, else \xNN. No ESC reaches a terminal.
+ * At most @p max input bytes are shown (0: all); a cut is marked
+ * "... (N bytes)" with the full length. Redaction looks at the whole input,
+ * so a secret straddling the cut is never shown in part.
+ * Returns 0, or -1 on ENOMEM (out may then hold part of the text).
+ */
+int sb_put_untrusted(strbuf *out,
+                     const char *s,
+                     size_t len,
+                     size_t max,
+                     const char *const *secrets,
+                     size_t n_secrets);
+
 /** Monotonic clock in milliseconds. */
 int64_t mono_ms(void);
 /** Monotonic clock in microseconds. */

@@ -165,6 +165,52 @@ static void test_err_retriable(void **state)
         }
 }
 
+static void untrusted_eq(const char *in,
+                         size_t max,
+                         const char *const *sec,
+                         size_t nsec,
+                         const char *want)
+{
+        strbuf sb = {0};
+        assert_int_equal(sb_put_untrusted(&sb, in, strlen(in), max, sec, nsec),
+                         0);
+        assert_string_equal(sb.buf ? sb.buf : "", want);
+        sb_free(&sb);
+}
+
+static void test_untrusted_escapes_controls(void **state)
+{
+        untrusted_eq("a\x1b[31mred\r\nX: y\t\x7f", 0, NULL, 0,
+                     "a\\x1b[31mred\\r\\nX: y\\t\\x7f");
+        /* UTF-8 kept; invalid bytes and C1 controls (U+009B, CSI) escaped */
+        untrusted_eq("caf\xc3\xa9 \xff \xc2\x9b" "1m", 0, NULL, 0,
+                     "caf\xc3\xa9 \\xff \\xc2\\x9b1m");
+}
+
+static void test_untrusted_redacts(void **state)
+{
+        untrusted_eq("bad key api_key=abc123&page=2", 0, NULL, 0,
+                     "bad key api_key=***&page=2");
+        untrusted_eq("{\"error\":\"no\",\"Access_Token\": \"x\\\"y\"}", 0,
+                     NULL, 0, "{\"error\":\"no\",\"Access_Token\": \"***\"}");
+        untrusted_eq("echo: Authorization: Bearer s3cr3t\nnext", 0, NULL, 0,
+                     "echo: Authorization: ***\\nnext");
+        untrusted_eq("PASSWORD=hunter2 my_token:zz tokens=5 token=", 0, NULL,
+                     0, "PASSWORD=*** my_token:*** tokens=5 token=");
+        const char *sec[] = {"", "hunter2", "hunt"};
+        untrusted_eq("you sent hunter2 and hunt", 0, sec, 3,
+                     "you sent *** and ***");
+}
+
+static void test_untrusted_cut(void **state)
+{
+        untrusted_eq("0123456789", 4, NULL, 0, "0123... (10 bytes)");
+        /* a secret across the cut is hidden whole, never in part */
+        const char *sec[] = {"345678"};
+        untrusted_eq("0123456789", 4, sec, 1, "012***... (10 bytes)");
+        untrusted_eq("01234", 5, NULL, 0, "01234");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -175,6 +221,9 @@ int main(void)
             cmocka_unit_test(test_strtrim),
             cmocka_unit_test(test_strings),
             cmocka_unit_test(test_errstr_set),
+            cmocka_unit_test(test_untrusted_escapes_controls),
+            cmocka_unit_test(test_untrusted_redacts),
+            cmocka_unit_test(test_untrusted_cut),
             cmocka_unit_test(test_version),
             cmocka_unit_test(test_err_names),
             cmocka_unit_test(test_err_retriable),
