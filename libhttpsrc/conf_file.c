@@ -4,6 +4,7 @@
 #include "props_int.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,7 +218,8 @@ static int load_wrapped(httpsrc_conf *conf,
 }
 
 /* json.c keeps string lengths, so \u0000 is caught where it is, with the
- * key it is in; errors: "<path>: invalid JSON at byte N: <reason>". */
+ * key it is in; errors: "<path>:<line>:<column>: invalid JSON at byte N:
+ * <reason>", the place as editors and compilers write it. */
 static int load_json(httpsrc_conf *conf,
                      const char *path,
                      const char *text,
@@ -226,9 +228,17 @@ static int load_json(httpsrc_conf *conf,
                      size_t size)
 {
         char why[512]      = "";
-        httpsrc_json *root = json_parse(text, len, why, sizeof(why));
+        size_t at          = SIZE_MAX;
+        httpsrc_json *root = json_parse_at(text, len, why, sizeof(why), &at);
         if (!root) {
-                errstr_set(errstr, size, "%s: %s", path, strtrim(why));
+                size_t line, col;
+                if (at == SIZE_MAX) {
+                        errstr_set(errstr, size, "%s: %s", path, strtrim(why));
+                } else {
+                        json_line_col(text, at, &line, &col);
+                        errstr_set(errstr, size, "%s:%zu:%zu: %s", path, line,
+                                   col, strtrim(why));
+                }
                 return HTTPSRC_ERR_PARSE;
         }
         int rc;

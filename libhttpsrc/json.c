@@ -8,6 +8,7 @@
 #include "json_int.h"
 
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "httpsrc/common.h"
@@ -54,7 +55,8 @@ int json_scan_push(json_scan *s)
         if (s->depth >= s->max_depth) {
                 errstr_set(s->errstr, s->errstr_size,
                            "JSON nested deeper than %zu levels", s->max_depth);
-                s->rc = HTTPSRC_ERR_PARSE;
+                s->rc      = HTTPSRC_ERR_PARSE;
+                s->err_end = json_scan_tok_end(s); /* the '[' or '{' */
                 return -1;
         }
         s->depth++;
@@ -70,7 +72,8 @@ int json_scan_root_done(json_scan *s)
                 return 0;
         errstr_set(s->errstr, s->errstr_size,
                    "trailing data after JSON value at byte %zu", i);
-        s->rc = HTTPSRC_ERR_PARSE;
+        s->rc      = HTTPSRC_ERR_PARSE;
+        s->err_end = i + 1;
         return -1;
 }
 
@@ -87,6 +90,7 @@ static int scan_error(json_scan *s)
         const unsigned char *t = (const unsigned char *)s->text;
         unsigned char *msg     = yajl_get_error(s->h, 0, t, s->len);
         size_t at              = json_scan_tok_end(s);
+        s->err_end             = at ? at : 1; /* the last byte read */
         if (!msg) {
                 errstr_set(s->errstr, s->errstr_size,
                            "invalid JSON at byte %zu", at);
@@ -115,6 +119,7 @@ int json_scan_run(json_scan *s, const yajl_callbacks *cb, void *ctx)
         s->depth      = 0;
         s->completing = 0;
         s->rc         = HTTPSRC_OK;
+        s->err_end    = 0;
         yajl_status st =
             yajl_parse(s->h, (const unsigned char *)s->text, s->len);
         if (st == yajl_status_ok) {
@@ -334,6 +339,30 @@ static const yajl_callbacks parse_callbacks = {
 httpsrc_json *
 json_parse(const char *text, size_t len, char *errstr, size_t errstr_size)
 {
+        return json_parse_at(text, len, errstr, errstr_size, NULL);
+}
+
+void json_line_col(const char *text, size_t at, size_t *line, size_t *col)
+{
+        *line = 1;
+        *col  = 1;
+        for (size_t i = 0; i < at; i++) {
+                unsigned char c = (unsigned char)text[i];
+                if (c == '\n') {
+                        ++*line;
+                        *col = 1;
+                } else if ((c & 0xC0) != 0x80) {
+                        ++*col;
+                }
+        }
+}
+
+httpsrc_json *json_parse_at(const char *text,
+                            size_t len,
+                            char *errstr,
+                            size_t errstr_size,
+                            size_t *err_at)
+{
         parse_ctx pc;
         pc.root = NULL;
         pc.scan = (json_scan){.text        = text,
@@ -342,6 +371,9 @@ json_parse(const char *text, size_t len, char *errstr, size_t errstr_size)
                               .errstr      = errstr,
                               .errstr_size = errstr_size};
         if (json_scan_run(&pc.scan, &parse_callbacks, &pc) != HTTPSRC_OK) {
+                if (err_at)
+                        *err_at = pc.scan.err_end ? pc.scan.err_end - 1
+                                                  : SIZE_MAX;
                 json_destroy(pc.root);
                 return NULL;
         }

@@ -20,6 +20,16 @@
  */
 httpsrc_json *
 json_parse(const char *text, size_t len, char *errstr, size_t errstr_size);
+/** json_parse() that also gives, on a syntax error, the byte offset it was
+ *  found at in @p err_at (SIZE_MAX for errors without a place). */
+httpsrc_json *json_parse_at(const char *text,
+                            size_t len,
+                            char *errstr,
+                            size_t errstr_size,
+                            size_t *err_at);
+/** 1-based line and column (in characters: UTF-8 continuation bytes do not
+ *  count) of byte @p at of @p text, for messages a person reads. */
+void json_line_col(const char *text, size_t at, size_t *line, size_t *col);
 void json_destroy(httpsrc_json *v); /* NULL-safe */
 
 int json_type(const httpsrc_json *v); /* httpsrc_json_type; NULL -> NULL */
@@ -74,6 +84,7 @@ typedef struct json_scan {
         size_t depth;     /* open containers now */
         int completing;   /* inside yajl_complete_parse(): tokens end at len */
         int rc;           /* why a callback cancelled (HTTPSRC_ERR_*, user) */
+        size_t err_end;   /* 1 + the byte offset of a syntax error; 0: none */
         char *errstr;
         size_t errstr_size;
 } json_scan;

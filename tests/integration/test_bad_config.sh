@@ -12,7 +12,7 @@ REASON_NOFILE='No such file'                # connector file missing
 REASON_MALFORMED='invalid JSON'             # connector file not JSON
 
 HOST_TIMEOUT=15
-plan 28
+plan 30
 # Nothing listens here: config errors must be found before connecting.
 BOOT=127.0.0.1:1
 write_worker "$T/worker.properties"
@@ -60,3 +60,20 @@ expect_config_error "connector file does not exist" "$T/missing.json" \
 printf '{"name": "broken", "config": {"kafka.topic": "t",\n' >"$T/broken.json"
 expect_config_error "malformed JSON connector file" "$T/broken.json" \
 	"$REASON_MALFORMED" "$T/broken.json"
+
+# expect_stderr DESC EXPECTED ARGS...: exit 2 and exactly EXPECTED on stderr
+# (issue 11: every mistake explained, in these words).
+expect_stderr() {
+	local desc=$1 want=$2
+	shift 2
+	run_host "$@"
+	assert_eq "$desc: exit 2" 2 "$HOST_RC"
+	assert_eq "$desc: message" "$want" "$(cat "$T/host.err")"
+}
+
+# A JSON mistake is placed by line:column, as an editor shows it.
+printf '{"name": "lc", "config": {\n  "kafka.topic": "t"\n  "http.url": "x"}}\n' \
+	>"$T/linecol.json"
+expect_stderr "JSON error at line:column" \
+	"httpsrc-connect: $T/linecol.json:3:4: invalid JSON at byte 52: parse error: after key and value, inside map, I expect ',' or '}'" \
+	--once "$T/worker.properties" "$T/linecol.json"

@@ -353,18 +353,23 @@ static void test_json_errors(void **state)
         load_fails(f, c, "{\"config\": \"x\"}", HTTPSRC_ERR_INVAL,
                    ": config: unknown configuration key");
         load_fails(f, c, "{\"name\": \"a\",}", HTTPSRC_ERR_PARSE,
-                   ": invalid JSON at byte 14: parse error: invalid object "
+                   ":1:14: invalid JSON at byte 14: parse error: invalid object "
                    "key (must be a string)");
         load_fails(f, c, "{\"name\": }", HTTPSRC_ERR_PARSE,
-                   ": invalid JSON at byte 10: parse error: unallowed token "
+                   ":1:10: invalid JSON at byte 10: parse error: unallowed token "
                    "at this point in JSON text");
         load_fails(f, c, "  {\"name\": \"a\"", HTTPSRC_ERR_PARSE,
-                   ": invalid JSON at byte 14: parse error: premature EOF");
+                   ":1:14: invalid JSON at byte 14: parse error: premature EOF");
         load_fails(f, c, "{\"name\": \"a\"} {}", HTTPSRC_ERR_PARSE,
-                   ": trailing data after JSON value at byte 14");
+                   ":1:15: trailing data after JSON value at byte 14");
         load_fails(f, c, "{'name': 'a'}", HTTPSRC_ERR_PARSE,
-                   ": invalid JSON at byte 2: lexical error: invalid char in "
+                   ":1:2: invalid JSON at byte 2: lexical error: invalid char in "
                    "json text.");
+        /* The place is line:column, as an editor shows it (issue 11). */
+        load_fails(f, c, "{\"name\": \"a\",\n  \"x\": \"\u00e9\" 1}",
+                   HTTPSRC_ERR_PARSE,
+                   ":2:11: invalid JSON at byte 26: parse error: after key "
+                   "and value, inside map, I expect ',' or '}'");
         /* json.c keeps lengths: \u0000 is refused where it is, by key. */
         load_fails(f, c, "{\"http.headers\": \"a\\u0000b\"}", HTTPSRC_ERR_INVAL,
                    ": http.headers: \\u0000 is not allowed");
