@@ -174,6 +174,9 @@ struct connector {
         httpsrc_record rec;
         strbuf kout, vout; /* converter output */
         held_record held;  /* rec converted, waiting for queue room */
+        int64_t redeliver_at; /* the callback said HTTPSRC_RETRY: offer
+                                 the held record again then (mono ms) */
+        int redeliver_n;      /* ... after this many refusals in a row */
         httpsrc_metrics m;
         char failure[1024];
         char plugin_err[512];
@@ -194,6 +197,9 @@ void poll_done(connector *c);
 /** A poll-level error (HTTP, parse, paginator): fail, or log/ignore and
  *  retry the same position at the next poll, per behavior.on.error. */
 void poll_error(connector *c, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
+/** The record callback answered HTTPSRC_RETRY: offer the held record
+ *  again after the backoff (http.retry.backoff.ms, doubled per refusal). */
+void poll_redeliver_later(connector *c);
 /** ${offset} and ${<page field>} for this request; a template_expand()
  *  lookup with the connector as @p opaque. */
 const char *poll_var(void *opaque, const char *name, size_t len);

@@ -482,7 +482,14 @@ static int deliver(connector *c,
         if (c->env.sink->cb) {
                 int rc = c->env.sink->cb(c->env.sink->opaque, c->name, topic,
                                          key, klen, val, vlen);
+                if (rc == HTTPSRC_RETRY) {
+                        poll_redeliver_later(c);
+                        return HTTPSRC_ERR_LIMIT; /* held, as when full */
+                }
+                c->redeliver_n = 0;
                 if (rc != HTTPSRC_OK) {
+                        /* connector_stop() commits: the offset covers
+                         * every record accepted before this one. */
                         conn_fail(c, "record callback returned %s",
                                   httpsrc_err_name(rc));
                         return HTTPSRC_ERR_STATE;
@@ -491,6 +498,7 @@ static int deliver(connector *c,
                 c->m.records_acked++;
                 note_topic(c, topic);
                 page_ack(pg, idx);
+                c->acks_pending = 1;
                 return HTTPSRC_OK;
         }
         char why[512];

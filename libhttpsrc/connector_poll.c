@@ -137,10 +137,31 @@ void connector_set_target(connector *c, int state)
                                                 : "STOPPED");
 }
 
+void poll_redeliver_later(connector *c)
+{
+        c->redeliver_n++;
+        c->m.retries++;
+        int64_t delay = backoff_delay_ms(c->redeliver_n, c->backoff_ms,
+                                         c->backoff_max_ms, 1);
+        log_msg(c->env.lg,
+                c->redeliver_n == 1 ? HTTPSRC_LOG_WARN : HTTPSRC_LOG_DEBUG,
+                c->name,
+                "record callback answered HTTPSRC_RETRY; the record is "
+                "offered again in %lld ms (refusal %d in a row)",
+                (long long)delay, c->redeliver_n);
+        c->redeliver_at = mono_ms() + delay;
+        wake(c);
+}
+
 void connector_tick(connector *c, int64_t now, int once)
 {
         if (c->failed || c->stopped || c->target != HTTPSRC_STATE_RUNNING)
                 return;
+        if (c->redeliver_at && now >= c->redeliver_at) {
+                c->redeliver_at = 0;
+                connector_resume(c);
+                return;
+        }
         if (c->phase == PHASE_WAIT && now >= c->send_at) {
                 poll_send(c);
                 return;
@@ -177,6 +198,8 @@ int64_t connector_next_wakeup(const connector *c, int once)
 {
         if (c->failed || c->stopped || c->target != HTTPSRC_STATE_RUNNING)
                 return INT64_MAX;
+        if (c->redeliver_at)
+                return c->redeliver_at;
         if (c->phase == PHASE_WAIT)
                 return c->send_at;
         if (c->in_poll || (once && c->caught_up))
@@ -186,7 +209,11 @@ int64_t connector_next_wakeup(const connector *c, int once)
 
 void connector_stop(connector *c)
 {
-        c->stopped   = 1;
+        /* Records a callback accepted are acknowledged at once: the
+         * offset covers them before the rest is dropped. */
+        connector_commit_acks(c);
+        c->redeliver_at = 0;
+        c->stopped      = 1;
         c->in_poll   = 0;
         c->producing = NULL;
         /* What waits to be handed over never will be. Its pages stay in

@@ -37,6 +37,7 @@ static const struct err_desc err_descs[] = {
     {HTTPSRC_ERR_TRANSPORT, "HTTPSRC_ERR_TRANSPORT",
      "Connection or transport error"},
     {HTTPSRC_ERR_LIMIT, "HTTPSRC_ERR_LIMIT", "Configured limit exceeded"},
+    {HTTPSRC_RETRY, "HTTPSRC_RETRY", "Not now, try again later"},
 };
 
 static const struct err_desc *err_find(int err)

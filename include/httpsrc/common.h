@@ -39,6 +39,10 @@ typedef enum httpsrc_err {
         HTTPSRC_ERR_STATE        = -13, /**< call not valid in this state */
         HTTPSRC_ERR_TRANSPORT    = -14, /**< connection/transport error */
         HTTPSRC_ERR_LIMIT        = -15, /**< a configured limit was hit */
+        /** not now: call again later with the same input (a record
+         *  callback: the record is offered again after a backoff).
+         *  @since 0.2 */
+        HTTPSRC_RETRY = 3,
 } httpsrc_err;
 
 /** @brief Log levels, syslog numbering. @since 0.1 */

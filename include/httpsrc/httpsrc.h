@@ -179,9 +179,16 @@ HTTPSRC_API int httpsrc_pipeline_add_connector(httpsrc_pipeline *p,
 
 /**
  * @brief Receives each record instead of Kafka (embedding).
- * The buffers are borrowed for the call. Return HTTPSRC_OK once the record
- * is safely handled: only then can the connector's offset move past it.
- * Any other value fails the connector with that code.
+ * Called on the thread running httpsrc_pipeline_run(), one record at a
+ * time, in order; the buffers are borrowed for the call.
+ * Return HTTPSRC_OK once the record is safely handled: the stored offset
+ * then covers it (also when a later record fails the connector, so a
+ * restart starts at the first record not accepted). Return HTTPSRC_RETRY
+ * when it cannot be handled now (a full buffer, a sink briefly down): the
+ * connector waits http.retry.backoff.ms, doubled per refusal up to
+ * http.retry.backoff.max.ms, and offers the same record again, as often
+ * as it takes (it never fails for it; httpsrc_pipeline_stop() ends the
+ * wait). Any other value fails the connector with that code.
  */
 typedef int (*httpsrc_record_cb)(void *opaque,
                                  const char *connector,

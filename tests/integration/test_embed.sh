@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The embedding API: examples/embed runs a CURSOR source in-process and gets
 # every record in its callback (no Kafka), then reports the stored offset.
+# tests/tools/embed_cb: a callback that refuses a record (the offset covers
+# every record accepted before it) or answers HTTPSRC_RETRY (the same record
+# comes again after a backoff, nothing fails).
 . "$(dirname "$0")/lib.sh"
-plan 3
+plan 13
 EMBED=$HTTPSRC_BUILD_ROOT/examples/embed
 need_bins "$EMBED"
 start_fixture --records 250 --page-size 100
@@ -15,3 +18,40 @@ assert_files_eq "callback got every record once, in order, keyed" \
 	"$T/expected" "$T/embed.out"
 assert_grep "offset stored after the last acknowledged record" \
 	'embed: 250 records, offset {"cursor":"c200","position":50}' "$T/embed.err"
+
+# A callback failing at record 120: the offset covers the 119 it accepted
+# (it stopped at 100, the last whole page, and 19 came again).
+EMBED_CB=$HTTPSRC_BUILD_ROOT/tests/tools/embed_cb
+need_bins "$EMBED_CB"
+rc=0
+"$EMBED_CB" "$API/events" "$T/cb.offsets" --fail-at 120 \
+	>"$T/cb1.out" 2>"$T/cb1.err" || rc=$?
+assert_eq "a failing callback fails the run" 1 "$rc"
+assert_grep "the failure names the callback's result" \
+	"connector 'embedded' failed: record callback returned HTTPSRC_ERR_IO" \
+	"$T/cb1.err"
+assert_grep "offset covers the 119 records accepted" \
+	'embed_cb: 119 accepted, 120 offered, offset {"cursor":"c100","position":19}' \
+	"$T/cb1.err"
+rc=0
+"$EMBED_CB" "$API/events" "$T/cb.offsets" >"$T/cb2.out" 2>"$T/cb2.err" || rc=$?
+assert_eq "the next run exits 0" 0 "$rc" || diag_file "$T/cb2.err"
+fixture_keyed 120 250 >"$T/expected.rest"
+assert_files_eq "the next run starts at record 120: none accepted comes again" \
+	"$T/expected.rest" "$T/cb2.out"
+
+# HTTPSRC_RETRY three times for record 120: offered again after a backoff,
+# never a failure; every record accepted once, in order.
+rc=0
+"$EMBED_CB" "$API/events" "$T/cb-retry.offsets" --retry-at 120 --retries 3 \
+	>"$T/cb3.out" 2>"$T/cb3.err" || rc=$?
+assert_eq "HTTPSRC_RETRY does not fail the run" 0 "$rc" || diag_file "$T/cb3.err"
+assert_files_eq "every record accepted once, in order" "$T/expected" "$T/cb3.out"
+assert_grep "record 120 offered 4 times, offset at the end" \
+	'embed_cb: 250 accepted, 253 offered, offset {"cursor":"c200","position":50}' \
+	"$T/cb3.err"
+assert_grep "the retry is logged with its wait" \
+	"WARN  [embedded] record callback answered HTTPSRC_RETRY; the record is offered again in 20 ms" \
+	"$T/cb3.err"
+assert_eq "one WARN for the record, not one per refusal" 1 \
+	"$(grep -c 'answered HTTPSRC_RETRY' "$T/cb3.err")"

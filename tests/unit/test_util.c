@@ -140,7 +140,8 @@ static void test_err_names(void **state)
         assert_string_equal(httpsrc_err_name(HTTPSRC_FILTERED),
                             "HTTPSRC_FILTERED");
         assert_string_equal(httpsrc_err_name(-16), "HTTPSRC_ERR_UNKNOWN");
-        assert_string_equal(httpsrc_err_name(3), "HTTPSRC_ERR_UNKNOWN");
+        assert_string_equal(httpsrc_err_name(HTTPSRC_RETRY), "HTTPSRC_RETRY");
+        assert_string_equal(httpsrc_err_name(4), "HTTPSRC_ERR_UNKNOWN");
 
         assert_string_equal(httpsrc_strerror(HTTPSRC_ERR_TIMEOUT),
                             "Operation timed out");
