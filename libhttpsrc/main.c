@@ -10,7 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include <curl/curl.h>
+#include <librdkafka/rdkafka.h>
+#include <yajl/yajl_version.h>
+
+#include "commit.h"
 #include "httpsrc/httpsrc.h"
 
 /* The only global: the signal handler needs the pipeline. */
@@ -32,13 +38,22 @@ static void usage(FILE *out)
                 "[CONNECTOR.json|CONNECTOR.properties ...]\n"
                 "  --once       run every connector until it is caught up, "
                 "then exit\n"
+                "  --log-level L, --log-level=L\n"
+                "               error, warn, info (default), debug or trace "
+                "(= debug),\n"
+                "               in any case\n"
                 "  --describe-config  print every key the worker, the "
                 "connectors and\n"
                 "               the loaded plugins accept (Markdown), then "
                 "exit\n"
-                "  --version    print the version and exit\n");
+                "  -V, --version  print the version, the commit and the "
+                "libcurl, librdkafka\n"
+                "               and yajl versions, then exit\n"
+                "  -h, --help   print this help and exit\n");
 }
 
+/* Case-insensitive, as log4j's; "trace" is debug, the finest level here
+ * (the REST API's PUT /admin/loggers maps it the same way). */
 static int parse_level(const char *s)
 {
         static const struct {
@@ -47,10 +62,89 @@ static int parse_level(const char *s)
         } levels[] = {{"error", HTTPSRC_LOG_ERROR},
                       {"warn", HTTPSRC_LOG_WARN},
                       {"info", HTTPSRC_LOG_INFO},
-                      {"debug", HTTPSRC_LOG_DEBUG}};
+                      {"debug", HTTPSRC_LOG_DEBUG},
+                      {"trace", HTTPSRC_LOG_DEBUG}};
         for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
-                if (strcmp(s, levels[i].name) == 0)
+                if (strcasecmp(s, levels[i].name) == 0)
                         return levels[i].level;
+        return -1;
+}
+
+/* "httpsrc-connect 0.1.0 (commit abc) libcurl/8.0 librdkafka/2.0 yajl/2.1"
+ * on one line: a bug report needs all of it, and scripts read field 2. */
+static void print_version(void)
+{
+        int y = yajl_version();
+        printf("httpsrc-connect %s (commit %s) libcurl/%s librdkafka/%s "
+               "yajl/%d.%d.%d\n",
+               httpsrc_version_str(), HTTPSRC_COMMIT,
+               curl_version_info(CURLVERSION_NOW)->version,
+               rd_kafka_version_str(), y / 10000, y / 100 % 100, y % 100);
+}
+
+/* --log-level L or --log-level=L at argv[*i]: 1 if it was one (*i moved
+ * past its value), 0 if not, -1 (message printed) if its value is bad. */
+static int level_option(int argc, char **argv, int *i, int *level)
+{
+        const char *arg = argv[*i], *name = "--log-level";
+        size_t n        = strlen(name);
+        if (strncmp(arg, name, n) != 0 || (arg[n] && arg[n] != '='))
+                return 0;
+        const char *v = arg[n] == '=' ? arg + n + 1
+                        : *i + 1 < argc ? argv[++*i]
+                                        : NULL;
+        int l = v ? parse_level(v) : -1;
+        if (l < 0) {
+                fprintf(stderr,
+                        "httpsrc-connect: --log-level: %s%s%s: use error, "
+                        "warn, info, debug or trace\n",
+                        v ? "unknown level '" : "a level is needed",
+                        v ? v : "", v ? "'" : "");
+                return -1;
+        }
+        *level = l;
+        return 1;
+}
+
+typedef struct cli_opts {
+        int flags, level, describe_only;
+        int first_file; /* argv index of WORKER.properties */
+} cli_opts;
+
+/* The options before the files: -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, cli_opts *o)
+{
+        int i = 1;
+        for (; i < argc && argv[i][0] == '-'; i++) {
+                const char *a = argv[i];
+                int lv        = level_option(argc, argv, &i, &o->level);
+                if (lv < 0)
+                        return 2;
+                if (lv)
+                        continue;
+                if (strcmp(a, "--once") == 0) {
+                        o->flags |= HTTPSRC_RUN_ONCE;
+                } else if (strcmp(a, "--describe-config") == 0) {
+                        o->describe_only = 1;
+                } else if (strcmp(a, "--version") == 0 ||
+                           strcmp(a, "-V") == 0) {
+                        print_version();
+                        return 0;
+                } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+                        usage(stdout);
+                        return 0;
+                } else {
+                        fprintf(stderr, "httpsrc-connect: unknown option %s\n",
+                                a);
+                        usage(stderr);
+                        return 2;
+                }
+        }
+        if (i >= argc) {
+                usage(stderr);
+                return 2;
+        }
+        o->first_file = i;
         return -1;
 }
 
@@ -118,69 +212,90 @@ static void describe(const httpsrc_pipeline *p)
         }
 }
 
-static httpsrc_conf *load(int scope, const char *path)
+/* Whether @p path loads as a conf of @p scope: tells a connector file given
+ * where the worker file goes (or the reverse) from a file with a mistake. */
+static int loads_as(int scope, const char *path)
 {
         char err[1024];
+        httpsrc_conf *conf = httpsrc_conf_new(scope);
+        int ok = conf && httpsrc_conf_load_file(conf, path, err, sizeof(err)) ==
+                             HTTPSRC_OK;
+        httpsrc_conf_destroy(conf);
+        return ok;
+}
+
+static httpsrc_conf *load(int scope, const char *path)
+{
+        char err[4096];
         httpsrc_conf *conf = httpsrc_conf_new(scope);
         if (!conf) {
                 fprintf(stderr, "httpsrc-connect: out of memory\n");
                 return NULL;
         }
-        if (httpsrc_conf_load_file(conf, path, err, sizeof(err)) !=
-            HTTPSRC_OK) {
+        if (httpsrc_conf_load_file(conf, path, err, sizeof(err)) ==
+            HTTPSRC_OK)
+                return conf;
+        httpsrc_conf_destroy(conf);
+        int other = scope == HTTPSRC_SCOPE_WORKER ? HTTPSRC_SCOPE_CONNECTOR
+                                                  : HTTPSRC_SCOPE_WORKER;
+        if (loads_as(other, path))
+                fprintf(stderr,
+                        "httpsrc-connect: %s is a %s config, not a %s "
+                        "config: is the worker file first? (httpsrc-connect "
+                        "[options] WORKER.properties CONNECTOR.json ...)\n",
+                        path, other == HTTPSRC_SCOPE_WORKER ? "worker" : "connector",
+                        other == HTTPSRC_SCOPE_WORKER ? "connector" : "worker");
+        else
                 fprintf(stderr, "httpsrc-connect: %s\n", err);
-                httpsrc_conf_destroy(conf);
-                return NULL;
-        }
-        return conf;
+        return NULL;
 }
 
+/* Every connector file is tried, so that each one that fails is named in
+ * one run: 2 if any did. */
 static int add_connectors(httpsrc_pipeline *p, char **files, int n)
 {
-        char err[1024];
+        char err[4096];
+        int rc = 0;
         for (int i = 0; i < n; i++) {
                 httpsrc_conf *conf = load(HTTPSRC_SCOPE_CONNECTOR, files[i]);
-                if (!conf)
-                        return 2;
+                if (!conf) {
+                        rc = 2;
+                        continue;
+                }
                 if (httpsrc_pipeline_add_connector(p, conf, err, sizeof(err)) !=
                     HTTPSRC_OK) {
                         fprintf(stderr, "httpsrc-connect: %s: %s\n", files[i],
                                 err);
                         httpsrc_conf_destroy(conf);
-                        return 2;
+                        rc = 2;
                 }
         }
-        return 0;
+        return rc;
+}
+
+/* --once with no connector file would exit 0 having done nothing. */
+static int check_something_to_run(const cli_opts *o, int argc)
+{
+        if (!(o->flags & HTTPSRC_RUN_ONCE) || o->describe_only ||
+            o->first_file + 1 < argc)
+                return 0;
+        fprintf(stderr,
+                "httpsrc-connect: --once: no connector to run: give "
+                "CONNECTOR.json or CONNECTOR.properties files after %s\n",
+                "WORKER.properties");
+        return 2;
 }
 
 int main(int argc, char **argv)
 {
-        int flags = 0, level = HTTPSRC_LOG_INFO, i = 1, describe_only = 0;
-        for (; i < argc && argv[i][0] == '-'; i++) {
-                if (strcmp(argv[i], "--once") == 0) {
-                        flags |= HTTPSRC_RUN_ONCE;
-                } else if (strcmp(argv[i], "--describe-config") == 0) {
-                        describe_only = 1;
-                } else if (strcmp(argv[i], "--log-level") == 0 &&
-                           i + 1 < argc && parse_level(argv[i + 1]) > 0) {
-                        level = parse_level(argv[++i]);
-                } else if (strcmp(argv[i], "--version") == 0) {
-                        printf("httpsrc-connect %s\n", httpsrc_version_str());
-                        return 0;
-                } else if (strcmp(argv[i], "--help") == 0) {
-                        usage(stdout);
-                        return 0;
-                } else {
-                        fprintf(stderr, "httpsrc-connect: unknown option %s\n",
-                                argv[i]);
-                        usage(stderr);
-                        return 2;
-                }
-        }
-        if (i >= argc) {
-                usage(stderr);
+        cli_opts o = {.level = HTTPSRC_LOG_INFO};
+        int exit_now = parse_options(argc, argv, &o);
+        if (exit_now >= 0)
+                return exit_now;
+        if (check_something_to_run(&o, argc))
                 return 2;
-        }
+        int i = o.first_file, flags = o.flags, level = o.level,
+            describe_only = o.describe_only;
         httpsrc_conf *worker = load(HTTPSRC_SCOPE_WORKER, argv[i]);
         if (!worker)
                 return 2;

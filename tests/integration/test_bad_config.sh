@@ -12,7 +12,7 @@ REASON_NOFILE='No such file'                # connector file missing
 REASON_MALFORMED='invalid JSON'             # connector file not JSON
 
 HOST_TIMEOUT=15
-plan 30
+plan 54
 # Nothing listens here: config errors must be found before connecting.
 BOOT=127.0.0.1:1
 write_worker "$T/worker.properties"
@@ -77,3 +77,42 @@ printf '{"name": "lc", "config": {\n  "kafka.topic": "t"\n  "http.url": "x"}}\n'
 expect_stderr "JSON error at line:column" \
 	"httpsrc-connect: $T/linecol.json:3:4: invalid JSON at byte 52: parse error: after key and value, inside map, I expect ',' or '}'" \
 	--once "$T/worker.properties" "$T/linecol.json"
+
+# ---- the command line (issue 11) ----
+USAGE_LINE='usage: httpsrc-connect [--once] [--log-level error|warn|info|debug]'
+for opt in -h --help; do
+	run_host "$opt"
+	assert_eq "$opt: exit 0" 0 "$HOST_RC"
+	assert_eq "$opt: usage on stdout" "$USAGE_LINE" "$(head -n 1 "$T/host.out")"
+done
+for opt in -V --version; do
+	run_host "$opt"
+	assert_eq "$opt: exit 0" 0 "$HOST_RC"
+	assert_eq "$opt: one line" 1 "$(wc -l <"$T/host.out")"
+	assert_grep_e "$opt: version, commit, libcurl, librdkafka, yajl" \
+		'^httpsrc-connect [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{12}|unknown)\) libcurl/[0-9.]+ librdkafka/[0-9.]+ yajl/[0-9]+\.[0-9]+\.[0-9]+$' \
+		"$T/host.out"
+done
+for lv in --log-level=debug --log-level=DEBUG "--log-level Warn" --log-level=trace; do
+	# shellcheck disable=SC2086 # "--log-level Warn" is two words
+	run_host $lv --describe-config "$T/worker.properties"
+	assert_eq "$lv: accepted" 0 "$HOST_RC"
+done
+expect_stderr "unknown log level" \
+	"httpsrc-connect: --log-level: unknown level 'verbose': use error, warn, info, debug or trace" \
+	--log-level=verbose --once "$T/worker.properties"
+expect_stderr "--once and no connector" \
+	"httpsrc-connect: --once: no connector to run: give CONNECTOR.json or CONNECTOR.properties files after WORKER.properties" \
+	--once "$T/worker.properties"
+write_connector "$T/good.json" good "${base[@]}"
+expect_stderr "connector file where the worker file goes" \
+	"httpsrc-connect: $T/good.json is a connector config, not a worker config: is the worker file first? (httpsrc-connect [options] WORKER.properties CONNECTOR.json ...)" \
+	--once "$T/good.json" "$T/worker.properties"
+expect_stderr "worker file where a connector file goes" \
+	"httpsrc-connect: $T/worker.properties is a worker config, not a connector config: is the worker file first? (httpsrc-connect [options] WORKER.properties CONNECTOR.json ...)" \
+	--once "$T/worker.properties" "$T/worker.properties"
+# Several failing connectors: each is named, in one run.
+expect_stderr "two failing connectors, both named" \
+	"httpsrc-connect: $T/unknown.json: http.bogus.key: unknown configuration key
+httpsrc-connect: $T/nourl.json: http.url: required key is missing" \
+	--once "$T/worker.properties" "$T/unknown.json" "$T/nourl.json"
