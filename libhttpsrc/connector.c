@@ -30,6 +30,7 @@ void conn_fail(connector *c, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(c->failure, sizeof(c->failure), fmt, ap);
         va_end(ap);
+        conn_clean_msg(c, c->failure, sizeof(c->failure));
         c->failed = 1;
         c->m.errors_total++;
         log_msg(c->env.lg, HTTPSRC_LOG_ERROR, c->name, "task failed: %s",
@@ -55,6 +56,25 @@ void conn_describe(const connector *c, const char *url, char *buf, size_t size)
         size_t n         = strcspn(rest, "?#");
         snprintf(buf, size, "%s %.*s%.*s%s", c->method, (int)(host - url), url,
                  (int)n, rest, rest[n] ? "?..." : "");
+}
+
+int conn_put_untrusted(const connector *c,
+                       strbuf *out,
+                       const char *s,
+                       size_t len,
+                       size_t max)
+{
+        return sb_put_untrusted(out, s, len, max,
+                                (const char *const *)c->secret_vals,
+                                c->n_secret_vals);
+}
+
+void conn_clean_msg(const connector *c, char *msg, size_t size)
+{
+        strbuf sb = {0};
+        if (!conn_put_untrusted(c, &sb, msg, strlen(msg), 0))
+                snprintf(msg, size, "%s", sb.buf ? sb.buf : "");
+        sb_wipe(&sb);
 }
 
 /* The reason a plugin call failed: its set_error() text, else the code. */
@@ -197,6 +217,12 @@ static int resolve_secrets(connector *c, char *errstr, size_t errstr_size)
                 if (rc) {
                         errstr_set(errstr, errstr_size, "%s: %s", k, why);
                         return rc;
+                }
+                if (secrets_collect(c->env.secrets, v, &c->secret_vals,
+                                    &c->n_secret_vals)) {
+                        memset(val, 0, strlen(val));
+                        free(val);
+                        return HTTPSRC_ERR_NOMEM;
                 }
                 rc = httpsrc_conf_set(c->rconf, k, val, why, sizeof(why));
                 if (val)
@@ -876,6 +902,32 @@ static int setup(connector *c, char *errstr, size_t errstr_size)
         return rc;
 }
 
+/* PASSWORD keys (core and the auth plugin's) join the resolved values
+ * as known secrets: an API that echoes a password written in the config
+ * gets it redacted too. */
+static int collect_passwords(connector *c)
+{
+        for (size_t i = 0; i < httpsrc_conf_count(c->rconf); i++) {
+                const char *k, *v;
+                httpsrc_conf_at(c->rconf, i, &k, &v);
+                const httpsrc_param_desc *d =
+                    conf_param_find(conf_connector_params, k);
+                if (!d && c->auth.comp)
+                        d = conf_param_find(comp_params(c->auth.comp), k);
+                if (!d || d->type != HTTPSRC_PARAM_PASSWORD || !v || !*v)
+                        continue;
+                char **nv = realloc(c->secret_vals,
+                                    (c->n_secret_vals + 1) * sizeof(*nv));
+                if (!nv)
+                        return HTTPSRC_ERR_NOMEM;
+                c->secret_vals = nv;
+                if (!(nv[c->n_secret_vals] = xstrdup(v)))
+                        return HTTPSRC_ERR_NOMEM;
+                c->n_secret_vals++;
+        }
+        return HTTPSRC_OK;
+}
+
 /* The source partition names the URL as written: with placeholders, not
  * with the secrets they stand for (the offset file is not a secret store). */
 static int make_partition(connector *c)
@@ -907,6 +959,8 @@ connector *connector_new(const conn_env *env,
         c->track_topics =
             conf_get_bool(env->worker, "topic.tracking.enable", 1);
         int rc = setup(c, errstr, errstr_size);
+        if (!rc)
+                rc = collect_passwords(c);
         if (!rc)
                 rc = make_partition(c);
         if (!rc)
@@ -985,6 +1039,9 @@ void connector_destroy(connector *c)
         free(c->offset_json);
         connector_reset_topics(c);
         httpsrc_conf_destroy(c->rconf);
+        for (size_t i = 0; i < c->n_secret_vals; i++)
+                memset(c->secret_vals[i], 0, strlen(c->secret_vals[i]));
+        strv_free(c->secret_vals, c->n_secret_vals);
         httpsrc_conf_destroy(c->conf);
         free(c);
 }

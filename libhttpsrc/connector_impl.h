@@ -99,6 +99,11 @@ struct connector {
         conn_env env;
         httpsrc_conf *conf;  /* as written (placeholders kept) */
         httpsrc_conf *rconf; /* secrets resolved */
+        /* The values this connector must never print: what its
+         * ${provider:...} placeholders resolved to and its PASSWORD keys
+         * (redacted by conn_put_untrusted). */
+        char **secret_vals;
+        size_t n_secret_vals;
         const char *name, *topic, *url, *method, *body, *params;
         char *partition_json;
         jsonpath *records_path, *expand_path;
@@ -188,6 +193,16 @@ void conn_fail(connector *c, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
  *  user:password@; an http.url with ${provider:...} shown as written. */
 void conn_describe(const connector *c, const char *url, char *buf, size_t size);
 const char *conn_plugin_reason(connector *c, int rc);
+/** sb_put_untrusted() with this connector's known secrets: for every
+ *  upstream byte string (body, header, page key) shown in a log or error. */
+int conn_put_untrusted(const connector *c,
+                       strbuf *out,
+                       const char *s,
+                       size_t len,
+                       size_t max);
+/** @p msg cleaned in place by conn_put_untrusted (no cap): a message that
+ *  may quote upstream text, before it reaches a log, trace or exit. */
+void conn_clean_msg(const connector *c, char *msg, size_t size);
 int conn_set_str(char **dst, const char *src);
 const httpsrc_param_desc *comp_params(const plugin_component *comp);
 

@@ -86,6 +86,7 @@ void poll_error(connector *c, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
+        conn_clean_msg(c, msg, sizeof(msg));
         if (c->on_error == ON_ERROR_FAIL) {
                 conn_fail(c, "%s", msg);
                 return;
@@ -477,8 +478,11 @@ static void retry_or_error(connector *c, int64_t delay_ms, const char *what)
                 delay_ms = backoff_delay_ms(
                     c->attempt, c->backoff_ms, c->backoff_max_ms,
                     (double)(next_rand(c) >> 11) / (double)(1ULL << 53));
+        char shown[1024];
+        snprintf(shown, sizeof(shown), "%s", what);
+        conn_clean_msg(c, shown, sizeof(shown));
         log_msg(c->env.lg, HTTPSRC_LOG_WARN, c->name,
-                "%s; retry %d of %d in %lld ms", what, c->attempt, c->retry_max,
+                "%s; retry %d of %d in %lld ms", shown, c->attempt, c->retry_max,
                 (long long)delay_ms);
         c->phase   = PHASE_WAIT;
         c->send_at = mono_ms() + delay_ms;
@@ -501,9 +505,12 @@ static void note_rate_limit(connector *c, const httpsrc_response *resp)
         if (wait < 0)
                 wait = c->backoff_ms;
         c->not_before = mono_ms() + wait;
+        strbuf shown  = {0};
+        conn_put_untrusted(c, &shown, rem, strlen(rem), 64);
         log_msg(c->env.lg, HTTPSRC_LOG_INFO, c->name,
                 "rate limit reached (%s: %s); next request in %lld ms",
-                c->rate_header, rem, (long long)wait);
+                c->rate_header, shown.buf ? shown.buf : "", (long long)wait);
+        sb_free(&shown);
 }
 
 static void
@@ -513,8 +520,14 @@ on_error_status(connector *c, httpsrc_response *resp, const char *what)
         size_t len;
         const char *body = http_response_body(resp, &len);
         char msg[1024];
-        snprintf(msg, sizeof(msg), "%s returned HTTP %d: %.*s", what, status,
-                 (int)(len > 200 ? 200 : len), body);
+        strbuf shown     = {0};
+        /* The body is the upstream's: it may reflect a credential or carry
+         * terminal escapes. */
+        if (conn_put_untrusted(c, &shown, body, len, 200))
+                sb_reset(&shown);
+        snprintf(msg, sizeof(msg), "%s returned HTTP %d: %s", what, status,
+                 shown.buf ? shown.buf : "");
+        sb_wipe(&shown);
         int64_t delay = -1;
         if (status == 429 || status == 503)
                 delay = retry_after_ms(

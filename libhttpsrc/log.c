@@ -29,9 +29,11 @@ void log_vmsg(const logger *lg,
                 return;
         char line[1024];
         vsnprintf(line, sizeof(line), fmt, ap);
-        /* One event, one line: a message must not forge further lines. */
+        /* One event, one line: a message must not forge further lines nor
+         * send terminal escapes (upstream text is escaped where it is
+         * quoted, sb_put_untrusted; this is the last line of defence). */
         for (char *p = line; *p; p++)
-                if (*p == '\n' || *p == '\r')
+                if ((unsigned char)*p < 0x20 || *p == 0x7f)
                         *p = ' ';
         if (lg->cb) {
                 lg->cb(lg->opaque, level, connector, line);

@@ -878,3 +878,32 @@ int secrets_resolve_plain(const secrets *s,
 {
         return resolve(s, value, 0, out, errstr, errstr_size);
 }
+
+int secrets_collect(const secrets *s, const char *value, char ***vals,
+                    size_t *n)
+{
+        const char *p = value, *start, *end;
+        strbuf val    = {0};
+        int rc        = HTTPSRC_OK;
+        while (!rc && s && p && (start = next_ref(p, &end))) {
+                char why[256];
+                ref r   = {start, (int)(end - start + 1), why, sizeof(why)};
+                val.len = 0;
+                if (sb_append(&val, "", 0))
+                        rc = HTTPSRC_ERR_NOMEM;
+                else if (!resolve_ref(s, &r, start + 2,
+                                      (size_t)(end - start - 2), &val) &&
+                         val.len) {
+                        char **nv = realloc(*vals, (*n + 1) * sizeof(*nv));
+                        if (nv)
+                                *vals = nv;
+                        if (!nv || !(nv[*n] = xstrndup(val.buf, val.len)))
+                                rc = HTTPSRC_ERR_NOMEM;
+                        else
+                                (*n)++;
+                }
+                p = end + 1;
+        }
+        sb_wipe(&val);
+        return rc;
+}

@@ -135,4 +135,12 @@ int secrets_resolve_plain(const secrets *s,
                           char *errstr,
                           size_t errstr_size);
 
+/** Append each non-empty value the placeholders of @p value resolve to
+ *  (resolved as secrets_resolve_plain would) to the list *vals of *n
+ *  malloc'd strings (realloc'd): the connector's known secrets, which
+ *  sb_put_untrusted() redacts from upstream text. Placeholders that do not
+ *  resolve are skipped. Returns HTTPSRC_OK or HTTPSRC_ERR_NOMEM. */
+int secrets_collect(const secrets *s, const char *value, char ***vals,
+                    size_t *n);
+
 #endif

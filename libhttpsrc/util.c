@@ -215,6 +215,18 @@ static int name_ends_in(const char *name, size_t n, const char *const *list)
         return 0;
 }
 
+/* An escape sb_put_untrusted writes (\n \r \t \xNN) starts at s[i]: a
+ * value ends there, so that cleaning a cleaned text changes nothing. */
+static int escape_at(const char *s, size_t len, size_t i)
+{
+        if (s[i] != '\\' || i + 1 >= len)
+                return 0;
+        char e = s[i + 1];
+        return e == 'n' || e == 'r' || e == 't' ||
+               (e == 'x' && i + 3 < len && isxdigit((unsigned char)s[i + 2]) &&
+                isxdigit((unsigned char)s[i + 3]));
+}
+
 /* If a credential-looking name starts at s[i] (at a name boundary),
  * the length of "name[\"] = [\"]" before its value and, in *vend, where
  * the value ends; else 0. */
@@ -254,7 +266,7 @@ static size_t cred_param(const char *s, size_t len, size_t i, size_t *vend)
                                 v++;
         } else {
                 while (v < len && !strchr(" \t\r\n&,;\"'<>}])", s[v]) &&
-                       s[v] != '\0')
+                       s[v] != '\0' && !escape_at(s, len, v))
                         v++;
         }
         if (v == p)
