@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 machine: installs what is
 # missing, builds, runs every suite (unit, plugins, headers, abi,
-# integration), then the same suites again under AddressSanitizer and
-# UndefinedBehaviorSanitizer.
+# integration, real-kafka), then the same suites again under
+# AddressSanitizer and UndefinedBehaviorSanitizer.
+#
+# real-kafka runs against real Apache Kafka 4.1.1 brokers (tests/kafka/
+# kafka.sh): its jars are downloaded here once with Maven into
+# ~/.cache/httpsrc/kafka-4.1.1 and reused; each test starts its own broker.
+# Without Java or Maven that suite is skipped with a message naming what is
+# missing; with CI=true that is a failure.
 #   scripts/test.sh            everything
 #   SANITIZE=0 scripts/test.sh skip the sanitizer pass
 set -euo pipefail
@@ -28,7 +34,21 @@ run_suite() { # BUILD_DIR [meson setup args...]
 	return $rc
 }
 
+real_kafka() { # download the jars (once) or say why the suite is skipped
+	local why
+	if why=$(tests/kafka/kafka.sh check) && tests/kafka/kafka.sh fetch; then
+		return 0
+	fi
+	[ -n "$why" ] || why="the Kafka jars could not be downloaded"
+	if [ "${CI:-}" = true ]; then
+		echo "test.sh: $why; CI=true: the real-kafka suite must run" >&2
+		return 1
+	fi
+	echo "test.sh: the real-kafka suite will be SKIPPED: $why" >&2
+}
+
 rc=0
+real_kafka || exit 1
 run_suite build || rc=$?
 if [ "${SANITIZE:-1}" != 0 ]; then
 	# -Db_lundef=false: plugins are linked without -z defs under ASan.

@@ -8,6 +8,12 @@
 #   HTTPSRC_SOURCE_ROOT  source directory
 #   HTTPSRC_PLUGIN_PATH  plugin.path for the uninstalled build
 #   HTTPSRC_KEEP_TMP=1   keep the per-test temp dir even when all tests pass
+#   HTTPSRC_KAFKA        "mock" (default): librdkafka's mock cluster
+#                        (tests/tools/mockkafka); "real": real Apache Kafka
+#                        brokers from tests/kafka/kafka.sh, one cluster per
+#                        test in $T/kafka (the real-kafka suite). Without
+#                        Java/Maven the test is skipped, naming what is
+#                        missing; with CI=true that is a failure instead.
 #
 # Every test prints TAP. Everything started here is stopped when the test
 # exits, passing or not; the temp dir is kept (and named) when a test fails.
@@ -24,6 +30,9 @@ HOST_BIN=$HTTPSRC_BUILD_ROOT/libhttpsrc/httpsrc-connect
 FIXTURE_BIN=$HTTPSRC_BUILD_ROOT/tests/fixture/api_server
 MOCKKAFKA_BIN=$HTTPSRC_BUILD_ROOT/tests/tools/mockkafka
 CONSUME_BIN=$HTTPSRC_BUILD_ROOT/tests/tools/consume
+MKTOPIC_BIN=$HTTPSRC_BUILD_ROOT/tests/tools/mktopic
+KAFKA_SH=$HTTPSRC_SOURCE_ROOT/tests/kafka/kafka.sh
+HTTPSRC_KAFKA=${HTTPSRC_KAFKA:-mock}
 
 HOST_TIMEOUT=${HOST_TIMEOUT:-60} # seconds a host run may take
 
@@ -153,6 +162,18 @@ _cleanup() {
 trap _cleanup EXIT
 trap 'exit 130' INT TERM
 
+# real Kafka: skip (or, in CI, fail) before the plan when it cannot run.
+if [ "$HTTPSRC_KAFKA" = real ]; then
+	if ! _why=$("$KAFKA_SH" check 2>&1) ||
+		! _why=$("$KAFKA_SH" fetch 2>&1 >/dev/null); then
+		_why=$(printf '%s' "$_why" | tail -n 1)
+		[ "${CI:-}" != true ] ||
+			bail_out "$_why (CI=true: the real-kafka suite may not be skipped)"
+		echo "1..0 # SKIP $_why"
+		exit 0
+	fi
+fi
+
 # Remember a background process so that it dies with the test.
 track_pid() {
 	_pids+=("$1")
@@ -200,8 +221,13 @@ start_fixture() {
 	API=$scheme://127.0.0.1:${line#PORT=}
 }
 
-# start_kafka [mockkafka args]: sets BOOT (bootstrap.servers)
+# start_kafka [mockkafka args]: sets BOOT (bootstrap.servers). With
+# HTTPSRC_KAFKA=real: a real broker, the -t topics created on it.
 start_kafka() {
+	if [ "$HTTPSRC_KAFKA" = real ]; then
+		start_real_kafka 1 "$@"
+		return
+	fi
 	need_bins "$MOCKKAFKA_BIN"
 	"$MOCKKAFKA_BIN" "$@" >"$T/kafka.out" 2>"$T/kafka.err" &
 	track_pid $!
@@ -636,10 +662,56 @@ start_kafka_ctl() {
 	KAFKA_PID=${_pids[${#_pids[@]} - 1]}
 }
 
-# kafka_brokers down|up: every broker of the mock cluster (started with
+# start_real_kafka N [-t TOPIC[:PARTITIONS]]...: N (1 or 3) real brokers in
+# $KAFKA_DIR, their PIDs tracked; sets BOOT.
+start_real_kafka() {
+	local n=$1 topics=() pidf spec rf
+	shift
+	rf=$((n < 3 ? 1 : 3))
+	while [ $# -gt 0 ]; do
+		[ "$1" = -t ] && [ $# -ge 2 ] || bail_out "start_real_kafka: $1: only -t TOPIC[:N] is supported"
+		spec=$2
+		[[ $spec == *:* ]] || spec=$spec:1
+		topics+=("$spec:$rf")
+		shift 2
+	done
+	KAFKA_DIR=$T/kafka
+	BOOT=$("$KAFKA_SH" start "$KAFKA_DIR" "$n" 2>"$T/kafka.err") ||
+		bail_out "real Kafka did not start: $(tail -n 3 "$T/kafka.err")"
+	diag "$(tail -n 1 "$T/kafka.err")"
+	for pidf in "$KAFKA_DIR"/broker-*.pid; do
+		track_pid "$(cat "$pidf")"
+	done
+	[ ${#topics[@]} -eq 0 ] || real_topics "${topics[@]}"
+}
+
+# real_topics [-c KEY=VALUE]... TOPIC[:PARTITIONS[:REPLICATION]]...
+real_topics() {
+	need_bins "$MKTOPIC_BIN"
+	"$MKTOPIC_BIN" -b "$BOOT" "$@" 2>"$T/mktopic.err" ||
+		bail_out "creating topics $* failed: $(cat "$T/mktopic.err")"
+}
+
+# kafka_brokers down|up: every broker of the cluster (started with
 # start_kafka_ctl) down or up again; waits for mockkafka's DOWN/UP line.
+# Real brokers are killed with SIGKILL (no clean shutdown: the log is
+# recovered at restart) and restarted on the same log dirs and ports.
 kafka_brokers() {
-	local sig=USR1 word=DOWN n _
+	local sig=USR1 word=DOWN n _ pidf
+	if [ "$HTTPSRC_KAFKA" = real ]; then
+		if [ "$1" = down ]; then
+			"$KAFKA_SH" kill "$KAFKA_DIR" 2>>"$T/kafka.err" ||
+				bail_out "killing the brokers failed"
+			return 0
+		fi
+		"$KAFKA_SH" restart "$KAFKA_DIR" 2>>"$T/kafka.err" ||
+			bail_out "restarting the brokers failed: $(tail -n 3 "$T/kafka.err")"
+		diag "$(tail -n 1 "$T/kafka.err")"
+		for pidf in "$KAFKA_DIR"/broker-*.pid; do
+			track_pid "$(cat "$pidf")"
+		done
+		return 0
+	fi
 	[ "$1" = down ] || sig=USR2 word=UP
 	n=$(grep -c "^$word\$" "$T/kafka.out")
 	kill -"$sig" "$KAFKA_PID" || bail_out "mockkafka is gone"
