@@ -14,6 +14,7 @@
 
 #include "connector_impl.h"
 #include "json_int.h"
+#include "offset_value_int.h"
 
 const char *offset_field(const connector *c)
 {
@@ -26,89 +27,26 @@ const char *offset_field(const connector *c)
 /* ------------------------------------------------------------------ */
 /* offset values                                                       */
 
-static int is_number(const char *s)
+/* TIMESTAMP/ID: why @p v is not a value of this connector's mode, in
+ * @p why ("value '...' is ..."); 0 if it is one. */
+static int
+value_check(const connector *c, const char *v, char *why, size_t why_size)
 {
-        char *end;
-        if (!s || !*s)
+        char reason[160];
+        if (!offset_value_check(c->offs_numeric ? OFFSET_VALUE_ID
+                                                : OFFSET_VALUE_TIMESTAMP,
+                                v, reason, sizeof(reason)))
                 return 0;
-        strtod(s, &end);
-        return *end == '\0';
-}
-
-static int digits(const char **s, int n, int *out)
-{
-        int v = 0;
-        for (int i = 0; i < n; i++, (*s)++) {
-                if (**s < '0' || **s > '9')
-                        return -1;
-                v = v * 10 + (**s - '0');
-        }
-        *out = v;
-        return 0;
-}
-
-/* ISO-8601 "YYYY-MM-DD[(T| )hh:mm[:ss[.f]]][Z|+hh[:mm]|-hh[:mm]]" as
- * nanoseconds since the epoch; -1 if @p s is not one. */
-static int parse_instant(const char *s, long double *out)
-{
-        int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0;
-        long double frac = 0;
-        if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo) ||
-            *s++ != '-' || digits(&s, 2, &d) || mo < 1 || mo > 12 || d < 1 ||
-            d > 31)
-                return -1;
-        if (*s == 'T' || *s == ' ') {
-                s++;
-                if (digits(&s, 2, &h) || *s++ != ':' || digits(&s, 2, &mi))
-                        return -1;
-                if (*s == ':' && (s++, digits(&s, 2, &sec)))
-                        return -1;
-                if (*s == '.' || *s == ',') {
-                        long double scale = 0.1L;
-                        for (s++; *s >= '0' && *s <= '9'; s++, scale /= 10)
-                                frac += (*s - '0') * scale;
-                }
-        }
-        int sign = 0;
-        if (*s == 'Z')
-                s++;
-        else if (*s == '+' || *s == '-') {
-                sign = *s++ == '+' ? 1 : -1;
-                if (digits(&s, 2, &oh))
-                        return -1;
-                if (*s == ':')
-                        s++;
-                if (*s && digits(&s, 2, &om))
-                        return -1;
-        }
-        if (*s)
-                return -1;
-        long double t = (long double)days_from_civil(y, mo, d) * 86400 +
-                        h * 3600 + mi * 60 + sec -
-                        sign * (oh * 3600 + om * 60) + frac;
-        *out = t;
-        return 0;
-}
-
-/* Timestamps compare as instants (offsets applied), numbers as numbers,
- * anything else as text. */
-static int value_cmp(const char *a, const char *b)
-{
-        long double x, y;
-        if (!parse_instant(a, &x) && !parse_instant(b, &y))
-                return x < y ? -1 : x > y;
-        if (is_number(a) && is_number(b)) {
-                double p = strtod(a, NULL), q = strtod(b, NULL);
-                return p < q ? -1 : p > q;
-        }
-        return strcmp(a, b);
+        errstr_set(why, why_size, "value '%.64s%s' is %s", v,
+                   strlen(v) > 64 ? "..." : "", reason);
+        return -1;
 }
 
 static int write_value(const connector *c, const char *v, strbuf *out)
 {
         if (!v)
                 return sb_puts(out, "null");
-        if (c->offs_numeric && is_number(v))
+        if (c->offs_numeric && offset_value_is_json_number(v))
                 return sb_puts(out, v);
         return json_write_string(out, v, strlen(v));
 }
@@ -151,6 +89,19 @@ static void store_offset(connector *c, const char *key, size_t pos)
         c->offset_json = sb_steal(&sb);
 }
 
+static int initial_value(connector *c,
+                         const char *initial,
+                         char *errstr,
+                         size_t errstr_size)
+{
+        char why[256];
+        if (c->offs == OFFS_MAX && value_check(c, initial, why, sizeof(why))) {
+                errstr_set(errstr, errstr_size, "http.initial.offset: %s", why);
+                return HTTPSRC_ERR_INVAL;
+        }
+        return conn_set_str(&c->read_value, initial);
+}
+
 /* Resume from the stored offset; an unusable one is an error, not a
  * silent restart from the beginning. */
 int offset_load(connector *c, char *errstr, size_t errstr_size)
@@ -168,7 +119,7 @@ int offset_load(connector *c, char *errstr, size_t errstr_size)
                         c->read_count =
                             strtoull(initial ? initial : "0", NULL, 10);
                 else if (c->offs != OFFS_PAGE && initial && *initial)
-                        return conn_set_str(&c->read_value, initial);
+                        return initial_value(c, initial, errstr, errstr_size);
                 return HTTPSRC_OK;
         }
         httpsrc_json *o       = json_parse(stored, strlen(stored), NULL, 0);
@@ -191,7 +142,15 @@ int offset_load(connector *c, char *errstr, size_t errstr_size)
         }
         char *text = json_scalar_text(k);
         int rc     = HTTPSRC_OK;
-        if (c->offs == OFFS_COUNT)
+        char why[256];
+        if (c->offs == OFFS_MAX && value_check(c, text, why, sizeof(why))) {
+                errstr_set(errstr, errstr_size,
+                           "stored offset %s: %s (reset the offset with "
+                           "PATCH /connectors/%s/offsets or use a new "
+                           "connector name)",
+                           stored, why, c->name);
+                rc = HTTPSRC_ERR_INVAL;
+        } else if (c->offs == OFFS_COUNT)
                 c->read_count = strtoull(text, NULL, 10);
         else if (c->offs == OFFS_PAGE)
                 rc = conn_set_str(&c->read_key, text);
@@ -371,6 +330,36 @@ static int run_transforms(connector *c, httpsrc_record *rec)
         return HTTPSRC_OK;
 }
 
+/* OFFS_MAX: @p text checked, compared with the offset the poll started
+ * from (*@p vs_poll) and the running maximum (*@p vs_max); an unusable
+ * value is the record's error (plugin_err), never a silent drop. */
+static int
+record_value_cmp(connector *c, const char *text, int *vs_poll, int *vs_max)
+{
+        char why[256];
+        const char *f = jsonpath_expr(c->offs_field);
+        int bad_poll = 0, bad_max = 0;
+        *vs_poll = *vs_max = 1;
+        if (value_check(c, text, why, sizeof(why))) {
+                snprintf(c->plugin_err, sizeof(c->plugin_err),
+                         "http.offset.field %s: %s", f, why);
+                return -1;
+        }
+        if (c->poll_value)
+                *vs_poll = offset_value_cmp(text, c->poll_value, &bad_poll);
+        if (c->read_value)
+                *vs_max = offset_value_cmp(text, c->read_value, &bad_max);
+        if (bad_poll || bad_max) {
+                snprintf(c->plugin_err, sizeof(c->plugin_err),
+                         "http.offset.field %s: value '%.64s' cannot be "
+                         "compared with the offset '%.64s' (an instant and "
+                         "a number)",
+                         f, text, bad_poll ? c->poll_value : c->read_value);
+                return -1;
+        }
+        return 0;
+}
+
 /* OFFS_MAX/LAST: the record's offset value, and whether it is old. */
 static int
 record_offset(connector *c, page *pg, size_t idx, httpsrc_record *rec, int *old)
@@ -381,22 +370,26 @@ record_offset(connector *c, page *pg, size_t idx, httpsrc_record *rec, int *old)
                 return HTTPSRC_OK;
         const httpsrc_json *v =
             jsonpath_first(c->offs_field, record_value_json(rec));
-        char *text = json_scalar_text(v);
+        char *text  = json_scalar_text(v);
+        int cmp_old = 1, cmp_max = 1;
         if (!text) {
                 snprintf(c->plugin_err, sizeof(c->plugin_err),
                          "http.offset.field %s: no value in the record",
                          jsonpath_expr(c->offs_field));
                 return HTTPSRC_ERR_INVAL;
         }
-        if (c->offs == OFFS_MAX && c->poll_value &&
-            value_cmp(text, c->poll_value) <= 0)
+        if (c->offs == OFFS_MAX && record_value_cmp(c, text, &cmp_old,
+                                                     &cmp_max)) {
+                free(text);
+                return HTTPSRC_ERR_INVAL;
+        }
+        if (c->offs == OFFS_MAX && c->poll_value && cmp_old <= 0)
                 *old = 1; /* not newer than the offset: seen before */
         /* MAX: the value after a record is the running maximum over every
          * page so far (read_value), so a page of older records never takes
          * the stored offset back. ">=": records of the same instant all
          * carry it. */
-        int keep = c->offs == OFFS_LAST || !c->read_value ||
-                   value_cmp(text, c->read_value) >= 0;
+        int keep = c->offs == OFFS_LAST || !c->read_value || cmp_max >= 0;
         if (keep) {
                 pg->val_off[idx] = pg->vals.len;
                 if (sb_append(&pg->vals, text, strlen(text) + 1) ||

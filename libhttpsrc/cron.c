@@ -471,18 +471,6 @@ static void civil_from_days(int64_t z, int *y, int *m, int *d)
         *y          = (int)(yoe + era * 400 + (*m <= 2));
 }
 
-static int is_leap(int y)
-{
-        return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int y, int m)
-{
-        static const int dim[] = {31, 28, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31};
-        return m == 2 && is_leap(y) ? 29 : dim[m - 1];
-}
-
 /* 0 = Sunday for a day number (1970-01-01 was a Thursday). */
 static int weekday0(int64_t days)
 {

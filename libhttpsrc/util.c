@@ -103,6 +103,18 @@ int64_t days_from_civil(int64_t y, int m, int d)
         return era * 146097 + doe - 719468;
 }
 
+int is_leap(int64_t y)
+{
+        return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int days_in_month(int64_t y, int m)
+{
+        static const int dim[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+        return m == 2 && is_leap(y) ? 29 : dim[m - 1];
+}
+
 void strv_free(char **v, size_t n)
 {
         for (size_t i = 0; i < n; i++)

@@ -33,6 +33,8 @@ char *xstrdup(const char *s);       /* NULL-safe strdup */
 void strv_free(char **v, size_t n); /* n strings and the array */
 /** Days from 1970-01-01 to y-m-d, proleptic Gregorian (any year). */
 int64_t days_from_civil(int64_t y, int m, int d);
+int is_leap(int64_t y);                /* proleptic Gregorian */
+int days_in_month(int64_t y, int m); /* m 1..12 */
 char *xstrndup(const char *s, size_t n); /* NUL-terminated copy */
 int strcaseeq(const char *a, const char *b);
 /** Trim ASCII whitespace from both ends in place; returns s. */

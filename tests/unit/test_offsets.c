@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "httpsrc/common.h"
+#include "offset_value_int.h"
 #include "offsets_int.h"
 #include "util_int.h"
 
@@ -796,6 +797,150 @@ static void test_put_non_object_partition(void **state)
         offset_store_destroy(s);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* offset_value: TIMESTAMP/ID values compared exactly                  */
+/* ------------------------------------------------------------------ */
+
+static int vcmp(const char *a, const char *b)
+{
+        int bad = -1;
+        int r   = offset_value_cmp(a, b, &bad);
+        assert_int_equal(bad, 0);
+        int back = offset_value_cmp(b, a, &bad);
+        assert_int_equal(bad, 0);
+        assert_int_equal(r < 0 ? -1 : r > 0, back < 0 ? 1 : back > 0 ? -1 : 0);
+        return r < 0 ? -1 : r > 0;
+}
+
+/* Ids above 2^53 were compared as doubles: neighbours compared equal,
+ * so a record with the next snowflake id was dropped as seen before. */
+static void test_value_big_integers(void **state)
+{
+        (void)state;
+        assert_int_equal(vcmp("9007199254740993", "9007199254740992"), 1);
+        assert_int_equal(vcmp("1790000000000000001", "1790000000000000000"),
+                         1);
+        assert_int_equal(vcmp("1790000000000000000", "1790000000000000000"),
+                         0);
+        /* 40 digits, beyond any integer type */
+        assert_int_equal(vcmp("1234567890123456789012345678901234567891",
+                              "1234567890123456789012345678901234567890"),
+                         1);
+        assert_int_equal(
+            vcmp("10000000000000000000000", "9999999999999999999999"), 1);
+        assert_int_equal(vcmp("18446744073709551616", "18446744073709551615"),
+                         1);
+}
+
+static void test_value_signs_and_forms(void **state)
+{
+        (void)state;
+        assert_int_equal(vcmp("-5", "3"), -1);
+        assert_int_equal(vcmp("-10", "-9"), -1);
+        assert_int_equal(vcmp("-9007199254740993", "-9007199254740992"), -1);
+        assert_int_equal(vcmp("0", "-0"), 0);
+        assert_int_equal(vcmp("0.000", "0"), 0);
+        assert_int_equal(vcmp("-1", "0"), -1);
+        assert_int_equal(vcmp("1.50", "1.5"), 0);
+        assert_int_equal(vcmp("1e3", "1000"), 0);
+        assert_int_equal(vcmp("1E+3", "999.9999999999999999999"), 1);
+        assert_int_equal(vcmp("10", "9.99"), 1);
+        assert_int_equal(vcmp("0.1", "0.09"), 1);
+        assert_int_equal(vcmp("007", "7"), 0);
+        assert_int_equal(vcmp("25e-1", "2.5"), 0);
+        assert_int_equal(vcmp("-2.5", "-2.45"), -1);
+}
+
+static void test_value_instants(void **state)
+{
+        (void)state;
+        assert_int_equal(vcmp("2024-01-01T01:00:50+01:00",
+                              "2024-01-01T00:00:50Z"),
+                         0);
+        assert_int_equal(vcmp("2024-01-01T00:00:00.1Z",
+                              "2024-01-01T00:00:00.10Z"),
+                         0);
+        assert_int_equal(vcmp("2024-01-01T00:00:00.123456789Z",
+                              "2024-01-01T00:00:00.123456788Z"),
+                         1);
+        assert_int_equal(vcmp("2024-01-01T00:00:00Z",
+                              "2023-12-31T23:59:59.999999999999Z"),
+                         1);
+        assert_int_equal(vcmp("2024-02-29", "2024-02-29T00:29:59+00:30"), 1);
+        int bad = 0;
+        offset_value_cmp("2024-01-01T00:00:00Z", "1704067200", &bad);
+        assert_int_equal(bad, 1);
+}
+
+static void assert_refused(enum offset_value_mode mode,
+                           const char *v,
+                           const char *reason)
+{
+        char why[256] = "";
+        if (offset_value_check(mode, v, why, sizeof(why)) != -1)
+                fail_msg("'%s' was accepted", v);
+        if (!strstr(why, reason))
+                fail_msg("'%s': '%s' lacks '%s'", v, why, reason);
+}
+
+static void test_value_check(void **state)
+{
+        (void)state;
+        static const char *const ok_id[] = {
+            "0", "-1", "9007199254740993", "12345678901234567890123456789",
+            "1.5", "1e300", "007"};
+        for (size_t i = 0; i < sizeof(ok_id) / sizeof(*ok_id); i++)
+                assert_int_equal(
+                    offset_value_check(OFFSET_VALUE_ID, ok_id[i], NULL, 0), 0);
+        assert_refused(OFFSET_VALUE_ID, "nan", "not a decimal number");
+        assert_refused(OFFSET_VALUE_ID, "inf", "not a decimal number");
+        assert_refused(OFFSET_VALUE_ID, "-Infinity", "not a decimal number");
+        assert_refused(OFFSET_VALUE_ID, "0x10", "not a decimal number");
+        assert_refused(OFFSET_VALUE_ID, "+5", "not a decimal number");
+        assert_refused(OFFSET_VALUE_ID, "", "not a decimal number");
+        assert_refused(OFFSET_VALUE_ID, "abc", "not a decimal number");
+        assert_refused(OFFSET_VALUE_ID, "1.", "not a decimal number");
+        assert_refused(OFFSET_VALUE_ID, "1e400", "out of range");
+        assert_refused(OFFSET_VALUE_ID, "-1e400", "out of range");
+        assert_refused(OFFSET_VALUE_ID, "1e-400", "out of range");
+        assert_refused(OFFSET_VALUE_ID, "2024-01-01", "not a decimal number");
+        assert_refused(OFFSET_VALUE_ID, NULL, "no value");
+
+        static const char *const ok_ts[] = {
+            "2024-02-29", "2024-01-01T00:00Z", "2024-01-01 10:20:30.5+01:00",
+            "2024-12-31T23:59:59,999-0530", "1704067200", "1704067200000.5"};
+        for (size_t i = 0; i < sizeof(ok_ts) / sizeof(*ok_ts); i++)
+                assert_int_equal(offset_value_check(OFFSET_VALUE_TIMESTAMP,
+                                                    ok_ts[i], NULL, 0),
+                                 0);
+        assert_refused(OFFSET_VALUE_TIMESTAMP, "2024-02-31", "calendar date");
+        assert_refused(OFFSET_VALUE_TIMESTAMP, "2023-02-29", "calendar date");
+        assert_refused(OFFSET_VALUE_TIMESTAMP, "2024-13-01", "calendar date");
+        assert_refused(OFFSET_VALUE_TIMESTAMP, "2024-01-01T24:00:00Z",
+                       "time of day");
+        assert_refused(OFFSET_VALUE_TIMESTAMP, "2024-01-01T10:00:00.Z",
+                       "fraction");
+        assert_refused(OFFSET_VALUE_TIMESTAMP, "2024-01-01T10:00:00+25:00",
+                       "UTC offset");
+        assert_refused(OFFSET_VALUE_TIMESTAMP, "2024-01-01T10:00:00Zx",
+                       "trailing");
+        assert_refused(OFFSET_VALUE_TIMESTAMP, "nan", "nor a finite number");
+        assert_refused(OFFSET_VALUE_TIMESTAMP, "1e400", "nor a finite number");
+        assert_refused(OFFSET_VALUE_TIMESTAMP, "yesterday",
+                       "nor a finite number");
+}
+
+static void test_value_json_number(void **state)
+{
+        (void)state;
+        assert_true(offset_value_is_json_number("0"));
+        assert_true(offset_value_is_json_number("-0.5"));
+        assert_true(offset_value_is_json_number("9007199254740993"));
+        assert_false(offset_value_is_json_number("007"));
+        assert_false(offset_value_is_json_number("nan"));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -818,6 +963,11 @@ int main(void)
             cmocka_unit_test(test_connector_name_escaping),
             cmocka_unit_test(test_foreach_foreign_keys),
             cmocka_unit_test(test_put_non_object_partition),
+            cmocka_unit_test(test_value_big_integers),
+            cmocka_unit_test(test_value_signs_and_forms),
+            cmocka_unit_test(test_value_instants),
+            cmocka_unit_test(test_value_check),
+            cmocka_unit_test(test_value_json_number),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
