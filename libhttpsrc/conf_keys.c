@@ -455,7 +455,17 @@ const httpsrc_param_desc conf_worker_params[] = {
      .type          = HTTPSRC_PARAM_LIST,
      .default_value = "",
      .doc           = "Names of the config providers that resolve "
-                      "${name:...} placeholders",
+                      "${name:...} placeholders; no other provider does",
+     .group         = "providers"},
+    {.name          = "command.line.builtin.providers",
+     .type          = HTTPSRC_PARAM_BOOL,
+     .default_value = "false",
+     .doc           = "true: the worker file and the connector files named "
+                      "on the command line (or added with "
+                      "httpsrc_pipeline_add_connector) may also use the "
+                      "unrestricted built-in providers env, file and "
+                      "directory without listing them; configs from REST "
+                      "never can",
      .group         = "providers"},
     {.name = NULL},
 };

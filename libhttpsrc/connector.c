@@ -1134,6 +1134,11 @@ int connector_target(const connector *c)
         return c->target;
 }
 
+const struct secrets *connector_secrets(const connector *c)
+{
+        return c->env.secrets;
+}
+
 const httpsrc_conf *connector_conf(const connector *c)
 {
         return c->conf;

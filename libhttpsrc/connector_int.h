@@ -92,6 +92,8 @@ int connector_state(const connector *c);
 int connector_target(const connector *c);
 /** The conf as written (placeholders kept). */
 const httpsrc_conf *connector_conf(const connector *c);
+/** The config providers its placeholders resolve with (borrowed). */
+const struct secrets *connector_secrets(const connector *c);
 int connector_failed(const connector *c);
 const char *connector_failure(const connector *c);
 /** Caught up: pagination exhausted and the last poll yielded nothing. */

@@ -38,7 +38,8 @@ struct httpsrc_pipeline {
         logger lg;
         plugin_registry *plugins;
         offset_store *offsets;
-        secrets *secrets;
+        secrets *secrets; /* listed providers: what REST configs get */
+        secrets *local;   /* + built-ins: the operator's own files; or NULL */
         http_client *http;
         sink sink;
         connector **conns;
@@ -84,6 +85,28 @@ static int load_plugins(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
         return HTTPSRC_OK;
 }
 
+/* Connector configs that came over REST resolve only the listed
+ * providers; the worker file and the connectors given to
+ * httpsrc_pipeline_add_connector (the command line) also get the built-ins
+ * if the worker says so. */
+static int setup_secrets(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
+{
+        if (!(p->secrets = secrets_new(p->worker, 0, errstr, errstr_size)))
+                return -1;
+        if (conf_get_bool(p->worker, "command.line.builtin.providers", 0) &&
+            !(p->local = secrets_new(p->worker, 1, errstr, errstr_size)))
+                return -1;
+        const char *open = secrets_unrestricted(p->secrets);
+        if (open)
+                log_msg(&p->lg, HTTPSRC_LOG_WARN, NULL,
+                        "config provider '%s' has no allowed.paths: any "
+                        "connector config (REST included) may read every "
+                        "file this worker can; set "
+                        "config.providers.%s.param.allowed.paths",
+                        open, open);
+        return 0;
+}
+
 static int setup(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
 {
         int rc = httpsrc_conf_check(p->worker, errstr, errstr_size);
@@ -99,7 +122,7 @@ static int setup(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
             httpsrc_conf_get(p->worker, "offset.storage.file.filename");
         if (!(p->offsets = offset_store_open(file, errstr, errstr_size)))
                 return HTTPSRC_ERR_IO;
-        if (!(p->secrets = secrets_new(p->worker, errstr, errstr_size)))
+        if (setup_secrets(p, errstr, errstr_size))
                 return HTTPSRC_ERR_INVAL;
         if (!(p->http = http_client_new(
                   (size_t)conf_get_int(p->worker,
@@ -162,6 +185,7 @@ void httpsrc_pipeline_destroy(httpsrc_pipeline *p)
         http_client_destroy(p->http);
         plugin_registry_destroy(p->plugins);
         secrets_destroy(p->secrets);
+        secrets_destroy(p->local);
         if (p->offsets) {
                 char why[512];
                 if (offset_store_flush(p->offsets, why, sizeof(why)))
@@ -212,18 +236,21 @@ static void unschedule(httpsrc_pipeline *p, connector *c)
         sched_remove(p->sched, connector_sched_node(c));
 }
 
-static conn_env make_env(httpsrc_pipeline *p)
+/* @p local: the conf is the operator's own (not from REST). */
+static conn_env make_env(httpsrc_pipeline *p, int local)
 {
-        conn_env env = {p->http,   &p->sink,   p->offsets,  p->plugins, &p->lg,
-                        p->worker, p->secrets, &p->n_conns, on_wake,    p};
+        const secrets *sec = local && p->local ? p->local : p->secrets;
+        conn_env env = {p->http,   &p->sink, p->offsets,  p->plugins, &p->lg,
+                        p->worker, sec,      &p->n_conns, on_wake,    p};
         return env;
 }
 
-int pipeline_create(httpsrc_pipeline *p,
-                    httpsrc_conf *conf,
-                    int initial_state,
-                    char *errstr,
-                    size_t errstr_size)
+static int create(httpsrc_pipeline *p,
+                  httpsrc_conf *conf,
+                  int initial_state,
+                  int local,
+                  char *errstr,
+                  size_t errstr_size)
 {
         if (!conf || conf_scope(conf) != HTTPSRC_SCOPE_CONNECTOR) {
                 errstr_set(errstr, errstr_size,
@@ -247,7 +274,7 @@ int pipeline_create(httpsrc_pipeline *p,
                 return HTTPSRC_ERR_NOMEM;
         }
         p->due       = nd;
-        conn_env env = make_env(p);
+        conn_env env = make_env(p, local);
         connector *c = connector_new(&env, conf, errstr, errstr_size);
         if (!c)
                 return HTTPSRC_ERR_INVAL;
@@ -258,13 +285,21 @@ int pipeline_create(httpsrc_pipeline *p,
         return HTTPSRC_OK;
 }
 
+int pipeline_create(httpsrc_pipeline *p,
+                    httpsrc_conf *conf,
+                    int initial_state,
+                    char *errstr,
+                    size_t errstr_size)
+{
+        return create(p, conf, initial_state, 0, errstr, errstr_size);
+}
+
 int httpsrc_pipeline_add_connector(httpsrc_pipeline *p,
                                    httpsrc_conf *conf,
                                    char *errstr,
                                    size_t errstr_size)
 {
-        return pipeline_create(p, conf, HTTPSRC_STATE_RUNNING, errstr,
-                               errstr_size);
+        return create(p, conf, HTTPSRC_STATE_RUNNING, 1, errstr, errstr_size);
 }
 
 int pipeline_validate(httpsrc_pipeline *p,
@@ -287,7 +322,7 @@ int pipeline_validate(httpsrc_pipeline *p,
         logger quiet = p->lg;
         if (quiet.max_level > HTTPSRC_LOG_WARN)
                 quiet.max_level = HTTPSRC_LOG_WARN;
-        conn_env env = make_env(p);
+        conn_env env = make_env(p, 0);
         env.offsets  = scratch;
         env.lg       = &quiet;
         connector *c = connector_new(&env, copy, errstr, errstr_size);
@@ -374,10 +409,13 @@ static void recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf)
 {
         connector *old = p->conns[i];
         int target     = connector_target(old); /* a FAILED one keeps it */
-        if (!conf)
-                conf = httpsrc_conf_dup(connector_conf(old));
+        /* Its own conf keeps its providers; a new one came over REST. */
+        conn_env env = make_env(p, 0);
+        if (!conf) {
+                conf        = httpsrc_conf_dup(connector_conf(old));
+                env.secrets = connector_secrets(old);
+        }
         char err[1024];
-        conn_env env = make_env(p);
         size_t n_topics;
         char **topics = connector_take_topics(old, &n_topics);
         unschedule(p, old);
@@ -494,7 +532,7 @@ const logger *pipeline_logger(const httpsrc_pipeline *p)
 
 const struct secrets *pipeline_secrets(const httpsrc_pipeline *p)
 {
-        return p->secrets;
+        return p->local ? p->local : p->secrets;
 }
 
 void pipeline_set_log_level(httpsrc_pipeline *p, int level)

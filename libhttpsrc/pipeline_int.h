@@ -21,7 +21,9 @@ const plugin_registry *pipeline_plugins(const httpsrc_pipeline *p);
 offset_store *pipeline_offsets(const httpsrc_pipeline *p);
 const logger *pipeline_logger(const httpsrc_pipeline *p);
 void pipeline_set_log_level(httpsrc_pipeline *p, int level);
-/** The worker's config providers (resolves ${provider:...} values). */
+/** The config providers of the worker file's own values (the REST
+ *  passwords): the listed ones, plus the built-ins with
+ *  command.line.builtin.providers=true. */
 const struct secrets *pipeline_secrets(const httpsrc_pipeline *p);
 
 size_t pipeline_count(const httpsrc_pipeline *p);
@@ -29,7 +31,9 @@ connector *pipeline_at(const httpsrc_pipeline *p, size_t i);
 connector *pipeline_find(const httpsrc_pipeline *p, const char *name);
 
 /** Like httpsrc_pipeline_add_connector(), starting in @p initial_state
- *  (RUNNING, PAUSED or STOPPED). Takes @p conf on success. */
+ *  (RUNNING, PAUSED or STOPPED), for a conf from REST or the config store:
+ *  its placeholders resolve with the listed providers only. Takes @p conf
+ *  on success. */
 int pipeline_create(httpsrc_pipeline *p,
                     httpsrc_conf *conf,
                     int initial_state,

@@ -33,6 +33,7 @@ typedef struct provider {
 struct secrets {
         provider *v; /* named providers first: they shadow the built-ins */
         size_t n;
+        size_t n_named;
 };
 
 /* The placeholder being resolved, for error messages. */
@@ -421,7 +422,10 @@ static int add_builtins(secrets *s)
         return 0;
 }
 
-secrets *secrets_new(const httpsrc_conf *worker, char *errstr, size_t size)
+secrets *secrets_new(const httpsrc_conf *worker,
+                     int builtins,
+                     char *errstr,
+                     size_t size)
 {
         secrets *s = calloc(1, sizeof(*s));
         if (!s) {
@@ -432,12 +436,21 @@ secrets *secrets_new(const httpsrc_conf *worker, char *errstr, size_t size)
                 secrets_destroy(s);
                 return NULL;
         }
-        if (add_builtins(s)) {
+        s->n_named = s->n;
+        if (builtins && add_builtins(s)) {
                 errstr_set(errstr, size, "out of memory");
                 secrets_destroy(s);
                 return NULL;
         }
         return s;
+}
+
+const char *secrets_unrestricted(const secrets *s)
+{
+        for (size_t i = 0; s && i < s->n_named; i++)
+                if (s->v[i].kind != PROV_ENV && !s->v[i].allowed)
+                        return s->v[i].name;
+        return NULL;
 }
 
 /* ---- reading secrets ---- */
@@ -531,9 +544,13 @@ static int resolve_path(
                         ok = path_is_under(norm, p->allowed[i]);
         }
         if (!ok) {
+                char msg[512];
+                errstr_set(msg, sizeof(msg),
+                           "%s is not in " PROVIDERS_PREFIX
+                           "%s.param.allowed.paths",
+                           norm, p->name);
                 free(norm);
-                return ref_fail(r, HTTPSRC_ERR_INVAL, "%s",
-                                "path is not in allowed.paths");
+                return ref_fail(r, HTTPSRC_ERR_INVAL, "%s", msg);
         }
         *out = norm;
         return HTTPSRC_OK;
@@ -712,7 +729,9 @@ static int resolve_ref(
         const provider *p = find_provider(s, name, plen);
         if (!p) {
                 char msg[256];
-                errstr_set(msg, sizeof(msg), "unknown config provider '%.*s'",
+                errstr_set(msg, sizeof(msg),
+                           "config provider '%.*s' is not enabled: list it in "
+                           "the worker's " PROVIDERS_KEY,
                            (int)plen, name);
                 return ref_fail(r, HTTPSRC_ERR_INVAL, "%s", msg);
         }

@@ -32,9 +32,16 @@
  *              (DirectoryConfigProvider)
  * Files must be regular files of at most 1 MiB without NUL bytes.
  *
- * Built in, always available unless config.providers defines the same
- * name: env, file, directory (no restrictions, no base.path). Named
- * providers come from the worker config, as in Connect:
+ * Only the providers the worker lists in config.providers resolve, as in
+ * Connect: a connector config (which anyone who reaches the REST API may
+ * write) cannot read the worker's files or environment unless the
+ * operator said so. A placeholder of any other provider is an error
+ * naming it (Connect leaves it as written and sends it on; we refuse, so
+ * that a typo is not sent to an API as a literal "${...}").
+ * Built-ins env, file, directory (no restrictions, no base.path) exist
+ * only in a secrets made with @p builtins (the operator's own files when
+ * the worker sets command.line.builtin.providers=true); a listed provider
+ * of the same name shadows them. Named providers:
  *   config.providers=secrets,vault            (comma list, trimmed)
  *   config.providers.<name>.class=directory   env | file | directory, or
  *       org.apache.kafka.common.config.provider.EnvVarConfigProvider /
@@ -71,7 +78,8 @@
  *
  * Resolution errors are "<placeholder as written>: <reason>" and never
  * contain a resolved value:
- *   "${x:y}: unknown config provider 'x'"                    INVAL
+ *   "${x:y}: config provider 'x' is not enabled: list it in the worker's
+ *    config.providers"                                       INVAL
  *   "${env:API_TOKEN}: environment variable is not set"      NOENT
  *   "${env:}: empty variable name", "${env:a:B}: the env provider takes
  *    no path"                                                INVAL
@@ -81,7 +89,7 @@
  *   "${file:/p:k}: cannot read /p: <strerror>"               NOENT (ENOENT)
  *                                                            or IO
  *   "${file:/p:k}: cannot parse /p: line 3: malformed \uXXXX escape" PARSE
- *   "${a:/x:y}: path is not in allowed.paths"                INVAL
+ *   "${a:/x:y}: /x is not in config.providers.a.param.allowed.paths" INVAL
  *   "${a:../x}: path leaves base.path"                       INVAL
  *   "...: /d/k is not a regular file" INVAL, "...: /d/k is larger than
  *    1 MiB" LIMIT, "...: /d/k contains a NUL byte" INVAL
@@ -97,10 +105,19 @@
 typedef struct secrets secrets;
 
 /** Providers from the worker conf (config.providers*, read with
- *  httpsrc_conf_at); @p worker NULL: the built-ins only. NULL on error with
- *  errstr as above. */
-secrets *secrets_new(const httpsrc_conf *worker, char *errstr, size_t size);
+ *  httpsrc_conf_at; @p worker NULL: none), plus the unrestricted built-ins
+ *  env, file and directory if @p builtins. NULL on error with errstr as
+ *  above. */
+secrets *secrets_new(const httpsrc_conf *worker,
+                     int builtins,
+                     char *errstr,
+                     size_t size);
 void secrets_destroy(secrets *s); /* NULL-safe */
+
+/** The name of the first listed file or directory provider without
+ *  allowed.paths (it reads any file the worker can), or NULL. Borrowed
+ *  from @p s. */
+const char *secrets_unrestricted(const secrets *s);
 
 /** 1 if @p value holds a ${provider:...} placeholder (a name with ':',
  *  terminated, not escaped). */

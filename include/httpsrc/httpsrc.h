@@ -168,6 +168,12 @@ HTTPSRC_API int httpsrc_pipeline_load_plugin(httpsrc_pipeline *p,
 
 /**
  * @brief Add a connector. Its "name" key names it.
+ *
+ * The conf is the caller's own (as the command line's files): its
+ * ${provider:...} placeholders resolve with the providers listed in the
+ * worker's config.providers, and with the built-ins env, file and
+ * directory too if the worker sets command.line.builtin.providers=true.
+ * Configs created over REST never get the built-ins.
  * @param conf HTTPSRC_SCOPE_CONNECTOR conf; taken over on success
  * @returns HTTPSRC_OK or an error with "<key>: <reason>" in @p errstr
  * @since 0.1

@@ -108,7 +108,7 @@ static void check_secret(const char *a, const char *b)
 {
         static secrets *s;
         char err[512];
-        if (!s && !(s = secrets_new(NULL, err, sizeof(err))))
+        if (!s && !(s = secrets_new(NULL, 1, err, sizeof(err))))
                 abort();
         strbuf bx = {0}, in = {0}, want = {0}, got = {0};
         /* glibc keeps every value ever set in the environment: bound it */

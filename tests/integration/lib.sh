@@ -655,6 +655,38 @@ free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# ---- the REST API (httpsrc-connect's listeners) ----
+
+CLIENT=$HTTPSRC_SOURCE_ROOT/tests/integration/rest_client.py
+
+# rest METHOD PATH [BODY]: a call to $U (the worker's REST base URL).
+# ST = status, BODY = body, $T/headers = headers.
+rest() {
+	local out
+	out=$(python3 "$CLIENT" -D "$T/headers" "$1" "$U$2" "${@:3}") || {
+		ST=000
+		BODY=""
+		return 0
+	}
+	ST=${out%%$'\n'*}
+	BODY=${out#*$'\n'}
+	[ "$out" != "$ST" ] || BODY=""
+}
+
+# expect DESC STATUS BODY METHOD PATH [REQUEST_BODY]: the exact answer.
+expect() {
+	local desc=$1 st=$2 body=$3
+	shift 3
+	rest "$@"
+	assert_eq "$desc" "$st $body" "$ST $BODY"
+}
+
+# err STATUS MESSAGE: Connect's error body.
+err() {
+	printf '{"error_code":%s,"message":%s}' "$1" \
+		"$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1], ensure_ascii=False))' "$2")"
+}
+
 # start_kafka_ctl [mockkafka args]: start_kafka, and KAFKA_PID for
 # kafka_brokers.
 start_kafka_ctl() {

@@ -11,7 +11,9 @@ CONSUME_IDLE_MS=500
 EXAMPLES=$HTTPSRC_SOURCE_ROOT/examples/connectors
 start_fixture --records 250 --page-size 100
 start_kafka
-write_worker "$T/worker.properties"
+# The examples take their secrets from ${env:...}: the worker lists env.
+write_worker "$T/worker.properties" config.providers=env \
+	config.providers.env.class=env
 files=()
 for ex in github-events-cursor simple-array basic-auth post-body; do
 	sed "s|http://127.0.0.1:8080|$API|" "$EXAMPLES/$ex.json" >"$T/$ex.json"

@@ -10,38 +10,6 @@
 . "$(dirname "$0")/lib.sh"
 
 plan 190
-CLIENT=$HTTPSRC_SOURCE_ROOT/tests/integration/rest_client.py
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# rest METHOD PATH [BODY]: ST = status, BODY = body, $T/headers = headers.
-rest() {
-	local out
-	out=$(python3 "$CLIENT" -D "$T/headers" "$1" "$U$2" "${@:3}") || {
-		ST=000
-		BODY=""
-		return 0
-	}
-	ST=${out%%$'\n'*}
-	BODY=${out#*$'\n'}
-	[ "$out" != "$ST" ] || BODY=""
-}
-
-# expect DESC STATUS BODY METHOD PATH [REQUEST_BODY]: the exact answer.
-expect() {
-	local desc=$1 st=$2 body=$3
-	shift 3
-	rest "$@"
-	assert_eq "$desc" "$st $body" "$ST $BODY"
-}
-
-# err STATUS MESSAGE: Connect's error body.
-err() {
-	printf '{"error_code":%s,"message":%s}' "$1" \
-		"$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1], ensure_ascii=False))' "$2")"
-}
 
 quote() {
 	python3 "$CLIENT" --quote "$1"
@@ -77,7 +45,8 @@ PORT=$(free_port)
 U=http://127.0.0.1:$PORT
 W=127.0.0.1:$PORT # worker_id
 STORE=$OFFSETS.configs
-write_worker "$T/worker.properties" "listeners=http://127.0.0.1:$PORT"
+write_worker "$T/worker.properties" "listeners=http://127.0.0.1:$PORT" \
+	config.providers=env config.providers.env.class=env
 export HTTPSRC_TEST_TOKEN=tok-s3cr3t-value
 start_host "$T/worker.properties"
 wait_for_line "$T/host.err" "REST API listening on $U\$" >/dev/null ||
@@ -628,6 +597,7 @@ write_worker "$T/secure.properties" \
 	"listeners.https.ssl.certificate.location=$T/pki/server.pem" \
 	"listeners.https.ssl.key.location=$T/pki/server.key" \
 	rest.auth.user=admin 'rest.auth.password=${env:HTTPSRC_TEST_REST_PW}' \
+	config.providers=env config.providers.env.class=env \
 	rest.max.request.bytes=64 "offset.storage.file.filename=$T/secure.offsets" \
 	topic.tracking.allow.reset=false
 HTTPSRC_TEST_REST_PW=s3cret-pw "$HOST_BIN" "$T/secure.properties" \

@@ -23,7 +23,9 @@ start_kafka
 mkdir -p "$T/sec"
 printf 'apikey=%s\nother=unrelated\n' "$KEY" >"$T/sec/secrets.properties"
 SEC=$T/sec/secrets.properties
-write_worker "$T/worker.properties"
+write_worker "$T/worker.properties" config.providers=env,file \
+	config.providers.env.class=env config.providers.file.class=file \
+	"config.providers.file.param.allowed.paths=$T/sec"
 
 # no_secrets DESC FILE...: none of the password, the key or the base64
 # credentials (alice's and mallory's) in FILE... (three assertions).

@@ -17,7 +17,10 @@ URLKEY=Url-Key-99
 start_fixture --records 30 --bearer "$TOKEN" --basic-pass "$PASS" \
 	--client-secret "$CSECRET"
 start_kafka
+# The connector files are the operator's own: the built-ins env, file and
+# directory are theirs with command.line.builtin.providers=true.
 write_worker "$T/worker.properties" \
+	command.line.builtin.providers=true \
 	config.providers=secrets \
 	config.providers.secrets.class=directory \
 	"config.providers.secrets.param.base.path=$T/run-secrets"

@@ -167,7 +167,7 @@ static void test_env(void **state)
 {
         fixture *fx = *state;
         char err[256];
-        secrets *s = secrets_new(NULL, err, sizeof(err));
+        secrets *s = secrets_new(NULL, 1, err, sizeof(err));
         assert_non_null(s);
         want_value(fx, s, "${env:HTTPSRC_T_TOKEN}", 0, "tok-9f8e7d");
         want_value(fx, s, "${env::HTTPSRC_T_TOKEN}", 0, "tok-9f8e7d");
@@ -191,7 +191,7 @@ static void test_file(void **state)
 {
         fixture *fx = *state;
         char err[256];
-        secrets *s                       = secrets_new(NULL, err, sizeof(err));
+        secrets *s                       = secrets_new(NULL, 1, err, sizeof(err));
         static const char *const kv[][2] = {
             {"db.password", "db-pa55w0rd"},
             {"spaced", "value with trailing space  "},
@@ -261,7 +261,7 @@ static void test_directory(void **state)
 {
         fixture *fx = *state;
         char err[256];
-        secrets *s = secrets_new(NULL, err, sizeof(err));
+        secrets *s = secrets_new(NULL, 1, err, sizeof(err));
         /* contents as is: the trailing newline stays */
         want_value(fx, s, "${directory:%s/secrets/api:token}", 0,
                    "s3cr3t-token\n");
@@ -299,16 +299,20 @@ static void test_unknown_provider_and_non_refs(void **state)
 {
         fixture *fx = *state;
         char err[256];
-        secrets *s = secrets_new(NULL, err, sizeof(err));
+        secrets *s = secrets_new(NULL, 1, err, sizeof(err));
         want_error(fx, s, "${x:y}", HTTPSRC_ERR_INVAL,
-                   "${x:y}: unknown config provider 'x'");
+                   "${x:y}: config provider 'x' is not "
+                   "enabled: list it in the worker's config.providers");
         want_error(fx, s, "${:y}", HTTPSRC_ERR_INVAL,
-                   "${:y}: unknown config provider ''");
+                   "${:y}: config provider '' is not "
+                   "enabled: list it in the worker's config.providers");
         want_error(fx, s, "${Env:HTTPSRC_T_TOKEN}", HTTPSRC_ERR_INVAL,
-                   "${Env:HTTPSRC_T_TOKEN}: unknown config provider 'Env'");
+                   "${Env:HTTPSRC_T_TOKEN}: config provider 'Env' is not "
+                   "enabled: list it in the worker's config.providers");
         /* the first failing placeholder is reported */
         want_error(fx, s, "${env:HTTPSRC_T_TOKEN}${a:b}${c:d}",
-                   HTTPSRC_ERR_INVAL, "${a:b}: unknown config provider 'a'");
+                   HTTPSRC_ERR_INVAL, "${a:b}: config provider 'a' is not "
+                   "enabled: list it in the worker's config.providers");
         /* state variables, escapes, unterminated: kept as written */
         want_value(fx, s,
                    "${offset}/${env:HTTPSRC_T_TOKEN}?c=${cursor}&e=$${env:"
@@ -338,7 +342,7 @@ static void test_values_are_escaped_for_templates(void **state)
 {
         fixture *fx = *state;
         char err[256];
-        secrets *s = secrets_new(NULL, err, sizeof(err));
+        secrets *s = secrets_new(NULL, 1, err, sizeof(err));
         want_value(fx, s, "${env:HTTPSRC_T_BRACES}", 0, "a$${b}c");
         want_value(fx, s, "${env:HTTPSRC_T_BRACES}", 1, "a${b}c");
         /* a value ending in '$' before a '{' */
@@ -420,7 +424,7 @@ static void test_named_providers(void **state)
             fx->dir,
             NULL};
         httpsrc_conf *w = worker(kv);
-        secrets *s      = secrets_new(w, err, sizeof(err));
+        secrets *s      = secrets_new(w, 1, err, sizeof(err));
         if (!s)
                 fail_msg("%s", err);
         /* the spec's form: a path relative to base.path */
@@ -437,30 +441,72 @@ static void test_named_providers(void **state)
         /* allowed.paths: the file itself or below a listed directory */
         want_value(fx, s, "${props:%s/app.properties:colon}", 0, "hunter2-x");
         want_error(fx, s, "${props:%s/bad.properties:ok}", HTTPSRC_ERR_INVAL,
-                   "${props:%s/bad.properties:ok}: path is not in "
-                   "allowed.paths");
+                   "${props:%s/bad.properties:ok}: %s/bad.properties is "
+                   "not in config.providers.props.param.allowed.paths");
         want_error(fx, s, "${props:%s/secrets/../bad.properties:ok}",
                    HTTPSRC_ERR_INVAL,
-                   "${props:%s/secrets/../bad.properties:ok}: path is not "
-                   "in allowed.paths");
+                   "${props:%s/secrets/../bad.properties:ok}: "
+                   "%s/bad.properties is not in "
+                   "config.providers.props.param.allowed.paths");
         /* a sibling whose name merely starts like an allowed path */
         want_error(fx, s, "${props:%s/app.properties2:k}", HTTPSRC_ERR_INVAL,
-                   "${props:%s/app.properties2:k}: path is not in "
-                   "allowed.paths");
+                   "${props:%s/app.properties2:k}: %s/app.properties2 is "
+                   "not in config.providers.props.param.allowed.paths");
         /* relative without base.path never passes allowed.paths */
         want_error(fx, s, "${props:app.properties:colon}", HTTPSRC_ERR_INVAL,
-                   "${props:app.properties:colon}: path is not in "
-                   "allowed.paths");
+                   "${props:app.properties:colon}: app.properties is not "
+                   "in config.providers.props.param.allowed.paths");
         want_value(fx, s, "${vars:HTTPSRC_T_TOKEN}", 0, "tok-9f8e7d");
         /* base.path + allowed.paths: relative to the base, checked */
         want_value(fx, s, "${dir2:secrets:db_password}", 0, "db-pa55w0rd");
         want_error(fx, s, "${dir2:other:x}", HTTPSRC_ERR_INVAL,
-                   "${dir2:other:x}: path is not in allowed.paths");
+                   "${dir2:other:x}: %s/other/x is not in "
+                   "config.providers.dir2.param.allowed.paths");
         /* the built-ins stay */
         want_value(fx, s,
                    "${env:HTTPSRC_T_TOKEN}|${file:%s/app.properties:"
                    "colon}",
                    0, "tok-9f8e7d|hunter2-x");
+        secrets_destroy(s);
+        httpsrc_conf_destroy(w);
+}
+
+/* Without builtins (a config from REST) only the listed providers
+ * resolve: the worker's files and environment stay out of reach. */
+static void test_only_listed_providers(void **state)
+{
+        fixture *fx = *state;
+        char err[512];
+        secrets *s = secrets_new(NULL, 0, err, sizeof(err));
+        assert_non_null(s);
+        want_error(fx, s, "${env:HTTPSRC_T_TOKEN}", HTTPSRC_ERR_INVAL,
+                   "${env:HTTPSRC_T_TOKEN}: config provider 'env' is not "
+                   "enabled: list it in the worker's config.providers");
+        want_error(fx, s, "${file:%s/app.properties:colon}", HTTPSRC_ERR_INVAL,
+                   "${file:%s/app.properties:colon}: config provider 'file' "
+                   "is not enabled: list it in the worker's "
+                   "config.providers");
+        want_error(fx, s, "${directory:/etc:shadow}", HTTPSRC_ERR_INVAL,
+                   "${directory:/etc:shadow}: config provider 'directory' is "
+                   "not enabled: list it in the worker's config.providers");
+        assert_null(secrets_unrestricted(s));
+        secrets_destroy(s);
+        const char *const kv[] = {"config.providers",
+                                  "vars,f",
+                                  "config.providers.vars.class",
+                                  "env",
+                                  "config.providers.f.class",
+                                  "file",
+                                  NULL};
+        httpsrc_conf *w = worker(kv);
+        s               = secrets_new(w, 0, err, sizeof(err));
+        assert_non_null(s);
+        want_value(fx, s, "${vars:HTTPSRC_T_TOKEN}", 0, "tok-9f8e7d");
+        want_error(fx, s, "${env:HTTPSRC_T_TOKEN}", HTTPSRC_ERR_INVAL,
+                   "${env:HTTPSRC_T_TOKEN}: config provider 'env' is not "
+                   "enabled: list it in the worker's config.providers");
+        /* a listed file provider without allowed.paths is reported */
+        assert_string_equal(secrets_unrestricted(s), "f");
         secrets_destroy(s);
         httpsrc_conf_destroy(w);
 }
@@ -472,7 +518,7 @@ static void test_named_overrides_builtin(void **state)
                                   "config.providers.env.class", "file", NULL};
         char err[512];
         httpsrc_conf *w = worker(kv);
-        secrets *s      = secrets_new(w, err, sizeof(err));
+        secrets *s      = secrets_new(w, 1, err, sizeof(err));
         assert_non_null(s);
         want_value(fx, s, "${env:%s/app.properties:colon}", 0, "hunter2-x");
         want_error(fx, s, "${env:HTTPSRC_T_TOKEN}", HTTPSRC_ERR_INVAL,
@@ -487,7 +533,7 @@ want_config_error(fixture *fx, const char *const *kv, const char *want_fmt)
 {
         char err[512]   = "", want[512];
         httpsrc_conf *w = worker(kv);
-        secrets *s      = secrets_new(w, err, sizeof(err));
+        secrets *s      = secrets_new(w, 1, err, sizeof(err));
         if (s)
                 fail_msg("accepted, want: %s", want_fmt);
         snprintf(want, sizeof(want), want_fmt, fx->dir);
@@ -597,7 +643,7 @@ static void test_empty_allowed_paths_is_unrestricted(void **state)
                                   NULL};
         char err[512];
         httpsrc_conf *w = worker(kv);
-        secrets *s      = secrets_new(w, err, sizeof(err));
+        secrets *s      = secrets_new(w, 1, err, sizeof(err));
         assert_non_null(s);
         want_value(fx, s, "${f:%s/app.properties:colon}", 0, "hunter2-x");
         secrets_destroy(s);
@@ -623,7 +669,7 @@ static void test_bad_arguments(void **state)
 {
         (void)state;
         char err[256], *out = (char *)"x";
-        secrets *s = secrets_new(NULL, err, sizeof(err));
+        secrets *s = secrets_new(NULL, 1, err, sizeof(err));
         assert_int_equal(secrets_resolve(NULL, "v", &out, err, sizeof(err)),
                          HTTPSRC_ERR_INVAL);
         assert_null(out);
@@ -644,6 +690,7 @@ int main(void)
             cmocka_unit_test(test_unknown_provider_and_non_refs),
             cmocka_unit_test(test_values_are_escaped_for_templates),
             cmocka_unit_test(test_named_providers),
+            cmocka_unit_test(test_only_listed_providers),
             cmocka_unit_test(test_named_overrides_builtin),
             cmocka_unit_test(test_config_errors),
             cmocka_unit_test(test_empty_allowed_paths_is_unrestricted),
