@@ -1124,6 +1124,16 @@ void connector_metrics(const connector *c, httpsrc_metrics *m)
         m->struct_size = size;
 }
 
+const struct conn_stats *connector_stats(const connector *c)
+{
+        return &c->st;
+}
+
+size_t connector_outstanding(const connector *c)
+{
+        return c->outstanding;
+}
+
 int connector_state(const connector *c)
 {
         return c->failed ? HTTPSRC_STATE_FAILED : c->target;

@@ -9,6 +9,7 @@
 #include "converter_int.h"
 #include "cron_int.h"
 #include "jsonpath_int.h"
+#include "metrics_int.h"
 #include "record_int.h"
 #include "tls_int.h"
 
@@ -41,6 +42,7 @@ typedef struct page page;
 typedef struct cookie {
         page *pg;
         size_t idx;
+        size_t bytes; /* key + value, while outstanding */
 } cookie;
 
 struct page {
@@ -183,6 +185,8 @@ struct connector {
                                  the held record again then (mono ms) */
         int redeliver_n;      /* ... after this many refusals in a row */
         httpsrc_metrics m;
+        conn_stats st;
+        int64_t sent_us; /* monotonic: the request in flight went out */
         char failure[1024];
         char plugin_err[512];
 };

@@ -101,6 +101,11 @@ int connector_caught_up(const connector *c);
 /** Requests in flight or records not yet acknowledged. */
 int connector_busy(const connector *c);
 void connector_metrics(const connector *c, httpsrc_metrics *m);
+struct conn_stats;
+/** The on-call counters (metrics.c), owned by the connector. */
+const struct conn_stats *connector_stats(const connector *c);
+/** Records handed to the producer and not yet acknowledged. */
+size_t connector_outstanding(const connector *c);
 /** The stored offset map (compact JSON) or NULL. */
 const char *connector_offset(const connector *c);
 

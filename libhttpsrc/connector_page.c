@@ -86,7 +86,8 @@ static void store_offset(connector *c, const char *key, size_t pos)
                 return;
         }
         free(c->offset_json);
-        c->offset_json = sb_steal(&sb);
+        c->offset_json       = sb_steal(&sb);
+        c->st.last_commit_ms = wall_ms();
 }
 
 static int initial_value(connector *c,
@@ -271,7 +272,9 @@ void connector_delivered(void *msg_opaque, int err, const char *reason)
         page *pg     = ck->pg;
         connector *c = pg->conn;
         c->outstanding--;
+        c->st.outstanding_bytes -= ck->bytes;
         if (err) {
+                c->st.records_failed++;
                 conn_fail(c, "delivery to topic '%s' failed: %s", c->topic,
                           reason);
                 return;
@@ -443,6 +446,7 @@ static int record_error(connector *c, page *pg, size_t idx, int rc)
                         "record %zu skipped (errors.tolerance=all): %s", idx,
                         c->plugin_err);
         c->m.errors_total++;
+        c->st.records_failed++;
         page_ack(pg, idx);
         return HTTPSRC_OK;
 }
@@ -495,7 +499,7 @@ static int deliver(connector *c,
                 return HTTPSRC_OK;
         }
         char why[512];
-        pg->cookies[idx] = (cookie){pg, idx};
+        pg->cookies[idx] = (cookie){pg, idx, klen + vlen};
         int rc = producer_send(c->env.sink->prod, topic, key, klen, val, vlen,
                                pg->ts, &pg->cookies[idx], why, sizeof(why));
         if (rc == HTTPSRC_ERR_LIMIT)
@@ -505,6 +509,7 @@ static int deliver(connector *c,
                 return rc;
         }
         c->outstanding++;
+        c->st.outstanding_bytes += klen + vlen;
         c->m.records_produced++;
         note_topic(c, topic);
         return HTTPSRC_OK;
@@ -829,6 +834,7 @@ void page_on_response(connector *c, httpsrc_response *resp, const char *what)
                 return;
         }
         c->m.records_polled += pg->n - pg->skip;
+        c->st.last_success_ms = wall_ms();
         log_msg(c->env.lg, HTTPSRC_LOG_DEBUG, c->name,
                 "%s: %zu records (%zu after the offset)%s", what, pg->n,
                 pg->n - pg->skip, pg->next_key ? "" : ", last page");

@@ -351,9 +351,18 @@ static int build_request(connector *c, httpsrc_request *req)
         return HTTPSRC_OK;
 }
 
+/* By status class, and its time from being sent (a wait for a free slot
+ * of http.max.concurrent.requests included) to its response. */
+static void count_request(connector *c, const httpsrc_response *resp)
+{
+        stats_request(&c->st, resp ? http_response_status(resp) : 0,
+                      mono_us() - c->sent_us);
+}
+
 static void send_req(connector *c, httpsrc_request *req, http_done_fn done)
 {
         c->m.requests_total++;
+        c->sent_us = mono_us();
         throttle_record(&c->thr, mono_ms());
         long id = http_send(c->env.http, req, &c->hopts, done, c);
         if (id < 0)
@@ -371,6 +380,7 @@ static void on_auth_response(void *opaque,
         connector *c                = opaque;
         c->transfer                 = 0;
         const httpsrc_auth_ops *ops = &c->auth.comp->ops.auth;
+        count_request(c, resp);
         if (err < 0) {
                 poll_error(c, "auth %s: token request failed: %s",
                            c->auth.comp->name, errmsg);
@@ -544,6 +554,7 @@ on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg)
 {
         connector *c = opaque;
         c->transfer  = 0;
+        count_request(c, resp);
         char what[512];
         conn_describe(c, resp ? http_response_url(resp) : c->url, what,
                       sizeof(what));

@@ -530,6 +530,11 @@ const logger *pipeline_logger(const httpsrc_pipeline *p)
         return &p->lg;
 }
 
+const producer *pipeline_producer(const httpsrc_pipeline *p)
+{
+        return p->sink.prod;
+}
+
 const struct secrets *pipeline_secrets(const httpsrc_pipeline *p)
 {
         return p->local ? p->local : p->secrets;

@@ -20,6 +20,9 @@ const httpsrc_conf *pipeline_worker(const httpsrc_pipeline *p);
 const plugin_registry *pipeline_plugins(const httpsrc_pipeline *p);
 offset_store *pipeline_offsets(const httpsrc_pipeline *p);
 const logger *pipeline_logger(const httpsrc_pipeline *p);
+/** The Kafka producer; NULL before the pipeline runs or with a record
+ *  callback. */
+const producer *pipeline_producer(const httpsrc_pipeline *p);
 void pipeline_set_log_level(httpsrc_pipeline *p, int level);
 /** The config providers of the worker file's own values (the REST
  *  passwords): the listed ones, plus the built-ins with

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "conf_int.h"
+#include "json_int.h"
 #include "util_int.h"
 
 struct producer {
@@ -21,6 +22,9 @@ struct producer {
         char fatal[512];
         rd_kafka_topic_t **topics; /* prepared; kept for the metadata */
         size_t n_topics;
+        int broker_up;           /* from the last statistics; -1: none yet */
+        int64_t queue_max_bytes; /* queue.buffering.max.kbytes */
+        int64_t queue_max_msgs;  /* queue.buffering.max.messages */
 };
 
 /* Worker keys that go to librdkafka unchanged, like Connect's client
@@ -109,6 +113,12 @@ build_conf(const httpsrc_conf *worker, char *errstr, size_t errstr_size)
                 rc = kset(kc, "queue.buffering.max.kbytes",
                           "queue.buffering.max.kbytes", "4096", errstr,
                           errstr_size);
+        /* Broker reachability for /metrics comes from the statistics
+         * (librdkafka has no other view of its broker connections). */
+        if (!rc)
+                rc = kset(kc, "statistics.interval.ms",
+                          "statistics.interval.ms", "5000", errstr,
+                          errstr_size);
         for (size_t i = 0; !rc && i < httpsrc_conf_count(worker); i++) {
                 const char *k, *v;
                 httpsrc_conf_at(worker, i, &k, &v);
@@ -164,6 +174,43 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
         log_msg(p->lg, HTTPSRC_LOG_WARN, NULL, "Kafka: %s", reason);
 }
 
+/* Is a broker connection UP, per librdkafka's statistics JSON (served on
+ * the loop thread by rd_kafka_poll)? Its internal and logical (e.g.
+ * coordinator) entries are no broker of the cluster. */
+static int on_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+        producer *p = opaque;
+        const char *raw;
+        size_t raw_len;
+        /* Only the brokers member is parsed: the topics' part grows with
+         * every topic and partition. */
+        if (json_member_span(json, len, "brokers", &raw, &raw_len) != 1)
+                return 0;
+        httpsrc_json *brokers = json_parse(raw, raw_len, NULL, 0);
+        int up                = 0;
+        for (size_t i = 0; i < json_len(brokers); i++) {
+                const httpsrc_json *b = json_at(brokers, i);
+                const char *state     = json_string(json_get(b, "state"));
+                const char *source    = json_string(json_get(b, "source"));
+                up |= state && strcmp(state, "UP") == 0 && source &&
+                      (strcmp(source, "learned") == 0 ||
+                       strcmp(source, "configured") == 0);
+        }
+        if (brokers)
+                p->broker_up = up;
+        json_destroy(brokers);
+        return 0; /* librdkafka frees json */
+}
+
+static int64_t conf_int(rd_kafka_conf_t *kc, const char *key)
+{
+        char v[32];
+        size_t n = sizeof(v);
+        return rd_kafka_conf_get(kc, key, v, &n) == RD_KAFKA_CONF_OK
+                   ? atoll(v)
+                   : 0;
+}
+
 static void
 on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
@@ -197,6 +244,10 @@ producer *producer_new(const httpsrc_conf *worker,
         rd_kafka_conf_set_dr_msg_cb(kc, on_dr);
         rd_kafka_conf_set_error_cb(kc, on_error);
         rd_kafka_conf_set_log_cb(kc, on_log);
+        rd_kafka_conf_set_stats_cb(kc, on_stats);
+        p->broker_up       = -1;
+        p->queue_max_bytes = conf_int(kc, "queue.buffering.max.kbytes") * 1024;
+        p->queue_max_msgs  = conf_int(kc, "queue.buffering.max.messages");
         char why[512];
         p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, why, sizeof(why));
         if (!p->rk) {
@@ -291,4 +342,12 @@ int producer_serve(producer *p)
 const char *producer_fatal(const producer *p)
 {
         return p->fatal[0] ? p->fatal : NULL;
+}
+
+void producer_queue(const producer *p, producer_queue_info *q)
+{
+        q->messages     = rd_kafka_outq_len(p->rk);
+        q->max_bytes    = p->queue_max_bytes;
+        q->max_messages = p->queue_max_msgs;
+        q->broker_up     = p->broker_up;
 }

@@ -59,6 +59,16 @@ int producer_fd(const producer *p);
 /** Serve waiting delivery reports (calls the dr callback); returns how
  *  many events were served. */
 int producer_serve(producer *p);
+/** The producer's queue and broker view, for /metrics. */
+typedef struct producer_queue_info {
+        int64_t messages;     /* records not yet delivered (incl. in flight) */
+        int64_t max_bytes;    /* queue.buffering.max.kbytes, in bytes */
+        int64_t max_messages; /* queue.buffering.max.messages */
+        int broker_up; /* a broker was connected at the last statistics
+                          (statistics.interval.ms); -1: none yet */
+} producer_queue_info;
+void producer_queue(const producer *p, producer_queue_info *q);
+
 /** A fatal producer error (e.g. idempotence), or NULL. */
 const char *producer_fatal(const producer *p);
 

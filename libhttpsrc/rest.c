@@ -29,6 +29,7 @@
 #include "config_store_int.h"
 #include "fileio_int.h"
 #include "json_int.h"
+#include "metrics_int.h"
 #include "pipeline_int.h"
 #include "secrets_int.h"
 #include "util_int.h"
@@ -2074,64 +2075,19 @@ out:
         free(want);
 }
 
-/* A Prometheus label value: \, " and newline escaped. */
-static void o_label(request *q, const char *s)
-{
-        strbuf sb = {0};
-        int bad   = 0;
-        for (; *s && !bad; s++)
-                bad = *s == '\\'   ? sb_puts(&sb, "\\\\")
-                      : *s == '"'  ? sb_puts(&sb, "\\\"")
-                      : *s == '\n' ? sb_puts(&sb, "\\n")
-                                   : sb_putc(&sb, *s);
-        if (bad)
-                q->oom = 1;
-        o_raw(q, sb.buf ? sb.buf : "");
-        sb_free(&sb);
-}
-
+/* The exposition itself is metrics.c's. */
 static void h_metrics(request *q, httpsrc_pipeline *p)
 {
-        static const struct {
-                const char *name, *type, *help;
-        } series[] = {
-            {"http_source_requests_total", "counter", "HTTP requests sent"},
-            {"http_source_errors_total", "counter",
-             "HTTP requests that failed"},
-            {"http_source_records_polled", "counter",
-             "Records read from responses"},
-            {"http_source_records_produced_total", "counter",
-             "Records handed to Kafka"},
-            {"http_source_records_acked_total", "counter",
-             "Records acknowledged by Kafka"},
-            {"http_source_retries_total", "counter", "Requests retried"},
-            {"http_source_last_poll_timestamp_seconds", "gauge",
-             "Start of the last poll (epoch seconds; 0: never)"}};
+        strbuf sb = {0};
+        if (metrics_render(p, &sb)) {
+                sb_free(&sb);
+                q->oom = 1;
+                return;
+        }
         reply(q, MHD_HTTP_OK);
         q->content_type = "text/plain; version=0.0.4; charset=utf-8";
-        for (size_t s = 0; s < sizeof(series) / sizeof(series[0]); s++) {
-                o_fmt(q, "# HELP %s %s\n# TYPE %s %s\n", series[s].name,
-                      series[s].help, series[s].name, series[s].type);
-                for (size_t i = 0; i < pipeline_count(p); i++) {
-                        connector *c      = pipeline_at(p, i);
-                        httpsrc_metrics m = {.struct_size = sizeof(m)};
-                        if (pipeline_deleting(p, c))
-                                continue;
-                        connector_metrics(c, &m);
-                        uint64_t v[] = {m.requests_total, m.errors_total,
-                                        m.records_polled, m.records_produced,
-                                        m.records_acked,  m.retries};
-                        o_fmt(q, "%s{connector=\"", series[s].name);
-                        o_label(q, connector_name(c));
-                        if (s < 6)
-                                o_fmt(q, "\"} %llu\n",
-                                      (unsigned long long)v[s]);
-                        else
-                                o_fmt(q, "\"} %lld.%03lld\n",
-                                      (long long)(m.last_poll_ms / 1000),
-                                      (long long)(m.last_poll_ms % 1000));
-                }
-        }
+        o_raw(q, sb.buf ? sb.buf : "");
+        sb_free(&sb);
 }
 
 /* ------------------------------------------------------------------ */

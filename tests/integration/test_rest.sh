@@ -131,11 +131,11 @@ assert_eq "GET /metrics: Prometheus text" "200 text/plain; version=0.0.4; charse
 	"$ST $(sed -n 's/^Content-Type: //p' "$T/headers" | tr -d '\r')"
 printf '%s\n' "$BODY" >"$T/metrics"
 assert_grep "metrics: records acked, per connector" \
-	'http_source_records_acked_total{connector="events"} 250' "$T/metrics"
+	'httpsrc_records_acknowledged_total{connector="events"} 250' "$T/metrics"
 assert_grep "metrics: records polled" \
-	'http_source_records_polled{connector="events"} 250' "$T/metrics"
+	'httpsrc_records_polled_total{connector="events"} 250' "$T/metrics"
 assert_grep "metrics: requests are a counter" \
-	'# TYPE http_source_requests_total counter' "$T/metrics"
+	'# TYPE httpsrc_http_requests_total counter' "$T/metrics"
 
 # ---- reading connectors ----
 
