@@ -14,6 +14,7 @@
 typedef struct header {
         char *name;
         char *value;
+        size_t vlen, vcap; /* value's length and allocation (joins append) */
 } header;
 
 typedef struct header_list {
@@ -82,7 +83,7 @@ static int headers_add(header_list *l,
                 free(v);
                 return HTTPSRC_ERR_NOMEM;
         }
-        l->v[l->n++] = (header){n, v};
+        l->v[l->n++] = (header){n, v, vlen, vlen + 1};
         return HTTPSRC_OK;
 }
 
@@ -249,6 +250,8 @@ int http_request_set_header(httpsrc_request *r,
                         return HTTPSRC_ERR_NOMEM;
                 free(h->value);
                 h->value = v;
+                h->vlen  = strlen(v);
+                h->vcap  = h->vlen + 1;
                 return HTTPSRC_OK;
         }
         if (h) {
@@ -369,6 +372,8 @@ typedef struct transfer {
         strbuf body; /* request body, alive until done */
         size_t max_bytes;
         int too_large;
+        size_t hdr_lines, hdr_bytes; /* of the current response */
+        int headers_over;
         const netguard *guard;
         char refused[160]; /* why the guard refused an address */
         http_done_fn done;
@@ -473,7 +478,8 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 }
 
 /* Repeated header lines mean one comma-joined line (RFC 9110 §5.3), so
- * a Link rel="next" on a second line is seen too. Set-Cookie aside. */
+ * a Link rel="next" on a second line is seen too. Set-Cookie aside. The
+ * value grows by doubling: joining n lines costs O(n), not O(n^2). */
 static int headers_join(header_list *l,
                         const char *name,
                         size_t nlen,
@@ -487,12 +493,34 @@ static int headers_join(header_list *l,
                         h = &l->v[i];
         if (!h || (nlen == 10 && strncasecmp(name, "Set-Cookie", 10) == 0))
                 return headers_add(l, name, nlen, value, vlen);
-        strbuf sb = {0};
-        if (sb_printf(&sb, "%s, %.*s", h->value, (int)vlen, value))
-                return HTTPSRC_ERR_NOMEM;
-        free(h->value);
-        h->value = sb_steal(&sb);
+        size_t need = h->vlen + 2 + vlen + 1;
+        if (need > h->vcap) {
+                size_t cap = h->vcap * 2 > need ? h->vcap * 2 : need;
+                char *nv   = realloc(h->value, cap);
+                if (!nv)
+                        return HTTPSRC_ERR_NOMEM;
+                h->value = nv;
+                h->vcap  = cap;
+        }
+        memcpy(h->value + h->vlen, ", ", 2);
+        memcpy(h->value + h->vlen + 2, value, vlen);
+        h->vlen += 2 + vlen;
+        h->value[h->vlen] = '\0';
         return HTTPSRC_OK;
+}
+
+/* A response's header block is capped (HTTP_MAX_HEADER_LINES lines,
+ * HTTP_MAX_HEADER_BYTES bytes): more is a broken or hostile server, and
+ * curl 7.88 would hand all of it to us on the loop thread. */
+static int headers_over_cap(transfer *t, size_t n)
+{
+        t->hdr_lines++;
+        t->hdr_bytes += n;
+        if (t->hdr_lines <= HTTP_MAX_HEADER_LINES &&
+            t->hdr_bytes <= HTTP_MAX_HEADER_BYTES)
+                return 0;
+        t->headers_over = 1;
+        return 1;
 }
 
 static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
@@ -503,8 +531,11 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
                 /* A new response (after a redirect or 100): forget the
                  * headers of the previous one. */
                 headers_clear(&t->resp->headers);
+                t->hdr_lines = t->hdr_bytes = 0;
                 return n;
         }
+        if (headers_over_cap(t, n))
+                return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
         const char *colon = memchr(buf, ':', n);
         if (!colon)
                 return n;
@@ -722,6 +753,12 @@ static void transfer_done(http_client *c, transfer *t, CURLcode res)
                          "response body exceeds %zu bytes "
                          "(http.response.max.bytes)",
                          t->max_bytes);
+        } else if (t->headers_over) {
+                err = HTTPSRC_ERR_LIMIT;
+                snprintf(msg, sizeof(msg),
+                         "response headers exceed the cap of %d lines or "
+                         "%d bytes (a broken or hostile server)",
+                         HTTP_MAX_HEADER_LINES, HTTP_MAX_HEADER_BYTES);
         } else if (res != CURLE_OK && t->refused[0]) {
                 err = HTTPSRC_ERR_INVAL; /* policy: retrying cannot help */
                 snprintf(msg, sizeof(msg), "%s", t->refused);

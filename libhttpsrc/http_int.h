@@ -8,6 +8,13 @@
 #include "httpsrc/plugin.h"
 #include "util_int.h"
 
+/* The cap on one response's header block (each response of a redirect
+ * chain on its own): more lines or bytes fail the request with
+ * HTTPSRC_ERR_LIMIT, "response headers exceed the cap of 1000 lines or
+ * 262144 bytes". Real APIs send a few dozen lines. */
+#define HTTP_MAX_HEADER_LINES 1000
+#define HTTP_MAX_HEADER_BYTES (256 * 1024)
+
 /* --- requests --- */
 httpsrc_request *http_request_new(void);
 /** A deep copy of @p src; NULL on ENOMEM. */
