@@ -839,6 +839,24 @@ static int confluent_cursor(connector *c, char *errstr, size_t errstr_size)
         return HTTPSRC_OK;
 }
 
+/* "$.data[*]" -> "$.data": where an empty page still has its array. */
+static int records_parent(connector *c)
+{
+        const char *rp = jsonpath_expr(c->records_path);
+        size_t n       = strlen(rp), cut = 0;
+        if (n > 3 && strcmp(rp + n - 3, "[*]") == 0)
+                cut = 3;
+        else if (n > 2 && strcmp(rp + n - 2, ".*") == 0)
+                cut = 2;
+        if (!cut)
+                return HTTPSRC_OK;
+        char *parent = xstrndup(rp, n - cut);
+        c->records_parent =
+            parent ? jsonpath_compile(parent, NULL, 0) : NULL;
+        free(parent);
+        return c->records_parent ? HTTPSRC_OK : HTTPSRC_ERR_NOMEM;
+}
+
 static int setup_request(connector *c, char *errstr, size_t errstr_size)
 {
         const httpsrc_conf *r = c->rconf;
@@ -857,6 +875,8 @@ static int setup_request(connector *c, char *errstr, size_t errstr_size)
                            "http.response.records.path: %s", why);
                 return HTTPSRC_ERR_INVAL;
         }
+        if (records_parent(c))
+                return HTTPSRC_ERR_NOMEM;
         if (conf_get_bool(r, "http.response.records.expand", 0) &&
             !(c->expand_path = jsonpath_compile("$[*]", NULL, 0)))
                 return HTTPSRC_ERR_NOMEM;
@@ -1019,6 +1039,7 @@ void connector_destroy(connector *c)
         free(c->hdrs);
         jsonpath_destroy(c->records_path);
         jsonpath_destroy(c->expand_path);
+        jsonpath_destroy(c->records_parent);
         jsonpath_destroy(c->offs_field);
         converter_destroy(c->key_conv);
         converter_destroy(c->value_conv);
@@ -1067,6 +1088,11 @@ int connector_failed(const connector *c)
 const char *connector_failure(const connector *c)
 {
         return c->failed ? c->failure : NULL;
+}
+
+const char *connector_warning(const connector *c)
+{
+        return c->warning[0] ? c->warning : NULL;
 }
 
 int connector_caught_up(const connector *c)

@@ -109,6 +109,9 @@ struct connector {
         const char *name, *topic, *url, *method, *body, *params;
         char *partition_json;
         jsonpath *records_path, *expand_path;
+        /* the records path without its trailing [*] / .* (NULL: there is
+         * none): present but empty is an empty page, absent a mistake */
+        jsonpath *records_parent;
         hdr *hdrs;
         size_t n_hdrs;
         http_opts hopts;
@@ -187,6 +190,10 @@ struct connector {
         httpsrc_metrics m;
         conn_stats st;
         int64_t sent_us; /* monotonic: the request in flight went out */
+        int once;         /* the run is --once (HTTPSRC_RUN_ONCE) */
+        int path_matched; /* a page's records path matched */
+        int path_missed;  /* ... or matched nothing in a non-empty body */
+        char warning[768]; /* shown in the status while RUNNING */
         char failure[1024];
         char plugin_err[512];
 };

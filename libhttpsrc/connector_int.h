@@ -96,6 +96,9 @@ const httpsrc_conf *connector_conf(const connector *c);
 const struct secrets *connector_secrets(const connector *c);
 int connector_failed(const connector *c);
 const char *connector_failure(const connector *c);
+/** What a running connector gets wrong (e.g. a records path that matches
+ *  nothing), or NULL; the connector's, valid until it changes. */
+const char *connector_warning(const connector *c);
 /** Caught up: pagination exhausted and the last poll yielded nothing. */
 int connector_caught_up(const connector *c);
 /** Requests in flight or records not yet acknowledged. */

@@ -8,6 +8,7 @@
  *   CHAINING     {"offset": <value of the last record acknowledged>}
  *   SIMPLE_INCREMENTING {"offset": <records acknowledged so far>}
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -677,6 +678,7 @@ typedef struct span_ctx {
         connector *c;
         page *pg;
         int expanding;
+        int whole_array; /* a record is an array the path did not expand */
         char too_big[160];
 } span_ctx;
 
@@ -693,6 +695,8 @@ static int on_span(void *opaque, const char *start, size_t len)
                 sc->expanding = 0;
                 return rc;
         }
+        if (!sc->expanding && !sc->c->records_parent && len && *start == '[')
+                sc->whole_array = 1;
         if (len > sc->c->max_record_bytes) {
                 snprintf(sc->too_big, sizeof(sc->too_big),
                          "a record of %zu bytes exceeds "
@@ -726,6 +730,69 @@ int connector_emit(httpsrc_emitter *em,
         return page_add_span(pg, s);
 }
 
+/* The records path's array (or, without [*], the path itself) is in
+ * the page, even if empty; or the body itself is empty ({}, [], null). */
+static int records_path_present(connector *c, page *pg)
+{
+        const jsonpath *p =
+            c->records_parent ? c->records_parent : c->records_path;
+        size_t len, rlen;
+        const char *body = http_response_body(pg->resp, &len), *raw;
+        int rc = jsonpath_raw_first_indexed(
+            p, body, len, http_response_root_index(pg->resp), &raw, &rlen);
+        if (rc >= 0)
+                return rc || json_len(http_response_json(pg->resp)) == 0;
+        const httpsrc_json *root = http_response_json(pg->resp);
+        return jsonpath_first(p, root) || json_len(root) == 0;
+}
+
+static void set_warning(connector *c, const char *fmt, ...)
+        HTTPSRC_PRINTF(2, 3);
+static void set_warning(connector *c, const char *fmt, ...)
+{
+        int first = !c->warning[0];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(c->warning, sizeof(c->warning), fmt, ap);
+        va_end(ap);
+        if (first) /* once per connector: not at every poll */
+                log_msg(c->env.lg, HTTPSRC_LOG_WARN, c->name, "%s",
+                        c->warning);
+}
+
+/* A wrong http.response.records.path gives no error, only pages without
+ * records or one record holding a whole array: say so (once), count the
+ * pages, and fail --once if no page ever matched (poll_done). */
+static void
+check_records_path(connector *c, page *pg, const char *what, int whole_array)
+{
+        const char *rp = jsonpath_expr(c->records_path);
+        if (whole_array) {
+                c->path_matched = 1;
+                set_warning(c,
+                            "http.response.records.path %s selects an "
+                            "array in the response of %s: each page gives "
+                            "one record holding the whole array; add [*] "
+                            "(%s[*]) for a record per element",
+                            rp, what, rp);
+                return;
+        }
+        if (pg->n > 0 || records_path_present(c, pg)) {
+                c->path_matched = 1;
+                return;
+        }
+        c->path_missed = 1;
+        c->m.pages_unmatched++;
+        strbuf top = {0};
+        json_describe(http_response_json(pg->resp), &top);
+        set_warning(c,
+                    "http.response.records.path %s matches nothing in the "
+                    "response of %s, which is %s: no records are read "
+                    "(fix the path to select the records, e.g. $.<member>[*])",
+                    rp, what, top.buf ? top.buf : "?");
+        sb_free(&top);
+}
+
 static int select_records(connector *c, page *pg, const char *what)
 {
         if (c->source.comp &&
@@ -746,7 +813,7 @@ static int select_records(connector *c, page *pg, const char *what)
         size_t len;
         const char *body = http_response_body(pg->resp, &len);
         char why[512];
-        span_ctx sc = {c, pg, 0, ""};
+        span_ctx sc = {c, pg, 0, 0, ""};
         int rc      = jsonpath_select_spans_indexed(
                  c->records_path, body, len, c->max_depth, on_span, &sc,
                  http_response_root_index(pg->resp), &pg->members, why, sizeof(why));
@@ -755,6 +822,8 @@ static int select_records(connector *c, page *pg, const char *what)
         else if (rc < 0)
                 poll_error(c, "response of %s is not valid JSON: %s", what,
                            why);
+        else
+                check_records_path(c, pg, what, sc.whole_array);
         return rc;
 }
 

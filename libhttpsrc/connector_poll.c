@@ -70,7 +70,11 @@ void poll_done(connector *c)
         c->in_poll   = 0;
         c->phase     = PHASE_IDLE;
         c->caught_up = c->poll_new == 0;
-        int64_t now  = mono_ms();
+        if (c->once && c->caught_up && c->path_missed && !c->path_matched) {
+                conn_fail(c, "%s", c->warning);
+                return;
+        }
+        int64_t now = mono_ms();
         /* Catch-up: a poll that found new records is followed at once. */
         c->next_poll_at = c->caught_up ? next_poll_time(c, now) : now;
         wake(c);
@@ -156,6 +160,7 @@ void poll_redeliver_later(connector *c)
 
 void connector_tick(connector *c, int64_t now, int once)
 {
+        c->once = once;
         if (c->failed || c->stopped || c->target != HTTPSRC_STATE_RUNNING)
                 return;
         if (c->redeliver_at && now >= c->redeliver_at) {

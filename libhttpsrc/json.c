@@ -936,3 +936,35 @@ int json_member_span_n(const char *t,
         }
         return -1;
 }
+
+int json_describe(const httpsrc_json *v, strbuf *out)
+{
+        enum { SHOWN = 8, NAME_MAX_BYTES = 40 };
+        size_t n = json_len(v);
+        switch (json_type(v)) {
+        case HTTPSRC_JSON_OBJECT:
+                if (!n)
+                        return sb_puts(out, "an empty object");
+                if (sb_puts(out, "an object with members "))
+                        return -1;
+                for (size_t i = 0; i < n && i < SHOWN; i++)
+                        if ((i && sb_puts(out, ", ")) ||
+                            sb_put_untrusted(out, json_key_at(v, i),
+                                             json_key_len_at(v, i),
+                                             NAME_MAX_BYTES, NULL, 0))
+                                return -1;
+                return n > SHOWN ? sb_printf(out, " (%zu in all)", n) : 0;
+        case HTTPSRC_JSON_ARRAY:
+                return n ? sb_printf(out, "an array of %zu element%s", n,
+                                     n == 1 ? "" : "s")
+                         : sb_puts(out, "an empty array");
+        case HTTPSRC_JSON_STRING:
+                return sb_puts(out, "a string");
+        case HTTPSRC_JSON_NUMBER:
+                return sb_puts(out, "a number");
+        case HTTPSRC_JSON_BOOL:
+                return sb_puts(out, "a boolean");
+        default:
+                return sb_puts(out, "null");
+        }
+}

@@ -53,6 +53,11 @@ char *json_serialize(const httpsrc_json *v, size_t *len);
 /** Scalar as text (malloc'd): string value, number text, "true"/"false";
  *  NULL for null, arrays, objects. */
 char *json_scalar_text(const httpsrc_json *v);
+/** What @p v is, for messages: "an object with members data, paging",
+ *  "an empty object", "an array of 3 elements", "a string", "null"...
+ *  Member names are printed as untrusted text (escaped, at most 8 named).
+ *  Returns 0, or -1 on ENOMEM. */
+int json_describe(const httpsrc_json *v, strbuf *out);
 
 /* Building. *_put / *_push take ownership of @p val (also on failure). */
 httpsrc_json *json_new_object(void);

@@ -169,6 +169,7 @@ enum conn_value {
         V_LAST_SUCCESS,
         V_LAST_COMMIT,
         V_OFFSET_AGE,
+        V_UNMATCHED,
 };
 
 static const struct {
@@ -202,6 +203,9 @@ static const struct {
     [V_OFFSET_AGE] = {"httpsrc_offset_age_seconds", "gauge",
                       "Now minus the time the offset last moved (absent "
                       "until it has moved)"},
+    [V_UNMATCHED]  = {"httpsrc_pages_unmatched_total", "counter",
+                      "Pages in which http.response.records.path matched "
+                      "nothing (a wrong path)"},
 };
 
 static void conn_value(out *o, httpsrc_pipeline *p, const connector *c, int v)
@@ -243,6 +247,9 @@ static void conn_value(out *o, httpsrc_pipeline *p, const connector *c, int v)
                 break;
         case V_LAST_COMMIT:
                 put_seconds_ms(o, st->last_commit_ms);
+                break;
+        case V_UNMATCHED:
+                put(o, "%llu\n", (unsigned long long)m.pages_unmatched);
                 break;
         default: {
                 int64_t age = wall_ms() - st->last_commit_ms;

@@ -568,6 +568,13 @@ static void o_conn_info(request *q, httpsrc_pipeline *p, connector *c)
         o_info(q, connector_name(c), conf_now(q->r, c), has_task(q->r, p, c));
 }
 
+/* The trace of a status: why it failed, or what a running one gets wrong. */
+static const char *status_trace(const connector *c)
+{
+        const char *failure = connector_failure(c);
+        return failure ? failure : connector_warning(c);
+}
+
 /* A connector's or task's state ("id" < 0: the connector's). */
 static void o_state(request *q, int id, int st, const char *trace)
 {
@@ -578,7 +585,9 @@ static void o_state(request *q, int id, int st, const char *trace)
         o_str(q, state_name(st));
         o_raw(q, ",\"worker_id\":");
         o_str(q, q->r->worker_id);
-        if (st == HTTPSRC_STATE_FAILED && trace && *trace) {
+        /* RUNNING: what it gets wrong (connector_warning()) */
+        if ((st == HTTPSRC_STATE_FAILED || st == HTTPSRC_STATE_RUNNING) &&
+            trace && *trace) {
                 o_raw(q, ",\"trace\":");
                 o_str(q, trace);
         }
@@ -590,7 +599,7 @@ static void o_status(
     request *q, httpsrc_pipeline *p, connector *c, int conn_st, int task_st)
 {
         int st            = shown_state(q->r, p, c);
-        const char *trace = connector_failure(c);
+        const char *trace = status_trace(c);
         o_raw(q, "{\"name\":");
         o_str(q, connector_name(c));
         o_raw(q, ",\"connector\":");
@@ -1584,7 +1593,7 @@ static void h_task_status(request *q, httpsrc_pipeline *p)
                 return;
         }
         reply(q, MHD_HTTP_OK);
-        o_state(q, 0, shown_state(q->r, p, c), connector_failure(c));
+        o_state(q, 0, shown_state(q->r, p, c), status_trace(c));
 }
 
 /* A restart replaces one still pending, conf included: restart from the

@@ -304,6 +304,9 @@ typedef struct httpsrc_metrics {
         uint64_t retries;
         int64_t last_poll_ms; /**< epoch ms of the last poll start, 0 never */
         /* 0.2+: append below */
+        /** pages in which http.response.records.path matched nothing
+         *  (a non-empty body without the path: a wrong path). @since 0.2 */
+        uint64_t pages_unmatched;
 } httpsrc_metrics;
 
 /** @brief Fill @p m for connector @p name. @returns HTTPSRC_OK or
