@@ -161,19 +161,34 @@ static size_t edit_distance(const char *a, const char *b)
         return prev[lb];
 }
 
-static const char *suggest_key(const httpsrc_param_desc *params,
-                               const char *key)
+/* A key that ends in ".<key>" ("topic" -> "kafka.topic"). */
+static const char *suffix_match(const httpsrc_param_desc *params,
+                                const char *key)
+{
+        size_t kl = strlen(key);
+        for (; params->name; params++) {
+                size_t nl = strlen(params->name);
+                if (nl > kl && params->name[nl - kl - 1] == '.' &&
+                    !strcmp(params->name + nl - kl, key))
+                        return params->name;
+        }
+        return NULL;
+}
+
+const char *conf_suggest_key(const httpsrc_param_desc *params, const char *key)
 {
         const char *best = NULL;
         size_t best_dist = SUGGEST_MAX_DIST + 1;
-        for (; params->name; params++) {
-                size_t d = edit_distance(key, params->name);
-                if (d < best_dist) {
-                        best      = params->name;
-                        best_dist = d;
+        if (!params)
+                return NULL;
+        for (const httpsrc_param_desc *d = params; d->name; d++) {
+                size_t dist = edit_distance(key, d->name);
+                if (dist < best_dist) {
+                        best      = d->name;
+                        best_dist = dist;
                 }
         }
-        return best;
+        return best ? best : suffix_match(params, key);
 }
 
 static httpsrc_conf_res unknown_key(const httpsrc_conf *conf,
@@ -181,7 +196,8 @@ static httpsrc_conf_res unknown_key(const httpsrc_conf *conf,
                                     char *errstr,
                                     size_t errstr_size)
 {
-        const char *hint = suggest_key(httpsrc_conf_params(conf->scope), key);
+        const char *hint =
+            conf_suggest_key(httpsrc_conf_params(conf->scope), key);
         if (hint)
                 errstr_set(errstr, errstr_size,
                            "%s: unknown configuration key (did you mean "

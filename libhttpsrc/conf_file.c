@@ -32,9 +32,28 @@ static int read_file(const char *path, strbuf *sb, char *errstr, size_t size)
 typedef struct props_load {
         httpsrc_conf *conf;
         const char *path;
-        char *errstr;
-        size_t errstr_size;
+        strbuf *errs; /* one problem per refused key */
+        int rc;       /* HTTPSRC_ERR_PARSE once a line has no key */
 } props_load;
+
+/* A refused key is one more "; "-joined problem of @p errs (every mistake
+ * of a file is reported in one go, each naming the file); -1 on ENOMEM. */
+static int add_err(strbuf *errs, const char *err)
+{
+        return (errs->len && sb_puts(errs, "; ")) || sb_puts(errs, err) ? -1
+                                                                      : 0;
+}
+
+/* @p errs into @p errstr: HTTPSRC_OK if none, else _ERR_INVAL. */
+static int errs_result(strbuf *errs, int rc, char *errstr, size_t size)
+{
+        if (!rc && errs->len)
+                rc = HTTPSRC_ERR_INVAL;
+        if ((rc == HTTPSRC_ERR_INVAL || rc == HTTPSRC_ERR_PARSE) && errs->len)
+                errstr_set(errstr, size, "%s", errs->buf);
+        sb_free(errs);
+        return rc;
+}
 
 static int props_set(void *opaque,
                      const char *key,
@@ -44,18 +63,15 @@ static int props_set(void *opaque,
                      int line)
 {
         props_load *pl = opaque;
-        char err[CONF_ERR_SIZE];
+        char err[CONF_ERR_SIZE], msg[CONF_ERR_SIZE + 256];
         if (!key_len) {
-                errstr_set(pl->errstr, pl->errstr_size, "%s:%d: empty key",
-                           pl->path, line);
-                return HTTPSRC_ERR_PARSE;
-        }
-        if (httpsrc_conf_set(pl->conf, key, value, err, sizeof(err))) {
-                errstr_set(pl->errstr, pl->errstr_size, "%s:%d: %s", pl->path,
-                           line, err);
-                return HTTPSRC_ERR_INVAL;
-        }
-        return HTTPSRC_OK;
+                snprintf(msg, sizeof(msg), "%s:%d: empty key", pl->path, line);
+                pl->rc = HTTPSRC_ERR_PARSE;
+        } else if (httpsrc_conf_set(pl->conf, key, value, err, sizeof(err)))
+                snprintf(msg, sizeof(msg), "%s:%d: %s", pl->path, line, err);
+        else
+                return HTTPSRC_OK;
+        return add_err(pl->errs, msg) ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
 }
 
 static int load_properties(httpsrc_conf *conf,
@@ -65,17 +81,21 @@ static int load_properties(httpsrc_conf *conf,
                            char *errstr,
                            size_t errstr_size)
 {
-        props_load pl      = {conf, path, errstr, errstr_size};
+        strbuf errs        = {0};
+        props_load pl      = {conf, path, &errs, HTTPSRC_OK};
         int line           = 0;
         const char *reason = NULL;
         int rc = props_parse(text, len, 0, props_set, &pl, &line, &reason);
         if (rc == -1) {
+                sb_free(&errs);
                 errstr_set(errstr, errstr_size, "%s:%d: %s", path, line,
                            reason);
                 return strcmp(reason, "out of memory") ? HTTPSRC_ERR_PARSE
                                                        : HTTPSRC_ERR_NOMEM;
         }
-        return rc;
+        if (rc == HTTPSRC_ERR_NOMEM)
+                errstr_set(errstr, errstr_size, "%s: out of memory", path);
+        return errs_result(&errs, rc ? rc : pl.rc, errstr, errstr_size);
 }
 
 /* ---- JSON ---- */
@@ -140,25 +160,43 @@ static const char *member_key(const httpsrc_json *obj,
         return NULL;
 }
 
+/* Every member is set; each refused one is a problem in @p errs. */
 static int json_set_members(httpsrc_conf *conf,
                             const char *path,
                             const httpsrc_json *obj,
                             const char *skip,
-                            char *errstr,
-                            size_t size)
+                            strbuf *errs)
 {
+        char err[CONF_ERR_SIZE + 256];
         for (size_t i = 0; i < json_len(obj); i++) {
-                const char *key = member_key(obj, i, path, errstr, size);
-                if (!key)
-                        return HTTPSRC_ERR_INVAL;
-                if (skip && !strcmp(key, skip))
+                const char *key = member_key(obj, i, path, err, sizeof(err));
+                int rc          = key ? HTTPSRC_OK : HTTPSRC_ERR_INVAL;
+                if (key && skip && !strcmp(key, skip))
                         continue;
-                int rc =
-                    json_set(conf, path, key, json_at(obj, i), errstr, size);
-                if (rc)
+                if (key)
+                        rc = json_set(conf, path, key, json_at(obj, i), err,
+                                      sizeof(err));
+                if (rc == HTTPSRC_ERR_INVAL && add_err(errs, err))
+                        return HTTPSRC_ERR_NOMEM;
+                if (rc && rc != HTTPSRC_ERR_INVAL)
                         return rc;
         }
         return HTTPSRC_OK;
+}
+
+/* json_set_members() with its errors into @p errstr. */
+static int json_set_all(httpsrc_conf *conf,
+                        const char *path,
+                        const httpsrc_json *obj,
+                        const char *skip,
+                        char *errstr,
+                        size_t size)
+{
+        strbuf errs = {0};
+        int rc      = json_set_members(conf, path, obj, skip, &errs);
+        if (rc == HTTPSRC_ERR_NOMEM)
+                errstr_set(errstr, size, "%s: out of memory", path);
+        return errs_result(&errs, rc, errstr, size);
 }
 
 /* Top-level members of {"name": ..., "config": {...}}; "tasks" and "type"
@@ -200,7 +238,7 @@ static int load_wrapped(httpsrc_conf *conf,
                 return rc;
         const httpsrc_json *name = json_get(root, "name");
         if (!name)
-                return json_set_members(conf, path, config, NULL, errstr, size);
+                return json_set_all(conf, path, config, NULL, errstr, size);
         const httpsrc_json *cname = json_get(config, "name");
         const char *a, *b;
         if (cname && !json_text(name, &a) && !json_text(cname, &b) && a && b &&
@@ -213,7 +251,7 @@ static int load_wrapped(httpsrc_conf *conf,
         }
         rc = json_set(conf, path, "name", name, errstr, size);
         if (!rc)
-                rc = json_set_members(conf, path, config, "name", errstr, size);
+                rc = json_set_all(conf, path, config, "name", errstr, size);
         return rc;
 }
 
@@ -252,7 +290,7 @@ static int load_json(httpsrc_conf *conf,
         } else if (json_type(config) == HTTPSRC_JSON_OBJECT) {
                 rc = load_wrapped(conf, path, root, config, errstr, size);
         } else {
-                rc = json_set_members(conf, path, root, NULL, errstr, size);
+                rc = json_set_all(conf, path, root, NULL, errstr, size);
         }
         json_destroy(root);
         return rc;

@@ -28,6 +28,11 @@ extern const httpsrc_param_desc conf_worker_params[];
 const httpsrc_param_desc *conf_param_find(const httpsrc_param_desc *params,
                                           const char *key);
 
+/** The declared key of @p params (NULL-safe) @p key was most likely meant
+ *  to be: within 2 edits, else one ending in ".<key>" ("topic" ->
+ *  "kafka.topic"); NULL if none. */
+const char *conf_suggest_key(const httpsrc_param_desc *params, const char *key);
+
 /**
  * Validate @p value against @p d (type, bounds, enum, JSONPath syntax).
  * Values holding a ${...} placeholder pass: they are checked once resolved.

@@ -355,6 +355,38 @@ static int declared_by_any(const connector *c, int kind, const char *key)
         return 0;
 }
 
+/* The key of any registered component of @p kind @p key was likely meant
+ * to be (the component in use declares none close). */
+static const char *suggest_any(const connector *c, int kind, const char *key)
+{
+        size_t n = plugin_registry_count(c->env.plugins, kind);
+        for (size_t i = 0; i < n; i++) {
+                const char *hint = conf_suggest_key(
+                    comp_params(plugin_registry_at(c->env.plugins, kind, i)),
+                    key);
+                if (hint)
+                        return hint;
+        }
+        return NULL;
+}
+
+/* "<key>: unknown configuration key[ for <kind> <name>][ (did you mean
+ * '<prefix><hint>'?)]"; HTTPSRC_ERR_INVAL. */
+static int unknown_plugin_key(const char *key,
+                              const char *owner,
+                              const char *prefix,
+                              const char *hint,
+                              char *errstr,
+                              size_t errstr_size)
+{
+        errstr_set(errstr, errstr_size,
+                   "%s: unknown configuration key%s%s%s%s%s%s", key,
+                   owner ? " for " : "", owner ? owner : "",
+                   hint ? " (did you mean '" : "", hint ? prefix : "",
+                   hint ? hint : "", hint ? "'?)" : "");
+        return HTTPSRC_ERR_INVAL;
+}
+
 /* predicates.<name>.<key>: <name> listed in "predicates", <key> its
  * type or a key the predicate declares. */
 static int check_predicate_key(const connector *c,
@@ -377,10 +409,12 @@ static int check_predicate_key(const connector *c,
                 if (d)
                         return conf_param_validate(d, key, value, errstr,
                                                    errstr_size);
-                errstr_set(errstr, errstr_size,
-                           "%s: unknown configuration key for predicate %s",
-                           key, p->comp->name);
-                return HTTPSRC_ERR_INVAL;
+                char owner[256];
+                snprintf(owner, sizeof(owner), "predicate %s", p->comp->name);
+                return unknown_plugin_key(
+                    key, owner, p->prefix,
+                    conf_suggest_key(comp_params(p->comp), dot + 1), errstr,
+                    errstr_size);
         }
         errstr_set(errstr, errstr_size,
                    "%s: predicate is not listed in 'predicates'", key);
@@ -423,11 +457,13 @@ static int check_plugin_key(const connector *c,
                         return HTTPSRC_OK;
                 d = conf_param_find(comp_params(t->ctx.comp), rest);
                 if (!d) {
-                        errstr_set(errstr, errstr_size,
-                                   "%s: unknown configuration key for "
-                                   "transform %s",
-                                   key, t->ctx.comp->name);
-                        return HTTPSRC_ERR_INVAL;
+                        char owner[256];
+                        snprintf(owner, sizeof(owner), "transform %s",
+                                 t->ctx.comp->name);
+                        return unknown_plugin_key(
+                            key, owner, t->ctx.prefix,
+                            conf_suggest_key(comp_params(t->ctx.comp), rest),
+                            errstr, errstr_size);
                 }
                 return conf_param_validate(d, key, value, errstr, errstr_size);
         }
@@ -449,8 +485,10 @@ static int check_plugin_key(const connector *c,
                         owner->comp->name);
                 return HTTPSRC_OK;
         }
-        errstr_set(errstr, errstr_size, "%s: unknown configuration key", key);
-        return HTTPSRC_ERR_INVAL;
+        const char *hint = conf_suggest_key(comp_params(owner->comp), key);
+        return unknown_plugin_key(key, NULL, "",
+                                  hint ? hint : suggest_any(c, kind, key),
+                                  errstr, errstr_size);
 }
 
 /* Required keys of a component that has them must be set. */
@@ -669,8 +707,21 @@ static int create_instances(connector *c, char *errstr, size_t errstr_size)
         return rc;
 }
 
+/* A problem joins @p all ("; "-separated, as httpsrc_conf_check()'s), so
+ * that every bad key of a connector is reported in one go. */
+static int add_key_problem(strbuf *all, int rc, const char *err)
+{
+        if (rc != HTTPSRC_ERR_INVAL)
+                return rc;
+        return (all->len && sb_puts(all, "; ")) || sb_puts(all, err)
+                   ? HTTPSRC_ERR_NOMEM
+                   : HTTPSRC_OK;
+}
+
 static int check_keys(connector *c, char *errstr, size_t errstr_size)
 {
+        strbuf all = {0};
+        char err[1024];
         int rc = HTTPSRC_OK;
         for (size_t i = 0; !rc && i < httpsrc_conf_count(c->rconf); i++) {
                 const char *k, *v;
@@ -678,23 +729,36 @@ static int check_keys(connector *c, char *errstr, size_t errstr_size)
                 if (conf_param_find(conf_connector_params, k) ||
                     !conf_is_deferred_key(HTTPSRC_SCOPE_CONNECTOR, k))
                         continue;
-                rc = check_plugin_key(c, k, v, errstr, errstr_size);
+                int bad = check_plugin_key(c, k, v, err, sizeof(err));
                 /* Plugin keys are checked resolved: a refused value from
                  * a provider must not be echoed. */
                 const char *written = httpsrc_conf_get(c->conf, k);
-                if (rc && *v && strstr(errstr, v) && written &&
+                if (bad && *v && strstr(err, v) && written &&
                     secrets_has_refs(written))
-                        rc = not_valid_for_key(k, written, errstr, errstr_size);
+                        bad = not_valid_for_key(k, written, err, sizeof(err));
+                rc = add_key_problem(&all, bad, err);
         }
-        if (!rc)
-                rc = check_required(c, &c->auth, errstr, errstr_size);
-        if (!rc)
-                rc = check_required(c, &c->paginator, errstr, errstr_size);
+        const httpsrc_ctx *ctxs[] = {&c->auth, &c->paginator};
+        for (size_t i = 0; !rc && i < 2; i++)
+                rc = add_key_problem(
+                    &all, check_required(c, ctxs[i], err, sizeof(err)), err);
         for (size_t i = 0; !rc && i < c->n_predicates; i++)
-                rc = check_required(c, &c->predicates[i], errstr, errstr_size);
+                rc = add_key_problem(
+                    &all,
+                    check_required(c, &c->predicates[i], err, sizeof(err)),
+                    err);
         for (size_t i = 0; !rc && i < c->n_transforms; i++)
-                rc = check_required(c, &c->transforms[i].ctx, errstr,
-                                    errstr_size);
+                rc = add_key_problem(&all,
+                                     check_required(c, &c->transforms[i].ctx,
+                                                    err, sizeof(err)),
+                                     err);
+        if (!rc && all.len) {
+                rc = HTTPSRC_ERR_INVAL;
+                errstr_set(errstr, errstr_size, "%s", all.buf);
+        } else if (rc) {
+                errstr_set(errstr, errstr_size, "out of memory");
+        }
+        sb_free(&all);
         return rc;
 }
 

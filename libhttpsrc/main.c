@@ -212,6 +212,36 @@ static void describe(const httpsrc_pipeline *p)
         }
 }
 
+/* Length of "<key>" when @p s starts with "<key>: " ("<file>:<line>: "
+ * too), else 0. */
+static size_t key_prefix(const char *s)
+{
+        size_t n = 0;
+        while (s[n] && !strchr(" ;'\"", s[n]) &&
+               !(s[n] == ':' && s[n + 1] == ' '))
+                n++;
+        return n && s[n] == ':' ? n : 0;
+}
+
+/* One line per problem, "httpsrc-connect: [<file>: ]<problem>": the library
+ * joins the problems of a file with "; " before the next "<key>: ". */
+static void print_problems(const char *file, const char *err)
+{
+        const char *p = err;
+        while (*p) {
+                const char *end = p;
+                for (;; end++) {
+                        end = strchr(end, ';');
+                        if (!end || (end[1] == ' ' && key_prefix(end + 2)))
+                                break;
+                }
+                int len = end ? (int)(end - p) : (int)strlen(p);
+                fprintf(stderr, "httpsrc-connect: %s%s%.*s\n", file ? file : "",
+                        file ? ": " : "", len, p);
+                p = end ? end + 2 : p + len;
+        }
+}
+
 /* Whether @p path loads as a conf of @p scope: tells a connector file given
  * where the worker file goes (or the reverse) from a file with a mistake. */
 static int loads_as(int scope, const char *path)
@@ -246,7 +276,7 @@ static httpsrc_conf *load(int scope, const char *path)
                         path, other == HTTPSRC_SCOPE_WORKER ? "worker" : "connector",
                         other == HTTPSRC_SCOPE_WORKER ? "connector" : "worker");
         else
-                fprintf(stderr, "httpsrc-connect: %s\n", err);
+                print_problems(NULL, err);
         return NULL;
 }
 
@@ -264,8 +294,7 @@ static int add_connectors(httpsrc_pipeline *p, char **files, int n)
                 }
                 if (httpsrc_pipeline_add_connector(p, conf, err, sizeof(err)) !=
                     HTTPSRC_OK) {
-                        fprintf(stderr, "httpsrc-connect: %s: %s\n", files[i],
-                                err);
+                        print_problems(files[i], err);
                         httpsrc_conf_destroy(conf);
                         rc = 2;
                 }

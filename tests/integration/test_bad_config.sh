@@ -12,7 +12,7 @@ REASON_NOFILE='No such file'                # connector file missing
 REASON_MALFORMED='invalid JSON'             # connector file not JSON
 
 HOST_TIMEOUT=15
-plan 54
+plan 60
 # Nothing listens here: config errors must be found before connecting.
 BOOT=127.0.0.1:1
 write_worker "$T/worker.properties"
@@ -116,3 +116,30 @@ expect_stderr "two failing connectors, both named" \
 	"httpsrc-connect: $T/unknown.json: http.bogus.key: unknown configuration key
 httpsrc-connect: $T/nourl.json: http.url: required key is missing" \
 	--once "$T/worker.properties" "$T/unknown.json" "$T/nourl.json"
+
+# ---- every mistake of a file at once, with the key meant (issue 11) ----
+write_connector "$T/many.json" many "${base[@]}" http.method=PUT \
+	http.urll=x http.timer.interval.ms=abc topic=t
+expect_stderr "every bad core key of a file at once" \
+	"httpsrc-connect: $T/many.json: http.method: invalid value 'PUT': must be one of GET, POST
+httpsrc-connect: $T/many.json: http.urll: unknown configuration key (did you mean 'http.url'?)
+httpsrc-connect: $T/many.json: http.timer.interval.ms: invalid value 'abc': not an integer
+httpsrc-connect: $T/many.json: topic: unknown configuration key (did you mean 'kafka.topic'?)" \
+	--once "$T/worker.properties" "$T/many.json"
+write_connector_props "$T/many.properties" many-props "${base[@]}" \
+	http.urll=x http.method=PUT
+expect_stderr "every bad key of a .properties file, with its line" \
+	"httpsrc-connect: $T/many.properties:5: http.urll: unknown configuration key (did you mean 'http.url'?)
+httpsrc-connect: $T/many.properties:6: http.method: invalid value 'PUT': must be one of GET, POST" \
+	--once "$T/worker.properties" "$T/many.properties"
+write_connector "$T/plugkeys.json" plugkeys "${base[@]}" http.auth.type=BASIC \
+	http.auth.usr=u http.auth.password=p http.pagination.type=CURSOR \
+	http.pagination.cursor.parm=after 'http.pagination.cursor.path=$.next' \
+	transforms=a 'transforms.a.type=org.apache.kafka.connect.transforms.InsertField$Value' \
+	transforms.a.statc.field=x
+expect_stderr "every misspelled plugin key at once, with the key meant" \
+	"httpsrc-connect: $T/plugkeys.json: http.auth.usr: unknown configuration key (did you mean 'http.auth.user'?)
+httpsrc-connect: $T/plugkeys.json: http.pagination.cursor.parm: unknown configuration key (did you mean 'http.pagination.cursor.param'?)
+httpsrc-connect: $T/plugkeys.json: transforms.a.statc.field: unknown configuration key for transform org.apache.kafka.connect.transforms.InsertField\$Value (did you mean 'transforms.a.static.field'?)
+httpsrc-connect: $T/plugkeys.json: http.auth.user: required key is missing (needed by BASIC)" \
+	--once "$T/worker.properties" "$T/plugkeys.json"

@@ -9,7 +9,7 @@
 # the host; Basic auth, https, 413 and a busy port on a second host.
 . "$(dirname "$0")/lib.sh"
 
-plan 190
+plan 191
 
 quote() {
 	python3 "$CLIENT" --quote "$1"
@@ -103,6 +103,13 @@ WANT="Connector configuration is invalid and contains the following 1 error(s):
 transforms.a.type: unknown transform 'Nope' (known: "
 assert_eq "a plugin-level problem: 400 naming the key" "400 $WANT" \
 	"$ST ${MSG:0:${#WANT}}"
+# Issue 11: every misspelled plugin key in one answer, each with the key
+# it was meant to be.
+expect "misspelled plugin keys: 400 naming each, with did-you-mean" 400 \
+	"$(err 400 "Connector configuration is invalid and contains the following 2 error(s):
+http.auth.pasword: unknown configuration key (did you mean 'http.auth.password'?)
+transforms.a.statc.field: unknown configuration key for transform org.apache.kafka.connect.transforms.InsertField\$Value (did you mean 'transforms.a.static.field'?)$INVALID_TAIL")" \
+	POST /connectors '{"name":"x","config":{"kafka.topic":"t","http.url":"http://a/b","http.auth.type":"BASIC","http.auth.user":"u","http.auth.pasword":"p","transforms":"a","transforms.a.type":"org.apache.kafka.connect.transforms.InsertField$Value","transforms.a.statc.field":"x"}}'
 expect "a name of whitespace only: 400" 400 \
 	"$(err 400 "Connector configuration is invalid and contains the following 1 error(s):
 name: must not be empty$INVALID_TAIL")" \
