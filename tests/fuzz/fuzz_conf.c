@@ -6,7 +6,8 @@
  *
  * Checks, for each scope:
  *  - a failed load has one error line naming the file: "fuzz.conf:<line>:
- *    <reason>" or "fuzz.conf: <reason>" (then a key, or "invalid JSON");
+ *    <reason>", "fuzz.conf:<line>:<column>: <reason>" (JSON syntax) or
+ *    "fuzz.conf: <reason>" (then a key, or "invalid JSON");
  *  - after a load, every key httpsrc_conf_at() lists is listed once and
  *    reads back with httpsrc_conf_get() as the same value, and
  *    httpsrc_conf_check() runs and answers in one line;
@@ -59,10 +60,15 @@ static void check_error(int rc, const char *err, const char *text)
         check_one_line(err, text);
         check(!strncmp(err, NAME ":", n + 1));
         const char *p = err + n + 1;
-        if (*p >= '1' && *p <= '9') {
+        if (*p >= '1' && *p <= '9') { /* <line> or, JSON, <line>:<col> */
                 p += strspn(p, "0123456789");
                 check(*p == ':');
                 p++;
+                if (*p >= '1' && *p <= '9') {
+                        p += strspn(p, "0123456789");
+                        check(*p == ':');
+                        p++;
+                }
         }
         check(p[0] == ' ' && p[1]); /* a key may be blank: "\\ " */
 }
