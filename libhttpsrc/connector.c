@@ -1070,6 +1070,23 @@ connector *connector_new(const conn_env *env,
         return c;
 }
 
+connector *connector_new_failed(const conn_env *env,
+                                httpsrc_conf *conf,
+                                const char *reason)
+{
+        connector *c = calloc(1, sizeof(*c));
+        if (!c)
+                return NULL;
+        c->env  = *env;
+        c->conf = conf;
+        c->name = httpsrc_conf_get(conf, "name");
+        sched_node_init(&c->sched, c);
+        c->m.struct_size = sizeof(c->m);
+        c->target        = HTTPSRC_STATE_RUNNING;
+        conn_fail(c, "%s", reason);
+        return c;
+}
+
 static void free_ctxs(httpsrc_ctx *x, size_t n)
 {
         for (size_t i = 0; i < n; i++) {

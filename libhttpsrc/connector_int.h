@@ -54,6 +54,13 @@ connector *connector_new(const conn_env *env,
                          httpsrc_conf *conf,
                          char *errstr,
                          size_t errstr_size);
+/** A connector that never runs: FAILED with @p reason from the start, for
+ *  a valid @p conf whose stored offset it cannot use. It stays listed, so
+ *  its offsets can be reset and it can be restarted. Takes @p conf
+ *  (NULL: out of memory, @p conf stays the caller's). */
+connector *connector_new_failed(const conn_env *env,
+                                httpsrc_conf *conf,
+                                const char *reason);
 void connector_destroy(connector *c); /* NULL-safe */
 
 const char *connector_name(const connector *c);

@@ -104,6 +104,19 @@ static int initial_value(connector *c,
         return conn_set_str(&c->read_value, initial);
 }
 
+/* The offset map this connector stores, for messages. */
+static void offset_shape(const connector *c, char *buf, size_t size)
+{
+        const char *f = offset_field(c);
+        if (c->offs == OFFS_COUNT)
+                snprintf(buf, size, "{\"%s\":<number>}", f);
+        else if (c->offs == OFFS_PAGE)
+                snprintf(buf, size, "{\"%s\":<page key>,\"position\":<number>}",
+                         f);
+        else
+                snprintf(buf, size, "{\"%s\":<value>}", f);
+}
+
 /* Resume from the stored offset; an unusable one is an error, not a
  * silent restart from the beginning. */
 int offset_load(connector *c, char *errstr, size_t errstr_size)
@@ -134,11 +147,15 @@ int offset_load(connector *c, char *errstr, size_t errstr_size)
                                               kt != HTTPSRC_JSON_OBJECT) &&
                  (!p || json_type(p) == HTTPSRC_JSON_NUMBER);
         if (!ok) {
+                char shape[128];
+                offset_shape(c, shape, sizeof(shape));
                 errstr_set(errstr, errstr_size,
-                           "stored offset %s does not fit http.offset.mode "
-                           "and pagination of this connector (reset it or "
-                           "use a new connector name)",
-                           stored);
+                           "offset %s does not fit this connector: with "
+                           "http.offset.mode=%s and http.pagination.type=%s "
+                           "its offset is %s",
+                           stored,
+                           httpsrc_conf_get(c->rconf, "http.offset.mode"),
+                           c->paginator.comp->name, shape);
                 json_destroy(o);
                 return HTTPSRC_ERR_INVAL;
         }

@@ -245,6 +245,43 @@ static conn_env make_env(httpsrc_pipeline *p, int local)
         return env;
 }
 
+static int trial(httpsrc_pipeline *p,
+                 const conn_env *base,
+                 const httpsrc_conf *conf,
+                 offset_store *offsets,
+                 char *errstr,
+                 size_t errstr_size);
+
+/* A valid config whose stored offset the connector cannot use (its
+ * pagination or offset mode changed, or an offset was altered) would
+ * otherwise be lost with no way to reset its offsets: keep it, FAILED,
+ * with the way out (as in Connect, the task fails, the connector stays). */
+static connector *connector_or_failed(httpsrc_pipeline *p,
+                                      const conn_env *env,
+                                      httpsrc_conf *conf,
+                                      char *errstr,
+                                      size_t errstr_size)
+{
+        connector *c = connector_new(env, conf, errstr, errstr_size);
+        if (c || trial(p, env, conf, NULL, NULL, 0) != HTTPSRC_OK)
+                return c;
+        const char *name = httpsrc_conf_get(conf, "name");
+        char why[1536];
+        snprintf(why, sizeof(why),
+                 "the stored %s. To start over: PUT /connectors/%s/stop, "
+                 "DELETE /connectors/%s/offsets, PUT /connectors/%s/resume "
+                 "(or PATCH /connectors/%s/offsets with an offset that fits "
+                 "before resuming)",
+                 errstr, name, name, name, name);
+        c = connector_new_failed(env, conf, why);
+        if (!c)
+                errstr_set(errstr, errstr_size, "out of memory");
+        return c;
+}
+
+/* A connector from the command line (@p local) reports a stored offset
+ * it cannot use to its caller at once; one from REST or the config store
+ * is kept FAILED (connector_or_failed). */
 static int create(httpsrc_pipeline *p,
                   httpsrc_conf *conf,
                   int initial_state,
@@ -275,7 +312,17 @@ static int create(httpsrc_pipeline *p,
         }
         p->due       = nd;
         conn_env env = make_env(p, local);
-        connector *c = connector_new(&env, conf, errstr, errstr_size);
+        connector *c =
+            local ? connector_new(&env, conf, errstr, errstr_size)
+                  : connector_or_failed(p, &env, conf, errstr, errstr_size);
+        if (!c && local && trial(p, &env, conf, NULL, NULL, 0) == HTTPSRC_OK) {
+                char why[1024];
+                snprintf(why, sizeof(why), "%s", errstr);
+                errstr_set(errstr, errstr_size,
+                           "the stored %s (reset its offsets or use a new "
+                           "connector name)",
+                           why);
+        }
         if (!c)
                 return HTTPSRC_ERR_INVAL;
         if (initial_state != HTTPSRC_STATE_RUNNING)
@@ -302,13 +349,16 @@ int httpsrc_pipeline_add_connector(httpsrc_pipeline *p,
         return create(p, conf, HTTPSRC_STATE_RUNNING, 1, errstr, errstr_size);
 }
 
-int pipeline_validate(httpsrc_pipeline *p,
-                      const httpsrc_conf *conf,
-                      char *errstr,
-                      size_t errstr_size)
+/* A trial connector of @p conf in @p base's environment (NULL: a REST
+ * conf's) against @p offsets (NULL: an empty store): the same checks as
+ * a real one, no side effects. */
+static int trial(httpsrc_pipeline *p,
+                 const conn_env *base,
+                 const httpsrc_conf *conf,
+                 offset_store *offsets,
+                 char *errstr,
+                 size_t errstr_size)
 {
-        /* A trial connector against an empty offset store: the same checks,
-         * no side effects. */
         httpsrc_conf *copy    = httpsrc_conf_dup(conf);
         offset_store *scratch = offset_store_open(NULL, NULL, 0);
         if (!copy || !scratch) {
@@ -322,8 +372,8 @@ int pipeline_validate(httpsrc_pipeline *p,
         logger quiet = p->lg;
         if (quiet.max_level > HTTPSRC_LOG_WARN)
                 quiet.max_level = HTTPSRC_LOG_WARN;
-        conn_env env = make_env(p, 0);
-        env.offsets  = scratch;
+        conn_env env = base ? *base : make_env(p, 0);
+        env.offsets  = offsets ? offsets : scratch;
         env.lg       = &quiet;
         connector *c = connector_new(&env, copy, errstr, errstr_size);
         if (!c)
@@ -331,6 +381,42 @@ int pipeline_validate(httpsrc_pipeline *p,
         connector_destroy(c);
         offset_store_destroy(scratch);
         return c ? HTTPSRC_OK : HTTPSRC_ERR_INVAL;
+}
+
+int pipeline_validate(httpsrc_pipeline *p,
+                      const httpsrc_conf *conf,
+                      char *errstr,
+                      size_t errstr_size)
+{
+        return trial(p, NULL, conf, NULL, errstr, errstr_size);
+}
+
+int pipeline_check_offset(httpsrc_pipeline *p,
+                          const connector *c,
+                          const httpsrc_conf *conf,
+                          const char *partition,
+                          const char *offset,
+                          char *errstr,
+                          size_t errstr_size)
+{
+        offset_store *one = offset_store_open(NULL, NULL, 0);
+        const char *name  = httpsrc_conf_get(conf, "name");
+        if (!one || offset_store_put(one, name, partition, offset)) {
+                offset_store_destroy(one);
+                errstr_set(errstr, errstr_size, "out of memory");
+                return HTTPSRC_ERR_NOMEM;
+        }
+        /* The connector's own providers: a command-line one may use the
+         * built-ins. */
+        conn_env env = make_env(p, 0);
+        env.secrets  = connector_secrets(c);
+        int rc       = trial(p, &env, conf, one, errstr, errstr_size);
+        offset_store_destroy(one);
+        /* A config that no longer starts at all (a secret gone) is not
+         * the offset's fault: that shows when the connector restarts. */
+        if (rc && trial(p, &env, conf, NULL, NULL, 0) != HTTPSRC_OK)
+                rc = HTTPSRC_OK;
+        return rc;
 }
 
 static pending_op *pending_of(const httpsrc_pipeline *p, const connector *c)
@@ -421,7 +507,7 @@ static void recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf)
         unschedule(p, old);
         connector_destroy(old);
         connector *c =
-            conf ? connector_new(&env, conf, err, sizeof(err)) : NULL;
+            conf ? connector_or_failed(p, &env, conf, err, sizeof(err)) : NULL;
         if (!c) {
                 strv_free(topics, n_topics);
                 log_msg(&p->lg, HTTPSRC_LOG_ERROR, NULL, "restart failed: %s",
@@ -722,8 +808,9 @@ int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
                 if (!p->sink.prod)
                         return HTTPSRC_ERR_KAFKA;
                 for (size_t i = 0; i < p->n_conns; i++)
-                        producer_prepare_topic(p->sink.prod,
-                                               connector_topic(p->conns[i]));
+                        if (connector_topic(p->conns[i])) /* not failed */
+                                producer_prepare_topic(
+                                    p->sink.prod, connector_topic(p->conns[i]));
         }
         /* Wakeups depend on the mode (in once mode a caught-up connector
          * needs none): reschedule every connector for this run. */

@@ -36,7 +36,9 @@ connector *pipeline_find(const httpsrc_pipeline *p, const char *name);
 /** Like httpsrc_pipeline_add_connector(), starting in @p initial_state
  *  (RUNNING, PAUSED or STOPPED), for a conf from REST or the config store:
  *  its placeholders resolve with the listed providers only. Takes @p conf
- *  on success. */
+ *  on success. A valid conf whose stored offset does not fit is created
+ *  FAILED (the failure says how to reset the offsets), not refused; so is
+ *  a restart's. */
 int pipeline_create(httpsrc_pipeline *p,
                     httpsrc_conf *conf,
                     int initial_state,
@@ -49,6 +51,17 @@ int pipeline_validate(httpsrc_pipeline *p,
                       const httpsrc_conf *conf,
                       char *errstr,
                       size_t errstr_size);
+
+/** Whether @p c, with @p conf, could resume from @p offset (compact
+ *  JSON) stored for @p partition: HTTPSRC_OK, or HTTPSRC_ERR_INVAL with
+ *  errstr "offset ... does not fit this connector: ...". */
+int pipeline_check_offset(httpsrc_pipeline *p,
+                          const connector *c,
+                          const httpsrc_conf *conf,
+                          const char *partition,
+                          const char *offset,
+                          char *errstr,
+                          size_t errstr_size);
 
 /** Stop the connector and remove it once its outstanding records are
  *  acknowledged. Its stored offsets stay (as in Kafka Connect). */

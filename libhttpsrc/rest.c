@@ -1299,18 +1299,20 @@ static void create(request *q,
 {
         char err[2048];
         int no_tasks = state != HTTPSRC_STATE_RUNNING;
-        if (store_put(q, name, conf, state)) {
-                httpsrc_conf_destroy(conf);
-                return;
-        }
-        reply(q, MHD_HTTP_CREATED); /* written while conf is still ours */
-        o_info(q, name, conf, !no_tasks);
+        /* Created first: a create that fails stores nothing, so it never
+         * removes what the store held under that name. */
         if (pipeline_create(p, conf, state, err, sizeof(err))) {
                 httpsrc_conf_destroy(conf);
-                store_remove(q, name);
                 reply_error(q, MHD_HTTP_BAD_REQUEST, "%s", err);
                 return;
         }
+        const httpsrc_conf *made = connector_conf(pipeline_find(p, name));
+        if (store_put(q, name, made, state)) {
+                pipeline_delete(p, name); /* it would not survive a restart */
+                return;
+        }
+        reply(q, MHD_HTTP_CREATED);
+        o_info(q, name, made, !no_tasks);
         conn_meta *m = meta_set(q->r, name, state, no_tasks,
                                 state == HTTPSRC_STATE_STOPPED);
         if (m) {
@@ -1904,6 +1906,41 @@ static int flush_offsets(request *q, httpsrc_pipeline *p)
         return -1;
 }
 
+/* Every offset of the body the connector would read, it can use: else
+ * 400 naming the entry, and nothing is written (a connector resumed
+ * from an offset it cannot use would only fail). */
+static int offsets_fit(request *q,
+                       httpsrc_pipeline *p,
+                       connector *c,
+                       const httpsrc_json *offs)
+{
+        char err[1536];
+        int rc = HTTPSRC_OK;
+        size_t i;
+        for (i = 0; !rc && i < json_len(offs); i++) {
+                const httpsrc_json *e   = json_at(offs, i);
+                const httpsrc_json *off = json_get(e, "offset");
+                if (!off || json_type(off) != HTTPSRC_JSON_OBJECT)
+                        continue; /* a tombstone always fits */
+                char *part = json_serialize(json_get(e, "partition"), NULL);
+                char *val  = json_serialize(off, NULL);
+                rc         = part && val
+                                 ? pipeline_check_offset(p, c, conf_now(q->r, c),
+                                                         part, val, err,
+                                                         sizeof(err))
+                                 : HTTPSRC_ERR_NOMEM;
+                free(part);
+                free(val);
+        }
+        if (rc == HTTPSRC_ERR_NOMEM)
+                q->oom = 1;
+        else if (rc)
+                reply_error(q, MHD_HTTP_BAD_REQUEST,
+                            "offsets[%zu]: %s; nothing was changed", i - 1,
+                            err);
+        return !rc;
+}
+
 /* PATCH /connectors/{c}/offsets: partitions are written as compact JSON,
  * the bytes the connector looks them up by. */
 static void h_offsets_alter(request *q, httpsrc_pipeline *p)
@@ -1911,7 +1948,7 @@ static void h_offsets_alter(request *q, httpsrc_pipeline *p)
         const httpsrc_json *offs = offsets_body(q);
         connector *c =
             offs ? need_connector(q, p, "Connector %s not found") : NULL;
-        if (!c || !offsets_changeable(q, p, c))
+        if (!c || !offsets_changeable(q, p, c) || !offsets_fit(q, p, c, offs))
                 return;
         for (size_t i = 0; i < json_len(offs); i++) {
                 const httpsrc_json *e   = json_at(offs, i);
