@@ -113,4 +113,55 @@ static inline int plugin_next_is_current(const struct httpsrc_host_api *host,
         return 1;
 }
 
+/**
+ * The next page's value at @p path (the key @p key) is no usable text:
+ * why. null (or nothing in an empty page) ends the pagination; an object
+ * or an array is an error; a path matching nothing in a page that had
+ * records is most likely a wrong path: it ends the pagination too, with a
+ * WARN naming the path and the page, once per instance (@p warned), as
+ * the pages after it are never read.
+ * @returns HTTPSRC_DONE or an error set on @p ctx
+ */
+static inline int plugin_next_missing(const struct httpsrc_host_api *host,
+                                      httpsrc_ctx *ctx,
+                                      const char *key,
+                                      const char *path,
+                                      const char *page_key,
+                                      const httpsrc_response *resp,
+                                      size_t n_records,
+                                      int *warned)
+{
+        static const char *const names[] = {"null",     "a boolean",
+                                            "a number", "a string",
+                                            "an array", "an object"};
+        const httpsrc_json *root = host->resp_json(resp);
+        if (!root)
+                return host->set_error(ctx, HTTPSRC_ERR_PARSE,
+                                       "response is not JSON");
+        const httpsrc_json *v = host->json_query(root, path);
+        int type              = v ? host->json_type(v) : -1;
+        if (type == HTTPSRC_JSON_ARRAY || type == HTTPSRC_JSON_OBJECT)
+                return host->set_error(ctx, HTTPSRC_ERR_PARSE,
+                                       "%s %s selects %s, not the next "
+                                       "page's key: point it at a string",
+                                       key, path, names[type]);
+        if (v || !n_records || *warned)
+                return HTTPSRC_DONE;
+        /* URLs without their query: it may carry an API key */
+        const char *url = host->resp_url(resp);
+        size_t url_len  = url ? strcspn(url, "?#") : 0;
+        size_t key_len  = page_key ? strlen(page_key) : 0;
+        if (page_key && strstr(page_key, "://"))
+                key_len = strcspn(page_key, "?#");
+        *warned = 1;
+        host->log(ctx, HTTPSRC_LOG_WARN,
+                  "%s %s matches nothing in the response of %.*s (%s%.*s%s, "
+                  "%zu records): pagination stops there and the pages "
+                  "after it are not read; fix the path",
+                  key, path, (int)url_len, url ? url : "",
+                  page_key ? "page '" : "the first page", (int)key_len,
+                  page_key ? page_key : "", page_key ? "'" : "", n_records);
+        return HTTPSRC_DONE;
+}
+
 #endif

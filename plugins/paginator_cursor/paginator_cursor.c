@@ -1,7 +1,8 @@
 /* Paginator "CURSOR": the response names the next page's cursor (JSONPath
  * http.pagination.cursor.path); the next request sends it as query
  * parameter http.pagination.cursor.param. An absent, null or empty cursor
- * ends the pagination. */
+ * ends the pagination (absent after records: with a WARN); an object or
+ * an array is an error. */
 #include <string.h>
 
 #include "httpsrc/plugin.h"
@@ -18,6 +19,7 @@ typedef struct cursor_state {
         httpsrc_ctx *ctx;
         char *param;
         char *path;
+        int warned; /* about a path that matches nothing */
 } cursor_state;
 
 static const httpsrc_param_desc cursor_params[] = {
@@ -57,8 +59,9 @@ static int cursor_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
         cursor_state *st                    = host->alloc(sizeof(*st));
         if (!st)
                 return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");
-        st->host = host;
-        st->ctx  = ctx;
+        st->host   = host;
+        st->ctx    = ctx;
+        st->warned = 0;
         /* An empty param is meaningful: the cursor travels only as
          * ${cursor} (e.g. in a POST body), not in the query. */
         const char *param = host->conf_get(ctx, KEY_PARAM);
@@ -110,7 +113,11 @@ static int cursor_next(void *state,
         if (cursor_text(host, resp, st->path, &text) < 0)
                 return host->set_error(st->ctx, HTTPSRC_ERR_PARSE,
                                        "response is not JSON");
-        if (!text || !*text) {
+        if (!text)
+                return plugin_next_missing(host, st->ctx, KEY_PATH, st->path,
+                                           page_key, resp, n_records,
+                                           &st->warned);
+        if (!*text) {
                 host->free(text);
                 return HTTPSRC_DONE;
         }

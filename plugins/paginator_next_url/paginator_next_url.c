@@ -15,6 +15,7 @@ typedef struct next_state {
         const struct httpsrc_host_api *host;
         httpsrc_ctx *ctx;
         char *path;
+        int warned; /* about a path that matches nothing */
 } next_state;
 
 static const httpsrc_param_desc next_params[] = {
@@ -50,6 +51,7 @@ static int next_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
         const char *path = host->conf_get(ctx, KEY_PATH);
         st->host         = host;
         st->ctx          = ctx;
+        st->warned       = 0;
         st->path         = host->strdup(path && *path ? path : DEF_PATH);
         if (!st->path) {
                 host->free(st);
@@ -74,8 +76,11 @@ static int next_start(void *state, const char *page_key, httpsrc_request *req)
 
 /* The URL at the path: HTTPSRC_DONE when there is none, an error when the
  * value there is not a string. */
-static int
-find_url(next_state *st, const httpsrc_response *resp, const char **url)
+static int find_url(next_state *st,
+                    const char *page_key,
+                    const httpsrc_response *resp,
+                    size_t n_records,
+                    const char **url)
 {
         const struct httpsrc_host_api *host = st->host;
         const httpsrc_json *root            = host->resp_json(resp);
@@ -84,7 +89,11 @@ find_url(next_state *st, const httpsrc_response *resp, const char **url)
                 return host->set_error(st->ctx, HTTPSRC_ERR_PARSE,
                                        "response is not JSON");
         const httpsrc_json *v = host->json_query(root, st->path);
-        int type              = v ? host->json_type(v) : HTTPSRC_JSON_NULL;
+        if (!v)
+                return plugin_next_missing(host, st->ctx, KEY_PATH, st->path,
+                                           page_key, resp, n_records,
+                                           &st->warned);
+        int type = host->json_type(v);
         if (type == HTTPSRC_JSON_NULL)
                 return HTTPSRC_DONE;
         if (type != HTTPSRC_JSON_STRING)
@@ -107,7 +116,7 @@ static int next_next(void *state,
         const struct httpsrc_host_api *host = st->host;
         const char *ref                     = NULL;
 
-        int rc = find_url(st, resp, &ref);
+        int rc = find_url(st, page_key, resp, n_records, &ref);
         if (rc)
                 return rc;
         const char *here = host->resp_url(resp);

@@ -3,7 +3,7 @@
 # (issue 11): each now gets a message naming the key, the URL and what to
 # do, shown in the log, the status and the metrics, and --once fails.
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 21
 start_fixture --records 250 --page-size 100
 start_kafka
 write_worker "$T/worker.properties"
@@ -66,3 +66,43 @@ write_connector "$T/ok.json" ok-path kafka.topic=ok \
 run_host --once "$T/worker.properties" "$T/ok.json"
 assert_eq "a right path: --once exits 0" 0 "$HOST_RC" || diag_file "$T/host.err"
 assert_eq "a right path: no warning" 0 "$(count "WARN" "$T/host.err")"
+
+# ---- a cursor / next-URL path that matches nothing ---------------------
+# Before: the first page's 100 records and silence (100 of 250).
+write_connector "$T/bad-cursor.json" bad-cursor kafka.topic=bc \
+	"http.url=$API/nested" 'http.response.records.path=$.result.items[*]' \
+	http.pagination.type=CURSOR http.pagination.cursor.param=after \
+	'http.pagination.cursor.path=$.meta.nxt'
+run_host --once "$T/worker.properties" "$T/bad-cursor.json"
+assert_grep "cursor path matching nothing: WARN naming the path and the page" \
+	"WARN  [bad-cursor] CURSOR: http.pagination.cursor.path \$.meta.nxt matches nothing in the response of $API/nested (the first page, 100 records): pagination stops there and the pages after it are not read; fix the path" \
+	"$T/host.err"
+
+write_connector "$T/obj-cursor.json" obj-cursor kafka.topic=oc \
+	"http.url=$API/nested" 'http.response.records.path=$.result.items[*]' \
+	http.pagination.type=CURSOR http.pagination.cursor.param=after \
+	'http.pagination.cursor.path=$.meta'
+run_host --once "$T/worker.properties" "$T/obj-cursor.json"
+assert_eq "cursor path selecting an object: --once exits 1" 1 "$HOST_RC"
+assert_grep "... naming the path and what it selects" \
+	"connector 'obj-cursor' failed: paginator CURSOR failed on the response of GET $API/nested: http.pagination.cursor.path \$.meta selects an object, not the next page's key: point it at a string" \
+	"$T/host.err"
+
+write_connector "$T/bad-next.json" bad-next kafka.topic=bn \
+	"http.url=$API/next-url?per_page=100" 'http.response.records.path=$.results[*]' \
+	http.pagination.type=NEXT_URL 'http.pagination.next.url.path=$.next_url'
+run_host --once "$T/worker.properties" "$T/bad-next.json"
+assert_grep "next-URL path matching nothing: WARN" \
+	"WARN  [bad-next] NEXT_URL: http.pagination.next.url.path \$.next_url matches nothing in the response of $API/next-url (the first page, 100 records)" \
+	"$T/host.err"
+
+# The last page (next cursor null) ends the pagination without a word.
+write_connector "$T/good-cursor.json" good-cursor kafka.topic=gc \
+	"http.url=$API/nested" 'http.response.records.path=$.result.items[*]' \
+	http.pagination.type=CURSOR http.pagination.cursor.param=after \
+	'http.pagination.cursor.path=$.meta.next'
+run_host --once "$T/worker.properties" "$T/good-cursor.json"
+assert_eq "a right cursor path: --once exits 0" 0 "$HOST_RC" || diag_file "$T/host.err"
+assert_eq "a right cursor path: no warning" 0 "$(count "WARN" "$T/host.err")"
+consume_topic gc 250
+assert_eq "a right cursor path: all 250 records" 250 "$(wc -l <"$CONSUMED")"
