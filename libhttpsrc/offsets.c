@@ -49,7 +49,8 @@ struct offset_entry {
         char *conn;
         size_t conn_len;
         char *part;
-        size_t seq; /* position in the file, for last-wins on load */
+        size_t seq;  /* position in the file, for last-wins on load */
+        int changed; /* since the last flush, for a backend */
 };
 
 struct offset_store {
@@ -58,6 +59,8 @@ struct offset_store {
         size_t cnt;
         size_t cap;
         int dirty;
+        const offset_backend *backend; /* NULL: the file (or memory) */
+        void *backend_opaque;
 };
 
 /* ------------------------------------------------------------------ */
@@ -946,6 +949,8 @@ void offset_store_destroy(offset_store *s)
                 return;
         for (size_t i = 0; i < s->cnt; i++)
                 entry_free(&s->ents[i]);
+        if (s->backend)
+                s->backend->destroy(s->backend_opaque);
         free(s->ents);
         free(s->path);
         free(s);
@@ -984,6 +989,7 @@ static int entry_set_val(offset_store *s, size_t i, const char *offset_json)
         free(e->val);
         e->val     = v;
         e->val_len = v ? strlen(v) : 0;
+        e->changed = 1;
         s->dirty   = 1;
         return HTTPSRC_OK;
 }
@@ -998,6 +1004,7 @@ entry_insert(offset_store *s, size_t i, strbuf *key, const char *offset_json)
         e.key                 = sb_steal(key);
         e.val                 = xstrdup(offset_json);
         e.val_len             = offset_json ? strlen(offset_json) : 0;
+        e.changed             = 1;
         if (!e.key || (offset_json && !e.val) || entry_parse_key(&e) ||
             ents_grow(s)) {
                 entry_free(&e);
@@ -1048,11 +1055,83 @@ void offset_store_foreach(const offset_store *s,
         }
 }
 
+/* ------------------------------------------------------------------ */
+/* Backends (offsets_kafka.c)                                          */
+/* ------------------------------------------------------------------ */
+
+void offset_store_set_backend(offset_store *s,
+                              const offset_backend *b,
+                              void *opaque)
+{
+        s->backend        = b;
+        s->backend_opaque = opaque;
+}
+
+int offset_store_foreach_changed(const offset_store *s,
+                                 offset_raw_fn fn,
+                                 void *opaque)
+{
+        for (size_t i = 0; i < s->cnt; i++) {
+                const struct offset_entry *e = &s->ents[i];
+                int r = e->changed ? fn(opaque, e->key, e->key_len, e->val,
+                                        e->val_len)
+                                   : 0;
+                if (r)
+                        return r;
+        }
+        return HTTPSRC_OK;
+}
+
+int offset_store_load_raw(offset_store *s,
+                          const char *key,
+                          size_t key_len,
+                          const char *val,
+                          size_t val_len)
+{
+        int found;
+        size_t i = find_key(s, key, key_len, &found);
+        char *v  = val ? xstrndup(val, val_len) : NULL;
+        if (val && !v)
+                return HTTPSRC_ERR_NOMEM;
+        if (found) {
+                free(s->ents[i].val);
+                s->ents[i].val     = v;
+                s->ents[i].val_len = val_len;
+                return HTTPSRC_OK;
+        }
+        struct offset_entry e = {.key = xstrndup(key, key_len),
+                                 .key_len = key_len,
+                                 .val     = v,
+                                 .val_len = val_len};
+        if (!e.key || entry_parse_key(&e) || ents_grow(s)) {
+                entry_free(&e);
+                return HTTPSRC_ERR_NOMEM;
+        }
+        memmove(&s->ents[i + 1], &s->ents[i], (s->cnt - i) * sizeof(*s->ents));
+        s->ents[i] = e;
+        s->cnt++;
+        return HTTPSRC_OK;
+}
+
+/* The backend writes what changed; on success the store is clean. */
+static int backend_flush(offset_store *s, char *errstr, size_t errstr_size)
+{
+        int r = s->backend->flush(s->backend_opaque, s, errstr, errstr_size);
+        if (r)
+                return r;
+        for (size_t i = 0; i < s->cnt; i++)
+                s->ents[i].changed = 0;
+        s->dirty = 0;
+        return HTTPSRC_OK;
+}
+
 int offset_store_flush(offset_store *s, char *errstr, size_t errstr_size)
 {
         strbuf data = {0};
         if (!s)
                 return HTTPSRC_ERR_INVAL;
+        if (s->dirty && s->backend)
+                return backend_flush(s, errstr, errstr_size);
         if (!s->dirty || !s->path)
                 return HTTPSRC_OK;
         int r = offset_store_serialize(s, &data);

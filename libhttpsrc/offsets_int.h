@@ -65,4 +65,43 @@ struct strbuf;
  *  which Java cannot represent). */
 int offset_store_serialize(const offset_store *s, struct strbuf *out);
 
+/* ---- Another backend than the file: the Kafka topic (offsets_kafka.c).
+ * The store stays the map; the backend writes its changes. Loop thread. */
+
+typedef struct offset_backend {
+        /** Write every entry changed since the last flush
+         *  (offset_store_foreach_changed) and wait until it is stored.
+         *  HTTPSRC_OK marks the store clean; an error keeps the changes
+         *  for the next flush, with errstr naming where and why. */
+        int (*flush)(void *opaque,
+                     offset_store *s,
+                     char *errstr,
+                     size_t errstr_size);
+        void (*destroy)(void *opaque); /* at offset_store_destroy */
+} offset_backend;
+
+/** Attach @p b (static, outlives the store); the store owns @p opaque. */
+void offset_store_set_backend(offset_store *s,
+                              const offset_backend *b,
+                              void *opaque);
+
+/** Raw key/value bytes of an entry (@p val NULL: tombstone). */
+typedef int (*offset_raw_fn)(void *opaque,
+                             const char *key,
+                             size_t key_len,
+                             const char *val,
+                             size_t val_len);
+/** Visit every entry changed since the last flush, tombstones included;
+ *  stops at (and returns) the first non-zero return of @p fn. */
+int offset_store_foreach_changed(const offset_store *s,
+                                 offset_raw_fn fn,
+                                 void *opaque);
+/** Set key bytes to value bytes (@p val NULL: tombstone) as read back
+ *  from storage: last wins, and it is not a change to write. */
+int offset_store_load_raw(offset_store *s,
+                          const char *key,
+                          size_t key_len,
+                          const char *val,
+                          size_t val_len);
+
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "conf_int.h"
+#include "offsets_kafka_int.h"
 #include "pipeline_int.h"
 #include "rest_int.h"
 #include "secrets_int.h"
@@ -107,6 +108,28 @@ static int setup_secrets(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
         return 0;
 }
 
+/* The file store (standalone's default), or the Kafka topic. */
+static int open_offsets(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
+{
+        const char *file =
+            httpsrc_conf_get(p->worker, "offset.storage.file.filename");
+        const char *topic = conf_get_set(p->worker, "offset.storage.topic");
+        if (topic && *topic && file && *file) {
+                errstr_set(errstr, errstr_size,
+                           "offset.storage.topic and "
+                           "offset.storage.file.filename are both set: "
+                           "offsets are kept in one place; remove one");
+                return HTTPSRC_ERR_INVAL;
+        }
+        if (topic && *topic)
+                p->offsets =
+                    offset_store_open_kafka(p->worker, &p->lg, errstr,
+                                            errstr_size);
+        else
+                p->offsets = offset_store_open(file, errstr, errstr_size);
+        return p->offsets ? HTTPSRC_OK : HTTPSRC_ERR_IO;
+}
+
 static int setup(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
 {
         int rc = httpsrc_conf_check(p->worker, errstr, errstr_size);
@@ -118,9 +141,7 @@ static int setup(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
                 errstr_set(errstr, errstr_size, "pipe: %s", strerror(errno));
                 return HTTPSRC_ERR_IO;
         }
-        const char *file =
-            httpsrc_conf_get(p->worker, "offset.storage.file.filename");
-        if (!(p->offsets = offset_store_open(file, errstr, errstr_size)))
+        if (open_offsets(p, errstr, errstr_size))
                 return HTTPSRC_ERR_IO;
         if (setup_secrets(p, errstr, errstr_size))
                 return HTTPSRC_ERR_INVAL;

@@ -81,6 +81,27 @@ static int fit_queue(rd_kafka_conf_t *kc,
                     "queue.buffering.max.kbytes", qk, errstr, errstr_size);
 }
 
+rd_kafka_conf_t *producer_client_conf(const httpsrc_conf *worker,
+                                      char *errstr,
+                                      size_t errstr_size)
+{
+        rd_kafka_conf_t *kc = rd_kafka_conf_new();
+        int rc              = kset(kc, "bootstrap.servers", "bootstrap.servers",
+                                   httpsrc_conf_get(worker, "bootstrap.servers"), errstr,
+                                   errstr_size);
+        for (size_t i = 0; !rc && i < httpsrc_conf_count(worker); i++) {
+                const char *k, *v;
+                httpsrc_conf_at(worker, i, &k, &v);
+                if (is_client_key(k))
+                        rc = kset(kc, k, k, v, errstr, errstr_size);
+        }
+        if (rc) {
+                rd_kafka_conf_destroy(kc);
+                return NULL;
+        }
+        return kc;
+}
+
 static rd_kafka_conf_t *
 build_conf(const httpsrc_conf *worker, char *errstr, size_t errstr_size)
 {

@@ -31,6 +31,14 @@ producer *producer_new(const httpsrc_conf *worker,
                        size_t errstr_size);
 void producer_destroy(producer *p); /* NULL-safe; does not flush */
 
+/** A librdkafka conf with the worker's bootstrap.servers and client
+ *  security keys only (for the other Kafka clients: the offsets topic).
+ *  NULL with errstr "<key>: <reason>". The caller owns it. */
+struct rd_kafka_conf_s;
+struct rd_kafka_conf_s *producer_client_conf(const httpsrc_conf *worker,
+                                             char *errstr,
+                                             size_t errstr_size);
+
 /** Check the worker's Kafka settings without connecting. */
 int producer_check_conf(const httpsrc_conf *worker,
                         char *errstr,

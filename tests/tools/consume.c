@@ -4,11 +4,12 @@
  * starts with "<partition>\t").
  *
  * Usage: consume -b BOOT -t TOPIC [-n EXPECTED] [-i IDLE_MS=3000]
- *                [-T TOTAL_TIMEOUT_MS=30000] [-p]
+ *                [-T TOTAL_TIMEOUT_MS=30000] [-p] [-N]
  * Stops once EXPECTED records were read and nothing more arrived for IDLE_MS
  * (so extra records show up too), or, without -n, after IDLE_MS of silence,
  * or at TOTAL_TIMEOUT_MS. Exits 0, 3 on timeout before EXPECTED records,
- * 2 on bad usage, 1 on a Kafka error.
+ * 2 on bad usage, 1 on a Kafka error. -N prints a null value (a tombstone)
+ * as "(null)" instead of nothing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@ struct opts {
         long idle_ms;
         long total_ms;
         int partition_column;
+        int null_values;
 };
 
 struct progress {
@@ -46,7 +48,7 @@ static long long now_ms(void)
 static void usage(void)
 {
         fputs("usage: consume -b BOOT -t TOPIC [-n EXPECTED] [-i IDLE_MS] "
-              "[-T TOTAL_TIMEOUT_MS] [-p]\n",
+              "[-T TOTAL_TIMEOUT_MS] [-p] [-N]\n",
               stderr);
 }
 
@@ -63,7 +65,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 {
         int c, rc = 0;
 
-        while ((c = getopt(argc, argv, "b:t:n:i:T:p")) != -1) {
+        while ((c = getopt(argc, argv, "b:t:n:i:T:pN")) != -1) {
                 if (c == 'b')
                         o->boot = optarg;
                 else if (c == 't')
@@ -76,6 +78,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
                         rc = parse_long(optarg, &o->total_ms);
                 else if (c == 'p')
                         o->partition_column = 1;
+                else if (c == 'N')
+                        o->null_values = 1;
                 else
                         rc = -1;
                 if (rc)
@@ -151,7 +155,9 @@ static int assign_all(rd_kafka_t *rk, const char *topic, int partitions)
         return err ? -1 : 0;
 }
 
-static void print_record(const rd_kafka_message_t *m, int partition_column)
+static void print_record(const rd_kafka_message_t *m,
+                         int partition_column,
+                         int null_values)
 {
         if (partition_column)
                 printf("%d\t", (int)m->partition);
@@ -160,7 +166,10 @@ static void print_record(const rd_kafka_message_t *m, int partition_column)
         else
                 fputs("(null)", stdout);
         putchar('\t');
-        fwrite(m->payload, 1, m->len, stdout);
+        if (!m->payload && null_values)
+                fputs("(null)", stdout);
+        else
+                fwrite(m->payload, 1, m->len, stdout);
         putchar('\n');
 }
 
@@ -205,7 +214,7 @@ consume_loop(rd_kafka_t *rk, const struct opts *o, struct progress *pr)
                         fprintf(stderr, "consume: %s\n",
                                 rd_kafka_message_errstr(m));
                 else {
-                        print_record(m, o->partition_column);
+                        print_record(m, o->partition_column, o->null_values);
                         pr->count++;
                         pr->last_ms = now_ms();
                         maybe_flush(pr, 0);
