@@ -939,6 +939,82 @@ static void test_value_json_number(void **state)
         assert_true(offset_value_is_json_number("9007199254740993"));
         assert_false(offset_value_is_json_number("007"));
         assert_false(offset_value_is_json_number("nan"));
+/* ---- the backend hook (offsets_kafka.c writes through it) ---- */
+
+typedef struct fake_backend {
+        char seen[512]; /* "key=value;" per changed entry */
+        int fail;
+        int destroyed;
+} fake_backend;
+
+static int record_changed(void *opaque,
+                          const char *key,
+                          size_t key_len,
+                          const char *val,
+                          size_t val_len)
+{
+        fake_backend *b = opaque;
+        size_t n        = strlen(b->seen);
+        snprintf(b->seen + n, sizeof(b->seen) - n, "%.*s=%.*s;", (int)key_len,
+                 key, val ? (int)val_len : 4, val ? val : "null");
+        return 0;
+}
+
+static int fake_flush(void *opaque, offset_store *s, char *err, size_t n)
+{
+        fake_backend *b = opaque;
+        b->seen[0]      = '\0';
+        offset_store_foreach_changed(s, record_changed, b);
+        if (b->fail)
+                snprintf(err, n, "fake: down");
+        return b->fail ? HTTPSRC_ERR_KAFKA : HTTPSRC_OK;
+}
+
+static void fake_destroy(void *opaque)
+{
+        ((fake_backend *)opaque)->destroyed = 1;
+}
+
+static const offset_backend fake_ops = {fake_flush, fake_destroy};
+
+static void test_backend_changes(void **state)
+{
+        (void)state;
+        fake_backend b  = {0};
+        char err[128]   = "";
+        const char *got = NULL;
+        offset_store *s = offset_store_open(NULL, err, sizeof(err));
+        assert_non_null(s);
+        offset_store_set_backend(s, &fake_ops, &b);
+        /* Loaded entries (read back from the topic) are not changes; the
+         * last value of a key wins, a tombstone hides it. */
+        const char k1[] = "[\"c\",{\"p\":1}]", k2[] = "[\"c\",{\"p\":2}]";
+        assert_int_equal(offset_store_load_raw(s, k1, strlen(k1), "{\"o\":1}", 7), 0);
+        assert_int_equal(offset_store_load_raw(s, k1, strlen(k1), "{\"o\":2}", 7), 0);
+        assert_int_equal(offset_store_load_raw(s, k2, strlen(k2), "{\"o\":9}", 7), 0);
+        assert_int_equal(offset_store_load_raw(s, k2, strlen(k2), NULL, 0), 0);
+        assert_int_equal(offset_store_get(s, "c", "{\"p\":1}", &got), 0);
+        assert_string_equal(got, "{\"o\":2}");
+        assert_int_equal(offset_store_get(s, "c", "{\"p\":2}", &got), 0);
+        assert_null(got);
+        assert_int_equal(offset_store_flush(s, err, sizeof(err)), 0);
+        assert_string_equal(b.seen, ""); /* nothing changed: no call */
+        /* A put and a reset are changes, written once. */
+        assert_int_equal(offset_store_put(s, "c", "{\"p\":3}", "{\"o\":3}"), 0);
+        assert_int_equal(offset_store_put(s, "c", "{\"p\":1}", NULL), 0);
+        b.fail = 1;
+        assert_int_equal(offset_store_flush(s, err, sizeof(err)),
+                         HTTPSRC_ERR_KAFKA);
+        assert_string_equal(err, "fake: down");
+        b.fail = 0; /* a failed flush keeps the changes for the next one */
+        assert_int_equal(offset_store_flush(s, err, sizeof(err)), 0);
+        assert_string_equal(b.seen, "[\"c\",{\"p\":1}]=null;"
+                                    "[\"c\",{\"p\":3}]={\"o\":3};");
+        strcpy(b.seen, "x");
+        assert_int_equal(offset_store_flush(s, err, sizeof(err)), 0);
+        assert_string_equal(b.seen, "x"); /* clean: not called again */
+        offset_store_destroy(s);
+        assert_int_equal(b.destroyed, 1);
 }
 
 int main(void)
@@ -968,6 +1044,7 @@ int main(void)
             cmocka_unit_test(test_value_instants),
             cmocka_unit_test(test_value_check),
             cmocka_unit_test(test_value_json_number),
+            cmocka_unit_test(test_backend_changes),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
