@@ -939,6 +939,8 @@ static void test_value_json_number(void **state)
         assert_true(offset_value_is_json_number("9007199254740993"));
         assert_false(offset_value_is_json_number("007"));
         assert_false(offset_value_is_json_number("nan"));
+}
+
 /* ---- the backend hook (offsets_kafka.c writes through it) ---- */
 
 typedef struct fake_backend {
