@@ -32,7 +32,9 @@ assert_clean() {
 	assert_absent "$1: no api key" "$KEY" "$2"
 }
 
-write_worker "$T/worker.properties"
+# ${env:...} resolves only with the provider listed (issue 10 item 1).
+PROVIDERS=(config.providers=env config.providers.env.class=env)
+write_worker "$T/worker.properties" "${PROVIDERS[@]}"
 conn
 run_host --once "$T/worker.properties" "$T/reflect.json"
 assert_eq "HTTP 400: exit 1" 1 "$HOST_RC"
@@ -43,7 +45,7 @@ assert_clean "log and exit message" "$T/host.err"
 
 # The status trace of a failed connector (REST).
 PORT=$(free_port)
-write_worker "$T/rest.properties" "listeners=http://127.0.0.1:$PORT"
+write_worker "$T/rest.properties" "listeners=http://127.0.0.1:$PORT" "${PROVIDERS[@]}"
 start_host "$T/rest.properties" "$T/reflect.json"
 trace=(missing)
 for _ in $(seq 100); do
