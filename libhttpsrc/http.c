@@ -569,6 +569,26 @@ on_open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
         return socket(a->family, a->socktype, a->protocol);
 }
 
+/* The connection pool is shared by every connector: a connection another
+ * connector (another policy) opened may be reused without a socket being
+ * opened. Every request, each redirect's too, is judged here by the address
+ * of the connection it is about to be sent on. */
+static int on_prereq(void *ud,
+                     char *primary_ip,
+                     char *local_ip,
+                     int primary_port,
+                     int local_port)
+{
+        transfer *t = ud;
+        (void)local_ip;
+        (void)primary_port;
+        (void)local_port;
+        if (netguard_check_ip(t->guard, primary_ip, t->refused,
+                              sizeof(t->refused)) != 0)
+                return CURL_PREREQFUNC_ABORT;
+        return CURL_PREREQFUNC_OK;
+}
+
 static int
 transfer_setup(transfer *t, const httpsrc_request *req, const http_opts *o)
 {
@@ -616,6 +636,8 @@ transfer_setup(transfer *t, const httpsrc_request *req, const http_opts *o)
                 t->guard = o->guard;
                 curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
                 curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t);
+                curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+                curl_easy_setopt(e, CURLOPT_PREREQDATA, t);
         }
         if (o->tls)
                 tls_apply(o->tls, e);

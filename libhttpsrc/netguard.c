@@ -200,3 +200,25 @@ int netguard_check(const netguard *g,
                    rule);
         return -1;
 }
+
+int netguard_check_ip(const netguard *g, const char *ip, char *why, size_t size)
+{
+        struct sockaddr_storage ss;
+        struct sockaddr_in *s4   = (void *)&ss;
+        struct sockaddr_in6 *s6  = (void *)&ss;
+        char text[INET6_ADDRSTRLEN + 1];
+        memset(&ss, 0, sizeof(ss));
+        /* an IPv6 zone ("fe80::1%eth0") is not part of the address */
+        snprintf(text, sizeof(text), "%.*s", (int)strcspn(ip ? ip : "", "%"),
+                 ip ? ip : "");
+        if (inet_pton(AF_INET, text, &s4->sin_addr) == 1) {
+                s4->sin_family = AF_INET;
+        } else if (inet_pton(AF_INET6, text, &s6->sin6_addr) == 1) {
+                s6->sin6_family = AF_INET6;
+        } else {
+                errstr_set(why, size, "connection to '%s' refused: not an IP "
+                           "address", text);
+                return -1;
+        }
+        return netguard_check(g, (const struct sockaddr *)&ss, why, size);
+}

@@ -1,5 +1,7 @@
 /* netguard module: the SSRF guard. Every address curl is about to connect
- * to (after DNS, for every redirect too) is checked against
+ * to (after DNS, for every redirect too), and the address of every
+ * connection a request is sent on (a pooled one another connector opened
+ * included), is checked against
  * connection.disallow.local.ips, connection.disallow.private.ips,
  * connection.disallow.class.e.ips and the CIDR allow/deny lists. */
 #ifndef HTTPSRC_NETGUARD_INT_H
@@ -24,5 +26,13 @@ int netguard_check(const netguard *g,
                    const struct sockaddr *sa,
                    char *why,
                    size_t size);
+
+/** netguard_check for the numeric address @p ip ("127.0.0.1", "::1"), as
+ *  curl reports the address of a connection it reuses. Anything that does
+ *  not parse is refused. */
+int netguard_check_ip(const netguard *g,
+                      const char *ip,
+                      char *why,
+                      size_t size);
 
 #endif
