@@ -737,13 +737,20 @@ static int is_set(const httpsrc_conf *conf, const char *key)
         return v && *v;
 }
 
+/* An expression without http.timer.type=cron would be ignored: the
+ * connector would poll every interval instead, silently. */
 static int check_timer(const httpsrc_conf *conf, strbuf *sb)
 {
-        if (!strcaseeq(httpsrc_conf_get(conf, "http.timer.type"), "cron") ||
-            is_set(conf, "http.timer.cron.expression"))
+        int cron = strcaseeq(httpsrc_conf_get(conf, "http.timer.type"), "cron");
+        int expr = is_set(conf, "http.timer.cron.expression");
+        if (cron == expr)
                 return 0;
         return add_problem(sb, "http.timer.cron.expression", NULL,
-                           "required when http.timer.type=cron");
+                           cron ? "required when http.timer.type=cron"
+                                : "only used with http.timer.type=cron: set "
+                                  "http.timer.type=cron (or remove the "
+                                  "expression to poll every "
+                                  "http.timer.interval.ms)");
 }
 
 static int check_offset(const httpsrc_conf *conf, strbuf *sb)

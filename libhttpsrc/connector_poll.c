@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "connector_impl.h"
 #include "template_int.h"
@@ -31,6 +32,34 @@ static int64_t next_poll_time(const connector *c, int64_t now)
         int64_t wall = wall_ms();
         int64_t at   = cron_next(c->cron, c->zone, wall);
         return at < 0 ? INT64_MAX : now + (at - wall);
+}
+
+/* With cron the next poll may be hours away: the log says when (INFO when
+ * a minute or more, else DEBUG, so that "* * * * * ?" does not flood it). */
+static void log_next_cron_poll(const connector *c)
+{
+        if (!c->cron)
+                return;
+        int64_t wall = wall_ms();
+        int64_t at   = cron_next(c->cron, c->zone, wall);
+        const char *expr =
+            httpsrc_conf_get(c->conf, "http.timer.cron.expression");
+        if (at < 0) {
+                log_msg(c->env.lg, HTTPSRC_LOG_WARN, c->name,
+                        "http.timer.cron.expression '%s' never fires again: "
+                        "no further poll",
+                        expr);
+                return;
+        }
+        char when[32];
+        struct tm tm;
+        time_t sec = (time_t)(at / 1000);
+        gmtime_r(&sec, &tm);
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        log_msg(c->env.lg,
+                at - wall >= 60000 ? HTTPSRC_LOG_INFO : HTTPSRC_LOG_DEBUG,
+                c->name, "next poll at %s (http.timer.cron.expression '%s' in %s)",
+                when, expr, httpsrc_conf_get(c->conf, "http.timer.cron.zone"));
 }
 
 /* The next wakeup may have come earlier: the pipeline reschedules. */
@@ -81,6 +110,8 @@ void poll_done(connector *c)
         log_msg(c->env.lg, c->caught_up ? HTTPSRC_LOG_DEBUG : HTTPSRC_LOG_INFO,
                 c->name, "poll done: %zu new records%s", c->poll_new,
                 c->caught_up ? ", caught up" : "");
+        if (c->caught_up)
+                log_next_cron_poll(c);
 }
 
 void poll_error(connector *c, const char *fmt, ...)

@@ -381,6 +381,55 @@ static int is_blank(char c)
         return c == ' ' || c == '\t';
 }
 
+/* Unix day-of-week numbers (0-7, 0 and 7 Sunday) as Quartz's (1-7, 1
+ * Sunday); names and increments (after '/') stay as they are. */
+static void put_quartz_dow(strbuf *sb, const char *s, const char *end)
+{
+        for (const char *p = s; p < end;) {
+                if (*p < '0' || *p > '9' || (p > s && p[-1] == '/')) {
+                        sb_putc(sb, *p++);
+                        continue;
+                }
+                int v = 0;
+                while (p < end && *p >= '0' && *p <= '9' && v < 1000)
+                        v = v * 10 + (*p++ - '0');
+                sb_printf(sb, "%d", v % 7 + 1);
+        }
+}
+
+/* A 5-field expression is most likely Unix cron (no seconds, Sunday 0, day
+ * fields ORed): "; a 5-field Unix expression? The Quartz one is '0 <min>
+ * <hour> <dom> <month> <dow>'", with '?' in the day field left '*'. */
+static void unix_hint(const parser *ps,
+                      const char *const start[],
+                      const char *const end[])
+{
+        int dom_star = end[2] - start[2] == 1 && *start[2] == '*';
+        int dow_star = end[4] - start[4] == 1 && *start[4] == '*';
+        size_t len   = strlen(ps->errstr);
+        if ((!dom_star && !dow_star) || len + 1 >= ps->errstr_size)
+                return; /* Unix ORs the two day fields: Quartz cannot */
+        strbuf q = {0};
+        sb_puts(&q, "0");
+        for (int f = 0; f < 5; f++) {
+                const char *s = orig(ps, start[f]), *e = orig(ps, end[f]);
+                sb_putc(&q, ' ');
+                if ((f == 4 && dow_star) || (f == 2 && !dow_star))
+                        sb_putc(&q, '?');
+                else if (f == 4)
+                        put_quartz_dow(&q, s, e);
+                else
+                        sb_append(&q, s, (size_t)(e - s));
+        }
+        if (q.buf && q.len <= EXPR_SHOWN)
+                snprintf(ps->errstr + len, ps->errstr_size - len,
+                         "; a 5-field Unix cron expression? Quartz has "
+                         "seconds first, Sunday = 1 and '?' in day-of-month "
+                         "or day-of-week: '%s'",
+                         q.buf);
+        sb_free(&q);
+}
+
 static int parse_fields(const parser *ps)
 {
         const char *start[NFIELDS], *end[NFIELDS];
@@ -398,8 +447,12 @@ static int parse_fields(const parser *ps)
                         p++;
                 end[n++] = p;
         }
-        if (n < NFIELDS - 1)
-                return fail(ps, p, "expected 6 or 7 fields");
+        if (n < NFIELDS - 1) {
+                fail(ps, p, "expected 6 or 7 fields");
+                if (n == NFIELDS - 2 && ps->errstr)
+                        unix_hint(ps, start, end);
+                return -1;
+        }
         ps->c->has_year = n == NFIELDS;
         for (int f = 0; f < n; f++)
                 if (parse_field(ps, start[f], end[f], f))

@@ -859,7 +859,9 @@ static void test_cron_expression(void **state)
             set_res(c, "http.timer.cron.expression", "*/5 * * * *",
                     HTTPSRC_CONF_INVALID),
             "http.timer.cron.expression: invalid value '*/5 * * * *': "
-            "expected 6 or 7 fields at position 12");
+            "expected 6 or 7 fields at position 12; a 5-field Unix cron "
+            "expression? Quartz has seconds first, Sunday = 1 and '?' in "
+            "day-of-month or day-of-week: '0 */5 * * * ?'");
         assert_string_equal(
             set_res(c, "http.timer.cron.expression", "", HTTPSRC_CONF_INVALID),
             "http.timer.cron.expression: invalid value '': "

@@ -460,9 +460,25 @@ static void test_never_and_far_future(void **state)
 static const struct {
         const char *expr, *err;
 } parse_errors[] = {
+#define UNIX_HINT                                                              \
+        "; a 5-field Unix cron expression? Quartz has seconds first, Sunday = " \
+        "1 and '?' in day-of-month or day-of-week: "
     {"", "invalid cron expression '': expected 6 or 7 fields at position 1"},
+    /* Five fields: Unix cron, with the Quartz equivalent (issue 11). */
     {"0 0 12 * *", "invalid cron expression '0 0 12 * *': expected 6 or 7 "
-                   "fields at position 11"},
+                   "fields at position 11" UNIX_HINT "'0 0 0 12 * ?'"},
+    {"30 9 * * 1-5,0", "invalid cron expression '30 9 * * 1-5,0': expected "
+                       "6 or 7 fields at position 15" UNIX_HINT
+                       "'0 30 9 ? * 2-6,1'"},
+    {"*/15 * * * 7/2", "invalid cron expression '*/15 * * * 7/2': expected "
+                       "6 or 7 fields at position 15" UNIX_HINT
+                       "'0 */15 * ? * 1/2'"},
+    {"0 0 * * MON-FRI", "invalid cron expression '0 0 * * MON-FRI': "
+                        "expected 6 or 7 fields at position 16" UNIX_HINT
+                        "'0 0 0 ? * MON-FRI'"},
+    /* Unix ORs two day fields; Quartz cannot: no hint, no wrong advice. */
+    {"0 0 1 * 1", "invalid cron expression '0 0 1 * 1': expected 6 or 7 "
+                  "fields at position 10"},
     {"0 0 12 * * ? 2020 x", "invalid cron expression '0 0 12 * * ? 2020 x': "
                             "expected 6 or 7 fields at position 19"},
     {"60 0 12 * * ?", "invalid cron expression '60 0 12 * * ?': value 60 out "
