@@ -45,7 +45,12 @@ typedef enum httpsrc_err {
         HTTPSRC_RETRY = 3,
 } httpsrc_err;
 
-/** @brief Log levels, syslog numbering. @since 0.1 */
+/** @brief Log levels, syslog numbering. @since 0.1
+ *
+ *  There is no TRACE level: DEBUG is the finest. The names log4j and the
+ *  Connect REST API use map onto these: TRACE and ALL are DEBUG (PUT
+ *  /admin/loggers/<name> accepts them, as does --log-level=trace), OFF and
+ *  FATAL log nothing (the host logs no fatal messages). */
 typedef enum httpsrc_log_level {
         HTTPSRC_LOG_ERROR = 3,
         HTTPSRC_LOG_WARN  = 4,

@@ -93,7 +93,13 @@ HTTPSRC_API httpsrc_conf_res httpsrc_conf_set(httpsrc_conf *conf,
                                               size_t errstr_size);
 
 /** @brief The value set for @p key, else its declared default, else NULL.
- *  The string is owned by @p conf and valid until the key changes.
+ *  Lifetime: a value set is owned by @p conf and stays valid until that
+ *  key is set or unset again (directly or through a Confluent alias of
+ *  it), a httpsrc_conf_load_file() on @p conf succeeds (it replaces every
+ *  value), or @p conf is destroyed (for a conf given to the pipeline: when
+ *  its connector is deleted or reconfigured). Setting other keys does not
+ *  move it. A declared default is a static string, valid for the life of
+ *  the process. Copy the string to keep it longer.
  *  @since 0.1 */
 HTTPSRC_API const char *httpsrc_conf_get(const httpsrc_conf *conf,
                                          const char *key);

@@ -78,6 +78,19 @@ typedef enum httpsrc_json_type {
  * Common head of every component vtable. @c name is what connector configs
  * refer to (e.g. "CURSOR" for http.pagination.type=CURSOR); @c params
  * declares the component's own keys (NULL-terminated array, may be NULL).
+ *
+ * Where a plugin's keys may live (the core's key table is closed: any other
+ * key is refused as unknown, with the nearest declared key suggested):
+ *   - auth provider: full names under http.auth.* or http.oauth2.*
+ *   - paginator: full names under http.pagination.*
+ *   - transform: names relative to transforms.<alias>. ("fields" is
+ *     transforms.<alias>.fields in the config)
+ *   - predicate: names relative to predicates.<name>.
+ *   - source: no keys of its own in ABI 1.0; it reads the core keys
+ *     (http.url, http.headers, ...) through host->conf_get().
+ * Declared keys are validated (type, enum, required) when the connector is
+ * created; a key declared by another component of the same kind (another
+ * auth type's) is ignored with a WARN.
  */
 #define HTTPSRC_OPS_HEAD                                                       \
         uint32_t struct_size; /* sizeof(ops) at plugin build time */           \
@@ -161,7 +174,16 @@ typedef struct httpsrc_paginator_ops {
         /** After page @p page_key answered @p resp with @p n_records
          *  records: return HTTPSRC_OK and set *next_key (allocated with
          *  host->alloc/strdup, owned by the host) for the following page,
-         *  HTTPSRC_DONE when this was the last page, or an error. */
+         *  HTTPSRC_DONE when this was the last page, or an error.
+         *  Called for every page that answered 2xx and whose records were
+         *  selected, an empty page (@p n_records 0) included: the paginator
+         *  decides whether an empty page ends the poll (the built-in
+         *  PAGE_NUMBER and OFFSET return HTTPSRC_DONE on an empty or short
+         *  page; CURSOR, LINK_HEADER and NEXT_URL follow the next key the
+         *  page gives, empty or not, and stop without one). Not called
+         *  for a page that failed (a status in http.response.error.codes,
+         *  a body that is not JSON): that poll ends and the next one starts
+         *  again at the stored page key with start(). */
         int (*next)(void *state,
                     const char *page_key,
                     const httpsrc_response *resp,
