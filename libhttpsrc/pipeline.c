@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <fcntl.h>
 #include <stdatomic.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,9 +75,18 @@ static int load_plugins(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
 {
         const char *path = conf_get_set(p->worker, "plugin.path");
         const char *env  = getenv("HTTPSRC_PLUGIN_PATH");
-        if (!path)
-                path = env && *env ? env
-                                   : httpsrc_conf_get(p->worker, "plugin.path");
+        char tree[PATH_MAX];
+        if (!path && env && *env)
+                path = env;
+        if (!path) {
+                const char *dflt = httpsrc_conf_get(p->worker, "plugin.path");
+                path = plugin_default_dir(dflt, tree, sizeof(tree));
+                if (path != dflt)
+                        log_msg(&p->lg, HTTPSRC_LOG_INFO, NULL,
+                                "plugin.path not set and %s does not exist: "
+                                "using the build tree's %s",
+                                dflt, path);
+        }
         int n = plugin_registry_load_path(p->plugins, path, on_plugin_error, p,
                                           errstr, errstr_size);
         if (n < 0)

@@ -64,6 +64,13 @@ int plugin_registry_load_path(plugin_registry *r,
                               char *errstr,
                               size_t errstr_size);
 
+/** The plugin directory when plugin.path is not set: @p installed (the
+ *  build's plugindir) if it is a directory, else, when libhttpsrc runs from
+ *  a build tree, the "plugins" directory next to the directory it was
+ *  loaded from (build/libhttpsrc/../plugins), written to @p buf; else
+ *  @p installed. */
+const char *plugin_default_dir(const char *installed, char *buf, size_t size);
+
 /** Find a component of @p kind by name, case-insensitively; a dotted class
  *  name ("org.apache.kafka.connect.transforms.ValueToKey") also matches its
  *  last segment and vice versa. NULL if none. */

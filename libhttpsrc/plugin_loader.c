@@ -9,9 +9,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define KIND_MAX HTTPSRC_KIND_PREDICATE
 
@@ -801,4 +803,28 @@ const char *loaded_plugin_version(const loaded_plugin *p)
 const char *loaded_plugin_path(const loaded_plugin *p)
 {
         return p->path;
+}
+
+static int is_dir(const char *path)
+{
+        struct stat st;
+        return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The README's "Running connectors" works from a build tree as written:
+ * there the plugins are built next to the library, not in plugindir. */
+const char *plugin_default_dir(const char *installed, char *buf, size_t size)
+{
+        Dl_info info;
+        if (is_dir(installed) ||
+            !dladdr((void *)(uintptr_t)plugin_default_dir, &info) ||
+            !info.dli_fname)
+                return installed;
+        const char *slash = strrchr(info.dli_fname, '/');
+        int n             = slash ? (int)(slash - info.dli_fname) : 1;
+        const char *dir   = slash ? info.dli_fname : ".";
+        if (snprintf(buf, size, "%.*s/../plugins", n, dir) >= (int)size ||
+            !is_dir(buf))
+                return installed;
+        return buf;
 }
