@@ -93,21 +93,64 @@ static int make_producer(kstore *ks,
         return 0;
 }
 
-/* Run one admin request and wait for its result event. */
-static rd_kafka_event_t *admin_wait(rd_kafka_queue_t *q)
+/* One admin request: its result queue and options, then its event. */
+typedef struct admin_call {
+        rd_kafka_queue_t *q;
+        rd_kafka_AdminOptions_t *o;
+        rd_kafka_event_t *ev;
+} admin_call;
+
+static void admin_begin(kstore *ks, rd_kafka_admin_op_t op, admin_call *a)
 {
-        return rd_kafka_queue_poll(q, OPEN_TIMEOUT_MS + 5000);
+        char why[128];
+        a->q  = rd_kafka_queue_new(ks->prod);
+        a->o  = rd_kafka_AdminOptions_new(ks->prod, op);
+        a->ev = NULL;
+        if (a->o)
+                rd_kafka_AdminOptions_set_request_timeout(a->o, OPEN_TIMEOUT_MS,
+                                                          why, sizeof(why));
 }
 
-static rd_kafka_AdminOptions_t *admin_opts(rd_kafka_t *rk,
-                                           rd_kafka_admin_op_t op)
+/* Wait for the result event: the request's own error (or the timeout) with
+ * @p why, or 0 when the result is there to read in a->ev. */
+static rd_kafka_resp_err_t
+admin_wait(admin_call *a, char *why, size_t why_size)
 {
-        rd_kafka_AdminOptions_t *o = rd_kafka_AdminOptions_new(rk, op);
-        char why[128];
-        if (o)
-                rd_kafka_AdminOptions_set_request_timeout(o, OPEN_TIMEOUT_MS,
-                                                          why, sizeof(why));
-        return o;
+        a->ev = rd_kafka_queue_poll(a->q, OPEN_TIMEOUT_MS + 5000);
+        if (!a->ev) {
+                snprintf(why, why_size, "no answer from Kafka in %d ms",
+                         OPEN_TIMEOUT_MS);
+                return RD_KAFKA_RESP_ERR__TIMED_OUT;
+        }
+        rd_kafka_resp_err_t err = rd_kafka_event_error(a->ev);
+        if (err)
+                snprintf(why, why_size, "%s",
+                         rd_kafka_event_error_string(a->ev));
+        return err;
+}
+
+static void admin_end(admin_call *a)
+{
+        if (a->ev)
+                rd_kafka_event_destroy(a->ev);
+        rd_kafka_AdminOptions_destroy(a->o);
+        rd_kafka_queue_destroy(a->q);
+}
+
+/* cleanup.policy of a described topic ("delete" when not listed). */
+static void policy_of(const rd_kafka_ConfigResource_t *r,
+                      char *policy,
+                      size_t policy_size)
+{
+        size_t nc;
+        const rd_kafka_ConfigEntry_t **ce =
+            rd_kafka_ConfigResource_configs(r, &nc);
+        snprintf(policy, policy_size, "delete");
+        for (size_t i = 0; i < nc; i++) {
+                const char *v = rd_kafka_ConfigEntry_value(ce[i]);
+                if (!strcmp(rd_kafka_ConfigEntry_name(ce[i]), "cleanup.policy"))
+                        snprintf(policy, policy_size, "%s", v ? v : "");
+        }
 }
 
 /* The topic's cleanup.policy into @p policy; RD_KAFKA_RESP_ERR_UNKNOWN_
@@ -118,46 +161,24 @@ static rd_kafka_resp_err_t describe_policy(kstore *ks,
                                            char *why,
                                            size_t why_size)
 {
-        rd_kafka_queue_t *q         = rd_kafka_queue_new(ks->prod);
+        admin_call a;
         rd_kafka_ConfigResource_t *r =
             rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, ks->topic);
-        rd_kafka_AdminOptions_t *o =
-            admin_opts(ks->prod, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
-        rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
-        snprintf(why, why_size, "no answer from Kafka in %d ms",
-                 OPEN_TIMEOUT_MS);
-        rd_kafka_DescribeConfigs(ks->prod, &r, 1, o, q);
-        rd_kafka_event_t *ev = admin_wait(q);
-        const rd_kafka_DescribeConfigs_result_t *res =
-            ev ? rd_kafka_event_DescribeConfigs_result(ev) : NULL;
-        size_t n = 0, nc = 0;
+        admin_begin(ks, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, &a);
+        rd_kafka_DescribeConfigs(ks->prod, &r, 1, a.o, a.q);
+        rd_kafka_resp_err_t err = admin_wait(&a, why, why_size);
+        size_t n                = 0;
         const rd_kafka_ConfigResource_t **rs =
-            res ? rd_kafka_DescribeConfigs_result_resources(res, &n) : NULL;
-        if (ev && rd_kafka_event_error(ev)) {
-                err = rd_kafka_event_error(ev);
-                snprintf(why, why_size, "%s", rd_kafka_event_error_string(ev));
-        } else if (n == 1 && rd_kafka_ConfigResource_error(rs[0])) {
-                err = rd_kafka_ConfigResource_error(rs[0]);
+            err ? NULL
+                : rd_kafka_DescribeConfigs_result_resources(
+                      rd_kafka_event_DescribeConfigs_result(a.ev), &n);
+        if (n == 1 && (err = rd_kafka_ConfigResource_error(rs[0])))
                 snprintf(why, why_size, "%s",
                          rd_kafka_ConfigResource_error_string(rs[0]));
-        } else if (n == 1) {
-                const rd_kafka_ConfigEntry_t **ce =
-                    rd_kafka_ConfigResource_configs(rs[0], &nc);
-                snprintf(policy, policy_size, "delete");
-                for (size_t i = 0; i < nc; i++)
-                        if (!strcmp(rd_kafka_ConfigEntry_name(ce[i]),
-                                    "cleanup.policy"))
-                                snprintf(policy, policy_size, "%s",
-                                         rd_kafka_ConfigEntry_value(ce[i])
-                                             ? rd_kafka_ConfigEntry_value(ce[i])
-                                             : "");
-                err = RD_KAFKA_RESP_ERR_NO_ERROR;
-        }
-        if (ev)
-                rd_kafka_event_destroy(ev);
+        else if (n == 1)
+                policy_of(rs[0], policy, policy_size);
+        admin_end(&a);
         rd_kafka_ConfigResource_destroy(r);
-        rd_kafka_AdminOptions_destroy(o);
-        rd_kafka_queue_destroy(q);
         return err;
 }
 
@@ -167,38 +188,25 @@ static rd_kafka_resp_err_t create_topic(kstore *ks,
                                         char *why,
                                         size_t why_size)
 {
+        admin_call a;
         rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(
             ks->topic, partitions, replication, why, why_size);
         if (!nt)
                 return RD_KAFKA_RESP_ERR__INVALID_ARG;
         rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact");
-        rd_kafka_queue_t *q = rd_kafka_queue_new(ks->prod);
-        rd_kafka_AdminOptions_t *o =
-            admin_opts(ks->prod, RD_KAFKA_ADMIN_OP_CREATETOPICS);
-        rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
-        snprintf(why, why_size, "no answer from Kafka in %d ms",
-                 OPEN_TIMEOUT_MS);
-        rd_kafka_CreateTopics(ks->prod, &nt, 1, o, q);
-        rd_kafka_event_t *ev = admin_wait(q);
-        const rd_kafka_CreateTopics_result_t *res =
-            ev ? rd_kafka_event_CreateTopics_result(ev) : NULL;
-        size_t n = 0;
+        admin_begin(ks, RD_KAFKA_ADMIN_OP_CREATETOPICS, &a);
+        rd_kafka_CreateTopics(ks->prod, &nt, 1, a.o, a.q);
+        rd_kafka_resp_err_t err = admin_wait(&a, why, why_size);
+        size_t n                = 0;
         const rd_kafka_topic_result_t **tr =
-            res ? rd_kafka_CreateTopics_result_topics(res, &n) : NULL;
-        if (ev && rd_kafka_event_error(ev)) {
-                err = rd_kafka_event_error(ev);
-                snprintf(why, why_size, "%s", rd_kafka_event_error_string(ev));
-        } else if (n == 1) {
-                err = rd_kafka_topic_result_error(tr[0]);
-                if (err)
-                        snprintf(why, why_size, "%s",
-                                 rd_kafka_topic_result_error_string(tr[0]));
-        }
-        if (ev)
-                rd_kafka_event_destroy(ev);
+            err ? NULL
+                : rd_kafka_CreateTopics_result_topics(
+                      rd_kafka_event_CreateTopics_result(a.ev), &n);
+        if (n == 1 && (err = rd_kafka_topic_result_error(tr[0])))
+                snprintf(why, why_size, "%s",
+                         rd_kafka_topic_result_error_string(tr[0]));
+        admin_end(&a);
         rd_kafka_NewTopic_destroy(nt);
-        rd_kafka_AdminOptions_destroy(o);
-        rd_kafka_queue_destroy(q);
         return err;
 }
 

@@ -98,8 +98,13 @@ cmd_fetch() {
 	[ -f "$KAFKA_CACHE/.complete" ] && return 0
 	cmd_check >&2
 	command -v mvn >/dev/null || die "mvn not found"
-	t0=$(date +%s%N)
 	mkdir -p "$KAFKA_CACHE"
+	# Tests started in parallel may all find the cache empty: one
+	# downloads, the others wait for it.
+	exec 9>"$KAFKA_CACHE/.lock"
+	flock 9
+	[ -f "$KAFKA_CACHE/.complete" ] && return 0
+	t0=$(date +%s%N)
 	tmp=$(mktemp -d "$KAFKA_CACHE/.fetch.XXXXXX")
 	write_pom "$tmp/pom.xml"
 	echo "kafka.sh: downloading Apache Kafka $KAFKA_VERSION jars from Maven Central into $KAFKA_CACHE" >&2
