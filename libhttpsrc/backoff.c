@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +93,10 @@ static int all_digits(const char *s)
         return 1;
 }
 
+/* A wait this long or longer is absurd whatever the cap: values beyond
+ * it are held here, so that no conversion overflows. */
+#define FAR_MS ((int64_t)1 << 52)
+
 int64_t retry_after_ms(const char *value, int64_t now_wall_ms)
 {
         if (!value)
@@ -102,11 +107,13 @@ int64_t retry_after_ms(const char *value, int64_t now_wall_ms)
         if (all_digits(buf)) {
                 errno       = 0;
                 long long v = strtoll(buf, NULL, 10);
-                return errno || v > INT32_MAX ? -1 : (int64_t)v * 1000;
+                return errno || v > FAR_MS / 1000 ? FAR_MS : (int64_t)v * 1000;
         }
         time_t t = curl_getdate(buf, NULL);
         if (t == -1)
                 return -1;
+        if ((int64_t)t > FAR_MS / 1000)
+                return FAR_MS;
         int64_t d = (int64_t)t * 1000 - now_wall_ms;
         return d > 0 ? d : 0;
 }
@@ -120,13 +127,16 @@ int64_t rate_reset_ms(const char *value, int64_t now_wall_ms)
         strtrim(buf);
         errno    = 0;
         double v = strtod(buf, &end);
-        if (errno || end == buf || *end || v < 0)
+        /* inf, nan and 1e400 are not a time: converting them to an
+         * integer is undefined. */
+        if (errno || end == buf || *end || !isfinite(v) || v < 0)
                 return -1;
-        if (v > 1e9) { /* epoch seconds */
-                int64_t d = (int64_t)(v * 1000) - now_wall_ms;
-                return d > 0 ? d : 0;
-        }
-        return (int64_t)(v * 1000);
+        double ms = v * 1000;
+        if (v > 1e9) /* epoch seconds */
+                ms -= (double)now_wall_ms;
+        if (ms >= (double)FAR_MS)
+                return FAR_MS;
+        return ms > 0 ? (int64_t)ms : 0;
 }
 
 int throttle_init(throttle *t, size_t max, int64_t window_ms)

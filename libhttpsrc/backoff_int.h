@@ -29,12 +29,14 @@ int64_t
 backoff_delay_ms(int attempt, int64_t base_ms, int64_t max_ms, double rnd);
 
 /** Retry-After: delta seconds or an HTTP-date; milliseconds to wait from
- *  @p now_wall_ms (0 for a date in the past), -1 if unparsable. */
+ *  @p now_wall_ms (0 for a date in the past), -1 if unparsable. An absurd
+ *  value (10 years, the year 9999) gives at most 2^52 ms: the caller caps
+ *  it (http.retry.max.wait.ms). */
 int64_t retry_after_ms(const char *value, int64_t now_wall_ms);
 
 /** A rate-limit reset header: seconds until reset, or epoch seconds when
- *  the number is larger than 10^9; milliseconds to wait, -1 if
- *  unparsable. */
+ *  the number is larger than 10^9; milliseconds to wait (at most 2^52),
+ *  -1 if unparsable or not finite (inf, nan, 1e400). */
 int64_t rate_reset_ms(const char *value, int64_t now_wall_ms);
 
 /** At most @p max requests in any window of @p window_ms. */

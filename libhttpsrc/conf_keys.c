@@ -229,6 +229,15 @@ const httpsrc_param_desc conf_connector_params[] = {
      .group         = "errors",
      .min           = 0,
      .max           = NO_MAX},
+    {.name          = "http.retry.max.wait.ms",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "300000",
+     .doc           = "Longest wait a server may ask for (ms): a longer "
+                      "Retry-After or rate-limit reset is cut to this, "
+                      "with a WARN",
+     .group         = "errors",
+     .min           = 0,
+     .max           = NO_MAX},
     {.name          = "http.response.error.codes",
      .type          = HTTPSRC_PARAM_STRING,
      .default_value = "400-599",

@@ -850,6 +850,7 @@ static int setup_policy(connector *c, char *errstr, size_t errstr_size)
         c->retry_max      = (int)conf_get_int(r, "http.retry.max.attempts", 5);
         c->backoff_ms     = conf_get_int(r, "http.retry.backoff.ms", 1000);
         c->backoff_max_ms = conf_get_int(r, "http.retry.backoff.max.ms", 60000);
+        c->max_wait_ms    = conf_get_int(r, "http.retry.max.wait.ms", 300000);
         const char *boe   = httpsrc_conf_get(r, "behavior.on.error");
         c->on_error       = strcaseeq(boe, "log")      ? ON_ERROR_LOG
                             : strcaseeq(boe, "ignore") ? ON_ERROR_IGNORE

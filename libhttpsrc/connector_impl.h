@@ -128,6 +128,7 @@ struct connector {
         status_set error_codes;
         int retry_max;
         int64_t backoff_ms, backoff_max_ms;
+        int64_t max_wait_ms; /* cap on a server-imposed wait */
         enum on_error on_error;
         int tolerate, log_errors;
         throttle thr;

@@ -535,6 +535,43 @@ static void retry_or_error(connector *c, int64_t delay_ms, const char *what)
         wake(c);
 }
 
+/* A wait the server asks for through @p header (@p ms parsed from
+ * @p value, < 0: unusable): -1 when unusable (the caller falls back to
+ * @p fallback), else at most http.retry.max.wait.ms. A refused or cut
+ * value is a WARN naming the header; the wait shows in the metrics
+ * (httpsrc_server_wait_until_timestamp_seconds). */
+static int64_t server_wait(connector *c,
+                           const char *header,
+                           const char *value,
+                           int64_t ms,
+                           const char *fallback)
+{
+        strbuf shown = {0};
+        if (conn_put_untrusted(c, &shown, value, strlen(value), 64))
+                sb_reset(&shown);
+        const char *v = shown.buf ? shown.buf : "";
+        if (ms < 0)
+                log_msg(c->env.lg, HTTPSRC_LOG_WARN, c->name,
+                        "%s: '%s' is not a usable wait (whole seconds%s): "
+                        "ignored, %s",
+                        header, v,
+                        strcaseeq(header, "Retry-After") ? " or an HTTP-date"
+                                                         : " or epoch seconds",
+                        fallback);
+        else if (ms > c->max_wait_ms) {
+                log_msg(c->env.lg, HTTPSRC_LOG_WARN, c->name,
+                        "%s: '%s' asks for a wait of %lld s, more than "
+                        "http.retry.max.wait.ms (%lld ms): waiting %lld ms",
+                        header, v, (long long)(ms / 1000),
+                        (long long)c->max_wait_ms, (long long)c->max_wait_ms);
+                ms = c->max_wait_ms;
+        }
+        sb_free(&shown);
+        if (ms >= 0)
+                c->st.wait_until_ms = wall_ms() + ms;
+        return ms;
+}
+
 /* Remaining-quota headers: when none is left, wait for the reset. */
 static void note_rate_limit(connector *c, const httpsrc_response *resp)
 {
@@ -547,7 +584,10 @@ static void note_rate_limit(connector *c, const httpsrc_response *resp)
             c->rate_reset_header
                 ? http_response_header(resp, c->rate_reset_header)
                 : NULL;
-        int64_t wait = rate_reset_ms(reset, wall_ms());
+        int64_t wait = reset ? server_wait(c, c->rate_reset_header, reset,
+                                           rate_reset_ms(reset, wall_ms()),
+                                           "waiting http.retry.backoff.ms")
+                             : -1;
         if (wait < 0)
                 wait = c->backoff_ms;
         c->not_before = mono_ms() + wait;
@@ -575,9 +615,13 @@ on_error_status(connector *c, httpsrc_response *resp, const char *what)
                  shown.buf ? shown.buf : "");
         sb_wipe(&shown);
         int64_t delay = -1;
-        if (status == 429 || status == 503)
-                delay = retry_after_ms(
-                    http_response_header(resp, "Retry-After"), wall_ms());
+        const char *ra = status == 429 || status == 503
+                             ? http_response_header(resp, "Retry-After")
+                             : NULL;
+        if (ra)
+                delay = server_wait(c, "Retry-After", ra,
+                                    retry_after_ms(ra, wall_ms()),
+                                    "retrying after the backoff");
         http_response_destroy(resp);
         if (status_retryable(status))
                 retry_or_error(c, delay, msg);

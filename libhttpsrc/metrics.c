@@ -170,6 +170,7 @@ enum conn_value {
         V_LAST_COMMIT,
         V_OFFSET_AGE,
         V_UNMATCHED,
+        V_WAIT_UNTIL,
 };
 
 static const struct {
@@ -206,6 +207,10 @@ static const struct {
     [V_UNMATCHED]  = {"httpsrc_pages_unmatched_total", "counter",
                       "Pages in which http.response.records.path matched "
                       "nothing (a wrong path)"},
+    [V_WAIT_UNTIL] = {"httpsrc_server_wait_until_timestamp_seconds", "gauge",
+                      "When the wait the server asked for (Retry-After, "
+                      "rate-limit reset; capped by http.retry.max.wait.ms) "
+                      "ends (epoch seconds; 0: none)"},
 };
 
 static void conn_value(out *o, httpsrc_pipeline *p, const connector *c, int v)
@@ -250,6 +255,11 @@ static void conn_value(out *o, httpsrc_pipeline *p, const connector *c, int v)
                 break;
         case V_UNMATCHED:
                 put(o, "%llu\n", (unsigned long long)m.pages_unmatched);
+                break;
+        case V_WAIT_UNTIL:
+                put_seconds_ms(o, st->wait_until_ms > wall_ms()
+                                      ? st->wait_until_ms
+                                      : 0);
                 break;
         default: {
                 int64_t age = wall_ms() - st->last_commit_ms;

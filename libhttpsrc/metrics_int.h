@@ -25,6 +25,8 @@ typedef struct conn_stats {
         uint64_t outstanding_bytes; /* key + value bytes not yet acked */
         int64_t last_success_ms;    /* wall: last page fully taken in */
         int64_t last_commit_ms;     /* wall: the offset last moved */
+        int64_t wait_until_ms; /* wall: end of a server-imposed wait
+                                  (Retry-After, rate-limit reset); 0: none */
 } conn_stats;
 
 /** Count one request: @p status 0 for no response; @p dur_us < 0 when its

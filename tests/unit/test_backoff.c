@@ -87,6 +87,13 @@ static void test_retry_after(void **state)
                          0);
         assert_int_equal(retry_after_ms("soon", now), -1);
         assert_int_equal(retry_after_ms(NULL, now), -1);
+        assert_int_equal(retry_after_ms("nan", now), -1);
+        /* absurd waits are held at 2^52 ms, never overflow: the caller
+         * caps them (http.retry.max.wait.ms) */
+        assert_int_equal(retry_after_ms("99999999999999999999", now),
+                         (int64_t)1 << 52);
+        assert_true(retry_after_ms("Fri, 31 Dec 9999 23:59:59 GMT", now) >
+                    (int64_t)250000000000000LL);
 }
 
 static void test_rate_reset(void **state)
@@ -98,6 +105,11 @@ static void test_rate_reset(void **state)
         assert_int_equal(rate_reset_ms("1600000000", now), 0);
         assert_int_equal(rate_reset_ms("x", now), -1);
         assert_int_equal(rate_reset_ms("-1", now), -1);
+        /* not finite: refused (converting them was undefined) */
+        assert_int_equal(rate_reset_ms("inf", now), -1);
+        assert_int_equal(rate_reset_ms("nan", now), -1);
+        assert_int_equal(rate_reset_ms("1e400", now), -1);
+        assert_int_equal(rate_reset_ms("1e300", now), (int64_t)1 << 52);
 }
 
 static void test_throttle(void **state)
