@@ -45,14 +45,12 @@ assert_clean "log and exit message" "$T/host.err"
 
 # The status trace of a failed connector (REST).
 PORT=$(free_port)
-write_worker "$T/rest.properties" "listeners=http://127.0.0.1:$PORT" "${PROVIDERS[@]}"
+write_worker "$T/rest.properties" "listeners=http://127.0.0.1:$PORT" \
+	"${PROVIDERS[@]}"
 start_host "$T/rest.properties" "$T/reflect.json"
-trace=(missing)
-for _ in $(seq 100); do
-	trace=$(http_call GET "http://127.0.0.1:$PORT/connectors/reflect/status" 2>/dev/null |
-		json_get connector trace 2>/dev/null) && [ "$trace" != "(missing)" ] && break
-	sleep 0.1
-done
+wait_for_line "$T/host.err" 'task failed' 300 >/dev/null
+trace=$(http_call GET "http://127.0.0.1:$PORT/connectors/reflect/status" |
+	json_get connector trace)
 printf '%s\n' "$trace" >"$T/trace"
 assert_grep "status trace: the body escaped and redacted" \
 	'denied api_key=***\r\nX-Custom: ***\r\nAuthorization: ***' "$T/trace"
