@@ -1040,6 +1040,7 @@ connector *connector_new(const conn_env *env,
         }
         c->env  = *env;
         c->conf = conf;
+        keyset_init(&c->poll_keys, PAGE_KEYS_MAX);
         sched_node_init(&c->sched, c);
         c->track_topics =
             conf_get_bool(env->worker, "topic.tracking.enable", 1);
@@ -1137,6 +1138,8 @@ void connector_destroy(connector *c)
         free(c->read_key);
         free(c->last_full_key);
         free(c->cur_key);
+        keyset_clear(&c->poll_keys);
+        free(c->cycle_key);
         free(c->read_value);
         free(c->poll_value);
         free(c->offset_json);

@@ -4,6 +4,10 @@
 #ifndef HTTPSRC_CONNECTOR_IMPL_H
 #define HTTPSRC_CONNECTOR_IMPL_H
 
+/* Page keys remembered per poll for cycle detection (memory: about this
+ * many keys at once; later pages of a longer poll are not checked). */
+#define PAGE_KEYS_MAX 10000
+
 #include "backoff_int.h"
 #include "connector_int.h"
 #include "converter_int.h"
@@ -159,6 +163,13 @@ struct connector {
         size_t last_full_n;
         int has_last_full;
         char *cur_key; /* page being requested */
+        /* Pagination cycles: the keys of this poll's pages (bounded,
+         * PAGE_KEYS_MAX), and the key a cycle went back to (cycle_key,
+         * OFFS_PAGE: the next poll resumes before it) */
+        keyset poll_keys;
+        char *cycle_key;
+        int cycle_stop;  /* this poll ended on a cycle: no catch-up */
+        int keys_warned; /* this poll had more than PAGE_KEYS_MAX pages */
         enum phase phase;
         int in_poll, attempt, auth_retried, auth_rounds;
         int caught_up, stopped, failed;

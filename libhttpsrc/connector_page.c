@@ -884,6 +884,38 @@ static int page_prepare(connector *c, page *pg)
         return HTTPSRC_OK;
 }
 
+/* A next page already read in this poll (A -> B -> A) is a cycle: the
+ * poll ends after @p pg, as after a last page, with a WARN naming both
+ * keys. Returns 1 for a cycle. Keys beyond PAGE_KEYS_MAX in one poll are
+ * not remembered (memory stays bounded; a WARN once per poll). */
+static int page_cycle(connector *c, page *pg, const char *next)
+{
+        int rc = pg->key ? keyset_add(&c->poll_keys, pg->key) : 0;
+        if (rc == 1 && !c->keys_warned) {
+                log_msg(c->env.lg, HTTPSRC_LOG_WARN, c->name,
+                        "more than %d pages in one poll: pagination cycles "
+                        "among the later ones go undetected",
+                        PAGE_KEYS_MAX);
+                c->keys_warned = 1;
+        }
+        if (!keyset_has(&c->poll_keys, next))
+                return 0;
+        strbuf a = {0}, b = {0};
+        const char *cur = pg->key ? pg->key : "(first page)";
+        conn_put_untrusted(c, &a, cur, strlen(cur), 200);
+        conn_put_untrusted(c, &b, next, strlen(next), 200);
+        log_msg(c->env.lg, HTTPSRC_LOG_WARN, c->name,
+                "pagination cycle: page '%s' links to page '%s', already "
+                "read in this poll (%zu pages): the poll ends here, the "
+                "offset stays at the pages read",
+                a.buf ? a.buf : "", b.buf ? b.buf : "", c->poll_keys.n);
+        sb_free(&a);
+        sb_free(&b);
+        conn_set_str(&c->cycle_key, next);
+        c->cycle_stop = 1;
+        return 1;
+}
+
 void page_on_response(connector *c, httpsrc_response *resp, const char *what)
 {
         page *pg = page_new(c, resp);
@@ -910,6 +942,10 @@ void page_on_response(connector *c, httpsrc_response *resp, const char *what)
                 return;
         }
         if (rc == HTTPSRC_DONE) {
+                free(next);
+                next = NULL;
+        }
+        if (next && page_cycle(c, pg, next)) {
                 free(next);
                 next = NULL;
         }

@@ -98,7 +98,9 @@ void poll_done(connector *c)
 {
         c->in_poll   = 0;
         c->phase     = PHASE_IDLE;
-        c->caught_up = c->poll_new == 0;
+        /* A poll cut by a pagination cycle does not catch up at once. */
+        c->caught_up  = c->poll_new == 0 || c->cycle_stop;
+        c->cycle_stop = 0;
         if (c->once && c->caught_up && c->path_missed && !c->path_matched) {
                 conn_fail(c, "%s", c->warning);
                 return;
@@ -224,6 +226,15 @@ void connector_tick(connector *c, int64_t now, int once)
         if (!rc)
                 rc = conn_set_str(&c->poll_value, c->read_value);
         c->poll_count = c->read_count;
+        /* A poll that resumes where a cycle was cut (OFFS_PAGE) must not
+         * follow the same link back: its target counts as seen. */
+        keyset_clear(&c->poll_keys);
+        c->keys_warned = 0;
+        if (!rc && c->cycle_key && c->offs == OFFS_PAGE &&
+            keyset_add(&c->poll_keys, c->cycle_key) < 0)
+                rc = HTTPSRC_ERR_NOMEM;
+        free(c->cycle_key);
+        c->cycle_key = NULL;
         if (rc) {
                 conn_fail(c, "out of memory");
                 return;

@@ -382,3 +382,75 @@ int sb_put_untrusted(strbuf *out,
                 rc = sb_printf(out, "... (%zu bytes)", len);
         return rc ? -1 : 0;
 }
+
+/* ---- keyset ---- */
+
+void keyset_init(keyset *ks, size_t max)
+{
+        memset(ks, 0, sizeof(*ks));
+        ks->max = max;
+}
+
+static uint64_t fnv1a(const char *s)
+{
+        uint64_t h = 1469598103934665603ULL;
+        for (; *s; s++)
+                h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+        return h;
+}
+
+/* The slot holding @p key, or the empty one where it would go (cap > 0,
+ * never full: the load stays at most one half). */
+static size_t keyset_slot(char *const *slot, size_t cap, const char *key)
+{
+        size_t i = (size_t)fnv1a(key) & (cap - 1);
+        while (slot[i] && strcmp(slot[i], key) != 0)
+                i = (i + 1) & (cap - 1);
+        return i;
+}
+
+int keyset_has(const keyset *ks, const char *key)
+{
+        return ks->cap && ks->slot[keyset_slot(ks->slot, ks->cap, key)];
+}
+
+static int keyset_grow(keyset *ks)
+{
+        size_t cap  = ks->cap ? ks->cap * 2 : 16;
+        char **slot = calloc(cap, sizeof(*slot));
+        if (!slot)
+                return -1;
+        for (size_t i = 0; i < ks->cap; i++)
+                if (ks->slot[i])
+                        slot[keyset_slot(slot, cap, ks->slot[i])] =
+                            ks->slot[i];
+        free(ks->slot);
+        ks->slot = slot;
+        ks->cap  = cap;
+        return 0;
+}
+
+int keyset_add(keyset *ks, const char *key)
+{
+        if (keyset_has(ks, key))
+                return 0;
+        if (ks->n >= ks->max)
+                return 1;
+        if ((ks->n + 1) * 2 > ks->cap && keyset_grow(ks))
+                return -1;
+        char *copy = strdup(key);
+        if (!copy)
+                return -1;
+        ks->slot[keyset_slot(ks->slot, ks->cap, key)] = copy;
+        ks->n++;
+        return 0;
+}
+
+void keyset_clear(keyset *ks)
+{
+        for (size_t i = 0; i < ks->cap; i++)
+                free(ks->slot[i]);
+        free(ks->slot);
+        ks->slot = NULL;
+        ks->cap = ks->n = 0;
+}

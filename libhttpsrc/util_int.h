@@ -71,6 +71,22 @@ int sb_put_untrusted(strbuf *out,
                      const char *const *secrets,
                      size_t n_secrets);
 
+/** A set of strings (open addressing, FNV-1a), at most @c max of them:
+ *  bounded memory for "seen before?" questions. Zero-initialise with
+ *  keyset_init(). */
+typedef struct keyset {
+        char **slot;
+        size_t cap, n, max;
+} keyset;
+void keyset_init(keyset *ks, size_t max);
+/** 1 if @p key is in the set, else 0. */
+int keyset_has(const keyset *ks, const char *key);
+/** Add a copy of @p key: 0 added (or already there), 1 the set is full (not
+ *  added), -1 ENOMEM. */
+int keyset_add(keyset *ks, const char *key);
+/** Empty the set, keeping nothing (NULL-safe contents). */
+void keyset_clear(keyset *ks);
+
 /** Monotonic clock in milliseconds. */
 int64_t mono_ms(void);
 /** Monotonic clock in microseconds. */

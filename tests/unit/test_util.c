@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,6 +216,27 @@ static void test_untrusted_cut(void **state)
         untrusted_eq("01234", 5, NULL, 0, "01234");
 }
 
+static void test_keyset(void **state)
+{
+        keyset ks;
+        keyset_init(&ks, 1000);
+        char k[16];
+        for (int i = 0; i < 1000; i++) {
+                snprintf(k, sizeof(k), "c%d", i);
+                assert_int_equal(keyset_add(&ks, k), 0);
+        }
+        assert_int_equal(ks.n, 1000);
+        assert_true(keyset_has(&ks, "c0") && keyset_has(&ks, "c999"));
+        assert_false(keyset_has(&ks, "c1000"));
+        assert_int_equal(keyset_add(&ks, "c5"), 0); /* already there */
+        assert_int_equal(keyset_add(&ks, "c1000"), 1); /* full */
+        keyset_clear(&ks);
+        assert_false(keyset_has(&ks, "c0"));
+        assert_int_equal(keyset_add(&ks, ""), 0);
+        assert_true(keyset_has(&ks, ""));
+        keyset_clear(&ks);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -228,6 +250,7 @@ int main(void)
             cmocka_unit_test(test_untrusted_escapes_controls),
             cmocka_unit_test(test_untrusted_redacts),
             cmocka_unit_test(test_untrusted_cut),
+            cmocka_unit_test(test_keyset),
             cmocka_unit_test(test_version),
             cmocka_unit_test(test_err_names),
             cmocka_unit_test(test_err_retriable),
