@@ -370,7 +370,8 @@ const httpsrc_param_desc conf_worker_params[] = {
      .group         = "kafka"},
     {.name  = "offset.storage.file.filename",
      .type  = HTTPSRC_PARAM_STRING,
-     .doc   = "File the source offsets are stored in",
+     .doc   = "File the source offsets are stored in (httpsrc-connect: "
+              "required unless offset.storage.topic is set)",
      .group = "offsets"},
     {.name  = "offset.storage.topic",
      .type  = HTTPSRC_PARAM_STRING,

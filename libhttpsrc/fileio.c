@@ -95,6 +95,39 @@ int fileio_write_atomic(const char *path,
         return r ? r : sync_dir(path, errstr, errstr_size);
 }
 
+int fileio_check_writable(const char *path, char *errstr, size_t errstr_size)
+{
+        strbuf tmp = {0};
+        if (sb_printf(&tmp, "%s.tmp.%ld", path, (long)getpid())) {
+                errstr_set(errstr, errstr_size, "%s: out of memory", path);
+                return HTTPSRC_ERR_NOMEM;
+        }
+        /* The very file fileio_write_atomic() starts with. */
+        int fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        int e  = errno;
+        if (fd >= 0) {
+                close(fd);
+                unlink(tmp.buf);
+        }
+        sb_free(&tmp);
+        if (fd >= 0)
+                return HTTPSRC_OK;
+        const char *slash = strrchr(path, '/');
+        int dir_len = slash ? (slash == path ? 1 : (int)(slash - path)) : 1;
+        const char *dir = slash ? path : ".";
+        if (e == ENOENT || e == ENOTDIR)
+                errstr_set(errstr, errstr_size,
+                           "%s: cannot be written: directory %.*s does not "
+                           "exist (create it or choose another path)",
+                           path, dir_len, dir);
+        else
+                errstr_set(errstr, errstr_size,
+                           "%s: cannot be written: %s in directory %.*s "
+                           "(choose a path the host may write to)",
+                           path, strerror(e), dir_len, dir);
+        return HTTPSRC_ERR_IO;
+}
+
 int fileio_read(const char *path, size_t max_bytes, strbuf *out, int *err)
 {
         enum { CHUNK = 65536 };

@@ -21,6 +21,14 @@ int fileio_write_atomic(const char *path,
                         size_t errstr_size);
 
 /**
+ * Whether fileio_write_atomic(@p path) could create its temp file: found
+ * at start rather than at the first write. HTTPSRC_OK, or HTTPSRC_ERR_IO
+ * with "<path>: cannot be written: directory D does not exist (...)" or
+ * the reason.
+ */
+int fileio_check_writable(const char *path, char *errstr, size_t errstr_size);
+
+/**
  * Append the whole of @p path to @p out (NUL-terminated after). At most
  * @p max_bytes (0: no limit). HTTPSRC_OK; HTTPSRC_ERR_NOENT (no such
  * file) or HTTPSRC_ERR_IO with the errno in *@p err; HTTPSRC_ERR_LIMIT;

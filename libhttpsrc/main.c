@@ -302,6 +302,32 @@ static int add_connectors(httpsrc_pipeline *p, char **files, int n)
         return rc;
 }
 
+/* Offsets go somewhere durable, as Connect standalone requires
+ * (StandaloneConfig): without a store they would live in memory and the
+ * next start would read everything again. Each key names a store the
+ * host can use. */
+static const char *const offset_store_keys[] = {
+    "offset.storage.file.filename", "offset.storage.topic"};
+
+static int check_offsets_stored(const httpsrc_conf *worker, const char *file)
+{
+        for (size_t k = 0;
+             k < sizeof(offset_store_keys) / sizeof(offset_store_keys[0]); k++) {
+                const char *v = httpsrc_conf_get(worker, offset_store_keys[k]);
+                if (v && *v)
+                        return 0;
+        }
+        fprintf(stderr,
+                "httpsrc-connect: %s: offset.storage.file.filename: required "
+                "(the file source offsets are kept in, as in Connect "
+                "standalone; or offset.storage.topic), e.g. "
+                "offset.storage.file.filename=/var/lib/httpsrc/"
+                "connect.offsets; without it every start would read "
+                "everything again\n",
+                file);
+        return 2;
+}
+
 /* --once with no connector file would exit 0 having done nothing. */
 static int check_something_to_run(const cli_opts *o, int argc)
 {
@@ -328,6 +354,10 @@ int main(int argc, char **argv)
         httpsrc_conf *worker = load(HTTPSRC_SCOPE_WORKER, argv[i]);
         if (!worker)
                 return 2;
+        if (!describe_only && check_offsets_stored(worker, argv[i])) {
+                httpsrc_conf_destroy(worker);
+                return 2;
+        }
         const char *listeners = httpsrc_conf_get(worker, "listeners");
         int serve = !(flags & HTTPSRC_RUN_ONCE) && listeners && *listeners;
         char err[1024];

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "conf_int.h"
+#include "fileio_int.h"
 #include "offsets_kafka_int.h"
 #include "pipeline_int.h"
 #include "rest_int.h"
@@ -118,12 +119,15 @@ static int setup_secrets(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
         return 0;
 }
 
-/* The file store (standalone's default), or the Kafka topic. */
+/* The file store (standalone's default), or the Kafka topic. An offsets
+ * file that cannot be written is found now, not after the first poll
+ * (--once used to log errors and exit 0, offsets unstored). */
 static int open_offsets(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
 {
-        const char *file =
-            httpsrc_conf_get(p->worker, "offset.storage.file.filename");
+        static const char key[] = "offset.storage.file.filename";
+        const char *file        = httpsrc_conf_get(p->worker, key);
         const char *topic = conf_get_set(p->worker, "offset.storage.topic");
+        char why[1024];
         if (topic && *topic && file && *file) {
                 errstr_set(errstr, errstr_size,
                            "offset.storage.topic and "
@@ -131,12 +135,15 @@ static int open_offsets(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
                            "offsets are kept in one place; remove one");
                 return HTTPSRC_ERR_INVAL;
         }
-        if (topic && *topic)
-                p->offsets =
-                    offset_store_open_kafka(p->worker, &p->lg, errstr,
-                                            errstr_size);
-        else
+        if (topic && *topic) {
+                p->offsets = offset_store_open_kafka(p->worker, &p->lg, errstr,
+                                                     errstr_size);
+        } else if (file && fileio_check_writable(file, why, sizeof(why))) {
+                errstr_set(errstr, errstr_size, "%s: %s", key, why);
+                return HTTPSRC_ERR_IO;
+        } else {
                 p->offsets = offset_store_open(file, errstr, errstr_size);
+        }
         return p->offsets ? HTTPSRC_OK : HTTPSRC_ERR_IO;
 }
 
@@ -763,15 +770,20 @@ static int tick_due(httpsrc_pipeline *p, int once, int64_t now)
         return next <= now ? 0 : (int)(next - now);
 }
 
-static void flush_offsets(httpsrc_pipeline *p, int64_t now, int force)
+static int flush_offsets(httpsrc_pipeline *p, int64_t now, int force)
 {
         if (!force && now - p->last_flush < p->flush_interval_ms)
-                return;
+                return HTTPSRC_OK;
         p->last_flush = now;
         char why[512];
-        if (offset_store_flush(p->offsets, why, sizeof(why)) != HTTPSRC_OK)
-                log_msg(&p->lg, HTTPSRC_LOG_ERROR, NULL,
-                        "offsets not stored: %s", why);
+        if (offset_store_flush(p->offsets, why, sizeof(why)) == HTTPSRC_OK)
+                return HTTPSRC_OK;
+        log_msg(&p->lg, HTTPSRC_LOG_ERROR, NULL, "offsets not stored: %s",
+                why);
+        if (force) /* the last chance: the run fails (--once exits 1) */
+                snprintf(p->last_error, sizeof(p->last_error),
+                         "offsets not stored: %s", why);
+        return HTTPSRC_ERR_IO;
 }
 
 static void loop_once(httpsrc_pipeline *p, int timeout_ms)
@@ -804,7 +816,9 @@ static void begin_stop(httpsrc_pipeline *p, const char *why)
 
 static int finish(httpsrc_pipeline *p)
 {
-        flush_offsets(p, mono_ms(), 1);
+        p->last_error[0] = '\0';
+        if (flush_offsets(p, mono_ms(), 1))
+                return HTTPSRC_ERR_IO;
         log_msg(&p->lg, HTTPSRC_LOG_DEBUG, NULL, "offsets stored, stopping");
         if (any_busy(p))
                 log_msg(&p->lg, HTTPSRC_LOG_WARN, NULL,
