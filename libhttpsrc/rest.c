@@ -2883,49 +2883,61 @@ conf_of_entry(const config_entry *e, char *errstr, size_t errstr_size)
         return conf;
 }
 
-/* A stored connector given on the command line too: what was changed
- * over REST is newer and wins. */
 static int restore_one(rest_server *r,
                        httpsrc_pipeline *p,
                        const config_entry *e,
                        char *err,
                        size_t err_size)
 {
-        httpsrc_conf *conf   = conf_of_entry(e, err, err_size);
-        connector *c         = conf ? pipeline_find(p, e->name) : NULL;
-        httpsrc_conf *latest = c ? httpsrc_conf_dup(conf) : NULL;
-        int rc               = !conf ? HTTPSRC_ERR_INVAL
-                               : c ? pipeline_restart(p, e->name, conf, err, err_size)
-                                   : pipeline_create(p, conf, e->target, err, err_size);
+        httpsrc_conf *conf = conf_of_entry(e, err, err_size);
+        int rc             = conf ? pipeline_create(p, conf, e->target, err,
+                                                    err_size)
+                                  : HTTPSRC_ERR_INVAL;
         if (rc) {
                 httpsrc_conf_destroy(conf);
-                httpsrc_conf_destroy(latest);
                 return rc;
         }
-        if (c) {
-                connector_set_target(c, e->target);
-                log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, e->name,
-                        "config and state changed over REST restored from "
-                        "%s (they replace the command line's)",
-                        config_store_path(r->store));
-        }
-        if (!meta_set(r, e->name, e->target, e->target != HTTPSRC_STATE_RUNNING,
-                      e->target == HTTPSRC_STATE_STOPPED))
-                return HTTPSRC_ERR_NOMEM;
-        return c && meta_conf(r, e->name, latest) ? HTTPSRC_ERR_NOMEM
-                                                  : HTTPSRC_OK;
+        return meta_set(r, e->name, e->target,
+                        e->target != HTTPSRC_STATE_RUNNING,
+                        e->target == HTTPSRC_STATE_STOPPED)
+                   ? HTTPSRC_OK
+                   : HTTPSRC_ERR_NOMEM;
+}
+
+/* A connector given on the command line starts from its file, as in
+ * Connect standalone: what REST stored for it is dropped, said once.
+ * (Before, a pause + resume was enough for later edits of the file to be
+ * ignored at every start.) 1 if the entry was removed. */
+static int file_wins(rest_server *r, httpsrc_pipeline *p, const char *name)
+{
+        char err[1024];
+        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name,
+                "starts from its command-line file, as in Connect "
+                "standalone: the config and state set over REST (kept in "
+                "%s) were replaced",
+                config_store_path(r->store));
+        if (config_store_remove(r->store, name, err, sizeof(err)) == HTTPSRC_OK)
+                return 1;
+        log_msg(pipeline_logger(p), HTTPSRC_LOG_ERROR, name,
+                "its REST-set config stays stored: %s", err);
+        return 0;
 }
 
 static void restore(httpsrc_pipeline *p, void *arg)
 {
         rest_server *r = arg;
         char err[1024];
-        for (size_t i = 0; i < config_store_count(r->store); i++) {
+        for (size_t i = 0; i < config_store_count(r->store);) {
                 const config_entry *e = config_store_at(r->store, i);
+                if (pipeline_find(p, e->name)) {
+                        i += !file_wins(r, p, e->name);
+                        continue;
+                }
                 if (restore_one(r, p, e, err, sizeof(err)))
                         log_msg(pipeline_logger(p), HTTPSRC_LOG_ERROR, e->name,
                                 "connector stored in %s not restored: %s",
                                 config_store_path(r->store), err);
+                i++;
         }
 }
 

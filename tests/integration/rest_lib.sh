@@ -2,6 +2,19 @@
 # REST helpers (sourced after lib.sh, whose rest/expect/err they use) for
 # the tests that restart a host serving the REST API on $U.
 
+# wait_state CONNECTOR_PATH STATE: until the status shows STATE (10 s).
+wait_state() {
+	local _ st
+	for _ in $(seq 100); do
+		rest GET "/connectors/$1/status"
+		st=$(printf '%s' "$BODY" | json_get connector state 2>/dev/null)
+		[ "$st" != "$2" ] || return 0
+		sleep 0.1
+	done
+	diag "connector $1 is $st, not $2: $BODY"
+	return 1
+}
+
 # wait_task_state CONNECTOR_PATH STATE: until task 0 shows STATE (10 s).
 wait_task_state() {
 	local _ st

@@ -8,25 +8,14 @@
 # nor repeat records); connectors created over REST survive a restart of
 # the host; Basic auth, https, 413 and a busy port on a second host.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/rest_lib.sh"
 
-plan 191
+plan 193
 
 quote() {
 	python3 "$CLIENT" --quote "$1"
 }
 
-# wait_state CONNECTOR_PATH STATE: until the status shows STATE (10 s).
-wait_state() {
-	local _ st
-	for _ in $(seq 100); do
-		rest GET "/connectors/$1/status"
-		st=$(printf '%s' "$BODY" | json_get connector state 2>/dev/null)
-		[ "$st" != "$2" ] || return 0
-		sleep 0.1
-	done
-	diag "connector $1 is $st, not $2: $BODY"
-	return 1
-}
 
 # wait_offset CONNECTOR OFFSET_JSON: until GET offsets shows it (10 s).
 wait_offset() {
@@ -590,9 +579,13 @@ mv "$T/host.err" "$T/host3.err"
 start_host "$T/worker.properties" "$T/cli.json"
 wait_for_line "$T/host.err" "REST API listening on $U\$" >/dev/null ||
 	bail_out "REST API did not restart: $(cat "$T/host.err")"
-wait_state cli PAUSED
-assert_eq "at the next start the stored version wins over the file" \
-	PAUSED "$(printf '%s' "$BODY" | json_get connector state)"
+wait_state cli RUNNING
+assert_eq "at the next start the file wins, as in Connect standalone" \
+	RUNNING "$(printf '%s' "$BODY" | json_get connector state)"
+assert_grep "saying the REST-made changes were replaced" \
+	"[cli] starts from its command-line file, as in Connect standalone: the config and state set over REST (kept in $STORE) were replaced" \
+	"$T/host.err"
+assert_absent "and the store no longer holds it" '"cli"' "$STORE"
 
 # ---- security: Basic auth (password from a provider), https, 413 ----
 
