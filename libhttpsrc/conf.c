@@ -826,8 +826,46 @@ static int name_ok(const char *name)
         return 1;
 }
 
+/* Kafka's rule for topic names (Topic.validate): 1-249 characters of
+ * [a-zA-Z0-9._-], not "." or "..". NULL if @p t follows it, else why. */
+static const char *topic_problem(const char *t, char *why, size_t size)
+{
+        size_t len = strlen(t), bad = strspn(t, "abcdefghijklmnopqrstuvwxyz"
+                                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                "0123456789._-");
+        if (!strcmp(t, ".") || !strcmp(t, ".."))
+                return "'.' and '..' are not allowed as Kafka topic names";
+        if (len > 249) {
+                snprintf(why, size,
+                         "%zu characters; a Kafka topic name has at most 249",
+                         len);
+                return why;
+        }
+        if (bad == len)
+                return NULL;
+        unsigned char c = (unsigned char)t[bad];
+        if (c >= 0x20 && c < 0x7F)
+                snprintf(why, size,
+                         "'%c' at position %zu: a Kafka topic name has only "
+                         "letters, digits, '.', '_' and '-'",
+                         c, bad + 1);
+        else
+                snprintf(why, size,
+                         "byte 0x%02X at position %zu: a Kafka topic name has "
+                         "only letters, digits, '.', '_' and '-'",
+                         c, bad + 1);
+        return why;
+}
+
 static int check_connector(const httpsrc_conf *conf, strbuf *sb)
 {
+        const char *topic = conf_get_set(conf, "kafka.topic");
+        char why[160];
+        const char *tp = topic && *topic && !strstr(topic, "${")
+                             ? topic_problem(topic, why, sizeof(why))
+                             : NULL;
+        if (tp && add_problem(sb, "kafka.topic", topic, tp))
+                return -1;
         const char *name = conf_get_set(conf, "name");
         if (name && *name && !name_ok(name) &&
             add_problem(sb, "name", NULL,

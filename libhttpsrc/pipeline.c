@@ -152,6 +152,12 @@ static int setup(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
         int rc = httpsrc_conf_check(p->worker, errstr, errstr_size);
         if (!rc)
                 rc = producer_check_conf(p->worker, errstr, errstr_size);
+        /* Before any connector is added: a typo here must not surface only
+         * once connectors were created. */
+        if (!rc)
+                rc = rest_check_listeners(
+                    httpsrc_conf_get(p->worker, "listeners"), errstr,
+                    errstr_size);
         if (rc)
                 return rc;
         if (pipe2(p->stop_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {

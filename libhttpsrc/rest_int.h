@@ -16,6 +16,10 @@ typedef struct rest_server rest_server;
 /** Start listening on the worker's `listeners` and restore the connectors
  *  kept in the config store. errstr names the key: "listeners: ...". */
 rest_server *rest_new(httpsrc_pipeline *p, char *errstr, size_t errstr_size);
+/** Check the syntax of a `listeners` value ("http[s]://host:port,...")
+ *  before anything starts: HTTPSRC_OK, or HTTPSRC_ERR_INVAL with
+ *  "listeners: invalid listener '<item>': <reason>". */
+int rest_check_listeners(const char *list, char *errstr, size_t errstr_size);
 /** Stop serving (waits for requests in progress). NULL-safe. */
 void rest_destroy(rest_server *r);
 

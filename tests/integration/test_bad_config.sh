@@ -12,7 +12,7 @@ REASON_NOFILE='No such file'                # connector file missing
 REASON_MALFORMED='invalid JSON'             # connector file not JSON
 
 HOST_TIMEOUT=15
-plan 60
+plan 70
 # Nothing listens here: config errors must be found before connecting.
 BOOT=127.0.0.1:1
 write_worker "$T/worker.properties"
@@ -143,3 +143,22 @@ httpsrc-connect: $T/plugkeys.json: http.pagination.cursor.parm: unknown configur
 httpsrc-connect: $T/plugkeys.json: transforms.a.statc.field: unknown configuration key for transform org.apache.kafka.connect.transforms.InsertField\$Value (did you mean 'transforms.a.static.field'?)
 httpsrc-connect: $T/plugkeys.json: http.auth.user: required key is missing (needed by BASIC)" \
 	--once "$T/worker.properties" "$T/plugkeys.json"
+
+# ---- Kafka's topic rule, the REST listener: checked before anything runs ----
+write_connector "$T/badtopic.json" badtopic "${base[@]:1}" 'kafka.topic=events v1'
+expect_stderr "a topic name Kafka refuses" \
+	"httpsrc-connect: $T/badtopic.json: kafka.topic: invalid value 'events v1': ' ' at position 7: a Kafka topic name has only letters, digits, '.', '_' and '-'" \
+	--once "$T/worker.properties" "$T/badtopic.json"
+write_connector "$T/dots.json" dots "${base[@]:1}" 'kafka.topic=..'
+expect_stderr "'..' as a topic" \
+	"httpsrc-connect: $T/dots.json: kafka.topic: invalid value '..': '.' and '..' are not allowed as Kafka topic names" \
+	--once "$T/worker.properties" "$T/dots.json"
+# A listener typo is reported alone, before any connector is created.
+for l in '127.0.0.1:8083|it must start with http:// or https:// (e.g. http://127.0.0.1:8083)' \
+	'http://127.0.0.1:80833|port 80833 is out of range 0-65535' \
+	'http://127.0.0.1|no port (expected http://host:port)'; do
+	write_worker "$T/listen.properties" "listeners=${l%%|*}"
+	expect_stderr "listeners=${l%%|*}" \
+		"httpsrc-connect: $T/listen.properties: listeners: invalid listener '${l%%|*}': ${l#*|}" \
+		"$T/listen.properties" "$T/good.json"
+done
