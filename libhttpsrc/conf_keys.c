@@ -251,6 +251,13 @@ const httpsrc_param_desc conf_connector_params[] = {
                       "connector, log it and go on, or ignore it",
      .group         = "errors",
      .enum_values   = "fail|log|ignore"},
+    {.name          = "log.level",
+     .type          = HTTPSRC_PARAM_ENUM,
+     .default_value = "",
+     .doc           = "This connector's log level (default: the worker's, "
+                      "--log-level)",
+     .group         = "errors",
+     .enum_values   = "error|warn|info|debug|trace"},
     {.name          = "errors.log.enable",
      .type          = HTTPSRC_PARAM_BOOL,
      .default_value = "false",

@@ -18,14 +18,18 @@
 
 #include "commit.h"
 #include "httpsrc/httpsrc.h"
+#include "service.h"
 
 /* The only global: the signal handler needs the pipeline. */
 static httpsrc_pipeline *running;
 
 static void on_signal(int sig)
 {
-        (void)sig;
-        if (running)
+        if (!running)
+                return;
+        if (sig == SIGHUP)
+                httpsrc_pipeline_reload(running);
+        else
                 httpsrc_pipeline_stop(running);
 }
 
@@ -49,7 +53,13 @@ static void usage(FILE *out)
                 "  -V, --version  print the version, the commit and the "
                 "libcurl, librdkafka\n"
                 "               and yajl versions, then exit\n"
-                "  -h, --help   print this help and exit\n");
+                "  --log-format text|json\n"
+                "               json: one object a line (time, level, "
+                "connector, message,\n"
+                "               fields)\n"
+                "  -h, --help   print this help and exit\n"
+                "SIGHUP re-reads the connector files and applies what "
+                "changed.\n");
 }
 
 /* Case-insensitive, as log4j's; "trace" is debug, the finest level here
@@ -107,9 +117,39 @@ static int level_option(int argc, char **argv, int *i, int *level)
 }
 
 typedef struct cli_opts {
-        int flags, level, describe_only;
+        int flags, level, describe_only, log_format;
         int first_file; /* argv index of WORKER.properties */
 } cli_opts;
+
+/* --log-format's value: 0, or -1 (message printed) if it is bad. */
+static int log_format_option(const char *v, cli_opts *o)
+{
+        if (v && strcmp(v, "json") == 0)
+                o->log_format = HTTPSRC_LOG_FORMAT_JSON;
+        else if (v && strcmp(v, "text") == 0)
+                o->log_format = HTTPSRC_LOG_FORMAT_TEXT;
+        else {
+                fprintf(stderr,
+                        "httpsrc-connect: --log-format: %s%s%s: use text or "
+                        "json\n",
+                        v ? "unknown format '" : "a format is needed",
+                        v ? v : "", v ? "'" : "");
+                return -1;
+        }
+        return 0;
+}
+
+/* SIGINT/SIGTERM stop (draining), SIGHUP reloads the connector files. */
+static void install_signals(httpsrc_pipeline *p)
+{
+        running             = p;
+        struct sigaction sa = {.sa_handler = on_signal};
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
+        signal(SIGPIPE, SIG_IGN);
+}
 
 /* The options before the files: -1 to go on, else the exit status. */
 static int parse_options(int argc, char **argv, cli_opts *o)
@@ -122,7 +162,11 @@ static int parse_options(int argc, char **argv, cli_opts *o)
                         return 2;
                 if (lv)
                         continue;
-                if (strcmp(a, "--once") == 0) {
+                if (strcmp(a, "--log-format") == 0) {
+                        if (log_format_option(argv[i + 1], o))
+                                return 2;
+                        i++;
+                } else if (strcmp(a, "--once") == 0) {
                         o->flags |= HTTPSRC_RUN_ONCE;
                 } else if (strcmp(a, "--describe-config") == 0) {
                         o->describe_only = 1;
@@ -368,6 +412,7 @@ int main(int argc, char **argv)
                 return 2;
         }
         httpsrc_pipeline_set_log_cb(p, NULL, NULL, level);
+        httpsrc_pipeline_set_log_format(p, o.log_format);
         if (describe_only) {
                 describe(p);
                 httpsrc_pipeline_destroy(p);
@@ -379,17 +424,20 @@ int main(int argc, char **argv)
                 fprintf(stderr, "httpsrc-connect: %s: %s\n", argv[i], err);
                 rc = 2;
         }
+        if (!rc && httpsrc_pipeline_set_connector_files(
+                       p, (const char *const *)argv + i + 1,
+                       (size_t)(argc - i - 1)) != HTTPSRC_OK) {
+                fprintf(stderr, "httpsrc-connect: out of memory\n");
+                rc = 2;
+        }
         if (rc) {
                 httpsrc_pipeline_destroy(p);
                 return rc;
         }
-        running             = p;
-        struct sigaction sa = {.sa_handler = on_signal};
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
-        signal(SIGPIPE, SIG_IGN);
+        install_signals(p);
+        service_notify("READY=1");
         rc = httpsrc_pipeline_run(p, flags);
+        service_notify("STOPPING=1");
         if (rc != HTTPSRC_OK)
                 fprintf(stderr, "httpsrc-connect: %s\n",
                         httpsrc_pipeline_last_error(p));

@@ -14,6 +14,7 @@
 #include "fileio_int.h"
 #include "offsets_kafka_int.h"
 #include "pipeline_int.h"
+#include "reload_int.h"
 #include "rest_int.h"
 #include "secrets_int.h"
 
@@ -34,6 +35,7 @@ typedef struct pending_op {
         connector *c;
         httpsrc_conf *new_conf; /* restart: the conf to start from */
         int restart;
+        int local; /* new_conf is the operator's own (not from REST) */
 } pending_op;
 
 struct httpsrc_pipeline {
@@ -52,6 +54,8 @@ struct httpsrc_pipeline {
         int run_once;     /* the current run's HTTPSRC_RUN_ONCE */
         int stop_pipe[2];
         atomic_int stop_requested;
+        atomic_int reload_requested;
+        reloader *reloader; /* the connector files; NULL: none */
         int64_t flush_interval_ms;
         int64_t last_flush;
         char last_error[1024];
@@ -243,9 +247,11 @@ void httpsrc_pipeline_destroy(httpsrc_pipeline *p)
         for (size_t i = 0; i < p->n_ops; i++)
                 httpsrc_conf_destroy(p->ops[i].new_conf);
         free(p->ops);
+        reloader_destroy(p->reloader);
         pthread_cond_destroy(&p->cv);
         pthread_mutex_destroy(&p->mu);
         httpsrc_conf_destroy(p->worker);
+        log_free(&p->lg);
         free(p);
 }
 
@@ -287,6 +293,16 @@ static conn_env make_env(httpsrc_pipeline *p, int local)
         conn_env env = {p->http,   &p->sink, p->offsets,  p->plugins, &p->lg,
                         p->worker, sec,      &p->n_conns, on_wake,    p};
         return env;
+}
+
+/* log.level: the connector's own level; unset, it follows the root's. */
+static void apply_log_level(httpsrc_pipeline *p, const connector *c)
+{
+        const char *v = httpsrc_conf_get(connector_conf(c), "log.level");
+        if (log_set_level(&p->lg, connector_name(c), log_level_parse(v)))
+                log_msg(&p->lg, HTTPSRC_LOG_ERROR, connector_name(c),
+                        "log.level: out of memory; the worker's level "
+                        "applies");
 }
 
 static int trial(httpsrc_pipeline *p,
@@ -372,6 +388,7 @@ static int create(httpsrc_pipeline *p,
         if (initial_state != HTTPSRC_STATE_RUNNING)
                 connector_set_target(c, initial_state);
         p->conns[p->n_conns++] = c;
+        apply_log_level(p, c);
         on_wake(p, c);
         return HTTPSRC_OK;
 }
@@ -416,6 +433,7 @@ static int trial(httpsrc_pipeline *p,
         logger quiet = p->lg;
         if (quiet.max_level > HTTPSRC_LOG_WARN)
                 quiet.max_level = HTTPSRC_LOG_WARN;
+        quiet.n_ov = 0; /* nor a connector's own log.level */
         conn_env env = base ? *base : make_env(p, 0);
         env.offsets  = offsets ? offsets : scratch;
         env.lg       = &quiet;
@@ -471,20 +489,23 @@ static pending_op *pending_of(const httpsrc_pipeline *p, const connector *c)
         return NULL;
 }
 
-static int
-add_op(httpsrc_pipeline *p, connector *c, int restart, httpsrc_conf *conf)
+static int add_op(httpsrc_pipeline *p,
+                  connector *c,
+                  int restart,
+                  httpsrc_conf *conf,
+                  int local)
 {
         pending_op *op = pending_of(p, c);
         if (op) { /* a later request replaces an earlier one */
                 httpsrc_conf_destroy(op->new_conf);
-                *op = (pending_op){c, conf, restart};
+                *op = (pending_op){c, conf, restart, local};
                 return HTTPSRC_OK;
         }
         pending_op *no = realloc(p->ops, (p->n_ops + 1) * sizeof(*no));
         if (!no)
                 return HTTPSRC_ERR_NOMEM;
         p->ops             = no;
-        p->ops[p->n_ops++] = (pending_op){c, conf, restart};
+        p->ops[p->n_ops++] = (pending_op){c, conf, restart, local};
         return HTTPSRC_OK;
 }
 
@@ -494,7 +515,26 @@ int pipeline_delete(httpsrc_pipeline *p, const char *name)
         if (!c || pipeline_deleting(p, c))
                 return HTTPSRC_ERR_NOENT;
         connector_stop(c);
-        return add_op(p, c, 0, NULL);
+        return add_op(p, c, 0, NULL, 0);
+}
+
+static int restart(httpsrc_pipeline *p,
+                   const char *name,
+                   httpsrc_conf *conf,
+                   int local,
+                   char *errstr,
+                   size_t errstr_size)
+{
+        connector *c = find(p, name);
+        if (!c || pipeline_deleting(p, c)) {
+                errstr_set(errstr, errstr_size, "Connector %s not found", name);
+                return HTTPSRC_ERR_NOENT;
+        }
+        conn_env env = make_env(p, local);
+        if (conf && trial(p, &env, conf, NULL, errstr, errstr_size))
+                return HTTPSRC_ERR_INVAL;
+        connector_stop(c);
+        return add_op(p, c, 1, conf, local);
 }
 
 int pipeline_restart(httpsrc_pipeline *p,
@@ -503,15 +543,32 @@ int pipeline_restart(httpsrc_pipeline *p,
                      char *errstr,
                      size_t errstr_size)
 {
-        connector *c = find(p, name);
-        if (!c || pipeline_deleting(p, c)) {
-                errstr_set(errstr, errstr_size, "Connector %s not found", name);
-                return HTTPSRC_ERR_NOENT;
+        return restart(p, name, conf, 0, errstr, errstr_size);
+}
+
+int pipeline_reconfigure(httpsrc_pipeline *p,
+                         const char *name,
+                         httpsrc_conf *conf,
+                         char *errstr,
+                         size_t errstr_size)
+{
+        return restart(p, name, conf, 1, errstr, errstr_size);
+}
+
+void pipeline_set_reloader(httpsrc_pipeline *p, reloader *r)
+{
+        reloader_destroy(p->reloader);
+        p->reloader = r;
+}
+
+void httpsrc_pipeline_reload(httpsrc_pipeline *p)
+{
+        /* Only async-signal-safe calls here. */
+        atomic_store(&p->reload_requested, 1);
+        if (p->stop_pipe[1] >= 0) {
+                ssize_t w = write(p->stop_pipe[1], "r", 1);
+                (void)w;
         }
-        if (conf && pipeline_validate(p, conf, errstr, errstr_size))
-                return HTTPSRC_ERR_INVAL;
-        connector_stop(c);
-        return add_op(p, c, 1, conf);
 }
 
 int pipeline_state(const httpsrc_pipeline *p, const connector *c)
@@ -535,12 +592,14 @@ static void remove_at(httpsrc_pipeline *p, size_t i)
 }
 
 /* Recreate @p c from @p conf (or its own), in the same slot. */
-static void recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf)
+static void
+recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf, int local)
 {
         connector *old = p->conns[i];
         int target     = connector_target(old); /* a FAILED one keeps it */
-        /* Its own conf keeps its providers; a new one came over REST. */
-        conn_env env = make_env(p, 0);
+        /* Its own conf keeps its providers; a new one came over REST, or
+         * from the operator's files (a reload). */
+        conn_env env = make_env(p, local);
         if (!conf) {
                 conf        = httpsrc_conf_dup(connector_conf(old));
                 env.secrets = connector_secrets(old);
@@ -564,6 +623,7 @@ static void recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf)
         if (target != HTTPSRC_STATE_RUNNING)
                 connector_set_target(c, target);
         p->conns[i] = c;
+        apply_log_level(p, c);
         on_wake(p, c);
 }
 
@@ -581,8 +641,10 @@ static void run_pending(httpsrc_pipeline *p)
                         if (p->conns[i] != op.c)
                                 continue;
                         if (op.restart) {
-                                recreate(p, i, op.new_conf);
+                                recreate(p, i, op.new_conf, op.local);
                         } else {
+                                log_set_level(&p->lg, connector_name(op.c),
+                                              -1);
                                 unschedule(p, op.c);
                                 connector_destroy(op.c);
                                 remove_at(p, i);
@@ -710,6 +772,11 @@ void httpsrc_pipeline_set_log_cb(httpsrc_pipeline *p,
         p->lg.cb        = cb;
         p->lg.opaque    = opaque;
         p->lg.max_level = max_level;
+}
+
+void httpsrc_pipeline_set_log_format(httpsrc_pipeline *p, int format)
+{
+        p->lg.format = format;
 }
 
 void httpsrc_pipeline_stop(httpsrc_pipeline *p)
@@ -889,6 +956,8 @@ int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
                 while (read(p->stop_pipe[0], buf, sizeof(buf)) > 0)
                         ;
                 run_execs(p);
+                if (atomic_exchange(&p->reload_requested, 0) && p->reloader)
+                        reloader_run(p->reloader, p);
                 run_pending(p);
                 flush_offsets(p, mono_ms(), 0);
         }

@@ -76,6 +76,18 @@ int pipeline_restart(httpsrc_pipeline *p,
                      char *errstr,
                      size_t errstr_size);
 
+/** pipeline_restart() with a conf from the operator's own files (a
+ *  reload): its placeholders resolve as the command line's do. */
+int pipeline_reconfigure(httpsrc_pipeline *p,
+                         const char *name,
+                         httpsrc_conf *conf,
+                         char *errstr,
+                         size_t errstr_size);
+
+struct reloader;
+/** Takes @p r (reload.c), destroying any earlier one. */
+void pipeline_set_reloader(httpsrc_pipeline *p, struct reloader *r);
+
 /** RESTARTING while a restart waits, else the connector's own state. */
 int pipeline_state(const httpsrc_pipeline *p, const connector *c);
 

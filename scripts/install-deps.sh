@@ -7,7 +7,7 @@
 set -eu
 PKGS="build-essential meson ninja-build pkg-config python3 openssl \
 libcurl4-openssl-dev librdkafka-dev libyajl-dev libcmocka-dev libmicrohttpd-dev \
-libssl-dev openssl tzdata openjdk-17-jdk-headless maven"
+libssl-dev openssl tzdata libsystemd-dev systemd openjdk-17-jdk-headless maven"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

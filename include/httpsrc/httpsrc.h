@@ -257,6 +257,40 @@ HTTPSRC_API int httpsrc_pipeline_serve_rest(httpsrc_pipeline *p,
                                             char *errstr,
                                             size_t errstr_size);
 
+/**
+ * @brief The connector files httpsrc_pipeline_reload() re-reads (the
+ * command line's). Their connectors must have been added already; the
+ * paths are copied. Call before httpsrc_pipeline_run().
+ * @returns HTTPSRC_OK, or HTTPSRC_ERR_NOMEM
+ * @since 0.1
+ */
+HTTPSRC_API int httpsrc_pipeline_set_connector_files(httpsrc_pipeline *p,
+                                                     const char *const *paths,
+                                                     size_t n);
+
+/**
+ * @brief Ask the running pipeline to re-read its connector files and apply
+ * what changed: a new name is created, a changed config restarts its
+ * connector with it (offsets kept), a name no longer in the files is
+ * deleted (its stored offsets stay). Each change is logged; a file that
+ * does not load is logged and leaves its connectors as they are.
+ * Async-signal-safe (e.g. from a SIGHUP handler). @since 0.1
+ */
+HTTPSRC_API void httpsrc_pipeline_reload(httpsrc_pipeline *p);
+
+/** @brief Log formats of httpsrc_pipeline_set_log_format(). @since 0.1 */
+typedef enum httpsrc_log_format {
+        HTTPSRC_LOG_FORMAT_TEXT = 0, /**< "time LEVEL [connector] message" */
+        /** One JSON object a line: time, level, connector (null for the
+         *  host), message, fields (an object, e.g. {"file": ...}). */
+        HTTPSRC_LOG_FORMAT_JSON = 1,
+} httpsrc_log_format;
+
+/** @brief Format of the lines written to stderr (without a log callback).
+ *  @since 0.1 */
+HTTPSRC_API void httpsrc_pipeline_set_log_format(httpsrc_pipeline *p,
+                                                 int format);
+
 /** @brief Ask a running pipeline to stop. Async-signal-safe. @since 0.1 */
 HTTPSRC_API void httpsrc_pipeline_stop(httpsrc_pipeline *p);
 
