@@ -253,7 +253,6 @@ const httpsrc_param_desc conf_connector_params[] = {
      .enum_values   = "fail|log|ignore"},
     {.name          = "log.level",
      .type          = HTTPSRC_PARAM_ENUM,
-     .default_value = "",
      .doc           = "This connector's log level (default: the worker's, "
                       "--log-level)",
      .group         = "errors",

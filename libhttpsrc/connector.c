@@ -69,6 +69,20 @@ int conn_put_untrusted(const connector *c,
                                 c->n_secret_vals);
 }
 
+void conn_observe(connector *c, int status, size_t records, const char *next)
+{
+        const conn_observer *o = c->env.observer;
+        if (!o)
+                return;
+        c->pages_seen++;
+        strbuf url = {0};
+        const char *u = c->sent_url ? c->sent_url : "";
+        if (conn_put_untrusted(c, &url, u, strlen(u), 0) == 0)
+                o->page(o->opaque, c->method, url.buf ? url.buf : "", status,
+                        records, next);
+        sb_wipe(&url);
+}
+
 void conn_clean_msg(const connector *c, char *msg, size_t size)
 {
         strbuf sb = {0};
@@ -1140,6 +1154,7 @@ void connector_destroy(connector *c)
         free(c->cur_key);
         keyset_clear(&c->poll_keys);
         free(c->cycle_key);
+        free(c->sent_url);
         free(c->read_value);
         free(c->poll_value);
         free(c->offset_json);
@@ -1217,6 +1232,11 @@ void connector_give_topics(connector *c, char **topics, size_t n)
         connector_reset_topics(c);
         c->topics   = topics;
         c->n_topics = n;
+}
+
+int connector_handing_over(const connector *c)
+{
+        return c->pq_head != NULL;
 }
 
 int connector_busy(const connector *c)

@@ -206,6 +206,8 @@ struct connector {
         int path_matched; /* a page's records path matched */
         int path_missed;  /* ... or matched nothing in a non-empty body */
         char warning[768]; /* shown in the status while RUNNING */
+        char *sent_url;  /* with an observer: the URL of that request */
+        size_t pages_seen; /* with an observer: responses so far */
         char failure[1024];
         char plugin_err[512];
 };
@@ -226,6 +228,8 @@ int conn_put_untrusted(const connector *c,
 /** @p msg cleaned in place by conn_put_untrusted (no cap): a message that
  *  may quote upstream text, before it reaches a log, trace or exit. */
 void conn_clean_msg(const connector *c, char *msg, size_t size);
+/** Tell the observer (if any) of a response or a failed request. */
+void conn_observe(connector *c, int status, size_t records, const char *next);
 int conn_set_str(char **dst, const char *src);
 const httpsrc_param_desc *comp_params(const plugin_component *comp);
 

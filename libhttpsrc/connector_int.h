@@ -22,6 +22,21 @@ typedef struct sink {
         void *opaque;
 } sink;
 
+/** Watches a connector's pages (the preview, preview.c). */
+typedef struct conn_observer {
+        void *opaque;
+        /** Each response or failed request: its method, URL (redacted),
+         *  status (0: no response), records in it and the next page key
+         *  (NULL: the last page, or an error). */
+        void (*page)(void *opaque,
+                     const char *method,
+                     const char *url,
+                     int status,
+                     size_t records,
+                     const char *next_key);
+        size_t max_pages; /* 0: any; else no request after that many */
+} conn_observer;
+
 /** What a connector uses of the pipeline (all borrowed). */
 typedef struct conn_env {
         http_client *http;
@@ -35,6 +50,7 @@ typedef struct conn_env {
         /* Called when connector_next_wakeup() may have come earlier. */
         void (*wake)(void *opaque, connector *c);
         void *wake_opaque;
+        const conn_observer *observer; /* NULL: none */
 } conn_env;
 
 /** A component instance's context, handed to plugins as httpsrc_ctx. */
@@ -108,6 +124,8 @@ const char *connector_failure(const connector *c);
 const char *connector_warning(const connector *c);
 /** Caught up: pagination exhausted and the last poll yielded nothing. */
 int connector_caught_up(const connector *c);
+/** Pages received and not yet handed over to the sink. */
+int connector_handing_over(const connector *c);
 /** Requests in flight or records not yet acknowledged. */
 int connector_busy(const connector *c);
 void connector_metrics(const connector *c, httpsrc_metrics *m);

@@ -621,6 +621,9 @@ void page_request_next(connector *c)
             c->phase == PHASE_AUTH || c->pq_len > 1 || c->failed ||
             c->stopped || !c->in_poll)
                 return;
+        if (c->env.observer && c->env.observer->max_pages &&
+            c->pages_seen >= c->env.observer->max_pages)
+                return; /* a preview's last page */
         c->want_next = 0;
         conn_set_str(&c->cur_key,
                      c->pq_tail ? c->pq_tail->next_key : c->read_key);
@@ -957,6 +960,7 @@ void page_on_response(connector *c, httpsrc_response *resp, const char *what)
         }
         c->m.records_polled += pg->n - pg->skip;
         c->st.last_success_ms = wall_ms();
+        conn_observe(c, http_response_status(resp), pg->n, pg->next_key);
         log_msg(c->env.lg, HTTPSRC_LOG_DEBUG, c->name,
                 "%s: %zu records (%zu after the offset)%s", what, pg->n,
                 pg->n - pg->skip, pg->next_key ? "" : ", last page");

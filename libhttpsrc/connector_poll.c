@@ -410,6 +410,8 @@ static void send_req(connector *c, httpsrc_request *req, http_done_fn done)
 {
         c->m.requests_total++;
         c->sent_us = mono_us();
+        if (c->env.observer && conn_set_str(&c->sent_url, http_request_url(req)))
+                conn_fail(c, "out of memory");
         throttle_record(&c->thr, mono_ms());
         long id = http_send(c->env.http, req, &c->hopts, done, c);
         if (id < 0)
@@ -625,6 +627,7 @@ on_error_status(connector *c, httpsrc_response *resp, const char *what)
         snprintf(msg, sizeof(msg), "%s returned HTTP %d: %s", what, status,
                  shown.buf ? shown.buf : "");
         sb_wipe(&shown);
+        conn_observe(c, status, 0, NULL);
         int64_t delay = -1;
         const char *ra = status == 429 || status == 503
                              ? http_response_header(resp, "Retry-After")
@@ -651,6 +654,7 @@ on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg)
                       sizeof(what));
         if (err < 0) {
                 char msg[1024];
+                conn_observe(c, 0, 0, NULL);
                 snprintf(msg, sizeof(msg), "%s failed: %s", what, errmsg);
                 if (err == HTTPSRC_ERR_LIMIT || err == HTTPSRC_ERR_INVAL)
                         poll_error(c, "%s", msg);

@@ -53,6 +53,13 @@ static void usage(FILE *out)
                 "  -V, --version  print the version, the commit and the "
                 "libcurl, librdkafka\n"
                 "               and yajl versions, then exit\n"
+                "  --preview [--pages N] WORKER.properties CONNECTOR.json\n"
+                "               run the connector against its API without "
+                "Kafka and\n"
+                "               without storing offsets; print the requests, "
+                "records and\n"
+                "               the offset; exit 0 if records were found, 1 "
+                "if not\n"
                 "  --log-format text|json\n"
                 "               json: one object a line (time, level, "
                 "connector, message,\n"
@@ -118,6 +125,7 @@ static int level_option(int argc, char **argv, int *i, int *level)
 
 typedef struct cli_opts {
         int flags, level, describe_only, log_format;
+        int preview, pages; /* --preview [--pages N] */
         int first_file; /* argv index of WORKER.properties */
 } cli_opts;
 
@@ -137,6 +145,44 @@ static int log_format_option(const char *v, cli_opts *o)
                 return -1;
         }
         return 0;
+}
+
+/* --pages' value: 0, or -1 (message printed) if it is bad. */
+static int pages_option(const char *v, cli_opts *o)
+{
+        char *end = NULL;
+        long n    = v ? strtol(v, &end, 10) : 0;
+        if (!v || *end || n < 1 || n > 1000) {
+                fprintf(stderr,
+                        "httpsrc-connect: --pages: %s%s%s: use a number of "
+                        "pages from 1 to 1000\n",
+                        v ? "invalid value '" : "a number is needed",
+                        v ? v : "", v ? "'" : "");
+                return -1;
+        }
+        o->pages = (int)n;
+        return 0;
+}
+
+static httpsrc_conf *load(int scope, const char *path);
+
+/* --preview WORKER CONNECTOR: the report on stdout; 0 if records were
+ * found, 1 if not (the report's last line says why), 2 bad usage. */
+static int preview(httpsrc_pipeline *p, int argc, char **argv, int i, int pages)
+{
+        if (argc - i != 2) {
+                fprintf(stderr,
+                        "httpsrc-connect: --preview needs one connector file: "
+                        "httpsrc-connect --preview [--pages N] "
+                        "WORKER.properties CONNECTOR.json\n");
+                return 2;
+        }
+        httpsrc_conf *conf = load(HTTPSRC_SCOPE_CONNECTOR, argv[i + 1]);
+        if (!conf)
+                return 2;
+        int rc = httpsrc_pipeline_preview(p, conf, pages, stdout);
+        httpsrc_conf_destroy(conf);
+        return rc == HTTPSRC_OK ? 0 : rc == HTTPSRC_ERR_NOENT ? 1 : 2;
 }
 
 /* SIGINT/SIGTERM stop (draining), SIGHUP reloads the connector files. */
@@ -162,7 +208,13 @@ static int parse_options(int argc, char **argv, cli_opts *o)
                         return 2;
                 if (lv)
                         continue;
-                if (strcmp(a, "--log-format") == 0) {
+                if (strcmp(a, "--preview") == 0) {
+                        o->preview = 1;
+                } else if (strcmp(a, "--pages") == 0) {
+                        if (pages_option(argv[i + 1], o))
+                                return 2;
+                        i++;
+                } else if (strcmp(a, "--log-format") == 0) {
                         if (log_format_option(argv[i + 1], o))
                                 return 2;
                         i++;
@@ -417,6 +469,11 @@ int main(int argc, char **argv)
                 describe(p);
                 httpsrc_pipeline_destroy(p);
                 return 0;
+        }
+        if (o.preview) {
+                int prc = preview(p, argc, argv, i, o.pages);
+                httpsrc_pipeline_destroy(p);
+                return prc;
         }
         int rc = add_connectors(p, argv + i + 1, argc - i - 1);
         if (!rc && serve &&

@@ -291,7 +291,8 @@ static conn_env make_env(httpsrc_pipeline *p, int local)
 {
         const secrets *sec = local && p->local ? p->local : p->secrets;
         conn_env env = {p->http,   &p->sink, p->offsets,  p->plugins, &p->lg,
-                        p->worker, sec,      &p->n_conns, on_wake,    p};
+                        p->worker, sec,      &p->n_conns, on_wake,    p,
+                        NULL};
         return env;
 }
 
@@ -337,6 +338,11 @@ static connector *connector_or_failed(httpsrc_pipeline *p,
         if (!c)
                 errstr_set(errstr, errstr_size, "out of memory");
         return c;
+}
+
+conn_env pipeline_preview_env(httpsrc_pipeline *p, int local)
+{
+        return make_env(p, local);
 }
 
 /* A connector from the command line (@p local) reports a stored offset

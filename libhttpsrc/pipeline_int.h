@@ -84,6 +84,10 @@ int pipeline_reconfigure(httpsrc_pipeline *p,
                          char *errstr,
                          size_t errstr_size);
 
+/** The environment of a connector outside the pipeline (a preview): safe
+ *  from any thread, as it reads only what is fixed once @p p exists. */
+conn_env pipeline_preview_env(httpsrc_pipeline *p, int local);
+
 struct reloader;
 /** Takes @p r (reload.c), destroying any earlier one. */
 void pipeline_set_reloader(httpsrc_pipeline *p, struct reloader *r);

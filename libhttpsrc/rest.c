@@ -31,6 +31,7 @@
 #include "json_int.h"
 #include "metrics_int.h"
 #include "pipeline_int.h"
+#include "preview_int.h"
 #include "secrets_int.h"
 #include "util_int.h"
 
@@ -2377,6 +2378,73 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, request *q)
         return rc;
 }
 
+/* PUT /connector-plugins/{class}/config/preview (preview.c). It runs on
+ * the request's own thread, not through the loop: a preview waits for an
+ * API for seconds, which would stall every connector. */
+static int is_preview(request *q)
+{
+        return !strcmp(q->method, "PUT") &&
+               path_matches(q, "connector-plugins/*/config/preview");
+}
+
+static httpsrc_conf *preview_conf_of(request *q, const kvlist *cfg)
+{
+        char err[1024];
+        httpsrc_conf *conf = httpsrc_conf_new(HTTPSRC_SCOPE_CONNECTOR);
+        for (size_t i = 0; conf && i < cfg->n; i++) {
+                if (httpsrc_conf_set(conf, cfg->v[i].key, cfg->v[i].value, err,
+                                     sizeof(err)) == HTTPSRC_CONF_OK)
+                        continue;
+                reply_error(q, MHD_HTTP_BAD_REQUEST, "%s", err);
+                httpsrc_conf_destroy(conf);
+                return NULL;
+        }
+        q->oom |= !conf;
+        return conf;
+}
+
+static void h_preview(request *q, httpsrc_pipeline *p)
+{
+        const httpsrc_json *body = need_object(q);
+        const char *pg           = query_get(q, "pages");
+        char *end                = NULL;
+        long pages               = pg ? strtol(pg, &end, 10) : 1;
+        kvlist cfg               = {0};
+        httpsrc_conf *conf       = NULL;
+        strbuf out               = {0};
+        if (!body || config_of(q, body, &cfg, 0))
+                goto done;
+        if (pages < 1 || pages > 100 || (end && *end)) {
+                reply_error(q, MHD_HTTP_BAD_REQUEST,
+                            "pages: invalid value '%s': must be 1 to 100", pg);
+                goto done;
+        }
+        if (find_source(p, q->arg[0]).kind == PK_NONE) {
+                reply_error(q, MHD_HTTP_NOT_FOUND, "Unknown plugin %s.",
+                            q->arg[0]);
+                goto done;
+        }
+        if ((!kvl_get(&cfg, "connector.class") &&
+             kvl_set(&cfg, "connector.class", q->arg[0])) ||
+            (!kvl_get(&cfg, "name") && kvl_set(&cfg, "name", "preview"))) {
+                q->oom = 1;
+                goto done;
+        }
+        if (!(conf = preview_conf_of(q, &cfg)))
+                goto done;
+        if (preview_run(p, 0, conf, (size_t)pages, 1, &out) ==
+            HTTPSRC_ERR_NOMEM) {
+                q->oom = 1;
+                goto done;
+        }
+        reply(q, MHD_HTTP_OK);
+        o_raw(q, out.buf ? out.buf : "");
+done:
+        sb_free(&out);
+        httpsrc_conf_destroy(conf);
+        kvl_free(&cfg);
+}
+
 /* An authorized request, its query parameters in q->query: what needs no
  * MHD (shared by answer() and rest_handle()). */
 static void handle(rest_server *r, request *q, const upload *u)
@@ -2398,7 +2466,14 @@ static void handle(rest_server *r, request *q, const upload *u)
                 else
                         snprintf(q->json_err, sizeof(q->json_err),
                                  "empty body");
-                run(r, q);
+                if (!is_preview(q)) {
+                        run(r, q);
+                        return;
+                }
+                h_preview(q, r->p);
+                if (q->oom)
+                        reply_error(q, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                                    "out of memory");
         }
 }
 

@@ -11,6 +11,7 @@
 # missing; with CI=true that is a failure.
 #   scripts/test.sh            everything
 #   SANITIZE=0 scripts/test.sh skip the sanitizer pass
+#   PACKAGE=0 scripts/test.sh  skip the Debian package test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -56,5 +57,10 @@ if [ "${SANITIZE:-1}" != 0 ]; then
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		run_suite build-asan -Db_sanitize=address,undefined \
 		-Db_lundef=false || rc=$?
+fi
+# The Debian package: built, installed and run from its files (a few
+# minutes; PACKAGE=0 skips it). Uses build/ for the fixture and Kafka mock.
+if [ "${PACKAGE:-1}" != 0 ]; then
+	tests/package/test_package.sh build || rc=$?
 fi
 exit $rc

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "httpsrc/common.h"
 #include "httpsrc/export.h"
@@ -277,6 +278,25 @@ HTTPSRC_API int httpsrc_pipeline_set_connector_files(httpsrc_pipeline *p,
  * Async-signal-safe (e.g. from a SIGHUP handler). @since 0.1
  */
 HTTPSRC_API void httpsrc_pipeline_reload(httpsrc_pipeline *p);
+
+/**
+ * @brief Preview a connector: run @p conf against its API without Kafka and
+ * without storing offsets (from the start, as a new connector; no retries),
+ * for up to @p max_pages pages (0: 1), and write a report to @p out: per
+ * page the request (method, URL with its query, secret values redacted),
+ * status, record count and next page key; the first records as key and
+ * value after transforms and converters; the offset that would be stored;
+ * and, if no record was found, "no records: <reason>".
+ * Call from any thread; it does not touch the pipeline's connectors.
+ * @param conf HTTPSRC_SCOPE_CONNECTOR conf; the caller keeps it
+ * @returns HTTPSRC_OK if records were found, HTTPSRC_ERR_NOENT if not,
+ *          HTTPSRC_ERR_NOMEM
+ * @since 0.1
+ */
+HTTPSRC_API int httpsrc_pipeline_preview(httpsrc_pipeline *p,
+                                         const httpsrc_conf *conf,
+                                         int max_pages,
+                                         FILE *out);
 
 /** @brief Log formats of httpsrc_pipeline_set_log_format(). @since 0.1 */
 typedef enum httpsrc_log_format {
