@@ -263,11 +263,12 @@ int preview_run(httpsrc_pipeline *p,
         env.wake               = noop_wake;
         env.observer           = &obs;
         connector *c           = NULL;
-        if (http && scratch && copy &&
-            !(c = connector_new(&env, copy, err, sizeof(err))))
-                httpsrc_conf_destroy(copy);
-        else if (!copy)
+        if (!copy)
                 snprintf(err, sizeof(err), "out of memory");
+        else if (http && scratch)
+                c = connector_new(&env, copy, err, sizeof(err));
+        if (!c) /* connector_new() took it otherwise */
+                httpsrc_conf_destroy(copy);
         if (c) {
                 drive(c, http, &pv, max_pages ? max_pages : 1);
                 conclude(&pv, c, conf);
