@@ -21,9 +21,14 @@ plan 9
 need_bins "$FIXTURE_BIN" "$MOCKKAFKA_BIN" "$CONSUME_BIN"
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
-PKGS="libhttpsrc0 libhttpsrc-dev httpsrc-connect"
-remove_pkgs() {
-	$SUDO apt-get remove -y -qq $PKGS >/dev/null 2>&1 || :
+PKGS="libhttpsrc0 libhttpsrc-dev httpsrc-connect libhttpsrc0-dbgsym httpsrc-connect-dbgsym"
+remove_pkgs() { # those of ours that are installed, config files too
+	local p installed=""
+	for p in $PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' &&
+			installed="$installed $p"
+	done
+	[ -z "$installed" ] || $SUDO apt-get purge -y -qq $installed >/dev/null 2>&1 || :
 }
 trap 'remove_pkgs; _cleanup' EXIT
 
@@ -45,9 +50,9 @@ tar -C "$SRC" --exclude='./build*' --exclude=./.git --exclude='./debian/.debhelp
 	-cf - . | tar -C "$T/pkg/src" -xf -
 (cd "$T/pkg/src" && dpkg-buildpackage -us -uc -b) >"$T/build.log" 2>&1
 assert_eq "dpkg-buildpackage -us -uc -b: exit 0" 0 "$?" || diag_file "$T/build.log" 40
-assert_eq "three packages: libhttpsrc0, libhttpsrc-dev, httpsrc-connect" \
+assert_eq "three packages (and debhelper's -dbgsym): libhttpsrc0, libhttpsrc-dev, httpsrc-connect" \
 	"httpsrc-connect libhttpsrc-dev libhttpsrc0" \
-	"$(cd "$T/pkg" && ls ./*.deb 2>/dev/null | sed 's|^\./||; s|_.*||' | sort | tr '\n' ' ' | sed 's/ $//')"
+	"$(cd "$T/pkg" && ls ./*.deb 2>/dev/null | sed 's|^\./||; s|_.*||' | grep -v -- '-dbgsym$' | sort | tr '\n' ' ' | sed 's/ $//')"
 
 (cd "$T/pkg" && $SUDO apt-get install -y -qq ./*.deb) >"$T/install.log" 2>&1
 assert_eq "apt-get install ./*.deb: exit 0" 0 "$?" || diag_file "$T/install.log"
