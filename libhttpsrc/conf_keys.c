@@ -408,6 +408,15 @@ const httpsrc_param_desc conf_worker_params[] = {
      .group         = "offsets",
      .min           = 1,
      .max           = 2147483647},
+    {.name          = "kafka.unreachable.timeout.ms",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "120000",
+     .doc           = "--once fails (exit 1) when no Kafka broker has "
+                      "answered this long while records wait for "
+                      "acknowledgement (ms); 0: wait forever",
+     .group         = "kafka",
+     .min           = 0,
+     .max           = NO_MAX},
     {.name          = "offset.flush.interval.ms",
      .type          = HTTPSRC_PARAM_INT,
      .default_value = "100",

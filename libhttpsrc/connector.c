@@ -1190,6 +1190,11 @@ const char *connector_failure(const connector *c)
         return c->failed ? c->failure : NULL;
 }
 
+void connector_fail(connector *c, const char *reason)
+{
+        conn_fail(c, "%s", reason);
+}
+
 const char *connector_warning(const connector *c)
 {
         return c->warning[0] ? c->warning : NULL;

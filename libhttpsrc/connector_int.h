@@ -119,6 +119,9 @@ const httpsrc_conf *connector_conf(const connector *c);
 const struct secrets *connector_secrets(const connector *c);
 int connector_failed(const connector *c);
 const char *connector_failure(const connector *c);
+/** Fail the connector for a reason of the pipeline's (e.g. Kafka
+ *  unreachable under --once): FAILED with @p reason, polling stopped. */
+void connector_fail(connector *c, const char *reason);
 /** What a running connector gets wrong (e.g. a records path that matches
  *  nothing), or NULL; the connector's, valid until it changes. */
 const char *connector_warning(const connector *c);

@@ -109,9 +109,13 @@ void poll_done(connector *c)
         /* Catch-up: a poll that found new records is followed at once. */
         c->next_poll_at = c->caught_up ? next_poll_time(c, now) : now;
         wake(c);
+        /* Read is not delivered: say how many Kafka has acknowledged. */
         log_msg(c->env.lg, c->caught_up ? HTTPSRC_LOG_DEBUG : HTTPSRC_LOG_INFO,
-                c->name, "poll done: %zu new records%s", c->poll_new,
-                c->caught_up ? ", caught up" : "");
+                c->name,
+                "poll done: %zu new records read%s; %llu acknowledged so "
+                "far, %zu waiting for acknowledgement",
+                c->poll_new, c->caught_up ? ", caught up" : "",
+                (unsigned long long)c->m.records_acked, c->outstanding);
         if (c->caught_up)
                 log_next_cron_poll(c);
 }

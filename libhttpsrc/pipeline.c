@@ -57,6 +57,7 @@ struct httpsrc_pipeline {
         atomic_int reload_requested;
         reloader *reloader; /* the connector files; NULL: none */
         int64_t flush_interval_ms;
+        int64_t kafka_timeout_ms; /* kafka.unreachable.timeout.ms */
         int64_t last_flush;
         char last_error[1024];
 
@@ -185,6 +186,8 @@ static int setup(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
                 errstr_set(errstr, errstr_size, "out of memory");
                 return HTTPSRC_ERR_NOMEM;
         }
+        p->kafka_timeout_ms =
+            conf_get_int(p->worker, "kafka.unreachable.timeout.ms", 0);
         p->flush_interval_ms =
             conf_get_int(p->worker, "offset.flush.interval.ms", 0);
         return load_plugins(p, errstr, errstr_size);
@@ -733,6 +736,21 @@ const producer *pipeline_producer(const httpsrc_pipeline *p)
         return p->sink.prod;
 }
 
+int pipeline_kafka_problem(const httpsrc_pipeline *p, char *buf, size_t size)
+{
+        const char *why;
+        int64_t ms = p->sink.prod ? producer_unreachable(p->sink.prod,
+                                                         mono_ms(), &why)
+                                  : 0;
+        if (!ms)
+                return 0;
+        snprintf(buf, size,
+                 "Kafka unreachable for %lld s: no broker of "
+                 "bootstrap.servers=%s answers (%s)",
+                 (long long)(ms / 1000), producer_brokers(p->sink.prod), why);
+        return 1;
+}
+
 const struct secrets *pipeline_secrets(const httpsrc_pipeline *p)
 {
         return p->local ? p->local : p->secrets;
@@ -893,6 +911,37 @@ static void begin_stop(httpsrc_pipeline *p, const char *why)
                 connector_stop(p->conns[i]);
 }
 
+/* --once and no broker answered for kafka.unreachable.timeout.ms while
+ * records wait: fail every connector that has some, with what it read and
+ * what was acknowledged, instead of waiting forever. Returns 1 if so. */
+static int kafka_gave_up(httpsrc_pipeline *p)
+{
+        char why[768], msg[1200];
+        if (!p->sink.prod || p->kafka_timeout_ms <= 0 || !any_busy(p) ||
+            producer_unreachable(p->sink.prod, mono_ms(), NULL) <
+                p->kafka_timeout_ms ||
+            !pipeline_kafka_problem(p, why, sizeof(why)))
+                return 0;
+        for (size_t i = 0; i < p->n_conns; i++) {
+                connector *c      = p->conns[i];
+                httpsrc_metrics m = {.struct_size = sizeof(m)};
+                if (!connector_busy(c))
+                        continue;
+                connector_metrics(c, &m);
+                snprintf(msg, sizeof(msg),
+                         "%s; %llu records read, %llu acknowledged: the "
+                         "offset stays before the rest and the next run "
+                         "reads them again (check bootstrap.servers and "
+                         "the brokers; kafka.unreachable.timeout.ms=%lld "
+                         "bounds this wait)",
+                         why, (unsigned long long)m.records_polled,
+                         (unsigned long long)m.records_acked,
+                         (long long)p->kafka_timeout_ms);
+                connector_fail(c, msg);
+        }
+        return 1;
+}
+
 static int finish(httpsrc_pipeline *p)
 {
         p->last_error[0] = '\0';
@@ -956,6 +1005,8 @@ int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
                         }
                 }
                 if (deadline && (!any_busy(p) || now >= deadline))
+                        break;
+                if (once && kafka_gave_up(p))
                         break;
                 loop_once(p, deadline ? 100 : wait);
                 char buf[64];

@@ -24,6 +24,10 @@ const logger *pipeline_logger(const httpsrc_pipeline *p);
  *  callback. */
 const producer *pipeline_producer(const httpsrc_pipeline *p);
 void pipeline_set_log_level(httpsrc_pipeline *p, int level);
+/** Kafka unreachable: 1 with "Kafka unreachable for N s: no broker of
+ *  bootstrap.servers=... answers (<librdkafka's reason>)" in @p buf;
+ *  0 if a broker answers (or nothing was tried yet). */
+int pipeline_kafka_problem(const httpsrc_pipeline *p, char *buf, size_t size);
 /** The config providers of the worker file's own values (the REST
  *  passwords): the listed ones, plus the built-ins with
  *  command.line.builtin.providers=true. */

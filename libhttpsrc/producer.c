@@ -23,6 +23,12 @@ struct producer {
         rd_kafka_topic_t **topics; /* prepared; kept for the metadata */
         size_t n_topics;
         int broker_up;           /* from the last statistics; -1: none yet */
+        /* Reachability: since when no broker has answered (monotonic ms;
+         * 0: one has since), per the error callback (all brokers down),
+         * the statistics and delivery reports. */
+        int64_t down_since;
+        char down_why[256]; /* librdkafka's last connection error */
+        char *brokers;      /* bootstrap.servers, for messages */
         int64_t queue_max_bytes; /* queue.buffering.max.kbytes */
         int64_t queue_max_msgs;  /* queue.buffering.max.messages */
 };
@@ -168,11 +174,36 @@ int producer_check_conf(const httpsrc_conf *worker,
         return HTTPSRC_OK;
 }
 
+/* A broker answered: Kafka is reachable (again). */
+static void set_reachable(producer *p)
+{
+        if (p->down_since)
+                log_msg(p->lg, HTTPSRC_LOG_INFO, NULL,
+                        "Kafka reachable again (bootstrap.servers=%s)",
+                        p->brokers);
+        p->down_since  = 0;
+        p->down_why[0] = '\0';
+}
+
+/* No broker answers. Said once, not at every retry of librdkafka's. */
+static void set_down(producer *p)
+{
+        if (p->down_since)
+                return;
+        p->down_since = mono_ms();
+        log_msg(p->lg, HTTPSRC_LOG_WARN, NULL,
+                "Kafka unreachable: no broker of bootstrap.servers=%s "
+                "answers (%s); records wait in the producer until one does",
+                p->brokers, p->down_why[0] ? p->down_why : "no connection");
+}
+
 static void on_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
         producer *p = opaque;
         if (!p->dr)
                 return; /* being destroyed */
+        if (!m->err)
+                set_reachable(p);
         if (m->err)
                 p->dr(p->opaque, m->_private, HTTPSRC_ERR_KAFKA,
                       rd_kafka_err2str(m->err));
@@ -191,7 +222,21 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
                 log_msg(p->lg, HTTPSRC_LOG_ERROR, NULL, "%s", p->fatal);
                 return;
         }
-        /* Transient (brokers down, ...): librdkafka retries by itself. */
+        /* Transient: librdkafka retries by itself. Connection errors
+         * repeat at every reconnect: they make one "unreachable" line,
+         * with the last of them as its reason (and /health, the status,
+         * --once's bound); each is DEBUG. */
+        if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+                set_down(p);
+                return;
+        }
+        if (err == RD_KAFKA_RESP_ERR__TRANSPORT ||
+            err == RD_KAFKA_RESP_ERR__RESOLVE ||
+            err == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
+                snprintf(p->down_why, sizeof(p->down_why), "%s", reason);
+                log_msg(p->lg, HTTPSRC_LOG_DEBUG, NULL, "Kafka: %s", reason);
+                return;
+        }
         log_msg(p->lg, HTTPSRC_LOG_WARN, NULL, "Kafka: %s", reason);
 }
 
@@ -219,6 +264,10 @@ static int on_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
         }
         if (brokers)
                 p->broker_up = up;
+        if (brokers && up)
+                set_reachable(p);
+        else if (brokers)
+                set_down(p);
         json_destroy(brokers);
         return 0; /* librdkafka frees json */
 }
@@ -236,7 +285,10 @@ static void
 on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
         producer *p = rd_kafka_opaque(rk);
-        log_msg(p->lg, level <= 3 ? HTTPSRC_LOG_ERROR : HTTPSRC_LOG_DEBUG, NULL,
+        /* A connection failure (FAIL) also reaches on_error(): logged
+         * there, once. */
+        int error = level <= 3 && strcmp(fac, "FAIL") != 0;
+        log_msg(p->lg, error ? HTTPSRC_LOG_ERROR : HTTPSRC_LOG_DEBUG, NULL,
                 "librdkafka %s: %s", fac, buf);
 }
 
@@ -267,6 +319,7 @@ producer *producer_new(const httpsrc_conf *worker,
         rd_kafka_conf_set_log_cb(kc, on_log);
         rd_kafka_conf_set_stats_cb(kc, on_stats);
         p->broker_up       = -1;
+        p->brokers = xstrdup(httpsrc_conf_get(worker, "bootstrap.servers"));
         p->queue_max_bytes = conf_int(kc, "queue.buffering.max.kbytes") * 1024;
         p->queue_max_msgs  = conf_int(kc, "queue.buffering.max.messages");
         char why[512];
@@ -288,6 +341,7 @@ void producer_destroy(producer *p)
         if (!p)
                 return;
         p->dr = NULL;
+        free(p->brokers);
         for (size_t i = 0; i < p->n_topics; i++)
                 rd_kafka_topic_destroy(p->topics[i]);
         free(p->topics);
@@ -371,4 +425,16 @@ void producer_queue(const producer *p, producer_queue_info *q)
         q->max_bytes    = p->queue_max_bytes;
         q->max_messages = p->queue_max_msgs;
         q->broker_up     = p->broker_up;
+}
+
+int64_t producer_unreachable(const producer *p, int64_t now, const char **why)
+{
+        if (why)
+                *why = p->down_why[0] ? p->down_why : "no connection";
+        return p->down_since ? now - p->down_since + 1 : 0;
+}
+
+const char *producer_brokers(const producer *p)
+{
+        return p->brokers ? p->brokers : "";
 }

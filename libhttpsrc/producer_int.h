@@ -77,6 +77,13 @@ typedef struct producer_queue_info {
 } producer_queue_info;
 void producer_queue(const producer *p, producer_queue_info *q);
 
+/** How long no Kafka broker has answered (ms, at @p now, monotonic;
+ *  0: one answers or no connection was tried yet), and librdkafka's last
+ *  connection error in @p why (may be NULL; the producer's string). */
+int64_t producer_unreachable(const producer *p, int64_t now, const char **why);
+/** bootstrap.servers as configured (the producer's string). */
+const char *producer_brokers(const producer *p);
+
 /** A fatal producer error (e.g. idempotence), or NULL. */
 const char *producer_fatal(const producer *p);
 

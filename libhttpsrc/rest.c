@@ -569,11 +569,20 @@ static void o_conn_info(request *q, httpsrc_pipeline *p, connector *c)
         o_info(q, connector_name(c), conf_now(q->r, c), has_task(q->r, p, c));
 }
 
-/* The trace of a status: why it failed, or what a running one gets wrong. */
-static const char *status_trace(const connector *c)
+/* The trace of a status: why it failed, or what a running one gets
+ * wrong: Kafka unreachable while its records wait, a records path that
+ * matches nothing. @p buf holds the Kafka text. */
+static const char *status_trace(httpsrc_pipeline *p,
+                                const connector *c,
+                                char *buf,
+                                size_t size)
 {
         const char *failure = connector_failure(c);
-        return failure ? failure : connector_warning(c);
+        if (failure)
+                return failure;
+        if (connector_outstanding(c) && pipeline_kafka_problem(p, buf, size))
+                return buf;
+        return connector_warning(c);
 }
 
 /* A connector's or task's state ("id" < 0: the connector's). */
@@ -599,8 +608,9 @@ static void o_state(request *q, int id, int st, const char *trace)
 static void o_status(
     request *q, httpsrc_pipeline *p, connector *c, int conn_st, int task_st)
 {
+        char buf[768];
         int st            = shown_state(q->r, p, c);
-        const char *trace = status_trace(c);
+        const char *trace = status_trace(p, c, buf, sizeof(buf));
         o_raw(q, "{\"name\":");
         o_str(q, connector_name(c));
         o_raw(q, ",\"connector\":");
@@ -1130,9 +1140,18 @@ static void h_root(request *q, httpsrc_pipeline *p)
         o_raw(q, ",\"kafka_cluster_id\":null}");
 }
 
-/* Answering at all means the loop serves requests: healthy. */
+/* Answering at all means the loop serves requests: healthy, unless no
+ * Kafka broker answers (503, like Connect's unhealthy worker). */
 static void h_health(request *q, httpsrc_pipeline *p)
 {
+        char why[768];
+        if (pipeline_kafka_problem(p, why, sizeof(why))) {
+                reply(q, MHD_HTTP_SERVICE_UNAVAILABLE);
+                o_raw(q, "{\"status\":\"unhealthy\",\"message\":");
+                o_str(q, why);
+                o_raw(q, "}");
+                return;
+        }
         reply(q, MHD_HTTP_OK);
         o_raw(q, "{\"status\":\"healthy\",\"message\":\"Worker has completed "
                  "startup and is ready to handle requests.\"}");
@@ -1596,7 +1615,9 @@ static void h_task_status(request *q, httpsrc_pipeline *p)
                 return;
         }
         reply(q, MHD_HTTP_OK);
-        o_state(q, 0, shown_state(q->r, p, c), status_trace(c));
+        char buf[768];
+        o_state(q, 0, shown_state(q->r, p, c),
+                status_trace(p, c, buf, sizeof(buf)));
 }
 
 /* A restart replaces one still pending, conf included: restart from the

@@ -3,7 +3,7 @@
 # (issue 11): each now gets a message naming the key, the URL and what to
 # do, shown in the log, the status and the metrics, and --once fails.
 . "$(dirname "$0")/lib.sh"
-plan 21
+plan 30
 start_fixture --records 250 --page-size 100
 start_kafka
 write_worker "$T/worker.properties"
@@ -106,3 +106,50 @@ assert_eq "a right cursor path: --once exits 0" 0 "$HOST_RC" || diag_file "$T/ho
 assert_eq "a right cursor path: no warning" 0 "$(count "WARN" "$T/host.err")"
 consume_topic gc 250
 assert_eq "a right cursor path: all 250 records" 250 "$(wc -l <"$CONSUMED")"
+
+# ---- Kafka unreachable --------------------------------------------------
+# Before: --once never ended, /health said healthy, the status RUNNING
+# without a word, and the log "poll done: 250 new records".
+KPORT=$(free_port)
+RPORT=$(free_port)
+BOOT=127.0.0.1:$KPORT write_worker "$T/worker-nokafka.properties" \
+	kafka.unreachable.timeout.ms=3000 producer.statistics.interval.ms=500 \
+	"listeners=http://127.0.0.1:$RPORT"
+write_connector "$T/kafka-down.json" kafka-down kafka.topic=kd \
+	"http.url=$API/events" 'http.response.records.path=$.data[*]' \
+	http.pagination.type=CURSOR
+# Running (REST on): /health, the status and the metrics say so.
+start_host "$T/worker-nokafka.properties" "$T/kafka-down.json"
+wait_for_line "$T/host.err" 'Kafka unreachable' >/dev/null || diag_file "$T/host.err"
+wait_for_line "$T/host.err" 'poll done' >/dev/null || diag_file "$T/host.err"
+health=$(http_call GET "http://127.0.0.1:$RPORT/health")
+assert_grep "/health: unhealthy, naming the brokers" \
+	"{\"status\":\"unhealthy\",\"message\":\"Kafka unreachable for " <(printf '%s' "$health")
+assert_grep "... and librdkafka's reason" \
+	"s: no broker of bootstrap.servers=127.0.0.1:$KPORT answers (" <(printf '%s' "$health")
+status=$(http_call GET "http://127.0.0.1:$RPORT/connectors/kafka-down/status")
+assert_grep "status trace: Kafka unreachable" \
+	"no broker of bootstrap.servers=127.0.0.1:$KPORT answers" \
+	<(printf '%s' "$status" | json_get tasks 0 trace)
+for _ in $(seq 30); do
+	http_call GET "http://127.0.0.1:$RPORT/metrics" >"$T/metrics.out" || true
+	grep -q '^httpsrc_kafka_broker_up ' "$T/metrics.out" && break
+	sleep 0.1
+done
+assert_grep "metrics: no broker up" "httpsrc_kafka_broker_up 0" "$T/metrics.out"
+_stop_pid "$HOST_PID"
+# --once: exit 1 after the bound.
+start_host --once "$T/worker-nokafka.properties" "$T/kafka-down.json"
+wait_host_exit "$HOST_PID" 30
+assert_eq "--once exits 1 after kafka.unreachable.timeout.ms" 1 "$HOST_RC"
+assert_grep "the failure names the brokers, read vs acknowledged and the key" \
+	"s: no broker of bootstrap.servers=127.0.0.1:$KPORT answers (127.0.0.1:$KPORT/bootstrap: Connect to ipv4#127.0.0.1:$KPORT failed: Connection refused" \
+	"$T/host.err"
+assert_grep "... 250 read, 0 acknowledged" \
+	"; 250 records read, 0 acknowledged: the offset stays before the rest and the next run reads them again (check bootstrap.servers and the brokers; kafka.unreachable.timeout.ms=3000 bounds this wait)" \
+	"$T/host.err"
+assert_grep "the poll's log line says read vs acknowledged" \
+	"poll done: 250 new records read; 0 acknowledged so far, 250 waiting for acknowledgement" \
+	"$T/host.err"
+assert_eq "Kafka's unreachability is logged once, not at every reconnect" 1 \
+	"$(grep -c -e 'Kafka unreachable:' -e 'librdkafka FAIL' -e 'Kafka: ' "$T/host.err")"
