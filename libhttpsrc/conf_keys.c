@@ -338,6 +338,14 @@ const httpsrc_param_desc conf_connector_params[] = {
      .doc   = "Response header with the reset time, e.g. X-RateLimit-Reset: "
               "seconds until reset, or epoch seconds when > 10^9",
      .group = "rate limits"},
+    {.name          = "http.credentials.allowed.origins",
+     .type          = HTTPSRC_PARAM_LIST,
+     .default_value = "",
+     .doc           = "Origins (scheme://host[:port]) besides http.url's "
+                      "that a next-page URL or a redirect may take the auth "
+                      "credentials and http.headers to; any other origin "
+                      "gets neither",
+     .group         = "auth"},
     {.name          = "connection.disallow.local.ips",
      .type          = HTTPSRC_PARAM_BOOL,
      .default_value = "false",

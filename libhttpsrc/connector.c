@@ -892,6 +892,9 @@ static int setup_policy(connector *c, char *errstr, size_t errstr_size)
             (long)conf_get_int(r, "http.request.timeout.ms", 30000);
         c->hopts.max_bytes =
             (size_t)conf_get_int(r, "http.response.max.bytes", 64 << 20);
+        /* The connector follows redirects itself: a hop to another origin
+         * must go without the credentials (connector_poll.c). */
+        c->hopts.no_follow = 1;
         c->max_depth = (size_t)conf_get_int(r, "http.response.max.depth", 128);
         c->max_record_bytes =
             (size_t)conf_get_int(r, "http.response.max.record.bytes", 1000000);
@@ -936,6 +939,50 @@ static int records_parent(connector *c)
         return c->records_parent ? HTTPSRC_OK : HTTPSRC_ERR_NOMEM;
 }
 
+/* http.credentials.allowed.origins: each entry a bare origin. */
+static int
+parse_cred_origins(connector *c, char *errstr, size_t errstr_size)
+{
+        const char *key = "http.credentials.allowed.origins";
+        const char *v   = httpsrc_conf_get(c->rconf, key);
+        char *copy = xstrdup(v ? v : ""), *save = NULL;
+        strbuf o   = {0};
+        int rc     = copy ? HTTPSRC_OK : HTTPSRC_ERR_NOMEM;
+        for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t && !rc;
+             t       = strtok_r(NULL, ",", &save)) {
+                if (!*(t = strtrim(t)))
+                        continue;
+                size_t n = strlen(t);
+                while (n && t[n - 1] == '/')
+                        t[--n] = '\0';
+                const char *sep = strstr(t, "://");
+                rc              = sep && !strpbrk(sep + 3, "/?#@")
+                                      ? http_url_origin(t, &o)
+                                      : HTTPSRC_ERR_INVAL;
+                char **nv       = rc ? NULL
+                                     : realloc(c->cred_origins,
+                                               (c->n_cred_origins + 1) *
+                                                   sizeof(*nv));
+                if (rc == HTTPSRC_ERR_INVAL)
+                        errstr_set(errstr, errstr_size,
+                                   "%s: '%s' is not an origin (expected "
+                                   "scheme://host[:port], e.g. "
+                                   "https://api.example.com)",
+                                   key, t);
+                else if (!rc && !nv)
+                        rc = HTTPSRC_ERR_NOMEM;
+                else if (!rc) {
+                        c->cred_origins                      = nv;
+                        c->cred_origins[c->n_cred_origins++] = sb_steal(&o);
+                }
+        }
+        sb_free(&o);
+        free(copy);
+        if (rc == HTTPSRC_ERR_NOMEM)
+                errstr_set(errstr, errstr_size, "%s: out of memory", key);
+        return rc;
+}
+
 static int setup_request(connector *c, char *errstr, size_t errstr_size)
 {
         const httpsrc_conf *r = c->rconf;
@@ -959,6 +1006,8 @@ static int setup_request(connector *c, char *errstr, size_t errstr_size)
         if (conf_get_bool(r, "http.response.records.expand", 0) &&
             !(c->expand_path = jsonpath_compile("$[*]", NULL, 0)))
                 return HTTPSRC_ERR_NOMEM;
+        if (parse_cred_origins(c, errstr, errstr_size))
+                return HTTPSRC_ERR_INVAL;
         return parse_headers(c, httpsrc_conf_get(r, "http.headers"), errstr,
                              errstr_size);
 }
@@ -1134,6 +1183,9 @@ void connector_destroy(connector *c)
                 free(c->hdrs[i].value);
         }
         free(c->hdrs);
+        strv_free(c->cred_origins, c->n_cred_origins);
+        free(c->warned_origin);
+        free(c->redirect_url);
         jsonpath_destroy(c->records_path);
         jsonpath_destroy(c->expand_path);
         jsonpath_destroy(c->records_parent);

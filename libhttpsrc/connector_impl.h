@@ -118,6 +118,14 @@ struct connector {
         jsonpath *records_parent;
         hdr *hdrs;
         size_t n_hdrs;
+        /* http.credentials.allowed.origins, as http_url_origin() */
+        char **cred_origins;
+        size_t n_cred_origins;
+        char *warned_origin; /* the last origin credentials were kept
+                                from (logged once) */
+        /* a redirect being followed (http_opts.no_follow) */
+        char *redirect_url;
+        int redirects, redirect_get;
         http_opts hopts;
         tls_conf *tls;
         struct netguard *guard;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "connector_impl.h"
@@ -350,6 +351,67 @@ static int add_params(connector *c, httpsrc_request *req, strbuf *tmp)
         return rc;
 }
 
+static int is_cred_origin(const connector *c, const char *origin)
+{
+        for (size_t i = 0; i < c->n_cred_origins; i++)
+                if (!strcmp(c->cred_origins[i], origin))
+                        return 1;
+        return 0;
+}
+
+/* "Authorization (http.auth.type=BASIC), X-Api-Key (http.headers)": the
+ * names of what a request to another origin goes without, never values. */
+static void withheld_names(const connector *c, strbuf *sb)
+{
+        int auth = strcmp(c->auth.comp->name, "NONE") != 0;
+        if (auth)
+                sb_printf(sb, "the %s credentials (http.auth.type)",
+                          c->auth.comp->name);
+        for (size_t i = 0; i < c->n_hdrs; i++)
+                sb_printf(sb, "%s%s", auth || i ? ", " : "", c->hdrs[i].name);
+        if (c->n_hdrs)
+                sb_puts(sb, " (http.headers)");
+}
+
+/* The auth credentials and http.headers go only to http.url's origin and
+ * to http.credentials.allowed.origins: a next-page URL or a redirect an
+ * upstream names elsewhere gets neither. Returns 1 to send them, 0 when
+ * they were taken off @p req (and logged, once per origin in a row), < 0
+ * on error. @p home is http.url's request, expanded. */
+static int credentials_allowed(connector *c,
+                               httpsrc_request *req,
+                               const char *home)
+{
+        strbuf a = {0}, b = {0}, names = {0};
+        int ra   = http_url_origin(home, &a);
+        int rb   = http_url_origin(http_request_url(req), &b);
+        int rc   = ra == HTTPSRC_ERR_NOMEM || rb == HTTPSRC_ERR_NOMEM
+                       ? HTTPSRC_ERR_NOMEM
+                       : HTTPSRC_OK;
+        int keep = !rc && !ra && !rb &&
+                   (!strcmp(a.buf, b.buf) || is_cred_origin(c, b.buf));
+        if (rc || keep)
+                goto out;
+        for (size_t i = 0; !rc && i < c->n_hdrs; i++)
+                rc = http_request_set_header(req, c->hdrs[i].name, NULL);
+        withheld_names(c, &names);
+        if (!rc && names.len &&
+            (!c->warned_origin || strcmp(c->warned_origin, b.buf))) {
+                log_msg(c->env.lg, HTTPSRC_LOG_WARN, c->name,
+                        "%s is another origin than http.url's (%s): sent "
+                        "without %s; to send them there, list it in "
+                        "http.credentials.allowed.origins",
+                        b.buf, a.buf, names.buf);
+                free(c->warned_origin);
+                c->warned_origin = sb_steal(&b);
+        }
+out:
+        sb_free(&a);
+        sb_free(&b);
+        sb_free(&names);
+        return rc ? rc : keep;
+}
+
 static int build_request(connector *c, httpsrc_request *req)
 {
         strbuf tmp = {0};
@@ -386,13 +448,35 @@ static int build_request(connector *c, httpsrc_request *req)
                           conn_plugin_reason(c, rc));
                 return rc;
         }
+        char *home = xstrdup(http_request_url(req));
+        if (!home) {
+                conn_fail(c, "out of memory");
+                return HTTPSRC_ERR_NOMEM;
+        }
         rc = c->paginator.comp->ops.paginator.start(c->paginator.state,
                                                     c->cur_key, req);
         if (rc < 0) {
+                free(home);
                 conn_fail(c, "paginator %s: %s", c->paginator.comp->name,
                           conn_plugin_reason(c, rc));
                 return rc;
         }
+        if (c->redirect_url) {
+                rc = http_request_set_url(req, c->redirect_url);
+                if (!rc && c->redirect_get)
+                        rc = http_request_set_method(req, "GET");
+                if (!rc && c->redirect_get)
+                        rc = http_request_set_body(req, NULL, 0);
+        }
+        int keep = rc ? rc : credentials_allowed(c, req, home);
+        free(home);
+        if (keep < 0) {
+                conn_fail(c, "cannot build the request: %s",
+                          httpsrc_strerror(keep));
+                return keep;
+        }
+        if (!keep)
+                return HTTPSRC_OK;
         rc = c->auth.comp->ops.auth.apply(c->auth.state, req);
         if (rc < 0) {
                 conn_fail(c, "auth %s: %s", c->auth.comp->name,
@@ -410,14 +494,17 @@ static void count_request(connector *c, const httpsrc_response *resp)
                       mono_us() - c->sent_us);
 }
 
-static void send_req(connector *c, httpsrc_request *req, http_done_fn done)
+static void send_req(connector *c,
+                     httpsrc_request *req,
+                     const http_opts *o,
+                     http_done_fn done)
 {
         c->m.requests_total++;
         c->sent_us = mono_us();
         if (c->env.observer && conn_set_str(&c->sent_url, http_request_url(req)))
                 conn_fail(c, "out of memory");
         throttle_record(&c->thr, mono_ms());
-        long id = http_send(c->env.http, req, &c->hopts, done, c);
+        long id = http_send(c->env.http, req, o, done, c);
         if (id < 0)
                 conn_fail(c, "cannot send the request: %s",
                           httpsrc_strerror((int)id));
@@ -475,7 +562,10 @@ static int auth_round_trip(connector *c)
                            c->auth.comp->name);
         else if (rc > 0) {
                 c->phase = PHASE_AUTH;
-                send_req(c, req, on_auth_response);
+                /* its own endpoint, its own credentials: curl follows */
+                http_opts o = c->hopts;
+                o.no_follow = 0;
+                send_req(c, req, &o, on_auth_response);
         }
         http_request_destroy(req);
         return rc != 0;
@@ -510,7 +600,7 @@ void poll_send(connector *c)
         }
         if (build_request(c, req) == HTTPSRC_OK) {
                 c->phase = PHASE_FLIGHT;
-                send_req(c, req, on_response);
+                send_req(c, req, &c->hopts, on_response);
         }
         http_request_destroy(req);
 }
@@ -647,11 +737,61 @@ on_error_status(connector *c, httpsrc_response *resp, const char *what)
                 poll_error(c, "%s", msg);
 }
 
+#define MAX_REDIRECTS 10
+
+static void redirect_reset(connector *c)
+{
+        free(c->redirect_url);
+        c->redirect_url = NULL;
+        c->redirects = c->redirect_get = 0;
+}
+
+/* Follows a 3xx itself (http_opts.no_follow), so that build_request
+ * judges each hop's origin: 1 if it did (@p resp consumed). @p hops and
+ * @p get: the chain so far. POST becomes GET on 303, and on 301/302 as
+ * curl and browsers do. */
+static int follow_redirect(connector *c,
+                           httpsrc_response *resp,
+                           const char *what,
+                           int hops,
+                           int get)
+{
+        int st          = http_response_status(resp);
+        const char *loc = http_response_redirect_url(resp);
+        if (!loc || (st != 301 && st != 302 && st != 303 && st != 307 &&
+                     st != 308))
+                return 0;
+        const char *from = http_response_url(resp);
+        int downgrade    = from && !strncasecmp(from, "https:", 6) &&
+                        strncasecmp(loc, "https:", 6);
+        char *next = downgrade || hops >= MAX_REDIRECTS ? NULL : xstrdup(loc);
+        http_response_destroy(resp);
+        if (hops >= MAX_REDIRECTS)
+                poll_error(c, "%s failed: more than %d redirects", what,
+                           MAX_REDIRECTS);
+        else if (downgrade) /* its headers would go out in the clear */
+                poll_error(c, "%s failed: redirect from https to a "
+                           "non-https URL refused", what);
+        else if (!next)
+                conn_fail(c, "out of memory");
+        if (!next)
+                return 1;
+        c->redirect_url = next;
+        c->redirects    = hops + 1;
+        c->redirect_get = get || st == 303 ||
+                          ((st == 301 || st == 302) &&
+                           !strcmp(c->method, "POST"));
+        poll_send(c);
+        return 1;
+}
+
 static void
 on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg)
 {
         connector *c = opaque;
         c->transfer  = 0;
+        int hops = c->redirects, get = c->redirect_get;
+        redirect_reset(c);
         count_request(c, resp);
         char what[512];
         conn_describe(c, resp ? http_response_url(resp) : c->url, what,
@@ -669,6 +809,8 @@ on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg)
         if (!c->phased && http_response_started_ms(resp) > 0)
                 set_phase(c, http_response_started_ms(resp));
         note_rate_limit(c, resp);
+        if (follow_redirect(c, resp, what, hops, get))
+                return;
         const httpsrc_auth_ops *aops = &c->auth.comp->ops.auth;
         if (HTTPSRC_OPS_HAS(aops, on_response)) {
                 int retry        = 0;

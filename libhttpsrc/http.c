@@ -1,6 +1,7 @@
 /* http module: requests, responses and the curl multi client. */
 #include "http_int.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ struct httpsrc_response {
         strbuf body;
         header_list headers;
         char *url;
+        char *redirect_url; /* a 3xx's Location, absolute (no_follow) */
         httpsrc_json *json;
         int json_tried;
         json_root_index root; /* where the body's root members are */
@@ -312,6 +314,7 @@ void http_response_destroy(httpsrc_response *resp)
         sb_free(&resp->body);
         headers_clear(&resp->headers);
         free(resp->url);
+        free(resp->redirect_url);
         json_destroy(resp->json);
         json_root_index_free(&resp->root);
         free(resp);
@@ -359,6 +362,39 @@ json_root_index *http_response_root_index(const httpsrc_response *cresp)
 const char *http_response_url(const httpsrc_response *resp)
 {
         return resp->url;
+}
+
+int http_url_origin(const char *url, strbuf *out)
+{
+        CURLU *u         = curl_url();
+        char *scheme     = NULL, *host = NULL, *port = NULL;
+        int rc           = HTTPSRC_ERR_INVAL;
+        if (!u)
+                return HTTPSRC_ERR_NOMEM;
+        if (url &&
+            curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ==
+                CURLUE_OK &&
+            curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+            curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+            curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
+                CURLUE_OK) {
+                sb_reset(out);
+                rc = sb_printf(out, "%s://%s:%s", scheme, host, port)
+                         ? HTTPSRC_ERR_NOMEM
+                         : HTTPSRC_OK;
+                for (size_t i = 0; !rc && i < out->len; i++)
+                        out->buf[i] = (char)tolower((unsigned char)out->buf[i]);
+        }
+        curl_free(scheme);
+        curl_free(host);
+        curl_free(port);
+        curl_url_cleanup(u);
+        return rc;
+}
+
+const char *http_response_redirect_url(const httpsrc_response *resp)
+{
+        return resp->redirect_url;
 }
 
 /* --- the client --- */
@@ -621,7 +657,7 @@ transfer_setup(transfer *t, const httpsrc_request *req, const http_opts *o)
         curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR,
                          strncasecmp(url, "https:", 6) == 0 ? "https"
                                                             : "http,https");
-        curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+        curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, o->no_follow ? 0L : 1L);
         curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);
         curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
         curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
@@ -805,6 +841,12 @@ static void transfer_done(http_client *c, transfer *t, CURLcode res)
                 char *eff = NULL;
                 curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &eff);
                 resp->url = xstrdup(eff);
+                char *loc = NULL;
+                if (resp->status / 100 == 3 &&
+                    curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &loc) ==
+                        CURLE_OK &&
+                    loc)
+                        resp->redirect_url = xstrdup(loc);
         }
         http_done_fn done = t->done;
         void *opaque      = t->opaque;

@@ -47,6 +47,9 @@ const void *http_response_body(const httpsrc_response *resp, size_t *len);
 /** The body parsed as a JSON tree, parsed once and cached. */
 const httpsrc_json *http_response_json(const httpsrc_response *resp);
 const char *http_response_url(const httpsrc_response *resp);
+/** The absolute URL a 3xx response's Location names (for a request sent
+ *  with http_opts.no_follow), or NULL. Borrowed from @p resp. */
+const char *http_response_redirect_url(const httpsrc_response *resp);
 /** Monotonic ms its request left the admission queue for the network
  *  (0 for a response built by hand). */
 int64_t http_response_started_ms(const httpsrc_response *resp);
@@ -57,6 +60,11 @@ struct json_root_index *http_response_root_index(const httpsrc_response *r);
 /** Build a response by hand (tests, sources that synthesize responses). */
 httpsrc_response *
 http_response_new(int status, const char *body, size_t len, const char *url);
+
+/** "scheme://host:port" of absolute @p url, lower case, the scheme's
+ *  default port filled in (two URLs of one origin give the same text), in
+ *  @p out (reset first). HTTPSRC_ERR_INVAL if @p url is not absolute. */
+int http_url_origin(const char *url, strbuf *out);
 
 /* --- the client --- */
 typedef struct http_client http_client;
@@ -70,6 +78,7 @@ typedef struct http_opts {
         long connect_timeout_ms;
         long timeout_ms;
         size_t max_bytes; /* response body limit */
+        int no_follow;    /* 1: a redirect is the caller's to follow */
 } http_opts;
 
 /** Completion: @p resp is the caller's to destroy (NULL on transport
