@@ -196,6 +196,13 @@ void poll_redeliver_later(connector *c)
         wake(c);
 }
 
+static void redirect_reset(connector *c)
+{
+        free(c->redirect_url);
+        c->redirect_url = NULL;
+        c->redirects = c->redirect_get = 0;
+}
+
 void connector_tick(connector *c, int64_t now, int once)
 {
         c->once = once;
@@ -218,6 +225,7 @@ void connector_tick(connector *c, int64_t now, int once)
         c->in_poll  = 1;
         c->poll_new = 0;
         c->attempt  = 0;
+        redirect_reset(c); /* one left by a stop in mid-chain */
         if (!c->phased)
                 c->phase_ms = now; /* until a request goes out */
         c->m.last_poll_ms = wall_ms();
@@ -738,13 +746,6 @@ on_error_status(connector *c, httpsrc_response *resp, const char *what)
 }
 
 #define MAX_REDIRECTS 10
-
-static void redirect_reset(connector *c)
-{
-        free(c->redirect_url);
-        c->redirect_url = NULL;
-        c->redirects = c->redirect_get = 0;
-}
 
 /* Follows a 3xx itself (http_opts.no_follow), so that build_request
  * judges each hop's origin: 1 if it did (@p resp consumed). @p hops and
