@@ -813,6 +813,39 @@ check_records_path(connector *c, page *pg, const char *what, int whole_array)
         sb_free(&top);
 }
 
+/* A body that is no JSON at all (an HTML error page, a login form):
+ * what the server said it is and how it starts, escaped and redacted. */
+static void not_json(connector *c,
+                     const httpsrc_response *resp,
+                     const char *what,
+                     const char *why)
+{
+        if (strncmp(why, "invalid JSON", 12) != 0) { /* too deep: JSON */
+                poll_error(c, "response of %s is not valid JSON: %s", what,
+                           why);
+                return;
+        }
+        size_t len, wlen = strlen(why);
+        const char *body  = http_response_body(resp, &len);
+        const char *ctype = http_response_header(resp, "Content-Type");
+        if (wlen && why[wlen - 1] == '.') /* yajl's sentence; ours goes on */
+                wlen--;
+        strbuf ct = {0}, shown = {0};
+        if (conn_put_untrusted(c, &ct, ctype ? ctype : "(none)",
+                               ctype ? strlen(ctype) : 6, 100) ||
+            conn_put_untrusted(c, &shown, body, len, 200)) {
+                sb_reset(&ct);
+                sb_reset(&shown);
+        }
+        poll_error(c,
+                   "response of %s is not valid JSON: %.*s; Content-Type: %s, "
+                   "%zu bytes: %s",
+                   what, (int)wlen, why, ct.buf ? ct.buf : "", len,
+                   shown.buf ? shown.buf : "");
+        sb_wipe(&ct);
+        sb_wipe(&shown);
+}
+
 static int select_records(connector *c, page *pg, const char *what)
 {
         if (c->source.comp &&
@@ -840,8 +873,7 @@ static int select_records(connector *c, page *pg, const char *what)
         if (rc == HTTPSRC_ERR_LIMIT)
                 poll_error(c, "response of %s: %s", what, sc.too_big);
         else if (rc < 0)
-                poll_error(c, "response of %s is not valid JSON: %s", what,
-                           why);
+                not_json(c, pg->resp, what, why);
         else
                 check_records_path(c, pg, what, sc.whole_array);
         return rc;

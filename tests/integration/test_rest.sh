@@ -262,7 +262,7 @@ expect "topics/reset: 202" 202 "" PUT /connectors/events/topics/reset
 expect "after a reset: none until it writes again" 200 \
 	'{"events":{"topics":[]}}' GET /connectors/events/topics
 
-TRACE="response of GET $API/notjson is not valid JSON: invalid JSON at byte 1: lexical error: invalid char in json text."
+TRACE="response of GET $API/notjson is not valid JSON: invalid JSON at byte 1: lexical error: invalid char in json text; Content-Type: text/plain, 15 bytes: hello, not json"
 rest POST /connectors "{\"name\":\"broken\",\"config\":{\"kafka.topic\":\"broken\",\"http.url\":\"$API/notjson\"}}"
 assert_eq "a connector that will fail: 201" 201 "$ST"
 wait_state broken FAILED

@@ -3,7 +3,7 @@
 # (issue 11): each now gets a message naming the key, the URL and what to
 # do, shown in the log, the status and the metrics, and --once fails.
 . "$(dirname "$0")/lib.sh"
-plan 30
+plan 35
 start_fixture --records 250 --page-size 100
 start_kafka
 write_worker "$T/worker.properties"
@@ -153,3 +153,22 @@ assert_grep "the poll's log line says read vs acknowledged" \
 	"$T/host.err"
 assert_eq "Kafka's unreachability is logged once, not at every reconnect" 1 \
 	"$(grep -c -e 'Kafka unreachable:' -e 'librdkafka FAIL' -e 'Kafka: ' "$T/host.err")"
+
+# ---- a response that is not JSON ----------------------------------------
+# Before: only the parser's complaint; now what the server said it sent and
+# how it starts (escaped, a credential it echoes redacted).
+write_connector "$T/notjson.json" not-json kafka.topic=nj "http.url=$API/notjson"
+run_host --once "$T/worker.properties" "$T/notjson.json"
+assert_eq "not JSON: exit 1" 1 "$HOST_RC"
+assert_grep "not JSON: Content-Type and the body's start" \
+	"connector 'not-json' failed: response of GET $API/notjson is not valid JSON: invalid JSON at byte 1: lexical error: invalid char in json text; Content-Type: text/plain, 15 bytes: hello, not json" \
+	"$T/host.err"
+start_fault_server
+write_connector "$T/reflect.json" reflect kafka.topic=rf \
+	"http.url=$FAULT/reflect?api_key=topsecret" http.response.error.codes=500-599
+run_host --once "$T/worker.properties" "$T/reflect.json"
+assert_eq "an echoing error page: exit 1" 1 "$HOST_RC"
+assert_grep "... its body shown escaped and redacted" \
+	'; Content-Type: application/json, 72 bytes: \x1b[2J\x1b]0;owned\x07\x1b[31mdenied api_key=***\r\nX-Custom: \r\nAuthorization: ' \
+	"$T/host.err"
+assert_absent "... never the key" topsecret "$T/host.err"
