@@ -65,6 +65,7 @@ struct httpsrc_pipeline {
         pthread_cond_t cv;
         exec_req *exec_queue;
         int loop_running;
+        pthread_t loop_thread; /* while loop_running */
         pending_op *ops;
         size_t n_ops;
         rest_server *rest;
@@ -706,9 +707,18 @@ static void set_loop_running(httpsrc_pipeline *p, int on)
 {
         pthread_mutex_lock(&p->mu);
         p->loop_running = on;
+        p->loop_thread  = pthread_self();
         pthread_mutex_unlock(&p->mu);
         if (!on)
                 run_execs(p); /* requests that raced the loop's end */
+}
+
+int pipeline_on_loop_thread(httpsrc_pipeline *p)
+{
+        pthread_mutex_lock(&p->mu);
+        int on = p->loop_running && pthread_equal(p->loop_thread, pthread_self());
+        pthread_mutex_unlock(&p->mu);
+        return on;
 }
 
 const httpsrc_conf *pipeline_worker(const httpsrc_pipeline *p)

@@ -15,6 +15,8 @@ typedef void (*pipeline_fn)(httpsrc_pipeline *p, void *arg);
 /** Run @p fn(p, arg) on the loop thread and wait until it returned. Safe
  *  from any thread but the loop thread itself. */
 void pipeline_exec(httpsrc_pipeline *p, pipeline_fn fn, void *arg);
+/** 1 when called from the thread running the loop (inside a callback). */
+int pipeline_on_loop_thread(httpsrc_pipeline *p);
 
 const httpsrc_conf *pipeline_worker(const httpsrc_pipeline *p);
 const plugin_registry *pipeline_plugins(const httpsrc_pipeline *p);

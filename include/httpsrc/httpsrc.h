@@ -298,6 +298,44 @@ HTTPSRC_API int httpsrc_pipeline_preview(httpsrc_pipeline *p,
                                          int max_pages,
                                          FILE *out);
 
+/**
+ * @name Connectors from C
+ * Pause, resume, restart and remove one connector, and read its state and
+ * error, as the REST API's pause/resume/restart/DELETE and status do. Safe
+ * from any thread, before, during (from another thread) or after
+ * httpsrc_pipeline_run(); from inside a record or log callback they return
+ * HTTPSRC_ERR_STATE. Unknown (or removed) @p name: HTTPSRC_ERR_NOENT.
+ * @{
+ */
+/** @brief PAUSED: no new request (a page in flight is finished).
+ *  @since 0.1 */
+HTTPSRC_API int httpsrc_pipeline_pause_connector(httpsrc_pipeline *p,
+                                                 const char *name);
+/** @brief RUNNING again: it polls at once. @since 0.1 */
+HTTPSRC_API int httpsrc_pipeline_resume_connector(httpsrc_pipeline *p,
+                                                  const char *name);
+/** @brief Restart from its config, keeping its offsets, once its
+ *  outstanding records are acknowledged (RESTARTING meanwhile); a FAILED
+ *  connector runs again. @since 0.1 */
+HTTPSRC_API int httpsrc_pipeline_restart_connector(httpsrc_pipeline *p,
+                                                   const char *name);
+/** @brief Stop and remove it once its outstanding records are
+ *  acknowledged; its stored offsets stay (as in Kafka Connect).
+ *  @since 0.1 */
+HTTPSRC_API int httpsrc_pipeline_remove_connector(httpsrc_pipeline *p,
+                                                  const char *name);
+/** @brief Its state (httpsrc_state: RUNNING, PAUSED, STOPPED, FAILED,
+ *  RESTARTING), or HTTPSRC_ERR_NOENT. @since 0.1 */
+HTTPSRC_API int httpsrc_pipeline_connector_state(httpsrc_pipeline *p,
+                                                 const char *name);
+/** @brief Why it FAILED, into @p buf ("" if it did not).
+ *  @returns HTTPSRC_OK, HTTPSRC_ERR_NOENT or _INVAL. @since 0.1 */
+HTTPSRC_API int httpsrc_pipeline_connector_error(httpsrc_pipeline *p,
+                                                 const char *name,
+                                                 char *buf,
+                                                 size_t size);
+/** @} */
+
 /** @brief Log formats of httpsrc_pipeline_set_log_format(). @since 0.1 */
 typedef enum httpsrc_log_format {
         HTTPSRC_LOG_FORMAT_TEXT = 0, /**< "time LEVEL [connector] message" */
