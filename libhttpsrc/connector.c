@@ -1242,6 +1242,11 @@ const char *connector_failure(const connector *c)
         return c->failed ? c->failure : NULL;
 }
 
+uint64_t connector_pages(const connector *c)
+{
+        return c->pages;
+}
+
 void connector_fail(connector *c, const char *reason)
 {
         conn_fail(c, "%s", reason);

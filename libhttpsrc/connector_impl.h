@@ -211,6 +211,7 @@ struct connector {
         conn_stats st;
         int64_t sent_us; /* monotonic: the request in flight went out */
         int once;         /* the run is --once (HTTPSRC_RUN_ONCE) */
+        uint64_t pages;   /* responses whose records were taken in */
         int path_matched; /* a page's records path matched */
         int path_missed;  /* ... or matched nothing in a non-empty body */
         char warning[768]; /* shown in the status while RUNNING */

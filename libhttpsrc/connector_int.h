@@ -122,6 +122,8 @@ const char *connector_failure(const connector *c);
 /** Fail the connector for a reason of the pipeline's (e.g. Kafka
  *  unreachable under --once): FAILED with @p reason, polling stopped. */
 void connector_fail(connector *c, const char *reason);
+/** Responses whose records were taken in (pages), since the start. */
+uint64_t connector_pages(const connector *c);
 /** What a running connector gets wrong (e.g. a records path that matches
  *  nothing), or NULL; the connector's, valid until it changes. */
 const char *connector_warning(const connector *c);

@@ -991,6 +991,7 @@ void page_on_response(connector *c, httpsrc_response *resp, const char *what)
                 return;
         }
         c->m.records_polled += pg->n - pg->skip;
+        c->pages++;
         c->st.last_success_ms = wall_ms();
         conn_observe(c, http_response_status(resp), pg->n, pg->next_key);
         log_msg(c->env.lg, HTTPSRC_LOG_DEBUG, c->name,

@@ -952,6 +952,40 @@ static int kafka_gave_up(httpsrc_pipeline *p)
         return 1;
 }
 
+/* The end of a --once run in one line: what was read, delivered and
+ * stored, so that a run that did nothing is seen to. */
+static void log_summary(httpsrc_pipeline *p)
+{
+        uint64_t read = 0, acked = 0, pages = 0;
+        size_t failed = 0;
+        strbuf offs   = {0};
+        for (size_t i = 0; i < p->n_conns; i++) {
+                const connector *c = p->conns[i];
+                httpsrc_metrics m  = {.struct_size = sizeof(m)};
+                connector_metrics(c, &m);
+                read += m.records_polled;
+                acked += m.records_acked;
+                pages += connector_pages(c);
+                failed += connector_failed(c) != 0;
+                const char *o = connector_offset(c);
+                sb_printf(&offs, "%s%s %s", i ? ", " : "", connector_name(c),
+                          o ? o : "(none)");
+        }
+        const char *file =
+            httpsrc_conf_get(p->worker, "offset.storage.file.filename");
+        const char *topic = httpsrc_conf_get(p->worker, "offset.storage.topic");
+        log_msg(&p->lg, HTTPSRC_LOG_INFO, NULL,
+                "run once done: %zu connector%s (%zu failed), %llu page%s fetched, "
+                "%llu records read, %llu acknowledged; offsets in %s%s: %s",
+                p->n_conns, p->n_conns == 1 ? "" : "s", failed,
+                (unsigned long long)pages, pages == 1 ? "" : "s",
+                (unsigned long long)read, (unsigned long long)acked,
+                topic && *topic ? "topic " : "",
+                topic && *topic ? topic : file && *file ? file : "memory",
+                offs.buf ? offs.buf : "");
+        sb_free(&offs);
+}
+
 static int finish(httpsrc_pipeline *p)
 {
         p->last_error[0] = '\0';
@@ -964,6 +998,8 @@ static int finish(httpsrc_pipeline *p)
                         "offsets were not stored and they will be read "
                         "again");
         p->last_error[0] = '\0';
+        if (p->run_once)
+                log_summary(p);
         for (size_t i = 0; i < p->n_conns; i++) {
                 if (!connector_failed(p->conns[i]))
                         continue;

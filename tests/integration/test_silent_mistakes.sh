@@ -3,7 +3,7 @@
 # (issue 11): each now gets a message naming the key, the URL and what to
 # do, shown in the log, the status and the metrics, and --once fails.
 . "$(dirname "$0")/lib.sh"
-plan 35
+plan 37
 start_fixture --records 250 --page-size 100
 start_kafka
 write_worker "$T/worker.properties"
@@ -106,6 +106,9 @@ assert_eq "a right cursor path: --once exits 0" 0 "$HOST_RC" || diag_file "$T/ho
 assert_eq "a right cursor path: no warning" 0 "$(count "WARN" "$T/host.err")"
 consume_topic gc 250
 assert_eq "a right cursor path: all 250 records" 250 "$(wc -l <"$CONSUMED")"
+assert_grep "--once ends with a one-line summary: records, pages, offsets" \
+	"INFO  run once done: 1 connector (0 failed), 4 pages fetched, 250 records read, 250 acknowledged; offsets in $OFFSETS: good-cursor {\"cursor\":\"c200\",\"position\":50}" \
+	"$T/host.err"
 
 # ---- Kafka unreachable --------------------------------------------------
 # Before: --once never ended, /health said healthy, the status RUNNING
@@ -147,6 +150,9 @@ assert_grep "the failure names the brokers, read vs acknowledged and the key" \
 	"$T/host.err"
 assert_grep "... 250 read, 0 acknowledged" \
 	"; 250 records read, 0 acknowledged: the offset stays before the rest and the next run reads them again (check bootstrap.servers and the brokers; kafka.unreachable.timeout.ms=3000 bounds this wait)" \
+	"$T/host.err"
+assert_grep "the summary says so too" \
+	"INFO  run once done: 1 connector (1 failed), 4 pages fetched, 250 records read, 0 acknowledged; offsets in $OFFSETS: kafka-down (none)" \
 	"$T/host.err"
 assert_grep "the poll's log line says read vs acknowledged" \
 	"poll done: 250 new records read; 0 acknowledged so far, 250 waiting for acknowledgement" \
