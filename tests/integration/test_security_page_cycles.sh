@@ -26,8 +26,8 @@ assert_grep "cursor cycle: WARN naming the keys" \
 assert_eq "cursor cycle: each page requested once" 3 \
 	"$(fault_stat requests /cycle)"
 consume_topic cursor 3
-assert_eq "cursor cycle: records 1, 2, 3 once each" \
-	"$(printf '{"id":%d}\n' 1 2 3)" "$(cut -f2 "$CONSUMED")"
+assert_eq "cursor cycle: records 1, 2, 3 once each (any partition order)" \
+	"$(printf '{"id":%d}\n' 1 2 3)" "$(cut -f2 "$CONSUMED" | sort)"
 assert_eq "cursor cycle: the offset is page B, its 1 record" \
 	'{"cursor":"B","position":1}' "$(offset_of cursor)"
 
@@ -44,7 +44,7 @@ assert_grep "Link cycle: WARN naming the keys" \
 assert_eq "Link cycle: each page requested once" 3 \
 	"$(fault_stat requests /linkcycle)"
 consume_topic link 3
-assert_eq "Link cycle: records 1, 2, 3 once each" \
-	"$(printf '{"id":%d}\n' 1 2 3)" "$(cut -f2 "$CONSUMED")"
+assert_eq "Link cycle: records 1, 2, 3 once each (any partition order)" \
+	"$(printf '{"id":%d}\n' 1 2 3)" "$(cut -f2 "$CONSUMED" | sort)"
 assert_eq "Link cycle: the offset is page 3, its 1 record" \
 	"{\"url\":\"$FAULT/linkcycle?page=3\",\"position\":1}" "$(offset_of link)"
