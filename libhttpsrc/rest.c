@@ -746,13 +746,16 @@ validate(httpsrc_pipeline *p, const kvlist *cfg, kvlist *errs)
         if (!bad && name && has_control_chars(name))
                 bad = kvl_add(errs, "name",
                               "name: must not contain control characters");
+        size_t refused = errs->n; /* keys set() refused: not in conf */
+        int checked    = 0;
         if (!bad && httpsrc_conf_check(conf, err, sizeof(err)))
-                bad = add_problems(errs, err, errs->n);
-        if (!bad && !errs->n) {
-                int rc = pipeline_validate(p, conf, err, sizeof(err));
-                if (rc)
-                        bad = add_problems(errs, err, 0);
-        }
+                bad = add_problems(errs, err, refused);
+        else
+                checked = !bad;
+        /* Plugin keys too, even with a core key refused: every bad key of
+         * the config in one answer. */
+        if (checked && pipeline_validate(p, conf, err, sizeof(err)))
+                bad = add_problems(errs, err, refused);
         if (bad) {
                 httpsrc_conf_destroy(conf);
                 return NULL;

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/rest_lib.sh"
 
-plan 193
+plan 194
 
 quote() {
 	python3 "$CLIENT" --quote "$1"
@@ -99,6 +99,11 @@ expect "misspelled plugin keys: 400 naming each, with did-you-mean" 400 \
 http.auth.pasword: unknown configuration key (did you mean 'http.auth.password'?)
 transforms.a.statc.field: unknown configuration key for transform org.apache.kafka.connect.transforms.InsertField\$Value (did you mean 'transforms.a.static.field'?)$INVALID_TAIL")" \
 	POST /connectors '{"name":"x","config":{"kafka.topic":"t","http.url":"http://a/b","http.auth.type":"BASIC","http.auth.user":"u","http.auth.pasword":"p","transforms":"a","transforms.a.type":"org.apache.kafka.connect.transforms.InsertField$Value","transforms.a.statc.field":"x"}}'
+expect "a core key and a plugin key wrong: both in one answer" 400 \
+	"$(err 400 "Connector configuration is invalid and contains the following 2 error(s):
+topic: unknown configuration key (did you mean 'kafka.topic'?)
+http.auth.usr: unknown configuration key (did you mean 'http.auth.user'?)$INVALID_TAIL")" \
+	POST /connectors '{"name":"x","config":{"kafka.topic":"t","topic":"t","http.url":"http://a/b","http.auth.type":"BEARER","http.auth.token":"k","http.auth.usr":"u"}}'
 expect "a name of whitespace only: 400" 400 \
 	"$(err 400 "Connector configuration is invalid and contains the following 1 error(s):
 name: must not be empty$INVALID_TAIL")" \
