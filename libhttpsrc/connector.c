@@ -232,8 +232,10 @@ static int resolve_secrets(connector *c, char *errstr, size_t errstr_size)
                         errstr_set(errstr, errstr_size, "%s: %s", k, why);
                         return rc;
                 }
-                if (secrets_collect(c->env.secrets, v, &c->secret_vals,
-                                    &c->n_secret_vals)) {
+                rc = secrets_collect_refs(c->env.secrets, v, &c->secret_refs,
+                                          &c->secret_vals, &c->n_secret_vals);
+                c->n_secret_refs = c->n_secret_vals;
+                if (rc) {
                         memset(val, 0, strlen(val));
                         free(val);
                         return HTTPSRC_ERR_NOMEM;
@@ -1215,6 +1217,7 @@ void connector_destroy(connector *c)
         for (size_t i = 0; i < c->n_secret_vals; i++)
                 memset(c->secret_vals[i], 0, strlen(c->secret_vals[i]));
         strv_free(c->secret_vals, c->n_secret_vals);
+        strv_free(c->secret_refs, c->n_secret_refs);
         httpsrc_conf_destroy(c->conf);
         free(c);
 }

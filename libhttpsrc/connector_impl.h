@@ -110,6 +110,11 @@ struct connector {
          * (redacted by conn_put_untrusted). */
         char **secret_vals;
         size_t n_secret_vals;
+        /* secret_refs[i]: the placeholder secret_vals[i] came from, for
+         * the first n_secret_refs (the resolved ones): page keys are
+         * stored sealed with them (offset_key_seal). */
+        char **secret_refs;
+        size_t n_secret_refs;
         const char *name, *topic, *url, *method, *body, *params;
         char *partition_json;
         jsonpath *records_path, *expand_path;

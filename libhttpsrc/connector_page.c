@@ -43,13 +43,47 @@ value_check(const connector *c, const char *v, char *why, size_t why_size)
         return -1;
 }
 
+/* Page keys and CHAINING values are upstream text: stored sealed, with
+ * no resolved secret in them (offset_key_seal); TIMESTAMP/ID values are
+ * checked numbers and instants, stored as they are. */
+static int sealed_text(const connector *c)
+{
+        return c->offs == OFFS_PAGE || c->offs == OFFS_LAST;
+}
+
 static int write_value(const connector *c, const char *v, strbuf *out)
 {
         if (!v)
                 return sb_puts(out, "null");
         if (c->offs_numeric && offset_value_is_json_number(v))
                 return sb_puts(out, v);
-        return json_write_string(out, v, strlen(v));
+        if (!sealed_text(c))
+                return json_write_string(out, v, strlen(v));
+        strbuf sealed = {0};
+        int r = offset_key_seal(v, (const char *const *)c->secret_refs,
+                                (const char *const *)c->secret_vals,
+                                c->n_secret_refs, &sealed) ||
+                json_write_string(out, sealed.buf, sealed.len);
+        sb_wipe(&sealed);
+        return r;
+}
+
+/* The stored text back as the connector uses it (the secrets in); a
+ * null key (the first page) stays NULL. */
+static int unseal_into(const connector *c, const char *stored, char **dst)
+{
+        strbuf sb = {0};
+        if (!stored)
+                return conn_set_str(dst, NULL);
+        if (offset_key_unseal(stored, (const char *const *)c->secret_refs,
+                              (const char *const *)c->secret_vals,
+                              c->n_secret_refs, &sb)) {
+                sb_wipe(&sb);
+                return HTTPSRC_ERR_NOMEM;
+        }
+        free(*dst);
+        *dst = sb_steal(&sb);
+        return HTTPSRC_OK;
 }
 
 static int
@@ -172,9 +206,9 @@ int offset_load(connector *c, char *errstr, size_t errstr_size)
         } else if (c->offs == OFFS_COUNT)
                 c->read_count = strtoull(text, NULL, 10);
         else if (c->offs == OFFS_PAGE)
-                rc = conn_set_str(&c->read_key, text);
+                rc = unseal_into(c, text, &c->read_key);
         else
-                rc = conn_set_str(&c->read_value, text);
+                rc = unseal_into(c, text, &c->read_value);
         c->read_pos = p ? (size_t)strtoull(json_number_text(p), NULL, 10) : 0;
         free(text);
         c->offset_json = xstrdup(stored);

@@ -283,3 +283,70 @@ int offset_value_is_json_number(const char *s)
         int fancy;
         return !number_parse(s, &n, &fancy) && (n.il == 1 || n.ip[0] != '0');
 }
+
+/* ------------------------------------------------------------------ */
+/* sealed page keys                                                    */
+
+/* Index of the longest of @p pat (n of them) that @p s starts with. */
+static size_t longest_prefix(const char *s, const char *const *pat, size_t n)
+{
+        size_t best = SIZE_MAX, best_len = 0;
+        for (size_t i = 0; i < n; i++) {
+                size_t l = strlen(pat[i]);
+                if (l > best_len && !strncmp(s, pat[i], l)) {
+                        best     = i;
+                        best_len = l;
+                }
+        }
+        return best;
+}
+
+int offset_key_seal(const char *key,
+                    const char *const *refs,
+                    const char *const *vals,
+                    size_t n,
+                    strbuf *out)
+{
+        if (!n)
+                return sb_puts(out, key);
+        for (const char *p = key; *p;) {
+                size_t i = longest_prefix(p, vals, n);
+                int r;
+                if (i != SIZE_MAX) {
+                        r = sb_puts(out, refs[i]);
+                        p += strlen(vals[i]);
+                } else {
+                        r = *p == '$' ? sb_puts(out, "$$") : sb_putc(out, *p);
+                        p++;
+                }
+                if (r)
+                        return -1;
+        }
+        return sb_puts(out, "");
+}
+
+int offset_key_unseal(const char *stored,
+                      const char *const *refs,
+                      const char *const *vals,
+                      size_t n,
+                      strbuf *out)
+{
+        if (!n)
+                return sb_puts(out, stored);
+        for (const char *p = stored; *p;) {
+                size_t i = p[0] == '$' && p[1] == '{'
+                               ? longest_prefix(p, refs, n)
+                               : SIZE_MAX;
+                int r;
+                if (i != SIZE_MAX) {
+                        r = sb_puts(out, vals[i]);
+                        p += strlen(refs[i]);
+                } else {
+                        r = sb_putc(out, *p);
+                        p += p[0] == '$' && p[1] == '$' ? 2 : 1;
+                }
+                if (r)
+                        return -1;
+        }
+        return sb_puts(out, "");
+}

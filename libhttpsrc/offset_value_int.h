@@ -38,4 +38,26 @@ int offset_value_cmp(const char *a, const char *b, int *incomparable);
  *  offset is stored as a JSON number then, else as a string. */
 int offset_value_is_json_number(const char *s);
 
+/* Page keys (and CHAINING values) are upstream text: a next-page URL
+ * that repeats "api_key=<secret>" would put the secret in the offsets
+ * file, GET .../offsets and the "resuming at" line. A connector that
+ * resolved secrets stores them sealed: each secret value replaced by its
+ * placeholder (longest value first) and every other '$' doubled, so a
+ * literal "${...}" from upstream can never turn into a secret on resume.
+ * Unsealing is the exact inverse with the same pairs; "$$" is '$', a
+ * known placeholder its value, anything else stays as it is. With @p n
+ * 0 both copy. @p refs[i] is the placeholder of @p vals[i].
+ * Return 0 or -1 (out of memory). */
+struct strbuf;
+int offset_key_seal(const char *key,
+                    const char *const *refs,
+                    const char *const *vals,
+                    size_t n,
+                    struct strbuf *out);
+int offset_key_unseal(const char *stored,
+                      const char *const *refs,
+                      const char *const *vals,
+                      size_t n,
+                      struct strbuf *out);
+
 #endif

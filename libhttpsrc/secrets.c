@@ -898,8 +898,21 @@ int secrets_resolve_plain(const secrets *s,
         return resolve(s, value, 0, out, errstr, errstr_size);
 }
 
-int secrets_collect(const secrets *s, const char *value, char ***vals,
-                    size_t *n)
+/* Append @p len bytes of @p b to the list *@p v of @p n strings. */
+static int strv_push(char ***v, size_t n, const char *b, size_t len)
+{
+        char **nv = realloc(*v, (n + 1) * sizeof(*nv));
+        if (nv)
+                *v = nv;
+        return !nv || !(nv[n] = xstrndup(b, len)) ? HTTPSRC_ERR_NOMEM
+                                                  : HTTPSRC_OK;
+}
+
+int secrets_collect_refs(const secrets *s,
+                         const char *value,
+                         char ***refs,
+                         char ***vals,
+                         size_t *n)
 {
         const char *p = value, *start, *end;
         strbuf val    = {0};
@@ -913,16 +926,24 @@ int secrets_collect(const secrets *s, const char *value, char ***vals,
                 else if (!resolve_ref(s, &r, start + 2,
                                       (size_t)(end - start - 2), &val) &&
                          val.len) {
-                        char **nv = realloc(*vals, (*n + 1) * sizeof(*nv));
-                        if (nv)
-                                *vals = nv;
-                        if (!nv || !(nv[*n] = xstrndup(val.buf, val.len)))
-                                rc = HTTPSRC_ERR_NOMEM;
-                        else
+                        rc = strv_push(vals, *n, val.buf, val.len);
+                        if (!rc && refs &&
+                            (rc = strv_push(refs, *n, start,
+                                            (size_t)(end - start + 1)))) {
+                                memset((*vals)[*n], 0, val.len);
+                                free((*vals)[*n]);
+                        }
+                        if (!rc)
                                 (*n)++;
                 }
                 p = end + 1;
         }
         sb_wipe(&val);
         return rc;
+}
+
+int secrets_collect(const secrets *s, const char *value, char ***vals,
+                    size_t *n)
+{
+        return secrets_collect_refs(s, value, NULL, vals, n);
 }

@@ -159,5 +159,13 @@ int secrets_resolve_plain(const secrets *s,
  *  resolve are skipped. Returns HTTPSRC_OK or HTTPSRC_ERR_NOMEM. */
 int secrets_collect(const secrets *s, const char *value, char ***vals,
                     size_t *n);
+/** secrets_collect(), and the placeholder ("${provider:path:key}") of
+ *  each value at the same index of *@p refs (a list grown alongside, of
+ *  the same count; NULL: none kept). */
+int secrets_collect_refs(const secrets *s,
+                         const char *value,
+                         char ***refs,
+                         char ***vals,
+                         size_t *n);
 
 #endif

@@ -1019,6 +1019,58 @@ static void test_backend_changes(void **state)
         assert_int_equal(b.destroyed, 1);
 }
 
+/* ------------------------------------------------------------------ */
+/* sealed page keys: no resolved secret stored, the exact key back      */
+/* ------------------------------------------------------------------ */
+
+static const char *const seal_refs[] = {"${env:K}", "${file:/s:k}",
+                                        "${env:SHORT}"};
+static const char *const seal_vals[] = {"s3cr3t", "s3cr3t-longer", "x$y"};
+
+static void assert_seal(const char *key, const char *want_sealed)
+{
+        strbuf a = {0}, b = {0};
+        assert_int_equal(offset_key_seal(key, seal_refs, seal_vals, 3, &a), 0);
+        assert_string_equal(a.buf, want_sealed);
+        for (size_t i = 0; i < 3; i++)
+                assert_null(strstr(a.buf, seal_vals[i]));
+        assert_int_equal(
+            offset_key_unseal(a.buf, seal_refs, seal_vals, 3, &b), 0);
+        assert_string_equal(b.buf, key);
+        sb_free(&a);
+        sb_free(&b);
+}
+
+static void test_key_seal(void **state)
+{
+        (void)state;
+        assert_seal("/next?api_key=s3cr3t&page=2",
+                    "/next?api_key=${env:K}&page=2");
+        /* the longest value first */
+        assert_seal("k=s3cr3t-longer;j=s3cr3t",
+                    "k=${file:/s:k};j=${env:K}");
+        /* an upstream "${env:K}" stays text: never the secret on resume */
+        assert_seal("/n?x=${env:K}", "/n?x=$${env:K}");
+        assert_seal("$s3cr3t", "$$${env:K}");
+        assert_seal("a$$b$", "a$$$$b$$");
+        assert_seal("v=x$y", "v=${env:SHORT}");
+        assert_seal("", "");
+        /* no secrets: as it is, both ways */
+        strbuf a = {0};
+        assert_int_equal(offset_key_seal("a$b${c}", NULL, NULL, 0, &a), 0);
+        assert_string_equal(a.buf, "a$b${c}");
+        sb_reset(&a);
+        assert_int_equal(offset_key_unseal("a$b${c}", NULL, NULL, 0, &a), 0);
+        assert_string_equal(a.buf, "a$b${c}");
+        /* an unknown placeholder in a stored key stays as written */
+        sb_reset(&a);
+        assert_int_equal(offset_key_unseal("q=${env:OTHER}&k=${env:K}",
+                                           seal_refs, seal_vals, 3, &a),
+                         0);
+        assert_string_equal(a.buf, "q=${env:OTHER}&k=s3cr3t");
+        sb_free(&a);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -1047,6 +1099,7 @@ int main(void)
             cmocka_unit_test(test_value_check),
             cmocka_unit_test(test_value_json_number),
             cmocka_unit_test(test_backend_changes),
+            cmocka_unit_test(test_key_seal),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
