@@ -248,6 +248,8 @@ int conn_set_str(char **dst, const char *src);
 const httpsrc_param_desc *comp_params(const plugin_component *comp);
 
 /* connector_poll.c */
+/** The offsets cannot be stored: no poll or page request starts. */
+int offsets_held(const connector *c);
 void poll_send(connector *c);
 void poll_done(connector *c);
 /** A poll-level error (HTTP, parse, paginator): fail, or log/ignore and

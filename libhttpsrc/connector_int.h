@@ -51,6 +51,9 @@ typedef struct conn_env {
         void (*wake)(void *opaque, connector *c);
         void *wake_opaque;
         const conn_observer *observer; /* NULL: none */
+        /* Non-empty while the offsets cannot be stored: no new poll or
+         * page starts (NULL: never). */
+        const char *offsets_unstored;
 } conn_env;
 
 /** A component instance's context, handed to plugins as httpsrc_ctx. */
@@ -98,7 +101,9 @@ void connector_reset_topics(connector *c);
 char **connector_take_topics(connector *c, size_t *n);
 /** ... and hand them to the new one, which owns them from then on. */
 void connector_give_topics(connector *c, char **topics, size_t n);
-/** Hand over records that waited for room in the producer queue. */
+/** Hand over records that waited for room in the producer queue, and
+ *  request a next page that waited (for that room, or for the offsets to
+ *  be stored). */
 void connector_resume(connector *c);
 /** Delivery report of a record this connector produced. */
 void connector_delivered(void *msg_opaque, int err, const char *reason);

@@ -653,7 +653,7 @@ void page_request_next(connector *c)
 {
         if (!c->want_next || c->transfer || c->phase == PHASE_WAIT ||
             c->phase == PHASE_AUTH || c->pq_len > 1 || c->failed ||
-            c->stopped || !c->in_poll)
+            c->stopped || !c->in_poll || offsets_held(c))
                 return;
         if (c->env.observer && c->env.observer->max_pages &&
             c->pages_seen >= c->env.observer->max_pages)
@@ -723,6 +723,7 @@ void connector_resume(connector *c)
 {
         if (c->pq_head && !c->failed && !c->stopped)
                 drain(c);
+        page_request_next(c);
 }
 
 /* ------------------------------------------------------------------ */

@@ -203,10 +203,18 @@ static void redirect_reset(connector *c)
         c->redirects = c->redirect_get = 0;
 }
 
+int offsets_held(const connector *c)
+{
+        return c->env.offsets_unstored && *c->env.offsets_unstored;
+}
+
 void connector_tick(connector *c, int64_t now, int once)
 {
         c->once = once;
         if (c->failed || c->stopped || c->target != HTTPSRC_STATE_RUNNING)
+                return;
+        /* A retry of the page in flight may go; nothing new starts. */
+        if (offsets_held(c) && c->phase != PHASE_WAIT)
                 return;
         if (c->redeliver_at && now >= c->redeliver_at) {
                 c->redeliver_at = 0;
@@ -259,6 +267,8 @@ int64_t connector_next_wakeup(const connector *c, int once)
 {
         if (c->failed || c->stopped || c->target != HTTPSRC_STATE_RUNNING)
                 return INT64_MAX;
+        if (offsets_held(c) && c->phase != PHASE_WAIT)
+                return INT64_MAX; /* the pipeline wakes it once stored */
         if (c->redeliver_at)
                 return c->redeliver_at;
         if (c->phase == PHASE_WAIT)

@@ -5,7 +5,8 @@
  * Serves the REST API on the worker's listeners, unless --once is given or
  * listeners is empty.
  *
- * Exit status: 0 done, 1 a connector failed, 2 bad usage or config. */
+ * Exit status: 0 done, 1 a connector failed or the offsets could not be
+ * stored at the end, 2 bad usage or config. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,6 +440,10 @@ static int check_something_to_run(const cli_opts *o, int argc)
 
 int main(int argc, char **argv)
 {
+        /* A file over RLIMIT_FSIZE (ulimit -f) is a write error (EFBIG):
+         * the offsets are then reported unstored and polling pauses,
+         * instead of SIGXFSZ killing the worker without a word. */
+        signal(SIGXFSZ, SIG_IGN);
         cli_opts o = {.level = HTTPSRC_LOG_INFO};
         int exit_now = parse_options(argc, argv, &o);
         if (exit_now >= 0)

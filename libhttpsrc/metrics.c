@@ -414,6 +414,21 @@ static void process_families(out *o)
         }
 }
 
+/* The worker's offsets: while they cannot be written, every connector's
+ * polling is paused (the status trace says why). */
+static void offset_families(out *o, httpsrc_pipeline *p)
+{
+        family(o, "httpsrc_offsets_unstored", "gauge",
+               "1 while the offsets cannot be written (polling paused), "
+               "else 0");
+        put(o, "httpsrc_offsets_unstored %d\n",
+            pipeline_offsets_error(p) != NULL);
+        family(o, "httpsrc_offset_store_errors_total", "counter",
+               "Writes of the offsets that failed");
+        put(o, "httpsrc_offset_store_errors_total %llu\n",
+            (unsigned long long)pipeline_offset_store_errors(p));
+}
+
 int metrics_render(httpsrc_pipeline *p, strbuf *sb)
 {
         out o = {sb, 0};
@@ -434,6 +449,7 @@ int metrics_render(httpsrc_pipeline *p, strbuf *sb)
         each(&o, p, s_duration);
         conn_families_all(&o, p);
         producer_families(&o, p);
+        offset_families(&o, p);
         process_families(&o);
         return o.oom ? -1 : 0;
 }

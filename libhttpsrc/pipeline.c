@@ -21,6 +21,8 @@
 /* How long a stop waits for outstanding acknowledgements. */
 #define STOP_DRAIN_MS 30000
 #define MAX_WAIT_MS   1000
+/* How often a failed write of the offsets file is tried again. */
+#define OFFSETS_RETRY_MS 1000
 
 /* A function waiting to run on the loop thread (pipeline_exec). */
 typedef struct exec_req {
@@ -59,6 +61,10 @@ struct httpsrc_pipeline {
         int64_t flush_interval_ms;
         int64_t kafka_timeout_ms; /* kafka.unreachable.timeout.ms */
         int64_t last_flush;
+        /* Why the offsets file cannot be written ("" while it can): polling
+         * pauses meanwhile, so what is read but not stored stays bounded. */
+        char offsets_error[512];
+        uint64_t offset_store_errors; /* failed writes so far */
         char last_error[1024];
 
         pthread_mutex_t mu; /* guards exec_queue and loop_running */
@@ -294,9 +300,9 @@ static void unschedule(httpsrc_pipeline *p, connector *c)
 static conn_env make_env(httpsrc_pipeline *p, int local)
 {
         const secrets *sec = local && p->local ? p->local : p->secrets;
-        conn_env env = {p->http,   &p->sink, p->offsets,  p->plugins, &p->lg,
-                        p->worker, sec,      &p->n_conns, on_wake,    p,
-                        NULL};
+        conn_env env = {p->http,    &p->sink,  p->offsets,  p->plugins,
+                        &p->lg,     p->worker, sec,         &p->n_conns,
+                        on_wake,    p,         NULL,        p->offsets_error};
         return env;
 }
 
@@ -877,20 +883,47 @@ static int tick_due(httpsrc_pipeline *p, int once, int64_t now)
         return next <= now ? 0 : (int)(next - now);
 }
 
+/* Write the offsets if due. A failure (disk full, EFBIG, a directory
+ * gone) pauses polling until a retry succeeds; returns 0 if the offsets
+ * are stored. */
 static int flush_offsets(httpsrc_pipeline *p, int64_t now, int force)
 {
-        if (!force && now - p->last_flush < p->flush_interval_ms)
-                return HTTPSRC_OK;
+        int64_t every =
+            p->offsets_error[0] ? OFFSETS_RETRY_MS : p->flush_interval_ms;
+        if (!force && now - p->last_flush < every)
+                return p->offsets_error[0] ? -1 : 0;
         p->last_flush = now;
         char why[512];
-        if (offset_store_flush(p->offsets, why, sizeof(why)) == HTTPSRC_OK)
-                return HTTPSRC_OK;
-        log_msg(&p->lg, HTTPSRC_LOG_ERROR, NULL, "offsets not stored: %s",
-                why);
-        if (force) /* the last chance: the run fails (--once exits 1) */
-                snprintf(p->last_error, sizeof(p->last_error),
-                         "offsets not stored: %s", why);
-        return HTTPSRC_ERR_IO;
+        if (offset_store_flush(p->offsets, why, sizeof(why)) == HTTPSRC_OK) {
+                if (!p->offsets_error[0])
+                        return 0;
+                p->offsets_error[0] = '\0';
+                log_msg(&p->lg, HTTPSRC_LOG_INFO, NULL,
+                        "offsets stored again; polling resumes");
+                for (size_t i = 0; i < p->n_conns; i++) {
+                        on_wake(p, p->conns[i]);
+                        connector_resume(p->conns[i]);
+                }
+                return 0;
+        }
+        p->offset_store_errors++;
+        if (strcmp(p->offsets_error, why))
+                log_msg(&p->lg, HTTPSRC_LOG_ERROR, NULL,
+                        "offsets not stored: %s; polling paused until they "
+                        "can be (tried again every %d ms)",
+                        why, OFFSETS_RETRY_MS);
+        snprintf(p->offsets_error, sizeof(p->offsets_error), "%s", why);
+        return -1;
+}
+
+const char *pipeline_offsets_error(const httpsrc_pipeline *p)
+{
+        return p->offsets_error[0] ? p->offsets_error : NULL;
+}
+
+uint64_t pipeline_offset_store_errors(const httpsrc_pipeline *p)
+{
+        return p->offset_store_errors;
 }
 
 static void loop_once(httpsrc_pipeline *p, int timeout_ms)
@@ -988,10 +1021,10 @@ static void log_summary(httpsrc_pipeline *p)
 
 static int finish(httpsrc_pipeline *p)
 {
-        p->last_error[0] = '\0';
-        if (flush_offsets(p, mono_ms(), 1))
-                return HTTPSRC_ERR_IO;
-        log_msg(&p->lg, HTTPSRC_LOG_DEBUG, NULL, "offsets stored, stopping");
+        int unstored = flush_offsets(p, mono_ms(), 1);
+        if (!unstored)
+                log_msg(&p->lg, HTTPSRC_LOG_DEBUG, NULL,
+                        "offsets stored, stopping");
         if (any_busy(p))
                 log_msg(&p->lg, HTTPSRC_LOG_WARN, NULL,
                         "stopped with records unacknowledged; their "
@@ -1013,6 +1046,13 @@ static int finish(httpsrc_pipeline *p)
                 snprintf(p->last_error, sizeof(p->last_error), "%s",
                          producer_fatal(p->sink.prod));
                 return HTTPSRC_ERR_KAFKA;
+        }
+        if (unstored) {
+                snprintf(p->last_error, sizeof(p->last_error),
+                         "offsets not stored: %s (the records after the last "
+                         "stored offsets will be read again)",
+                         p->offsets_error);
+                return HTTPSRC_ERR_IO;
         }
         return HTTPSRC_OK;
 }
@@ -1045,6 +1085,10 @@ int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
                         wait = tick_due(p, once, now);
                         if (atomic_load(&p->stop_requested)) {
                                 begin_stop(p, "stop requested");
+                                deadline = now + STOP_DRAIN_MS;
+                        } else if (once && p->offsets_error[0]) {
+                                /* a run that ends must end stored */
+                                begin_stop(p, "offsets cannot be stored");
                                 deadline = now + STOP_DRAIN_MS;
                         } else if (once && all_caught_up(p)) {
                                 deadline = now + STOP_DRAIN_MS;

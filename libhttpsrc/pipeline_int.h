@@ -21,6 +21,10 @@ int pipeline_on_loop_thread(httpsrc_pipeline *p);
 const httpsrc_conf *pipeline_worker(const httpsrc_pipeline *p);
 const plugin_registry *pipeline_plugins(const httpsrc_pipeline *p);
 offset_store *pipeline_offsets(const httpsrc_pipeline *p);
+/** Why the offsets file cannot be written (polling is paused), or NULL
+ *  while it can; and how many writes failed so far. Loop thread. */
+const char *pipeline_offsets_error(const httpsrc_pipeline *p);
+uint64_t pipeline_offset_store_errors(const httpsrc_pipeline *p);
 const logger *pipeline_logger(const httpsrc_pipeline *p);
 /** The Kafka producer; NULL before the pipeline runs or with a record
  *  callback. */

@@ -570,16 +570,25 @@ static void o_conn_info(request *q, httpsrc_pipeline *p, connector *c)
 }
 
 /* The trace of a status: why it failed, or what a running one gets
- * wrong: Kafka unreachable while its records wait, a records path that
- * matches nothing. @p buf holds the Kafka text. */
+ * wrong: the offsets cannot be stored (it does not poll), Kafka
+ * unreachable while its records wait, a records path that matches
+ * nothing. @p buf holds the text made here. */
 static const char *status_trace(httpsrc_pipeline *p,
                                 const connector *c,
                                 char *buf,
                                 size_t size)
 {
-        const char *failure = connector_failure(c);
+        const char *failure  = connector_failure(c);
+        const char *unstored = pipeline_offsets_error(p);
         if (failure)
                 return failure;
+        if (unstored) {
+                snprintf(buf, size,
+                         "offsets not stored: %s; polling paused until they "
+                         "can be",
+                         unstored);
+                return buf;
+        }
         if (connector_outstanding(c) && pipeline_kafka_problem(p, buf, size))
                 return buf;
         return connector_warning(c);
