@@ -798,12 +798,40 @@ void http_cancel(http_client *c, long id)
         }
 }
 
+/* TLS failures that a retry cannot fix: a certificate that does not
+ * verify (or a local one that cannot be used), and a server that answers
+ * in plain HTTP. NULL for any other error. */
+static const char *tls_hopeless(CURLcode res, const char *detail)
+{
+        switch (res) {
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_ISSUER_ERROR:
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+                return "the server's certificate does not verify, retrying "
+                       "cannot help: check http.ssl.truststore.location "
+                       "and the host name in http.url";
+        case CURLE_SSL_CERTPROBLEM:
+                return "the client certificate cannot be used, retrying "
+                       "cannot help: check http.ssl.keystore.location";
+        case CURLE_SSL_CONNECT_ERROR:
+                if (strstr(detail, "wrong version number") ||
+                    strstr(detail, "packet length too long") ||
+                    strstr(detail, "http request"))
+                        return "the server answers in plain HTTP, not TLS: "
+                               "use http:// (or the server's TLS port)";
+                return NULL;
+        default:
+                return NULL;
+        }
+}
+
 static void transfer_done(http_client *c, transfer *t, CURLcode res)
 {
         transfer_unlink(c, t);
         httpsrc_response *resp = NULL;
         int err                = HTTPSRC_OK;
-        char msg[CURL_ERROR_SIZE + 96];
+        char msg[CURL_ERROR_SIZE + 256];
         msg[0] = '\0';
         if (t->too_large) {
                 err = HTTPSRC_ERR_LIMIT;
@@ -828,11 +856,16 @@ static void transfer_done(http_client *c, transfer *t, CURLcode res)
                         curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO,
                                           &os_errno);
                 /* curl says "Couldn't connect"; the OS says why */
-                snprintf(msg, sizeof(msg), "%s%s%s%s",
-                         t->errbuf[0] ? t->errbuf : curl_easy_strerror(res),
+                const char *detail =
+                    t->errbuf[0] ? t->errbuf : curl_easy_strerror(res);
+                const char *tls = tls_hopeless(res, detail);
+                if (tls)
+                        err = HTTPSRC_ERR_INVAL; /* not retried */
+                snprintf(msg, sizeof(msg), "%s%s%s%s%s%s", detail,
                          os_errno ? " (" : "",
                          os_errno ? strerror((int)os_errno) : "",
-                         os_errno ? ")" : "");
+                         os_errno ? ")" : "", tls ? ": " : "",
+                         tls ? tls : "");
         } else {
                 resp    = t->resp;
                 t->resp = NULL;

@@ -3,7 +3,7 @@
 # (issue 11): each now gets a message naming the key, the URL and what to
 # do, shown in the log, the status and the metrics, and --once fails.
 . "$(dirname "$0")/lib.sh"
-plan 37
+plan 42
 start_fixture --records 250 --page-size 100
 start_kafka
 write_worker "$T/worker.properties"
@@ -178,3 +178,24 @@ assert_grep "... its body shown escaped and redacted" \
 	'; Content-Type: application/json, 72 bytes: \x1b[2J\x1b]0;owned\x07\x1b[31mdenied api_key=***\r\nX-Custom: \r\nAuthorization: ' \
 	"$T/host.err"
 assert_absent "... never the key" topsecret "$T/host.err"
+
+# ---- TLS mistakes are not retried ----------------------------------------
+# Before: 5 retries with backoff (31 s) for what can never succeed.
+PLAIN_API=$API
+make_pki "$T/pki"
+start_fixture --tls-cert "$T/pki/server.pem" --tls-key "$T/pki/server.key"
+write_connector "$T/untrusted.json" untrusted kafka.topic=ut \
+	"http.url=$API/events" 'http.response.records.path=$.data[*]'
+run_host --once "$T/worker.properties" "$T/untrusted.json"
+assert_eq "untrusted certificate: exit 1" 1 "$HOST_RC"
+assert_grep "... at once, saying a retry cannot help" \
+	"connector 'untrusted' failed: GET $API/events failed: SSL certificate problem: unable to get local issuer certificate: the server's certificate does not verify, retrying cannot help: check http.ssl.truststore.location and the host name in http.url" \
+	"$T/host.err"
+assert_eq "... and not retried" 0 "$(count "retry 1 of" "$T/host.err")"
+write_connector "$T/https-plain.json" https-plain kafka.topic=hp \
+	"http.url=https://${PLAIN_API#http://}/events" 'http.response.records.path=$.data[*]'
+run_host --once "$T/worker.properties" "$T/https-plain.json"
+assert_eq "https:// to a plain HTTP port: exit 1" 1 "$HOST_RC"
+assert_grep "... saying the server speaks plain HTTP" \
+	": the server answers in plain HTTP, not TLS: use http:// (or the server's TLS port)" \
+	"$T/host.err"
