@@ -512,11 +512,42 @@ static void count_request(connector *c, const httpsrc_response *resp)
                       mono_us() - c->sent_us);
 }
 
+/* DEBUG: the request as it goes out, query included (it says which
+ * page), user:password@, credential-looking parameters and headers and
+ * every known secret shown as ***. Authorization goes last: its value
+ * hides the rest of the line. */
+static void log_request(connector *c, const httpsrc_request *req)
+{
+        if (log_level_of(c->env.lg, c->name) < HTTPSRC_LOG_DEBUG)
+                return;
+        const char *url  = http_request_url(req);
+        const char *sep  = strstr(url, "://");
+        const char *host = sep ? sep + 3 : url;
+        const char *at   = memchr(host, '@', strcspn(host, "/?#"));
+        strbuf raw = {0}, line = {0};
+        int rc = sb_printf(&raw, "%s %.*s%s%s", http_request_method(req),
+                           (int)(host - url), url, at ? "***@" : "",
+                           at ? at + 1 : host);
+        for (size_t i = 0; !rc && i < c->n_hdrs; i++) {
+                const char *v = http_request_header(req, c->hdrs[i].name);
+                if (v)
+                        rc = sb_printf(&raw, " | %s: %s", c->hdrs[i].name, v);
+        }
+        if (!rc && http_request_header(req, "Authorization"))
+                rc = sb_puts(&raw, " | Authorization: ***");
+        if (!rc && !conn_put_untrusted(c, &line, raw.buf, raw.len, 0))
+                log_msg(c->env.lg, HTTPSRC_LOG_DEBUG, c->name, "request %s",
+                        line.buf);
+        sb_wipe(&raw);
+        sb_wipe(&line);
+}
+
 static void send_req(connector *c,
                      httpsrc_request *req,
                      const http_opts *o,
                      http_done_fn done)
 {
+        log_request(c, req);
         c->m.requests_total++;
         c->sent_us = mono_us();
         if (c->env.observer && conn_set_str(&c->sent_url, http_request_url(req)))

@@ -3,7 +3,7 @@
 # (issue 11): each now gets a message naming the key, the URL and what to
 # do, shown in the log, the status and the metrics, and --once fails.
 . "$(dirname "$0")/lib.sh"
-plan 42
+plan 46
 start_fixture --records 250 --page-size 100
 start_kafka
 write_worker "$T/worker.properties"
@@ -178,6 +178,23 @@ assert_grep "... its body shown escaped and redacted" \
 	'; Content-Type: application/json, 72 bytes: \x1b[2J\x1b]0;owned\x07\x1b[31mdenied api_key=***\r\nX-Custom: \r\nAuthorization: ' \
 	"$T/host.err"
 assert_absent "... never the key" topsecret "$T/host.err"
+
+# ---- DEBUG shows each request's full URL, secrets redacted -------------
+# Before: "GET http://host/events?..." only, whatever the page.
+write_connector "$T/debug.json" debug kafka.topic=dbg \
+	"http.url=$API/events?api_key=topsecret&lang=en" \
+	'http.response.records.path=$.data[*]' http.pagination.type=CURSOR \
+	"http.headers=Accept: application/json, X-Api-Key: hdrsecret" \
+	http.auth.type=BASIC http.auth.user=alice http.auth.password=passsecret
+run_host --once --log-level debug "$T/worker.properties" "$T/debug.json"
+assert_eq "DEBUG run: exit 0" 0 "$HOST_RC" || diag_file "$T/host.err"
+assert_grep "DEBUG: the first request, query and headers, secrets ***" \
+	"DEBUG [debug] request GET $API/events?api_key=***&lang=en | Accept: application/json | X-Api-Key: *** | Authorization: ***" \
+	"$T/host.err"
+assert_grep "DEBUG: the page it asks for" \
+	"DEBUG [debug] request GET $API/events?api_key=***&lang=en&cursor=c100 |" \
+	"$T/host.err"
+assert_absent "no secret in the log" secret "$T/host.err"
 
 # ---- TLS mistakes are not retried ----------------------------------------
 # Before: 5 retries with backoff (31 s) for what can never succeed.
