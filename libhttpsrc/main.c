@@ -339,6 +339,21 @@ static void print_problems(const char *file, const char *err)
         }
 }
 
+/* The run's error, one line per failed connector: the library names them
+ * all, "connector 'a' failed: ...; connector 'b' failed: ...". */
+static void print_failures(const char *err)
+{
+        static const char sep[] = "; connector '";
+        for (const char *p = err;;) {
+                const char *next = strstr(p, sep);
+                int len          = next ? (int)(next - p) : (int)strlen(p);
+                fprintf(stderr, "httpsrc-connect: %.*s\n", len, p);
+                if (!next)
+                        return;
+                p = next + 2;
+        }
+}
+
 /* Whether @p path loads as a conf of @p scope: tells a connector file given
  * where the worker file goes (or the reverse) from a file with a mistake. */
 static int loads_as(int scope, const char *path)
@@ -501,8 +516,7 @@ int main(int argc, char **argv)
         rc = httpsrc_pipeline_run(p, flags);
         service_notify("STOPPING=1");
         if (rc != HTTPSRC_OK)
-                fprintf(stderr, "httpsrc-connect: %s\n",
-                        httpsrc_pipeline_last_error(p));
+                print_failures(httpsrc_pipeline_last_error(p));
         running = NULL;
         httpsrc_pipeline_destroy(p);
         return rc == HTTPSRC_OK ? 0 : 1;

@@ -1019,6 +1019,26 @@ static void log_summary(httpsrc_pipeline *p)
         sb_free(&offs);
 }
 
+/* Every failed connector is named ("connector 'a' failed: ...; connector
+ * 'b' failed: ..."), not only the first: 1 if any failed. */
+static int name_failed(httpsrc_pipeline *p)
+{
+        size_t len = 0, n = 0;
+        for (size_t i = 0; i < p->n_conns; i++) {
+                if (!connector_failed(p->conns[i]))
+                        continue;
+                int w = snprintf(p->last_error + len, sizeof(p->last_error) - len,
+                                 "%sconnector '%s' failed: %s", n ? "; " : "",
+                                 connector_name(p->conns[i]),
+                                 connector_failure(p->conns[i]));
+                n++;
+                if (w < 0 || (size_t)w >= sizeof(p->last_error) - len)
+                        break; /* full: the first ones are named */
+                len += (size_t)w;
+        }
+        return n > 0;
+}
+
 static int finish(httpsrc_pipeline *p)
 {
         int unstored = flush_offsets(p, mono_ms(), 1);
@@ -1033,15 +1053,8 @@ static int finish(httpsrc_pipeline *p)
         p->last_error[0] = '\0';
         if (p->run_once)
                 log_summary(p);
-        for (size_t i = 0; i < p->n_conns; i++) {
-                if (!connector_failed(p->conns[i]))
-                        continue;
-                snprintf(p->last_error, sizeof(p->last_error),
-                         "connector '%s' failed: %s",
-                         connector_name(p->conns[i]),
-                         connector_failure(p->conns[i]));
+        if (name_failed(p))
                 return HTTPSRC_ERR_STATE;
-        }
         if (p->sink.prod && producer_fatal(p->sink.prod)) {
                 snprintf(p->last_error, sizeof(p->last_error), "%s",
                          producer_fatal(p->sink.prod));

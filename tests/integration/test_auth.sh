@@ -5,7 +5,7 @@
 # refreshes them before they expire and never prints the secret or a token.
 . "$(dirname "$0")/lib.sh"
 
-plan 28
+plan 30
 start_fixture --records 250 --page-size 100 --token-ttl 2
 start_kafka
 write_worker "$T/worker.properties"
@@ -57,6 +57,18 @@ assert_grep_e "wrong password: the failure gives the 401" \
 assert_absent "wrong password: the password is never printed" Wr0ng-Passw0rd \
 	"$T/host.out" "$T/host.err" "$OFFSETS"
 assert_eq "wrong password: one 401, not retried" 1 "$(fixture_stat basic.401)"
+
+# Two connectors failing: each is named, one line each (issue 11).
+write_connector "$T/badpass2.json" badpass2-conn \
+	"${badpass_keys[@]}" \
+	http.auth.type=BASIC http.auth.user=bob \
+	http.auth.password=Wr0ng-Passw0rd
+run_host --once "$T/worker.properties" "$T/badpass.json" "$T/badpass2.json"
+assert_eq "two failing connectors: exit 1" 1 "$HOST_RC"
+assert_eq "two failing connectors: each named, one line each" \
+	"httpsrc-connect: connector 'badpass-conn' failed:
+httpsrc-connect: connector 'badpass2-conn' failed:" \
+	"$(grep '^httpsrc-connect: ' "$T/host.err" | sed 's/failed: .*/failed:/')"
 
 # OAuth2 client credentials, tokens valid 2 s, for ~5 s of polling.
 write_connector "$T/oauth.json" oauth-conn \
