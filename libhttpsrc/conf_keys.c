@@ -37,10 +37,11 @@ const httpsrc_param_desc conf_connector_params[] = {
     {.name          = "tasks.max",
      .type          = HTTPSRC_PARAM_INT,
      .default_value = "1",
-     .doc           = "Maximum number of tasks (one task per connector)",
+     .doc           = "Maximum number of tasks; one runs (the connector has "
+                      "one source partition)",
      .group         = "common",
      .min           = 1,
-     .max           = 1},
+     .max           = INT64_MAX},
     {.name  = "kafka.topic",
      .type  = HTTPSRC_PARAM_STRING,
      .flags = HTTPSRC_PARAM_F_REQUIRED,

@@ -17,10 +17,19 @@
 /* A config file larger than this is certainly not ours. */
 #define MAX_FILE_BYTES (64 * 1024 * 1024)
 
+/* A connector's active topics (KIP-558), kept across restarts. */
+typedef struct topics_entry {
+        char *name;
+        char **topics;
+        size_t n;
+} topics_entry;
+
 struct config_store {
         char *path;
         config_entry **entries;
         size_t n;
+        topics_entry *topics;
+        size_t n_topics;
 };
 
 static const struct {
@@ -145,6 +154,44 @@ parse_entry(const char *name, const httpsrc_json *v, char *why, size_t why_size)
         return e;
 }
 
+/* "topics": {"<name>": ["t", ...]}; optional (older files have none). */
+static int parse_topics(config_store *s,
+                        const httpsrc_json *doc,
+                        char *why,
+                        size_t why_size)
+{
+        const httpsrc_json *all = json_get(doc, "topics");
+        if (!all)
+                return HTTPSRC_OK;
+        for (size_t i = 0; json_type(all) == HTTPSRC_JSON_OBJECT &&
+                           i < json_len(all);
+             i++) {
+                const httpsrc_json *list = json_at(all, i);
+                size_t n = json_type(list) == HTTPSRC_JSON_ARRAY ? json_len(list)
+                                                                 : 0;
+                char **t = calloc(n ? n : 1, sizeof(*t));
+                int bad  = !t;
+                for (size_t k = 0; !bad && k < n; k++)
+                        bad = json_type(json_at(list, k)) !=
+                                  HTTPSRC_JSON_STRING ||
+                              !(t[k] = xstrdup(json_string(json_at(list, k))));
+                bad = bad || config_store_set_topics(s, json_key_at(all, i), t,
+                                                     n);
+                strv_free(t, n);
+                if (bad) {
+                        errstr_set(why, why_size,
+                                   "\"topics\" of '%s': not a list of names",
+                                   json_key_at(all, i));
+                        return HTTPSRC_ERR_PARSE;
+                }
+        }
+        if (json_type(all) != HTTPSRC_JSON_OBJECT) {
+                errstr_set(why, why_size, "\"topics\" is not an object");
+                return HTTPSRC_ERR_PARSE;
+        }
+        return HTTPSRC_OK;
+}
+
 static int
 parse_doc(config_store *s, const httpsrc_json *doc, char *why, size_t why_size)
 {
@@ -173,7 +220,7 @@ parse_doc(config_store *s, const httpsrc_json *doc, char *why, size_t why_size)
                         return HTTPSRC_ERR_PARSE;
                 s->entries[s->n++] = e;
         }
-        return HTTPSRC_OK;
+        return parse_topics(s, doc, why, why_size);
 }
 
 static int
@@ -240,6 +287,11 @@ void config_store_destroy(config_store *s)
         for (size_t i = 0; i < s->n; i++)
                 entry_free(s->entries[i]);
         free(s->entries);
+        for (size_t i = 0; i < s->n_topics; i++) {
+                free(s->topics[i].name);
+                strv_free(s->topics[i].topics, s->topics[i].n);
+        }
+        free(s->topics);
         free(s->path);
         free(s);
 }
@@ -265,6 +317,18 @@ static int serialize(const config_store *s, strbuf *sb)
                 bad = bad || sb_puts(sb, "},\"target\":\"") ||
                       sb_puts(sb, config_store_target_name(e->target)) ||
                       sb_puts(sb, "\"}");
+        }
+        bad = bad || sb_puts(sb, "},\"topics\":{");
+        for (size_t i = 0; !bad && i < s->n_topics; i++) {
+                const topics_entry *t = &s->topics[i];
+                bad                   = (i && sb_putc(sb, ',')) ||
+                      json_write_string(sb, t->name, strlen(t->name)) ||
+                      sb_puts(sb, ":[");
+                for (size_t k = 0; !bad && k < t->n; k++)
+                        bad = (k && sb_putc(sb, ',')) ||
+                              json_write_string(sb, t->topics[k],
+                                                strlen(t->topics[k]));
+                bad = bad || sb_putc(sb, ']');
         }
         return bad || sb_puts(sb, "}}\n") ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
 }
@@ -384,4 +448,64 @@ int config_store_remove(config_store *s,
         }
         entry_free(old);
         return HTTPSRC_OK;
+}
+
+size_t config_store_topics(const config_store *s,
+                           const char *name,
+                           char *const **topics)
+{
+        for (size_t i = 0; i < s->n_topics; i++)
+                if (!strcmp(s->topics[i].name, name)) {
+                        *topics = s->topics[i].topics;
+                        return s->topics[i].n;
+                }
+        *topics = NULL;
+        return 0;
+}
+
+int config_store_set_topics(config_store *s,
+                            const char *name,
+                            char *const *topics,
+                            size_t n)
+{
+        size_t i = 0;
+        while (i < s->n_topics && strcmp(s->topics[i].name, name))
+                i++;
+        char **copy = calloc(n ? n : 1, sizeof(*copy));
+        int bad     = !copy;
+        for (size_t k = 0; !bad && k < n; k++)
+                bad = !(copy[k] = xstrdup(topics[k]));
+        if (!bad && i == s->n_topics) {
+                topics_entry *nt =
+                    realloc(s->topics, (s->n_topics + 1) * sizeof(*nt));
+                char *dup = nt ? xstrdup(name) : NULL;
+                if (nt)
+                        s->topics = nt;
+                bad = !dup;
+                if (dup)
+                        s->topics[s->n_topics++] =
+                            (topics_entry){dup, NULL, 0};
+        }
+        if (bad) {
+                strv_free(copy, n);
+                return HTTPSRC_ERR_NOMEM;
+        }
+        strv_free(s->topics[i].topics, s->topics[i].n);
+        s->topics[i].topics = copy;
+        s->topics[i].n      = n;
+        return HTTPSRC_OK;
+}
+
+void config_store_clear_topics(config_store *s)
+{
+        for (size_t i = 0; i < s->n_topics; i++) {
+                free(s->topics[i].name);
+                strv_free(s->topics[i].topics, s->topics[i].n);
+        }
+        s->n_topics = 0;
+}
+
+int config_store_save(config_store *s, char *errstr, size_t errstr_size)
+{
+        return save(s, errstr, errstr_size);
 }

@@ -3,7 +3,9 @@
  *
  * The file is JSON, in insertion order:
  *   {"connectors":{"<name>":{"config":{"<key>":"<value>",...},
- *                            "target":"RUNNING|PAUSED|STOPPED"}}}
+ *                            "target":"RUNNING|PAUSED|STOPPED"}},
+ *    "topics":{"<name>":["<topic>",...]}}
+ * ("topics": every connector's active topics, written at shutdown.)
  * Values are kept as written (${provider:...} placeholders unresolved).
  * Every change rewrites the file atomically: temp file in the same
  * directory (mode 0600: configs may hold passwords), fsync, rename, fsync
@@ -59,6 +61,22 @@ int config_store_remove(config_store *s,
                         const char *name,
                         char *errstr,
                         size_t errstr_size);
+
+/** The active topics kept for connector @p name (KIP-558): how many, and
+ *  *@p topics (the store's; valid until the next change). */
+size_t config_store_topics(const config_store *s,
+                           const char *name,
+                           char *const **topics);
+/** Keep (copy) @p n topics for @p name, in memory: config_store_save()
+ *  writes them. HTTPSRC_OK or HTTPSRC_ERR_NOMEM (unchanged). */
+int config_store_set_topics(config_store *s,
+                            const char *name,
+                            char *const *topics,
+                            size_t n);
+/** Forget every connector's topics (in memory). */
+void config_store_clear_topics(config_store *s);
+/** Write the file now. HTTPSRC_OK or HTTPSRC_ERR_IO/NOMEM, "<path>: ...". */
+int config_store_save(config_store *s, char *errstr, size_t errstr_size);
 
 /** "RUNNING", "PAUSED", "STOPPED" for those states, else NULL. */
 const char *config_store_target_name(int target);

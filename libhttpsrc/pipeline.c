@@ -767,6 +767,11 @@ int pipeline_kafka_problem(const httpsrc_pipeline *p, char *buf, size_t size)
         return 1;
 }
 
+const char *pipeline_kafka_cluster_id(httpsrc_pipeline *p)
+{
+        return p->sink.prod ? producer_cluster_id(p->sink.prod) : NULL;
+}
+
 const struct secrets *pipeline_secrets(const httpsrc_pipeline *p)
 {
         return p->local ? p->local : p->secrets;
@@ -775,6 +780,13 @@ const struct secrets *pipeline_secrets(const httpsrc_pipeline *p)
 void pipeline_set_log_level(httpsrc_pipeline *p, int level)
 {
         p->lg.max_level = level;
+}
+
+int pipeline_set_connector_log_level(httpsrc_pipeline *p,
+                                     const char *name,
+                                     int level)
+{
+        return log_set_level(&p->lg, name, level);
 }
 
 size_t pipeline_count(const httpsrc_pipeline *p)

@@ -29,11 +29,19 @@ const logger *pipeline_logger(const httpsrc_pipeline *p);
 /** The Kafka producer; NULL before the pipeline runs or with a record
  *  callback. */
 const producer *pipeline_producer(const httpsrc_pipeline *p);
+/** The Kafka cluster's id, NULL until known (or with a record callback). */
+const char *pipeline_kafka_cluster_id(httpsrc_pipeline *p);
 void pipeline_set_log_level(httpsrc_pipeline *p, int level);
 /** Kafka unreachable: 1 with "Kafka unreachable for N s: no broker of
  *  bootstrap.servers=... answers (<librdkafka's reason>)" in @p buf;
  *  0 if a broker answers (or nothing was tried yet). */
 int pipeline_kafka_problem(const httpsrc_pipeline *p, char *buf, size_t size);
+/** Level of the lines of connector @p name only (PUT /admin/loggers/
+ *  <name>; its log.level applies again when it restarts). 0, or -1 out
+ *  of memory. */
+int pipeline_set_connector_log_level(httpsrc_pipeline *p,
+                                     const char *name,
+                                     int level);
 /** The config providers of the worker file's own values (the REST
  *  passwords): the listed ones, plus the built-ins with
  *  command.line.builtin.providers=true. */

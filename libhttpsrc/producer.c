@@ -20,6 +20,7 @@ struct producer {
         void *opaque;
         const logger *lg;
         char fatal[512];
+        char cluster_id[64]; /* "": not known yet */
         rd_kafka_topic_t **topics; /* prepared; kept for the metadata */
         size_t n_topics;
         int broker_up;           /* from the last statistics; -1: none yet */
@@ -412,6 +413,19 @@ int producer_serve(producer *p)
         while (read(p->pipefd[0], buf, sizeof(buf)) > 0)
                 ;
         return rd_kafka_poll(p->rk, 0);
+}
+
+const char *producer_cluster_id(producer *p)
+{
+        /* Known once the first metadata arrived; asking does not wait. */
+        if (!*p->cluster_id) {
+                char *id = rd_kafka_clusterid(p->rk, 0);
+                if (id)
+                        snprintf(p->cluster_id, sizeof(p->cluster_id), "%s",
+                                 id);
+                rd_kafka_mem_free(p->rk, id);
+        }
+        return *p->cluster_id ? p->cluster_id : NULL;
 }
 
 const char *producer_fatal(const producer *p)

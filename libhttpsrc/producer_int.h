@@ -86,5 +86,8 @@ const char *producer_brokers(const producer *p);
 
 /** A fatal producer error (e.g. idempotence), or NULL. */
 const char *producer_fatal(const producer *p);
+/** The Kafka cluster id, or NULL while no metadata came (never waits;
+ *  cached). Loop thread. */
+const char *producer_cluster_id(producer *p);
 
 #endif

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "conf_int.h"
+#include "commit.h"
 #include "config_store_int.h"
 #include "fileio_int.h"
 #include "json_int.h"
@@ -47,6 +48,13 @@
 
 #define LISTEN_TLS  1
 #define LISTEN_IPV6 2
+
+/* A logger of /admin/loggers: its level as set (log4j's name) and when. */
+typedef struct log_entry {
+        char *name;
+        char level[8];
+        int64_t modified; /* epoch ms; 0: never set */
+} log_entry;
 
 /* What REST keeps about a connector besides the pipeline's state. */
 typedef struct conn_meta {
@@ -75,8 +83,9 @@ struct rest_server {
         /* loop-thread state */
         conn_meta *meta;
         size_t n_meta;
-        char level[8];
-        int64_t level_modified; /* epoch ms; 0: never */
+        int restored;    /* the store was applied: it may be written */
+        log_entry *logs; /* [0]: root */
+        size_t n_logs;
 };
 
 /* A request body as it arrives. */
@@ -613,7 +622,9 @@ static void o_state(request *q, int id, int st, const char *trace)
         o_raw(q, "}");
 }
 
-/* ConnectorStateInfo; a state < 0 is the current one. */
+/* ConnectorStateInfo; a state < 0 is the current one. A failure is the
+ * task's, as in Connect: the connector instance stays RUNNING and only
+ * the task shows FAILED and the trace. */
 static void o_status(
     request *q, httpsrc_pipeline *p, connector *c, int conn_st, int task_st)
 {
@@ -623,7 +634,11 @@ static void o_status(
         o_raw(q, "{\"name\":");
         o_str(q, connector_name(c));
         o_raw(q, ",\"connector\":");
-        o_state(q, -1, conn_st < 0 ? st : conn_st, trace);
+        o_state(q, -1,
+                conn_st >= 0                 ? conn_st
+                : st == HTTPSRC_STATE_FAILED ? HTTPSRC_STATE_RUNNING
+                                             : st,
+                connector_failed(c) ? NULL : trace);
         o_raw(q, ",\"tasks\":[");
         if (has_task(q->r, p, c))
                 o_state(q, 0, task_st < 0 ? st : task_st, trace);
@@ -1148,8 +1163,14 @@ static void h_root(request *q, httpsrc_pipeline *p)
 {
         reply(q, MHD_HTTP_OK);
         o_raw(q, "{\"version\":\"" API_VERSION "\",\"commit\":");
-        o_str(q, httpsrc_version_str());
-        o_raw(q, ",\"kafka_cluster_id\":null}");
+        o_str(q, HTTPSRC_COMMIT);
+        o_raw(q, ",\"kafka_cluster_id\":");
+        const char *id = pipeline_kafka_cluster_id(p);
+        if (id)
+                o_str(q, id);
+        else
+                o_raw(q, "null");
+        o_raw(q, "}");
 }
 
 /* Answering at all means the loop serves requests: healthy, unless no
@@ -1677,20 +1698,27 @@ static void h_restart(request *q, httpsrc_pipeline *p)
                q, p, plain ? "Connector %s not found" : "Unknown connector: %s");
         if (!c)
                 return;
+        /* Connect's plan (AbstractHerder.buildRestartPlan), with a
+         * connector that is never FAILED itself (its task is). */
         int st      = shown_state(q->r, p, c);
         int stopped = st == HTTPSRC_STATE_STOPPED;
         int failed  = st == HTTPSRC_STATE_FAILED;
-        int conn    = !stopped && (!only_failed || failed);
-        int task    = conn && tasks && has_task(q->r, p, c);
-        if (conn)
+        int conn    = !stopped && !only_failed;
+        int task    = !stopped && tasks && has_task(q->r, p, c) &&
+                   (!only_failed || failed);
+        if (conn || task)
                 restart(q->r, p, q->arg[0], "restart requested over REST");
         if (plain) {
                 reply_empty(q, MHD_HTTP_NO_CONTENT);
                 return;
         }
+        /* What the plan leaves alone shows as it was. */
         reply(q, MHD_HTTP_ACCEPTED);
-        o_status(q, p, c, conn ? HTTPSRC_STATE_RESTARTING : -1,
-                 task ? HTTPSRC_STATE_RESTARTING : -1);
+        o_status(q, p, c,
+                 conn     ? HTTPSRC_STATE_RESTARTING
+                 : failed ? HTTPSRC_STATE_RUNNING
+                          : st,
+                 task ? HTTPSRC_STATE_RESTARTING : st);
 }
 
 /* Record a new target (store first: a failed write changes nothing). */
@@ -2058,58 +2086,150 @@ static const char *level_name(int level)
         return "INFO";
 }
 
-static void o_level(request *q)
+/* GET and PUT /admin/loggers (Connect 3.7+, LoggingResource): the loggers
+ * are "root", one per connector (named as the connector) and any other
+ * namespace a PUT named; each has a level and when it was last set. */
+
+/* The logger named @p name ("root" in any case is the root), or NULL. */
+static log_entry *log_find(rest_server *r, const char *name)
 {
+        if (strcaseeq(name, "root"))
+                return &r->logs[0];
+        for (size_t i = 1; i < r->n_logs; i++)
+                if (!strcmp(r->logs[i].name, name))
+                        return &r->logs[i];
+        return NULL;
+}
+
+/* The one set for @p name, else the root's (it inherits). */
+static const log_entry *log_shown(rest_server *r, const char *name)
+{
+        const log_entry *e = log_find(r, name);
+        return e ? e : &r->logs[0];
+}
+
+static int log_add(rest_server *r, const char *name, const char *level)
+{
+        log_entry *ne = realloc(r->logs, (r->n_logs + 1) * sizeof(*ne));
+        char *dup     = ne ? xstrdup(name) : NULL;
+        if (ne)
+                r->logs = ne;
+        if (!dup)
+                return -1;
+        r->logs[r->n_logs] = (log_entry){.name = dup};
+        snprintf(r->logs[r->n_logs++].level, sizeof(ne->level), "%s", level);
+        return 0;
+}
+
+static int is_logger(rest_server *r, httpsrc_pipeline *p, const char *name)
+{
+        return log_find(r, name) || pipeline_find(p, name);
+}
+
+static int kv_cmp(const void *a, const void *b)
+{
+        return strcmp(((const kv *)a)->key, ((const kv *)b)->key);
+}
+
+/* Every logger that exists whose name starts with @p prefix ("": all),
+ * sorted as Connect sorts them. */
+static int log_names(rest_server *r,
+                     httpsrc_pipeline *p,
+                     const char *prefix,
+                     kvlist *out)
+{
+        size_t n   = strlen(prefix);
+        int failed = 0;
+        for (size_t i = 0; i < pipeline_count(p); i++) {
+                connector *c = pipeline_at(p, i);
+                if (!pipeline_deleting(p, c) &&
+                    !strncmp(connector_name(c), prefix, n))
+                        failed |= kvl_add(out, connector_name(c), NULL);
+        }
+        for (size_t i = 0; i < r->n_logs; i++)
+                if (!strncmp(r->logs[i].name, prefix, n) &&
+                    kvl_index(out, r->logs[i].name) < 0)
+                        failed |= kvl_add(out, r->logs[i].name, NULL);
+        if (out->n)
+                qsort(out->v, out->n, sizeof(*out->v), kv_cmp);
+        return failed ? -1 : 0;
+}
+
+static void o_level(request *q, const char *name)
+{
+        const log_entry *e = log_shown(q->r, name);
+        const log_entry *own = log_find(q->r, name);
         o_raw(q, "{\"level\":");
-        o_str(q, q->r->level);
+        o_str(q, e->level);
         o_raw(q, ",\"last_modified\":");
-        if (q->r->level_modified)
-                o_fmt(q, "%lld", (long long)q->r->level_modified);
+        if (own && own->modified)
+                o_fmt(q, "%lld", (long long)own->modified);
         else
                 o_raw(q, "null");
         o_raw(q, "}");
 }
 
-/* Loggers: "root" and one per connector, all at the pipeline's level. */
-static int is_logger(httpsrc_pipeline *p, const char *name)
-{
-        return strcaseeq(name, "root") || pipeline_find(p, name);
-}
-
-static void o_logger_names(request *q, httpsrc_pipeline *p, int with_level)
-{
-        o_raw(q, with_level ? "{\"root\":" : "[\"root\"");
-        if (with_level)
-                o_level(q);
-        for (size_t i = 0; i < pipeline_count(p); i++) {
-                connector *c = pipeline_at(p, i);
-                if (pipeline_deleting(p, c))
-                        continue;
-                o_raw(q, ",");
-                o_str(q, connector_name(c));
-                if (with_level) {
-                        o_raw(q, ":");
-                        o_level(q);
-                }
-        }
-        o_raw(q, with_level ? "}" : "]");
-}
-
 static void h_loggers(request *q, httpsrc_pipeline *p)
 {
+        kvlist names = {0};
+        if (log_names(q->r, p, "", &names))
+                q->oom = 1;
         reply(q, MHD_HTTP_OK);
-        o_logger_names(q, p, 1);
+        o_raw(q, "{");
+        for (size_t i = 0; i < names.n; i++) {
+                o_key(q, names.v[i].key, !i);
+                o_level(q, names.v[i].key);
+        }
+        o_raw(q, "}");
+        kvl_free(&names);
 }
 
 static void h_logger_get(request *q, httpsrc_pipeline *p)
 {
-        if (!is_logger(p, q->arg[0])) {
+        if (!is_logger(q->r, p, q->arg[0])) {
                 reply_error(q, MHD_HTTP_NOT_FOUND, "Logger %s not found.",
                             q->arg[0]);
                 return;
         }
         reply(q, MHD_HTTP_OK);
-        o_level(q);
+        o_level(q, q->arg[0]);
+}
+
+/* Set logger @p name to levels[@p li]; an unchanged level keeps its
+ * last_modified (as in Connect). */
+static int log_set(rest_server *r, httpsrc_pipeline *p, const char *name, size_t li)
+{
+        log_entry *e = log_find(r, name);
+        if (!e && log_add(r, name, ""))
+                return -1;
+        e = e ? e : &r->logs[r->n_logs - 1];
+        if (!strcmp(e->level, levels[li].name))
+                return 0;
+        snprintf(e->level, sizeof(e->level), "%s", levels[li].name);
+        e->modified = wall_ms();
+        if (e == &r->logs[0]) {
+                pipeline_set_log_level(p, levels[li].level);
+                return 0;
+        }
+        return pipeline_set_connector_log_level(p, name, levels[li].level);
+}
+
+/* The loggers a PUT on @p ns sets: every one for "root"; else those whose
+ * name starts with it, and @p ns itself (created if new). */
+static int log_targets(rest_server *r,
+                       httpsrc_pipeline *p,
+                       const char *ns,
+                       kvlist *out)
+{
+        int root = strcaseeq(ns, "root");
+        if (log_names(r, p, root ? "" : ns, out))
+                return -1;
+        if (root || kvl_index(out, ns) >= 0)
+                return 0;
+        if (kvl_add(out, ns, NULL))
+                return -1;
+        qsort(out->v, out->n, sizeof(*out->v), kv_cmp);
+        return 0;
 }
 
 static void h_logger_put(request *q, httpsrc_pipeline *p)
@@ -2118,6 +2238,7 @@ static void h_logger_put(request *q, httpsrc_pipeline *p)
         const httpsrc_json *jl   = body ? json_get(body, "level") : NULL;
         char *want               = jl ? json_scalar_text(jl) : NULL;
         size_t i                 = 0;
+        kvlist names             = {0};
         if (!body)
                 goto out;
         if (!want) {
@@ -2130,28 +2251,34 @@ static void h_logger_put(request *q, httpsrc_pipeline *p)
                !strcaseeq(levels[i].name, want))
                 i++;
         if (i == sizeof(levels) / sizeof(levels[0])) {
-                reply_error(q, MHD_HTTP_NOT_FOUND, "invalid log level '%s'.",
+                /* Connect answers 404 here; a bad value is a bad request. */
+                reply_error(q, MHD_HTTP_BAD_REQUEST,
+                            "invalid log level '%s': use one of OFF, FATAL, "
+                            "ERROR, WARN, INFO, DEBUG, TRACE, ALL",
                             want);
                 goto out;
         }
-        if (!is_logger(p, q->arg[0])) {
-                reply_error(q, MHD_HTTP_NOT_FOUND, "Logger %s not found.",
-                            q->arg[0]);
+        if (log_targets(q->r, p, q->arg[0], &names)) {
+                q->oom = 1;
                 goto out;
         }
-        if (strcmp(q->r->level, levels[i].name)) { /* same: not modified */
-                snprintf(q->r->level, sizeof(q->r->level), "%s",
-                         levels[i].name);
-                q->r->level_modified = wall_ms();
-                pipeline_set_log_level(p, levels[i].level);
-        }
+        for (size_t k = 0; k < names.n; k++)
+                if (log_set(q->r, p, names.v[k].key, i))
+                        q->oom = 1;
         if (strcaseeq(query_get(q, "scope"), "cluster")) {
                 reply_empty(q, MHD_HTTP_NO_CONTENT);
                 goto out;
         }
         reply(q, MHD_HTTP_OK);
-        o_logger_names(q, p, 0);
+        o_raw(q, "[");
+        for (size_t k = 0; k < names.n; k++) {
+                o_raw(q, k ? "," : "");
+                o_str(q, strcaseeq(names.v[k].key, "root") ? "root"
+                                                           : names.v[k].key);
+        }
+        o_raw(q, "]");
 out:
+        kvl_free(&names);
         free(want);
 }
 
@@ -3080,6 +3207,49 @@ static int file_wins(rest_server *r, httpsrc_pipeline *p, const char *name)
         return 0;
 }
 
+/* Active topics survive a restart of the host (kept at shutdown,
+ * rest_destroy(); Connect keeps them in its status topic). */
+static void restore_topics(rest_server *r, httpsrc_pipeline *p)
+{
+        for (size_t i = 0; i < pipeline_count(p); i++) {
+                connector *c = pipeline_at(p, i);
+                char *const *kept;
+                size_t n    = config_store_topics(r->store, connector_name(c),
+                                                  &kept);
+                char **copy = n ? calloc(n, sizeof(*copy)) : NULL;
+                int bad     = n && !copy;
+                for (size_t k = 0; !bad && k < n; k++)
+                        bad = !(copy[k] = xstrdup(kept[k]));
+                if (bad)
+                        strv_free(copy, n);
+                else if (n)
+                        connector_give_topics(c, copy, n);
+        }
+        r->restored = 1;
+}
+
+static void keep_topics(rest_server *r)
+{
+        char err[1024];
+        httpsrc_pipeline *p = r->p;
+        int bad             = 0;
+        config_store_clear_topics(r->store);
+        for (size_t i = 0; !bad && i < pipeline_count(p); i++) {
+                connector *c = pipeline_at(p, i);
+                char *const *topics;
+                size_t n = pipeline_deleting(p, c)
+                               ? 0
+                               : connector_topics(c, &topics);
+                bad      = n && config_store_set_topics(
+                                   r->store, connector_name(c), topics, n);
+        }
+        if (bad)
+                snprintf(err, sizeof(err), "out of memory");
+        if (bad || config_store_save(r->store, err, sizeof(err)))
+                log_msg(pipeline_logger(p), HTTPSRC_LOG_ERROR, NULL,
+                        "active topics not kept: %s", err);
+}
+
 static void restore(httpsrc_pipeline *p, void *arg)
 {
         rest_server *r = arg;
@@ -3096,6 +3266,7 @@ static void restore(httpsrc_pipeline *p, void *arg)
                                 config_store_path(r->store), err);
                 i++;
         }
+        restore_topics(r, p);
 }
 
 /* ------------------------------------------------------------------ */
@@ -3112,8 +3283,11 @@ rest_server *rest_new(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
         const httpsrc_conf *w = pipeline_worker(p);
         r->max_body =
             (size_t)conf_get_int(w, "rest.max.request.bytes", 1048576);
-        snprintf(r->level, sizeof(r->level), "%s",
-                 level_name(pipeline_logger(p)->max_level));
+        if (log_add(r, "root", level_name(pipeline_logger(p)->max_level))) {
+                errstr_set(errstr, errstr_size, "out of memory");
+                rest_destroy(r);
+                return NULL;
+        }
         strbuf path      = {0};
         const char *list = httpsrc_conf_get(w, "listeners");
         int rc           = setup_auth(r, errstr, errstr_size);
@@ -3144,6 +3318,10 @@ void rest_destroy(rest_server *r)
         for (size_t i = 0; i < r->n_listeners; i++)
                 if (r->fds[i] >= 0)
                         close(r->fds[i]);
+        /* The loop has ended: the connectors may be read from here. */
+        if (r->restored && conf_get_bool(pipeline_worker(r->p),
+                                         "topic.tracking.enable", 1))
+                keep_topics(r);
         free(r->daemons);
         free(r->fds);
         free(r->flags);
@@ -3152,6 +3330,9 @@ void rest_destroy(rest_server *r)
                 httpsrc_conf_destroy(r->meta[i].conf);
         }
         free(r->meta);
+        for (size_t i = 0; i < r->n_logs; i++)
+                free(r->logs[i].name);
+        free(r->logs);
         config_store_destroy(r->store);
         free(r->cert);
         if (r->key)

@@ -5,6 +5,7 @@
  *
  * Usage: consume -b BOOT -t TOPIC [-n EXPECTED] [-i IDLE_MS=3000]
  *                [-T TOTAL_TIMEOUT_MS=30000] [-p] [-N]
+ *        consume -b BOOT -C     print the cluster id (what GET / shows)
  * Stops once EXPECTED records were read and nothing more arrived for IDLE_MS
  * (so extra records show up too), or, without -n, after IDLE_MS of silence,
  * or at TOTAL_TIMEOUT_MS. Exits 0, 3 on timeout before EXPECTED records,
@@ -28,6 +29,7 @@ struct opts {
         long total_ms;
         int partition_column;
         int null_values;
+        int cluster_id; /* -C */
 };
 
 struct progress {
@@ -48,7 +50,7 @@ static long long now_ms(void)
 static void usage(void)
 {
         fputs("usage: consume -b BOOT -t TOPIC [-n EXPECTED] [-i IDLE_MS] "
-              "[-T TOTAL_TIMEOUT_MS] [-p] [-N]\n",
+              "[-T TOTAL_TIMEOUT_MS] [-p] [-N]\n       consume -b BOOT -C\n",
               stderr);
 }
 
@@ -65,7 +67,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 {
         int c, rc = 0;
 
-        while ((c = getopt(argc, argv, "b:t:n:i:T:pN")) != -1) {
+        while ((c = getopt(argc, argv, "b:t:n:i:T:pNC")) != -1) {
                 if (c == 'b')
                         o->boot = optarg;
                 else if (c == 't')
@@ -80,12 +82,16 @@ static int parse_args(int argc, char **argv, struct opts *o)
                         o->partition_column = 1;
                 else if (c == 'N')
                         o->null_values = 1;
+                else if (c == 'C')
+                        o->cluster_id = 1;
                 else
                         rc = -1;
                 if (rc)
                         return -1;
         }
-        return !o->boot || !o->topic || optind < argc ? -1 : 0;
+        return !o->boot || (!o->topic && !o->cluster_id) || optind < argc
+                   ? -1
+                   : 0;
 }
 
 static rd_kafka_t *consumer_new(const struct opts *o)
@@ -237,6 +243,14 @@ int main(int argc, char **argv)
         rk                                       = consumer_new(&o);
         if (!rk)
                 return 1;
+        if (o.cluster_id) {
+                char *id = rd_kafka_clusterid(rk, (int)o.total_ms);
+                if (id)
+                        printf("%s\n", id);
+                rd_kafka_mem_free(rk, id);
+                rd_kafka_destroy(rk);
+                return id ? 0 : 1;
+        }
         /* Without -n a topic that never appears is just an empty topic. */
         partitions = partition_count(
             rk, o.topic,
