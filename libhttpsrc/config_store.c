@@ -287,10 +287,7 @@ void config_store_destroy(config_store *s)
         for (size_t i = 0; i < s->n; i++)
                 entry_free(s->entries[i]);
         free(s->entries);
-        for (size_t i = 0; i < s->n_topics; i++) {
-                free(s->topics[i].name);
-                strv_free(s->topics[i].topics, s->topics[i].n);
-        }
+        config_store_clear_topics(s);
         free(s->topics);
         free(s->path);
         free(s);
@@ -318,6 +315,10 @@ static int serialize(const config_store *s, strbuf *sb)
                       sb_puts(sb, config_store_target_name(e->target)) ||
                       sb_puts(sb, "\"}");
         }
+        /* Topics only when some are kept: the file stays as it was. */
+        if (!s->n_topics)
+                return bad || sb_puts(sb, "}}\n") ? HTTPSRC_ERR_NOMEM
+                                                  : HTTPSRC_OK;
         bad = bad || sb_puts(sb, "},\"topics\":{");
         for (size_t i = 0; !bad && i < s->n_topics; i++) {
                 const topics_entry *t = &s->topics[i];

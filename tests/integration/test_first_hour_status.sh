@@ -33,7 +33,7 @@ assert_eq "GET /: the commit built and the Kafka cluster id" \
 	"$BODY"
 
 # ---- a failed task ----
-TRACE="response of GET $API/notjson is not valid JSON: invalid JSON at byte 1: lexical error: invalid char in json text."
+TRACE="response of GET $API/notjson is not valid JSON: invalid JSON at byte 1: lexical error: invalid char in json text; Content-Type: text/plain, 15 bytes: hello, not json"
 rest POST /connectors "{\"name\":\"broken\",\"config\":{\"kafka.topic\":\"broken\",\"http.url\":\"$API/notjson\"}}"
 assert_eq "a connector whose task will fail: 201" 201 "$ST"
 wait_task_state broken FAILED

@@ -129,4 +129,4 @@ expect "... and a REST config change of the file's connector too" 400 \
 		python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["config"]))')"
 rest GET /connectors/cli/status
 assert_eq "... the file's connector keeps running" RUNNING \
-	"$(printf '%s' "$BODY" | json_get connector state)"
+	"$(printf '%s' "$BODY" | json_get tasks 0 state)"

@@ -36,8 +36,8 @@ guarded() {
 	wait_for_line "$T/host.err" "\\[$name\\] (task failed|poll done)" \
 		>/dev/null
 	rest GET "/connectors/$name/status"
-	assert_eq "$name: FAILED" FAILED \
-		"$(printf '%s' "$BODY" | json_get connector state)"
+	assert_eq "$name: its task FAILED" FAILED \
+		"$(printf '%s' "$BODY" | json_get tasks 0 state)"
 }
 
 guarded hop "$FAR/redirect?to=$API/echo" \

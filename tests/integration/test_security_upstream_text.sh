@@ -50,7 +50,7 @@ write_worker "$T/rest.properties" "listeners=http://127.0.0.1:$PORT" \
 start_host "$T/rest.properties" "$T/reflect.json"
 wait_for_line "$T/host.err" 'task failed' 300 >/dev/null
 trace=$(http_call GET "http://127.0.0.1:$PORT/connectors/reflect/status" |
-	json_get connector trace)
+	json_get tasks 0 trace)
 printf '%s\n' "$trace" >"$T/trace"
 assert_grep "status trace: the body escaped and redacted" \
 	'denied api_key=***\r\nX-Custom: ***\r\nAuthorization: ***' "$T/trace"

@@ -226,8 +226,9 @@ static void test_invalid_values(void **state)
         set_ok(c, "http.timer.interval.ms", "0");
         set_ok(c, "http.timer.interval.ms", "2147483647");
         assert_string_equal(
-            set_res(c, "tasks.max", "3", HTTPSRC_CONF_INVALID),
-            "tasks.max: invalid value '3': must be between 1 and 1");
+            set_res(c, "tasks.max", "0", HTTPSRC_CONF_INVALID),
+            "tasks.max: invalid value '0': must be at least 1");
+        set_ok(c, "tasks.max", "3"); /* accepted; one task runs */
         set_ok(c, "tasks.max", "1");
         assert_string_equal(
             set_res(c, "http.connect.timeout.ms", "0", HTTPSRC_CONF_INVALID),

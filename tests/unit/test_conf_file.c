@@ -175,8 +175,8 @@ static void test_props_errors(void **state)
                    HTTPSRC_ERR_INVAL,
                    ":4: http.method: invalid value 'PUT': must be one of GET, "
                    "POST");
-        load_fails(f, c, "tasks.max = \\\n  3\n", HTTPSRC_ERR_INVAL,
-                   ":1: tasks.max: invalid value '3': must be between 1 and 1");
+        load_fails(f, c, "tasks.max = \\\n  0\n", HTTPSRC_ERR_INVAL,
+                   ":1: tasks.max: invalid value '0': must be at least 1");
         load_fails(f, c, "\n\nhttp.headers=\\u00g1\n", HTTPSRC_ERR_PARSE,
                    ":3: malformed \\uXXXX escape");
         load_fails(f, c, "http.headers=\\u12\n", HTTPSRC_ERR_PARSE,
