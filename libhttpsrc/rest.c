@@ -33,6 +33,7 @@
 #include "metrics_int.h"
 #include "pipeline_int.h"
 #include "preview_int.h"
+#include "rest_guard_int.h"
 #include "secrets_int.h"
 #include "util_int.h"
 
@@ -77,6 +78,9 @@ struct rest_server {
         char *cert, *key, *key_pass; /* PEM text: MHD borrows them */
         char *auth;                  /* base64 "user:password", or NULL */
         size_t max_body;
+        unsigned max_conns, max_per_client; /* per listener */
+        int64_t request_timeout_ms;
+        rest_guard *guard;
         char worker_host[256];
         char worker_id[300];
         config_store *store;
@@ -93,6 +97,7 @@ typedef struct upload {
         strbuf body;
         int too_large;
         int oom;
+        int answered; /* answered before its body: the rest is dropped */
 } upload;
 
 typedef struct kv {
@@ -2644,6 +2649,8 @@ static enum MHD_Result answer(rest_server *r,
                               upload *u)
 {
         request q = {.r = r, .method = method, .url = url};
+        u->answered = 1;
+        rest_guard_answering(conn, 1);
         if (!authorized(r, conn)) {
                 reply_error(&q, MHD_HTTP_UNAUTHORIZED,
                             "Authentication required (HTTP Basic)");
@@ -2716,7 +2723,21 @@ static enum MHD_Result on_request(void *cls,
         upload *u      = *con_cls;
         if (!u) {
                 *con_cls = u = calloc(1, sizeof(*u));
-                return u ? MHD_YES : MHD_NO;
+                if (!u)
+                        return MHD_NO;
+                /* Decided before a byte of the body is read: a client
+                 * without credentials, or announcing a body over the
+                 * limit, is answered at once and nothing is buffered. */
+                const char *cl = MHD_lookup_connection_value(
+                    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+                u->too_large = cl && strtoull(cl, NULL, 10) > r->max_body;
+                if (!authorized(r, conn) || u->too_large)
+                        return answer(r, conn, url, method, u);
+                return MHD_YES;
+        }
+        if (u->answered) {
+                *data_size = 0;
+                return MHD_YES;
         }
         if (*data_size) { /* too large: read on, keep nothing */
                 if (!u->too_large && u->body.len + *data_size > r->max_body) {
@@ -2741,6 +2762,7 @@ static void on_completed(void *cls,
                 sb_free(&u->body);
         free(u);
         *con_cls = NULL;
+        rest_guard_answering(conn, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -3108,6 +3130,15 @@ static int start_all(rest_server *r, char *errstr, size_t errstr_size)
             calloc(r->n_listeners ? r->n_listeners : 1, sizeof(*r->daemons));
         if (!r->daemons)
                 return HTTPSRC_ERR_NOMEM;
+        /* MHD's idle timeout (whole seconds) closes quiet keep-alive
+         * connections; the guard bounds a request however it trickles. */
+        unsigned idle_s = (unsigned)((r->request_timeout_ms + 999) / 1000);
+        r->guard        = rest_guard_new(r->request_timeout_ms);
+        if (!r->guard) {
+                errstr_set(errstr, errstr_size,
+                           "listeners: cannot start the request guard");
+                return HTTPSRC_ERR_NOMEM;
+        }
         for (size_t i = 0; i < r->n_listeners; i++) {
                 struct MHD_OptionItem tls[] = {
                     {MHD_OPTION_HTTPS_MEM_KEY, 0, r->key},
@@ -3129,7 +3160,9 @@ static int start_all(rest_server *r, char *errstr, size_t errstr_size)
                     MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_UNESCAPE_CALLBACK,
                     no_unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED,
                     on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-                    (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)128,
+                    idle_s, MHD_OPTION_CONNECTION_LIMIT, r->max_conns,
+                    MHD_OPTION_PER_IP_CONNECTION_LIMIT, r->max_per_client,
+                    MHD_OPTION_NOTIFY_CONNECTION, rest_guard_notify, r->guard,
                     MHD_OPTION_ARRAY, tls_on ? tls : none, MHD_OPTION_END);
                 if (!r->daemons[i]) {
                         errstr_set(errstr, errstr_size,
@@ -3283,6 +3316,12 @@ rest_server *rest_new(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
         const httpsrc_conf *w = pipeline_worker(p);
         r->max_body =
             (size_t)conf_get_int(w, "rest.max.request.bytes", 1048576);
+        r->max_conns =
+            (unsigned)conf_get_int(w, "rest.max.connections", 256);
+        r->max_per_client =
+            (unsigned)conf_get_int(w, "rest.max.connections.per.client", 16);
+        r->request_timeout_ms =
+            conf_get_int(w, "rest.request.timeout.ms", 10000);
         if (log_add(r, "root", level_name(pipeline_logger(p)->max_level))) {
                 errstr_set(errstr, errstr_size, "out of memory");
                 rest_destroy(r);
@@ -3315,6 +3354,7 @@ void rest_destroy(rest_server *r)
         for (size_t i = 0; r->daemons && i < r->n_listeners; i++)
                 if (r->daemons[i])
                         MHD_stop_daemon(r->daemons[i]);
+        rest_guard_destroy(r->guard); /* after the daemons: they notify it */
         for (size_t i = 0; i < r->n_listeners; i++)
                 if (r->fds[i] >= 0)
                         close(r->fds[i]);
