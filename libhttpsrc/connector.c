@@ -1257,6 +1257,9 @@ void connector_fail(connector *c, const char *reason)
 
 const char *connector_warning(const connector *c)
 {
+        /* A wait the server imposed shows while it lasts. */
+        if (c->wait_note[0] && c->st.wait_until_ms > wall_ms())
+                return c->wait_note;
         return c->warning[0] ? c->warning : NULL;
 }
 

@@ -222,6 +222,7 @@ struct connector {
         char warning[768]; /* shown in the status while RUNNING */
         char *sent_url;  /* with an observer: the URL of that request */
         size_t pages_seen; /* with an observer: responses so far */
+        char wait_note[256]; /* "waiting until ..." (server_wait) */
         char failure[1024];
         char plugin_err[512];
 };

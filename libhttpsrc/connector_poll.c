@@ -722,9 +722,17 @@ static int64_t server_wait(connector *c,
                         (long long)c->max_wait_ms, (long long)c->max_wait_ms);
                 ms = c->max_wait_ms;
         }
-        sb_free(&shown);
-        if (ms >= 0)
+        if (ms >= 0) {
                 c->st.wait_until_ms = wall_ms() + ms;
+                time_t t            = (time_t)(c->st.wait_until_ms / 1000);
+                struct tm tm;
+                char at[32];
+                gmtime_r(&t, &tm);
+                strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+                snprintf(c->wait_note, sizeof(c->wait_note),
+                         "waiting until %s (%s: %s)", at, header, v);
+        }
+        sb_free(&shown);
         return ms;
 }
 

@@ -4,10 +4,11 @@
 # X-RateLimit-Reset: inf was undefined behaviour (backoff.c). Now a server's
 # wait is cut to http.retry.max.wait.ms with a WARN naming the header, an
 # unusable value (inf, nan) is refused with a WARN naming the header, and
-# the wait shows in /metrics (httpsrc_server_wait_until_timestamp_seconds).
+# the wait shows in /metrics (httpsrc_server_wait_until_timestamp_seconds)
+# and as the RUNNING status's trace ("waiting until ... (Retry-After: ...)").
 . "$(dirname "$0")/lib.sh"
 
-plan 13
+plan 15
 HOST_TIMEOUT=20 # today's code would wait 10 years: bounded here
 start_fault_server
 start_kafka
@@ -77,3 +78,10 @@ assert_ge "metrics: the wait ends at least 119 s ahead" $((before + 119)) "$unti
 assert_ge "metrics: ... and at most the cap ahead" "$until" $(($(date +%s) + 121))
 assert_grep "the WARN says it was cut to the cap" \
 	"waiting 120000 ms" "$T/host.err"
+status=$(http_call GET "http://127.0.0.1:$PORT/connectors/m/status")
+assert_eq "status: RUNNING while it waits" RUNNING \
+	"$(printf '%s' "$status" | json_get connector state)"
+printf '%s' "$status" | json_get connector trace >"$T/trace"
+assert_grep_e "status trace: the wait, its end and the header" \
+	'^waiting until [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z \(Retry-After: 315360000\)$' \
+	"$T/trace"
