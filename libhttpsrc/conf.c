@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_int.h"
 #include "util_int.h"
 
 struct conf_kv {
@@ -805,23 +806,18 @@ static int check_policies(const httpsrc_conf *conf, strbuf *sb)
                                 "http.ssl.keystore.location");
 }
 
-/* Names travel in URLs, JSON and files: UTF-8 without control bytes. */
+/* Names travel in URLs, JSON and files: UTF-8 without control bytes
+ * (strict: an encoded surrogate such as "\udc00" decoded to is not text). */
 static int name_ok(const char *name)
 {
         const unsigned char *u = (const unsigned char *)name;
+        size_t left            = strlen(name);
         while (*u) {
-                size_t need = *u < 0x80             ? 1
-                              : (*u & 0xE0) == 0xC0 ? 2
-                              : (*u & 0xF0) == 0xE0 ? 3
-                              : (*u & 0xF8) == 0xF0 ? 4
-                                                    : 0;
-                if (!need || (*u < 0x20 || *u == 0x7F) ||
-                    (need == 2 && *u < 0xC2))
+                size_t need = json_utf8_len(u, left);
+                if (!need || *u < 0x20 || *u == 0x7F)
                         return 0;
-                for (size_t k = 1; k < need; k++)
-                        if ((u[k] & 0xC0) != 0x80)
-                                return 0;
                 u += need;
+                left -= need;
         }
         return 1;
 }

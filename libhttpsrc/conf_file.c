@@ -268,6 +268,10 @@ static int load_json(httpsrc_conf *conf,
         char why[512]      = "";
         size_t at          = SIZE_MAX;
         httpsrc_json *root = json_parse_at(text, len, why, sizeof(why), &at);
+        if (root && json_check_text(text, len, 1, &at, why, sizeof(why))) {
+                json_destroy(root);
+                root = NULL;
+        }
         if (!root) {
                 size_t line, col;
                 if (at == SIZE_MAX) {

@@ -127,9 +127,21 @@ add_header(connector *c, char *item, char *errstr, size_t errstr_size)
         }
         *colon     = '\0';
         char *name = strtrim(item), *value = strtrim(colon + 1);
-        if (!*name || strpbrk(name, " \t\r\n") || strpbrk(value, "\r\n")) {
+        if (!*name || strpbrk(name, " \t\r\n")) {
                 errstr_set(errstr, errstr_size,
                            "http.headers: invalid header name '%s'", name);
+                return HTTPSRC_ERR_INVAL;
+        }
+        const char *bad = strpbrk(value, "\r\n");
+        if (bad) { /* the value is not shown: it may be a resolved secret */
+                errstr_set(errstr, errstr_size,
+                           "http.headers: the value of header '%s' holds a "
+                           "%s; a header value must be one line (check what "
+                           "its placeholders resolve to, e.g. a secret file "
+                           "with a newline inside)",
+                           name,
+                           *bad == '\r' ? "CR (carriage return)"
+                                        : "LF (line feed)");
                 return HTTPSRC_ERR_INVAL;
         }
         hdr *nh = realloc(c->hdrs, (c->n_hdrs + 1) * sizeof(*nh));

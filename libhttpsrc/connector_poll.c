@@ -430,6 +430,23 @@ out:
         return rc ? rc : keep;
 }
 
+/* A header value is one line: a CR or LF that ${...} brought in (a
+ * provider value ending in a newline, an upstream cursor carrying
+ * "\r\nX-Evil: 1") is named, never sent and never printed. */
+static int header_one_line(connector *c, const char *name, const char *value)
+{
+        const char *bad = strpbrk(value, "\r\n");
+        if (!bad)
+                return HTTPSRC_OK;
+        conn_fail(c,
+                  "http.headers: the value of header '%s' holds a %s after "
+                  "${...} expansion; a header value must be one line (check "
+                  "what its placeholders resolve to, e.g. a secret file "
+                  "ending in a newline, or an upstream value)",
+                  name, *bad == '\r' ? "CR (carriage return)" : "LF (line feed)");
+        return HTTPSRC_ERR_INVAL;
+}
+
 static int build_request(connector *c, httpsrc_request *req)
 {
         strbuf tmp = {0};
@@ -445,7 +462,8 @@ static int build_request(connector *c, httpsrc_request *req)
                 rc = add_params(c, req, &tmp);
         for (size_t i = 0; !rc && i < c->n_hdrs; i++)
                 if (!(rc = expand(c, "http.headers", c->hdrs[i].value, NULL,
-                                  &tmp)))
+                                  &tmp)) &&
+                    !(rc = header_one_line(c, c->hdrs[i].name, tmp.buf)))
                         rc = http_request_set_header(req, c->hdrs[i].name,
                                                      tmp.buf);
         if (!rc && c->body &&

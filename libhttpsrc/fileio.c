@@ -1,7 +1,10 @@
 /* fileio module: durable file replacement. */
 #include "fileio_int.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,4 +164,45 @@ int fileio_read(const char *path, size_t max_bytes, strbuf *out, int *err)
         if (!rc)
                 out->buf[out->len] = '\0';
         return rc;
+}
+
+/* The pid of "<base>.tmp.<pid>", or -1 if @p name is not such a name. */
+static long tmp_pid(const char *name, const char *base, size_t blen)
+{
+        if (strncmp(name, base, blen) || strncmp(name + blen, ".tmp.", 5))
+                return -1;
+        const char *d = name + blen + 5;
+        char *end;
+        if (*d < '1' || *d > '9')
+                return -1;
+        errno  = 0;
+        long v = strtol(d, &end, 10);
+        return *end || errno || v > INT_MAX ? -1 : v;
+}
+
+int fileio_remove_orphans(const char *path)
+{
+        const char *slash = strrchr(path, '/');
+        const char *base  = slash ? slash + 1 : path;
+        char *dir         = slash ? xstrndup(path, slash == path
+                                                        ? 1
+                                                        : (size_t)(slash - path))
+                                  : xstrdup(".");
+        DIR *d            = dir ? opendir(dir) : NULL;
+        int n             = 0;
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+                long pid = tmp_pid(e->d_name, base, strlen(base));
+                if (pid < 0 || (pid != (long)getpid() &&
+                                (kill((pid_t)pid, 0) == 0 || errno != ESRCH)))
+                        continue;
+                strbuf f = {0};
+                if (!sb_printf(&f, "%s/%s", dir, e->d_name) && !unlink(f.buf))
+                        n++;
+                sb_free(&f);
+        }
+        if (d)
+                closedir(d);
+        free(dir);
+        return n;
 }

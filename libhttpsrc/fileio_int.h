@@ -36,4 +36,12 @@ int fileio_check_writable(const char *path, char *errstr, size_t errstr_size);
  */
 int fileio_read(const char *path, size_t max_bytes, strbuf *out, int *err);
 
+/**
+ * Remove the temp files fileio_write_atomic(@p path) left behind when a
+ * process died between creating and renaming them ("<path>.tmp.<pid>" of
+ * a pid that no longer runs, or of this process before its first write:
+ * a container restarts with the same pid). Returns how many were removed.
+ */
+int fileio_remove_orphans(const char *path);
+
 #endif

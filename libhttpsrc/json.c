@@ -380,6 +380,65 @@ httpsrc_json *json_parse_at(const char *text,
         return pc.root;
 }
 
+/* The code unit of the "\\uXXXX" escape at p ('\\' first), -1 if none. */
+static long u_escape(const char *p, const char *end)
+{
+        if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+                return -1;
+        long v = 0;
+        for (int i = 2; i < 6; i++) {
+                int c = (unsigned char)p[i];
+                int d = c >= '0' && c <= '9'   ? c - '0'
+                        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                               : -1;
+                if (d < 0)
+                        return -1;
+                v = v * 16 + d;
+        }
+        return v;
+}
+
+int json_check_text(const char *text,
+                    size_t len,
+                    int nul_ok,
+                    size_t *at,
+                    char *why,
+                    size_t why_size)
+{
+        const char *p = text, *end = text + len;
+        int in_str    = 0;
+        for (; p < end; p++) {
+                if (*p == '"') {
+                        in_str = !in_str;
+                        continue;
+                }
+                if (!in_str || *p != '\\')
+                        continue;
+                long u = u_escape(p, end);
+                if (u < 0) {
+                        p++; /* a one-character escape */
+                        continue;
+                }
+                long lo = u >= 0xD800 && u <= 0xDBFF ? u_escape(p + 6, end)
+                                                       : -1;
+                int pair = lo >= 0xDC00 && lo <= 0xDFFF;
+                if ((u || nul_ok) && (u < 0xD800 || u > 0xDFFF || pair)) {
+                        p += pair ? 11 : 5;
+                        continue;
+                }
+                *at = (size_t)(p - text);
+                errstr_set(why, why_size,
+                           u ? "\\u%04lx is an unpaired UTF-16 surrogate, not "
+                               "a character"
+                             : "\\u%04lx is not allowed (a NUL would cut the "
+                               "text short)",
+                           u);
+                return -1;
+        }
+        return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Read access                                                          */
 
@@ -496,7 +555,7 @@ static const char *escape_of(unsigned char c, char hex[7])
 
 /* Length of the well-formed UTF-8 sequence at s[0] (1..4), 0 if none.
  * Strict (no overlongs, surrogates or code points past U+10FFFF). */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t json_utf8_len(const unsigned char *s, size_t n)
 {
         unsigned char c = s[0];
         size_t need     = c < 0x80                 ? 1
@@ -525,7 +584,7 @@ int json_write_string(strbuf *sb, const char *s, size_t len)
                 const unsigned char *u = (const unsigned char *)s + i;
                 const char *esc        = escape_of(*u, hex);
                 if (!esc && *u >= 0x80) {
-                        size_t n = utf8_len(u, len - i);
+                        size_t n = json_utf8_len(u, len - i);
                         if (n) {
                                 i += n - 1;
                                 continue;

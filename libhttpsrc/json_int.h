@@ -27,6 +27,23 @@ httpsrc_json *json_parse_at(const char *text,
                             char *errstr,
                             size_t errstr_size,
                             size_t *err_at);
+/** For text a person wrote (configs, REST bodies): 0 if @p text (valid
+ *  JSON) has no string escape that json_parse() would have to alter, else
+ *  -1, the byte offset of the escape in *@p at and the reason in @p why:
+ *  "\\u0000 is not allowed (a NUL would cut the text short)" or "\\ud800
+ *  is an unpaired UTF-16 surrogate, not a character" (json_parse() gives
+ *  '?' for it: a name "\\ud800x" became "?x"). @p nul_ok: \\u0000 is
+ *  left to the caller (which names the key it is in). */
+int json_check_text(const char *text,
+                    size_t len,
+                    int nul_ok,
+                    size_t *at,
+                    char *why,
+                    size_t why_size);
+/** Length of the well-formed UTF-8 sequence at @p s (1..4 of the @p n
+ *  bytes), 0 if none: strict (no overlongs, surrogates or code points past
+ *  U+10FFFF), as JSON text must be. */
+size_t json_utf8_len(const unsigned char *s, size_t n);
 /** 1-based line and column (in characters: UTF-8 continuation bytes do not
  *  count) of byte @p at of @p text, for messages a person reads. */
 void json_line_col(const char *text, size_t at, size_t *line, size_t *col);

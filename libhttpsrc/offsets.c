@@ -927,8 +927,23 @@ offset_store_open(const char *path, char *errstr, size_t errstr_size)
         if (!path)
                 return offset_store_load_buffer("(memory)", "", 0, errstr,
                                                 errstr_size);
+        /* what a process killed mid-write left (kill -9, a crash) */
+        fileio_remove_orphans(path);
         int r = read_file(path, &data, errstr, errstr_size);
         if (r && r != HTTPSRC_ERR_NOENT) {
+                sb_free(&data);
+                return NULL;
+        }
+        if (!r && data.len == 0) {
+                /* Never written so (a write is a rename of a whole file):
+                 * truncated by something else. Starting over from
+                 * http.initial.offset would send everything again. */
+                errstr_set(errstr, errstr_size,
+                           "%s: the offsets file is empty (0 bytes), so the "
+                           "offsets stored in it are lost: restore it from a "
+                           "backup, or delete it to start every connector "
+                           "over from http.initial.offset",
+                           path);
                 sb_free(&data);
                 return NULL;
         }

@@ -14,8 +14,10 @@
 
 typedef struct offset_store offset_store;
 
-/** Open the store at @p path (NULL: memory only). A missing or empty file
- *  is an empty store; a corrupt one is an error naming the file and why. */
+/** Open the store at @p path (NULL: memory only). A missing file is an
+ *  empty store (it is created by the first flush); an empty (0-byte) or
+ *  corrupt one is an error naming the file and why. Temp files a killed
+ *  process left ("<path>.tmp.<pid>") are removed first. */
 offset_store *
 offset_store_open(const char *path, char *errstr, size_t errstr_size);
 void offset_store_destroy(offset_store *s); /* NULL-safe, does not flush */

@@ -233,6 +233,24 @@ static int hexval(int c)
 
 /* Percent-decode @p s (and '+' as space when @p plus) into a new string;
  * NULL if malformed or decoding to a NUL byte. */
+/* A request body as JSON: what json_parse() would alter (an unpaired
+ * surrogate became '?', \u0000 cut a name short) is refused instead. */
+static httpsrc_json *parse_body(const upload *u, request *q)
+{
+        size_t at;
+        char why[160];
+        httpsrc_json *v = json_parse(u->body.buf, u->body.len, q->json_err,
+                                     sizeof(q->json_err));
+        if (v && json_check_text(u->body.buf, u->body.len, 0, &at, why,
+                                 sizeof(why))) {
+                snprintf(q->json_err, sizeof(q->json_err),
+                         "invalid JSON at byte %zu: %s", at, why);
+                json_destroy(v);
+                v = NULL;
+        }
+        return v;
+}
+
 static char *pct_decode(const char *s, int plus)
 {
         size_t n  = strlen(s);
@@ -2626,8 +2644,7 @@ static void handle(rest_server *r, request *q, const upload *u)
                             "Malformed percent-encoding in the request path");
         } else {
                 if (u->body.len)
-                        q->json = json_parse(u->body.buf, u->body.len,
-                                             q->json_err, sizeof(q->json_err));
+                        q->json = parse_body(u, q);
                 else
                         snprintf(q->json_err, sizeof(q->json_err),
                                  "empty body");

@@ -396,6 +396,37 @@ static void test_write_appends(void **state)
         sb_free(&sb);
 }
 
+/* json_check_text: what json_parse() would alter is found, in strings
+ * only, with its place; a surrogate pair and an escaped backslash are not. */
+static void check_text(const char *text, int nul_ok, int want, size_t want_at,
+                       const char *want_why)
+{
+        size_t at  = 0;
+        char why[160] = "";
+        assert_int_equal(
+            json_check_text(text, strlen(text), nul_ok, &at, why, sizeof(why)),
+            want);
+        if (want) {
+                assert_int_equal(at, want_at);
+                assert_string_equal(why, want_why);
+        }
+}
+
+static void test_check_text(void **state)
+{
+        (void)state;
+        check_text("{\"name\":\"\\ud800x\"}", 0, -1, 9,
+                   "\\ud800 is an unpaired UTF-16 surrogate, not a character");
+        check_text("[\"x\\udc00\"]", 0, -1, 3,
+                   "\\udc00 is an unpaired UTF-16 surrogate, not a character");
+        check_text("[\"a\\u0000b\"]", 0, -1, 3,
+                   "\\u0000 is not allowed (a NUL would cut the text short)");
+        check_text("[\"a\\u0000b\"]", 1, 0, 0, NULL);
+        check_text("[\"\\ud83d\\ude00 \\u00e9 \\\\ud800\"]", 0, 0, 0, NULL);
+        check_text("[\"\\\"\\ud800\"]", 0, -1, 4,
+                   "\\ud800 is an unpaired UTF-16 surrogate, not a character");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -413,6 +444,7 @@ int main(void)
             cmocka_unit_test(test_clone),
             cmocka_unit_test(test_scalar_text),
             cmocka_unit_test(test_write_appends),
+            cmocka_unit_test(test_check_text),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
