@@ -1214,6 +1214,7 @@ void connector_destroy(connector *c)
         record_free(&c->rec);
         sb_free(&c->kout);
         sb_free(&c->vout);
+        sb_free(&c->rec_offset);
         free(c->partition_json);
         free(c->read_key);
         free(c->last_full_key);

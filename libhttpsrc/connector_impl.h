@@ -209,6 +209,7 @@ struct connector {
         httpsrc_record rec;
         strbuf kout, vout; /* converter output */
         held_record held;  /* rec converted, waiting for queue room */
+        strbuf rec_offset; /* the source offset a record callback gets */
         int64_t redeliver_at; /* the callback said HTTPSRC_RETRY: offer
                                  the held record again then (mono ms) */
         int redeliver_n;      /* ... after this many refusals in a row */

@@ -19,6 +19,7 @@ typedef struct connector connector;
 typedef struct sink {
         producer *prod; /* created when the pipeline runs */
         httpsrc_record_cb cb;
+        httpsrc_source_record_cb rcb; /* or this one, never both */
         void *opaque;
 } sink;
 

@@ -268,24 +268,40 @@ static const char *page_value(const page *pg, size_t i)
 }
 
 /* The offset once the first @p upto records of @p pg are acknowledged. */
-static void store_page_offset(connector *c, const page *pg, size_t upto)
+/* The offset that covers the first @p upto records of @p pg, as the key
+ * and position build_offset() takes; 0 if those records move none. */
+static int page_offset_at(const connector *c,
+                          const page *pg,
+                          size_t upto,
+                          const char **key,
+                          size_t *pos)
 {
+        *key = NULL;
+        *pos = 0;
         switch (c->offs) {
         case OFFS_PAGE:
                 /* {page, records taken}, never {next page, 0}: a restart
                  * re-reads the page and catches records appended to it.
                  * An empty page never takes the position: records that
                  * arrive later may land on the page before it. */
-                if (pg->n > 0)
-                        store_offset(c, pg->key, upto);
-                return;
+                *key = pg->key;
+                *pos = upto;
+                return pg->n > 0;
         case OFFS_COUNT:
-                store_offset(c, NULL, (size_t)(pg->count_base + upto));
-                return;
+                *pos = (size_t)(pg->count_base + upto);
+                return 1;
         default:
-                if (upto > 0 && page_value(pg, upto - 1))
-                        store_offset(c, page_value(pg, upto - 1), 0);
+                *key = upto > 0 ? page_value(pg, upto - 1) : NULL;
+                return *key != NULL;
         }
+}
+
+static void store_page_offset(connector *c, const page *pg, size_t upto)
+{
+        const char *key;
+        size_t pos;
+        if (page_offset_at(c, pg, upto, &key, &pos))
+                store_offset(c, key, pos);
 }
 
 /* Move the stored offset over the acknowledged prefix of the FIFO. */
@@ -519,18 +535,48 @@ static void note_topic(connector *c, const char *topic)
                 c->n_topics++;
 }
 
+/* The record callback of the embedding API: the held record as a
+ * struct, with the offset its acceptance stores. */
+static int call_source_record_cb(connector *c,
+                                 const page *pg,
+                                 size_t idx,
+                                 const held_record *h)
+{
+        const char *okey;
+        size_t pos;
+        if (!page_offset_at(c, pg, idx + 1, &okey, &pos))
+                okey = c->read_value; /* older than the maximum: it stays */
+        sb_reset(&c->rec_offset);
+        if (build_offset(c, okey, pos, &c->rec_offset))
+                return HTTPSRC_ERR_NOMEM;
+        httpsrc_source_record r = {
+            .struct_size      = (uint32_t)sizeof(r),
+            .connector        = c->name,
+            .topic            = h->topic,
+            .key              = h->key,
+            .key_len          = h->klen,
+            .value            = h->val,
+            .value_len        = h->vlen,
+            .timestamp_ms     = record_timestamp(&c->rec),
+            .source_partition = c->partition_json,
+            .source_offset    = c->rec_offset.buf,
+        };
+        return c->env.sink->rcb(c->env.sink->opaque, &r);
+}
+
 static int deliver(connector *c,
                    page *pg,
                    size_t idx,
-                   const char *topic,
-                   const void *key,
-                   size_t klen,
-                   const void *val,
-                   size_t vlen)
+                   const held_record *h)
 {
-        if (c->env.sink->cb) {
-                int rc = c->env.sink->cb(c->env.sink->opaque, c->name, topic,
-                                         key, klen, val, vlen);
+        const char *topic = h->topic;
+        const void *key = h->key, *val = h->val;
+        size_t klen = h->klen, vlen = h->vlen;
+        if (c->env.sink->cb || c->env.sink->rcb) {
+                int rc = c->env.sink->rcb
+                             ? call_source_record_cb(c, pg, idx, h)
+                             : c->env.sink->cb(c->env.sink->opaque, c->name,
+                                               topic, key, klen, val, vlen);
                 if (rc == HTTPSRC_RETRY) {
                         poll_redeliver_later(c);
                         return HTTPSRC_ERR_LIMIT; /* held, as when full */
@@ -573,8 +619,7 @@ static int deliver(connector *c,
 static int send_held(connector *c, page *pg, size_t idx)
 {
         const held_record *h = &c->held;
-        int rc =
-            deliver(c, pg, idx, h->topic, h->key, h->klen, h->val, h->vlen);
+        int rc = deliver(c, pg, idx, h);
         if (rc != HTTPSRC_ERR_LIMIT)
                 c->held.pending = 0;
         return rc;

@@ -812,6 +812,19 @@ int httpsrc_pipeline_set_record_cb(httpsrc_pipeline *p,
         if (p->sink.prod)
                 return HTTPSRC_ERR_STATE;
         p->sink.cb     = cb;
+        p->sink.rcb    = NULL;
+        p->sink.opaque = opaque;
+        return HTTPSRC_OK;
+}
+
+int httpsrc_pipeline_set_source_record_cb(httpsrc_pipeline *p,
+                                          httpsrc_source_record_cb cb,
+                                          void *opaque)
+{
+        if (p->sink.prod)
+                return HTTPSRC_ERR_STATE;
+        p->sink.cb     = NULL;
+        p->sink.rcb    = cb;
         p->sink.opaque = opaque;
         return HTTPSRC_OK;
 }
@@ -1085,7 +1098,7 @@ static int finish(httpsrc_pipeline *p)
 int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
 {
         int once = flags & HTTPSRC_RUN_ONCE;
-        if (!p->sink.cb && !p->sink.prod) {
+        if (!p->sink.cb && !p->sink.rcb && !p->sink.prod) {
                 p->sink.prod =
                     producer_new(p->worker, &p->lg, on_delivery, p,
                                  p->last_error, sizeof(p->last_error));

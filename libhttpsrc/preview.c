@@ -247,7 +247,7 @@ int preview_run(httpsrc_pipeline *p,
 {
         preview pv             = {.name = httpsrc_conf_get(conf, "name")};
         conn_observer obs      = {&pv, on_page, max_pages};
-        sink snk               = {NULL, on_record, &pv};
+        sink snk               = {.cb = on_record, .opaque = &pv};
         logger quiet           = {.max_level = 0}; /* errors come back here */
         size_t one             = 1;
         char err[1024]         = "";

@@ -217,6 +217,84 @@ HTTPSRC_API int httpsrc_pipeline_set_record_cb(httpsrc_pipeline *p,
                                                httpsrc_record_cb cb,
                                                void *opaque);
 
+/** @brief One record header (name and raw value bytes). @since 0.2 */
+typedef struct httpsrc_header {
+        const char *name;  /**< NUL-terminated */
+        const void *value; /**< NULL: a null header value */
+        size_t value_len;
+} httpsrc_header;
+
+/**
+ * @brief One record as httpsrc_pipeline_set_source_record_cb() delivers it:
+ * what a Kafka Connect SourceRecord carries.
+ *
+ * Filled by the library; everything it points to is borrowed for the call
+ * (copy what you keep). The struct grows append-only: struct_size is the
+ * size the library filled, so a program built against a newer header
+ * reads a member only if HTTPSRC_SOURCE_RECORD_HAS(rec, member) holds.
+ * @since 0.2
+ */
+typedef struct httpsrc_source_record {
+        uint32_t struct_size;  /**< bytes filled by the library */
+        const char *connector; /**< the connector's name */
+        const char *topic;     /**< after transforms */
+        const void *key;       /**< NULL: a null key */
+        size_t key_len;
+        const void *value; /**< NULL: a null value (tombstone) */
+        size_t value_len;
+        const httpsrc_header *headers; /**< NULL when @c n_headers is 0 */
+        size_t n_headers; /**< 0: no source or transform sets headers yet */
+        int64_t timestamp_ms; /**< epoch ms (the poll's time unless set) */
+        /** Connect's source partition, JSON ({"url":...}). */
+        const char *source_partition;
+        /** Connect's source offset, JSON: what is stored once this record
+         *  and every one before it is accepted, so a restart starts after
+         *  it. Secret values resolved from ${provider:...} appear as their
+         *  placeholders, as in the offsets file. */
+        const char *source_offset;
+        /* append new members below, with a @since */
+} httpsrc_source_record;
+
+/** @brief True if @p rec (an httpsrc_source_record *) was filled up to and
+ *  including @p member. @since 0.2 */
+#define HTTPSRC_SOURCE_RECORD_HAS(rec, member)                                 \
+        ((rec)->struct_size >=                                                 \
+         offsetof(httpsrc_source_record, member) +                             \
+             sizeof(((httpsrc_source_record *)0)->member))
+
+/**
+ * @brief Receives each record, as a struct (embedding).
+ * Same contract as httpsrc_record_cb: called on the thread running
+ * httpsrc_pipeline_run(), one record at a time, in order. Return
+ * HTTPSRC_OK once the record is safely handled (the stored offset then
+ * covers it: rec->source_offset), HTTPSRC_RETRY to be offered the same
+ * record again after a backoff, any other value to fail the connector.
+ * @param opaque as given to httpsrc_pipeline_set_source_record_cb()
+ * @param rec the record; it and what it points to are borrowed for the
+ *        call
+ * @since 0.2
+ */
+typedef int (*httpsrc_source_record_cb)(void *opaque,
+                                        const httpsrc_source_record *rec);
+
+/**
+ * @brief Deliver records to @p cb as httpsrc_source_record instead of
+ * Kafka. Replaces a callback set with httpsrc_pipeline_set_record_cb()
+ * (and the other way round: the last setter wins). Call from the thread
+ * that will call httpsrc_pipeline_run(), before it.
+ * @param p the pipeline
+ * @param cb the callback; NULL: records go to Kafka again
+ * @param opaque passed to @p cb as is; owned by the caller, who keeps it
+ *        valid until httpsrc_pipeline_destroy()
+ * @returns HTTPSRC_OK, or HTTPSRC_ERR_STATE once the pipeline has run
+ *          with Kafka (its producer exists)
+ * @since 0.2
+ */
+HTTPSRC_API int
+httpsrc_pipeline_set_source_record_cb(httpsrc_pipeline *p,
+                                      httpsrc_source_record_cb cb,
+                                      void *opaque);
+
 /** @brief Receives log lines. The line never contains secret values. */
 typedef void (*httpsrc_log_cb)(void *opaque,
                                int level,

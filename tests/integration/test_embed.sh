@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The embedding API: examples/embed runs a CURSOR source in-process and gets
 # every record in its callback (no Kafka), then reports the stored offset.
+# examples/records gets each record as an httpsrc_source_record, with the
+# source offset its acceptance stores.
 # tests/tools/embed_cb: a callback that refuses a record (the offset covers
 # every record accepted before it) or answers HTTPSRC_RETRY (the same record
 # comes again after a backoff, nothing fails).
 . "$(dirname "$0")/lib.sh"
-plan 13
+plan 17
 EMBED=$HTTPSRC_BUILD_ROOT/examples/embed
 need_bins "$EMBED"
 start_fixture --records 250 --page-size 100
@@ -55,3 +57,24 @@ assert_grep "the retry is logged with its wait" \
 	"$T/cb3.err"
 assert_eq "one WARN for the record, not one per refusal" 1 \
 	"$(grep -c 'answered HTTPSRC_RETRY' "$T/cb3.err")"
+
+# The struct callback (examples/records): every record once, in order, with
+# the source offset that covers it ({page cursor, records taken of it}).
+RECORDS=$HTTPSRC_BUILD_ROOT/examples/records
+need_bins "$RECORDS"
+before=$(fixture_requests /events)
+rc=0
+"$RECORDS" "$API/events" >"$T/rec.out" 2>"$T/rec.err" || rc=$?
+assert_eq "records exits 0" 0 "$rc" || diag_file "$T/rec.err"
+fixture_keyed 1 250 | awk '{
+	page = int((NR - 1) / 100); pos = (NR - 1) % 100 + 1
+	cur = page ? "\"c" page * 100 "\"" : "null"
+	printf "{\"cursor\":%s,\"position\":%d}\t%s\n", cur, pos, $0
+}' >"$T/expected.rec"
+assert_files_eq "struct callback: each record with its source offset" \
+	"$T/expected.rec" "$T/rec.out"
+assert_grep "partition, timestamps, and the stored offset is the last record's" \
+	"records: 250 records (0 timestamped outside the run), partition {\"url\":\"$API/events\"}, last record's offset {\"cursor\":\"c200\",\"position\":50}, stored {\"cursor\":\"c200\",\"position\":50}" \
+	"$T/rec.err"
+assert_eq "the fixture served each page once" 3 \
+	"$(($(fixture_requests /events) - before))"
