@@ -185,6 +185,24 @@ VAL(HTTPSRC_JSON_ARRAY, 4);
 VAL(HTTPSRC_JSON_OBJECT, 5);
 VAL(HTTPSRC_PLUGIN_ABI_MAJOR, 1);
 
+/* 0.2: httpsrc_source_record (append-only from here on) and the header. */
+AT(httpsrc_source_record, struct_size, 0);
+AT(httpsrc_source_record, connector, 8);
+AT(httpsrc_source_record, topic, 16);
+AT(httpsrc_source_record, key, 24);
+AT(httpsrc_source_record, key_len, 32);
+AT(httpsrc_source_record, value, 40);
+AT(httpsrc_source_record, value_len, 48);
+AT(httpsrc_source_record, headers, 56);
+AT(httpsrc_source_record, n_headers, 64);
+AT(httpsrc_source_record, timestamp_ms, 72);
+AT(httpsrc_source_record, source_partition, 80);
+AT(httpsrc_source_record, source_offset, 88);
+_Static_assert(sizeof(httpsrc_source_record) >= 96, "source_record shrank");
+AT(httpsrc_header, name, 0);
+AT(httpsrc_header, value, 8);
+AT(httpsrc_header, value_len, 16);
+
 int main(void)
 {
         return 0;

@@ -76,5 +76,5 @@ assert_files_eq "struct callback: each record with its source offset" \
 assert_grep "partition, timestamps, and the stored offset is the last record's" \
 	"records: 250 records (0 timestamped outside the run), partition {\"url\":\"$API/events\"}, last record's offset {\"cursor\":\"c200\",\"position\":50}, stored {\"cursor\":\"c200\",\"position\":50}" \
 	"$T/rec.err"
-assert_eq "the fixture served each page once" 3 \
+assert_eq "3 pages, then the poll that finds nothing new (--once)" 4 \
 	"$(($(fixture_requests /events) - before))"
