@@ -213,11 +213,8 @@ static int kvl_from_conf(kvlist *l, const httpsrc_conf *conf)
 
 static const char *state_name(int st)
 {
-        static const char *const names[] = {"UNASSIGNED", "RUNNING",
-                                            "PAUSED",     "STOPPED",
-                                            "FAILED",     "RESTARTING"};
-        return st >= 0 && st <= HTTPSRC_STATE_RESTARTING ? names[st]
-                                                         : "UNASSIGNED";
+        const char *name = httpsrc_state_name(st);
+        return name ? name : "UNASSIGNED";
 }
 
 static int hexval(int c)

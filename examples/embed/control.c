@@ -6,7 +6,10 @@
  *   ./control http://127.0.0.1:8080/events http://127.0.0.1:8080/basic
  *
  * "good" reads GOOD_URL, "bad" reads BAD_URL (which answers 401). Prints
- * each step and the states it leads to. */
+ * each step and the states it leads to. With a third URL, a "probe"
+ * connector polls it too, and the program waits for a line on stdin once
+ * "good" is PAUSED and once it is RUNNING again: meanwhile a test counts
+ * the requests the server gets (none for GOOD_URL while paused). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +18,11 @@
 
 #include <httpsrc/httpsrc.h>
 
+/* A state, or the error code the call returned instead. */
 static const char *state_name(int st)
 {
-        static const char *const names[] = {"UNASSIGNED", "RUNNING",
-                                            "PAUSED",     "STOPPED",
-                                            "FAILED",     "RESTARTING"};
-        return st >= 0 && st <= HTTPSRC_STATE_RESTARTING ? names[st]
-                                                         : httpsrc_err_name(st);
+        const char *name = httpsrc_state_name(st);
+        return name ? name : httpsrc_err_name(st);
 }
 
 /* Records arrive on the pipeline's thread: count them, keep nothing. */
@@ -68,6 +69,8 @@ static int add(httpsrc_pipeline *p, const char *name, const char *url)
                              err, sizeof(err)) ||
             httpsrc_conf_set(c, "http.retry.max.attempts", "0", err,
                              sizeof(err)) ||
+            httpsrc_conf_set(c, "http.timer.interval.ms", "100", err,
+                             sizeof(err)) ||
             httpsrc_pipeline_add_connector(p, c, err, sizeof(err))) {
                 fprintf(stderr, "control: %s: %s\n", name, c ? err : "oom");
                 httpsrc_conf_destroy(c);
@@ -76,7 +79,15 @@ static int add(httpsrc_pipeline *p, const char *name, const char *url)
         return 0;
 }
 
-static int steps(httpsrc_pipeline *p)
+/* With a probe: until the caller (a test) sends a line. */
+static void gate(int on)
+{
+        char line[16];
+        if (on && !fgets(line, sizeof(line), stdin))
+                fprintf(stderr, "control: stdin closed\n");
+}
+
+static int steps(httpsrc_pipeline *p, int gated)
 {
         char why[1024];
         int bad = wait_state(p, "good", HTTPSRC_STATE_RUNNING) ||
@@ -86,9 +97,11 @@ static int steps(httpsrc_pipeline *p)
         printf("pause good: %s\n",
                httpsrc_err_name(httpsrc_pipeline_pause_connector(p, "good")));
         bad |= wait_state(p, "good", HTTPSRC_STATE_PAUSED);
+        gate(gated);
         printf("resume good: %s\n",
                httpsrc_err_name(httpsrc_pipeline_resume_connector(p, "good")));
         bad |= wait_state(p, "good", HTTPSRC_STATE_RUNNING);
+        gate(gated);
         printf("restart bad: %s\n",
                httpsrc_err_name(httpsrc_pipeline_restart_connector(p, "bad")));
         bad |= wait_state(p, "bad", HTTPSRC_STATE_FAILED);
@@ -102,8 +115,9 @@ static int steps(httpsrc_pipeline *p)
 
 int main(int argc, char **argv)
 {
-        if (argc != 3) {
-                fprintf(stderr, "usage: control GOOD_URL BAD_URL\n");
+        if (argc != 3 && argc != 4) {
+                fprintf(stderr,
+                        "usage: control GOOD_URL BAD_URL [PROBE_URL]\n");
                 return 2;
         }
         char err[1024];
@@ -120,7 +134,9 @@ int main(int argc, char **argv)
         }
         httpsrc_pipeline_set_log_cb(p, NULL, NULL, HTTPSRC_LOG_ERROR);
         httpsrc_pipeline_set_record_cb(p, on_record, NULL);
-        if (add(p, "good", argv[1]) || add(p, "bad", argv[2])) {
+        setvbuf(stdout, NULL, _IOLBF, 0); /* a test reads it as it goes */
+        if (add(p, "good", argv[1]) || add(p, "bad", argv[2]) ||
+            (argc == 4 && add(p, "probe", argv[3]))) {
                 httpsrc_pipeline_destroy(p);
                 return 2;
         }
@@ -129,7 +145,7 @@ int main(int argc, char **argv)
                 httpsrc_pipeline_destroy(p);
                 return 2;
         }
-        int bad = steps(p);
+        int bad = steps(p, argc == 4);
         httpsrc_pipeline_stop(p);
         pthread_join(t, NULL);
         httpsrc_pipeline_destroy(p);

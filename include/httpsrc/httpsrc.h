@@ -403,11 +403,16 @@ HTTPSRC_API int httpsrc_pipeline_restart_connector(httpsrc_pipeline *p,
 HTTPSRC_API int httpsrc_pipeline_remove_connector(httpsrc_pipeline *p,
                                                   const char *name);
 /** @brief Its state (httpsrc_state: RUNNING, PAUSED, STOPPED, FAILED,
- *  RESTARTING), or HTTPSRC_ERR_NOENT. @since 0.1 */
+ *  RESTARTING; httpsrc_state_name() names it), or HTTPSRC_ERR_NOENT.
+ *  @since 0.1 */
 HTTPSRC_API int httpsrc_pipeline_connector_state(httpsrc_pipeline *p,
                                                  const char *name);
-/** @brief Why it FAILED, into @p buf ("" if it did not).
- *  @returns HTTPSRC_OK, HTTPSRC_ERR_NOENT or _INVAL. @since 0.1 */
+/** @brief Why it FAILED, copied into the caller's @p buf of @p size
+ *  bytes ("" if it did not fail; cut to fit, NUL-terminated), so it stays
+ *  valid whatever the loop does next (a restart clears the connector's
+ *  own). Same threads as the calls above.
+ *  @returns HTTPSRC_OK, HTTPSRC_ERR_NOENT, or HTTPSRC_ERR_INVAL (no
+ *  @p buf, or @p size 0). @since 0.1 */
 HTTPSRC_API int httpsrc_pipeline_connector_error(httpsrc_pipeline *p,
                                                  const char *name,
                                                  char *buf,
@@ -463,6 +468,16 @@ typedef enum httpsrc_state {
         HTTPSRC_STATE_FAILED     = 4,
         HTTPSRC_STATE_RESTARTING = 5,
 } httpsrc_state;
+
+/**
+ * @brief Kafka Connect's name of connector state @p state ("RUNNING").
+ * Safe from any thread, callbacks included.
+ * @param state an httpsrc_state value, e.g. httpsrc_pipeline_connector_state()'s
+ * @returns a static string, valid for the life of the process, or NULL if
+ *          @p state is not an httpsrc_state (an error code, say)
+ * @since 0.2
+ */
+HTTPSRC_API const char *httpsrc_state_name(int state);
 
 /**
  * @brief Per-connector counters. The caller sets struct_size to
