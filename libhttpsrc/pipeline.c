@@ -805,28 +805,32 @@ connector *pipeline_find(const httpsrc_pipeline *p, const char *name)
         return c && !pipeline_deleting(p, c) ? c : NULL;
 }
 
-int httpsrc_pipeline_set_record_cb(httpsrc_pipeline *p,
-                                   httpsrc_record_cb cb,
-                                   void *opaque)
+/* One record callback at a time: the last setter wins. */
+static int set_sink(httpsrc_pipeline *p,
+                    httpsrc_record_cb cb,
+                    httpsrc_source_record_cb rcb,
+                    void *opaque)
 {
         if (p->sink.prod)
                 return HTTPSRC_ERR_STATE;
         p->sink.cb     = cb;
-        p->sink.rcb    = NULL;
+        p->sink.rcb    = rcb;
         p->sink.opaque = opaque;
         return HTTPSRC_OK;
+}
+
+int httpsrc_pipeline_set_record_cb(httpsrc_pipeline *p,
+                                   httpsrc_record_cb cb,
+                                   void *opaque)
+{
+        return set_sink(p, cb, NULL, opaque);
 }
 
 int httpsrc_pipeline_set_source_record_cb(httpsrc_pipeline *p,
                                           httpsrc_source_record_cb cb,
                                           void *opaque)
 {
-        if (p->sink.prod)
-                return HTTPSRC_ERR_STATE;
-        p->sink.cb     = NULL;
-        p->sink.rcb    = cb;
-        p->sink.opaque = opaque;
-        return HTTPSRC_OK;
+        return set_sink(p, NULL, cb, opaque);
 }
 
 void httpsrc_pipeline_set_log_cb(httpsrc_pipeline *p,
