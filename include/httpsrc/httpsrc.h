@@ -212,7 +212,15 @@ typedef int (*httpsrc_record_cb)(void *opaque,
                                  size_t value_len);
 
 /** @brief Deliver records to @p cb instead of Kafka; call before
- *  httpsrc_pipeline_run(). @since 0.1 */
+ *  httpsrc_pipeline_run(), from its thread. Replaces a callback set with
+ *  httpsrc_pipeline_set_source_record_cb() (the last setter wins).
+ *  @param p the pipeline
+ *  @param cb the callback; NULL: records go to Kafka again
+ *  @param opaque passed to @p cb as is; the caller's, valid until
+ *         httpsrc_pipeline_destroy()
+ *  @returns HTTPSRC_OK, or HTTPSRC_ERR_STATE once the pipeline has run
+ *           with Kafka
+ *  @since 0.1 */
 HTTPSRC_API int httpsrc_pipeline_set_record_cb(httpsrc_pipeline *p,
                                                httpsrc_record_cb cb,
                                                void *opaque);
@@ -386,24 +394,40 @@ HTTPSRC_API int httpsrc_pipeline_preview(httpsrc_pipeline *p,
  * @{
  */
 /** @brief PAUSED: no new request (a page in flight is finished).
+ *  @param p the pipeline
+ *  @param name the connector's name, borrowed for the call
+ *  @returns HTTPSRC_OK, HTTPSRC_ERR_NOENT or HTTPSRC_ERR_STATE
  *  @since 0.1 */
 HTTPSRC_API int httpsrc_pipeline_pause_connector(httpsrc_pipeline *p,
                                                  const char *name);
-/** @brief RUNNING again: it polls at once. @since 0.1 */
+/** @brief RUNNING again: it polls at once.
+ *  @param p the pipeline
+ *  @param name the connector's name, borrowed for the call
+ *  @returns HTTPSRC_OK, HTTPSRC_ERR_NOENT or HTTPSRC_ERR_STATE
+ *  @since 0.1 */
 HTTPSRC_API int httpsrc_pipeline_resume_connector(httpsrc_pipeline *p,
                                                   const char *name);
 /** @brief Restart from its config, keeping its offsets, once its
  *  outstanding records are acknowledged (RESTARTING meanwhile); a FAILED
- *  connector runs again. @since 0.1 */
+ *  connector runs again.
+ *  @param p the pipeline
+ *  @param name the connector's name, borrowed for the call
+ *  @returns HTTPSRC_OK, HTTPSRC_ERR_NOENT or HTTPSRC_ERR_STATE
+ *  @since 0.1 */
 HTTPSRC_API int httpsrc_pipeline_restart_connector(httpsrc_pipeline *p,
                                                    const char *name);
 /** @brief Stop and remove it once its outstanding records are
  *  acknowledged; its stored offsets stay (as in Kafka Connect).
+ *  @param p the pipeline
+ *  @param name the connector's name, borrowed for the call
+ *  @returns HTTPSRC_OK, HTTPSRC_ERR_NOENT or HTTPSRC_ERR_STATE
  *  @since 0.1 */
 HTTPSRC_API int httpsrc_pipeline_remove_connector(httpsrc_pipeline *p,
                                                   const char *name);
 /** @brief Its state (httpsrc_state: RUNNING, PAUSED, STOPPED, FAILED,
  *  RESTARTING; httpsrc_state_name() names it), or HTTPSRC_ERR_NOENT.
+ *  @param p the pipeline
+ *  @param name the connector's name, borrowed for the call
  *  @since 0.1 */
 HTTPSRC_API int httpsrc_pipeline_connector_state(httpsrc_pipeline *p,
                                                  const char *name);
@@ -411,6 +435,10 @@ HTTPSRC_API int httpsrc_pipeline_connector_state(httpsrc_pipeline *p,
  *  bytes ("" if it did not fail; cut to fit, NUL-terminated), so it stays
  *  valid whatever the loop does next (a restart clears the connector's
  *  own). Same threads as the calls above.
+ *  @param p the pipeline
+ *  @param name the connector's name, borrowed for the call
+ *  @param buf receives the message (the caller's)
+ *  @param size bytes of @p buf
  *  @returns HTTPSRC_OK, HTTPSRC_ERR_NOENT, or HTTPSRC_ERR_INVAL (no
  *  @p buf, or @p size 0). @since 0.1 */
 HTTPSRC_API int httpsrc_pipeline_connector_error(httpsrc_pipeline *p,
