@@ -62,6 +62,103 @@ def cmd_writer(wwwdir, seconds, per="100"):
                    latency_page(k - 1, per, str(k)))
 
 
+def cmd_keyset(srcdir, outdir, pages):
+    """The keyset variant of gen.py's pages (for castorm, jvm-kafka.md 3.2):
+    the page after record id X is outdir/kX.json, its next_cursor is its
+    last record's id, and the id after the last record names an empty page
+    (next_cursor null), so the cursor is the last id for every client.
+    Prints the id before the first record (the initial cursor)."""
+    first = None
+    for p in range(int(pages)):
+        with open(os.path.join(srcdir, "page%d.json" % p)) as f:
+            body = json.load(f)
+        recs = body["data"]
+        after = str(int(recs[0]["id"]) - 1)
+        first = first or after
+        body["next_cursor"] = recs[-1]["id"]
+        write_json(os.path.join(outdir, "k%s.json" % after), body)
+    write_json(os.path.join(outdir, "k%s.json" % body["next_cursor"]),
+               {"data": [], "next_cursor": None})
+    print(first)
+
+
+def cmd_slicer(wwwdir, portfile):
+    """The keyset API's answer to a cursor inside a page (castorm's cursor
+    is the last record Connect committed, anywhere in a page): GET
+    /items?after=X is the records of X's page after X, next_cursor its
+    last id. nginx serves the page-boundary cursors from the files of
+    cmd_keyset and passes the others here. Writes its port to portfile."""
+    import bisect
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import parse_qs, urlparse
+    starts = sorted(int(n[1:-5]) for n in os.listdir(wwwdir)
+                    if n.startswith("k") and n.endswith(".json"))
+
+    class H(BaseHTTPRequestHandler):
+        def do_GET(self):
+            q = parse_qs(urlparse(self.path).query)
+            try:
+                after = int(q["after"][0])
+            except (KeyError, ValueError):
+                self.send_error(400, "after=<record id> is required")
+                return
+            i = bisect.bisect_right(starts, after) - 1
+            body = {"data": [], "next_cursor": None}
+            if i >= 0:
+                with open(os.path.join(wwwdir, "k%d.json" % starts[i])) as f:
+                    page = json.load(f)
+                recs = [r for r in page["data"] if int(r["id"]) > after]
+                if recs:
+                    body = {"data": recs, "next_cursor": recs[-1]["id"]}
+            out = json.dumps(body, separators=(",", ":")).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+
+        def log_message(self, *args):
+            pass
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    with open(portfile + ".tmp", "w") as f:
+        f.write("%d\n" % srv.server_address[1])
+    os.replace(portfile + ".tmp", portfile)
+    srv.serve_forever()
+
+
+def cmd_watch(boot, topic, count, outfile, timeout_s="600"):
+    """Read topic (created here, one partition) from its start as records
+    arrive; writes "<first> <all>" (epoch seconds when the first record
+    arrived and when count distinct keys had) to outfile. Distinct keys,
+    not records: an at-least-once peer's duplicates do not count. Prints
+    "ready" once the topic exists. Exits 1 at timeout_s."""
+    from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+    from confluent_kafka.admin import AdminClient, NewTopic
+    admin = AdminClient({"bootstrap.servers": boot})
+    admin.create_topics([NewTopic(topic, 1, 1)])[topic].result(30)
+    c = Consumer({"bootstrap.servers": boot, "group.id": "bench-watch",
+                  "enable.auto.commit": False, "fetch.wait.max.ms": 10})
+    c.assign([TopicPartition(topic, 0, OFFSET_BEGINNING)])
+    print("ready", flush=True)
+    count, first, keys = int(count), None, set()
+    deadline = time.time() + float(timeout_s)
+    while time.time() < deadline:
+        msgs = c.consume(10000, 0.05)
+        t = time.time()
+        for m in msgs:
+            if m.error() is None:
+                keys.add(m.key())
+        if keys and first is None:
+            first = t
+        if len(keys) >= count:
+            with open(outfile, "w") as f:
+                f.write("%.3f %.3f\n" % (first, t))
+            return
+    sys.exit("watch: %s holds %d of %d keys after %s s"
+             % (topic, len(keys), count, timeout_s))
+
+
 def read_rows(path):
     with open(path) as f:
         return list(csv.DictReader(f))
@@ -228,8 +325,92 @@ def cmd_report(resdir, machine):
     for png in ("throughput.png", "scale.png"):
         if os.path.exists(os.path.join(resdir, png)):
             parts += ["![%s](%s)" % (png[:-4], png), ""]
-    with open(os.path.join(resdir, "results.md"), "w") as f:
+    path = os.path.join(resdir, "results.md")
+    if os.path.exists(path):  # a part run alone keeps the JVM section
+        sec = jvm_section_of(open(path).read())
+        if sec:
+            parts += [sec.rstrip("\n"), ""]
+    with open(path, "w") as f:
         f.write("\n".join(parts))
+
+
+def cmd_jvm(runs_csv, out_csv):
+    """Medians per tool of bench/run.sh jvm's rounds, and httpsrc's ratios
+    (records/s: httpsrc / connect; CPU, RSS, first record: connect /
+    httpsrc, so each is how many times better httpsrc does)."""
+    by_tool = defaultdict(list)
+    for r in read_rows(runs_csv):
+        by_tool[r["tool"]].append(r)
+    cols = ["records_per_s", "first_record_s", "wall_s", "cpu_s",
+            "peak_rss_mb"]
+    med = {t: {c: statistics.median(float(r[c]) for r in rows)
+               for c in cols} for t, rows in by_tool.items()}
+    # duplicates per round, from the read-back (jvm_verify.csv beside)
+    dups = defaultdict(list)
+    vpath = os.path.join(os.path.dirname(runs_csv), "jvm_verify.csv")
+    for r in read_rows(vpath) if os.path.exists(vpath) else []:
+        tool = "connect" if r["topic"].startswith("jvm-cs-") else "httpsrc"
+        dups[tool].append(int(r["records"]) - int(r["distinct_keys"]))
+    order = [t for t in ("httpsrc", "connect") if t in med]
+    h, j = med.get("httpsrc"), med.get("connect")
+    with open(out_csv, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["tool", "rounds"] + cols + ["duplicates_per_round"])
+        for t in order:
+            w.writerow([t, len(by_tool[t])] +
+                       ["%.2f" % med[t][c] for c in cols] +
+                       ["/".join(str(d) for d in dups.get(t, []))])
+        if h and j:
+            w.writerow(["ratio", "",
+                        "%.1f" % (h["records_per_s"] / j["records_per_s"]),
+                        "%.1f" % (j["first_record_s"] / h["first_record_s"]),
+                        "%.1f" % (j["wall_s"] / h["wall_s"]),
+                        "%.1f" % (j["cpu_s"] / h["cpu_s"]),
+                        "%.1f" % (j["peak_rss_mb"] / h["peak_rss_mb"]),
+                        ""])
+    print(md_table(out_csv))
+
+
+JVM_TITLE = "## JVM peer: Kafka Connect + castorm on a real broker"
+
+
+def jvm_section_of(text):
+    """The JVM section of a results.md text ('' if none)."""
+    i = text.find(JVM_TITLE)
+    if i < 0:
+        return ""
+    j = text.find("\n## ", i + 1)
+    return text[i:] if j < 0 else text[i:j + 1]
+
+
+def cmd_jvm_section(resdir, machine, pages, per, rounds):
+    """Puts the JVM section (its own machine line) into results.md in place
+    of the one there, keeping the rest of the file."""
+    path = os.path.join(resdir, "results.md")
+    old = open(path).read() if os.path.exists(path) else \
+        "# libhttpsrc benchmark results\n\n"
+    rest = old.replace(jvm_section_of(old), "").rstrip("\n") + "\n\n"
+    sec = [JVM_TITLE, "", machine, "",
+           "`bench/run.sh jvm`: %s pages x %s records, keyset-paginated "
+           "(`?after=<last id>`, nginx), into one real Kafka 4.1.1 broker "
+           "(tests/kafka/kafka.sh), %s interleaved rounds, medians. "
+           "`connect`: Kafka Connect 4.1.1 standalone (the start scripts' "
+           "JVM options) running castorm's kafka-connect-http 0.8.11, "
+           "offset.flush.interval.ms and its timer at 50 ms (castorm moves "
+           "its cursor only when Connect commits offsets); `httpsrc`: "
+           "`httpsrc-connect --once`. Times from the process start: "
+           "`first_record_s` until the topic's end offset is above 0, "
+           "`wall_s` until it holds every record. CPU and peak RSS: "
+           "connect from /proc at that moment (it keeps running), httpsrc "
+           "for its whole run (getrusage). The `ratio` row is how many "
+           "times better httpsrc does on each column. Every round was "
+           "read back (`jvm_verify.csv`: records and distinct keys): "
+           "all keys must be there; `duplicates_per_round` lists the "
+           "records beyond one per key (castorm in standalone Connect "
+           "is at-least-once). Every round: `jvm.csv`." % (pages, per, rounds), "",
+           md_table(os.path.join(resdir, "jvm_summary.csv")), ""]
+    with open(path, "w") as f:
+        f.write(rest + "\n".join(sec))
 
 
 def main():

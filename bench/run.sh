@@ -2,8 +2,8 @@
 # libhttpsrc benchmark: throughput against the usual hand-written peers,
 # scale (many connectors on a timer), per-page latency. One command:
 #
-#   bench/run.sh [throughput|scale|latency|all|profile] [--rounds N] [--full]
-#                [--sizes 100,1000,10000] [--scale-seconds S]
+#   bench/run.sh [throughput|scale|latency|all|profile|jvm] [--rounds N]
+#                [--full] [--sizes 100,1000,10000] [--scale-seconds S]
 #
 #   throughput  200 pages x 1000 records (cursor-paginated, nginx) into
 #               librdkafka's mock cluster: the Python poller, curl|jq|kcat
@@ -19,11 +19,21 @@
 #               (results/profile.txt) and of the largest scale size for
 #               30 s (results/profile-scale.txt): self time per library,
 #               time per function with its callees.
+#   jvm         (not part of all) the JVM peer on a real broker
+#               (tests/kafka/kafka.sh): Kafka Connect 4 standalone with
+#               castorm's kafka-connect-http 0.8.11, and `httpsrc-connect
+#               --once`, interleaved, on a keyset-paginated variant of the
+#               workload (20 pages x 1000 records; --full: 200 x 1000):
+#               records/s, CPU s, peak RSS, time to the first record in
+#               Kafka; every round read back (all records, all keys, once).
+#               castorm's jars come from Maven Central, or from
+#               BENCH_CASTORM_DIR (a directory of its jar and dependencies).
 #
 # Installs what is missing (apt-get), builds a release build in build-bench
 # (BENCH_BUILD overrides), writes bench/results/ (BENCH_RESULTS overrides):
 # CSV per part, results.md, PNG charts. BENCH_WORKER_EXTRA adds lines to
 # every worker file, for experiments (producer.socket.nagle.disable=true).
+# BENCH_SHARED: the workload (default ../shared/bench beside the repository).
 # Exits 1 if a correctness check fails, 2 on bad usage or a setup failure.
 set -euo pipefail
 
@@ -31,9 +41,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
 RES=$(realpath -m "${BENCH_RESULTS:-$BENCH/results}")
 BUILD=$(realpath -m "${BENCH_BUILD:-$ROOT/build-bench}")
-SHARED=$(realpath -m "$ROOT/../shared/bench")
+SHARED=$(realpath -m "${BENCH_SHARED:-$ROOT/../shared/bench}")
 PY=/usr/bin/python3 # the Debian python3-* modules live there
 LIB="$PY $BENCH/benchlib.py"
+KAFKA_SH=$ROOT/tests/kafka/kafka.sh
 
 PART=all ROUNDS=5 FULL=0 SIZES=100,1000,10000 SCALE_S=60
 LAT_S=30 PARTITIONS=32 RECORDS=200000
@@ -46,12 +57,12 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	throughput | scale | latency | all | profile) PART=$1 ;;
+	throughput | scale | latency | all | profile | jvm) PART=$1 ;;
 	--rounds) ROUNDS=${2:?--rounds needs a number} && shift ;;
 	--full) FULL=1 ;;
 	--sizes) SIZES=${2:?--sizes needs a list} && shift ;;
 	--scale-seconds) SCALE_S=${2:?--scale-seconds needs seconds} && shift ;;
-	*) die "unknown argument '$1' (usage: run.sh [throughput|scale|latency|all|profile] [--rounds N] [--full] [--sizes LIST] [--scale-seconds S])" ;;
+	*) die "unknown argument '$1' (usage: run.sh [throughput|scale|latency|all|profile|jvm] [--rounds N] [--full] [--sizes LIST] [--scale-seconds S])" ;;
 	esac
 	shift
 done
@@ -85,7 +96,13 @@ build() {
 		say "Configuring a release build in $BUILD"
 		meson setup "$BUILD" "$ROOT" --buildtype=release >/dev/null
 	fi
-	ninja -C "$BUILD" >/dev/null
+	# Only what the bench runs: a unit test that does not compile at -O3
+	# must not stop it.
+	local targets
+	targets=$(ninja -C "$BUILD" -t targets all | sed -n -E \
+		's#^(plugins/[^/:]*\.so|libhttpsrc/httpsrc-connect|tests/tools/(consume|mockkafka)):.*#\1#p')
+	# shellcheck disable=SC2086 # one target a word
+	ninja -C "$BUILD" $targets >/dev/null
 	HOST=$BUILD/libhttpsrc/httpsrc-connect
 	MOCK=$BUILD/tests/tools/mockkafka
 	CONSUME=$BUILD/tests/tools/consume
@@ -110,6 +127,9 @@ cleanup() {
 	[ -f "$WORK/nginx2/nginx.pid" ] &&
 		kill -QUIT "$(cat "$WORK/nginx2/nginx.pid")" 2>/dev/null
 	[ -f "$WORK/w/env" ] && "$SHARED/stop.sh" "$WORK/w"
+	[ -f "$WORK/jvm/nginx.pid" ] &&
+		kill -QUIT "$(cat "$WORK/jvm/nginx.pid")" 2>/dev/null
+	[ -f "$WORK/kafka/nodes" ] && "$KAFKA_SH" stop "$WORK/kafka"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -230,21 +250,25 @@ timed() {
 		-v m="$rss" -v c="$RECORDS" 'BEGIN { printf "  %-8s round %s: %6.2f s wall, %6.2f s CPU, %6.1f MB peak RSS, %8.0f records/s\n", n, r, w, u + s, m / 1024, c / (w > 0 ? w : 0.01) }' >&2
 }
 
-# verify TOPIC: every record of the run is in Kafka exactly once
+# verify TOPIC [CSV [DUPS_OK]]: every record of the run is in Kafka exactly
+# once (DUPS_OK: at least once; the duplicates are reported, not a failure)
 verify() {
 	local out=$ROUNDDIR/consumed.tsv lines keys rc=0
+	local csv=${2:-$RES/throughput_verify.csv}
 	"$CONSUME" -b "$BOOT" -t "$1" -n "$RECORDS" -i 1500 -T 180000 \
 		>"$out" 2>"$ROUNDDIR/consume.err" || rc=$?
 	lines=$(wc -l <"$out")
 	keys=$(cut -f1 "$out" | sort -u | wc -l)
 	rm -f "$out"
-	if [ "$rc" != 0 ] || [ "$lines" != "$RECORDS" ] || [ "$keys" != "$RECORDS" ]; then
+	if [ -n "${3:-}" ] && [ "$lines" -gt "$RECORDS" ] && [ "$keys" = "$RECORDS" ]; then
+		echo "  verified: $1 holds all $RECORDS keys, and $((lines - keys)) duplicates (at least once)" >&2
+	elif [ "$rc" != 0 ] || [ "$lines" != "$RECORDS" ] || [ "$keys" != "$RECORDS" ]; then
 		echo "bench: CORRECTNESS: topic $1 holds $lines records with $keys distinct keys, expected $RECORDS and $RECORDS (consume exit $rc)" >&2
 		FAILED=1
 	else
 		echo "  verified: $1 holds $lines records, $keys distinct keys" >&2
 	fi
-	echo "$1,$lines,$keys" >>"$RES/throughput_verify.csv"
+	echo "$1,$lines,$keys" >>"$csv"
 }
 
 httpsrc_round() { # ROUND [perf]
@@ -326,6 +350,234 @@ part_throughput() {
 	rm -f "$WORK/w/env"
 	echo >&2
 	$LIB throughput "$RUNS" "$RES/throughput_summary.csv"
+}
+
+# -------------------------------------------------------------------- jvm
+
+JVM_PAGES=20 JVM_PER=1000
+CASTORM_VERSION=0.8.11
+# connect-standalone.sh's defaults (kafka-run-class.sh): what a user runs
+CONNECT_JVM_OPTS="-Xms256M -Xmx2G -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20
+	-XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent
+	-XX:MaxInlineLevel=15 -Djava.awt.headless=true"
+# castorm moves its cursor only in SourceTask.commit(), which standalone
+# Connect calls after each offset flush (jvm-kafka.md 3.2): both short.
+JVM_FLUSH_MS=50 JVM_POLL_MS=50
+
+# The jar and its runtime dependencies (connect-api is "provided", not
+# copied) in one plugin directory; sets CASTORM_DIR.
+fetch_castorm() {
+	local cache tmp
+	if [ -n "${BENCH_CASTORM_DIR:-}" ]; then
+		CASTORM_DIR=$(realpath -m "$BENCH_CASTORM_DIR")
+		ls "$CASTORM_DIR"/kafka-connect-http-*.jar >/dev/null 2>&1 ||
+			die "BENCH_CASTORM_DIR=$CASTORM_DIR holds no kafka-connect-http-*.jar"
+		return 0
+	fi
+	cache=${XDG_CACHE_HOME:-$HOME/.cache}/httpsrc/castorm-$CASTORM_VERSION
+	CASTORM_DIR=$cache/plugins/kafka-connect-http
+	[ -f "$cache/.complete" ] && return 0
+	command -v mvn >/dev/null || die "mvn not found (scripts/install-deps.sh installs it)"
+	mkdir -p "$cache"
+	tmp=$(mktemp -d "$cache/.fetch.XXXXXX")
+	cat >"$tmp/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.httpsrc</groupId><artifactId>castorm-plugin</artifactId><version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>com.github.castorm</groupId><artifactId>kafka-connect-http</artifactId><version>$CASTORM_VERSION</version></dependency>
+  </dependencies>
+</project>
+POM
+	say "Downloading castorm's kafka-connect-http $CASTORM_VERSION from Maven Central into $cache"
+	if ! mvn -B -q -f "$tmp/pom.xml" -Dmaven.repo.local="$cache/m2" \
+		org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
+		-DincludeScope=runtime -DoutputDirectory="$tmp/libs" >"$tmp/mvn.log" 2>&1; then
+		grep -m1 ERROR "$tmp/mvn.log" >&2 || tail -5 "$tmp/mvn.log" >&2
+		rm -rf "$tmp"
+		die "com.github.castorm:kafka-connect-http:$CASTORM_VERSION could not be downloaded from Maven Central (error above); set BENCH_CASTORM_DIR to a directory holding its jar and runtime dependencies (e.g. built from its v$CASTORM_VERSION tag)"
+	fi
+	rm -rf "$CASTORM_DIR"
+	mkdir -p "$(dirname "$CASTORM_DIR")"
+	mv "$tmp/libs" "$CASTORM_DIR"
+	rm -rf "$tmp"
+	touch "$cache/.complete"
+}
+
+# The keyset variant (benchlib keyset) behind nginx: GET /items?after=ID
+# is the page after record ID: a file when ID ends a page, else the rest of
+# ID's page from benchlib slicer (castorm's cursor can stop mid-page);
+# sets JAPI, JFIRST.
+serve_keyset() {
+	local d=$WORK/jvm port
+	mkdir -p "$d/raw" "$d/www"
+	$PY "$SHARED/gen.py" "$d/raw" "$JVM_PAGES" "$JVM_PER"
+	JFIRST=$($LIB keyset "$d/raw" "$d/www" "$JVM_PAGES")
+	rm -rf "$d/raw"
+	$LIB slicer "$d/www" "$d/slicer.port" 2>"$d/slicer.err" &
+	PIDS+=("$!")
+	for _ in $(seq 200); do
+		[ -s "$d/slicer.port" ] && break
+		sleep 0.05
+	done
+	[ -s "$d/slicer.port" ] || die "the keyset slicer did not start: $(cat "$d/slicer.err")"
+	port=$(free_port)
+	cat >"$d/nginx.conf" <<EOF
+worker_processes 1; pid $d/nginx.pid; error_log $d/nginx.err;
+events { worker_connections 1024; }
+http { access_log off; map \$arg_after \$k { "" $JFIRST; default \$arg_after; }
+  server { listen 127.0.0.1:$port; root $d/www; default_type application/json;
+           location = /items { try_files /k\$k.json @slice; }
+           location @slice { proxy_pass http://127.0.0.1:$(cat "$d/slicer.port"); } } }
+EOF
+	nginx -c "$d/nginx.conf" || die "nginx did not start: $(cat "$d/nginx.err")"
+	JAPI=http://127.0.0.1:$port/items
+}
+
+# watch_start TOPIC DIR: the end-offset watcher (benchlib watch), once the
+# topic exists; sets WATCH_PID.
+watch_start() {
+	$LIB watch "$BOOT" "$1" "$RECORDS" "$2/watch" 300 >"$2/watch.out" 2>"$2/watch.err" &
+	WATCH_PID=$!
+	PIDS+=("$WATCH_PID")
+	for _ in $(seq 600); do
+		grep -qs ready "$2/watch.out" && return 0
+		kill -0 "$WATCH_PID" 2>/dev/null || die "the watcher of $1 failed: $(tail -2 "$2/watch.err")"
+		sleep 0.05
+	done
+	die "the watcher of $1 did not start"
+}
+
+# watch_wait DIR: 0 once every record is in Kafka; sets T_FIRST, T_ALL
+watch_wait() {
+	local rc=0
+	wait "$WATCH_PID" || rc=$?
+	forget "$WATCH_PID"
+	[ "$rc" = 0 ] || return 1
+	read -r T_FIRST T_ALL <"$1/watch"
+}
+
+# jvm_row TOOL ROUND T0 CPU_S RSS_KB
+jvm_row() {
+	awk -v n="$1" -v r="$2" -v t0="$3" -v tf="$T_FIRST" -v ta="$T_ALL" \
+		-v c="$4" -v m="$5" -v N="$RECORDS" 'BEGIN {
+		printf "%s,%s,%d,%.2f,%.2f,%.2f,%.1f,%.0f\n", n, r, N, tf - t0,
+			ta - t0, c, m / 1024, N / (ta - t0) }' >>"$JRUNS"
+	tail -1 "$JRUNS" | awk -F, '{ printf "  %-8s round %s: first record after %5.2f s, all after %6.2f s, %6.2f s CPU, %7.1f MB peak RSS, %7.0f records/s\n", $1, $2, $4, $5, $6, $7, $8 }' >&2
+}
+
+castorm_round() { # ROUND
+	local r=$1 d=$WORK/jvm/cs$1 t0 pid cpu hwm
+	mkdir -p "$d"
+	ROUNDDIR=$d
+	cat >"$d/worker.properties" <<EOF
+bootstrap.servers=$BOOT
+key.converter=org.apache.kafka.connect.storage.StringConverter
+value.converter=org.apache.kafka.connect.storage.StringConverter
+offset.storage.file.filename=$d/connect.offsets
+offset.flush.interval.ms=$JVM_FLUSH_MS
+plugin.path=$(dirname "$CASTORM_DIR")
+listeners=http://127.0.0.1:$(free_port)
+producer.linger.ms=5
+EOF
+	cat >"$d/castorm.properties" <<EOF
+name=castorm-$r
+connector.class=com.github.castorm.kafka.connect.http.HttpSourceConnector
+tasks.max=1
+kafka.topic=jvm-cs-$r
+http.request.url=$JAPI
+http.request.params=after=\${offset.id}
+http.offset.initial=id=$JFIRST
+http.timer=com.github.castorm.kafka.connect.timer.FixedIntervalTimer
+http.timer.interval.millis=$JVM_POLL_MS
+http.response.list.pointer=/data
+http.response.record.offset.pointer=key=/id, id=/id
+http.response.record.mapper=com.github.castorm.kafka.connect.http.record.StringKvSourceRecordMapper
+EOF
+	watch_start "jvm-cs-$r" "$d"
+	t0=$(now)
+	# shellcheck disable=SC2086 # word splitting of the JVM options
+	"$JAVA" $CONNECT_JVM_OPTS -Dlog4j2.configurationFile="$KCACHE/log4j2.properties" \
+		-cp "$KCP" org.apache.kafka.connect.cli.ConnectStandalone \
+		"$d/worker.properties" "$d/castorm.properties" >"$d/connect.log" 2>&1 &
+	pid=$!
+	PIDS+=("$pid")
+	if ! watch_wait "$d"; then
+		echo "bench: castorm round $r: not every record reached Kafka: $(tail -2 "$d/watch.err"); Connect's log: $(grep -m3 -E ' (ERROR|WARN) ' "$d/connect.log")" >&2
+		cp "$d/connect.log" "$RES/jvm-connect-failed.log" 2>/dev/null || true
+		stop_pid "$pid"
+		FAILED=1
+		return 0
+	fi
+	cpu=$(proc_cpu "$pid")
+	hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
+	stop_pid "$pid"
+	jvm_row connect "$r" "$t0" "$cpu" "$hwm"
+	verify "jvm-cs-$r" "$RES/jvm_verify.csv" dups-ok
+}
+
+httpsrc_jvm_round() { # ROUND
+	local r=$1 d=$WORK/jvm/hs$1 t0 rc=0 wall user sys rss
+	mkdir -p "$d"
+	ROUNDDIR=$d
+	write_worker "$d"
+	cat >"$d/c.json" <<EOF
+{"name": "bench-jvm-hs-$r", "config": {
+  "kafka.topic": "jvm-hs-$r",
+  "http.url": "$JAPI",
+  "http.response.records.path": "\$.data[*]",
+  "http.pagination.type": "CURSOR",
+  "http.pagination.cursor.param": "after",
+  "http.pagination.cursor.path": "\$.next_cursor",
+  "transforms": "createKey",
+  "transforms.createKey.type": "org.apache.kafka.connect.transforms.ValueToKey",
+  "transforms.createKey.fields": "id",
+  "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+  "value.converter.schemas.enable": "false"}}
+EOF
+	watch_start "jvm-hs-$r" "$d"
+	t0=$(now)
+	/usr/bin/time -f "%e %U %S %M" -o "$d/time" "$HOST" --once \
+		"$d/worker.properties" "$d/c.json" >"$d/out" 2>"$d/err" || rc=$?
+	if [ "$rc" != 0 ] || ! watch_wait "$d"; then
+		echo "bench: httpsrc round $r exited $rc: $(tail -3 "$d/err")" >&2
+		FAILED=1
+		return 0
+	fi
+	read -r wall user sys rss <"$d/time"
+	jvm_row httpsrc "$r" "$t0" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$rss"
+	verify "jvm-hs-$r" "$RES/jvm_verify.csv"
+}
+
+part_jvm() {
+	local r msg
+	msg=$("$KAFKA_SH" check) || die "$msg"
+	[ "$FULL" = 1 ] && JVM_PAGES=200
+	RECORDS=$((JVM_PAGES * JVM_PER))
+	"$KAFKA_SH" fetch
+	fetch_castorm
+	KCP=$("$KAFKA_SH" classpath)
+	KCACHE=$(dirname "$(dirname "$KCP")")
+	JAVA=${JAVA_HOME:+$JAVA_HOME/bin/java}
+	[ -n "$JAVA" ] || JAVA=$(command -v java)
+	say "JVM peer: a real broker (tests/kafka/kafka.sh), $JVM_PAGES pages x $JVM_PER records (keyset)"
+	BOOT=$("$KAFKA_SH" start "$WORK/kafka" 1)
+	serve_keyset
+	JRUNS=$RES/jvm.csv
+	echo "tool,round,records,first_record_s,wall_s,cpu_s,peak_rss_mb,records_per_s" >"$JRUNS"
+	echo "topic,records,distinct_keys" >"$RES/jvm_verify.csv"
+	for r in $(seq "$ROUNDS"); do
+		say "Round $r/$ROUNDS (Kafka $BOOT)"
+		castorm_round "$r"
+		httpsrc_jvm_round "$r"
+	done
+	kill -QUIT "$(cat "$WORK/jvm/nginx.pid")" 2>/dev/null || true
+	"$KAFKA_SH" stop "$WORK/kafka"
+	echo >&2
+	$LIB jvm "$JRUNS" "$RES/jvm_summary.csv"
+	$LIB jvm-section "$RES" "$(machine)" "$JVM_PAGES" "$JVM_PER" "$ROUNDS"
+	say "Results in $RES/jvm.csv, $RES/results.md"
 }
 
 # ---------------------------------------------------- nginx for scale/latency
@@ -527,6 +779,7 @@ install_missing
 build
 mkdir -p "$RES"
 [ "$PART" = profile ] && { part_profile; exit "$FAILED"; }
+[ "$PART" = jvm ] && { part_jvm; exit "$FAILED"; }
 case $PART in
 throughput) part_throughput ;;
 scale) part_scale ;;
