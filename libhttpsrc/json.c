@@ -383,20 +383,11 @@ httpsrc_json *json_parse_at(const char *text,
 /* The code unit of the "\\uXXXX" escape at p ('\\' first), -1 if none. */
 static long u_escape(const char *p, const char *end)
 {
-        if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+        unsigned v;
+        if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
+            hex4_parse(p + 2, 4, &v))
                 return -1;
-        long v = 0;
-        for (int i = 2; i < 6; i++) {
-                int c = (unsigned char)p[i];
-                int d = c >= '0' && c <= '9'   ? c - '0'
-                        : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                        : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                               : -1;
-                if (d < 0)
-                        return -1;
-                v = v * 16 + d;
-        }
-        return v;
+        return (long)v;
 }
 
 int json_check_text(const char *text,

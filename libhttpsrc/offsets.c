@@ -184,25 +184,6 @@ static const char *skip_ws(const char *p, const char *end)
         return p;
 }
 
-static int hex4(const char *p, const char *end, unsigned *out)
-{
-        unsigned v = 0;
-        if (end - p < 4)
-                return -1;
-        for (int i = 0; i < 4; i++) {
-                char c = p[i];
-                int d  = c >= '0' && c <= '9'   ? c - '0'
-                         : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                         : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                : -1;
-                if (d < 0)
-                        return -1;
-                v = v * 16 + (unsigned)d;
-        }
-        *out = v;
-        return 0;
-}
-
 static size_t utf8_put(char *o, unsigned cp)
 {
         if (cp < 0x80) {
@@ -231,7 +212,7 @@ static size_t utf8_put(char *o, unsigned cp)
 static const char *decode_u(const char *p, const char *end, unsigned *cp)
 {
         unsigned hi, lo;
-        if (hex4(p, end, &hi))
+        if (hex4_parse(p, (size_t)(end - p), &hi))
                 return NULL;
         p += 4;
         if (hi >= 0xDC00 && hi <= 0xDFFF)
@@ -241,7 +222,8 @@ static const char *decode_u(const char *p, const char *end, unsigned *cp)
                 return p;
         }
         if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
-            hex4(p + 2, end, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+            hex4_parse(p + 2, (size_t)(end - p - 2), &lo) || lo < 0xDC00 ||
+            lo > 0xDFFF)
                 return NULL;
         *cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
         return p + 6;

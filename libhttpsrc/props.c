@@ -64,25 +64,6 @@ static int read_logical_line(struct props *ps, strbuf *out)
         }
 }
 
-static int hex4(const char *s, size_t n, unsigned *out)
-{
-        if (n < 4)
-                return -1;
-        unsigned v = 0;
-        for (int i = 0; i < 4; i++) {
-                char c = s[i];
-                int d  = c >= '0' && c <= '9'   ? c - '0'
-                         : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                         : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                : -1;
-                if (d < 0)
-                        return -1;
-                v = v << 4 | (unsigned)d;
-        }
-        *out = v;
-        return 0;
-}
-
 static int put_utf8(strbuf *sb, unsigned cp)
 {
         char b[4];
@@ -114,14 +95,15 @@ static int put_utf8(strbuf *sb, unsigned cp)
 static int decode_u(const char *s, size_t n, strbuf *out, const char **reason)
 {
         unsigned cp, lo;
-        if (hex4(s + 1, n - 1, &cp)) {
+        if (hex4_parse(s + 1, n - 1, &cp)) {
                 *reason = "malformed \\uXXXX escape";
                 return -1;
         }
         int used = 5;
         if (cp >= 0xD800 && cp <= 0xDBFF) {
                 if (n < 11 || s[5] != '\\' || s[6] != 'u' ||
-                    hex4(s + 7, n - 7, &lo) || lo < 0xDC00 || lo > 0xDFFF) {
+                    hex4_parse(s + 7, n - 7, &lo) || lo < 0xDC00 ||
+                    lo > 0xDFFF) {
                         *reason = "unpaired UTF-16 surrogate in \\u escape";
                         return -1;
                 }

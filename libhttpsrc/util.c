@@ -115,6 +115,25 @@ int days_in_month(int64_t y, int m)
         return m == 2 && is_leap(y) ? 29 : dim[m - 1];
 }
 
+int hex4_parse(const char *s, size_t n, unsigned *out)
+{
+        if (n < 4)
+                return -1;
+        unsigned v = 0;
+        for (int i = 0; i < 4; i++) {
+                char c = s[i];
+                int d  = c >= '0' && c <= '9'   ? c - '0'
+                         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                : -1;
+                if (d < 0)
+                        return -1;
+                v = v << 4 | (unsigned)d;
+        }
+        *out = v;
+        return 0;
+}
+
 void strv_free(char **v, size_t n)
 {
         for (size_t i = 0; i < n; i++)

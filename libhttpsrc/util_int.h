@@ -35,6 +35,9 @@ void strv_free(char **v, size_t n); /* n strings and the array */
 int64_t days_from_civil(int64_t y, int m, int d);
 int is_leap(int64_t y);                /* proleptic Gregorian */
 int days_in_month(int64_t y, int m); /* m 1..12 */
+/** The value of the 4 hex digits at @p s (of @p n bytes) in *@p out, as
+ *  in a \\uXXXX escape; -1 if there are not 4. */
+int hex4_parse(const char *s, size_t n, unsigned *out);
 char *xstrndup(const char *s, size_t n); /* NUL-terminated copy */
 int strcaseeq(const char *a, const char *b);
 /** Trim ASCII whitespace from both ends in place; returns s. */
