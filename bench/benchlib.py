@@ -383,7 +383,7 @@ def jvm_section_of(text):
     return text[i:] if j < 0 else text[i:j + 1]
 
 
-def cmd_jvm_section(resdir, machine, pages, per, rounds):
+def cmd_jvm_section(resdir, machine, pages, per, rounds, castorm):
     """Puts the JVM section (its own machine line) into results.md in place
     of the one there, keeping the rest of the file."""
     path = os.path.join(resdir, "results.md")
@@ -395,19 +395,24 @@ def cmd_jvm_section(resdir, machine, pages, per, rounds):
            "(`?after=<last id>`, nginx), into one real Kafka 4.1.1 broker "
            "(tests/kafka/kafka.sh), %s interleaved rounds, medians. "
            "`connect`: Kafka Connect 4.1.1 standalone (the start scripts' "
-           "JVM options) running castorm's kafka-connect-http 0.8.11, "
+           "JVM options) running castorm's kafka-connect-http 0.8.11 (%s), "
            "offset.flush.interval.ms and its timer at 50 ms (castorm moves "
            "its cursor only when Connect commits offsets); `httpsrc`: "
-           "`httpsrc-connect --once`. Times from the process start: "
-           "`first_record_s` until the topic's end offset is above 0, "
-           "`wall_s` until it holds every record. CPU and peak RSS: "
+           "`httpsrc-connect --once`. Times from the process start until "
+           "a reader of the topic got the first record (`first_record_s`) "
+           "and every key (`wall_s`). CPU and peak RSS: "
            "connect from /proc at that moment (it keeps running), httpsrc "
            "for its whole run (getrusage). The `ratio` row is how many "
            "times better httpsrc does on each column. Every round was "
            "read back (`jvm_verify.csv`: records and distinct keys): "
            "all keys must be there; `duplicates_per_round` lists the "
            "records beyond one per key (castorm in standalone Connect "
-           "is at-least-once). Every round: `jvm.csv`." % (pages, per, rounds), "",
+           "is at-least-once). Every round: `jvm.csv`. The machine is "
+           "shared with other work: absolute figures move with its load; "
+           "the ratios, measured side by side, are what count. Not "
+           "comparable with the throughput table (another workload size, "
+           "a real broker instead of the mock)."
+           % (pages, per, rounds, castorm), "",
            md_table(os.path.join(resdir, "jvm_summary.csv")), ""]
     with open(path, "w") as f:
         f.write(rest + "\n".join(sec))

@@ -27,7 +27,8 @@
 #               records/s, CPU s, peak RSS, time to the first record in
 #               Kafka; every round read back (all records, all keys, once).
 #               castorm's jars come from Maven Central, or from
-#               BENCH_CASTORM_DIR (a directory of its jar and dependencies).
+#               BENCH_CASTORM_DIR (a directory of its jar and dependencies;
+#               BENCH_CASTORM_FROM says where they came from, for results.md).
 #
 # Installs what is missing (apt-get), builds a release build in build-bench
 # (BENCH_BUILD overrides), writes bench/results/ (BENCH_RESULTS overrides):
@@ -372,8 +373,10 @@ fetch_castorm() {
 		CASTORM_DIR=$(realpath -m "$BENCH_CASTORM_DIR")
 		ls "$CASTORM_DIR"/kafka-connect-http-*.jar >/dev/null 2>&1 ||
 			die "BENCH_CASTORM_DIR=$CASTORM_DIR holds no kafka-connect-http-*.jar"
+		CASTORM_FROM="jars from BENCH_CASTORM_DIR: ${BENCH_CASTORM_FROM:-not from Maven Central}"
 		return 0
 	fi
+	CASTORM_FROM="jars from Maven Central"
 	cache=${XDG_CACHE_HOME:-$HOME/.cache}/httpsrc/castorm-$CASTORM_VERSION
 	CASTORM_DIR=$cache/plugins/kafka-connect-http
 	[ -f "$cache/.complete" ] && return 0
@@ -576,7 +579,8 @@ part_jvm() {
 	"$KAFKA_SH" stop "$WORK/kafka"
 	echo >&2
 	$LIB jvm "$JRUNS" "$RES/jvm_summary.csv"
-	$LIB jvm-section "$RES" "$(machine)" "$JVM_PAGES" "$JVM_PER" "$ROUNDS"
+	$LIB jvm-section "$RES" "$(machine)" "$JVM_PAGES" "$JVM_PER" "$ROUNDS" \
+		"$CASTORM_FROM"
 	say "Results in $RES/jvm.csv, $RES/results.md"
 }
 
