@@ -200,7 +200,7 @@ write_worker() { # DIR [extra lines...]
 	} >"$dir/worker.properties"
 }
 
-# cursor_connector FILE NAME TOPIC URL INTERVAL_MS
+# cursor_connector FILE NAME TOPIC URL INTERVAL_MS [CURSOR_PARAM=cursor]
 cursor_connector() {
 	cat >"$1" <<EOF
 {"name": "$2", "config": {
@@ -209,7 +209,7 @@ cursor_connector() {
   "http.timer.interval.ms": "$5",
   "http.response.records.path": "\$.data[*]",
   "http.pagination.type": "CURSOR",
-  "http.pagination.cursor.param": "cursor",
+  "http.pagination.cursor.param": "${6:-cursor}",
   "http.pagination.cursor.path": "\$.next_cursor",
   "transforms": "createKey",
   "transforms.createKey.type": "org.apache.kafka.connect.transforms.ValueToKey",
@@ -525,20 +525,7 @@ httpsrc_jvm_round() { # ROUND
 	mkdir -p "$d"
 	ROUNDDIR=$d
 	write_worker "$d"
-	cat >"$d/c.json" <<EOF
-{"name": "bench-jvm-hs-$r", "config": {
-  "kafka.topic": "jvm-hs-$r",
-  "http.url": "$JAPI",
-  "http.response.records.path": "\$.data[*]",
-  "http.pagination.type": "CURSOR",
-  "http.pagination.cursor.param": "after",
-  "http.pagination.cursor.path": "\$.next_cursor",
-  "transforms": "createKey",
-  "transforms.createKey.type": "org.apache.kafka.connect.transforms.ValueToKey",
-  "transforms.createKey.fields": "id",
-  "value.converter": "org.apache.kafka.connect.json.JsonConverter",
-  "value.converter.schemas.enable": "false"}}
-EOF
+	cursor_connector "$d/c.json" "bench-jvm-hs-$r" "jvm-hs-$r" "$JAPI" 1000 after
 	watch_start "jvm-hs-$r" "$d"
 	t0=$(now)
 	/usr/bin/time -f "%e %U %S %M" -o "$d/time" "$HOST" --once \
