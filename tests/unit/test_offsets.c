@@ -883,10 +883,11 @@ static void assert_refused(enum offset_value_mode mode,
                            const char *reason)
 {
         char why[256] = "";
+        const char *shown = v ? v : "(null)"; /* glibc's %s of NULL is not C */
         if (offset_value_check(mode, v, why, sizeof(why)) != -1)
-                fail_msg("'%s' was accepted", v);
+                fail_msg("'%s' was accepted", shown);
         if (!strstr(why, reason))
-                fail_msg("'%s': '%s' lacks '%s'", v, why, reason);
+                fail_msg("'%s': '%s' lacks '%s'", shown, why, reason);
 }
 
 static void test_value_check(void **state)
