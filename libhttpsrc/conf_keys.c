@@ -98,6 +98,28 @@ const httpsrc_param_desc conf_connector_params[] = {
      .doc           = "Time zone of the cron expression: UTC, +02:00 or an "
                       "IANA name",
      .group         = "polling"},
+    {.name          = "exactly.once.support",
+     .type          = HTTPSRC_PARAM_ENUM,
+     .default_value = "requested",
+     .doc           = "required: refuse to run without the worker's "
+                      "exactly.once.source.support=enabled",
+     .group         = "offsets",
+     .enum_values   = "requested|required"},
+    {.name          = "transaction.boundary",
+     .type          = HTTPSRC_PARAM_ENUM,
+     .default_value = "poll",
+     .doc           = "Exactly-once transactions: poll (one per page), "
+                      "interval (transaction.boundary.interval.ms)",
+     .group         = "offsets",
+     .enum_values   = "poll|interval|connector"},
+    {.name          = "transaction.boundary.interval.ms",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "60000",
+     .doc           = "Longest transaction with transaction.boundary=interval "
+                      "(ms)",
+     .group         = "offsets",
+     .min           = 1,
+     .max           = NO_MAX},
     {.name          = "http.offset.mode",
      .type          = HTTPSRC_PARAM_ENUM,
      .default_value = "NONE",
@@ -393,6 +415,14 @@ const httpsrc_param_desc conf_worker_params[] = {
      .doc   = "Kafka topic the source offsets are stored in, as Kafka "
               "Connect's (instead of offset.storage.file.filename)",
      .group = "offsets"},
+    {.name          = "exactly.once.source.support",
+     .type          = HTTPSRC_PARAM_ENUM,
+     .default_value = "disabled",
+     .doc           = "enabled: every connector writes its records and "
+                      "offsets in Kafka transactions (needs "
+                      "offset.storage.topic)",
+     .group         = "offsets",
+     .enum_values   = "disabled|enabled"},
     {.name          = "offset.storage.partitions",
      .type          = HTTPSRC_PARAM_INT,
      .default_value = "25",

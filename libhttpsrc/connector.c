@@ -1105,6 +1105,49 @@ static int make_partition(connector *c)
         return HTTPSRC_OK;
 }
 
+/* KIP-618's connector keys against the worker's exactly-once support. */
+static int eos_setup(connector *c, char *errstr, size_t errstr_size)
+{
+        const char *support  = httpsrc_conf_get(c->conf, "exactly.once.support");
+        const char *boundary = httpsrc_conf_get(c->conf, "transaction.boundary");
+        c->eos               = txn_worker_enabled(c->env.worker);
+        if (!c->eos && support && !strcmp(support, "required")) {
+                errstr_set(errstr, errstr_size,
+                           "exactly.once.support: required, but the "
+                           "worker's exactly.once.source.support is not "
+                           "enabled");
+                return HTTPSRC_ERR_INVAL;
+        }
+        if (c->eos && boundary && !strcmp(boundary, "connector")) {
+                errstr_set(errstr, errstr_size,
+                           "transaction.boundary: connector, but this "
+                           "connector does not define transaction "
+                           "boundaries: use poll (a transaction per page) "
+                           "or interval");
+                return HTTPSRC_ERR_INVAL;
+        }
+        c->eos_interval = c->eos && boundary && !strcmp(boundary, "interval");
+        c->eos_interval_ms =
+            conf_get_int(c->conf, "transaction.boundary.interval.ms", 60000);
+        return HTTPSRC_OK;
+}
+
+/* As Connect's task start: init_transactions first (a zombie with the
+ * same transactional.id can commit no more), then read the offsets topic
+ * again, so that the offset includes what the zombie committed before it
+ * was fenced. Only with the topic store: a validation's scratch store must
+ * not fence the running connector. */
+static int eos_fence(connector *c, char *errstr, size_t errstr_size)
+{
+        if (!c->eos || !offset_store_has_backend(c->env.offsets))
+                return HTTPSRC_OK;
+        c->txn = txn_new(c->env.worker, c->name, c->env.lg, eos_delivered,
+                         NULL, errstr, errstr_size);
+        if (!c->txn)
+                return HTTPSRC_ERR_KAFKA;
+        return offset_store_refresh(c->env.offsets, errstr, errstr_size);
+}
+
 connector *connector_new(const conn_env *env,
                          httpsrc_conf *conf,
                          char *errstr,
@@ -1123,9 +1166,13 @@ connector *connector_new(const conn_env *env,
             conf_get_bool(env->worker, "topic.tracking.enable", 1);
         int rc = setup(c, errstr, errstr_size);
         if (!rc)
+                rc = eos_setup(c, errstr, errstr_size);
+        if (!rc)
                 rc = collect_passwords(c);
         if (!rc)
                 rc = make_partition(c);
+        if (!rc)
+                rc = eos_fence(c, errstr, errstr_size);
         if (!rc)
                 rc = offset_load(c, errstr, errstr_size);
         if (!rc)
@@ -1179,6 +1226,7 @@ void connector_destroy(connector *c)
         if (!c)
                 return;
         connector_stop(c);
+        txn_destroy(c->txn);
         while (c->head) {
                 page *pg = c->head;
                 c->head  = pg->next;

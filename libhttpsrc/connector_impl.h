@@ -16,6 +16,11 @@
 #include "metrics_int.h"
 #include "record_int.h"
 #include "tls_int.h"
+#include "txn_int.h"
+
+/** Delivery report of an exactly-once connector's transactional producer
+ *  (connector_page.c). */
+void eos_delivered(void *opaque, void *msg, int err, const char *why);
 
 /* How the offset of a connector is kept (http.offset.mode). */
 enum offset_kind {
@@ -205,6 +210,12 @@ struct connector {
         size_t outstanding;
         int acks_pending; /* acknowledged records not yet committed */
         char *offset_json;
+        /* exactly.once.source.support=enabled: records and offset go
+         * through the transactions of @txn (made at the first record);
+         * eos_dirty: offset_json is not committed yet. */
+        struct txn *txn;
+        int eos, eos_dirty, eos_interval;
+        int64_t eos_interval_ms, txn_started_ms;
 
         httpsrc_record rec;
         strbuf kout, vout; /* converter output */

@@ -114,6 +114,13 @@ static void store_offset(connector *c, const char *key, size_t pos)
                 sb_free(&sb);
                 return;
         }
+        if (c->eos) {
+                /* Written by the transaction that holds its records. */
+                free(c->offset_json);
+                c->offset_json = sb_steal(&sb);
+                c->eos_dirty   = 1;
+                return;
+        }
         if (offset_store_put(c->env.offsets, c->name, c->partition_json,
                              sb.buf) != HTTPSRC_OK) {
                 sb_free(&sb);
@@ -564,6 +571,82 @@ static int call_source_record_cb(connector *c,
         return c->env.sink->rcb(c->env.sink->opaque, &r);
 }
 
+static void page_done(connector *c, page *pg);
+
+void eos_delivered(void *opaque, void *msg, int err, const char *why)
+{
+        (void)opaque;
+        if (!msg) /* the offset record: commit_transaction reports it */
+                return;
+        cookie *ck   = msg;
+        connector *c = ck->pg->conn;
+        char fenced[512];
+        if (err && c->txn && txn_fenced(c->txn, fenced, sizeof(fenced)))
+                conn_fail(c, "%s", fenced); /* says more than the record */
+        connector_delivered(msg, err, why);
+}
+
+/* The transactional producer at the first record (init_transactions
+ * fences a zombie with the same id before anything is written), and a
+ * transaction open for the records. */
+static int eos_begin(connector *c, char *why, size_t why_size)
+{
+        if (!c->txn &&
+            !(c->txn = txn_new(c->env.worker, c->name, c->env.lg,
+                               eos_delivered, NULL, why, why_size)))
+                return HTTPSRC_ERR_KAFKA;
+        if (txn_is_open(c->txn))
+                return HTTPSRC_OK;
+        c->txn_started_ms = mono_ms();
+        return txn_begin(c->txn, why, why_size);
+}
+
+/* Commit the open transaction with the offset record of what it holds;
+ * the store learns the offset only once it is committed. */
+static int eos_commit(connector *c)
+{
+        char why[512];
+        strbuf key = {0};
+        int rc     = offset_store_key(&key, c->name, c->partition_json);
+        if (!rc)
+                rc = txn_commit(c->txn, key.buf, key.len,
+                                c->eos_dirty ? c->offset_json : NULL, why,
+                                sizeof(why));
+        else
+                snprintf(why, sizeof(why), "out of memory");
+        if (!rc && c->eos_dirty)
+                rc = offset_store_load_raw(c->env.offsets, key.buf, key.len,
+                                           c->offset_json,
+                                           strlen(c->offset_json));
+        sb_free(&key);
+        if (rc) {
+                conn_fail(c, "%s", why);
+                return rc;
+        }
+        c->eos_dirty         = 0;
+        c->st.last_commit_ms = wall_ms();
+        return HTTPSRC_OK;
+}
+
+/* A page is handed over: wait for its records, let the offset move over
+ * them, and commit at the boundary (every page; with interval, once the
+ * interval passed or nothing more waits). Returns -1 on failure. */
+static int eos_page_done(connector *c, page *pg)
+{
+        char why[512];
+        if (txn_flush(c->txn, why, sizeof(why))) {
+                conn_fail(c, "%s", why);
+                return -1;
+        }
+        page_done(c, pg);
+        if (c->failed)
+                return -1;
+        if (c->eos_interval && c->pq_head &&
+            mono_ms() - c->txn_started_ms < c->eos_interval_ms)
+                return 0;
+        return eos_commit(c) ? -1 : 0;
+}
+
 static int deliver(connector *c,
                    page *pg,
                    size_t idx,
@@ -597,9 +680,14 @@ static int deliver(connector *c,
                 return HTTPSRC_OK;
         }
         char why[512];
+        if (c->eos && eos_begin(c, why, sizeof(why))) {
+                conn_fail(c, "%s", why);
+                return HTTPSRC_ERR_KAFKA;
+        }
         pg->cookies[idx] = (cookie){pg, idx, klen + vlen};
-        int rc = producer_send(c->env.sink->prod, topic, key, klen, val, vlen,
-                               pg->ts, &pg->cookies[idx], why, sizeof(why));
+        int rc = producer_send(c->txn ? txn_producer(c->txn) : c->env.sink->prod,
+                               topic, key, klen, val, vlen, pg->ts,
+                               &pg->cookies[idx], why, sizeof(why));
         if (rc == HTTPSRC_ERR_LIMIT)
                 return rc;
         if (rc < 0) {
@@ -758,7 +846,12 @@ static void drain(connector *c)
                                 return;
                 }
                 c->producing = NULL;
-                page_done(c, pg);
+                if (c->txn && txn_is_open(c->txn)) {
+                        if (eos_page_done(c, pg))
+                                return;
+                } else {
+                        page_done(c, pg);
+                }
                 page_request_next(c);
         }
         c->producing = NULL;

@@ -283,6 +283,10 @@ void connector_stop(connector *c)
         /* Records a callback accepted are acknowledged at once: the
          * offset covers them before the rest is dropped. */
         connector_commit_acks(c);
+        /* An open transaction is aborted: its records and offset vanish
+         * together, the stored offset stays before them. */
+        if (c->txn && txn_is_open(c->txn))
+                txn_abort(c->txn);
         c->redeliver_at = 0;
         c->stopped      = 1;
         c->in_poll   = 0;

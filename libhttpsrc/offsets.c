@@ -1110,6 +1110,26 @@ int offset_store_load_raw(offset_store *s,
         return HTTPSRC_OK;
 }
 
+int offset_store_key(strbuf *out,
+                     const char *connector,
+                     const char *partition_json)
+{
+        return build_key(out, connector, partition_json) ? HTTPSRC_ERR_NOMEM
+                                                         : HTTPSRC_OK;
+}
+
+int offset_store_has_backend(const offset_store *s)
+{
+        return s && s->backend;
+}
+
+int offset_store_refresh(offset_store *s, char *errstr, size_t errstr_size)
+{
+        if (!s || !s->backend || !s->backend->refresh)
+                return HTTPSRC_OK;
+        return s->backend->refresh(s->backend_opaque, s, errstr, errstr_size);
+}
+
 /* The backend writes what changed; on success the store is clean. */
 static int backend_flush(offset_store *s, char *errstr, size_t errstr_size)
 {

@@ -80,7 +80,17 @@ typedef struct offset_backend {
                      char *errstr,
                      size_t errstr_size);
         void (*destroy)(void *opaque); /* at offset_store_destroy */
+        /** Read the storage to its end again (what others wrote since). */
+        int (*refresh)(void *opaque,
+                       offset_store *s,
+                       char *errstr,
+                       size_t errstr_size);
 } offset_backend;
+
+/** 1 if the store has a backend other than the file (the Kafka topic). */
+int offset_store_has_backend(const offset_store *s);
+/** Read the backend's storage to its end again (no-op for the file). */
+int offset_store_refresh(offset_store *s, char *errstr, size_t errstr_size);
 
 /** Attach @p b (static, outlives the store); the store owns @p opaque. */
 void offset_store_set_backend(offset_store *s,
@@ -105,5 +115,11 @@ int offset_store_load_raw(offset_store *s,
                           size_t key_len,
                           const char *val,
                           size_t val_len);
+
+/** The key bytes of an entry, appended to @p out (the exactly-once
+ *  producer writes the offset record itself, in its transaction). */
+int offset_store_key(struct strbuf *out,
+                     const char *connector,
+                     const char *partition_json);
 
 #endif

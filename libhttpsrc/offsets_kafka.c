@@ -13,6 +13,7 @@
 
 #include "json_int.h"
 #include "producer_int.h"
+#include "txn_int.h"
 #include "util_int.h"
 
 /* Startup steps (describe, create, read to end) give up after this. */
@@ -21,6 +22,7 @@
 #define SHOW_BYTES 80
 
 typedef struct kstore {
+        const httpsrc_conf *worker; /* outlives the store */
         rd_kafka_t *prod;
         char *topic;
         const logger *lg;
@@ -357,8 +359,10 @@ static rd_kafka_t *make_reader(const httpsrc_conf *worker,
             kset(kc, "enable.auto.offset.store", "false", errstr,
                  errstr_size) ||
             kset(kc, "enable.partition.eof", "true", errstr, errstr_size) ||
-            kset(kc, "isolation.level", "read_uncommitted", errstr,
-                 errstr_size) ||
+            kset(kc, "isolation.level",
+                 txn_worker_enabled(worker) ? "read_committed"
+                                            : "read_uncommitted",
+                 errstr, errstr_size) ||
             kset(kc, "allow.auto.create.topics", "false", errstr,
                  errstr_size)) {
                 rd_kafka_conf_destroy(kc);
@@ -585,7 +589,17 @@ static void ks_destroy(void *opaque)
         free(ks);
 }
 
-static const offset_backend kafka_backend = {ks_flush, ks_destroy};
+static int
+ks_refresh(void *opaque, offset_store *s, char *errstr, size_t errstr_size)
+{
+        kstore *ks = opaque;
+        return read_to_end(ks, ks->worker, s, errstr, errstr_size)
+                   ? HTTPSRC_ERR_KAFKA
+                   : HTTPSRC_OK;
+}
+
+static const offset_backend kafka_backend = {ks_flush, ks_destroy,
+                                             ks_refresh};
 
 static int check_counts(const httpsrc_conf *worker,
                         char *errstr,
@@ -618,7 +632,8 @@ offset_store *offset_store_open_kafka(const httpsrc_conf *worker,
                 errstr_set(errstr, errstr_size, "out of memory");
                 return NULL;
         }
-        ks->lg    = lg;
+        ks->lg     = lg;
+        ks->worker = worker;
         ks->topic = xstrdup(conf_get_set(worker, "offset.storage.topic"));
         ks->flush_timeout_ms =
             (int)conf_get_int(worker, "offset.flush.timeout.ms", 5000);

@@ -13,6 +13,7 @@
 #include "conf_int.h"
 #include "fileio_int.h"
 #include "offsets_kafka_int.h"
+#include "txn_int.h"
 #include "pipeline_int.h"
 #include "reload_int.h"
 #include "rest_int.h"
@@ -145,6 +146,14 @@ static int open_offsets(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
                            "offset.storage.topic and "
                            "offset.storage.file.filename are both set: "
                            "offsets are kept in one place; remove one");
+                return HTTPSRC_ERR_INVAL;
+        }
+        if (txn_worker_enabled(p->worker) && !(topic && *topic)) {
+                errstr_set(errstr, errstr_size,
+                           "exactly.once.source.support: enabled needs "
+                           "offset.storage.topic (the offsets are written in "
+                           "the records' transactions, which a file cannot "
+                           "join); set it");
                 return HTTPSRC_ERR_INVAL;
         }
         if (topic && *topic) {

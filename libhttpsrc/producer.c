@@ -300,6 +300,18 @@ producer *producer_new(const httpsrc_conf *worker,
                        char *errstr,
                        size_t errstr_size)
 {
+        return producer_new_tx(worker, NULL, lg, dr, opaque, errstr,
+                               errstr_size);
+}
+
+producer *producer_new_tx(const httpsrc_conf *worker,
+                          const char *transactional_id,
+                          const logger *lg,
+                          producer_dr_fn dr,
+                          void *opaque,
+                          char *errstr,
+                          size_t errstr_size)
+{
         producer *p = calloc(1, sizeof(*p));
         if (!p)
                 return NULL;
@@ -308,6 +320,16 @@ producer *producer_new(const httpsrc_conf *worker,
         p->opaque                   = opaque;
         p->lg                       = lg;
         rd_kafka_conf_t *kc         = build_conf(worker, errstr, errstr_size);
+        /* Java's partitioner: the offset records of the transaction go to
+         * the partition Connect would choose. */
+        if (kc && transactional_id &&
+            (kset(kc, "transactional.id", "transactional.id",
+                  transactional_id, errstr, errstr_size) ||
+             kset(kc, "partitioner", "partitioner", "murmur2_random", errstr,
+                  errstr_size))) {
+                rd_kafka_conf_destroy(kc);
+                kc = NULL;
+        }
         if (!kc || pipe2(p->pipefd, O_NONBLOCK | O_CLOEXEC) != 0) {
                 if (kc)
                         rd_kafka_conf_destroy(kc);
@@ -451,4 +473,9 @@ int64_t producer_unreachable(const producer *p, int64_t now, const char **why)
 const char *producer_brokers(const producer *p)
 {
         return p->brokers ? p->brokers : "";
+}
+
+rd_kafka_t *producer_rk(const producer *p)
+{
+        return p->rk;
 }

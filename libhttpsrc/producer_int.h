@@ -31,6 +31,19 @@ producer *producer_new(const httpsrc_conf *worker,
                        size_t errstr_size);
 void producer_destroy(producer *p); /* NULL-safe; does not flush */
 
+/** producer_new() with transactional.id = @p transactional_id (and Java's
+ *  murmur2 partitioner): the exactly-once producer of one connector. */
+producer *producer_new_tx(const httpsrc_conf *worker,
+                          const char *transactional_id,
+                          const logger *lg,
+                          producer_dr_fn dr,
+                          void *opaque,
+                          char *errstr,
+                          size_t errstr_size);
+struct rd_kafka_s;
+/** The librdkafka handle, for the transaction calls (txn.c). */
+struct rd_kafka_s *producer_rk(const producer *p);
+
 /** A librdkafka conf with the worker's bootstrap.servers and client
  *  security keys only (for the other Kafka clients: the offsets topic).
  *  NULL with errstr "<key>: <reason>". The caller owns it. */

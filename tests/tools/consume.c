@@ -4,13 +4,14 @@
  * starts with "<partition>\t").
  *
  * Usage: consume -b BOOT -t TOPIC [-n EXPECTED] [-i IDLE_MS=3000]
- *                [-T TOTAL_TIMEOUT_MS=30000] [-p] [-N]
+ *                [-T TOTAL_TIMEOUT_MS=30000] [-p] [-N] [-U]
  *        consume -b BOOT -C     print the cluster id (what GET / shows)
  * Stops once EXPECTED records were read and nothing more arrived for IDLE_MS
  * (so extra records show up too), or, without -n, after IDLE_MS of silence,
  * or at TOTAL_TIMEOUT_MS. Exits 0, 3 on timeout before EXPECTED records,
  * 2 on bad usage, 1 on a Kafka error. -N prints a null value (a tombstone)
- * as "(null)" instead of nothing.
+ * as "(null)" instead of nothing. -U reads read_uncommitted (librdkafka's
+ * default, and so this tool's, is read_committed).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ struct opts {
         int partition_column;
         int null_values;
         int cluster_id; /* -C */
+        int uncommitted;
 };
 
 struct progress {
@@ -50,7 +52,7 @@ static long long now_ms(void)
 static void usage(void)
 {
         fputs("usage: consume -b BOOT -t TOPIC [-n EXPECTED] [-i IDLE_MS] "
-              "[-T TOTAL_TIMEOUT_MS] [-p] [-N]\n       consume -b BOOT -C\n",
+              "[-T TOTAL_TIMEOUT_MS] [-p] [-N] [-U]\n       consume -b BOOT -C\n",
               stderr);
 }
 
@@ -67,7 +69,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 {
         int c, rc = 0;
 
-        while ((c = getopt(argc, argv, "b:t:n:i:T:pNC")) != -1) {
+        while ((c = getopt(argc, argv, "b:t:n:i:T:pNCU")) != -1) {
                 if (c == 'b')
                         o->boot = optarg;
                 else if (c == 't')
@@ -84,6 +86,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
                         o->null_values = 1;
                 else if (c == 'C')
                         o->cluster_id = 1;
+                else if (c == 'U')
+                        o->uncommitted = 1;
                 else
                         rc = -1;
                 if (rc)
@@ -107,7 +111,11 @@ static rd_kafka_t *consumer_new(const struct opts *o)
                               sizeof(err)) ||
             rd_kafka_conf_set(conf, "group.id", group, err, sizeof(err)) ||
             rd_kafka_conf_set(conf, "enable.auto.commit", "false", err,
-                              sizeof(err))) {
+                              sizeof(err)) ||
+            rd_kafka_conf_set(conf, "isolation.level",
+                              o->uncommitted ? "read_uncommitted"
+                                             : "read_committed",
+                              err, sizeof(err))) {
                 fprintf(stderr, "consume: %s\n", err);
                 rd_kafka_conf_destroy(conf);
                 return NULL;

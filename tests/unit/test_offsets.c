@@ -983,7 +983,7 @@ static void fake_destroy(void *opaque)
         ((fake_backend *)opaque)->destroyed = 1;
 }
 
-static const offset_backend fake_ops = {fake_flush, fake_destroy};
+static const offset_backend fake_ops = {fake_flush, fake_destroy, NULL};
 
 static void test_backend_changes(void **state)
 {

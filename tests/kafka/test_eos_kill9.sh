@@ -1,0 +1,85 @@
+#!/bin/bash
+# Exactly-once on the real broker (exactly.once.source.support=enabled,
+# transaction.boundary=poll): the host is killed with SIGKILL at random
+# moments, 20 times, over a paginated API of 20000 records in 400 pages (10
+# pages a second at most: the stream outlasts the kills), then finishes
+# cleanly. A read_committed consumer sees every record exactly once: the
+# exact id set, no gap, no duplicate; the stored offset is the last
+# committed record. A read_uncommitted consumer sees the aborted copies the
+# kills left (so the read_committed check could fail).
+. "$(dirname "$0")/../integration/lib.sh"
+
+ROUNDS=20
+RECORDS=20000
+OT=connect-offsets
+END='{"cursor":"c19950","position":50}'
+
+plan 9
+start_fixture --records "$RECORDS" --page-size 50
+start_kafka
+write_worker "$T/worker.properties" "offset.storage.topic=$OT" \
+	offset.storage.replication.factor=1 exactly.once.source.support=enabled
+sed -i '/^offset.storage.file.filename=/d' "$T/worker.properties"
+write_connector "$T/eos.json" eos \
+	kafka.topic=eos \
+	"http.url=$API/events" \
+	http.timer.interval.ms=100 \
+	'http.response.records.path=$.data[*]' \
+	http.pagination.type=CURSOR \
+	http.pagination.cursor.param=cursor \
+	'http.pagination.cursor.path=$.next_cursor' \
+	exactly.once.support=required \
+	http.throttle.max.requests=10 \
+	http.throttle.window.ms=1000 \
+	transaction.boundary=poll \
+	transforms=createKey \
+	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
+	transforms.createKey.fields=id
+
+# committed_offset: the last offset record a read_committed reader sees.
+committed_offset() {
+	CONSUME_IDLE_MS=500 CONSUME_TIMEOUT_MS=4000 consume_topic "$OT" 1 -N
+	tail -n 1 "$CONSUMED" | cut -f2
+}
+
+kills=0 sigkilled=0 moved=0 last=""
+for round in $(seq "$ROUNDS"); do
+	start_host "$T/worker.properties" "$T/eos.json"
+	# A host starts, fences the killed one (its open transaction is
+	# aborted) and commits its first page within about 1.5 s.
+	ms=$((1500 + RANDOM % 3000))
+	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
+	if kill -0 "$HOST_PID" 2>/dev/null && kill -KILL "$HOST_PID"; then
+		kills=$((kills + 1))
+	fi
+	rc=0
+	wait "$HOST_PID" || rc=$?
+	[ "$rc" -ne 137 ] || sigkilled=$((sigkilled + 1))
+	off=$(committed_offset)
+	[ -z "$off" ] || [ "$off" = "$last" ] || [ "$off" = "$END" ] ||
+		moved=$((moved + 1))
+	last=$off
+	diag "round $round: killed after ${ms} ms (exit $rc), committed offset ${off:-(none)}"
+done
+assert_eq "all $ROUNDS hosts were running when killed and died of SIGKILL" \
+	"$ROUNDS $ROUNDS" "$kills $sigkilled"
+assert_ge "the committed offset moved mid-stream in at least 8 rounds" 8 "$moved"
+
+run_host --once "$T/worker.properties" "$T/eos.json"
+assert_eq "the final --once run exits 0" 0 "$HOST_RC" || diag_file "$T/host.err"
+assert_eq "the stored offset is the last committed record" "$END" \
+	"$(committed_offset)"
+
+consume_topic eos "$RECORDS"
+assert_eq "read_committed consumer read $RECORDS records" 0 "$CONSUME_RC"
+total=$(wc -l <"$CONSUMED")
+assert_eq "exactly $RECORDS records: no duplicate" "$RECORDS" "$total"
+assert_files_eq "exactly records 1..$RECORDS (keys, values): no gap" \
+	<(fixture_keyed 1 "$RECORDS" | sort) <(sort "$CONSUMED")
+consume_topic eos "$RECORDS" -U
+uncommitted=$(wc -l <"$CONSUMED")
+diag "kills=$kills records=$total duplicates=$((total - $(sort -u "$CONSUMED" | wc -l))) read_uncommitted=$uncommitted"
+assert_ge "read_uncommitted sees aborted copies the kills left (> $RECORDS)" \
+	$((RECORDS + 1)) "$uncommitted"
+assert_files_eq "read_uncommitted: nothing but records 1..$RECORDS" \
+	<(fixture_keyed 1 "$RECORDS" | sort) <(sort -u "$CONSUMED")
