@@ -130,8 +130,22 @@ assert_grep_e() {
 
 # ---- processes ----
 
+# _ours PID: PID is still a process this test started. PIDs are reused
+# fast on a busy machine (pid_max is 32768 here and every JVM thread takes
+# one): a tracked process that already exited may now be another test's
+# broker. Ours: a child of this shell, or a process whose command line
+# names this test's temp dir (the brokers kafka.sh started).
+_ours() {
+	local ppid
+	ppid=$(ps -o ppid= -p "$1" 2>/dev/null | tr -d ' ')
+	[ -n "$ppid" ] || return 1
+	[ "$ppid" = "$$" ] && return 0
+	tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$T/"
+}
+
 _stop_pid() {
 	local pid=$1 _
+	_ours "$pid" || return 0
 	kill -TERM "$pid" 2>/dev/null || return 0
 	for _ in $(seq 50); do
 		kill -0 "$pid" 2>/dev/null || break

@@ -234,44 +234,57 @@ ids_of() { # DIR [I]
 	if [ -n "${2:-}" ]; then echo "$2"; else awk '{print $1}' "$1/nodes"; fi
 }
 
-stop_pid() { # PID SIGNAL
-	local pid=$1 n=0
-	kill -"$2" "$pid" 2>/dev/null || return 0
-	while kill -0 "$pid" 2>/dev/null; do
+# is_broker PID DIR ID: PID is still that broker. PIDs are reused fast on
+# a busy machine (every JVM thread takes one): a broker that already exited
+# may have left its number to another test's process.
+is_broker() {
+	tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2/server-$3.properties"
+}
+
+# stop_broker DIR ID SIGNAL: signal broker ID of DIR if it still runs, and
+# wait until it is gone (SIGKILL after 30 s).
+stop_broker() {
+	local pid n=0
+	pid=$(cat "$1/broker-$2.pid" 2>/dev/null) || return 0
+	is_broker "$pid" "$1" "$2" || return 0
+	kill -"$3" "$pid" 2>/dev/null || return 0
+	while is_broker "$pid" "$1" "$2"; do
 		n=$((n + 1))
-		if [ $n -ge 300 ]; then
-			kill -KILL "$pid" 2>/dev/null || true
-		fi
+		[ $n -ne 300 ] || kill -KILL "$pid" 2>/dev/null || true
 		[ $n -lt 400 ] || die "broker PID $pid does not exit"
 		sleep 0.1
 	done
 }
 
 cmd_stop() {
-	local dir=${1:?stop DIR} id pids=""
+	local dir=${1:?stop DIR} id
 	[ -f "$dir/nodes" ] || return 0
+	dir=$(cd "$dir" && pwd)
 	# SIGTERM all first: a KRaft quorum shuts down faster together.
 	for id in $(ids_of "$dir" "${2:-}"); do
-		[ -f "$dir/broker-$id.pid" ] || continue
-		kill -TERM "$(cat "$dir/broker-$id.pid")" 2>/dev/null || true
-		pids="$pids $(cat "$dir/broker-$id.pid")"
+		is_broker "$(cat "$dir/broker-$id.pid" 2>/dev/null)" "$dir" "$id" &&
+			kill -TERM "$(cat "$dir/broker-$id.pid")" 2>/dev/null
 	done
-	for pid in $pids; do stop_pid "$pid" TERM; done
+	for id in $(ids_of "$dir" "${2:-}"); do
+		stop_broker "$dir" "$id" TERM
+	done
 }
 
 cmd_kill() {
 	local dir=${1:?kill DIR [I]} id
+	dir=$(cd "$dir" && pwd)
 	for id in $(ids_of "$dir" "${2:-}"); do
-		[ -f "$dir/broker-$id.pid" ] && stop_pid "$(cat "$dir/broker-$id.pid")" KILL
+		stop_broker "$dir" "$id" KILL
 	done
 }
 
 cmd_restart() {
 	local dir=${1:?restart DIR [I]} id t0 skip
+	dir=$(cd "$dir" && pwd)
 	need_jars
 	t0=$(date +%s%N)
 	for id in $(ids_of "$dir" "${2:-}"); do
-		if kill -0 "$(cat "$dir/broker-$id.pid")" 2>/dev/null; then
+		if is_broker "$(cat "$dir/broker-$id.pid" 2>/dev/null)" "$dir" "$id"; then
 			die "broker $id is still running"
 		fi
 		wc -l <"$dir/broker-$id.log" >"$dir/broker-$id.skip"
