@@ -1110,7 +1110,9 @@ static int eos_setup(connector *c, char *errstr, size_t errstr_size)
 {
         const char *support  = httpsrc_conf_get(c->conf, "exactly.once.support");
         const char *boundary = httpsrc_conf_get(c->conf, "transaction.boundary");
-        c->eos               = txn_worker_enabled(c->env.worker);
+        /* A record callback (embedding) takes the records, not Kafka. */
+        c->eos = txn_worker_enabled(c->env.worker) &&
+                 !(c->env.sink && c->env.sink->cb);
         if (!c->eos && support && !strcmp(support, "required")) {
                 errstr_set(errstr, errstr_size,
                            "exactly.once.support: required, but the "

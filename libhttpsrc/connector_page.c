@@ -628,6 +628,18 @@ static int eos_commit(connector *c)
         return HTTPSRC_OK;
 }
 
+/* A page whose records were all dropped (filters) still moves the
+ * offset: in a transaction of its own. */
+static int eos_offset_only(connector *c)
+{
+        char why[512];
+        if (eos_begin(c, why, sizeof(why))) {
+                conn_fail(c, "%s", why);
+                return -1;
+        }
+        return eos_commit(c) ? -1 : 0;
+}
+
 /* A page is handed over: wait for its records, let the offset move over
  * them, and commit at the boundary (every page; with interval, once the
  * interval passed or nothing more waits). Returns -1 on failure. */
@@ -851,6 +863,9 @@ static void drain(connector *c)
                                 return;
                 } else {
                         page_done(c, pg);
+                        if (c->eos && c->eos_dirty && !c->failed &&
+                            eos_offset_only(c))
+                                return;
                 }
                 page_request_next(c);
         }

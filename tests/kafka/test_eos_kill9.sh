@@ -11,36 +11,13 @@
 
 ROUNDS=20
 RECORDS=20000
-OT=connect-offsets
 END='{"cursor":"c19950","position":50}'
 
 plan 8
 start_fixture --records "$RECORDS" --page-size 50
 start_kafka
-write_worker "$T/worker.properties" "offset.storage.topic=$OT" \
-	offset.storage.replication.factor=1 exactly.once.source.support=enabled
-sed -i '/^offset.storage.file.filename=/d' "$T/worker.properties"
-write_connector "$T/eos.json" eos \
-	kafka.topic=eos \
-	"http.url=$API/events" \
-	http.timer.interval.ms=100 \
-	'http.response.records.path=$.data[*]' \
-	http.pagination.type=CURSOR \
-	http.pagination.cursor.param=cursor \
-	'http.pagination.cursor.path=$.next_cursor' \
-	exactly.once.support=required \
-	http.throttle.max.requests=10 \
-	http.throttle.window.ms=1000 \
-	transaction.boundary=poll \
-	transforms=createKey \
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-	transforms.createKey.fields=id
-
-# committed_offset: the last offset record a read_committed reader sees.
-committed_offset() {
-	CONSUME_IDLE_MS=500 CONSUME_TIMEOUT_MS=4000 consume_topic "$OT" 1 -N
-	tail -n 1 "$CONSUMED" | cut -f2
-}
+. "$(dirname "$0")/eos.sh"
+eos_setup eos exactly.once.support=required transaction.boundary=poll
 
 # streaming N: wait (30 s at most) until the host asked for N more pages
 # than before it started: it is past its start (fencing, reading the

@@ -8,34 +8,14 @@
 . "$(dirname "$0")/../integration/lib.sh"
 
 RECORDS=20000
-OT=connect-offsets
 END='{"cursor":"c19900","position":100}'
-FENCED="exactly.once: transactional.id '$OT-zombie-0' was fenced: another worker started the same connector (a zombie must not write); this one stops"
 
 plan 8
 start_fixture --records "$RECORDS" --page-size 100
 start_kafka
-write_worker "$T/worker.properties" "offset.storage.topic=$OT" \
-	offset.storage.replication.factor=1 exactly.once.source.support=enabled
-sed -i '/^offset.storage.file.filename=/d' "$T/worker.properties"
-write_connector "$T/zombie.json" zombie \
-	kafka.topic=zombie \
-	"http.url=$API/events" \
-	http.timer.interval.ms=100 \
-	'http.response.records.path=$.data[*]' \
-	http.pagination.type=CURSOR \
-	http.pagination.cursor.param=cursor \
-	'http.pagination.cursor.path=$.next_cursor' \
-	http.throttle.max.requests=10 \
-	http.throttle.window.ms=1000 \
-	transforms=createKey \
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-	transforms.createKey.fields=id
-
-committed_offset() {
-	CONSUME_IDLE_MS=500 CONSUME_TIMEOUT_MS=4000 consume_topic "$OT" 1 -N
-	tail -n 1 "$CONSUMED" | cut -f2
-}
+. "$(dirname "$0")/eos.sh"
+FENCED="exactly.once: transactional.id '$OT-zombie-0' was fenced: another worker started the same connector (a zombie must not write); this one stops"
+eos_setup zombie
 
 # The old host streams (10 pages a second: 20 s) until it committed
 # something.

@@ -9,7 +9,7 @@
 # reset is a tombstone. Bad topics get one-line errors.
 . "$(dirname "$0")/../integration/lib.sh"
 
-plan 27
+plan 31
 start_fixture --records 250 --page-size 100
 start_kafka
 OT=connect-offsets
@@ -155,3 +155,20 @@ bad_run "a compacted topic of something else" \
 bad_run "replication factor above the broker count" \
 	"httpsrc-connect: $T/bad.properties: offset.storage.replication.factor: 3 is more than the brokers can hold for topic 'new-offsets' (Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.): set it to the number of brokers or lower (-1: the broker default)" \
 	new-offsets offset.storage.replication.factor=3
+
+# ---- exactly-once keys against the worker ----
+write_worker "$T/eosfile.properties" exactly.once.source.support=enabled
+run_host --once "$T/eosfile.properties" "$T/nested.json"
+assert_eq "exactly-once without offset.storage.topic: exit 2" 2 "$HOST_RC"
+assert_eq "exactly-once without offset.storage.topic: the error" \
+	"httpsrc-connect: $T/eosfile.properties: exactly.once.source.support: enabled needs offset.storage.topic (the offsets are written in the records' transactions, which a file cannot join); set it" \
+	"$(grep -v ' INFO ' "$T/host.err")"
+write_connector "$T/required.json" required kafka.topic=events \
+	"http.url=$API/nested" exactly.once.support=required
+topic_worker "$T/noeos.properties" "$OT"
+run_host --once "$T/noeos.properties" "$T/required.json"
+assert_eq "exactly.once.support=required on a worker without it: exit 2" 2 \
+	"$HOST_RC"
+assert_grep "exactly.once.support=required: the error names the key" \
+	"exactly.once.support: required, but the worker's exactly.once.source.support is not enabled" \
+	"$T/host.err"

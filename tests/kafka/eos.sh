@@ -1,0 +1,37 @@
+# shellcheck shell=bash
+# Shared by the exactly-once tests (sourced after lib.sh, start_fixture and
+# start_kafka): an exactly-once worker on the offsets topic $OT and a
+# cursor-paginated connector at 10 pages a second, keyed by id.
+
+OT=connect-offsets
+
+# eos_setup NAME [connector key=value...]: $T/worker.properties and
+# $T/NAME.json (topic NAME).
+eos_setup() {
+	local name=$1
+	shift
+	write_worker "$T/worker.properties" "offset.storage.topic=$OT" \
+		offset.storage.replication.factor=1 \
+		exactly.once.source.support=enabled
+	sed -i '/^offset.storage.file.filename=/d' "$T/worker.properties"
+	write_connector "$T/$name.json" "$name" \
+		"kafka.topic=$name" \
+		"http.url=$API/events" \
+		http.timer.interval.ms=100 \
+		'http.response.records.path=$.data[*]' \
+		http.pagination.type=CURSOR \
+		http.pagination.cursor.param=cursor \
+		'http.pagination.cursor.path=$.next_cursor' \
+		http.throttle.max.requests=10 \
+		http.throttle.window.ms=1000 \
+		transforms=createKey \
+		transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
+		transforms.createKey.fields=id "$@"
+}
+
+# committed_offset: the last offset record a read_committed reader sees
+# (empty if none).
+committed_offset() {
+	CONSUME_IDLE_MS=500 CONSUME_TIMEOUT_MS=4000 consume_topic "$OT" 1 -N
+	tail -n 1 "$CONSUMED" | cut -f2
+}
