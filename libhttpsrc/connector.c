@@ -1112,7 +1112,7 @@ static int eos_setup(connector *c, char *errstr, size_t errstr_size)
         const char *boundary = httpsrc_conf_get(c->conf, "transaction.boundary");
         /* A record callback (embedding) takes the records, not Kafka. */
         c->eos = txn_worker_enabled(c->env.worker) &&
-                 !(c->env.sink && c->env.sink->cb);
+                 !(c->env.sink && (c->env.sink->cb || c->env.sink->rcb));
         if (!c->eos && support && !strcmp(support, "required")) {
                 errstr_set(errstr, errstr_size,
                            "exactly.once.support: required, but the "
