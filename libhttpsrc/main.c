@@ -100,6 +100,20 @@ static void print_version(void)
                rd_kafka_version_str(), y / 10000, y / 100 % 100, y % 100);
 }
 
+/* "httpsrc-connect: OPT: unknown level 'x': use ..." or, with no value,
+ * "...: a level is needed: use ...": one wording for every option. */
+static int bad_option(const char *opt, const char *noun, const char *v,
+                      const char *use)
+{
+        if (v)
+                fprintf(stderr, "httpsrc-connect: %s: %s '%s': use %s\n", opt,
+                        noun, v, use);
+        else
+                fprintf(stderr, "httpsrc-connect: %s: a %s is needed: use %s\n",
+                        opt, strchr(noun, ' ') + 1, use);
+        return -1;
+}
+
 /* --log-level L or --log-level=L at argv[*i]: 1 if it was one (*i moved
  * past its value), 0 if not, -1 (message printed) if its value is bad. */
 static int level_option(int argc, char **argv, int *i, int *level)
@@ -112,14 +126,9 @@ static int level_option(int argc, char **argv, int *i, int *level)
                         : *i + 1 < argc ? argv[++*i]
                                         : NULL;
         int l = v ? parse_level(v) : -1;
-        if (l < 0) {
-                fprintf(stderr,
-                        "httpsrc-connect: --log-level: %s%s%s: use error, "
-                        "warn, info, debug or trace\n",
-                        v ? "unknown level '" : "a level is needed",
-                        v ? v : "", v ? "'" : "");
-                return -1;
-        }
+        if (l < 0)
+                return bad_option("--log-level", "unknown level", v,
+                                  "error, warn, info, debug or trace");
         *level = l;
         return 1;
 }
@@ -137,14 +146,9 @@ static int log_format_option(const char *v, cli_opts *o)
                 o->log_format = HTTPSRC_LOG_FORMAT_JSON;
         else if (v && strcmp(v, "text") == 0)
                 o->log_format = HTTPSRC_LOG_FORMAT_TEXT;
-        else {
-                fprintf(stderr,
-                        "httpsrc-connect: --log-format: %s%s%s: use text or "
-                        "json\n",
-                        v ? "unknown format '" : "a format is needed",
-                        v ? v : "", v ? "'" : "");
-                return -1;
-        }
+        else
+                return bad_option("--log-format", "unknown format", v,
+                                  "text or json");
         return 0;
 }
 
@@ -153,14 +157,9 @@ static int pages_option(const char *v, cli_opts *o)
 {
         char *end = NULL;
         long n    = v ? strtol(v, &end, 10) : 0;
-        if (!v || *end || n < 1 || n > 1000) {
-                fprintf(stderr,
-                        "httpsrc-connect: --pages: %s%s%s: use a number of "
-                        "pages from 1 to 1000\n",
-                        v ? "invalid value '" : "a number is needed",
-                        v ? v : "", v ? "'" : "");
-                return -1;
-        }
+        if (!v || *end || n < 1 || n > 1000)
+                return bad_option("--pages", "invalid number", v,
+                                  "a number of pages from 1 to 1000");
         o->pages = (int)n;
         return 0;
 }
