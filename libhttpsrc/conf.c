@@ -3,6 +3,7 @@
 #include "conf_int.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,16 +12,9 @@
 #include "json_int.h"
 #include "util_int.h"
 
-struct conf_kv {
-        char *key;
-        char *value;
-};
-
 struct httpsrc_conf {
         int scope;
-        struct conf_kv *kv; /* in the order first set */
-        size_t cnt;
-        size_t cap;
+        kvlist kv; /* in the order first set; values never NULL */
 };
 
 /* Longest key the "did you mean" suggestion compares. */
@@ -50,35 +44,8 @@ HTTPSRC_API void httpsrc_conf_destroy(httpsrc_conf *conf)
 {
         if (!conf)
                 return;
-        for (size_t i = 0; i < conf->cnt; i++) {
-                free(conf->kv[i].key);
-                free(conf->kv[i].value);
-        }
-        free(conf->kv);
+        kvl_free(&conf->kv);
         free(conf);
-}
-
-static int conf_append(httpsrc_conf *conf, const char *key, const char *value)
-{
-        if (conf->cnt == conf->cap) {
-                size_t cap         = conf->cap ? conf->cap * 2 : 16;
-                struct conf_kv *kv = realloc(conf->kv, cap * sizeof(*kv));
-                if (!kv)
-                        return -1;
-                conf->kv  = kv;
-                conf->cap = cap;
-        }
-        char *k = strdup(key);
-        char *v = strdup(value);
-        if (!k || !v) {
-                free(k);
-                free(v);
-                return -1;
-        }
-        conf->kv[conf->cnt].key   = k;
-        conf->kv[conf->cnt].value = v;
-        conf->cnt++;
-        return 0;
 }
 
 HTTPSRC_API httpsrc_conf *httpsrc_conf_dup(const httpsrc_conf *conf)
@@ -88,8 +55,8 @@ HTTPSRC_API httpsrc_conf *httpsrc_conf_dup(const httpsrc_conf *conf)
         httpsrc_conf *dup = httpsrc_conf_new(conf->scope);
         if (!dup)
                 return NULL;
-        for (size_t i = 0; i < conf->cnt; i++) {
-                if (conf_append(dup, conf->kv[i].key, conf->kv[i].value)) {
+        for (size_t i = 0; i < conf->kv.n; i++) {
+                if (kvl_add(&dup->kv, conf->kv.v[i].key, conf->kv.v[i].value)) {
                         httpsrc_conf_destroy(dup);
                         return NULL;
                 }
@@ -104,37 +71,14 @@ void conf_swap(httpsrc_conf *a, httpsrc_conf *b)
         *b               = tmp;
 }
 
-static struct conf_kv *conf_find(const httpsrc_conf *conf, const char *key)
-{
-        for (size_t i = 0; i < conf->cnt; i++)
-                if (!strcmp(conf->kv[i].key, key))
-                        return &conf->kv[i];
-        return NULL;
-}
-
 static void conf_remove(httpsrc_conf *conf, const char *key)
 {
-        struct conf_kv *kv = conf_find(conf, key);
-        if (!kv)
-                return;
-        free(kv->key);
-        free(kv->value);
-        size_t i = (size_t)(kv - conf->kv);
-        memmove(kv, kv + 1, (conf->cnt - i - 1) * sizeof(*kv));
-        conf->cnt--;
+        kvl_set(&conf->kv, key, NULL); /* a removal needs no memory */
 }
 
 static int conf_store(httpsrc_conf *conf, const char *key, const char *value)
 {
-        struct conf_kv *kv = conf_find(conf, key);
-        if (!kv)
-                return conf_append(conf, key, value);
-        char *v = strdup(value);
-        if (!v)
-                return -1;
-        free(kv->value);
-        kv->value = v;
-        return 0;
+        return kvl_set(&conf->kv, key, value);
 }
 
 static size_t min3(size_t a, size_t b, size_t c)
@@ -628,8 +572,7 @@ const char *conf_get_set(const httpsrc_conf *conf, const char *key)
 {
         if (!conf || !key)
                 return NULL;
-        const struct conf_kv *kv = conf_find(conf, key);
-        return kv ? kv->value : NULL;
+        return kvl_get(&conf->kv, key);
 }
 
 HTTPSRC_API const char *httpsrc_conf_get(const httpsrc_conf *conf,
@@ -645,7 +588,7 @@ HTTPSRC_API const char *httpsrc_conf_get(const httpsrc_conf *conf,
 
 HTTPSRC_API size_t httpsrc_conf_count(const httpsrc_conf *conf)
 {
-        return conf ? conf->cnt : 0;
+        return conf ? conf->kv.n : 0;
 }
 
 HTTPSRC_API int httpsrc_conf_at(const httpsrc_conf *conf,
@@ -653,12 +596,12 @@ HTTPSRC_API int httpsrc_conf_at(const httpsrc_conf *conf,
                                 const char **key,
                                 const char **value)
 {
-        if (!conf || i >= conf->cnt)
+        if (!conf || i >= conf->kv.n)
                 return HTTPSRC_ERR_NOENT;
         if (key)
-                *key = conf->kv[i].key;
+                *key = conf->kv.v[i].key;
         if (value)
-                *value = conf->kv[i].value;
+                *value = conf->kv.v[i].value;
         return HTTPSRC_OK;
 }
 
@@ -687,17 +630,15 @@ int conf_get_bool(const httpsrc_conf *conf, const char *key, int dflt)
         return dflt;
 }
 
-/* Appends "<key>: <reason>" (with the value when given) to the "; "-joined
- * list of problems; -1 on ENOMEM. */
+/* One problem of @p key: "<key>: invalid value '<value>': <reason>" when
+ * @p value is given, else "<key>: <reason>"; -1 on ENOMEM. */
 static int
-add_problem(strbuf *sb, const char *key, const char *value, const char *reason)
+add_problem(kvlist *l, const char *key, const char *value, const char *reason)
 {
-        if (sb->len && sb_puts(sb, "; "))
-                return -1;
         if (value)
-                return sb_printf(sb, "%s: invalid value '%s': %s", key, value,
-                                 reason);
-        return sb_printf(sb, "%s: %s", key, reason);
+                return conf_problem_add(l, key, "%s: invalid value '%s': %s",
+                                        key, value, reason);
+        return conf_problem_add(l, key, "%s: %s", key, reason);
 }
 
 static int is_http_url(const char *url)
@@ -714,7 +655,7 @@ static int is_http_url(const char *url)
         return ok;
 }
 
-static int check_required(const httpsrc_conf *conf, strbuf *sb)
+static int check_required(const httpsrc_conf *conf, kvlist *sb)
 {
         const httpsrc_param_desc *d = httpsrc_conf_params(conf->scope);
         for (; d->name; d++) {
@@ -740,7 +681,7 @@ static int is_set(const httpsrc_conf *conf, const char *key)
 
 /* An expression without http.timer.type=cron would be ignored: the
  * connector would poll every interval instead, silently. */
-static int check_timer(const httpsrc_conf *conf, strbuf *sb)
+static int check_timer(const httpsrc_conf *conf, kvlist *sb)
 {
         int cron = strcaseeq(httpsrc_conf_get(conf, "http.timer.type"), "cron");
         int expr = is_set(conf, "http.timer.cron.expression");
@@ -754,7 +695,7 @@ static int check_timer(const httpsrc_conf *conf, strbuf *sb)
                                   "http.timer.interval.ms)");
 }
 
-static int check_offset(const httpsrc_conf *conf, strbuf *sb)
+static int check_offset(const httpsrc_conf *conf, kvlist *sb)
 {
         static const char *const need_field[] = {"TIMESTAMP", "ID", "CHAINING",
                                                  NULL};
@@ -764,19 +705,17 @@ static int check_offset(const httpsrc_conf *conf, strbuf *sb)
         for (const char *const *m = need_field; *m; m++) {
                 if (!strcaseeq(mode, *m))
                         continue;
-                strbuf why = {0};
-                int rc =
-                    sb_printf(&why, "required when http.offset.mode=%s", *m) ||
-                    add_problem(sb, "http.offset.field", NULL, why.buf);
-                sb_free(&why);
-                return rc ? -1 : 0;
+                return conf_problem_add(sb, "http.offset.field",
+                                        "http.offset.field: required when "
+                                        "http.offset.mode=%s",
+                                        *m);
         }
         return 0;
 }
 
 /* libcurl reads PEM and PKCS#12 only; keytool converts a JKS store. */
 static int check_store_type(const httpsrc_conf *conf,
-                            strbuf *sb,
+                            kvlist *sb,
                             const char *type_key,
                             const char *location_key)
 {
@@ -785,9 +724,7 @@ static int check_store_type(const httpsrc_conf *conf,
         const char *file = conf_get_set(conf, location_key);
         if (!file || !*file)
                 file = "<file>";
-        if (sb->len && sb_puts(sb, "; "))
-                return -1;
-        return sb_printf(sb,
+        return conf_problem_add(sb, type_key,
                          "%s: JKS is not supported; convert it to PKCS12: "
                          "keytool -importkeystore -srckeystore %s "
                          "-srcstoretype JKS -destkeystore store.p12 "
@@ -795,7 +732,7 @@ static int check_store_type(const httpsrc_conf *conf,
                          type_key, file);
 }
 
-static int check_policies(const httpsrc_conf *conf, strbuf *sb)
+static int check_policies(const httpsrc_conf *conf, kvlist *sb)
 {
         if (check_timer(conf, sb) || check_offset(conf, sb))
                 return -1;
@@ -853,7 +790,7 @@ static const char *topic_problem(const char *t, char *why, size_t size)
         return why;
 }
 
-static int check_connector(const httpsrc_conf *conf, strbuf *sb)
+static int check_connector(const httpsrc_conf *conf, kvlist *sb)
 {
         const char *topic = conf_get_set(conf, "kafka.topic");
         char why[160];
@@ -884,6 +821,88 @@ static int check_connector(const httpsrc_conf *conf, strbuf *sb)
         return check_policies(conf, sb);
 }
 
+int conf_problem_add(kvlist *problems, const char *key, const char *fmt, ...)
+{
+        strbuf msg = {0};
+        va_list ap;
+        va_start(ap, fmt);
+        int rc = sb_vprintf(&msg, fmt, ap);
+        va_end(ap);
+        rc = rc || kvl_add(problems, key, msg.buf);
+        sb_free(&msg);
+        return rc ? -1 : 0;
+}
+
+int conf_problem_merge(kvlist *problems, size_t known, const kvlist *more)
+{
+        for (size_t i = 0; i < more->n; i++) {
+                ssize_t seen = kvl_index(problems, more->v[i].key);
+                if (seen >= 0 && (size_t)seen < known)
+                        continue;
+                if (kvl_add(problems, more->v[i].key, more->v[i].value))
+                        return -1;
+        }
+        return 0;
+}
+
+int conf_check_all(const httpsrc_conf *conf, kvlist *problems)
+{
+        int rc = check_required(conf, problems);
+        if (!rc && conf->scope == HTTPSRC_SCOPE_CONNECTOR)
+                rc = check_connector(conf, problems);
+        return rc;
+}
+
+void conf_problems_text(const kvlist *problems, char *errstr, size_t size)
+{
+        strbuf sb = {0};
+        int bad   = 0;
+        for (size_t i = 0; !bad && i < problems->n; i++)
+                bad = (i && sb_puts(&sb, "; ")) ||
+                      sb_puts(&sb, problems->v[i].value);
+        if (bad)
+                errstr_set(errstr, size, "out of memory");
+        else
+                errstr_set(errstr, size, "%s", sb.buf ? sb.buf : "");
+        sb_free(&sb);
+}
+
+/* Names travel in URLs and log lines: Connect refuses control bytes. */
+static int has_control(const char *s)
+{
+        for (; *s; s++)
+                if ((unsigned char)*s < 0x20 || *s == 0x7F)
+                        return 1;
+        return 0;
+}
+
+httpsrc_conf *
+conf_validate(int scope, const kvlist *cfg, kvlist *problems, int *clean)
+{
+        httpsrc_conf *conf = httpsrc_conf_new(scope);
+        char err[2048];
+        int bad = !conf;
+        for (size_t i = 0; !bad && i < cfg->n; i++)
+                if (httpsrc_conf_set(conf, cfg->v[i].key, cfg->v[i].value, err,
+                                     sizeof(err)) != HTTPSRC_CONF_OK)
+                        bad = kvl_add(problems, cfg->v[i].key, err);
+        const char *name = kvl_get(cfg, "name");
+        if (!bad && name && has_control(name))
+                bad = kvl_add(problems, "name",
+                              "name: must not contain control characters");
+        kvlist found = {0};
+        /* a key set() refused is missing from the conf: not "required" */
+        bad = bad || conf_check_all(conf, &found) ||
+              conf_problem_merge(problems, problems->n, &found);
+        *clean = !found.n;
+        kvl_free(&found);
+        if (bad) {
+                httpsrc_conf_destroy(conf);
+                return NULL;
+        }
+        return conf;
+}
+
 HTTPSRC_API int
 httpsrc_conf_check(const httpsrc_conf *conf, char *errstr, size_t errstr_size)
 {
@@ -891,18 +910,15 @@ httpsrc_conf_check(const httpsrc_conf *conf, char *errstr, size_t errstr_size)
                 errstr_set(errstr, errstr_size, "invalid argument: no conf");
                 return HTTPSRC_ERR_INVAL;
         }
-        strbuf sb = {0};
-        int rc    = check_required(conf, &sb);
-        if (!rc && conf->scope == HTTPSRC_SCOPE_CONNECTOR)
-                rc = check_connector(conf, &sb);
-        if (rc) {
-                sb_free(&sb);
+        kvlist problems = {0};
+        if (conf_check_all(conf, &problems)) {
+                kvl_free(&problems);
                 errstr_set(errstr, errstr_size, "out of memory");
                 return HTTPSRC_ERR_NOMEM;
         }
-        rc = sb.len ? HTTPSRC_ERR_INVAL : HTTPSRC_OK;
-        if (sb.len)
-                errstr_set(errstr, errstr_size, "%s", sb.buf);
-        sb_free(&sb);
+        int rc = problems.n ? HTTPSRC_ERR_INVAL : HTTPSRC_OK;
+        if (problems.n)
+                conf_problems_text(&problems, errstr, errstr_size);
+        kvl_free(&problems);
         return rc;
 }

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "httpsrc/httpsrc.h"
+#include "kvlist_int.h"
 
 /* Tables of declared keys, NULL-terminated (conf_keys.c). */
 extern const httpsrc_param_desc conf_connector_params[];
@@ -93,5 +94,43 @@ int conf_load_text(httpsrc_conf *conf,
 /** Exchange the contents of two confs (lets a loader fill a copy and
  *  commit it only once everything succeeded). */
 void conf_swap(httpsrc_conf *a, httpsrc_conf *b);
+
+/* ---- Config problems ------------------------------------------------
+ * Validation reports every problem, not the first: a kvlist (kvlist_int.h)
+ * of (key, message) pairs in the order found, each message one line
+ * "<key>: <reason>" (e.g. ("http.url", "http.url: invalid value 'x': not
+ * an absolute http(s) URL")). REST's config/validate and create errors use
+ * the pairs as they are; only httpsrc_conf_check() (the C API) joins them
+ * with "; " (conf_problems_text()). Functions returning int: 0, or -1 on
+ * ENOMEM. */
+
+/** Append the problem of @p key, its message printf-formatted. */
+int conf_problem_add(kvlist *problems, const char *key, const char *fmt, ...)
+    HTTPSRC_PRINTF(3, 4);
+
+/** Append the problems of @p more, except those of a key that one of the
+ *  first @p known problems already names (a key whose value was refused
+ *  is missing from the conf checked after it: no second problem). */
+int conf_problem_merge(kvlist *problems, size_t known, const kvlist *more);
+
+/** Every problem of @p conf (required keys, rules between keys; connector
+ *  scope: topic, name, URL, body, cron, offset field, store types). */
+int conf_check_all(const httpsrc_conf *conf, kvlist *problems);
+
+/** The messages joined with "; " into @p errstr (httpsrc_conf_check()'s
+ *  text), "out of memory" on ENOMEM. */
+void conf_problems_text(const kvlist *problems, char *errstr, size_t size);
+
+/**
+ * Build a conf of @p scope from the pairs @p cfg (a connector config as
+ * received: values as written) and append every problem to @p problems:
+ * each key httpsrc_conf_set() refuses, a name with control characters,
+ * then conf_check_all()'s (none again for a refused key). *@p clean is 1
+ * when conf_check_all() found nothing: the conf may go on to the plugin
+ * keys' check (pipeline_validate()). Returns the conf built (caller owns;
+ * it holds the keys accepted), NULL on ENOMEM.
+ */
+httpsrc_conf *
+conf_validate(int scope, const kvlist *cfg, kvlist *problems, int *clean);
 
 #endif

@@ -520,8 +520,12 @@ static int check_plugin_key(const connector *c,
 }
 
 /* Required keys of a component that has them must be set. */
+/* The first required key of @p x's component that is not set: its full
+ * name in @p key and HTTPSRC_ERR_INVAL, else HTTPSRC_OK. */
 static int check_required(const connector *c,
                           const httpsrc_ctx *x,
+                          char *key,
+                          size_t key_size,
                           char *errstr,
                           size_t errstr_size)
 {
@@ -529,13 +533,12 @@ static int check_required(const connector *c,
         for (; d && d->name; d++) {
                 if (!(d->flags & HTTPSRC_PARAM_F_REQUIRED))
                         continue;
-                char full[256];
-                snprintf(full, sizeof(full), "%s%s", x->prefix, d->name);
-                if (!conf_get_set(c->rconf, full)) {
+                snprintf(key, key_size, "%s%s", x->prefix, d->name);
+                if (!conf_get_set(c->rconf, key)) {
                         errstr_set(errstr, errstr_size,
                                    "%s: required key is missing (needed by "
                                    "%s)",
-                                   full, x->comp->name);
+                                   key, x->comp->name);
                         return HTTPSRC_ERR_INVAL;
                 }
         }
@@ -735,20 +738,50 @@ static int create_instances(connector *c, char *errstr, size_t errstr_size)
         return rc;
 }
 
-/* A problem joins @p all ("; "-separated, as httpsrc_conf_check()'s), so
- * that every bad key of a connector is reported in one go. */
-static int add_key_problem(strbuf *all, int rc, const char *err)
+/* A plugin key's problem joins @p all, so that every bad key of a
+ * connector is reported in one go. */
+static int add_key_problem(kvlist *all, int rc, const char *key, const char *err)
 {
         if (rc != HTTPSRC_ERR_INVAL)
                 return rc;
-        return (all->len && sb_puts(all, "; ")) || sb_puts(all, err)
-                   ? HTTPSRC_ERR_NOMEM
-                   : HTTPSRC_OK;
+        return kvl_add(all, key, err) ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
+}
+
+/* A required key of @p x's component that is missing: rc and its key. */
+static int missing_key(const connector *c,
+                       const httpsrc_ctx *x,
+                       kvlist *all,
+                       char *err,
+                       size_t size)
+{
+        char key[256];
+        int rc = check_required(c, x, key, sizeof(key), err, size);
+        return add_key_problem(all, rc, key, err);
+}
+
+/* Every bad plugin key: to env.problems when a validation asked for the
+ * list, else "; "-joined into errstr (httpsrc_conf_check()'s form). */
+static int report_key_problems(connector *c,
+                               int rc,
+                               const kvlist *all,
+                               char *errstr,
+                               size_t errstr_size)
+{
+        if (!rc && all->n) {
+                rc = HTTPSRC_ERR_INVAL;
+                conf_problems_text(all, errstr, errstr_size);
+                if (c->env.problems &&
+                    conf_problem_merge(c->env.problems, 0, all))
+                        rc = HTTPSRC_ERR_NOMEM;
+        }
+        if (rc == HTTPSRC_ERR_NOMEM)
+                errstr_set(errstr, errstr_size, "out of memory");
+        return rc;
 }
 
 static int check_keys(connector *c, char *errstr, size_t errstr_size)
 {
-        strbuf all = {0};
+        kvlist all = {0};
         char err[1024];
         int rc = HTTPSRC_OK;
         for (size_t i = 0; !rc && i < httpsrc_conf_count(c->rconf); i++) {
@@ -764,29 +797,18 @@ static int check_keys(connector *c, char *errstr, size_t errstr_size)
                 if (bad && *v && strstr(err, v) && written &&
                     secrets_has_refs(written))
                         bad = not_valid_for_key(k, written, err, sizeof(err));
-                rc = add_key_problem(&all, bad, err);
+                rc = add_key_problem(&all, bad, k, err);
         }
         const httpsrc_ctx *ctxs[] = {&c->auth, &c->paginator};
         for (size_t i = 0; !rc && i < 2; i++)
-                rc = add_key_problem(
-                    &all, check_required(c, ctxs[i], err, sizeof(err)), err);
+                rc = missing_key(c, ctxs[i], &all, err, sizeof(err));
         for (size_t i = 0; !rc && i < c->n_predicates; i++)
-                rc = add_key_problem(
-                    &all,
-                    check_required(c, &c->predicates[i], err, sizeof(err)),
-                    err);
+                rc = missing_key(c, &c->predicates[i], &all, err, sizeof(err));
         for (size_t i = 0; !rc && i < c->n_transforms; i++)
-                rc = add_key_problem(&all,
-                                     check_required(c, &c->transforms[i].ctx,
-                                                    err, sizeof(err)),
-                                     err);
-        if (!rc && all.len) {
-                rc = HTTPSRC_ERR_INVAL;
-                errstr_set(errstr, errstr_size, "%s", all.buf);
-        } else if (rc) {
-                errstr_set(errstr, errstr_size, "out of memory");
-        }
-        sb_free(&all);
+                rc = missing_key(c, &c->transforms[i].ctx, &all, err,
+                                 sizeof(err));
+        rc = report_key_problems(c, rc, &all, errstr, errstr_size);
+        kvl_free(&all);
         return rc;
 }
 

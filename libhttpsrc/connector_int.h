@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "http_int.h"
+#include "kvlist_int.h"
 #include "log_int.h"
 #include "offsets_int.h"
 #include "plugin_int.h"
@@ -55,6 +56,9 @@ typedef struct conn_env {
         /* Non-empty while the offsets cannot be stored: no new poll or
          * page starts (NULL: never). */
         const char *offsets_unstored;
+        /* Non-NULL in a validation: every bad plugin key is appended here
+         * as (key, "<key>: <reason>") (conf_int.h), not only to errstr. */
+        kvlist *problems;
 } conn_env;
 
 /** A component instance's context, handed to plugins as httpsrc_ctx. */

@@ -311,7 +311,8 @@ static conn_env make_env(httpsrc_pipeline *p, int local)
         const secrets *sec = local && p->local ? p->local : p->secrets;
         conn_env env = {p->http,    &p->sink,  p->offsets,  p->plugins,
                         &p->lg,     p->worker, sec,         &p->n_conns,
-                        on_wake,    p,         NULL,        p->offsets_error};
+                        on_wake,    p,         NULL,        p->offsets_error,
+                        NULL};
         return env;
 }
 
@@ -472,10 +473,26 @@ static int trial(httpsrc_pipeline *p,
 
 int pipeline_validate(httpsrc_pipeline *p,
                       const httpsrc_conf *conf,
-                      char *errstr,
-                      size_t errstr_size)
+                      kvlist *problems)
 {
-        return trial(p, NULL, conf, NULL, errstr, errstr_size);
+        char err[2048];
+        conn_env env  = make_env(p, 0);
+        size_t before = problems->n;
+        env.problems  = problems;
+        int rc        = trial(p, &env, conf, NULL, err, sizeof(err));
+        if (rc == HTTPSRC_ERR_NOMEM)
+                return -1;
+        if (!rc || problems->n > before)
+                return 0;
+        /* One problem of a later step (a template, a secret, the cursor):
+         * its message starts with the key it is about. */
+        size_t kl = strcspn(err, ": ;'\"");
+        char key[256];
+        if (kl && kl < sizeof(key) && err[kl] == ':' && err[kl + 1] == ' ')
+                snprintf(key, sizeof(key), "%.*s", (int)kl, err);
+        else
+                snprintf(key, sizeof(key), "connector.class");
+        return kvl_add(problems, key, err);
 }
 
 int pipeline_check_offset(httpsrc_pipeline *p,

@@ -63,12 +63,13 @@ int pipeline_create(httpsrc_pipeline *p,
                     char *errstr,
                     size_t errstr_size);
 
-/** Check @p conf as pipeline_create() would, creating nothing (no
- *  offsets are read). errstr: the first problem, "<key>: <reason>". */
+/** Check @p conf (it passed conf_check_all()) as pipeline_create()
+ *  would, creating nothing (no offsets are read): every bad plugin key,
+ *  or the one problem of a later step, is appended to @p problems as
+ *  (key, "<key>: <reason>") (conf_int.h). 0, or -1 on ENOMEM. */
 int pipeline_validate(httpsrc_pipeline *p,
                       const httpsrc_conf *conf,
-                      char *errstr,
-                      size_t errstr_size);
+                      kvlist *problems);
 
 /** Whether @p c, with @p conf, could resume from @p offset (compact
  *  JSON) stored for @p partition: HTTPSRC_OK, or HTTPSRC_ERR_INVAL with

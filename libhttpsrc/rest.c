@@ -100,16 +100,6 @@ typedef struct upload {
         int answered; /* answered before its body: the rest is dropped */
 } upload;
 
-typedef struct kv {
-        char *key, *value;
-} kv;
-
-/* Ordered string pairs: a config, query parameters, errors. */
-typedef struct kvlist {
-        kv *v;
-        size_t n;
-} kvlist;
-
 typedef struct request {
         rest_server *r;
         const char *method;
@@ -135,70 +125,6 @@ typedef struct request {
 
 /* ------------------------------------------------------------------ */
 /* small helpers                                                       */
-
-static void kvl_free(kvlist *l)
-{
-        for (size_t i = 0; i < l->n; i++) {
-                free(l->v[i].key);
-                free(l->v[i].value);
-        }
-        free(l->v);
-        l->v = NULL;
-        l->n = 0;
-}
-
-/* Append, keeping duplicates; @p value may be NULL. */
-static int kvl_add(kvlist *l, const char *key, const char *value)
-{
-        kv *nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
-        if (!nv)
-                return -1;
-        l->v = nv;
-        kv e = {xstrdup(key), value ? xstrdup(value) : NULL};
-        if (!e.key || (value && !e.value)) {
-                free(e.key);
-                free(e.value);
-                return -1;
-        }
-        l->v[l->n++] = e;
-        return 0;
-}
-
-static ssize_t kvl_index(const kvlist *l, const char *key)
-{
-        for (size_t i = 0; i < l->n; i++)
-                if (!strcmp(l->v[i].key, key))
-                        return (ssize_t)i;
-        return -1;
-}
-
-static const char *kvl_get(const kvlist *l, const char *key)
-{
-        ssize_t i = kvl_index(l, key);
-        return i < 0 ? NULL : l->v[i].value;
-}
-
-/* Replace in place or append; a NULL @p value removes the key. */
-static int kvl_set(kvlist *l, const char *key, const char *value)
-{
-        ssize_t i = kvl_index(l, key);
-        if (i < 0)
-                return value ? kvl_add(l, key, value) : 0;
-        if (!value) {
-                free(l->v[i].key);
-                free(l->v[i].value);
-                memmove(&l->v[i], &l->v[i + 1],
-                        (l->n - (size_t)i - 1) * sizeof(*l->v));
-                l->n--;
-                return 0;
-        }
-        char *dup = xstrdup(value);
-        if (!dup)
-                return -1;
-        free(l->v[i].value);
-        l->v[i].value = dup;
-        return 0;
-}
 
 static int kvl_from_conf(kvlist *l, const httpsrc_conf *conf)
 {
@@ -284,14 +210,6 @@ static int pct_encode(strbuf *sb, const char *s)
                           : sb_printf(sb, "%%%c%c", hex[*c >> 4], hex[*c & 15]))
                         return -1;
         }
-        return 0;
-}
-
-static int has_control_chars(const char *s)
-{
-        for (; *s; s++)
-                if ((unsigned char)*s < 0x20 || *s == 0x7f)
-                        return 1;
         return 0;
 }
 
@@ -734,76 +652,25 @@ static int name_matches(request *q, const kvlist *cfg, const char *name)
 /* ------------------------------------------------------------------ */
 /* validation: one declared-keys table, three layers                   */
 
-/* Split "<key>: <reason>; <key>: <reason>" (httpsrc_conf_check) into
- * (key, message) pairs; a "; " not followed by "<key>: " is text. */
-static int key_len(const char *s)
-{
-        size_t n = strcspn(s, ": ;'\"");
-        return n && s[n] == ':' && s[n + 1] == ' ' ? (int)n : 0;
-}
-
-/* Problems of keys among the first @p known errors are not added again
- * (a key whose value was refused is missing from the conf checked). */
-static int add_problems(kvlist *errs, const char *text, size_t known)
-{
-        const char *start = text;
-        while (*start) {
-                const char *end = start;
-                for (;;) {
-                        end = strstr(end, "; ");
-                        if (!end || key_len(end + 2))
-                                break;
-                        end += 2;
-                }
-                size_t len    = end ? (size_t)(end - start) : strlen(start);
-                char *msg     = xstrndup(start, len);
-                int kl        = msg ? key_len(msg) : 0;
-                char *key     = msg ? xstrndup(msg, (size_t)kl) : NULL;
-                const char *k = kl ? key : "connector.class";
-                ssize_t seen  = key ? kvl_index(errs, k) : -1;
-                int bad       = !msg || !key ||
-                          ((seen < 0 || (size_t)seen >= known) &&
-                           kvl_add(errs, k, msg));
-                free(msg);
-                free(key);
-                if (bad)
-                        return -1;
-                start = end ? end + 2 : start + len;
-        }
-        return 0;
-}
-
-/* Check @p cfg as creating the connector would; problems go to @p errs
- * as (key, "<key>: <reason>"). Returns the conf built (the caller owns
- * it), NULL on ENOMEM. */
+/* Check @p cfg as creating the connector would; every problem goes to
+ * @p errs as (key, "<key>: <reason>") (conf_int.h). Returns the conf
+ * built (the caller owns it), NULL on ENOMEM. */
 static httpsrc_conf *
 validate(httpsrc_pipeline *p, const kvlist *cfg, kvlist *errs)
 {
-        httpsrc_conf *conf = httpsrc_conf_new(HTTPSRC_SCOPE_CONNECTOR);
-        char err[2048];
-        int bad = !conf;
-        for (size_t i = 0; !bad && i < cfg->n; i++)
-                if (httpsrc_conf_set(conf, cfg->v[i].key, cfg->v[i].value, err,
-                                     sizeof(err)) != HTTPSRC_CONF_OK)
-                        bad = kvl_add(errs, cfg->v[i].key, err);
-        const char *name = kvl_get(cfg, "name");
-        if (!bad && name && has_control_chars(name))
-                bad = kvl_add(errs, "name",
-                              "name: must not contain control characters");
-        size_t refused = errs->n; /* keys set() refused: not in conf */
-        int checked    = 0;
-        if (!bad && httpsrc_conf_check(conf, err, sizeof(err)))
-                bad = add_problems(errs, err, refused);
-        else
-                checked = !bad;
+        int clean;
+        httpsrc_conf *conf =
+            conf_validate(HTTPSRC_SCOPE_CONNECTOR, cfg, errs, &clean);
         /* Plugin keys too, even with a core key refused: every bad key of
          * the config in one answer. */
-        if (checked && pipeline_validate(p, conf, err, sizeof(err)))
-                bad = add_problems(errs, err, refused);
-        if (bad) {
+        kvlist found = {0};
+        if (conf && clean &&
+            (pipeline_validate(p, conf, &found) ||
+             conf_problem_merge(errs, errs->n, &found))) {
                 httpsrc_conf_destroy(conf);
-                return NULL;
+                conf = NULL;
         }
+        kvl_free(&found);
         return conf;
 }
 

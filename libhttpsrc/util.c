@@ -45,19 +45,28 @@ int sb_putc(strbuf *sb, char c)
         return sb_append(sb, &c, 1);
 }
 
+int sb_vprintf(strbuf *sb, const char *fmt, va_list ap)
+{
+        va_list again;
+        va_copy(again, ap);
+        int n = vsnprintf(NULL, 0, fmt, ap);
+        if (n < 0 || sb_reserve(sb, (size_t)n)) {
+                va_end(again);
+                return -1;
+        }
+        vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, again);
+        va_end(again);
+        sb->len += (size_t)n;
+        return 0;
+}
+
 int sb_printf(strbuf *sb, const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
-        int n = vsnprintf(NULL, 0, fmt, ap);
+        int rc = sb_vprintf(sb, fmt, ap);
         va_end(ap);
-        if (n < 0 || sb_reserve(sb, (size_t)n))
-                return -1;
-        va_start(ap, fmt);
-        vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-        sb->len += (size_t)n;
-        return 0;
+        return rc;
 }
 
 void sb_reset(strbuf *sb)

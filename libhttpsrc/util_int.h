@@ -21,6 +21,7 @@ int sb_append(strbuf *sb, const void *data, size_t len);
 int sb_puts(strbuf *sb, const char *s);
 int sb_putc(strbuf *sb, char c);
 int sb_printf(strbuf *sb, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
+int sb_vprintf(strbuf *sb, const char *fmt, va_list ap) HTTPSRC_PRINTF(2, 0);
 void sb_reset(strbuf *sb); /* len = 0, keeps memory */
 void sb_free(strbuf *sb);
 /** sb_free() after zeroing: a buffer that held a secret is not left in

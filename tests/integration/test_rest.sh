@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/rest_lib.sh"
 
-plan 194
+plan 195
 
 quote() {
 	python3 "$CLIENT" --quote "$1"
@@ -507,6 +507,16 @@ rest PUT /connector-plugins/HttpSource/config/validate \
 	'{"connector.class":"HttpSource","name":"v","http.url":"http://a/b","http.auth.type":"BASIC"}'
 assert_eq "validate a config missing keys: 200, errors per key" \
 	'200 1 kafka.topic=["kafka.topic: required key is missing"]' \
+	"$ST $(printf '%s' "$BODY" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["error_count"], " ".join("%s=%s" % (c["value"]["name"], json.dumps(c["value"]["errors"])) for c in d["configs"] if c["value"]["errors"]))')"
+# A value with "; <key>: " in it is one problem of its own key (the
+# problems travel as (key, message) pairs, not as text split again).
+rest PUT /connector-plugins/HttpSource/config/validate \
+	'{"connector.class":"HttpSource","name":"v","kafka.topic":"t","http.url":"nope; name: x"}'
+assert_eq "validate: a value holding '; name: ' is one problem of its key" \
+	"200 1 http.url=[\"http.url: invalid value 'nope; name: x': not an absolute http(s) URL\"]" \
 	"$ST $(printf '%s' "$BODY" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)

@@ -536,6 +536,62 @@ static void test_check_body_and_joining(void **state)
         httpsrc_conf_destroy(c);
 }
 
+/* conf_validate(): every problem as a (key, message) pair, in order; a key
+ * already refused (by set(), or the name's control characters) gets no
+ * second problem; a message with "; " in it stays one problem. */
+static void test_validate_problem_list(void **state)
+{
+        (void)state;
+        kvlist cfg = {0};
+        assert_int_equal(kvl_add(&cfg, "name", "a\tb"), 0);
+        assert_int_equal(kvl_add(&cfg, "kafka.topic", "bad topic"), 0);
+        assert_int_equal(kvl_add(&cfg, "http.timer.interval.ms", "5s"), 0);
+        assert_int_equal(kvl_add(&cfg, "http.url", "nope; x: y"), 0);
+        assert_int_equal(kvl_add(&cfg, "http.request.body", "{}"), 0);
+        kvlist problems = {0};
+        int clean       = -1;
+        httpsrc_conf *c = conf_validate(CONN, &cfg, &problems, &clean);
+        assert_non_null(c);
+        assert_int_equal(clean, 0);
+        static const char *const want[][2] = {
+            {"http.timer.interval.ms",
+             "http.timer.interval.ms: invalid value '5s': not an integer"},
+            {"name", "name: must not contain control characters"},
+            {"kafka.topic",
+             "kafka.topic: invalid value 'bad topic': ' ' at position 4: a "
+             "Kafka topic name has only letters, digits, '.', '_' and '-'"},
+            {"http.url", "http.url: invalid value 'nope; x: y': not an "
+                         "absolute http(s) URL"},
+            {"http.request.body",
+             "http.request.body: only allowed with http.method=POST"},
+        };
+        assert_int_equal(problems.n, sizeof(want) / sizeof(want[0]));
+        for (size_t i = 0; i < problems.n; i++) {
+                assert_string_equal(problems.v[i].key, want[i][0]);
+                assert_string_equal(problems.v[i].value, want[i][1]);
+        }
+        /* the C API's text is the same messages joined */
+        conf_problems_text(&problems, errstr, sizeof(errstr));
+        assert_non_null(strstr(errstr, "not an integer; name: must not"));
+        httpsrc_conf_destroy(c);
+        kvl_free(&problems);
+
+        /* A refused required key is one problem, not two. */
+        kvl_free(&cfg);
+        assert_int_equal(kvl_add(&cfg, "kafka.topic", "t"), 0);
+        assert_int_equal(kvl_add(&cfg, "http.url", "http://127.0.0.1/"), 0);
+        assert_int_equal(kvl_add(&cfg, "name", "n"), 0);
+        assert_int_equal(kvl_add(&cfg, "http.method", "PUT"), 0);
+        c = conf_validate(CONN, &cfg, &problems, &clean);
+        assert_non_null(c);
+        assert_int_equal(clean, 1);
+        assert_int_equal(problems.n, 1);
+        assert_string_equal(problems.v[0].key, "http.method");
+        httpsrc_conf_destroy(c);
+        kvl_free(&problems);
+        kvl_free(&cfg);
+}
+
 static void test_typed_getters(void **state)
 {
         httpsrc_conf *c = httpsrc_conf_new(CONN);
@@ -1238,6 +1294,7 @@ int main(void)
             cmocka_unit_test(test_check_required),
             cmocka_unit_test(test_check_url),
             cmocka_unit_test(test_check_body_and_joining),
+            cmocka_unit_test(test_validate_problem_list),
             cmocka_unit_test(test_typed_getters),
             cmocka_unit_test(test_bad_arguments),
             cmocka_unit_test(test_spec_keys),
