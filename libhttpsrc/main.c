@@ -1,6 +1,7 @@
 /* httpsrc-connect: run connectors like Kafka's connect-standalone.
  *
  *   httpsrc-connect [--once] [--log-level L] WORKER.properties [CONNECTOR...]
+ *   httpsrc-connect --distributed [--log-level L] WORKER.properties
  *
  * Serves the REST API on the worker's listeners, unless --once is given or
  * listeners is empty.
@@ -8,6 +9,7 @@
  * Exit status: 0 done, 1 a connector failed or the offsets could not be
  * stored at the end, 2 bad usage or config. */
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +43,13 @@ static void usage(FILE *out)
                 "error|warn|info|debug]\n"
                 "                       WORKER.properties "
                 "[CONNECTOR.json|CONNECTOR.properties ...]\n"
+                "       httpsrc-connect --distributed WORKER.properties\n"
                 "  --once       run every connector until it is caught up, "
                 "then exit\n"
+                "  --distributed  join the Connect cluster of the worker's "
+                "group.id (as\n"
+                "               connect-distributed); connectors come "
+                "through the REST API\n"
                 "  --log-level L, --log-level=L\n"
                 "               error, warn, info (default), debug or trace "
                 "(= debug),\n"
@@ -135,6 +142,7 @@ static int level_option(int argc, char **argv, int *i, int *level)
 
 typedef struct cli_opts {
         int flags, level, describe_only, log_format;
+        int distributed; /* --distributed */
         int preview, pages; /* --preview [--pages N] */
         int first_file; /* argv index of WORKER.properties */
 } cli_opts;
@@ -218,6 +226,8 @@ static int parse_options(int argc, char **argv, cli_opts *o)
                         if (log_format_option(argv[i + 1], o))
                                 return 2;
                         i++;
+                } else if (strcmp(a, "--distributed") == 0) {
+                        o->distributed = 1;
                 } else if (strcmp(a, "--once") == 0) {
                         o->flags |= HTTPSRC_RUN_ONCE;
                 } else if (strcmp(a, "--describe-config") == 0) {
@@ -439,6 +449,100 @@ static int check_offsets_stored(const httpsrc_conf *worker, const char *file)
         return 2;
 }
 
+/* The keys without which a worker cannot join a Connect cluster, as in
+ * Connect's DistributedConfig (no default). */
+static const char *const distributed_keys[] = {
+    "group.id", "config.storage.topic", "offset.storage.topic",
+    "status.storage.topic"};
+
+static int is_set(const httpsrc_conf *conf, const char *key)
+{
+        const char *v = httpsrc_conf_get(conf, key);
+        return v && *v;
+}
+
+/* A standalone worker file given to --distributed (or the reverse) is
+ * named as such in one line, with the key that is missing. */
+static int check_distributed(const httpsrc_conf *w, const char *file)
+{
+        for (size_t k = 0;
+             k < sizeof(distributed_keys) / sizeof(distributed_keys[0]); k++) {
+                if (is_set(w, distributed_keys[k]))
+                        continue;
+                fprintf(stderr,
+                        "httpsrc-connect: %s: %s: required in distributed "
+                        "mode%s; set group.id, config.storage.topic, "
+                        "offset.storage.topic and status.storage.topic (as "
+                        "for connect-distributed)\n",
+                        file, distributed_keys[k],
+                        is_set(w, "offset.storage.file.filename")
+                            ? " (this is a standalone worker file: run it "
+                              "without --distributed)"
+                            : "");
+                return 2;
+        }
+        if (is_set(w, "offset.storage.file.filename")) {
+                fprintf(stderr,
+                        "httpsrc-connect: %s: offset.storage.file.filename: "
+                        "standalone only: a distributed worker keeps the "
+                        "offsets in offset.storage.topic; remove it\n",
+                        file);
+                return 2;
+        }
+        int64_t hb = strtoll(httpsrc_conf_get(w, "heartbeat.interval.ms"),
+                             NULL, 10),
+                st = strtoll(httpsrc_conf_get(w, "session.timeout.ms"), NULL,
+                             10);
+        if (hb >= st) {
+                fprintf(stderr,
+                        "httpsrc-connect: %s: heartbeat.interval.ms: %lld "
+                        "is not below session.timeout.ms (%lld): the group "
+                        "would drop this worker between two heartbeats; "
+                        "use about a third of it\n",
+                        file, (long long)hb, (long long)st);
+                return 2;
+        }
+        return 0;
+}
+
+/* Connect standalone has no group: a distributed worker file given
+ * without --distributed would run alone beside its cluster. */
+static int check_standalone(const httpsrc_conf *w, const char *file)
+{
+        if (!is_set(w, "group.id"))
+                return check_offsets_stored(w, file);
+        fprintf(stderr,
+                "httpsrc-connect: %s: offset.storage.file.filename: required "
+                "in standalone mode; this is a distributed worker file "
+                "(group.id=%s): run httpsrc-connect --distributed %s\n",
+                file, httpsrc_conf_get(w, "group.id"), file);
+        return 2;
+}
+
+/* --distributed takes no connector file and runs until stopped. */
+static int check_distributed_usage(const cli_opts *o, int argc, char **argv)
+{
+        const char *bad = o->flags & HTTPSRC_RUN_ONCE ? "--once"
+                          : o->preview              ? "--preview"
+                                                    : NULL;
+        if (bad) {
+                fprintf(stderr,
+                        "httpsrc-connect: --distributed: %s is for "
+                        "standalone mode; remove one of them\n",
+                        bad);
+                return 2;
+        }
+        if (o->first_file + 1 < argc && !o->describe_only) {
+                fprintf(stderr,
+                        "httpsrc-connect: --distributed: %s: connectors of "
+                        "a distributed worker come through the REST API "
+                        "(POST /connectors), not as files; remove it\n",
+                        argv[o->first_file + 1]);
+                return 2;
+        }
+        return 0;
+}
+
 /* --once with no connector file would exit 0 having done nothing. */
 static int check_something_to_run(const cli_opts *o, int argc)
 {
@@ -462,14 +566,17 @@ int main(int argc, char **argv)
         int exit_now = parse_options(argc, argv, &o);
         if (exit_now >= 0)
                 return exit_now;
-        if (check_something_to_run(&o, argc))
+        if (o.distributed ? check_distributed_usage(&o, argc, argv)
+                          : check_something_to_run(&o, argc))
                 return 2;
         int i = o.first_file, flags = o.flags, level = o.level,
             describe_only = o.describe_only;
         httpsrc_conf *worker = load(HTTPSRC_SCOPE_WORKER, argv[i]);
         if (!worker)
                 return 2;
-        if (!describe_only && check_offsets_stored(worker, argv[i])) {
+        if (!describe_only &&
+            (o.distributed ? check_distributed(worker, argv[i])
+                           : check_standalone(worker, argv[i]))) {
                 httpsrc_conf_destroy(worker);
                 return 2;
         }
@@ -494,7 +601,18 @@ int main(int argc, char **argv)
                 httpsrc_pipeline_destroy(p);
                 return prc;
         }
-        int rc = add_connectors(p, argv + i + 1, argc - i - 1);
+        int rc = 0;
+        if (o.distributed) {
+                if (httpsrc_pipeline_serve_distributed(p, err, sizeof(err)) !=
+                    HTTPSRC_OK) {
+                        fprintf(stderr, "httpsrc-connect: %s: %s\n", argv[i],
+                                err);
+                        rc = 2;
+                }
+                serve = 0;
+        } else {
+                rc = add_connectors(p, argv + i + 1, argc - i - 1);
+        }
         if (!rc && serve &&
             httpsrc_pipeline_serve_rest(p, err, sizeof(err)) != HTTPSRC_OK) {
                 fprintf(stderr, "httpsrc-connect: %s: %s\n", argv[i], err);

@@ -20,6 +20,11 @@ rest_server *rest_new(httpsrc_pipeline *p, char *errstr, size_t errstr_size);
  *  before anything starts: HTTPSRC_OK, or HTTPSRC_ERR_INVAL with
  *  "listeners: invalid listener '<item>': <reason>". */
 int rest_check_listeners(const char *list, char *errstr, size_t errstr_size);
+/** The URL the other workers of a Connect cluster reach this one's REST
+ *  API at ("http://host:port/"), from rest.advertised.* and `listeners`
+ *  as Connect's RestServer computes it. HTTPSRC_OK, or HTTPSRC_ERR_LIMIT
+ *  if @p size is too small. Any thread. */
+int rest_advertised_url(const httpsrc_conf *w, char *buf, size_t size);
 /** Stop serving (waits for requests in progress). NULL-safe. */
 void rest_destroy(rest_server *r);
 

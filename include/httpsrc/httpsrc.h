@@ -345,6 +345,22 @@ HTTPSRC_API int httpsrc_pipeline_serve_rest(httpsrc_pipeline *p,
                                             size_t errstr_size);
 
 /**
+ * @brief Join the Kafka Connect cluster named by the worker's `group.id`
+ * (distributed mode, as connect-distributed): the connectors come from
+ * `config.storage.topic`, statuses go to `status.storage.topic`, offsets
+ * to `offset.storage.topic`, and the REST API is served on `listeners`
+ * with writes forwarded to the group's leader. Call instead of
+ * httpsrc_pipeline_serve_rest(), before httpsrc_pipeline_run(), on a
+ * pipeline with no connector added. Calling thread: the pipeline's owner.
+ * @returns HTTPSRC_OK, or an error with the reason in @p errstr
+ *          ("<key>: <reason>" for a worker key)
+ * @since 0.2
+ */
+HTTPSRC_API int httpsrc_pipeline_serve_distributed(httpsrc_pipeline *p,
+                                                   char *errstr,
+                                                   size_t errstr_size);
+
+/**
  * @brief The connector files httpsrc_pipeline_reload() re-reads (the
  * command line's). Their connectors must have been added already; the
  * paths are copied. Call before httpsrc_pipeline_run().
