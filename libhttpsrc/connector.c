@@ -1,7 +1,8 @@
 /* connector: one connector's task. This file: setup (validation of the
  * core keys and of the chosen plugins' keys, secrets, plugin instances),
- * lifecycle, queries, and the services plugins reach through httpsrc_ctx.
- * connector_poll.c drives requests; connector_page.c records and offsets.
+ * failing and stopping, queries, and the services plugins reach through
+ * httpsrc_ctx. connector_poll.c drives requests, connector_page.c records
+ * and offsets, connector_state.c the task's state machine.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,18 +25,49 @@ const httpsrc_param_desc *comp_params(const plugin_component *comp)
 
 void conn_fail(connector *c, const char *fmt, ...)
 {
-        if (c->failed)
+        if (task_failed(c))
                 return;
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(c->failure, sizeof(c->failure), fmt, ap);
         va_end(ap);
         conn_clean_msg(c, c->failure, sizeof(c->failure));
-        c->failed = 1;
+        task_set_state(c, TASK_FAILED);
         c->m.errors_total++;
         log_msg(c->env.lg, HTTPSRC_LOG_ERROR, c->name, "task failed: %s",
                 c->failure);
         connector_stop(c);
+        if (c->env.state_changed)
+                c->env.state_changed(c->env.wake_opaque, c);
+}
+
+void connector_stop(connector *c)
+{
+        /* Records a callback accepted are acknowledged at once: the
+         * offset covers them before the rest is dropped. */
+        connector_commit_acks(c);
+        /* An open transaction is aborted: its records and offset vanish
+         * together, the stored offset stays before them. */
+        if (c->txn && txn_is_open(c->txn))
+                txn_abort(c->txn);
+        c->redeliver_at = 0;
+        c->producing    = NULL;
+        /* What waits to be handed over never will be. Its pages stay in
+         * the FIFO, so the offset still stops before them, but they no
+         * longer keep the connector busy (a failed record used to hold a
+         * restart, a delete and --once forever). */
+        for (page *pg = c->pq_head; pg; pg = pg->pnext)
+                pg->queued = 0;
+        c->held.pending = 0;
+        c->pq_head = c->pq_tail = NULL;
+        c->pq_len               = 0;
+        c->want_next            = 0;
+        if (c->transfer) {
+                http_cancel(c->env.http, c->transfer);
+                c->transfer = 0;
+        }
+        if (!task_failed(c))
+                task_set_state(c, TASK_STOPPED);
 }
 
 /* "GET http://host/path" for logs and errors, without what may carry
@@ -1208,7 +1240,7 @@ connector *connector_new(const conn_env *env,
         }
         c->m.struct_size = sizeof(c->m);
         c->next_poll_at  = mono_ms();
-        c->target        = HTTPSRC_STATE_RUNNING;
+        c->target        = TARGET_STARTED;
         char what[512];
         conn_describe(c, c->url, what, sizeof(what));
         log_msg(env->lg, HTTPSRC_LOG_INFO, c->name,
@@ -1232,7 +1264,7 @@ connector *connector_new_failed(const conn_env *env,
         c->name = httpsrc_conf_get(conf, "name");
         sched_node_init(&c->sched, c);
         c->m.struct_size = sizeof(c->m);
-        c->target        = HTTPSRC_STATE_RUNNING;
+        c->target        = TARGET_STARTED;
         conn_fail(c, "%s", reason);
         return c;
 }
@@ -1322,12 +1354,12 @@ const char *connector_topic(const connector *c)
 
 int connector_failed(const connector *c)
 {
-        return c->failed;
+        return task_failed(c);
 }
 
 const char *connector_failure(const connector *c)
 {
-        return c->failed ? c->failure : NULL;
+        return task_failed(c) ? c->failure : NULL;
 }
 
 uint64_t connector_pages(const connector *c)
@@ -1394,7 +1426,7 @@ int connector_handing_over(const connector *c)
 
 int connector_busy(const connector *c)
 {
-        return c->in_poll || c->pq_head || c->outstanding > 0;
+        return task_in_poll(c) || c->pq_head || c->outstanding > 0;
 }
 
 void connector_metrics(const connector *c, httpsrc_metrics *m)
@@ -1420,10 +1452,10 @@ size_t connector_outstanding(const connector *c)
 
 int connector_state(const connector *c)
 {
-        return c->failed ? HTTPSRC_STATE_FAILED : c->target;
+        return task_failed(c) ? HTTPSRC_STATE_FAILED : (int)c->target;
 }
 
-int connector_target(const connector *c)
+target_state connector_target(const connector *c)
 {
         return c->target;
 }

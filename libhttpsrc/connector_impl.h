@@ -1,6 +1,9 @@
-/* The connector's private parts, shared by connector.c (setup, lifecycle),
- * connector_poll.c (scheduling, requests, responses, status policy) and
- * connector_page.c (records, transforms, delivery, offsets). */
+/* The connector's private parts, shared by connector.c (setup, lifecycle,
+ * queries), connector_poll.c (starting polls, requests, responses, status
+ * policy), connector_page.c (records, transforms, delivery, offsets) and
+ * connector_state.c (the task's state machine, the end of a poll, the
+ * target). Calls go one way, poll -> page -> state; each may call
+ * connector.c's conn_* helpers. */
 #ifndef HTTPSRC_CONNECTOR_IMPL_H
 #define HTTPSRC_CONNECTOR_IMPL_H
 
@@ -32,11 +35,29 @@ enum offset_kind {
 
 enum on_error { ON_ERROR_FAIL, ON_ERROR_LOG, ON_ERROR_IGNORE };
 
-enum phase {
-        PHASE_IDLE,   /* between polls */
-        PHASE_WAIT,   /* a request waits for send_at (retry, throttle) */
-        PHASE_AUTH,   /* the auth provider's own request is in flight */
-        PHASE_FLIGHT, /* the page request is in flight */
+/*
+ * The running task's state: one machine, written only by task_set_state()
+ * (connector_state.c), which asserts the transitions. It is neither the
+ * connector's target (target_state, the operator's wish) nor its observed
+ * status (httpsrc_state, connector_state()), as in Connect.
+ *
+ *   IDLE --tick--> POLLING <--> WAIT <--> AUTH <--> FLIGHT   (one poll)
+ *    ^                |  (a response puts FLIGHT/AUTH back to POLLING)
+ *    +----------------+  poll done, poll error, halted (target not STARTED)
+ *   any --connector_stop()--> STOPPED --conn_fail()--> FAILED (both final;
+ *   FAILED also from any state)
+ */
+enum task_state {
+        TASK_IDLE,    /* between polls */
+        TASK_POLLING, /* in a poll, no request out: pages being handed
+                         over, or the next page's request waits for room */
+        TASK_WAIT,    /* in a poll, a request waits for send_at (retry,
+                         throttle, rate limit) */
+        TASK_AUTH,    /* the auth provider's own request is in flight */
+        TASK_FLIGHT,  /* the page request is in flight */
+        TASK_STOPPED, /* stopped: no request any more; acks still count */
+        TASK_FAILED,  /* failed (c->failure says why) */
+        TASK_STATE_COUNT
 };
 
 typedef struct span {
@@ -188,10 +209,10 @@ struct connector {
         char *cycle_key;
         int cycle_stop;  /* this poll ended on a cycle: no catch-up */
         int keys_warned; /* this poll had more than PAGE_KEYS_MAX pages */
-        enum phase phase;
-        int in_poll, attempt, auth_retried, auth_rounds;
-        int caught_up, stopped, failed;
-        int target; /* httpsrc_state: RUNNING, PAUSED or STOPPED */
+        enum task_state state; /* task_set_state() only */
+        int attempt, auth_retried, auth_rounds;
+        int caught_up;
+        target_state target;
         long transfer;
         int64_t send_at, not_before;
         size_t poll_new;
@@ -260,25 +281,58 @@ void conn_observe(connector *c, int status, size_t records, const char *next);
 int conn_set_str(char **dst, const char *src);
 const httpsrc_param_desc *comp_params(const plugin_component *comp);
 
-/* connector_poll.c */
+/* connector_state.c */
+/** The only way to change c->state: asserts that @p to may follow the
+ *  current state and traces the change at DEBUG with the caller's line. */
+void task_set_state_at(connector *c, enum task_state to, int line);
+#define task_set_state(c, to) task_set_state_at((c), (to), __LINE__)
+const char *task_state_name(enum task_state s);
+/** In a poll: from its start (tick) to its end (done, error, halted). */
+static inline int task_in_poll(const connector *c)
+{
+        return c->state >= TASK_POLLING && c->state <= TASK_FLIGHT;
+}
+/** Stopped or failed: no request ever again. */
+static inline int task_ended(const connector *c)
+{
+        return c->state >= TASK_STOPPED;
+}
+static inline int task_failed(const connector *c)
+{
+        return c->state == TASK_FAILED;
+}
 /** The offsets cannot be stored: no poll or page request starts. */
-int offsets_held(const connector *c);
-void poll_send(connector *c);
-void poll_done(connector *c);
+int task_offsets_held(const connector *c);
+/** The next wakeup may have come earlier: the pipeline reschedules. */
+void task_wake(connector *c);
+/** The last page of the poll is handed over: IDLE, next poll scheduled. */
+void task_poll_done(connector *c);
 /** A poll-level error (HTTP, parse, paginator): fail, or log/ignore and
  *  retry the same position at the next poll, per behavior.on.error. */
-void poll_error(connector *c, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
+void task_poll_error(connector *c, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
+/** The target is not STARTED: end the poll here (IDLE); the read position
+ *  says where the next one starts. Returns 1 if so. */
+int task_halted(connector *c);
 /** The record callback answered HTTPSRC_RETRY: offer the held record
  *  again after the backoff (http.retry.backoff.ms, doubled per refusal). */
-void poll_redeliver_later(connector *c);
+void task_redeliver_later(connector *c);
+
+/* connector_poll.c */
 /** ${offset} and ${<page field>} for this request; a template_expand()
  *  lookup with the connector as @p opaque. */
 const char *poll_var(void *opaque, const char *name, size_t len);
 
 /* connector_page.c */
-void page_on_response(connector *c, httpsrc_response *resp, const char *what);
-/** Request the page after the last one received, if its turn has come. */
-void page_request_next(connector *c);
+/** Take a response in as a page queued for hand-over: 0, or -1 when it
+ *  was refused (the poll error or failure is already recorded). The
+ *  caller requests the next page and drains (connector_poll.c). */
+int page_take(connector *c, httpsrc_response *resp, const char *what);
+/** Hand queued pages over until one is done (1: the caller may request
+ *  the next page and call again) or until the producer queue is full, the
+ *  queue is empty or the task failed (0). */
+int page_drain_step(connector *c);
+/** The page after the last one received may be requested now. */
+int page_next_due(const connector *c);
 void page_free(page *pg);
 const char *offset_field(const connector *c);
 int offset_load(connector *c, char *errstr, size_t errstr_size);

@@ -16,6 +16,17 @@
 
 typedef struct connector connector;
 
+/** A connector's target state (Connect's TargetState), the operator's
+ *  wish; not its observed status (httpsrc_state, connector_state()) nor
+ *  its task's internal state (connector_impl.h). Each value equals the
+ *  httpsrc_state of the same meaning, so RUNNING, PAUSED and STOPPED
+ *  convert as they are. */
+typedef enum target_state {
+        TARGET_STARTED = HTTPSRC_STATE_RUNNING,
+        TARGET_PAUSED  = HTTPSRC_STATE_PAUSED,
+        TARGET_STOPPED = HTTPSRC_STATE_STOPPED,
+} target_state;
+
 /** Where records go: Kafka, or the embedding program's callback. */
 typedef struct sink {
         producer *prod; /* created when the pipeline runs */
@@ -59,6 +70,9 @@ typedef struct conn_env {
         /* Non-NULL in a validation: every bad plugin key is appended here
          * as (key, "<key>: <reason>") (conf_int.h), not only to errstr. */
         kvlist *problems;
+        /* Called (with wake_opaque) when connector_state() may have
+         * changed: it failed or its target changed. NULL: none. */
+        void (*state_changed)(void *opaque, connector *c);
 } conn_env;
 
 /** A component instance's context, handed to plugins as httpsrc_ctx. */
@@ -118,11 +132,11 @@ void connector_commit_acks(connector *c);
 void connector_stop(connector *c);
 /** Target state, as Connect's pause/resume/stop: RUNNING polls; PAUSED
  *  and STOPPED send no new request (a page in flight is finished). */
-void connector_set_target(connector *c, int state);
+void connector_set_target(connector *c, target_state target);
 /** httpsrc_state: FAILED, PAUSED, STOPPED or RUNNING. */
 int connector_state(const connector *c);
-/** The target state: RUNNING, PAUSED or STOPPED (also when FAILED). */
-int connector_target(const connector *c);
+/** The target state (also when FAILED). */
+target_state connector_target(const connector *c);
 /** The conf as written (placeholders kept). */
 const httpsrc_conf *connector_conf(const connector *c);
 /** The config providers its placeholders resolve with (borrowed). */

@@ -8,6 +8,7 @@
  *   CHAINING     {"offset": <value of the last record acknowledged>}
  *   SIMPLE_INCREMENTING {"offset": <records acknowledged so far>}
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -335,10 +336,14 @@ static void commit(connector *c)
 
 static void page_ack(page *pg, size_t idx)
 {
+        /* Only a record handed over can be acknowledged; the prefix
+         * acknowledged never passes what was handed over. */
+        assert(idx < pg->handed && pg->handed <= pg->n);
         pg->acked[idx / 8] |= (uint8_t)(1u << (idx % 8));
         while (pg->contig < pg->handed &&
                (pg->acked[pg->contig / 8] & (1u << (pg->contig % 8))))
                 pg->contig++;
+        assert(pg->skip <= pg->n && pg->contig <= pg->handed);
 }
 
 void connector_delivered(void *msg_opaque, int err, const char *reason)
@@ -651,7 +656,7 @@ static int eos_page_done(connector *c, page *pg)
                 return -1;
         }
         page_done(c, pg);
-        if (c->failed)
+        if (task_failed(c))
                 return -1;
         if (c->eos_interval && c->pq_head &&
             mono_ms() - c->txn_started_ms < c->eos_interval_ms)
@@ -673,7 +678,7 @@ static int deliver(connector *c,
                              : c->env.sink->cb(c->env.sink->opaque, c->name,
                                                topic, key, klen, val, vlen);
                 if (rc == HTTPSRC_RETRY) {
-                        poll_redeliver_later(c);
+                        task_redeliver_later(c);
                         return HTTPSRC_ERR_LIMIT; /* held, as when full */
                 }
                 c->redeliver_n = 0;
@@ -790,23 +795,13 @@ set_read_position(connector *c, const char *next, const char *key, size_t n)
         }
 }
 
-/* The request for the page after the last one received goes out while
- * earlier pages are handed over (the network round trip overlaps the
- * work), but only once at most one received page waits: memory stays at
- * two pages whatever the producer queue does. */
-void page_request_next(connector *c)
+/* At most one received page may wait while the next one is requested
+ * (connector_poll.c requests it): memory stays at two pages whatever the
+ * producer queue does. No request of the poll may be out or waiting. */
+int page_next_due(const connector *c)
 {
-        if (!c->want_next || c->transfer || c->phase == PHASE_WAIT ||
-            c->phase == PHASE_AUTH || c->pq_len > 1 || c->failed ||
-            c->stopped || !c->in_poll || offsets_held(c))
-                return;
-        if (c->env.observer && c->env.observer->max_pages &&
-            c->pages_seen >= c->env.observer->max_pages)
-                return; /* a preview's last page */
-        c->want_next = 0;
-        conn_set_str(&c->cur_key,
-                     c->pq_tail ? c->pq_tail->next_key : c->read_key);
-        poll_send(c);
+        return c->want_next && c->state == TASK_POLLING && !c->transfer &&
+               c->pq_len <= 1 && !task_offsets_held(c);
 }
 
 /* @pg is handed over: move the read position, commit what is acked. */
@@ -828,22 +823,23 @@ static void page_done(connector *c, page *pg)
                 c->last_full_n   = n;
                 c->has_last_full = 1;
         }
-        if (!c->failed && !c->stopped && c->offs == OFFS_PAGE)
+        if (!task_ended(c) && c->offs == OFFS_PAGE)
                 set_read_position(c, next, key, n);
-        if (!next && c->in_poll && !c->failed && !c->stopped)
-                poll_done(c);
+        if (!next && task_in_poll(c))
+                task_poll_done(c);
         free(next);
         free(key);
 }
 
 /* Hand over the received pages, in order, as far as the producer queue
- * allows; connector_resume() goes on when it has room again. */
-static void drain(connector *c)
+ * allows; connector_resume() goes on when it has room again. Returns
+ * after each page that is done, for the next page's request. */
+int page_drain_step(connector *c)
 {
-        while (c->pq_head && !c->failed) {
+        if (c->pq_head && !task_failed(c)) {
                 page *pg     = c->pq_head;
                 c->producing = pg;
-                while (pg->handed < pg->n && !c->failed) {
+                while (pg->handed < pg->n && !task_failed(c)) {
                         /* Counted before the hand-over: a synchronous ack
                          * (filter, callback sink) must see it handed. */
                         pg->handed++;
@@ -852,31 +848,25 @@ static void drain(connector *c)
                                                      : hand_over(c, pg, idx);
                         if (rc == HTTPSRC_ERR_LIMIT) {
                                 pg->handed--;
-                                return; /* backpressure: resume later */
+                                return 0; /* backpressure: resume later */
                         }
                         if (rc < 0)
-                                return;
+                                return 0;
                 }
                 c->producing = NULL;
                 if (c->txn && txn_is_open(c->txn)) {
                         if (eos_page_done(c, pg))
-                                return;
+                                return 0;
                 } else {
                         page_done(c, pg);
-                        if (c->eos && c->eos_dirty && !c->failed &&
+                        if (c->eos && c->eos_dirty && !task_failed(c) &&
                             eos_offset_only(c))
-                                return;
+                                return 0;
                 }
-                page_request_next(c);
+                return 1;
         }
         c->producing = NULL;
-}
-
-void connector_resume(connector *c)
-{
-        if (c->pq_head && !c->failed && !c->stopped)
-                drain(c);
-        page_request_next(c);
+        return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1009,7 +999,7 @@ static void not_json(connector *c,
                      const char *why)
 {
         if (strncmp(why, "invalid JSON", 12) != 0) { /* too deep: JSON */
-                poll_error(c, "response of %s is not valid JSON: %s", what,
+                task_poll_error(c, "response of %s is not valid JSON: %s", what,
                            why);
                 return;
         }
@@ -1025,7 +1015,7 @@ static void not_json(connector *c,
                 sb_reset(&ct);
                 sb_reset(&shown);
         }
-        poll_error(c,
+        task_poll_error(c,
                    "response of %s is not valid JSON: %.*s; Content-Type: %s, "
                    "%zu bytes: %s",
                    what, (int)wlen, why, ct.buf ? ct.buf : "", len,
@@ -1044,7 +1034,7 @@ static int select_records(connector *c, page *pg, const char *what)
                 int rc             = c->source.comp->ops.source.parse_response(
                                 c->source.state, pg->resp, &em);
                 if (rc < 0)
-                        poll_error(c,
+                        task_poll_error(c,
                                    "source %s could not parse the response "
                                    "of %s: %s",
                                    c->source.comp->name, what,
@@ -1059,7 +1049,7 @@ static int select_records(connector *c, page *pg, const char *what)
                  c->records_path, body, len, c->max_depth, on_span, &sc,
                  http_response_root_index(pg->resp), &pg->members, why, sizeof(why));
         if (rc == HTTPSRC_ERR_LIMIT)
-                poll_error(c, "response of %s: %s", what, sc.too_big);
+                task_poll_error(c, "response of %s: %s", what, sc.too_big);
         else if (rc < 0)
                 not_json(c, pg->resp, what, why);
         else
@@ -1139,17 +1129,17 @@ static int page_cycle(connector *c, page *pg, const char *next)
         return 1;
 }
 
-void page_on_response(connector *c, httpsrc_response *resp, const char *what)
+int page_take(connector *c, httpsrc_response *resp, const char *what)
 {
         page *pg = page_new(c, resp);
         if (!pg) {
                 http_response_destroy(resp);
                 conn_fail(c, "out of memory");
-                return;
+                return -1;
         }
         if (select_records(c, pg, what) < 0) {
                 page_free(pg);
-                return;
+                return -1;
         }
         const httpsrc_paginator_ops *pops = &c->paginator.comp->ops.paginator;
         c->plugin_err[0]                  = '\0';
@@ -1157,12 +1147,12 @@ void page_on_response(connector *c, httpsrc_response *resp, const char *what)
         int rc = pops->next(c->paginator.state, pg->key, resp, pg->n, &next);
         if (rc < 0 || (rc == HTTPSRC_OK && !next)) {
                 free(next);
-                poll_error(c, "paginator %s failed on the response of %s: %s",
+                task_poll_error(c, "paginator %s failed on the response of %s: %s",
                            c->paginator.comp->name, what,
                            rc < 0 ? conn_plugin_reason(c, rc)
                                   : "no next page key");
                 page_free(pg);
-                return;
+                return -1;
         }
         if (rc == HTTPSRC_DONE) {
                 free(next);
@@ -1176,7 +1166,7 @@ void page_on_response(connector *c, httpsrc_response *resp, const char *what)
         if (page_prepare(c, pg)) {
                 page_free(pg);
                 conn_fail(c, "out of memory");
-                return;
+                return -1;
         }
         c->m.records_polled += pg->n - pg->skip;
         c->pages++;
@@ -1198,7 +1188,5 @@ void page_on_response(connector *c, httpsrc_response *resp, const char *what)
         c->pq_len++;
         pg->queued   = 1;
         c->want_next = pg->next_key != NULL;
-        page_request_next(c); /* overlaps the hand-over below */
-        if (!c->producing)
-                drain(c);
+        return 0;
 }

@@ -1,7 +1,8 @@
-/* connector: when to poll (interval or cron, catch-up), building and
- * sending requests (${...} state variables, auth, throttling), and the
- * status policy for responses (retries with backoff and jitter,
- * Retry-After, rate-limit headers, behavior.on.error). */
+/* connector: starting polls, building and sending requests (${...} state
+ * variables, auth, throttling), the status policy for responses (retries
+ * with backoff and jitter, Retry-After, rate-limit headers,
+ * behavior.on.error), and handing responses to connector_page.c. When a
+ * poll ends and the task's state: connector_state.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,62 +14,10 @@
 
 static void
 on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg);
+static void poll_send(connector *c);
 
 /* ------------------------------------------------------------------ */
 /* scheduling                                                          */
-
-/* Monotonic time of the next poll once caught up: the first of the
- * connector's fixed slots (phase_ms + k * interval) after now. Neither
- * a poll's duration nor a late start moves the slots, so connectors that
- * a stalled loop starts together keep their own slots instead of merging
- * into bursts. */
-static int64_t next_poll_time(const connector *c, int64_t now)
-{
-        if (!c->cron) {
-                if (c->interval_ms <= 0 || now < c->phase_ms)
-                        return now > c->phase_ms ? now : c->phase_ms;
-                int64_t k = (now - c->phase_ms) / c->interval_ms + 1;
-                return c->phase_ms + k * c->interval_ms;
-        }
-        int64_t wall = wall_ms();
-        int64_t at   = cron_next(c->cron, c->zone, wall);
-        return at < 0 ? INT64_MAX : now + (at - wall);
-}
-
-/* With cron the next poll may be hours away: the log says when (INFO when
- * a minute or more, else DEBUG, so that "* * * * * ?" does not flood it). */
-static void log_next_cron_poll(const connector *c)
-{
-        if (!c->cron)
-                return;
-        int64_t wall = wall_ms();
-        int64_t at   = cron_next(c->cron, c->zone, wall);
-        const char *expr =
-            httpsrc_conf_get(c->conf, "http.timer.cron.expression");
-        if (at < 0) {
-                log_msg(c->env.lg, HTTPSRC_LOG_WARN, c->name,
-                        "http.timer.cron.expression '%s' never fires again: "
-                        "no further poll",
-                        expr);
-                return;
-        }
-        char when[32];
-        struct tm tm;
-        time_t sec = (time_t)(at / 1000);
-        gmtime_r(&sec, &tm);
-        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-        log_msg(c->env.lg,
-                at - wall >= 60000 ? HTTPSRC_LOG_INFO : HTTPSRC_LOG_DEBUG,
-                c->name, "next poll at %s (http.timer.cron.expression '%s' in %s)",
-                when, expr, httpsrc_conf_get(c->conf, "http.timer.cron.zone"));
-}
-
-/* The next wakeup may have come earlier: the pipeline reschedules. */
-static void wake(connector *c)
-{
-        if (c->env.wake)
-                c->env.wake(c->env.wake_opaque, c);
-}
 
 /* FNV-1a: a connector's splay stays the same across restarts. */
 static uint64_t name_hash(const char *s)
@@ -84,7 +33,7 @@ static uint64_t name_hash(const char *s)
  * worker (at most an interval): 10,000 connectors started together poll
  * at one a millisecond from their second poll on, not in one burst every
  * interval, while one connector's slots stay where its first poll was. */
-static void set_phase(connector *c, int64_t sent_ms)
+static void set_slots(connector *c, int64_t sent_ms)
 {
         int64_t window = c->env.n_conns ? (int64_t)*c->env.n_conns : 1;
         if (window > c->interval_ms)
@@ -95,107 +44,6 @@ static void set_phase(connector *c, int64_t sent_ms)
         c->phased   = 1;
 }
 
-void poll_done(connector *c)
-{
-        c->in_poll   = 0;
-        c->phase     = PHASE_IDLE;
-        /* A poll cut by a pagination cycle does not catch up at once. */
-        c->caught_up  = c->poll_new == 0 || c->cycle_stop;
-        c->cycle_stop = 0;
-        if (c->once && c->caught_up && c->path_missed && !c->path_matched) {
-                conn_fail(c, "%s", c->warning);
-                return;
-        }
-        int64_t now = mono_ms();
-        /* Catch-up: a poll that found new records is followed at once. */
-        c->next_poll_at = c->caught_up ? next_poll_time(c, now) : now;
-        wake(c);
-        /* Read is not delivered: say how many Kafka has acknowledged. */
-        log_msg(c->env.lg, c->caught_up ? HTTPSRC_LOG_DEBUG : HTTPSRC_LOG_INFO,
-                c->name,
-                "poll done: %zu new records read%s; %llu acknowledged so "
-                "far, %zu waiting for acknowledgement",
-                c->poll_new, c->caught_up ? ", caught up" : "",
-                (unsigned long long)c->m.records_acked, c->outstanding);
-        if (c->caught_up)
-                log_next_cron_poll(c);
-}
-
-void poll_error(connector *c, const char *fmt, ...)
-{
-        char msg[1024];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
-        va_end(ap);
-        conn_clean_msg(c, msg, sizeof(msg));
-        if (c->on_error == ON_ERROR_FAIL) {
-                conn_fail(c, "%s", msg);
-                return;
-        }
-        c->m.errors_total++;
-        log_msg(c->env.lg,
-                c->on_error == ON_ERROR_LOG ? HTTPSRC_LOG_ERROR
-                                            : HTTPSRC_LOG_DEBUG,
-                c->name,
-                "%s; skipped (behavior.on.error=%s), retried at "
-                "the next poll",
-                msg, c->on_error == ON_ERROR_LOG ? "log" : "ignore");
-        /* The offset stays where it is: the next poll asks again. */
-        c->in_poll      = 0;
-        c->want_next    = 0;
-        c->phase        = PHASE_IDLE;
-        c->caught_up    = 1;
-        c->next_poll_at = next_poll_time(c, mono_ms());
-        wake(c);
-}
-
-/* Paused or stopped: end the poll here; the read position says where
- * the next one starts. */
-static int halted(connector *c)
-{
-        if (c->target == HTTPSRC_STATE_RUNNING)
-                return 0;
-        c->in_poll   = 0;
-        c->phase     = PHASE_IDLE;
-        c->send_at   = 0;
-        c->want_next = 0;
-        return 1;
-}
-
-void connector_set_target(connector *c, int state)
-{
-        int was   = c->target;
-        c->target = state;
-        if (state == HTTPSRC_STATE_RUNNING && was != state) {
-                c->next_poll_at = mono_ms(); /* resume polls at once */
-                c->caught_up    = 0;
-                wake(c);
-        }
-        if (state != HTTPSRC_STATE_RUNNING && c->phase == PHASE_WAIT)
-                halted(c);
-        log_msg(c->env.lg, HTTPSRC_LOG_INFO, c->name, "target state %s",
-                state == HTTPSRC_STATE_RUNNING  ? "RUNNING"
-                : state == HTTPSRC_STATE_PAUSED ? "PAUSED"
-                                                : "STOPPED");
-}
-
-void poll_redeliver_later(connector *c)
-{
-        c->redeliver_n++;
-        c->m.retries++;
-        int64_t delay = backoff_delay_ms(c->redeliver_n, c->backoff_ms,
-                                         c->backoff_max_ms, 1);
-        log_msg(c->env.lg,
-                c->redeliver_n == 1 ? HTTPSRC_LOG_WARN : HTTPSRC_LOG_DEBUG,
-                c->name,
-                "record callback answered HTTPSRC_RETRY; the record is "
-                "offered again in %lld ms (refusal %d in a row)",
-                (long long)delay, c->redeliver_n);
-        c->redeliver_at = mono_ms() + delay;
-        wake(c);
-}
-
 static void redirect_reset(connector *c)
 {
         free(c->redirect_url);
@@ -203,34 +51,29 @@ static void redirect_reset(connector *c)
         c->redirects = c->redirect_get = 0;
 }
 
-int offsets_held(const connector *c)
-{
-        return c->env.offsets_unstored && *c->env.offsets_unstored;
-}
-
 void connector_tick(connector *c, int64_t now, int once)
 {
         c->once = once;
-        if (c->failed || c->stopped || c->target != HTTPSRC_STATE_RUNNING)
+        if (task_ended(c) || c->target != TARGET_STARTED)
                 return;
         /* A retry of the page in flight may go; nothing new starts. */
-        if (offsets_held(c) && c->phase != PHASE_WAIT)
+        if (task_offsets_held(c) && c->state != TASK_WAIT)
                 return;
         if (c->redeliver_at && now >= c->redeliver_at) {
                 c->redeliver_at = 0;
                 connector_resume(c);
                 return;
         }
-        if (c->phase == PHASE_WAIT && now >= c->send_at) {
+        if (c->state == TASK_WAIT && now >= c->send_at) {
                 poll_send(c);
                 return;
         }
         /* A new poll starts from the read position, which pages still
          * waiting to be handed over have yet to move. */
-        if (c->in_poll || c->pq_head || now < c->next_poll_at ||
+        if (task_in_poll(c) || c->pq_head || now < c->next_poll_at ||
             (once && c->caught_up))
                 return;
-        c->in_poll  = 1;
+        task_set_state(c, TASK_POLLING);
         c->poll_new = 0;
         c->attempt  = 0;
         redirect_reset(c); /* one left by a stop in mid-chain */
@@ -261,51 +104,6 @@ void connector_tick(connector *c, int64_t now, int once)
                 return;
         }
         poll_send(c);
-}
-
-int64_t connector_next_wakeup(const connector *c, int once)
-{
-        if (c->failed || c->stopped || c->target != HTTPSRC_STATE_RUNNING)
-                return INT64_MAX;
-        if (offsets_held(c) && c->phase != PHASE_WAIT)
-                return INT64_MAX; /* the pipeline wakes it once stored */
-        if (c->redeliver_at)
-                return c->redeliver_at;
-        if (c->phase == PHASE_WAIT)
-                return c->send_at;
-        if (c->in_poll || (once && c->caught_up))
-                return INT64_MAX;
-        return c->next_poll_at;
-}
-
-void connector_stop(connector *c)
-{
-        /* Records a callback accepted are acknowledged at once: the
-         * offset covers them before the rest is dropped. */
-        connector_commit_acks(c);
-        /* An open transaction is aborted: its records and offset vanish
-         * together, the stored offset stays before them. */
-        if (c->txn && txn_is_open(c->txn))
-                txn_abort(c->txn);
-        c->redeliver_at = 0;
-        c->stopped      = 1;
-        c->in_poll   = 0;
-        c->producing = NULL;
-        /* What waits to be handed over never will be. Its pages stay in
-         * the FIFO, so the offset still stops before them, but they no
-         * longer keep the connector busy (a failed record used to hold a
-         * restart, a delete and --once forever). */
-        for (page *pg = c->pq_head; pg; pg = pg->pnext)
-                pg->queued = 0;
-        c->held.pending = 0;
-        c->pq_head = c->pq_tail = NULL;
-        c->pq_len               = 0;
-        c->want_next            = 0;
-        c->phase                = PHASE_IDLE;
-        if (c->transfer) {
-                http_cancel(c->env.http, c->transfer);
-                c->transfer = 0;
-        }
 }
 
 /* ------------------------------------------------------------------ */
@@ -590,10 +388,11 @@ static void on_auth_response(void *opaque,
 {
         connector *c                = opaque;
         c->transfer                 = 0;
+        task_set_state(c, TASK_POLLING);
         const httpsrc_auth_ops *ops = &c->auth.comp->ops.auth;
         count_request(c, resp);
         if (err < 0) {
-                poll_error(c, "auth %s: token request failed: %s",
+                task_poll_error(c, "auth %s: token request failed: %s",
                            c->auth.comp->name, errmsg);
                 return;
         }
@@ -601,7 +400,7 @@ static void on_auth_response(void *opaque,
         int rc           = ops->own_response(c->auth.state, resp);
         http_response_destroy(resp);
         if (rc < 0) {
-                poll_error(c, "auth %s: %s", c->auth.comp->name,
+                task_poll_error(c, "auth %s: %s", c->auth.comp->name,
                            conn_plugin_reason(c, rc));
                 return;
         }
@@ -624,15 +423,15 @@ static int auth_round_trip(connector *c)
         c->plugin_err[0] = '\0';
         int rc           = ops->own_request(c->auth.state, req);
         if (rc < 0)
-                poll_error(c, "auth %s: %s", c->auth.comp->name,
+                task_poll_error(c, "auth %s: %s", c->auth.comp->name,
                            conn_plugin_reason(c, rc));
         else if (rc > 0 && ++c->auth_rounds > 2)
-                poll_error(c,
+                task_poll_error(c,
                            "auth %s: no usable credentials after two "
                            "token requests",
                            c->auth.comp->name);
         else if (rc > 0) {
-                c->phase = PHASE_AUTH;
+                task_set_state(c, TASK_AUTH);
                 /* its own endpoint, its own credentials: curl follows */
                 http_opts o = c->hopts;
                 o.no_follow = 0;
@@ -644,20 +443,20 @@ static int auth_round_trip(connector *c)
 
 /* Send the request for page cur_key now, or once the throttle, a
  * rate-limit reset or a retry delay allows. */
-void poll_send(connector *c)
+static void poll_send(connector *c)
 {
-        if (halted(c))
+        if (task_halted(c))
                 return;
         int64_t now = mono_ms();
         int64_t at  = throttle_next(&c->thr, now);
         if (c->not_before > at)
                 at = c->not_before;
-        if (c->send_at > at && c->phase == PHASE_WAIT)
+        if (c->send_at > at && c->state == TASK_WAIT)
                 at = c->send_at;
         if (at > now) {
-                c->phase   = PHASE_WAIT;
+                task_set_state(c, TASK_WAIT);
                 c->send_at = at;
-                wake(c);
+                task_wake(c);
                 return;
         }
         c->send_at = 0;
@@ -670,10 +469,38 @@ void poll_send(connector *c)
                 return;
         }
         if (build_request(c, req) == HTTPSRC_OK) {
-                c->phase = PHASE_FLIGHT;
+                task_set_state(c, TASK_FLIGHT);
                 send_req(c, req, &c->hopts, on_response);
         }
         http_request_destroy(req);
+}
+
+/* ------------------------------------------------------------------ */
+/* the next page and the hand-over                                     */
+
+/* The request for the page after the last one received goes out while
+ * earlier pages are handed over (the network round trip overlaps the
+ * work), but only once at most one received page waits: memory stays at
+ * two pages whatever the producer queue does. */
+static void request_next(connector *c)
+{
+        if (!page_next_due(c))
+                return;
+        if (c->env.observer && c->env.observer->max_pages &&
+            c->pages_seen >= c->env.observer->max_pages)
+                return; /* a preview's last page */
+        c->want_next = 0;
+        conn_set_str(&c->cur_key,
+                     c->pq_tail ? c->pq_tail->next_key : c->read_key);
+        poll_send(c);
+}
+
+void connector_resume(connector *c)
+{
+        if (c->pq_head && !task_ended(c))
+                while (page_drain_step(c))
+                        request_next(c);
+        request_next(c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -692,7 +519,7 @@ static uint64_t next_rand(connector *c)
 static void retry_or_error(connector *c, int64_t delay_ms, const char *what)
 {
         if (c->attempt >= c->retry_max) {
-                poll_error(c, "%s (after %d attempt%s)", what, c->attempt + 1,
+                task_poll_error(c, "%s (after %d attempt%s)", what, c->attempt + 1,
                            c->attempt ? "s" : "");
                 return;
         }
@@ -708,9 +535,9 @@ static void retry_or_error(connector *c, int64_t delay_ms, const char *what)
         log_msg(c->env.lg, HTTPSRC_LOG_WARN, c->name,
                 "%s; retry %d of %d in %lld ms", shown, c->attempt, c->retry_max,
                 (long long)delay_ms);
-        c->phase   = PHASE_WAIT;
+        task_set_state(c, TASK_WAIT);
         c->send_at = mono_ms() + delay_ms;
-        wake(c);
+        task_wake(c);
 }
 
 /* A wait the server asks for through @p header (@p ms parsed from
@@ -813,7 +640,7 @@ on_error_status(connector *c, httpsrc_response *resp, const char *what)
         if (status_retryable(status))
                 retry_or_error(c, delay, msg);
         else
-                poll_error(c, "%s", msg);
+                task_poll_error(c, "%s", msg);
 }
 
 #define MAX_REDIRECTS 10
@@ -839,10 +666,10 @@ static int follow_redirect(connector *c,
         char *next = downgrade || hops >= MAX_REDIRECTS ? NULL : xstrdup(loc);
         http_response_destroy(resp);
         if (hops >= MAX_REDIRECTS)
-                poll_error(c, "%s failed: more than %d redirects", what,
+                task_poll_error(c, "%s failed: more than %d redirects", what,
                            MAX_REDIRECTS);
         else if (downgrade) /* its headers would go out in the clear */
-                poll_error(c, "%s failed: redirect from https to a "
+                task_poll_error(c, "%s failed: redirect from https to a "
                            "non-https URL refused", what);
         else if (!next)
                 conn_fail(c, "out of memory");
@@ -862,6 +689,7 @@ on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg)
 {
         connector *c = opaque;
         c->transfer  = 0;
+        task_set_state(c, TASK_POLLING);
         int hops = c->redirects, get = c->redirect_get;
         redirect_reset(c);
         count_request(c, resp);
@@ -873,13 +701,13 @@ on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg)
                 conn_observe(c, 0, 0, NULL);
                 snprintf(msg, sizeof(msg), "%s failed: %s", what, errmsg);
                 if (err == HTTPSRC_ERR_LIMIT || err == HTTPSRC_ERR_INVAL)
-                        poll_error(c, "%s", msg);
+                        task_poll_error(c, "%s", msg);
                 else
                         retry_or_error(c, -1, msg);
                 return;
         }
         if (!c->phased && http_response_started_ms(resp) > 0)
-                set_phase(c, http_response_started_ms(resp));
+                set_slots(c, http_response_started_ms(resp));
         note_rate_limit(c, resp);
         if (follow_redirect(c, resp, what, hops, get))
                 return;
@@ -890,7 +718,7 @@ on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg)
                 int rc = aops->on_response(c->auth.state, resp, &retry);
                 if (rc < 0) {
                         http_response_destroy(resp);
-                        poll_error(c, "auth %s: %s", c->auth.comp->name,
+                        task_poll_error(c, "auth %s: %s", c->auth.comp->name,
                                    conn_plugin_reason(c, rc));
                         return;
                 }
@@ -910,5 +738,10 @@ on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg)
                 return;
         }
         c->attempt = 0;
-        page_on_response(c, resp, what);
+        if (page_take(c, resp, what))
+                return;
+        request_next(c); /* overlaps the hand-over below */
+        if (!c->producing)
+                while (page_drain_step(c))
+                        request_next(c);
 }

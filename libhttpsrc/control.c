@@ -33,9 +33,8 @@ static void run_ctl(httpsrc_pipeline *p, void *arg)
         switch (x->op) {
         case CTL_PAUSE:
         case CTL_RESUME:
-                connector_set_target(c, x->op == CTL_PAUSE
-                                            ? HTTPSRC_STATE_PAUSED
-                                            : HTTPSRC_STATE_RUNNING);
+                connector_set_target(c, x->op == CTL_PAUSE ? TARGET_PAUSED
+                                                           : TARGET_STARTED);
                 break;
         case CTL_RESTART:
                 x->rc = pipeline_restart(p, x->name, NULL, err, sizeof(err));

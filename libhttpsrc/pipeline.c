@@ -12,11 +12,11 @@
 
 #include "conf_int.h"
 #include "fileio_int.h"
+#include "listener_int.h"
 #include "offsets_kafka_int.h"
 #include "txn_int.h"
 #include "pipeline_int.h"
 #include "reload_int.h"
-#include "rest_int.h"
 #include "secrets_int.h"
 
 /* How long a stop waits for outstanding acknowledgements. */
@@ -32,6 +32,12 @@ typedef struct exec_req {
         void *arg;
         int done;
 } exec_req;
+
+/* A service attached with pipeline_attach(). */
+typedef struct attached {
+        void (*fini)(void *opaque);
+        void *opaque;
+} attached;
 
 /* A connector waiting for its outstanding records before it goes. */
 typedef struct pending_op {
@@ -75,7 +81,15 @@ struct httpsrc_pipeline {
         pthread_t loop_thread; /* while loop_running */
         pending_op *ops;
         size_t n_ops;
-        rest_server *rest;
+        /* Services attached above the runtime (the REST server): they act
+         * on everything below, so they go first, newest first. */
+        attached *svc;
+        size_t n_svc;
+        /* Task state changes go to on_task; shown[i] is the state last
+         * reported for conns[i] (-1: none yet). */
+        pipeline_task_state_cb on_task;
+        void *on_task_opaque;
+        int *shown;
 };
 
 static void on_plugin_error(void *opaque, const char *message)
@@ -176,7 +190,7 @@ static int setup(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
         /* Before any connector is added: a typo here must not surface only
          * once connectors were created. */
         if (!rc)
-                rc = rest_check_listeners(
+                rc = listeners_check(
                     httpsrc_conf_get(p->worker, "listeners"), errstr,
                     errstr_size);
         if (rc)
@@ -240,13 +254,19 @@ void httpsrc_pipeline_destroy(httpsrc_pipeline *p)
 {
         if (!p)
                 return;
-        /* The REST threads act on everything below: they go first. */
-        rest_destroy(p->rest);
+        /* Attached services (REST threads) act on everything below:
+         * they go first, newest first. */
+        while (p->n_svc > 0) {
+                attached *a = &p->svc[--p->n_svc];
+                a->fini(a->opaque);
+        }
+        free(p->svc);
         /* Producer next: no delivery report may reach a freed connector. */
         producer_destroy(p->sink.prod);
         for (size_t i = 0; i < p->n_conns; i++)
                 connector_destroy(p->conns[i]);
         free(p->conns);
+        free(p->shown);
         free(p->due);
         sched_destroy(p->sched);
         http_client_destroy(p->http);
@@ -290,6 +310,70 @@ static connector *find(const httpsrc_pipeline *p, const char *name)
         return NULL;
 }
 
+/* ------------------------------------------------------------------ */
+/* task state reports and attached services                            */
+
+void pipeline_set_task_state_cb(httpsrc_pipeline *p,
+                                pipeline_task_state_cb cb,
+                                void *opaque)
+{
+        p->on_task        = cb;
+        p->on_task_opaque = opaque;
+}
+
+/* Report conns[i]'s state if it differs from the one last reported. */
+static void report_at(httpsrc_pipeline *p, size_t i)
+{
+        const connector *c = p->conns[i];
+        int state          = pipeline_state(p, c);
+        if (state == p->shown[i])
+                return;
+        p->shown[i] = state;
+        if (p->on_task)
+                p->on_task(p->on_task_opaque, connector_name(c),
+                           (httpsrc_state)state,
+                           state == HTTPSRC_STATE_FAILED ? connector_failure(c)
+                                                         : NULL);
+}
+
+static void report_gone(httpsrc_pipeline *p, const char *name)
+{
+        if (p->on_task && name)
+                p->on_task(p->on_task_opaque, name, HTTPSRC_STATE_UNASSIGNED,
+                           NULL);
+}
+
+/* conn_env.state_changed: a connector failed or changed its target. One
+ * not (or not yet) in the table is reported once it is put there. */
+static void on_state(void *opaque, connector *c)
+{
+        httpsrc_pipeline *p = opaque;
+        for (size_t i = 0; i < p->n_conns; i++) {
+                if (p->conns[i] == c) {
+                        report_at(p, i);
+                        return;
+                }
+        }
+}
+
+int pipeline_attach(httpsrc_pipeline *p, void (*fini)(void *), void *opaque)
+{
+        attached *na = realloc(p->svc, (p->n_svc + 1) * sizeof(*na));
+        if (!na)
+                return HTTPSRC_ERR_NOMEM;
+        p->svc            = na;
+        p->svc[p->n_svc++] = (attached){fini, opaque};
+        return HTTPSRC_OK;
+}
+
+void *pipeline_attached(const httpsrc_pipeline *p, void (*fini)(void *))
+{
+        for (size_t i = 0; i < p->n_svc; i++)
+                if (p->svc[i].fini == fini)
+                        return p->svc[i].opaque;
+        return NULL;
+}
+
 /* A connector's next wakeup may have changed: move it in the heap. */
 static void on_wake(void *opaque, connector *c)
 {
@@ -312,7 +396,7 @@ static conn_env make_env(httpsrc_pipeline *p, int local)
         conn_env env = {p->http,    &p->sink,  p->offsets,  p->plugins,
                         &p->lg,     p->worker, sec,         &p->n_conns,
                         on_wake,    p,         NULL,        p->offsets_error,
-                        NULL};
+                        NULL,       on_state};
         return env;
 }
 
@@ -392,11 +476,14 @@ static int create(httpsrc_pipeline *p,
                 p->conns = nc;
         connector **nd =
             nc ? realloc(p->due, (p->n_conns + 1) * sizeof(*nd)) : NULL;
-        if (!nd) {
+        if (nd)
+                p->due = nd;
+        int *ns = nd ? realloc(p->shown, (p->n_conns + 1) * sizeof(*ns)) : NULL;
+        if (!ns) {
                 errstr_set(errstr, errstr_size, "out of memory");
                 return HTTPSRC_ERR_NOMEM;
         }
-        p->due       = nd;
+        p->shown     = ns;
         conn_env env = make_env(p, local);
         connector *c =
             local ? connector_new(&env, conf, errstr, errstr_size)
@@ -413,9 +500,11 @@ static int create(httpsrc_pipeline *p,
                 return HTTPSRC_ERR_INVAL;
         if (initial_state != HTTPSRC_STATE_RUNNING)
                 connector_set_target(c, initial_state);
+        p->shown[p->n_conns]   = -1;
         p->conns[p->n_conns++] = c;
         apply_log_level(p, c);
         on_wake(p, c);
+        report_at(p, p->n_conns - 1);
         return HTTPSRC_OK;
 }
 
@@ -576,7 +665,9 @@ static int restart(httpsrc_pipeline *p,
         if (conf && trial(p, &env, conf, NULL, errstr, errstr_size))
                 return HTTPSRC_ERR_INVAL;
         connector_stop(c);
-        return add_op(p, c, 1, conf, local);
+        int rc = add_op(p, c, 1, conf, local);
+        on_state(p, c); /* RESTARTING */
+        return rc;
 }
 
 int pipeline_restart(httpsrc_pipeline *p,
@@ -630,6 +721,8 @@ static void remove_at(httpsrc_pipeline *p, size_t i)
 {
         memmove(&p->conns[i], &p->conns[i + 1],
                 (p->n_conns - i - 1) * sizeof(*p->conns));
+        memmove(&p->shown[i], &p->shown[i + 1],
+                (p->n_conns - i - 1) * sizeof(*p->shown));
         p->n_conns--;
 }
 
@@ -638,7 +731,7 @@ static void
 recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf, int local)
 {
         connector *old = p->conns[i];
-        int target     = connector_target(old); /* a FAILED one keeps it */
+        target_state target = connector_target(old); /* FAILED keeps it */
         /* Its own conf keeps its providers; a new one came over REST, or
          * from the operator's files (a reload). */
         conn_env env = make_env(p, local);
@@ -649,6 +742,9 @@ recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf, int local)
         char err[1024];
         size_t n_topics;
         char **topics = connector_take_topics(old, &n_topics);
+        /* The name outlives the old connector: a failed restart reports
+         * the task gone under it. */
+        char *name = xstrdup(connector_name(old));
         unschedule(p, old);
         connector_destroy(old);
         connector *c =
@@ -659,14 +755,17 @@ recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf, int local)
                         conf ? err : "out of memory");
                 httpsrc_conf_destroy(conf);
                 remove_at(p, i);
+                report_gone(p, name);
+                free(name);
                 return;
         }
         connector_give_topics(c, topics, n_topics);
-        if (target != HTTPSRC_STATE_RUNNING)
+        if (target != TARGET_STARTED)
                 connector_set_target(c, target);
         p->conns[i] = c;
         apply_log_level(p, c);
         on_wake(p, c);
+        report_at(p, i);
 }
 
 /* Deletes and restarts whose connectors have nothing outstanding. */
@@ -688,6 +787,7 @@ static void run_pending(httpsrc_pipeline *p)
                                 log_set_level(&p->lg, connector_name(op.c),
                                               -1);
                                 unschedule(p, op.c);
+                                report_gone(p, connector_name(op.c));
                                 connector_destroy(op.c);
                                 remove_at(p, i);
                         }
@@ -1230,16 +1330,4 @@ int httpsrc_pipeline_component_info(const httpsrc_pipeline *p,
         if (params)
                 *params = pc->ops.source.params;
         return HTTPSRC_OK;
-}
-
-int httpsrc_pipeline_serve_rest(httpsrc_pipeline *p,
-                                char *errstr,
-                                size_t errstr_size)
-{
-        if (p->rest) {
-                errstr_set(errstr, errstr_size, "REST API already served");
-                return HTTPSRC_ERR_STATE;
-        }
-        p->rest = rest_new(p, errstr, errstr_size);
-        return p->rest ? HTTPSRC_OK : HTTPSRC_ERR_INVAL;
 }

@@ -1,4 +1,8 @@
-/* pipeline internals used by the REST module (rest.c).
+/* pipeline internals for the layers above the runtime: the REST module
+ * (rest.c), the composition that serves it (serve.c), metrics, reload,
+ * preview and control. The runtime knows none of them: it reports task
+ * state changes through pipeline_task_state_cb and destroys what was
+ * attached to it first (pipeline_attach()).
  *
  * The REST server runs on its own thread; the pipeline's state belongs to
  * the loop thread. pipeline_exec() runs a function on the loop thread and
@@ -110,6 +114,40 @@ conn_env pipeline_preview_env(httpsrc_pipeline *p, int local);
 struct reloader;
 /** Takes @p r (reload.c), destroying any earlier one. */
 void pipeline_set_reloader(httpsrc_pipeline *p, struct reloader *r);
+
+/**
+ * A task's observed state changed (Connect's TaskStatus.Listener): @p name
+ * is the connector's, @p state RUNNING, PAUSED, STOPPED, FAILED (@p trace
+ * then says why; else NULL) or RESTARTING (a restart waits for its
+ * outstanding records), or UNASSIGNED once the task is gone (deleted, or
+ * a restart that failed to create it). Reported once per change, also
+ * for the state a connector starts in. @p name and @p trace are borrowed
+ * for the call.
+ *
+ * Runs on the loop thread: inside httpsrc_pipeline_run(), or, while no
+ * loop runs, on the thread of the call that changed the state
+ * (httpsrc_pipeline_add_connector(), a pipeline_exec() function). It may
+ * read the pipeline but must not add, delete or restart connectors (it can
+ * be called from inside the connector that changed): queue such work.
+ */
+typedef void (*pipeline_task_state_cb)(void *opaque,
+                                       const char *name,
+                                       httpsrc_state state,
+                                       const char *trace);
+
+/** Send every task state change to @p cb (NULL: none) with @p opaque.
+ *  Call before the pipeline runs; the last call wins. */
+void pipeline_set_task_state_cb(httpsrc_pipeline *p,
+                                pipeline_task_state_cb cb,
+                                void *opaque);
+
+/** Attach a service built above the runtime (the REST server): the
+ *  pipeline calls @p fini(@p opaque) first thing in
+ *  httpsrc_pipeline_destroy(), newest first, before anything it may act on
+ *  goes. HTTPSRC_OK or HTTPSRC_ERR_NOMEM. Not while the loop runs. */
+int pipeline_attach(httpsrc_pipeline *p, void (*fini)(void *), void *opaque);
+/** The opaque of the service attached with @p fini, or NULL. */
+void *pipeline_attached(const httpsrc_pipeline *p, void (*fini)(void *));
 
 /** RESTARTING while a restart waits, else the connector's own state. */
 int pipeline_state(const httpsrc_pipeline *p, const connector *c);

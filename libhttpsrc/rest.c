@@ -30,6 +30,7 @@
 #include "config_store_int.h"
 #include "fileio_int.h"
 #include "json_int.h"
+#include "listener_int.h"
 #include "metrics_int.h"
 #include "pipeline_int.h"
 #include "preview_int.h"
@@ -1633,7 +1634,7 @@ static void h_pause(request *q, httpsrc_pipeline *p)
         if (!c || !retarget(q, c, HTTPSRC_STATE_PAUSED))
                 return;
         if (was != HTTPSRC_STATE_PAUSED)
-                connector_set_target(c, HTTPSRC_STATE_PAUSED);
+                connector_set_target(c, TARGET_PAUSED);
         reply_empty(q, MHD_HTTP_ACCEPTED);
 }
 
@@ -1651,7 +1652,7 @@ static void h_resume(request *q, httpsrc_pipeline *p)
         m->reload   = 0;
         m->no_tasks = 0;
         if (was != HTTPSRC_STATE_RUNNING)
-                connector_set_target(c, HTTPSRC_STATE_RUNNING);
+                connector_set_target(c, TARGET_STARTED);
         reply_empty(q, MHD_HTTP_ACCEPTED);
 }
 
@@ -1665,7 +1666,7 @@ static void h_stop(request *q, httpsrc_pipeline *p)
         m->reload   = 1;
         m->no_tasks = 1;
         if (was != HTTPSRC_STATE_STOPPED)
-                connector_set_target(c, HTTPSRC_STATE_STOPPED);
+                connector_set_target(c, TARGET_STOPPED);
         reply_empty(q, MHD_HTTP_NO_CONTENT);
 }
 
@@ -2649,100 +2650,6 @@ static void on_completed(void *cls,
 /* ------------------------------------------------------------------ */
 /* setup                                                               */
 
-/* One "http[s]://host:port" item. */
-typedef struct listener_spec {
-        int tls;
-        char host[256];
-        char port[8];
-} listener_spec;
-
-/* Why @p item (after its scheme, @p s; NULL without one) is not
- * "http[s]://host:port", or NULL if it is; @p why holds the text. */
-static const char *listener_problem(const char *item,
-                                    const char *s,
-                                    const char *colon,
-                                    char *why,
-                                    size_t size)
-{
-        if (!s) {
-                snprintf(why, size,
-                         "it must start with http:// or https:// (e.g. "
-                         "http://%s)",
-                         strstr(item, "://") ? "127.0.0.1:8083" : item);
-                return why;
-        }
-        if (!colon || !colon[1]) {
-                snprintf(why, size, "no port (expected %s://host:port)",
-                         s - item == 8 ? "https" : "http");
-                return why;
-        }
-        char *end = NULL;
-        long port = strtol(colon + 1, &end, 10);
-        if (*end || colon[1] == '-' || colon[1] == '+')
-                snprintf(why, size, "port '%s' is not a number", colon + 1);
-        else if (port > 65535)
-                snprintf(why, size, "port %s is out of range 0-65535",
-                         colon + 1);
-        else
-                return NULL;
-        return why;
-}
-
-static int parse_listener(const char *item,
-                          listener_spec *l,
-                          char *errstr,
-                          size_t errstr_size)
-{
-        const char *s = item;
-        memset(l, 0, sizeof(*l));
-        if (!strncasecmp(s, "https://", 8)) {
-                l->tls = 1;
-                s += 8;
-        } else if (!strncasecmp(s, "http://", 7)) {
-                s += 7;
-        } else {
-                s = NULL;
-        }
-        const char *colon = s ? strrchr(s, ':') : NULL;
-        const char *host = s, *host_end = colon;
-        if (s && *s == '[') { /* [v6]:port */
-                host_end = strchr(s, ']');
-                host     = s + 1;
-                if (!host_end || host_end[1] != ':')
-                        colon = NULL;
-        }
-        char why[128];
-        const char *problem =
-            listener_problem(item, s, colon, why, sizeof(why));
-        if (!problem && (size_t)(host_end - host) >= sizeof(l->host))
-                problem = "host name too long";
-        if (problem) {
-                errstr_set(errstr, errstr_size,
-                           "listeners: invalid listener '%s': %s", item,
-                           problem);
-                return HTTPSRC_ERR_INVAL;
-        }
-        memcpy(l->host, host, (size_t)(host_end - host));
-        snprintf(l->port, sizeof(l->port), "%ld", strtol(colon + 1, NULL, 10));
-        return HTTPSRC_OK;
-}
-
-int rest_check_listeners(const char *list, char *errstr, size_t errstr_size)
-{
-        char *copy = xstrdup(list ? list : ""), *save = NULL;
-        int rc     = copy ? HTTPSRC_OK : HTTPSRC_ERR_NOMEM;
-        for (char *it = copy ? strtok_r(copy, ",", &save) : NULL; it && !rc;
-             it       = strtok_r(NULL, ",", &save)) {
-                listener_spec l;
-                if (*strtrim(it))
-                        rc = parse_listener(it, &l, errstr, errstr_size);
-        }
-        free(copy);
-        if (rc == HTTPSRC_ERR_NOMEM)
-                errstr_set(errstr, errstr_size, "out of memory");
-        return rc;
-}
-
 /* Connect's RestServer.advertisedUrl(): the scheme of
  * rest.advertised.listener, else of the first listener; host and port of
  * rest.advertised.host.name/.port, else of the first listener of that
@@ -2757,7 +2664,7 @@ int rest_advertised_url(const httpsrc_conf *w, char *buf, size_t size)
         int have = 0;
         for (char *it = copy ? strtok_r(copy, ",", &save) : NULL;
              it && !have; it = strtok_r(NULL, ",", &save)) {
-                if (!*strtrim(it) || parse_listener(it, &l, NULL, 0))
+                if (!*strtrim(it) || listener_parse(it, &l, NULL, 0))
                         continue;
                 if (!scheme || !strcasecmp(scheme, l.tls ? "https" : "http")) {
                         found = l;
@@ -3027,7 +2934,7 @@ bind_all(rest_server *r, const char *list, char *errstr, size_t errstr_size)
                 strtrim(it);
                 if (!*it)
                         continue;
-                rc = parse_listener(it, &l, errstr, errstr_size);
+                rc = listener_parse(it, &l, errstr, errstr_size);
                 if (!rc && l.tls && !r->key)
                         rc = setup_tls(r, errstr, errstr_size);
                 if (!rc)

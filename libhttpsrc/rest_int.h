@@ -16,10 +16,6 @@ typedef struct rest_server rest_server;
 /** Start listening on the worker's `listeners` and restore the connectors
  *  kept in the config store. errstr names the key: "listeners: ...". */
 rest_server *rest_new(httpsrc_pipeline *p, char *errstr, size_t errstr_size);
-/** Check the syntax of a `listeners` value ("http[s]://host:port,...")
- *  before anything starts: HTTPSRC_OK, or HTTPSRC_ERR_INVAL with
- *  "listeners: invalid listener '<item>': <reason>". */
-int rest_check_listeners(const char *list, char *errstr, size_t errstr_size);
 /** The URL the other workers of a Connect cluster reach this one's REST
  *  API at ("http://host:port/"), from rest.advertised.* and `listeners`
  *  as Connect's RestServer computes it. HTTPSRC_OK, or HTTPSRC_ERR_LIMIT
