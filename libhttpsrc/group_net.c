@@ -279,8 +279,8 @@ static int sasl_setup(knet_conf *c,
                       char *errstr,
                       size_t size)
 {
-        const char *key = get(w, "sasl.mechanisms") ? "sasl.mechanisms"
-                                                    : "sasl.mechanism";
+        const char *key = get(w, "sasl.mechanism") ? "sasl.mechanism"
+                                                   : "sasl.mechanisms";
         const char *m = get(w, key);
         if (!m)
                 m = "GSSAPI"; /* librdkafka's default */
