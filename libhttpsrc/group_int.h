@@ -165,7 +165,9 @@ typedef struct wgroup_callbacks {
  * Starts the group thread, which joins at once. NULL with a
  * one-line errstr naming the key on bad settings (an unsupported SASL
  * mechanism, a missing password, an unreadable certificate). @p cbs is
- * copied; @p opaque is passed to every callback.
+ * copied; @p opaque is passed to every callback. The first callback may
+ * run before wgroup_new() returns: what the callbacks need goes in
+ * @p opaque (not the returned handle, until it is stored atomically).
  */
 wgroup *wgroup_new(const httpsrc_conf *worker,
                  const char *url,
