@@ -405,36 +405,6 @@ const httpsrc_param_desc conf_worker_params[] = {
      .default_value = "localhost:9092",
      .doc           = "Kafka brokers to connect to (host:port,...)",
      .group         = "kafka"},
-    {.name  = "group.id",
-     .type  = HTTPSRC_PARAM_STRING,
-     .doc   = "Distributed mode: the Connect cluster's group (the workers' "
-              "Kafka group, protocol type connect)",
-     .group = "distributed"},
-    {.name          = "session.timeout.ms",
-     .type          = HTTPSRC_PARAM_INT,
-     .default_value = "10000",
-     .doc           = "Distributed mode: a worker not heard from for this "
-                      "long leaves the group; its work moves",
-     .group         = "distributed",
-     .min           = 1,
-     .max           = 1073741823},
-    {.name          = "heartbeat.interval.ms",
-     .type          = HTTPSRC_PARAM_INT,
-     .default_value = "3000",
-     .doc           = "Distributed mode: heartbeats to the group "
-                      "coordinator; unreachable this long, a worker stops "
-                      "its work",
-     .group         = "distributed",
-     .min           = 1,
-     .max           = 1073741823},
-    {.name          = "rebalance.timeout.ms",
-     .type          = HTTPSRC_PARAM_INT,
-     .default_value = "60000",
-     .doc           = "Distributed mode: how long the group waits for every "
-                      "worker to rejoin in a rebalance",
-     .group         = "distributed",
-     .min           = 1,
-     .max           = 1073741823},
     {.name  = "offset.storage.file.filename",
      .type  = HTTPSRC_PARAM_STRING,
      .doc   = "File the source offsets are stored in (httpsrc-connect: "
