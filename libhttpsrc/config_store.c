@@ -32,26 +32,23 @@ struct config_store {
         size_t n_topics;
 };
 
-static const struct {
-        int state;
-        const char *name;
-} targets[] = {{HTTPSRC_STATE_RUNNING, "RUNNING"},
-               {HTTPSRC_STATE_PAUSED, "PAUSED"},
-               {HTTPSRC_STATE_STOPPED, "STOPPED"}};
+/* The target states a connector is stored with. */
+static const int targets[] = {HTTPSRC_STATE_RUNNING, HTTPSRC_STATE_PAUSED,
+                              HTTPSRC_STATE_STOPPED};
 
 const char *config_store_target_name(int target)
 {
         for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
-                if (targets[i].state == target)
-                        return targets[i].name;
+                if (targets[i] == target)
+                        return httpsrc_state_name(target);
         return NULL;
 }
 
 static int target_of(const char *name)
 {
         for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
-                if (!strcmp(targets[i].name, name))
-                        return targets[i].state;
+                if (!strcmp(httpsrc_state_name(targets[i]), name))
+                        return targets[i];
         return -1;
 }
 

@@ -18,11 +18,6 @@
 /* ------------------------------------------------------------------ */
 /* small helpers                                                       */
 
-const httpsrc_param_desc *comp_params(const plugin_component *comp)
-{
-        return comp ? comp->ops.source.params : NULL;
-}
-
 void conn_fail(connector *c, const char *fmt, ...)
 {
         if (task_failed(c))
@@ -337,10 +332,6 @@ static int check_templates(connector *c, char *errstr, size_t errstr_size)
 /* ------------------------------------------------------------------ */
 /* plugins                                                             */
 
-static const char *const builtin_sources[] = {
-    "HttpSource", "io.confluent.connect.http.HttpSourceConnector",
-    "com.github.castorm.kafka.connect.http.HttpSourceConnector", NULL};
-
 static int pick(const connector *c,
                 int kind,
                 const char *key,
@@ -370,8 +361,8 @@ static int pick(const connector *c,
 static int pick_source(connector *c, char *errstr, size_t errstr_size)
 {
         const char *cls = httpsrc_conf_get(c->rconf, "connector.class");
-        for (size_t i = 0; builtin_sources[i]; i++)
-                if (strcmp(cls, builtin_sources[i]) == 0)
+        for (size_t i = 0; plugin_builtin_sources[i]; i++)
+                if (strcmp(cls, plugin_builtin_sources[i]) == 0)
                         return HTTPSRC_OK;
         c->source.comp =
             plugin_registry_find(c->env.plugins, HTTPSRC_KIND_SOURCE, cls);
@@ -408,7 +399,7 @@ static int declared_by_any(const connector *c, int kind, const char *key)
 {
         size_t n = plugin_registry_count(c->env.plugins, kind);
         for (size_t i = 0; i < n; i++)
-                if (conf_param_find(comp_params(plugin_registry_at(
+                if (conf_param_find(plugin_component_params(plugin_registry_at(
                                         c->env.plugins, kind, i)),
                                     key))
                         return 1;
@@ -422,7 +413,7 @@ static const char *suggest_any(const connector *c, int kind, const char *key)
         size_t n = plugin_registry_count(c->env.plugins, kind);
         for (size_t i = 0; i < n; i++) {
                 const char *hint = conf_suggest_key(
-                    comp_params(plugin_registry_at(c->env.plugins, kind, i)),
+                    plugin_component_params(plugin_registry_at(c->env.plugins, kind, i)),
                     key);
                 if (hint)
                         return hint;
@@ -465,7 +456,7 @@ static int check_predicate_key(const connector *c,
                 if (strcmp(dot + 1, "type") == 0)
                         return HTTPSRC_OK;
                 const httpsrc_param_desc *d =
-                    conf_param_find(comp_params(p->comp), dot + 1);
+                    conf_param_find(plugin_component_params(p->comp), dot + 1);
                 if (d)
                         return conf_param_validate(d, key, value, errstr,
                                                    errstr_size);
@@ -473,7 +464,7 @@ static int check_predicate_key(const connector *c,
                 snprintf(owner, sizeof(owner), "predicate %s", p->comp->name);
                 return unknown_plugin_key(
                     key, owner, p->prefix,
-                    conf_suggest_key(comp_params(p->comp), dot + 1), errstr,
+                    conf_suggest_key(plugin_component_params(p->comp), dot + 1), errstr,
                     errstr_size);
         }
         errstr_set(errstr, errstr_size,
@@ -515,14 +506,14 @@ static int check_plugin_key(const connector *c,
                     strcmp(rest, "predicate") == 0 ||
                     strcmp(rest, "negate") == 0)
                         return HTTPSRC_OK;
-                d = conf_param_find(comp_params(t->ctx.comp), rest);
+                d = conf_param_find(plugin_component_params(t->ctx.comp), rest);
                 if (!d) {
                         char owner[256];
                         snprintf(owner, sizeof(owner), "transform %s",
                                  t->ctx.comp->name);
                         return unknown_plugin_key(
                             key, owner, t->ctx.prefix,
-                            conf_suggest_key(comp_params(t->ctx.comp), rest),
+                            conf_suggest_key(plugin_component_params(t->ctx.comp), rest),
                             errstr, errstr_size);
                 }
                 return conf_param_validate(d, key, value, errstr, errstr_size);
@@ -534,7 +525,7 @@ static int check_plugin_key(const connector *c,
                                        : &c->auth;
         int kind =
             owner == &c->paginator ? HTTPSRC_KIND_PAGINATOR : HTTPSRC_KIND_AUTH;
-        d = conf_param_find(comp_params(owner->comp), key);
+        d = conf_param_find(plugin_component_params(owner->comp), key);
         if (d)
                 return conf_param_validate(d, key, value, errstr, errstr_size);
         if (declared_by_any(c, kind, key)) {
@@ -545,7 +536,7 @@ static int check_plugin_key(const connector *c,
                         owner->comp->name);
                 return HTTPSRC_OK;
         }
-        const char *hint = conf_suggest_key(comp_params(owner->comp), key);
+        const char *hint = conf_suggest_key(plugin_component_params(owner->comp), key);
         return unknown_plugin_key(key, NULL, "",
                                   hint ? hint : suggest_any(c, kind, key),
                                   errstr, errstr_size);
@@ -561,7 +552,7 @@ static int check_required(const connector *c,
                           char *errstr,
                           size_t errstr_size)
 {
-        const httpsrc_param_desc *d = comp_params(x->comp);
+        const httpsrc_param_desc *d = plugin_component_params(x->comp);
         for (; d && d->name; d++) {
                 if (!(d->flags & HTTPSRC_PARAM_F_REQUIRED))
                         continue;
@@ -1129,7 +1120,7 @@ static int collect_passwords(connector *c)
                 const httpsrc_param_desc *d =
                     conf_param_find(conf_connector_params, k);
                 if (!d && c->auth.comp)
-                        d = conf_param_find(comp_params(c->auth.comp), k);
+                        d = conf_param_find(plugin_component_params(c->auth.comp), k);
                 if (!d || d->type != HTTPSRC_PARAM_PASSWORD || !v || !*v)
                         continue;
                 char **nv = realloc(c->secret_vals,
@@ -1486,7 +1477,7 @@ const char *connector_conf_get(httpsrc_ctx *ctx, const char *key)
         if (v)
                 return v;
         const httpsrc_param_desc *d =
-            conf_param_find(comp_params(ctx->comp), key);
+            conf_param_find(plugin_component_params(ctx->comp), key);
         if (d && d->default_value)
                 return d->default_value;
         return httpsrc_conf_get(ctx->conn->rconf, full);

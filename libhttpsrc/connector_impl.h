@@ -279,7 +279,6 @@ void conn_clean_msg(const connector *c, char *msg, size_t size);
 /** Tell the observer (if any) of a response or a failed request. */
 void conn_observe(connector *c, int status, size_t records, const char *next);
 int conn_set_str(char **dst, const char *src);
-const httpsrc_param_desc *comp_params(const plugin_component *comp);
 
 /* connector_state.c */
 /** The only way to change c->state: asserts that @p to may follow the

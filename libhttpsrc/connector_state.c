@@ -203,9 +203,7 @@ void connector_set_target(connector *c, target_state target)
         if (target != TARGET_STARTED && c->state == TASK_WAIT)
                 task_halted(c);
         log_msg(c->env.lg, HTTPSRC_LOG_INFO, c->name, "target state %s",
-                target == TARGET_STARTED  ? "RUNNING"
-                : target == TARGET_PAUSED ? "PAUSED"
-                                          : "STOPPED");
+                httpsrc_state_name((int)target));
         if (was != target && c->env.state_changed)
                 c->env.state_changed(c->env.wake_opaque, c);
 }

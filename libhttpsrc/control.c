@@ -99,12 +99,3 @@ int httpsrc_pipeline_connector_error(httpsrc_pipeline *p,
         buf[0] = '\0';
         return control(p, name, CTL_ERROR, buf, size);
 }
-
-const char *httpsrc_state_name(int state)
-{
-        static const char *const names[] = {"UNASSIGNED", "RUNNING",
-                                            "PAUSED",     "STOPPED",
-                                            "FAILED",     "RESTARTING"};
-        return state >= 0 && state <= HTTPSRC_STATE_RESTARTING ? names[state]
-                                                               : NULL;
-}

@@ -33,16 +33,33 @@ static const struct {
 
 #define N_CLASSES (sizeof(converter_classes) / sizeof(converter_classes[0]))
 
+/* Index of class @p name (full or short), or -1. */
+static int class_index(const char *name)
+{
+        for (size_t i = 0; name && i < N_CLASSES; i++)
+                if (!strcmp(name, converter_classes[i].cls) ||
+                    !strcmp(name, converter_classes[i].short_name))
+                        return (int)i;
+        return -1;
+}
+
+const char *converter_class_at(size_t i)
+{
+        return i < N_CLASSES ? converter_classes[i].cls : NULL;
+}
+
+const char *converter_class_of(const char *name)
+{
+        int i = class_index(name);
+        return i < 0 ? NULL : converter_classes[i].cls;
+}
+
 static int find_class(const char *cls, converter_kind *kind)
 {
-        for (size_t i = 0; cls && i < N_CLASSES; i++) {
-                if (strcmp(cls, converter_classes[i].cls) &&
-                    strcmp(cls, converter_classes[i].short_name))
-                        continue;
+        int i = class_index(cls);
+        if (i >= 0)
                 *kind = converter_classes[i].kind;
-                return 0;
-        }
-        return -1;
+        return i < 0 ? -1 : 0;
 }
 
 converter *converter_new(const char *key_name,

@@ -14,6 +14,12 @@ typedef struct converter converter;
 #define CONVERTER_STRING "org.apache.kafka.connect.storage.StringConverter"
 #define CONVERTER_BYTES  "org.apache.kafka.connect.converters.ByteArrayConverter"
 
+/** The i-th supported converter class (the names above, in that order);
+ *  NULL past the last. */
+const char *converter_class_at(size_t i);
+/** The class of @p name (a class above or its short name), else NULL. */
+const char *converter_class_of(const char *name);
+
 /**
  * @p cls: one of the class names above (the short names JsonConverter,
  * StringConverter, ByteArrayConverter are accepted too). @p schemas_enable

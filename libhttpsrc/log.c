@@ -10,34 +10,51 @@
 #include "json_int.h"
 #include "util_int.h"
 
-static const char *level_name(int level)
+/* log4j's level names onto ours (syslog numbers; 0: nothing is logged),
+ * finest last; the first of a level names it. The host's --log-level and
+ * log.level take the ones marked (error..trace). */
+static const log_level_desc levels[] = {
+    {"OFF", 0, 0},
+    {"FATAL", 2, 0},
+    {"ERROR", HTTPSRC_LOG_ERROR, 1},
+    {"WARN", HTTPSRC_LOG_WARN, 1},
+    {"INFO", HTTPSRC_LOG_INFO, 1},
+    {"DEBUG", HTTPSRC_LOG_DEBUG, 1},
+    {"TRACE", HTTPSRC_LOG_DEBUG, 1},
+    {"ALL", HTTPSRC_LOG_DEBUG, 0},
+    {NULL, 0, 0},
+};
+
+const log_level_desc *log_level_table(void)
 {
-        switch (level) {
-        case HTTPSRC_LOG_ERROR:
-                return "ERROR";
-        case HTTPSRC_LOG_WARN:
-                return "WARN";
-        case HTTPSRC_LOG_INFO:
-                return "INFO";
-        default:
-                return "DEBUG";
-        }
+        return levels;
+}
+
+const log_level_desc *log_level_find(const char *name)
+{
+        for (const log_level_desc *d = levels; name && d->name; d++)
+                if (!strcasecmp(name, d->name))
+                        return d;
+        return NULL;
+}
+
+const char *log_level_name(int level)
+{
+        for (const log_level_desc *d = levels; d->name; d++)
+                if (d->level == level)
+                        return d->name;
+        return "DEBUG";
 }
 
 int log_level_parse(const char *name)
 {
-        static const struct {
-                const char *name;
-                int level;
-        } levels[] = {{"error", HTTPSRC_LOG_ERROR},
-                      {"warn", HTTPSRC_LOG_WARN},
-                      {"info", HTTPSRC_LOG_INFO},
-                      {"debug", HTTPSRC_LOG_DEBUG},
-                      {"trace", HTTPSRC_LOG_DEBUG}};
-        for (size_t i = 0; name && i < sizeof(levels) / sizeof(levels[0]); i++)
-                if (strcasecmp(name, levels[i].name) == 0)
-                        return levels[i].level;
-        return -1;
+        const log_level_desc *d = log_level_find(name);
+        return d && d->host ? d->level : -1;
+}
+
+HTTPSRC_API int httpsrc_log_level_from_name(const char *name)
+{
+        return log_level_parse(name);
 }
 
 static log_override *find_override(const logger *lg, const char *connector)
@@ -111,7 +128,7 @@ static void write_json(const char *stamp,
         sb_putc(&sb, '{');
         json_member(&sb, "time", stamp);
         sb_putc(&sb, ',');
-        json_member(&sb, "level", level_name(level));
+        json_member(&sb, "level", log_level_name(level));
         sb_putc(&sb, ',');
         json_member(&sb, "connector", connector);
         sb_putc(&sb, ',');
@@ -161,7 +178,7 @@ static void log_emit(const logger *lg,
                 write_json(stamp, level, connector, line, kv, n);
                 return;
         }
-        fprintf(stderr, "%s %-5s %s%s%s%s\n", stamp, level_name(level),
+        fprintf(stderr, "%s %-5s %s%s%s%s\n", stamp, log_level_name(level),
                 connector ? "[" : "", connector ? connector : "",
                 connector ? "] " : "", line);
 }

@@ -54,6 +54,18 @@ void log_kv_msg(const logger *lg,
 int log_set_level(logger *lg, const char *connector, int level);
 /** The level that applies to @p connector's events. */
 int log_level_of(const logger *lg, const char *connector);
+/** A level name as log4j and Connect's REST API spell it. */
+typedef struct log_level_desc {
+        const char *name; /* "OFF" "FATAL" "ERROR" ... "TRACE" "ALL" */
+        int level;        /* httpsrc_log_level; 0 (OFF) and 2 log nothing */
+        int host;         /* taken by --log-level and log.level */
+} log_level_desc;
+/** The names, ending with a NULL name. */
+const log_level_desc *log_level_table(void);
+/** The entry of @p name (any case), NULL if none. */
+const log_level_desc *log_level_find(const char *name);
+/** The first name of @p level ("ERROR" ... "DEBUG"); "DEBUG" if none. */
+const char *log_level_name(int level);
 /** error, warn, info, debug, trace (= debug), any case; -1 if none. */
 int log_level_parse(const char *name);
 void log_free(logger *lg); /* the overrides */

@@ -77,24 +77,6 @@ static void usage(FILE *out)
                 "changed.\n");
 }
 
-/* Case-insensitive, as log4j's; "trace" is debug, the finest level here
- * (the REST API's PUT /admin/loggers maps it the same way). */
-static int parse_level(const char *s)
-{
-        static const struct {
-                const char *name;
-                int level;
-        } levels[] = {{"error", HTTPSRC_LOG_ERROR},
-                      {"warn", HTTPSRC_LOG_WARN},
-                      {"info", HTTPSRC_LOG_INFO},
-                      {"debug", HTTPSRC_LOG_DEBUG},
-                      {"trace", HTTPSRC_LOG_DEBUG}};
-        for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
-                if (strcasecmp(s, levels[i].name) == 0)
-                        return levels[i].level;
-        return -1;
-}
-
 /* "httpsrc-connect 0.1.0 (commit abc) libcurl/8.0 librdkafka/2.0 yajl/2.1"
  * on one line: a bug report needs all of it, and scripts read field 2. */
 static void print_version(void)
@@ -132,7 +114,7 @@ static int level_option(int argc, char **argv, int *i, int *level)
         const char *v = arg[n] == '=' ? arg + n + 1
                         : *i + 1 < argc ? argv[++*i]
                                         : NULL;
-        int l = v ? parse_level(v) : -1;
+        int l = v ? httpsrc_log_level_from_name(v) : -1;
         if (l < 0)
                 return bad_option("--log-level", "unknown level", v,
                                   "error, warn, info, debug or trace");

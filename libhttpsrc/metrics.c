@@ -85,10 +85,8 @@ static void put_seconds_ms(out *o, int64_t ms)
 /* ------------------------------------------------------------------ */
 /* families                                                            */
 
-static const char *const state_names[] = {"UNASSIGNED", "RUNNING",
-                                          "PAUSED",     "STOPPED",
-                                          "FAILED",     "RESTARTING"};
-#define N_STATES (sizeof(state_names) / sizeof(state_names[0]))
+/* Every httpsrc_state, named by httpsrc_state_name(). */
+#define N_STATES (HTTPSRC_STATE_RESTARTING + 1)
 
 typedef void (*conn_fn)(out *o, httpsrc_pipeline *p, const connector *c);
 
@@ -106,7 +104,8 @@ static void s_connector_state(out *o, httpsrc_pipeline *p, const connector *c)
         int st = pipeline_state(p, c);
         for (size_t s = 0; s < N_STATES; s++) {
                 sample_start(o, "httpsrc_connector_state", c);
-                put(o, ",state=\"%s\"} %d\n", state_names[s], (int)s == st);
+                put(o, ",state=\"%s\"} %d\n", httpsrc_state_name((int)s),
+                    (int)s == st);
         }
 }
 
@@ -118,8 +117,8 @@ static void s_task_state(out *o, httpsrc_pipeline *p, const connector *c)
                 return;
         for (size_t s = 0; s < N_STATES; s++) {
                 sample_start(o, "httpsrc_task_state", c);
-                put(o, ",task=\"0\",state=\"%s\"} %d\n", state_names[s],
-                    (int)s == st);
+                put(o, ",task=\"0\",state=\"%s\"} %d\n",
+                    httpsrc_state_name((int)s), (int)s == st);
         }
 }
 

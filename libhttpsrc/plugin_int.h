@@ -82,6 +82,13 @@ plugin_registry_at(const plugin_registry *r, int kind, size_t i);
 /** The host table handed to plugins (with register_component set). */
 const struct httpsrc_host_api *plugin_registry_host(const plugin_registry *r);
 
+/** The declared keys of @p pc's component (NULL-safe). */
+const httpsrc_param_desc *plugin_component_params(const plugin_component *pc);
+
+/** The connector classes of the built-in HTTP source (NULL-terminated):
+ *  "HttpSource", Confluent's and castorm's class names. */
+extern const char *const plugin_builtin_sources[];
+
 /** Name, version and path of a loaded plugin. */
 const char *loaded_plugin_name(const loaded_plugin *p);
 const char *loaded_plugin_version(const loaded_plugin *p);

@@ -755,6 +755,28 @@ static int segment_matches(const char *registered, const char *query)
         return 0;
 }
 
+const char *const plugin_builtin_sources[] = {
+    "HttpSource", "io.confluent.connect.http.HttpSourceConnector",
+    "com.github.castorm.kafka.connect.http.HttpSourceConnector", NULL};
+
+const httpsrc_param_desc *plugin_component_params(const plugin_component *pc)
+{
+        switch (pc ? pc->kind : -1) {
+        case HTTPSRC_KIND_SOURCE:
+                return pc->ops.source.params;
+        case HTTPSRC_KIND_AUTH:
+                return pc->ops.auth.params;
+        case HTTPSRC_KIND_PAGINATOR:
+                return pc->ops.paginator.params;
+        case HTTPSRC_KIND_TRANSFORM:
+                return pc->ops.transform.params;
+        case HTTPSRC_KIND_PREDICATE:
+                return pc->ops.predicate.params;
+        default:
+                return NULL;
+        }
+}
+
 const plugin_component *
 plugin_registry_find(const plugin_registry *r, int kind, const char *name)
 {

@@ -28,6 +28,7 @@
 #include "conf_int.h"
 #include "commit.h"
 #include "config_store_int.h"
+#include "converter_int.h"
 #include "fileio_int.h"
 #include "json_int.h"
 #include "listener_int.h"
@@ -733,15 +734,6 @@ typedef struct plugin_ref {
         const char *cls; /* converters: the class */
 } plugin_ref;
 
-static const char *const builtin_sources[] = {
-    "HttpSource", "io.confluent.connect.http.HttpSourceConnector",
-    "com.github.castorm.kafka.connect.http.HttpSourceConnector", NULL};
-
-static const char *const converters[] = {
-    "org.apache.kafka.connect.json.JsonConverter",
-    "org.apache.kafka.connect.storage.StringConverter",
-    "org.apache.kafka.connect.converters.ByteArrayConverter", NULL};
-
 /* Connect's normalizedPluginName: the simple name without "Connector". */
 static size_t normalized(const char *name, const char **start)
 {
@@ -757,8 +749,8 @@ static int is_builtin_source(const char *name)
 {
         const char *s;
         size_t n = normalized(name, &s);
-        for (size_t i = 0; builtin_sources[i]; i++)
-                if (!strcmp(builtin_sources[i], name))
+        for (size_t i = 0; plugin_builtin_sources[i]; i++)
+                if (!strcmp(plugin_builtin_sources[i], name))
                         return 1;
         return n == strlen("HttpSource") && !strncmp(s, "HttpSource", n);
 }
@@ -785,32 +777,9 @@ static plugin_ref find_plugin(httpsrc_pipeline *p, const char *name)
         else if ((ref.pc =
                       plugin_registry_find(reg, HTTPSRC_KIND_PREDICATE, name)))
                 ref.kind = PK_PREDICATE;
-        for (size_t i = 0; ref.kind == PK_NONE && converters[i]; i++) {
-                const char *dot = strrchr(converters[i], '.');
-                if (!strcmp(name, converters[i]) || !strcmp(name, dot + 1)) {
-                        ref.kind = PK_CONVERTER;
-                        ref.cls  = converters[i];
-                }
-        }
+        if (ref.kind == PK_NONE && (ref.cls = converter_class_of(name)))
+                ref.kind = PK_CONVERTER;
         return ref;
-}
-
-static const httpsrc_param_desc *comp_params_of(const plugin_component *pc)
-{
-        switch (pc->kind) {
-        case HTTPSRC_KIND_SOURCE:
-                return pc->ops.source.params;
-        case HTTPSRC_KIND_AUTH:
-                return pc->ops.auth.params;
-        case HTTPSRC_KIND_PAGINATOR:
-                return pc->ops.paginator.params;
-        case HTTPSRC_KIND_TRANSFORM:
-                return pc->ops.transform.params;
-        case HTTPSRC_KIND_PREDICATE:
-                return pc->ops.predicate.params;
-        default:
-                return NULL;
-        }
 }
 
 static const char *comp_version(const plugin_component *pc)
@@ -914,14 +883,14 @@ plugin_key(httpsrc_pipeline *p, const kvlist *cfg, const char *key)
                 const plugin_component *pc =
                     type ? plugin_registry_find(reg, aliased[a].kind, type)
                          : NULL;
-                return pc ? conf_param_find(comp_params_of(pc), dot + 1) : NULL;
+                return pc ? conf_param_find(plugin_component_params(pc), dot + 1) : NULL;
         }
         static const int kinds[] = {HTTPSRC_KIND_AUTH, HTTPSRC_KIND_PAGINATOR};
         for (size_t k = 0; k < 2; k++)
                 for (size_t i = 0; i < plugin_registry_count(reg, kinds[k]);
                      i++) {
                         const httpsrc_param_desc *d =
-                            conf_param_find(comp_params_of(plugin_registry_at(
+                            conf_param_find(plugin_component_params(plugin_registry_at(
                                                 reg, kinds[k], i)),
                                             key);
                         if (d)
@@ -970,7 +939,7 @@ static size_t collect_entries(httpsrc_pipeline *p,
         size_t n                            = 0;
         const httpsrc_param_desc *tables[2] = {
             httpsrc_conf_params(HTTPSRC_SCOPE_CONNECTOR),
-            src->pc ? comp_params_of(src->pc) : NULL};
+            src->pc ? plugin_component_params(src->pc) : NULL};
         for (size_t t = 0; t < 2; t++)
                 for (const httpsrc_param_desc *d = tables[t];
                      d && d->name && n < cap; d++)
@@ -1095,16 +1064,16 @@ static void h_plugins(request *q, httpsrc_pipeline *p)
         int first = 1, only = query_bool(q, "connectorsOnly", 1);
         reply(q, MHD_HTTP_OK);
         o_raw(q, "[");
-        for (size_t i = 0; builtin_sources[i]; i++)
-                o_plugin(q, &first, builtin_sources[i], "source",
+        for (size_t i = 0; plugin_builtin_sources[i]; i++)
+                o_plugin(q, &first, plugin_builtin_sources[i], "source",
                          httpsrc_version_str());
         o_components(q, p, HTTPSRC_KIND_SOURCE, "source", &first);
         if (!only) {
                 o_components(q, p, HTTPSRC_KIND_TRANSFORM, "transformation",
                              &first);
                 o_components(q, p, HTTPSRC_KIND_PREDICATE, "predicate", &first);
-                for (size_t i = 0; converters[i]; i++)
-                        o_plugin(q, &first, converters[i], "converter",
+                for (size_t i = 0; converter_class_at(i); i++)
+                        o_plugin(q, &first, converter_class_at(i), "converter",
                                  httpsrc_version_str());
         }
         o_raw(q, "]");
@@ -1133,8 +1102,8 @@ static void h_plugin_config(request *q, httpsrc_pipeline *p)
                 o_params(q, httpsrc_conf_params(HTTPSRC_SCOPE_CONNECTOR),
                          &order);
         if (ref.pc)
-                o_params(q, comp_params_of(ref.pc), &order);
-        if (ref.kind == PK_CONVERTER && !strcmp(ref.cls, converters[0]))
+                o_params(q, plugin_component_params(ref.pc), &order);
+        if (ref.kind == PK_CONVERTER && !strcmp(ref.cls, CONVERTER_JSON))
                 o_params(q, json_params, &order);
         o_raw(q, "]");
 }
@@ -1953,27 +1922,6 @@ static void h_offsets_reset(request *q, httpsrc_pipeline *p)
 /* ------------------------------------------------------------------ */
 /* handlers: loggers, metrics                                          */
 
-/* log4j's levels onto ours (syslog numbers; 0: nothing is logged). */
-static const struct {
-        const char *name;
-        int level;
-} levels[] = {{"OFF", 0},
-              {"FATAL", 2},
-              {"ERROR", HTTPSRC_LOG_ERROR},
-              {"WARN", HTTPSRC_LOG_WARN},
-              {"INFO", HTTPSRC_LOG_INFO},
-              {"DEBUG", HTTPSRC_LOG_DEBUG},
-              {"TRACE", HTTPSRC_LOG_DEBUG},
-              {"ALL", HTTPSRC_LOG_DEBUG}};
-
-static const char *level_name(int level)
-{
-        for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
-                if (levels[i].level == level)
-                        return levels[i].name;
-        return "INFO";
-}
-
 /* GET and PUT /admin/loggers (Connect 3.7+, LoggingResource): the loggers
  * are "root", one per connector (named as the connector) and any other
  * namespace a PUT named; each has a level and when it was last set. */
@@ -2083,23 +2031,26 @@ static void h_logger_get(request *q, httpsrc_pipeline *p)
         o_level(q, q->arg[0]);
 }
 
-/* Set logger @p name to levels[@p li]; an unchanged level keeps its
+/* Set logger @p name to level @p d; an unchanged level keeps its
  * last_modified (as in Connect). */
-static int log_set(rest_server *r, httpsrc_pipeline *p, const char *name, size_t li)
+static int log_set(rest_server *r,
+                   httpsrc_pipeline *p,
+                   const char *name,
+                   const log_level_desc *d)
 {
         log_entry *e = log_find(r, name);
         if (!e && log_add(r, name, ""))
                 return -1;
         e = e ? e : &r->logs[r->n_logs - 1];
-        if (!strcmp(e->level, levels[li].name))
+        if (!strcmp(e->level, d->name))
                 return 0;
-        snprintf(e->level, sizeof(e->level), "%s", levels[li].name);
+        snprintf(e->level, sizeof(e->level), "%s", d->name);
         e->modified = wall_ms();
         if (e == &r->logs[0]) {
-                pipeline_set_log_level(p, levels[li].level);
+                pipeline_set_log_level(p, d->level);
                 return 0;
         }
-        return pipeline_set_connector_log_level(p, name, levels[li].level);
+        return pipeline_set_connector_log_level(p, name, d->level);
 }
 
 /* The loggers a PUT on @p ns sets: every one for "root"; else those whose
@@ -2125,7 +2076,7 @@ static void h_logger_put(request *q, httpsrc_pipeline *p)
         const httpsrc_json *body = need_object(q);
         const httpsrc_json *jl   = body ? json_get(body, "level") : NULL;
         char *want               = jl ? json_scalar_text(jl) : NULL;
-        size_t i                 = 0;
+        const log_level_desc *d  = want ? log_level_find(want) : NULL;
         kvlist names             = {0};
         if (!body)
                 goto out;
@@ -2135,10 +2086,7 @@ static void h_logger_put(request *q, httpsrc_pipeline *p)
                             "request.");
                 goto out;
         }
-        while (i < sizeof(levels) / sizeof(levels[0]) &&
-               !strcaseeq(levels[i].name, want))
-                i++;
-        if (i == sizeof(levels) / sizeof(levels[0])) {
+        if (!d) {
                 /* Connect answers 404 here; a bad value is a bad request. */
                 reply_error(q, MHD_HTTP_BAD_REQUEST,
                             "invalid log level '%s': use one of OFF, FATAL, "
@@ -2151,7 +2099,7 @@ static void h_logger_put(request *q, httpsrc_pipeline *p)
                 goto out;
         }
         for (size_t k = 0; k < names.n; k++)
-                if (log_set(q->r, p, names.v[k].key, i))
+                if (log_set(q->r, p, names.v[k].key, d))
                         q->oom = 1;
         if (strcaseeq(query_get(q, "scope"), "cluster")) {
                 reply_empty(q, MHD_HTTP_NO_CONTENT);
@@ -3144,7 +3092,7 @@ rest_server *rest_new(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
             (unsigned)conf_get_int(w, "rest.max.connections.per.client", 16);
         r->request_timeout_ms =
             conf_get_int(w, "rest.request.timeout.ms", 10000);
-        if (log_add(r, "root", level_name(pipeline_logger(p)->max_level))) {
+        if (log_add(r, "root", log_level_name(pipeline_logger(p)->max_level))) {
                 errstr_set(errstr, errstr_size, "out of memory");
                 rest_destroy(r);
                 return NULL;

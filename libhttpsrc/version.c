@@ -71,6 +71,17 @@ HTTPSRC_API const char *httpsrc_strerror(int err)
         return d ? d->text : "Unknown error";
 }
 
+/* The one table of state names: REST, /metrics, the config store and the
+ * logs all name a state through it. */
+HTTPSRC_API const char *httpsrc_state_name(int state)
+{
+        static const char *const names[] = {"UNASSIGNED", "RUNNING",
+                                            "PAUSED",     "STOPPED",
+                                            "FAILED",     "RESTARTING"};
+        return state >= 0 && state <= HTTPSRC_STATE_RESTARTING ? names[state]
+                                                               : NULL;
+}
+
 HTTPSRC_API int httpsrc_err_is_retriable(int err)
 {
         return err == HTTPSRC_ERR_TIMEOUT || err == HTTPSRC_ERR_TRANSPORT ||

@@ -503,6 +503,16 @@ httpsrc_pipeline_component_info(const httpsrc_pipeline *p,
                                 const char **description,
                                 const httpsrc_param_desc **params);
 
+/**
+ * @brief The level of a log level name, as the host's --log-level and the
+ * log.level key take it: error, warn, info, debug or trace (= debug), in
+ * any case. Safe from any thread.
+ * @param name the name; NULL gives -1
+ * @returns an httpsrc_log_level value, or -1 if @p name is none of them
+ * @since 0.2
+ */
+HTTPSRC_API int httpsrc_log_level_from_name(const char *name);
+
 /** @brief Connector states, as Kafka Connect names them. @since 0.1 */
 typedef enum httpsrc_state {
         HTTPSRC_STATE_UNASSIGNED = 0,

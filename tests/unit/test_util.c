@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include "httpsrc/httpsrc.h"
+#include "kvlist_int.h"
+#include "log_int.h"
 #include "util_int.h"
 
 static void test_sb_append_grows_and_terminates(void **state)
@@ -237,6 +239,65 @@ static void test_keyset(void **state)
         keyset_clear(&ks);
 }
 
+/* One table of level names: the host's names, REST's log4j names, and
+ * the name each level is shown with. */
+static void test_log_level_names(void **state)
+{
+        (void)state;
+        assert_int_equal(httpsrc_log_level_from_name("Trace"),
+                         HTTPSRC_LOG_DEBUG);
+        assert_int_equal(httpsrc_log_level_from_name("warn"), HTTPSRC_LOG_WARN);
+        assert_int_equal(httpsrc_log_level_from_name("ALL"), -1);
+        assert_int_equal(httpsrc_log_level_from_name("off"), -1);
+        assert_int_equal(httpsrc_log_level_from_name(NULL), -1);
+        assert_int_equal(log_level_find("all")->level, HTTPSRC_LOG_DEBUG);
+        assert_int_equal(log_level_find("OFF")->level, 0);
+        assert_null(log_level_find("verbose"));
+        assert_string_equal(log_level_name(HTTPSRC_LOG_DEBUG), "DEBUG");
+        assert_string_equal(log_level_name(0), "OFF");
+        assert_string_equal(log_level_name(HTTPSRC_LOG_ERROR), "ERROR");
+}
+
+/* The one state-name table, as REST, /metrics and the config store use. */
+static void test_state_names(void **state)
+{
+        (void)state;
+        assert_string_equal(httpsrc_state_name(HTTPSRC_STATE_UNASSIGNED),
+                            "UNASSIGNED");
+        assert_string_equal(httpsrc_state_name(HTTPSRC_STATE_RESTARTING),
+                            "RESTARTING");
+        assert_null(httpsrc_state_name(HTTPSRC_STATE_RESTARTING + 1));
+        assert_null(httpsrc_state_name(-1));
+}
+
+/* The ordered pair list: duplicates kept by add, replaced by set, a NULL
+ * value removes. */
+static void test_kvlist(void **state)
+{
+        (void)state;
+        kvlist l = {0};
+        assert_int_equal(kvl_add(&l, "a", "1"), 0);
+        assert_int_equal(kvl_add(&l, "b", NULL), 0);
+        assert_int_equal(kvl_add(&l, "a", "2"), 0);
+        assert_int_equal(l.n, 3);
+        assert_string_equal(kvl_get(&l, "a"), "1");
+        assert_null(kvl_get(&l, "b"));
+        assert_int_equal(kvl_index(&l, "b"), 1);
+        assert_int_equal(kvl_set(&l, "a", "3"), 0);
+        assert_string_equal(l.v[0].value, "3");
+        assert_string_equal(l.v[2].value, "2");
+        assert_int_equal(kvl_set(&l, "a", NULL), 0);
+        assert_int_equal(l.n, 2);
+        assert_string_equal(l.v[0].key, "b");
+        assert_string_equal(kvl_get(&l, "a"), "2");
+        assert_int_equal(kvl_set(&l, "c", "4"), 0);
+        assert_int_equal(kvl_index(&l, "c"), 2);
+        assert_int_equal(kvl_set(&l, "zz", NULL), 0);
+        kvl_free(&l);
+        assert_int_equal(l.n, 0);
+        assert_null(l.v);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -254,6 +315,9 @@ int main(void)
             cmocka_unit_test(test_version),
             cmocka_unit_test(test_err_names),
             cmocka_unit_test(test_err_retriable),
+            cmocka_unit_test(test_log_level_names),
+            cmocka_unit_test(test_state_names),
+            cmocka_unit_test(test_kvlist),
         };
         return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
