@@ -228,6 +228,9 @@ struct connector {
         size_t pq_len;
         int want_next;   /* the next page's request waits for room */
         page *producing; /* page waiting for room in the queue */
+        /* the last page's records and their members: the next page's
+         * arrays start at that size instead of growing by copies */
+        size_t last_records, last_members;
         size_t outstanding;
         int acks_pending; /* acknowledged records not yet committed */
         char *offset_json;

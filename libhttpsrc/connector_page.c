@@ -1024,6 +1024,29 @@ static void not_json(connector *c,
         sb_wipe(&shown);
 }
 
+/* Pages of one API are alike: the arrays a page's selection fills start
+ * at the last page's size (a failed allocation leaves them to grow). */
+static void page_presize(const connector *c, page *pg)
+{
+        if (c->last_records > pg->cap) {
+                span *s = malloc(c->last_records * sizeof(*s));
+                if (s) {
+                        free(pg->spans);
+                        pg->spans = s;
+                        pg->cap   = c->last_records;
+                }
+        }
+        if (c->last_members > pg->members.cap) {
+                json_root_member *m =
+                    malloc(c->last_members * sizeof(*m));
+                if (m) {
+                        free(pg->members.v);
+                        pg->members.v   = m;
+                        pg->members.cap = c->last_members;
+                }
+        }
+}
+
 static int select_records(connector *c, page *pg, const char *what)
 {
         if (c->source.comp &&
@@ -1045,9 +1068,12 @@ static int select_records(connector *c, page *pg, const char *what)
         const char *body = http_response_body(pg->resp, &len);
         char why[512];
         span_ctx sc = {c, pg, 0, 0, ""};
+        page_presize(c, pg);
         int rc      = jsonpath_select_spans_indexed(
                  c->records_path, body, len, c->max_depth, on_span, &sc,
                  http_response_root_index(pg->resp), &pg->members, why, sizeof(why));
+        c->last_records = pg->n;
+        c->last_members = pg->members.n;
         if (rc == HTTPSRC_ERR_LIMIT)
                 task_poll_error(c, "response of %s: %s", what, sc.too_big);
         else if (rc < 0)

@@ -23,6 +23,7 @@ struct producer {
         char cluster_id[64]; /* "": not known yet */
         rd_kafka_topic_t **topics; /* prepared; kept for the metadata */
         size_t n_topics;
+        size_t last_topic; /* topics[] index the last record went to */
         int broker_up;           /* from the last statistics; -1: none yet */
         /* Reachability: since when no broker has answered (monotonic ms;
          * 0: one has since), per the error callback (all brokers down),
@@ -381,6 +382,21 @@ void producer_destroy(producer *p)
         free(p);
 }
 
+/* The handle of @p topic if producer_prepare_topic() made one; the last
+ * one used is tried first (a connector sends to one topic in a row). */
+static rd_kafka_topic_t *prepared_topic(producer *p, const char *topic)
+{
+        if (p->last_topic < p->n_topics &&
+            strcmp(rd_kafka_topic_name(p->topics[p->last_topic]), topic) == 0)
+                return p->topics[p->last_topic];
+        for (size_t i = 0; i < p->n_topics; i++)
+                if (strcmp(rd_kafka_topic_name(p->topics[i]), topic) == 0) {
+                        p->last_topic = i;
+                        return p->topics[i];
+                }
+        return NULL;
+}
+
 int producer_send(producer *p,
                   const char *topic,
                   const void *key,
@@ -392,13 +408,24 @@ int producer_send(producer *p,
                   char *errstr,
                   size_t errstr_size)
 {
-        rd_kafka_resp_err_t err =
-            rd_kafka_producev(p->rk, RD_KAFKA_V_TOPIC(topic),
-                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                              RD_KAFKA_V_KEY((void *)key, key_len),
-                              RD_KAFKA_V_VALUE((void *)value, value_len),
-                              RD_KAFKA_V_TIMESTAMP(timestamp_ms),
-                              RD_KAFKA_V_OPAQUE(msg_opaque), RD_KAFKA_V_END);
+        /* A prepared topic's handle spares librdkafka a lookup by name
+         * (under its lock) per record. */
+        rd_kafka_topic_t *rkt = prepared_topic(p, topic);
+        rd_kafka_vu_t vu[6]   = {
+            {.vtype = RD_KAFKA_VTYPE_TOPIC, .u.cstr = topic},
+            {.vtype = RD_KAFKA_VTYPE_MSGFLAGS, .u.i = RD_KAFKA_MSG_F_COPY},
+            {.vtype = RD_KAFKA_VTYPE_KEY, .u.mem = {(void *)key, key_len}},
+            {.vtype = RD_KAFKA_VTYPE_VALUE, .u.mem = {(void *)value, value_len}},
+            {.vtype = RD_KAFKA_VTYPE_TIMESTAMP, .u.i64 = timestamp_ms},
+            {.vtype = RD_KAFKA_VTYPE_OPAQUE, .u.ptr = msg_opaque}};
+        if (rkt)
+                vu[0] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_RKT, .u.rkt = rkt};
+        rd_kafka_error_t *e         = rd_kafka_produceva(p->rk, vu, 6);
+        rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+        if (e) {
+                err = rd_kafka_error_code(e);
+                rd_kafka_error_destroy(e);
+        }
         if (!err)
                 return HTTPSRC_OK;
         if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL)

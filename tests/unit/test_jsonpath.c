@@ -497,6 +497,107 @@ static void test_spans_string_scan(void **state)
         jsonpath_destroy(p);
 }
 
+/* Long documents: many records whose strings, escapes (runs of
+ * backslashes), UTF-8, numbers and mistakes fall on every alignment (a
+ * block-wise scanner carries "in a string", "escaped" and "in a number"
+ * from one block to the next) get the verdict and spans of the yajl
+ * reference. Deterministic (a fixed LCG), bounded. */
+static unsigned lcg(unsigned *x)
+{
+        *x = *x * 1103515245u + 12345u;
+        return (*x >> 16) & 0x7fff;
+}
+
+static void put_piece(strbuf *sb, unsigned *x, int mistakes)
+{
+        static const char *const pieces[] = {
+            "\"id\"",        "\"a\\\\\"",        "\"\\\\\\\"q\"",
+            "\"\\u00e9x\"",  "\"\xc3\xa9\xe2\x82\xac\"", "12345",
+            "-0.5e+7",       "true",             "null",
+            "\"abcdefghijklmnopqrstuvwxyz0123456789\"",
+            "[]",            "{}",               "\"\\\\\\\\\"",
+            "\" \\/ \\b\\f\\n\\r\\t \""};
+        static const char *const bad[] = {"\"\x01\"", "\"\xc3\"", "1x",
+                                          "\"\\q\"", "tru",       "\xff",
+                                          "\"\\u12g4\""};
+        if (mistakes && lcg(x) % 400 == 0)
+                sb_puts(sb, bad[lcg(x) % (sizeof(bad) / sizeof(*bad))]);
+        else
+                sb_puts(sb,
+                        pieces[lcg(x) % (sizeof(pieces) / sizeof(*pieces))]);
+}
+
+static void test_spans_long_documents(void **state)
+{
+        (void)state;
+        jsonpath *p = compile_ok("$.data[*]");
+        unsigned x  = 7;
+        for (int round = 0; round < 60; round++) {
+                strbuf doc = {0};
+                sb_puts(&doc, "{\"data\":[");
+                int records = 20 + (int)(lcg(&x) % 200);
+                for (int r = 0; r < records; r++) {
+                        if (r)
+                                sb_puts(&doc, lcg(&x) % 2 ? "," : " ,\n ");
+                        sb_puts(&doc, "{");
+                        int members = 1 + (int)(lcg(&x) % 8);
+                        for (int m = 0; m < members; m++) {
+                                if (m)
+                                        sb_puts(&doc, ",");
+                                sb_printf(&doc, "\"k%d\":", m);
+                                put_piece(&doc, &x, round % 2);
+                        }
+                        sb_puts(&doc, "}");
+                }
+                sb_puts(&doc, "],\"next\":\"\\\\\"}");
+                collect a = {0}, b = {0};
+                char ea[256] = "", eb[256] = "";
+                int ra = jsonpath_select_spans(p, doc.buf, doc.len, 0,
+                                               span_collect, &a, ea,
+                                               sizeof(ea));
+                int rb = jsonpath_select_spans_yajl(p, doc.buf, doc.len, 0,
+                                                    span_collect, &b, eb,
+                                                    sizeof(eb));
+                assert_int_equal(ra, rb);
+                assert_string_equal(ea, eb);
+                assert_int_equal(a.count, b.count);
+                assert_string_equal(a.sb.buf ? a.sb.buf : "",
+                                    b.sb.buf ? b.sb.buf : "");
+                sb_free(&a.sb);
+                sb_free(&b.sb);
+                sb_free(&doc);
+        }
+        /* a string that starts before byte 4096 and has its escape, UTF-8
+         * or mistake after it */
+        static const char *const specials[] = {"\\n", "\\u00e9", "\x01",
+                                               "\xc3\xa9", "\xc3", "\\q",
+                                               "\\\\", "\xe2\x82"};
+        for (size_t k = 0; k < sizeof(specials) / sizeof(*specials); k++) {
+                for (size_t at = 4096 - 80; at < 4096 + 8; at += 3) {
+                        strbuf doc = {0};
+                        sb_puts(&doc, "{\"data\":[");
+                        while (doc.len < at)
+                                sb_puts(&doc, doc.len + 4 <= at ? "1, " : " ");
+                        sb_printf(&doc, "\"%.60s%s%.20s\"]}",
+                                  "abcdefghijklmnopqrstuvwxyzabcdefghijklmnop"
+                                  "qrstuvwxyzabcdefghij",
+                                  specials[k], "01234567890123456789");
+                        collect a = {0}, b = {0};
+                        int ra = jsonpath_select_spans(p, doc.buf, doc.len, 0,
+                                                       span_collect, &a, NULL,
+                                                       0);
+                        int rb = jsonpath_select_spans_yajl(
+                            p, doc.buf, doc.len, 0, span_collect, &b, NULL, 0);
+                        assert_int_equal(ra, rb);
+                        assert_int_equal(a.count, b.count);
+                        sb_free(&a.sb);
+                        sb_free(&b.sb);
+                        sb_free(&doc);
+                }
+        }
+        jsonpath_destroy(p);
+}
+
 static void test_spans_depth(void **state)
 {
         (void)state;
@@ -537,6 +638,7 @@ int main(void)
             cmocka_unit_test(test_spans_stop),
             cmocka_unit_test(test_spans_errors),
             cmocka_unit_test(test_spans_string_scan),
+            cmocka_unit_test(test_spans_long_documents),
             cmocka_unit_test(test_spans_depth),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
