@@ -165,10 +165,15 @@ def read_rows(path):
 
 
 def cmd_throughput(runs_csv, out_csv):
-    """Medians per tool of the runs in runs_csv; prints a Markdown table."""
+    """Medians per tool of the runs in runs_csv; prints a Markdown table.
+    The stage floors (floor-* rows) go to *_floors.csv beside out_csv."""
     by_tool = defaultdict(list)
     order = []
-    for r in read_rows(runs_csv):
+    rows_all = read_rows(runs_csv)
+    floors_of(rows_all, out_csv.replace("_summary.csv", "_floors.csv"))
+    for r in rows_all:
+        if r["tool"].startswith("floor-"):
+            continue
         if r["tool"] not in by_tool:
             order.append(r["tool"])
         by_tool[r["tool"]].append(r)
@@ -199,6 +204,38 @@ def cmd_throughput(runs_csv, out_csv):
                         "%.2f" % m["wall"], "%.2f" % m["cpu"],
                         "%.1f" % m["rss"], "%.2f" % ratio])
     print(md_table(out_csv))
+
+
+def floors_of(rows, out_csv):
+    """Each stage's median time alone, and httpsrc's median wall time as a
+    multiple of it (the slowest stage is the floor); prints a table."""
+    walls = defaultdict(list)
+    cpus = defaultdict(list)
+    for r in rows:
+        walls[r["tool"]].append(float(r["wall_s"]))
+        cpus[r["tool"]].append(float(r["user_s"]) + float(r["sys_s"]))
+    stages = [t for t in ("floor-fetch", "floor-select", "floor-produce")
+              if t in walls]
+    if not stages or "httpsrc" not in walls:
+        return
+    hs = statistics.median(walls["httpsrc"])
+    med = {t: statistics.median(walls[t]) for t in stages}
+    slowest = max(stages, key=lambda t: med[t])
+    with open(out_csv, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["stage", "runs", "wall_s", "cpu_s", "httpsrc_multiple"])
+        for t in stages + ["sum-of-stages", "httpsrc"]:
+            if t == "sum-of-stages":
+                wall, cpu, n = sum(med.values()), sum(
+                    statistics.median(cpus[x]) for x in stages), ""
+            else:
+                wall, cpu, n = (statistics.median(walls[t]),
+                                statistics.median(cpus[t]), len(walls[t]))
+            w.writerow([t, n, "%.3f" % wall, "%.3f" % cpu,
+                        "%.2f" % (hs / wall if wall else 0)])
+    print(md_table(out_csv))
+    print("httpsrc's wall time is %.2fx the slowest stage alone (%s)\n"
+          % (hs / med[slowest] if med[slowest] else 0, slowest))
 
 
 def parse_access_log(path, t0, t1):
@@ -311,6 +348,17 @@ def cmd_report(resdir, machine):
          "200 pages x 1000 records cursor-paginated from nginx into the "
          "mock Kafka cluster; `httpsrc_speedup` is httpsrc's records/s "
          "divided by the tool's. Every run: `throughput.csv`."),
+        ("throughput_floors.csv", "Throughput: each stage alone (floors)",
+         "In the same rounds: `floor-fetch` = curl fetching every page "
+         "over one connection (bodies to /dev/null); `floor-select` = "
+         "our selector alone over the pages in memory (`$.data[*]` with "
+         "the member indexes the connector asks for; median of 3 passes, "
+         "CPU time); `floor-produce` = librdkafka alone producing the "
+         "records, selected and keyed beforehand, configured as httpsrc "
+         "configures it (acks=all, idempotence, 4 MiB queue, linger 5 "
+         "ms), until every delivery report. `httpsrc_multiple` = "
+         "httpsrc's median wall time / the stage's: the slowest stage is "
+         "the floor a pipeline of the three cannot beat."),
         ("scale.csv", "Scale: connectors polling every 10 s",
          "CPU % of one core and peak RSS of `httpsrc-connect` over the "
          "window; jitter = |interval between two polls of a connector - "

@@ -101,14 +101,16 @@ build() {
 	# must not stop it.
 	local targets
 	targets=$(ninja -C "$BUILD" -t targets all | sed -n -E \
-		's#^(plugins/[^/:]*\.so|libhttpsrc/httpsrc-connect|tests/tools/(consume|mockkafka)):.*#\1#p')
+		's#^(plugins/[^/:]*\.so|libhttpsrc/httpsrc-connect|tests/tools/(consume|mockkafka|select_floor|produce_floor)):.*#\1#p')
 	# shellcheck disable=SC2086 # one target a word
 	ninja -C "$BUILD" $targets >/dev/null
 	HOST=$BUILD/libhttpsrc/httpsrc-connect
 	MOCK=$BUILD/tests/tools/mockkafka
 	CONSUME=$BUILD/tests/tools/consume
+	SELECT_FLOOR=$BUILD/tests/tools/select_floor
+	PRODUCE_FLOOR=$BUILD/tests/tools/produce_floor
 	local b
-	for b in "$HOST" "$MOCK" "$CONSUME"; do
+	for b in "$HOST" "$MOCK" "$CONSUME" "$SELECT_FLOOR" "$PRODUCE_FLOOR"; do
 		[ -x "$b" ] || die "$b was not built (configure $BUILD with -Dtests=true)"
 	done
 }
@@ -288,6 +290,45 @@ httpsrc_round() { # ROUND [perf]
 	verify "hs-$r"
 }
 
+# floors ROUND BOOT TOPIC FILES_GLOB URL...: each stage of the job alone,
+# as rows floor-fetch (curl fetches every page over one connection, bodies
+# to /dev/null), floor-select (our selector over the pages in memory, the
+# median of 3 passes), floor-produce (librdkafka produces the records,
+# selected and keyed beforehand, into TOPIC, as httpsrc configures it) of
+# RUNS. httpsrc's time as a multiple of the slowest: benchlib throughput.
+floors() {
+	local r=$1 boot=$2 topic=$3 glob=$4 rc=0 wall user sys rss out
+	shift 4
+	# shellcheck disable=SC2086 # the glob expands to the page files
+	local files=($glob)
+	/usr/bin/time -f "%e %U %S %M" -o "$ROUNDDIR/fetch.time" \
+		curl -sS --fail "$@" >/dev/null 2>"$ROUNDDIR/fetch.err" || rc=$?
+	[ "$rc" = 0 ] || {
+		echo "bench: floor-fetch (round $r): curl exited $rc: $(head -2 "$ROUNDDIR/fetch.err")" >&2
+		FAILED=1
+		return 0
+	}
+	read -r wall user sys rss <"$ROUNDDIR/fetch.time"
+	echo "floor-fetch,$r,$RECORDS,$wall,$user,$sys,$rss" >>"$RUNS"
+	out=$("$SELECT_FLOOR" '$.data[*]' 3 "${files[@]}") || {
+		echo "bench: floor-select (round $r) failed" >&2
+		FAILED=1
+		return 0
+	}
+	read -r n _ wall <<<"$out"
+	[ "$n" = "$RECORDS" ] || { echo "bench: floor-select found $n records, expected $RECORDS" >&2 && FAILED=1; }
+	echo "floor-select,$r,$n,$wall,$wall,0,0" >>"$RUNS"
+	out=$("$PRODUCE_FLOOR" "$boot" "$topic" '$.data[*]' id "${files[@]}" 2>"$ROUNDDIR/produce.err") || {
+		echo "bench: floor-produce (round $r) failed: $(tail -2 "$ROUNDDIR/produce.err")" >&2
+		FAILED=1
+		return 0
+	}
+	read -r n wall user <<<"$out"
+	[ "$n" = "$RECORDS" ] || { echo "bench: floor-produce sent $n records, expected $RECORDS" >&2 && FAILED=1; }
+	echo "floor-produce,$r,$n,$wall,$user,0,0" >>"$RUNS"
+	tail -3 "$RUNS" | awk -F, '{ printf "  %-14s round %s: %6.3f s wall, %6.3f s CPU\n", $1, $2, $4, $5 + $6 }' >&2
+}
+
 # perf_top DATA: self time per library, self time per function, then
 # time per function with its callees
 perf_top() {
@@ -336,7 +377,7 @@ part_throughput() {
 		# of a run can be read back only from a topic of many
 		# partitions (auto-created topics get 4).
 		start_mock "$ROUNDDIR" "py-$r:$PARTITIONS" "hs-$r:$PARTITIONS" \
-			"sh-$r:$PARTITIONS"
+			"sh-$r:$PARTITIONS" "pf-$r:$PARTITIONS"
 		say "Round $r/$ROUNDS (Kafka $BOOT)"
 		timed python "$r" $PY "$SHARED/py_poller.py" "$BOOT" "py-$r" "$API"
 		[ "$(tail -1 "$ROUNDDIR/python.err")" = "$RECORDS" ] ||
@@ -344,6 +385,8 @@ part_throughput() {
 		[ "$r" != 1 ] ||
 			timed shell "$r" bash "$SHARED/shell_pipeline.sh" "$BOOT" "sh-$r" "$API"
 		httpsrc_round "$r"
+		floors "$r" "$BOOT" "pf-$r" "$WORK/w/www/page*.json" \
+			"$API" "$API?cursor=[1-$(($(ls "$WORK"/w/www/page*.json | wc -l) - 1))]"
 		stop_pid "$MOCK_PID"
 		rm -rf "$ROUNDDIR"
 	done
