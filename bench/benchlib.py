@@ -137,14 +137,25 @@ def cmd_watch(boot, topic, count, outfile, timeout_s="600"):
     from confluent_kafka.admin import AdminClient, NewTopic
     admin = AdminClient({"bootstrap.servers": boot})
     admin.create_topics([NewTopic(topic, 1, 1)])[topic].result(30)
+    # The partition's leader in the consumer's metadata before assign():
+    # else librdkafka waits 500 ms (its offset query timer) to start
+    # fetching, and every first-record time carried those 500 ms.
     c = Consumer({"bootstrap.servers": boot, "group.id": "bench-watch",
-                  "enable.auto.commit": False, "fetch.wait.max.ms": 10})
+                  "enable.auto.commit": False, "fetch.wait.max.ms": 10,
+                  "fetch.error.backoff.ms": 10})
+    for _ in range(300):
+        md = c.list_topics(topic, timeout=10).topics.get(topic)
+        if md and not md.error and 0 in md.partitions and \
+                md.partitions[0].leader >= 0:
+            break
+        time.sleep(0.1)
     c.assign([TopicPartition(topic, 0, OFFSET_BEGINNING)])
     print("ready", flush=True)
     count, first, keys = int(count), None, set()
     deadline = time.time() + float(timeout_s)
     while time.time() < deadline:
-        msgs = c.consume(10000, 0.05)
+        # until the first record, short waits: its time is when it came
+        msgs = c.consume(10000, 0.05) if first else c.consume(1, 0.005)
         t = time.time()
         for m in msgs:
             if m.error() is None:
