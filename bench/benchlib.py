@@ -249,6 +249,36 @@ def floors_of(rows, out_csv):
           % (hs / med[slowest] if med[slowest] else 0, slowest))
 
 
+def cmd_cores(runs_csv, out_csv):
+    """Medians of the 1- and 8-connector rounds, and the records/s ratio
+    of 8 to 1; prints a table."""
+    by = defaultdict(list)
+    for r in read_rows(runs_csv):
+        by[r["tool"]].append(r)
+    med = {}
+    with open(out_csv, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["connectors", "rounds", "records", "records_per_s",
+                    "wall_s", "cpu_s", "peak_rss_mb", "ratio_to_one"])
+        for tool in sorted(by, key=lambda t: int(t.split("-")[0])):
+            rows = by[tool]
+            med[tool] = statistics.median(
+                int(r["records"]) / max(float(r["wall_s"]), 1e-3)
+                for r in rows)
+            one = med.get("1-connectors")
+            w.writerow([tool.split("-")[0], len(rows), rows[0]["records"],
+                        "%.0f" % med[tool],
+                        "%.2f" % statistics.median(
+                            float(r["wall_s"]) for r in rows),
+                        "%.2f" % statistics.median(
+                            float(r["user_s"]) + float(r["sys_s"])
+                            for r in rows),
+                        "%.1f" % statistics.median(
+                            int(r["rss_kb"]) / 1024.0 for r in rows),
+                        "%.2f" % (med[tool] / one if one else 0)])
+    print(md_table(out_csv))
+
+
 def parse_access_log(path, t0, t1):
     """({uri: [msec, ...]}, requests that opened a connection) of the
     requests logged in [t0, t1] ("$msec $request_uri $connection_requests")."""
@@ -370,6 +400,13 @@ def cmd_report(resdir, machine):
          "ms), until every delivery report. `httpsrc_multiple` = "
          "httpsrc's median wall time / the stage's: the slowest stage is "
          "the floor a pipeline of the three cannot beat."),
+        ("cores_summary.csv", "Cores: 8 connectors at once",
+         "The throughput job by 1 connector, then by 8 connectors in one "
+         "host, each paging its own copy of the API (`?api=K`) into its "
+         "own topic, interleaved rounds, medians; `ratio_to_one` = "
+         "records/s of the row / records/s of one connector (2 cores, "
+         "shared with nginx and the mock cluster). Every topic read back "
+         "(`cores_verify.csv`). Every run: `cores.csv`."),
         ("scale.csv", "Scale: connectors polling every 10 s",
          "CPU % of one core and peak RSS of `httpsrc-connect` over the "
          "window; jitter = |interval between two polls of a connector - "
@@ -408,9 +445,10 @@ def cmd_jvm(runs_csv, out_csv):
     dups = defaultdict(list)
     vpath = os.path.join(os.path.dirname(runs_csv), "jvm_verify.csv")
     for r in read_rows(vpath) if os.path.exists(vpath) else []:
-        tool = "connect" if r["topic"].startswith("jvm-cs-") else "httpsrc"
+        tool = "connect" if r["topic"].startswith("jvm-cs-") else \
+            "httpsrc-eos" if r["topic"].startswith("jvm-hseos-") else "httpsrc"
         dups[tool].append(int(r["records"]) - int(r["distinct_keys"]))
-    order = [t for t in ("httpsrc", "connect") if t in med]
+    order = [t for t in ("httpsrc", "httpsrc-eos", "connect") if t in med]
     h, j = med.get("httpsrc"), med.get("connect")
     with open(out_csv, "w", newline="") as f:
         w = csv.writer(f)
@@ -472,7 +510,28 @@ def cmd_jvm_section(resdir, machine, pages, per, rounds, castorm):
            "comparable with the throughput table (another workload size, "
            "a real broker instead of the mock)."
            % (pages, per, rounds, castorm), "",
-           md_table(os.path.join(resdir, "jvm_summary.csv")), ""]
+           md_table(os.path.join(resdir, "jvm_summary.csv")), "",
+           "![jvm](jvm.png)", ""]
+    fl = os.path.join(resdir, "jvm_floors.csv")
+    if os.path.exists(fl):
+        sec += ["`httpsrc-eos`: the same httpsrc round with "
+                "`exactly.once.source.support=enabled` (offsets in a topic; "
+                "a transaction per page holds its records and its offset), "
+                "read back with read_committed: exactly-once's cost beside "
+                "at-least-once.", "",
+                "Each stage alone on this broker, in the same rounds (as in "
+                "the throughput section; `httpsrc` = its at-least-once "
+                "rounds above, wall time to every key):", "",
+                md_table(fl), ""]
+    idle = os.path.join(resdir, "idle.csv")
+    if os.path.exists(idle):
+        sec += ["Idle: 100 connectors, each polling its own endpoint every "
+                "10 s that has nothing new (`{\"data\":[]}`), in one "
+                "`httpsrc-connect` and then in one Connect standalone worker "
+                "(castorm, one task each), on the same broker. `startup_s`: "
+                "from the process start until the API got a request from "
+                "every connector; CPU over the window that follows (5 s "
+                "later), RSS at its end and peak.", "", md_table(idle), ""]
     with open(path, "w") as f:
         f.write(rest + "\n".join(sec))
 

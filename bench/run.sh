@@ -26,9 +26,12 @@
 #               workload (20 pages x 1000 records; --full: 200 x 1000):
 #               records/s, CPU s, peak RSS, time to the first record in
 #               Kafka; every round read back (all records, all keys, once).
-#               castorm's jars come from Maven Central, or from
-#               BENCH_CASTORM_DIR (a directory of its jar and dependencies;
-#               BENCH_CASTORM_FROM says where they came from, for results.md).
+#               castorm's jars come from BENCH_CASTORM_DIR (a directory of
+#               its jar and dependencies; BENCH_CASTORM_FROM says where they
+#               came from, for results.md), else Maven Central, else
+#               bench/build-castorm.sh builds them from the v0.8.11 source
+#               tag; if none works the run stops saying so (never without
+#               the peer).
 #
 # Installs what is missing (apt-get), builds a release build in build-bench
 # (BENCH_BUILD overrides), writes bench/results/ (BENCH_RESULTS overrides):
@@ -58,12 +61,12 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	throughput | scale | latency | all | profile | jvm) PART=$1 ;;
+	throughput | scale | latency | cores | all | profile | jvm) PART=$1 ;;
 	--rounds) ROUNDS=${2:?--rounds needs a number} && shift ;;
 	--full) FULL=1 ;;
 	--sizes) SIZES=${2:?--sizes needs a list} && shift ;;
 	--scale-seconds) SCALE_S=${2:?--scale-seconds needs seconds} && shift ;;
-	*) die "unknown argument '$1' (usage: run.sh [throughput|scale|latency|all|profile|jvm] [--rounds N] [--full] [--sizes LIST] [--scale-seconds S])" ;;
+	*) die "unknown argument '$1' (usage: run.sh [throughput|scale|latency|cores|all|profile|jvm] [--rounds N] [--full] [--sizes LIST] [--scale-seconds S])" ;;
 	esac
 	shift
 done
@@ -188,12 +191,20 @@ start_mock() {
 	die "the mock cluster did not start: $(cat "$dir/kafka.err")"
 }
 
-write_worker() { # DIR [extra lines...]
+# write_worker DIR [extra lines...]: offsets in DIR/offsets, or in the
+# topic OFFSETS_TOPIC (created with one partition, one replica) if set
+write_worker() {
 	local dir=$1
 	shift
 	{
 		echo "bootstrap.servers=$BOOT"
-		echo "offset.storage.file.filename=$dir/offsets"
+		if [ -n "${OFFSETS_TOPIC:-}" ]; then
+			echo "offset.storage.topic=$OFFSETS_TOPIC"
+			echo "offset.storage.partitions=1"
+			echo "offset.storage.replication.factor=1"
+		else
+			echo "offset.storage.file.filename=$dir/offsets"
+		fi
 		echo "plugin.path=$BUILD/plugins"
 		echo "producer.linger.ms=5"
 		echo "listeners="
@@ -396,9 +407,68 @@ part_throughput() {
 	$LIB throughput "$RUNS" "$RES/throughput_summary.csv"
 }
 
+# ------------------------------------------------------------------ cores
+
+# cores_round ROUND N: one httpsrc-connect --once with N connectors, each
+# paging its own copy of the API (?api=K) into its own topic; every topic
+# read back. Rows "N-connectors" of RUNS (records = N x RECORDS).
+cores_round() {
+	local r=$1 n=$2 d=$ROUNDDIR/c$2 k rc=0 wall user sys rss conns=()
+	mkdir -p "$d"
+	write_worker "$d"
+	for k in $(seq "$n"); do
+		cursor_connector "$d/c$k.json" "bench-cores-$n-$k-$r" "co$n-$k-$r" "$API?api=$k" 1000
+		conns+=("$d/c$k.json")
+	done
+	/usr/bin/time -f "%e %U %S %M" -o "$d/time" "$HOST" --once \
+		"$d/worker.properties" "${conns[@]}" >"$d/out" 2>"$d/err" || rc=$?
+	[ "$rc" = 0 ] || {
+		echo "bench: $n connectors (round $r) exited $rc: $(tail -3 "$d/err")" >&2
+		FAILED=1
+		return 0
+	}
+	read -r wall user sys rss <"$d/time"
+	echo "$n-connectors,$r,$((n * RECORDS)),$wall,$user,$sys,$rss" >>"$RUNS"
+	tail -1 "$RUNS" | awk -F, '{ printf "  %-14s round %s: %6.2f s wall, %6.2f s CPU, %6.1f MB peak RSS, %8.0f records/s\n", $1, $2, $4, $5 + $6, $7 / 1024, $3 / $4 }' >&2
+	for k in $(seq "$n"); do
+		verify "co$n-$k-$r" "$RES/cores_verify.csv"
+	done
+}
+
+# 1 connector, then 8 connectors paging 8 copies of the API at once in one
+# host: records/s of the 8 / records/s of the 1 (how far a second core
+# carries it; nginx and the mock cluster share the two cores).
+part_cores() {
+	say "Cores: 1 and 8 connectors paging their own API into the mock cluster"
+	"$SHARED/serve.sh" "$WORK/w" >/dev/null
+	API=$(sed -n 's/^API=//p' "$WORK/w/env")
+	RUNS=$RES/cores.csv
+	echo "tool,round,records,wall_s,user_s,sys_s,rss_kb" >"$RUNS"
+	echo "topic,records,distinct_keys" >"$RES/cores_verify.csv"
+	local r k topics
+	for r in $(seq "$ROUNDS"); do
+		ROUNDDIR=$WORK/cores$r
+		mkdir -p "$ROUNDDIR"
+		topics=("co1-1-$r:$PARTITIONS")
+		for k in $(seq 8); do
+			topics+=("co8-$k-$r:$PARTITIONS")
+		done
+		start_mock "$ROUNDDIR" "${topics[@]}"
+		say "Round $r/$ROUNDS (Kafka $BOOT)"
+		cores_round "$r" 1
+		cores_round "$r" 8
+		stop_pid "$MOCK_PID"
+		rm -rf "$ROUNDDIR"
+	done
+	"$SHARED/stop.sh" "$WORK/w"
+	rm -f "$WORK/w/env"
+	$LIB cores "$RUNS" "$RES/cores_summary.csv" >&2
+}
+
 # -------------------------------------------------------------------- jvm
 
 JVM_PAGES=20 JVM_PER=1000
+IDLE_N=${BENCH_IDLE_CONNECTORS:-100} IDLE_S=${BENCH_IDLE_SECONDS:-60}
 CASTORM_VERSION=0.8.11
 # connect-standalone.sh's defaults (kafka-run-class.sh): what a user runs
 CONNECT_JVM_OPTS="-Xms256M -Xmx2G -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20
@@ -422,6 +492,8 @@ fetch_castorm() {
 	CASTORM_FROM="jars from Maven Central"
 	cache=${XDG_CACHE_HOME:-$HOME/.cache}/httpsrc/castorm-$CASTORM_VERSION
 	CASTORM_DIR=$cache/plugins/kafka-connect-http
+	[ ! -f "$cache/.built-from" ] ||
+		CASTORM_FROM="jars $(cat "$cache/.built-from") by bench/build-castorm.sh"
 	[ -f "$cache/.complete" ] && return 0
 	command -v mvn >/dev/null || die "mvn not found (scripts/install-deps.sh installs it)"
 	mkdir -p "$cache"
@@ -440,9 +512,12 @@ POM
 	if ! mvn -B -q -f "$tmp/pom.xml" -Dmaven.repo.local="$cache/m2" \
 		org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
 		-DincludeScope=runtime -DoutputDirectory="$tmp/libs" >"$tmp/mvn.log" 2>&1; then
-		grep -m1 ERROR "$tmp/mvn.log" >&2 || tail -5 "$tmp/mvn.log" >&2
 		rm -rf "$tmp"
-		die "com.github.castorm:kafka-connect-http:$CASTORM_VERSION could not be downloaded from Maven Central (error above); set BENCH_CASTORM_DIR to a directory holding its jar and runtime dependencies (e.g. built from its v$CASTORM_VERSION tag)"
+		say "castorm $CASTORM_VERSION is not on the reachable Maven Central: building it from its source tag (bench/build-castorm.sh)"
+		"$BENCH/build-castorm.sh" >/dev/null ||
+			die "no JVM peer: castorm's kafka-connect-http $CASTORM_VERSION is neither on Maven Central nor buildable here (above); build it with bench/build-castorm.sh [SOURCE] or set BENCH_CASTORM_DIR"
+		CASTORM_FROM="jars $(cat "$cache/.built-from") by bench/build-castorm.sh"
+		return 0
 	fi
 	rm -rf "$CASTORM_DIR"
 	mkdir -p "$(dirname "$CASTORM_DIR")"
@@ -475,6 +550,7 @@ events { worker_connections 1024; }
 http { access_log off; map \$arg_after \$k { "" $JFIRST; default \$arg_after; }
   server { listen 127.0.0.1:$port; root $d/www; default_type application/json;
            location = /items { try_files /k\$k.json @slice; }
+           location /idle/ { access_log $d/idle.log; return 200 '{"data":[]}'; }
            location @slice { proxy_pass http://127.0.0.1:$(cat "$d/slicer.port"); } } }
 EOF
 	nginx -c "$d/nginx.conf" || die "nginx did not start: $(cat "$d/nginx.err")"
@@ -513,34 +589,43 @@ jvm_row() {
 	tail -1 "$JRUNS" | awk -F, '{ printf "  %-8s round %s: first record after %5.2f s, all after %6.2f s, %6.2f s CPU, %7.1f MB peak RSS, %7.0f records/s\n", $1, $2, $4, $5, $6, $7, $8 }' >&2
 }
 
-castorm_round() { # ROUND
-	local r=$1 d=$WORK/jvm/cs$1 t0 pid cpu hwm
-	mkdir -p "$d"
-	ROUNDDIR=$d
-	cat >"$d/worker.properties" <<EOF
+castorm_worker() { # DIR
+	cat >"$1/worker.properties" <<EOF
 bootstrap.servers=$BOOT
 key.converter=org.apache.kafka.connect.storage.StringConverter
 value.converter=org.apache.kafka.connect.storage.StringConverter
-offset.storage.file.filename=$d/connect.offsets
+offset.storage.file.filename=$1/connect.offsets
 offset.flush.interval.ms=$JVM_FLUSH_MS
 plugin.path=$(dirname "$CASTORM_DIR")
 listeners=http://127.0.0.1:$(free_port)
 producer.linger.ms=5
 EOF
-	cat >"$d/castorm.properties" <<EOF
-name=castorm-$r
+}
+
+castorm_props() { # FILE NAME TOPIC URL FIRST_ID INTERVAL_MS
+	cat >"$1" <<EOF
+name=$2
 connector.class=com.github.castorm.kafka.connect.http.HttpSourceConnector
 tasks.max=1
-kafka.topic=jvm-cs-$r
-http.request.url=$JAPI
+kafka.topic=$3
+http.request.url=$4
 http.request.params=after=\${offset.id}
-http.offset.initial=id=$JFIRST
+http.offset.initial=id=$5
 http.timer=com.github.castorm.kafka.connect.timer.FixedIntervalTimer
-http.timer.interval.millis=$JVM_POLL_MS
+http.timer.interval.millis=$6
 http.response.list.pointer=/data
 http.response.record.offset.pointer=key=/id, id=/id
 http.response.record.mapper=com.github.castorm.kafka.connect.http.record.StringKvSourceRecordMapper
 EOF
+}
+
+castorm_round() { # ROUND
+	local r=$1 d=$WORK/jvm/cs$1 t0 pid cpu hwm
+	mkdir -p "$d"
+	ROUNDDIR=$d
+	castorm_worker "$d"
+	castorm_props "$d/castorm.properties" "castorm-$r" "jvm-cs-$r" "$JAPI" \
+		"$JFIRST" "$JVM_POLL_MS"
 	watch_start "jvm-cs-$r" "$d"
 	t0=$(now)
 	# shellcheck disable=SC2086 # word splitting of the JVM options
@@ -563,24 +648,33 @@ EOF
 	verify "jvm-cs-$r" "$RES/jvm_verify.csv" dups-ok
 }
 
-httpsrc_jvm_round() { # ROUND
-	local r=$1 d=$WORK/jvm/hs$1 t0 rc=0 wall user sys rss
+# httpsrc_jvm_round ROUND [eos]: eos: exactly.once.source.support=enabled
+# (offsets in a topic; a transaction per page holds its records and offset)
+httpsrc_jvm_round() {
+	local r=$1 mode=${2:-} d=$WORK/jvm/hs${2:-}$1 t0 rc=0 wall user sys rss
+	local tool=httpsrc topic=jvm-hs-$1
 	mkdir -p "$d"
 	ROUNDDIR=$d
-	write_worker "$d"
-	cursor_connector "$d/c.json" "bench-jvm-hs-$r" "jvm-hs-$r" "$JAPI" 1000 after
-	watch_start "jvm-hs-$r" "$d"
+	if [ "$mode" = eos ]; then
+		tool=httpsrc-eos topic=jvm-hseos-$r
+		OFFSETS_TOPIC=bench-offsets-$r write_worker "$d" \
+			"exactly.once.source.support=enabled"
+	else
+		write_worker "$d"
+	fi
+	cursor_connector "$d/c.json" "bench-jvm-$tool-$r" "$topic" "$JAPI" 1000 after
+	watch_start "$topic" "$d"
 	t0=$(now)
 	/usr/bin/time -f "%e %U %S %M" -o "$d/time" "$HOST" --once \
 		"$d/worker.properties" "$d/c.json" >"$d/out" 2>"$d/err" || rc=$?
 	if [ "$rc" != 0 ] || ! watch_wait "$d"; then
-		echo "bench: httpsrc round $r exited $rc: $(tail -3 "$d/err")" >&2
+		echo "bench: $tool round $r exited $rc: $(tail -3 "$d/err")" >&2
 		FAILED=1
 		return 0
 	fi
 	read -r wall user sys rss <"$d/time"
-	jvm_row httpsrc "$r" "$t0" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$rss"
-	verify "jvm-hs-$r" "$RES/jvm_verify.csv"
+	jvm_row "$tool" "$r" "$t0" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$rss"
+	verify "$topic" "$RES/jvm_verify.csv"
 }
 
 part_jvm() {
@@ -599,19 +693,144 @@ part_jvm() {
 	serve_keyset
 	JRUNS=$RES/jvm.csv
 	echo "tool,round,records,first_record_s,wall_s,cpu_s,peak_rss_mb,records_per_s" >"$JRUNS"
+	# each stage alone on the real broker, and httpsrc's wall time (from
+	# its rounds) as a multiple of the slowest (benchlib throughput)
+	JFLOORS=$WORK/jvm/floors.csv
+	echo "tool,round,records,wall_s,user_s,sys_s,rss_kb" >"$JFLOORS"
 	echo "topic,records,distinct_keys" >"$RES/jvm_verify.csv"
 	for r in $(seq "$ROUNDS"); do
 		say "Round $r/$ROUNDS (Kafka $BOOT)"
 		castorm_round "$r"
 		httpsrc_jvm_round "$r"
+		httpsrc_jvm_round "$r" eos
+		ROUNDDIR=$WORK/jvm/floors$r
+		mkdir -p "$ROUNDDIR"
+		RUNS=$JFLOORS floors "$r" "$BOOT" "jvm-pf-$r" "$WORK/jvm/www/k*.json" \
+			"$(dirname "$JAPI")/{$(cd "$WORK/jvm/www" && ls k*.json | paste -sd,)}"
 	done
+	[ "$IDLE_N" = 0 ] || part_idle
 	kill -QUIT "$(cat "$WORK/jvm/nginx.pid")" 2>/dev/null || true
 	"$KAFKA_SH" stop "$WORK/kafka"
 	echo >&2
 	$LIB jvm "$JRUNS" "$RES/jvm_summary.csv"
+	awk -F, 'NR > 1 && $1 == "httpsrc" { printf "httpsrc,%s,%s,%s,%s,0,0\n", $2, $3, $5, $6 }' \
+		"$JRUNS" >>"$JFLOORS"
+	$LIB throughput "$JFLOORS" "$WORK/jvm/fl_summary.csv" >&2
+	cp "$WORK/jvm/fl_floors.csv" "$RES/jvm_floors.csv"
 	$LIB jvm-section "$RES" "$(machine)" "$JVM_PAGES" "$JVM_PER" "$ROUNDS" \
 		"$CASTORM_FROM"
+	jvm_chart
 	say "Results in $RES/jvm.csv, $RES/results.md"
+}
+
+# idle_wait TOOL PID T0: until the idle API got IDLE_N requests (each
+# connector polls once when it starts); sets IDLE_STARTUP
+idle_wait() {
+	local log=$WORK/jvm/idle.log
+	for _ in $(seq 6000); do
+		kill -0 "$2" 2>/dev/null || die "idle: $1 exited before its connectors polled"
+		if [ "$(wc -l <"$log")" -ge "$IDLE_N" ]; then
+			IDLE_STARTUP=$(awk -v a="$(now)" -v b="$3" 'BEGIN { printf "%.2f", a - b }')
+			return 0
+		fi
+		sleep 0.1
+	done
+	die "idle: $1's $IDLE_N connectors did not all poll within 600 s"
+}
+
+# idle_measure TOOL PID: CPU and memory of PID over IDLE_S seconds once its
+# connectors run; a row of RES/idle.csv
+idle_measure() {
+	local c0 c1 t0 t1 rss hwm
+	sleep 5 # past the start
+	t0=$(now)
+	c0=$(proc_cpu "$2")
+	sleep "$IDLE_S"
+	t1=$(now)
+	c1=$(proc_cpu "$2")
+	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$2/status")
+	hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$2/status")
+	awk -v n="$1" -v k="$IDLE_N" -v st="$IDLE_STARTUP" -v c0="$c0" -v c1="$c1" \
+		-v t0="$t0" -v t1="$t1" -v rss="$rss" -v hwm="$hwm" 'BEGIN {
+		printf "%s,%d,%s,%.0f,%.2f,%.2f,%.1f,%.1f\n", n, k, st, t1 - t0,
+			c1 - c0, 100 * (c1 - c0) / (t1 - t0), rss / 1024, hwm / 1024 }' >>"$RES/idle.csv"
+	tail -1 "$RES/idle.csv" | awk -F, '{ printf "  %-8s %s connectors: all polled after %s s; over %s s: %s s CPU = %s %% of a core, RSS %s MB (peak %s MB)\n", $1, $2, $3, $4, $5, $6, $7, $8 }' >&2
+}
+
+# IDLE_N connectors polling every 10 s an API with nothing new
+# ({"data":[]}), in one httpsrc-connect, then in one Connect standalone
+# worker with castorm: CPU and RSS over IDLE_S seconds.
+part_idle() {
+	local d=$WORK/jvm/idle k pid t0 props=()
+	mkdir -p "$d/hs" "$d/cs"
+	echo "tool,connectors,startup_s,window_s,cpu_s,cpu_pct,rss_mb,peak_rss_mb" >"$RES/idle.csv"
+	say "Idle: $IDLE_N connectors polling every 10 s, httpsrc then Connect"
+	: >"$WORK/jvm/idle.log"
+	ROUNDDIR=$d/hs
+	write_worker "$d/hs"
+	for k in $(seq "$IDLE_N"); do
+		cursor_connector "$d/hs/c$k.json" "idle-$k" "idle-hs" "$(dirname "$JAPI")/idle/$k" 10000 after
+	done
+	t0=$(now)
+	(
+		raise_fd_limit
+		exec "$HOST" "$d/hs/worker.properties" "$d"/hs/c*.json 2>"$d/hs/host.log"
+	) &
+	pid=$!
+	PIDS+=("$pid")
+	idle_wait httpsrc "$pid" "$t0"
+	idle_measure httpsrc "$pid"
+	stop_host "$pid" "$IDLE_N idle connectors"
+	: >"$WORK/jvm/idle.log"
+	castorm_worker "$d/cs"
+	for k in $(seq "$IDLE_N"); do
+		castorm_props "$d/cs/c$k.properties" "idle-$k" idle-cs \
+			"$(dirname "$JAPI")/idle/$k" 0 10000
+		props+=("$d/cs/c$k.properties")
+	done
+	t0=$(now)
+	# shellcheck disable=SC2086 # word splitting of the JVM options
+	"$JAVA" $CONNECT_JVM_OPTS -Dlog4j2.configurationFile="$KCACHE/log4j2.properties" \
+		-cp "$KCP" org.apache.kafka.connect.cli.ConnectStandalone \
+		"$d/cs/worker.properties" "${props[@]}" >"$d/cs/connect.log" 2>&1 &
+	pid=$!
+	PIDS+=("$pid")
+	idle_wait connect "$pid" "$t0"
+	idle_measure connect "$pid"
+	stop_pid "$pid"
+	$LIB md-table "$RES/idle.csv" >&2
+}
+
+# jvm_chart: jvm.png from jvm_summary.csv: httpsrc (at-least-once and
+# exactly-once) beside Connect + castorm, one panel per measure, log scale
+jvm_chart() {
+	[ -f "$RES/jvm_summary.csv" ] || return 0
+	grep -v '^ratio' "$RES/jvm_summary.csv" >"$WORK/jvm_chart.csv"
+	(
+		cd "$WORK" && gnuplot <<'EOF'
+set terminal pngcairo size 1000,380 font "sans,9"
+set output 'jvm.png'
+set datafile separator ','
+set multiplot layout 1,4 title "Kafka Connect + castorm vs httpsrc-connect: same keyset API, same real broker (medians, log scale)"
+set style fill solid 0.85 border -1
+set boxwidth 0.6
+set logscale y
+set grid ytics
+set xtics scale 0
+set offsets 0.5, 0.5, 0, 0
+unset key
+p(c, t) = sprintf("%s", t)
+set title "records/s (higher is better)"
+plot 'jvm_chart.csv' skip 1 using 0:3:xtic(1) with boxes lc rgb '#3b7dd8', '' skip 1 using 0:3:3 with labels offset 0,0.7
+set title "seconds to the first record"
+plot 'jvm_chart.csv' skip 1 using 0:4:xtic(1) with boxes lc rgb '#d8763b', '' skip 1 using 0:4:4 with labels offset 0,0.7
+set title "CPU seconds"
+plot 'jvm_chart.csv' skip 1 using 0:6:xtic(1) with boxes lc rgb '#d8763b', '' skip 1 using 0:6:6 with labels offset 0,0.7
+set title "peak RSS MB"
+plot 'jvm_chart.csv' skip 1 using 0:7:xtic(1) with boxes lc rgb '#d8763b', '' skip 1 using 0:7:7 with labels offset 0,0.7
+unset multiplot
+EOF
+	) && cp "$WORK/jvm.png" "$RES/jvm.png"
 }
 
 # ---------------------------------------------------- nginx for scale/latency
@@ -818,8 +1037,10 @@ case $PART in
 throughput) part_throughput ;;
 scale) part_scale ;;
 latency) part_latency ;;
+cores) part_cores ;;
 all)
 	part_throughput
+	part_cores
 	part_scale
 	part_latency
 	;;
