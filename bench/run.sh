@@ -104,10 +104,11 @@ build() {
 	# must not stop it.
 	local targets
 	targets=$(ninja -C "$BUILD" -t targets all | sed -n -E \
-		's#^(plugins/[^/:]*\.so|libhttpsrc/httpsrc-connect|tests/tools/(consume|mockkafka|select_floor|produce_floor)):.*#\1#p')
+		's#^(plugins/[^/:]*\.so|([^:]*/)?httpsrc-connect|tests/tools/(consume|mockkafka|select_floor|produce_floor)):.*#\1#p')
 	# shellcheck disable=SC2086 # one target a word
 	ninja -C "$BUILD" $targets >/dev/null
-	HOST=$BUILD/libhttpsrc/httpsrc-connect
+	# the host binary, wherever the build puts it (libhttpsrc/ or cli/)
+	HOST=$BUILD/$(echo "$targets" | grep -m1 -E '(^|/)httpsrc-connect$')
 	MOCK=$BUILD/tests/tools/mockkafka
 	CONSUME=$BUILD/tests/tools/consume
 	SELECT_FLOOR=$BUILD/tests/tools/select_floor
