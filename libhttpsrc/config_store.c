@@ -24,12 +24,35 @@ typedef struct topics_entry {
         size_t n;
 } topics_entry;
 
+/* A task config read before its commit record (deferredTaskUpdates). */
+typedef struct deferred_task {
+        char *connector;
+        int task;
+        config_props props;
+} deferred_task;
+
+/* A target state of a connector with no config (yet, or any more). */
+typedef struct orphan_target {
+        char *name;
+        int target;
+} orphan_target;
+
 struct config_store {
+        const config_store_ops *ops;
+        void *be;
         char *path;
         config_entry **entries;
         size_t n;
         topics_entry *topics;
         size_t n_topics;
+        deferred_task *deferred;
+        size_t n_deferred;
+        orphan_target *orphans;
+        size_t n_orphans;
+        int64_t offset;
+        int started;
+        config_listener_fn listener;
+        void *listener_opaque;
 };
 
 /* The target states a connector is stored with. */
@@ -52,6 +75,40 @@ static int target_of(const char *name)
         return -1;
 }
 
+static void props_clear(config_props *p)
+{
+        for (size_t i = 0; i < p->n; i++) {
+                free(p->keys ? p->keys[i] : NULL);
+                free(p->values ? p->values[i] : NULL);
+        }
+        free(p->keys);
+        free(p->values);
+        *p = (config_props){0};
+}
+
+static void tasks_free(config_props *t, size_t n)
+{
+        for (size_t i = 0; t && i < n; i++)
+                props_clear(&t[i]);
+        free(t);
+}
+
+/* A copy of @p src in *@p dst; -1 when out of memory (*dst empty). */
+static int props_copy(config_props *dst, const config_props *src)
+{
+        size_t n    = src ? src->n : 0;
+        dst->n      = n;
+        dst->keys   = calloc(n ? n : 1, sizeof(char *));
+        dst->values = calloc(n ? n : 1, sizeof(char *));
+        int bad     = !dst->keys || !dst->values;
+        for (size_t i = 0; !bad && i < n; i++)
+                bad = !(dst->keys[i] = xstrdup(src->keys[i])) ||
+                      !(dst->values[i] = xstrdup(src->values[i]));
+        if (bad)
+                props_clear(dst);
+        return bad ? -1 : 0;
+}
+
 static void entry_free(config_entry *e)
 {
         if (!e)
@@ -63,6 +120,7 @@ static void entry_free(config_entry *e)
         free(e->keys);
         free(e->values);
         free(e->name);
+        tasks_free(e->tasks, e->n_tasks);
         free(e);
 }
 
@@ -71,7 +129,9 @@ static config_entry *entry_new(const char *name, int target, size_t n)
         config_entry *e = calloc(1, sizeof(*e));
         if (!e)
                 return NULL;
-        e->target = target;
+        e->target          = target;
+        e->task_generation = -1;
+        e->fenced_count    = -1;
         e->name   = xstrdup(name);
         e->keys   = calloc(n ? n : 1, sizeof(*e->keys));
         e->values = calloc(n ? n : 1, sizeof(*e->values));
@@ -261,12 +321,67 @@ static int load(config_store *s, char *errstr, size_t errstr_size)
         return rc;
 }
 
+static int file_save(void *be, config_store *s, char *errstr,
+                     size_t errstr_size);
+static int file_put_connector(void *be,
+                              config_store *s,
+                              const char *name,
+                              const config_props *props,
+                              int target,
+                              char *errstr,
+                              size_t errstr_size)
+{
+        return file_save(be, s, errstr, errstr_size);
+}
+static int file_remove_connector(void *be,
+                                 config_store *s,
+                                 const char *name,
+                                 char *errstr,
+                                 size_t errstr_size)
+{
+        return file_save(be, s, errstr, errstr_size);
+}
+static int file_put_target(void *be,
+                           config_store *s,
+                           const char *name,
+                           int target,
+                           char *errstr,
+                           size_t errstr_size)
+{
+        return file_save(be, s, errstr, errstr_size);
+}
+
+/* Task configs are not in the file: a standalone host makes them again. */
+static const config_store_ops file_ops = {
+    .name             = "file",
+    .put_connector    = file_put_connector,
+    .remove_connector = file_remove_connector,
+    .put_target       = file_put_target,
+    .save             = file_save,
+};
+static const config_store_ops memory_ops = {.name = "memory"};
+
+config_store *config_store_new(const config_store_ops *ops, void *be)
+{
+        config_store *s = calloc(1, sizeof(*s));
+        if (!s) {
+                if (ops->destroy)
+                        ops->destroy(be);
+                return NULL;
+        }
+        s->ops    = ops;
+        s->be     = be;
+        s->offset = -1;
+        return s;
+}
+
 config_store *
 config_store_open(const char *path, char *errstr, size_t errstr_size)
 {
-        config_store *s = calloc(1, sizeof(*s));
+        config_store *s = config_store_new(path ? &file_ops : &memory_ops,
+                                           NULL);
         if (!s || (path && !(s->path = xstrdup(path)))) {
-                free(s);
+                config_store_destroy(s);
                 errstr_set(errstr, errstr_size, "out of memory");
                 return NULL;
         }
@@ -274,18 +389,33 @@ config_store_open(const char *path, char *errstr, size_t errstr_size)
                 config_store_destroy(s);
                 return NULL;
         }
+        s->started = 1;
         return s;
+}
+
+static void deferred_free(deferred_task *d)
+{
+        free(d->connector);
+        props_clear(&d->props);
 }
 
 void config_store_destroy(config_store *s)
 {
         if (!s)
                 return;
+        if (s->ops->destroy)
+                s->ops->destroy(s->be);
         for (size_t i = 0; i < s->n; i++)
                 entry_free(s->entries[i]);
         free(s->entries);
         config_store_clear_topics(s);
         free(s->topics);
+        for (size_t i = 0; i < s->n_deferred; i++)
+                deferred_free(&s->deferred[i]);
+        free(s->deferred);
+        for (size_t i = 0; i < s->n_orphans; i++)
+                free(s->orphans[i].name);
+        free(s->orphans);
         free(s->path);
         free(s);
 }
@@ -331,10 +461,9 @@ static int serialize(const config_store *s, strbuf *sb)
         return bad || sb_puts(sb, "}}\n") ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
 }
 
-static int save(const config_store *s, char *errstr, size_t errstr_size)
+static int
+file_save(void *be, config_store *s, char *errstr, size_t errstr_size)
 {
-        if (!s->path)
-                return HTTPSRC_OK;
         strbuf sb = {0};
         int rc    = serialize(s, &sb);
         if (rc)
@@ -370,6 +499,13 @@ const config_entry *config_store_get(const config_store *s, const char *name)
         return i < 0 ? NULL : s->entries[i];
 }
 
+/* The backend's save of everything (the file's image), if it has one. */
+static int save(config_store *s, char *errstr, size_t errstr_size)
+{
+        return s->ops->save ? s->ops->save(s->be, s, errstr, errstr_size)
+                            : HTTPSRC_OK;
+}
+
 static config_entry *
 entry_from_conf(const char *name, const httpsrc_conf *conf, int target)
 {
@@ -386,6 +522,40 @@ entry_from_conf(const char *name, const httpsrc_conf *conf, int target)
         return e;
 }
 
+static config_props props_of(const config_entry *e)
+{
+        return (config_props){e->n, e->keys, e->values};
+}
+
+/* Replace or add @p e (taking it) locally; the one it replaced, or NULL.
+ * The new entry keeps the old one's task state. */
+static config_entry *swap_in(config_store *s, config_entry *e, ssize_t *at)
+{
+        ssize_t i         = find_index(s, e->name);
+        config_entry *old = i >= 0 ? s->entries[i] : NULL;
+        *at               = i;
+        if (!old) {
+                s->entries[s->n++] = e;
+                return NULL;
+        }
+        s->entries[i] = e;
+        return old;
+}
+
+/* The task configs and their state go with the connector's new config
+ * (Connect keeps them apart from the connector config). */
+static void task_state_move(config_entry *to, config_entry *from)
+{
+        to->n_tasks          = from->n_tasks;
+        to->tasks            = from->tasks;
+        to->inconsistent     = from->inconsistent;
+        to->task_generation  = from->task_generation;
+        to->pending_fencing  = from->pending_fencing;
+        to->fenced_count     = from->fenced_count;
+        from->n_tasks        = 0;
+        from->tasks          = NULL;
+}
+
 int config_store_put(config_store *s,
                      const char *name,
                      const httpsrc_conf *conf,
@@ -393,13 +563,19 @@ int config_store_put(config_store *s,
                      char *errstr,
                      size_t errstr_size)
 {
-        if (!name || !conf || !config_store_target_name(target)) {
+        if (!name || !conf ||
+            (target != CONFIG_TARGET_KEEP &&
+             !config_store_target_name(target))) {
                 errstr_set(errstr, errstr_size,
                            "invalid argument: no name, no conf or a target "
                            "other than RUNNING, PAUSED, STOPPED");
                 return HTTPSRC_ERR_INVAL;
         }
-        config_entry *e = entry_from_conf(name, conf, target);
+        const config_entry *cur = config_store_get(s, name);
+        int local_target        = target != CONFIG_TARGET_KEEP ? target
+                                  : cur                 ? cur->target
+                                                        : HTTPSRC_STATE_RUNNING;
+        config_entry *e = entry_from_conf(name, conf, local_target);
         config_entry **grown =
             e ? realloc(s->entries, (s->n + 1) * sizeof(*grown)) : NULL;
         if (!grown) {
@@ -408,17 +584,27 @@ int config_store_put(config_store *s,
                            s->path ? s->path : "config store");
                 return HTTPSRC_ERR_NOMEM;
         }
-        s->entries        = grown;
-        ssize_t i         = find_index(s, name);
-        config_entry *old = i >= 0 ? s->entries[i] : NULL;
+        s->entries = grown;
+        if (s->ops->reads_back) { /* the read back applies it */
+                config_props p = props_of(e);
+                int rc = s->ops->put_connector(s->be, s, name, &p, target,
+                                               errstr, errstr_size);
+                entry_free(e);
+                return rc;
+        }
+        ssize_t i;
+        config_entry *old = swap_in(s, e, &i);
         if (old)
-                s->entries[i] = e;
-        else
-                s->entries[s->n++] = e;
-        int rc = save(s, errstr, errstr_size);
-        if (rc && old)
+                task_state_move(e, old);
+        config_props p = props_of(e);
+        int rc         = s->ops->put_connector
+                             ? s->ops->put_connector(s->be, s, name, &p, target,
+                                                     errstr, errstr_size)
+                             : HTTPSRC_OK;
+        if (rc && old) {
+                task_state_move(old, e);
                 s->entries[i] = old;
-        else if (rc)
+        } else if (rc)
                 s->n--;
         entry_free(rc ? e : old);
         return rc;
@@ -432,11 +618,17 @@ int config_store_remove(config_store *s,
         ssize_t i = find_index(s, name);
         if (i < 0)
                 return HTTPSRC_OK;
+        if (s->ops->reads_back)
+                return s->ops->remove_connector(s->be, s, name, errstr,
+                                                errstr_size);
         config_entry *old = s->entries[i];
         memmove(&s->entries[i], &s->entries[i + 1],
                 (s->n - (size_t)i - 1) * sizeof(*s->entries));
         s->n--;
-        int rc = save(s, errstr, errstr_size);
+        int rc = s->ops->remove_connector
+                     ? s->ops->remove_connector(s->be, s, name, errstr,
+                                                errstr_size)
+                     : HTTPSRC_OK;
         if (rc) { /* put it back where it was */
                 memmove(&s->entries[i + 1], &s->entries[i],
                         (s->n - (size_t)i) * sizeof(*s->entries));
@@ -446,6 +638,88 @@ int config_store_remove(config_store *s,
         }
         entry_free(old);
         return HTTPSRC_OK;
+}
+
+int config_store_put_target(config_store *s,
+                            const char *name,
+                            int target,
+                            char *errstr,
+                            size_t errstr_size)
+{
+        ssize_t i = find_index(s, name);
+        if (!config_store_target_name(target)) {
+                errstr_set(errstr, errstr_size,
+                           "invalid argument: a target other than RUNNING, "
+                           "PAUSED, STOPPED");
+                return HTTPSRC_ERR_INVAL;
+        }
+        if (i < 0) {
+                errstr_set(errstr, errstr_size, "connector '%s' not found",
+                           name);
+                return HTTPSRC_ERR_NOENT;
+        }
+        if (s->ops->reads_back)
+                return s->ops->put_target(s->be, s, name, target, errstr,
+                                          errstr_size);
+        int old                = s->entries[i]->target;
+        s->entries[i]->target = target;
+        int rc = s->ops->put_target ? s->ops->put_target(s->be, s, name,
+                                                         target, errstr,
+                                                         errstr_size)
+                                    : HTTPSRC_OK;
+        if (rc)
+                s->entries[i]->target = old;
+        return rc;
+}
+
+/* Install @p n copies of @p tasks as @p e's committed task configs. */
+static int install_tasks(config_entry *e, size_t n, const config_props *tasks)
+{
+        config_props *t = calloc(n ? n : 1, sizeof(*t));
+        size_t done     = 0;
+        while (t && done < n && !props_copy(&t[done], &tasks[done]))
+                done++;
+        if (!t || done < n) {
+                tasks_free(t, done);
+                return HTTPSRC_ERR_NOMEM;
+        }
+        tasks_free(e->tasks, e->n_tasks);
+        e->tasks        = t;
+        e->n_tasks      = n;
+        e->inconsistent = 0;
+        e->task_generation++;
+        return HTTPSRC_OK;
+}
+
+int config_store_put_tasks(config_store *s,
+                           const char *name,
+                           size_t n,
+                           const config_props *tasks,
+                           char *errstr,
+                           size_t errstr_size)
+{
+        ssize_t i = find_index(s, name);
+        if (i < 0) {
+                errstr_set(errstr, errstr_size, "connector '%s' not found",
+                           name);
+                return HTTPSRC_ERR_NOENT;
+        }
+        if (s->ops->reads_back)
+                return s->ops->put_tasks(s->be, s, name, n, tasks, errstr,
+                                         errstr_size);
+        int rc = install_tasks(s->entries[i], n, tasks);
+        if (rc)
+                errstr_set(errstr, errstr_size, "out of memory");
+        return rc;
+}
+
+size_t config_store_tasks(const config_store *s,
+                          const char *name,
+                          const config_props **tasks)
+{
+        const config_entry *e = config_store_get(s, name);
+        *tasks                = e && !e->inconsistent ? e->tasks : NULL;
+        return *tasks ? e->n_tasks : 0;
 }
 
 size_t config_store_topics(const config_store *s,
@@ -506,4 +780,267 @@ void config_store_clear_topics(config_store *s)
 int config_store_save(config_store *s, char *errstr, size_t errstr_size)
 {
         return save(s, errstr, errstr_size);
+}
+
+/* ------------------------------------------------------------------ */
+/* backends: records read back (Connect's KafkaConfigBackingStore       */
+/* ConsumeCallback and its process*Record functions)                    */
+
+const char *config_store_backend(const config_store *s)
+{
+        return s->ops->name;
+}
+
+int64_t config_store_offset(const config_store *s)
+{
+        return s->offset;
+}
+
+void config_store_set_offset(config_store *s, int64_t offset)
+{
+        s->offset = offset;
+}
+
+void config_store_set_started(config_store *s)
+{
+        s->started = 1;
+}
+
+void config_store_set_listener(config_store *s,
+                               config_listener_fn fn,
+                               void *opaque)
+{
+        s->listener        = fn;
+        s->listener_opaque = opaque;
+}
+
+int config_store_refresh(config_store *s, char *errstr, size_t errstr_size)
+{
+        return s->ops->refresh ? s->ops->refresh(s->be, s, errstr, errstr_size)
+                               : HTTPSRC_OK;
+}
+
+static void
+tell(config_store *s, config_event_kind kind, const char *name, int tasks,
+     int failed)
+{
+        if (!s->started || !s->listener)
+                return;
+        config_event ev = {kind, name, s->offset, tasks, failed};
+        s->listener(s->listener_opaque, &ev);
+}
+
+static ssize_t find_orphan(const config_store *s, const char *name)
+{
+        for (size_t i = 0; i < s->n_orphans; i++)
+                if (!strcmp(s->orphans[i].name, name))
+                        return (ssize_t)i;
+        return -1;
+}
+
+static void drop_orphan(config_store *s, ssize_t i)
+{
+        if (i < 0)
+                return;
+        free(s->orphans[i].name);
+        s->orphans[i] = s->orphans[--s->n_orphans];
+}
+
+/* Keep @p target for @p name, which has no config. */
+static int keep_orphan(config_store *s, const char *name, int target)
+{
+        ssize_t i = find_orphan(s, name);
+        if (i >= 0) {
+                s->orphans[i].target = target;
+                return HTTPSRC_OK;
+        }
+        orphan_target *grown =
+            realloc(s->orphans, (s->n_orphans + 1) * sizeof(*grown));
+        char *dup = grown ? xstrdup(name) : NULL;
+        if (grown)
+                s->orphans = grown;
+        if (!dup)
+                return HTTPSRC_ERR_NOMEM;
+        s->orphans[s->n_orphans++] = (orphan_target){dup, target};
+        return HTTPSRC_OK;
+}
+
+/* Forget the deferred task configs of @p name. */
+static void drop_deferred(config_store *s, const char *name)
+{
+        for (size_t i = s->n_deferred; i-- > 0;)
+                if (!strcmp(s->deferred[i].connector, name)) {
+                        deferred_free(&s->deferred[i]);
+                        s->deferred[i] = s->deferred[--s->n_deferred];
+                }
+}
+
+/* processConnectorRemoval: the config, task counts and configs, deferred
+ * ones; the target state stays until its own tombstone. */
+static int remove_connector(config_store *s, const char *name)
+{
+        ssize_t i = find_index(s, name);
+        drop_deferred(s, name);
+        if (i < 0)
+                return HTTPSRC_OK;
+        config_entry *old = s->entries[i];
+        int rc            = keep_orphan(s, name, old->target);
+        memmove(&s->entries[i], &s->entries[i + 1],
+                (s->n - (size_t)i - 1) * sizeof(*s->entries));
+        s->n--;
+        entry_free(old);
+        return rc;
+}
+
+int config_store_apply_connector(config_store *s,
+                                 const char *name,
+                                 const config_props *props)
+{
+        if (!props) {
+                int rc = remove_connector(s, name);
+                tell(s, CONFIG_EVENT_CONNECTOR_REMOVED, name, 0, 0);
+                return rc;
+        }
+        ssize_t o       = find_orphan(s, name);
+        const config_entry *cur = config_store_get(s, name);
+        int target = cur ? cur->target
+                     : o >= 0 ? s->orphans[o].target
+                              : HTTPSRC_STATE_RUNNING;
+        config_entry *e = entry_new(name, target, props->n);
+        for (size_t k = 0; e && k < props->n; k++)
+                if (entry_add(e, props->keys[k], props->values[k])) {
+                        entry_free(e);
+                        e = NULL;
+                }
+        config_entry **grown =
+            e ? realloc(s->entries, (s->n + 1) * sizeof(*grown)) : NULL;
+        if (!grown) {
+                entry_free(e);
+                return HTTPSRC_ERR_NOMEM;
+        }
+        s->entries = grown;
+        ssize_t i;
+        config_entry *old = swap_in(s, e, &i);
+        if (old)
+                task_state_move(e, old);
+        entry_free(old);
+        drop_orphan(s, o);
+        tell(s, CONFIG_EVENT_CONNECTOR_UPDATED, name, 0, 0);
+        return HTTPSRC_OK;
+}
+
+int config_store_apply_target(config_store *s, const char *name, int target)
+{
+        ssize_t i = find_index(s, name);
+        if (target < 0) { /* a config without target state is STARTED */
+                drop_orphan(s, find_orphan(s, name));
+                if (i >= 0)
+                        s->entries[i]->target = HTTPSRC_STATE_RUNNING;
+                return HTTPSRC_OK;
+        }
+        if (i < 0) /* before its config (initial_state) or after delete */
+                return keep_orphan(s, name, target);
+        int changed           = s->entries[i]->target != target;
+        s->entries[i]->target = target;
+        if (changed)
+                tell(s, CONFIG_EVENT_TARGET_CHANGED, name, 0, 0);
+        return HTTPSRC_OK;
+}
+
+int config_store_apply_task(config_store *s,
+                            const char *name,
+                            int task,
+                            const config_props *props)
+{
+        for (size_t i = 0; i < s->n_deferred; i++) {
+                deferred_task *d = &s->deferred[i];
+                if (d->task != task || strcmp(d->connector, name))
+                        continue;
+                config_props copy;
+                if (props_copy(&copy, props))
+                        return HTTPSRC_ERR_NOMEM;
+                props_clear(&d->props);
+                d->props = copy;
+                return HTTPSRC_OK;
+        }
+        deferred_task *grown =
+            realloc(s->deferred, (s->n_deferred + 1) * sizeof(*grown));
+        if (!grown)
+                return HTTPSRC_ERR_NOMEM;
+        s->deferred      = grown;
+        deferred_task *d = &s->deferred[s->n_deferred];
+        *d               = (deferred_task){.connector = xstrdup(name),
+                                           .task      = task};
+        if (!d->connector || props_copy(&d->props, props)) {
+                free(d->connector);
+                return HTTPSRC_ERR_NOMEM;
+        }
+        s->n_deferred++;
+        return HTTPSRC_OK;
+}
+
+/* The deferred config of task @p task of @p name, or NULL. */
+static const config_props *
+deferred_of(const config_store *s, const char *name, int task)
+{
+        for (size_t i = 0; i < s->n_deferred; i++)
+                if (s->deferred[i].task == task &&
+                    !strcmp(s->deferred[i].connector, name))
+                        return &s->deferred[i].props;
+        return NULL;
+}
+
+/* processTasksCommitRecord + completeTaskIdSet. */
+int config_store_apply_commit(config_store *s, const char *name, int n)
+{
+        ssize_t i = find_index(s, name);
+        if (n < 0)
+                n = 0;
+        if (i < 0) { /* deleted, and compaction took its tombstone */
+                drop_deferred(s, name);
+                return HTTPSRC_OK;
+        }
+        config_entry *e   = s->entries[i];
+        config_props *set = calloc(n > 0 ? (size_t)n : 1, sizeof(*set));
+        int complete      = 1;
+        if (!set)
+                return HTTPSRC_ERR_NOMEM;
+        for (int t = 0; t < n && complete; t++) {
+                const config_props *p = deferred_of(s, name, t);
+                if (p)
+                        set[t] = *p; /* a view; install_tasks copies */
+                complete = p != NULL;
+        }
+        int rc = HTTPSRC_OK;
+        if (!complete) { /* nothing runs until a complete set */
+                tasks_free(e->tasks, e->n_tasks);
+                e->tasks        = NULL;
+                e->n_tasks      = (size_t)n;
+                e->inconsistent = 1;
+        } else
+                rc = install_tasks(e, (size_t)(n > 0 ? n : 0), set);
+        free(set);
+        drop_deferred(s, name);
+        e->pending_fencing = 1;
+        tell(s, CONFIG_EVENT_TASKS_COMMITTED, name, 0, 0);
+        return rc;
+}
+
+void config_store_apply_fenced(config_store *s, const char *name, int n)
+{
+        ssize_t i = find_index(s, name);
+        if (i >= 0) {
+                s->entries[i]->fenced_count    = n;
+                s->entries[i]->pending_fencing = 0;
+        }
+        tell(s, CONFIG_EVENT_TASKS_FENCED, name, 0, 0);
+}
+
+void config_store_apply_restart(config_store *s,
+                                const char *name,
+                                int include_tasks,
+                                int only_failed)
+{
+        tell(s, CONFIG_EVENT_RESTART_REQUEST, name, include_tasks,
+             only_failed);
 }

@@ -373,6 +373,211 @@ static void test_target_defaults_to_running(void **state)
         config_store_destroy(s);
 }
 
+/* ---- the snapshot rules of Connect's KafkaConfigBackingStore (§1.3),
+ * as a backend applies the records it reads ---- */
+
+/* A backend that reads its writes back (none here: records are applied
+ * by hand, as a backend's read would). */
+static const config_store_ops log_ops = {.name = "log", .reads_back = 1};
+
+static config_props props1(char **k, char **v)
+{
+        return (config_props){1, k, v};
+}
+
+typedef struct heard {
+        strbuf log;
+} heard;
+
+static void listen(void *opaque, const config_event *ev)
+{
+        static const char *const kinds[] = {"",        "updated", "removed",
+                                            "target",  "tasks",   "restart",
+                                            "fenced"};
+        heard *h = opaque;
+        sb_printf(&h->log, "%s:%s@%lld", kinds[ev->kind], ev->connector,
+                  (long long)ev->offset);
+        if (ev->kind == CONFIG_EVENT_RESTART_REQUEST)
+                sb_printf(&h->log, "(%d,%d)", ev->include_tasks,
+                          ev->only_failed);
+        sb_putc(&h->log, ';');
+}
+
+static void test_snapshot_commit_rules(void **state)
+{
+        (void)state;
+        char *k[] = {"connector.class"}, *v[] = {"X"};
+        char *tk[] = {"task.n"}, *t0[] = {"0"}, *t1[] = {"1"}, *t2[] = {"2"};
+        config_props c = props1(k, v), p0 = props1(tk, t0),
+                     p1 = props1(tk, t1), p2 = props1(tk, t2);
+        const config_props *tasks;
+        heard h         = {{0}};
+        config_store *s = config_store_new(&log_ops, NULL);
+        assert_non_null(s);
+        assert_string_equal(config_store_backend(s), "log");
+        config_store_set_listener(s, listen, &h);
+        assert_int_equal(config_store_offset(s), -1);
+
+        /* Task records wait for their commit. */
+        config_store_set_offset(s, 1);
+        assert_int_equal(config_store_apply_connector(s, "a-b", &c), 0);
+        config_store_set_offset(s, 2);
+        assert_int_equal(config_store_apply_task(s, "a-b", 0, &p0), 0);
+        config_store_set_offset(s, 3);
+        assert_int_equal(config_store_apply_task(s, "a-b", 1, &p1), 0);
+        assert_int_equal(config_store_tasks(s, "a-b", &tasks), 0);
+        assert_null(tasks);
+        config_store_set_offset(s, 4);
+        assert_int_equal(config_store_apply_commit(s, "a-b", 2), 0);
+        assert_int_equal(config_store_tasks(s, "a-b", &tasks), 2);
+        assert_string_equal(tasks[1].values[0], "1");
+        const config_entry *e = config_store_get(s, "a-b");
+        assert_int_equal(e->task_generation, 0);
+        assert_int_equal(e->pending_fencing, 1);
+        assert_int_equal(e->target, HTTPSRC_STATE_RUNNING);
+        assert_int_equal(config_store_offset(s), 4);
+
+        /* An incomplete set (task 0 compacted away): inconsistent, no
+         * tasks run; an extra id beyond the count is fine. */
+        assert_int_equal(config_store_apply_task(s, "a-b", 1, &p1), 0);
+        assert_int_equal(config_store_apply_task(s, "a-b", 2, &p2), 0);
+        assert_int_equal(config_store_apply_commit(s, "a-b", 2), 0);
+        e = config_store_get(s, "a-b");
+        assert_int_equal(e->inconsistent, 1);
+        assert_int_equal(config_store_tasks(s, "a-b", &tasks), 0);
+        assert_null(tasks);
+        assert_int_equal(e->task_generation, 0);
+        /* The deferred ones were cleared: task 0 alone is still not all
+         * of 0..1. */
+        assert_int_equal(config_store_apply_task(s, "a-b", 0, &p0), 0);
+        assert_int_equal(config_store_apply_commit(s, "a-b", 2), 0);
+        assert_int_equal(config_store_tasks(s, "a-b", &tasks), 0);
+        /* A complete set makes it consistent again. */
+        assert_int_equal(config_store_apply_task(s, "a-b", 0, &p0), 0);
+        assert_int_equal(config_store_apply_task(s, "a-b", 1, &p1), 0);
+        assert_int_equal(config_store_apply_task(s, "a-b", 2, &p2), 0);
+        assert_int_equal(config_store_apply_commit(s, "a-b", 2), 0);
+        assert_int_equal(config_store_tasks(s, "a-b", &tasks), 2);
+        assert_int_equal(config_store_get(s, "a-b")->task_generation, 1);
+        config_store_apply_fenced(s, "a-b", 2);
+        e = config_store_get(s, "a-b");
+        assert_int_equal(e->pending_fencing, 0);
+        assert_int_equal(e->fenced_count, 2);
+
+        /* A commit for a connector without config (deleted, compacted) is
+         * ignored. */
+        assert_int_equal(config_store_apply_task(s, "gone", 0, &p0), 0);
+        assert_int_equal(config_store_apply_commit(s, "gone", 1), 0);
+        assert_null(config_store_get(s, "gone"));
+        assert_int_equal(config_store_apply_connector(s, "gone", &c), 0);
+        assert_int_equal(config_store_apply_commit(s, "gone", 1), 0);
+        assert_int_equal(config_store_get(s, "gone")->inconsistent, 1);
+
+        /* Nothing was heard before the store started. */
+        assert_null(h.log.buf);
+        config_store_set_started(s);
+        config_store_set_offset(s, 20);
+        assert_int_equal(config_store_apply_target(s, "a-b",
+                                                   HTTPSRC_STATE_PAUSED),
+                         0);
+        assert_int_equal(config_store_apply_target(s, "a-b",
+                                                   HTTPSRC_STATE_PAUSED),
+                         0); /* unchanged: not heard */
+        config_store_apply_restart(s, "a-b", 1, 0);
+        assert_int_equal(config_store_apply_task(s, "a-b", 0, &p0), 0);
+        assert_int_equal(config_store_apply_commit(s, "a-b", 1), 0);
+        assert_int_equal(config_store_apply_connector(s, "a-b", NULL), 0);
+        assert_string_equal(h.log.buf, "target:a-b@20;restart:a-b@20(1,0);"
+                                       "tasks:a-b@20;removed:a-b@20;");
+        assert_null(config_store_get(s, "a-b"));
+        sb_free(&h.log);
+        config_store_destroy(s);
+}
+
+/* Target states: one read before the config (initial_state) is the new
+ * connector's; a tombstone with the config still there is STARTED; the
+ * target outlives a config's tombstone until its own. */
+static void test_snapshot_target_rules(void **state)
+{
+        (void)state;
+        char err[128];
+        char *k[] = {"connector.class"}, *v[] = {"X"};
+        config_props c  = props1(k, v);
+        config_store *s = config_store_new(&log_ops, NULL);
+        (void)err;
+        assert_int_equal(config_store_apply_target(s, "n", HTTPSRC_STATE_STOPPED),
+                         0);
+        assert_int_equal(config_store_count(s), 0);
+        assert_int_equal(config_store_apply_connector(s, "n", &c), 0);
+        assert_int_equal(config_store_get(s, "n")->target,
+                         HTTPSRC_STATE_STOPPED);
+        assert_int_equal(config_store_apply_target(s, "n", -1), 0);
+        assert_int_equal(config_store_get(s, "n")->target,
+                         HTTPSRC_STATE_RUNNING);
+        assert_int_equal(config_store_apply_target(s, "n", HTTPSRC_STATE_PAUSED),
+                         0);
+        assert_int_equal(config_store_apply_connector(s, "n", NULL), 0);
+        assert_int_equal(config_store_apply_connector(s, "n", &c), 0);
+        assert_int_equal(config_store_get(s, "n")->target,
+                         HTTPSRC_STATE_PAUSED);
+        assert_int_equal(config_store_apply_connector(s, "n", NULL), 0);
+        assert_int_equal(config_store_apply_target(s, "n", -1), 0);
+        assert_int_equal(config_store_apply_connector(s, "n", &c), 0);
+        assert_int_equal(config_store_get(s, "n")->target,
+                         HTTPSRC_STATE_RUNNING);
+        config_store_destroy(s);
+}
+
+/* The front's writes on the memory backend: target only, task configs,
+ * CONFIG_TARGET_KEEP; not heard by the listener (nothing was read). */
+static void test_front_target_tasks_keep(void **state)
+{
+        (void)state;
+        char err[128]   = "";
+        heard h         = {{0}};
+        config_store *s = config_store_open(NULL, err, sizeof(err));
+        assert_string_equal(config_store_backend(s), "memory");
+        config_store_set_listener(s, listen, &h);
+        httpsrc_conf *a = httpsrc_conf_new(HTTPSRC_SCOPE_CONNECTOR);
+        assert_int_equal(httpsrc_conf_set(a, "http.url", "http://h/a", err,
+                                          sizeof(err)),
+                         HTTPSRC_CONF_OK);
+        assert_int_equal(config_store_put_target(s, "a", HTTPSRC_STATE_PAUSED,
+                                                 err, sizeof(err)),
+                         HTTPSRC_ERR_NOENT);
+        assert_string_equal(err, "connector 'a' not found");
+        assert_int_equal(config_store_put(s, "a", a, CONFIG_TARGET_KEEP, err,
+                                          sizeof(err)),
+                         HTTPSRC_OK);
+        assert_int_equal(config_store_get(s, "a")->target,
+                         HTTPSRC_STATE_RUNNING);
+        assert_int_equal(config_store_put_target(s, "a", HTTPSRC_STATE_STOPPED,
+                                                 err, sizeof(err)),
+                         HTTPSRC_OK);
+        char *tk[] = {"task.n"}, *t0[] = {"0"};
+        config_props p0 = props1(tk, t0);
+        assert_int_equal(config_store_put_tasks(s, "a", 1, &p0, err,
+                                                sizeof(err)),
+                         HTTPSRC_OK);
+        /* A config change keeps the target and the task configs. */
+        assert_int_equal(config_store_put(s, "a", a, CONFIG_TARGET_KEEP, err,
+                                          sizeof(err)),
+                         HTTPSRC_OK);
+        const config_props *tasks;
+        assert_int_equal(config_store_get(s, "a")->target,
+                         HTTPSRC_STATE_STOPPED);
+        assert_int_equal(config_store_tasks(s, "a", &tasks), 1);
+        assert_string_equal(tasks[0].keys[0], "task.n");
+        assert_int_equal(config_store_get(s, "a")->task_generation, 0);
+        assert_int_equal(config_store_put_target(s, "a", 42, err, sizeof(err)),
+                         HTTPSRC_ERR_INVAL);
+        assert_null(h.log.buf);
+        assert_int_equal(config_store_offset(s), -1);
+        assert_int_equal(config_store_refresh(s, err, sizeof(err)), HTTPSRC_OK);
+        httpsrc_conf_destroy(a);
+        config_store_destroy(s);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -396,6 +601,9 @@ int main(void)
                                             teardown),
             cmocka_unit_test_setup_teardown(test_target_defaults_to_running,
                                             setup, teardown),
+            cmocka_unit_test(test_snapshot_commit_rules),
+            cmocka_unit_test(test_snapshot_target_rules),
+            cmocka_unit_test(test_front_target_tasks_keep),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
