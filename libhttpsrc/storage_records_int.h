@@ -1,0 +1,82 @@
+/* storage_records module: the records of Kafka Connect's config and status
+ * topics, byte for byte as Connect writes them (KafkaConfigBackingStore,
+ * KafkaStatusBackingStore; distributed.md §1.2, §1.4): keys are plain
+ * strings, values the JSON of Connect's internal JsonConverter with
+ * schemas.enable=false (struct fields in schema order, an optional null
+ * field written as null). Reading applies a record to a store with
+ * Connect's rules (config_store_apply_*, status_store_apply).
+ *
+ * Pure functions: no I/O, any thread (for its own buffers and stores).
+ */
+#ifndef HTTPSRC_STORAGE_RECORDS_INT_H
+#define HTTPSRC_STORAGE_RECORDS_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config_store_int.h"
+#include "status_store_int.h"
+
+struct strbuf;
+
+/* ---- config.storage.topic ---- */
+
+/** Keys: "connector-<name>", "target-state-<name>", "task-<name>-<task>",
+ *  "commit-<name>", "restart-connector-<name>", "tasks-fencing-<name>".
+ *  Each appends to @p out; HTTPSRC_OK or HTTPSRC_ERR_NOMEM. */
+int cfgrec_connector_key(struct strbuf *out, const char *name);
+int cfgrec_target_key(struct strbuf *out, const char *name);
+int cfgrec_task_key(struct strbuf *out, const char *name, int task);
+int cfgrec_commit_key(struct strbuf *out, const char *name);
+int cfgrec_restart_key(struct strbuf *out, const char *name);
+int cfgrec_fencing_key(struct strbuf *out, const char *name);
+
+/** {"properties":{"k":"v",...}} (connector and task configs). */
+int cfgrec_props_value(struct strbuf *out, const config_props *p);
+/** {"state":"PAUSED","state.v2":"STOPPED"}: state.v2 is the target
+ *  (STARTED for HTTPSRC_STATE_RUNNING), state its pre-STOPPED form. */
+int cfgrec_target_value(struct strbuf *out, int target);
+/** {"tasks":N} */
+int cfgrec_commit_value(struct strbuf *out, int n);
+/** {"include-tasks":B,"only-failed":B} */
+int cfgrec_restart_value(struct strbuf *out, int include_tasks,
+                         int only_failed);
+/** {"task-count":N} */
+int cfgrec_fencing_value(struct strbuf *out, int n);
+
+/** Apply one record of the config topic to @p s (after
+ *  config_store_set_offset(s, offset + 1)), dispatching by key prefix in
+ *  Connect's order. @p val NULL is a tombstone. Returns HTTPSRC_OK,
+ *  HTTPSRC_ERR_NOMEM, or 1 when the record was dropped (Connect logs and
+ *  drops those too: an unknown key, a malformed value, a record kind this
+ *  store does not keep such as session-key), with @p why saying why. */
+int cfgrec_apply(config_store *s,
+                 const char *key,
+                 size_t key_len,
+                 const char *val,
+                 size_t val_len,
+                 int64_t offset,
+                 char *why,
+                 size_t why_size);
+
+/* ---- status.storage.topic ---- */
+
+/** "status-connector-<name>", or "status-task-<name>-<task>" when @p task
+ *  is not STATUS_CONNECTOR. */
+int statusrec_key(struct strbuf *out, const char *connector, int task);
+/** {"state":"RUNNING","trace":null,"worker_id":"h:p","generation":7} */
+int statusrec_value(struct strbuf *out, const status_rec *r);
+
+/** Apply one record of the status topic to @p s (@p val NULL: tombstone).
+ *  HTTPSRC_OK, HTTPSRC_ERR_NOMEM, or 1 when dropped (with @p why), as
+ *  Connect drops it: a bad key or value, or a topic-status record
+ *  (status-topic-..., not kept here). */
+int statusrec_apply(status_store *s,
+                    const char *key,
+                    size_t key_len,
+                    const char *val,
+                    size_t val_len,
+                    char *why,
+                    size_t why_size);
+
+#endif
