@@ -791,6 +791,12 @@ const char *config_store_backend(const config_store *s)
         return s->ops->name;
 }
 
+void *config_store_backend_data(const config_store *s,
+                                const config_store_ops *ops)
+{
+        return s->ops == ops ? s->be : NULL;
+}
+
 int64_t config_store_offset(const config_store *s)
 {
         return s->offset;

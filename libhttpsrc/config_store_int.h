@@ -223,6 +223,10 @@ typedef struct config_store_ops {
  *  on (also when NULL is returned: out of memory). */
 config_store *config_store_new(const config_store_ops *ops, void *be);
 
+/** The @p be a store was made with, if it runs on @p ops; else NULL. */
+void *config_store_backend_data(const config_store *s,
+                                const config_store_ops *ops);
+
 /* The record kinds of Connect's config topic, as read (§1.2, §1.3).
  * Each returns HTTPSRC_OK or HTTPSRC_ERR_NOMEM; the listener is called
  * once the store started. */

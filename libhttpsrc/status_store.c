@@ -14,6 +14,7 @@ typedef struct status_entry {
         char *trace;
         char *worker_id;
         int32_t generation;
+        char *version;
 } status_entry;
 
 struct status_store {
@@ -71,6 +72,7 @@ static void entry_clear(status_entry *e)
         free(e->connector);
         free(e->trace);
         free(e->worker_id);
+        free(e->version);
 }
 
 void status_store_destroy(status_store *s)
@@ -125,10 +127,12 @@ static int keep(status_store *s,
 {
         char *trace = rec->trace ? xstrdup(rec->trace) : NULL;
         char *wid   = xstrdup(rec->worker_id ? rec->worker_id : "");
+        char *ver   = rec->version ? xstrdup(rec->version) : NULL;
         status_entry *e = find(s, connector, task);
-        if ((rec->trace && !trace) || !wid) {
+        if ((rec->trace && !trace) || !wid || (rec->version && !ver)) {
                 free(trace);
                 free(wid);
+                free(ver);
                 return HTTPSRC_ERR_NOMEM;
         }
         if (!e) {
@@ -148,6 +152,7 @@ static int keep(status_store *s,
                         free(name);
                         free(trace);
                         free(wid);
+                        free(ver);
                         return HTTPSRC_ERR_NOMEM;
                 }
                 e  = &s->e[s->n++];
@@ -155,10 +160,12 @@ static int keep(status_store *s,
         }
         free(e->trace);
         free(e->worker_id);
+        free(e->version);
         e->state      = rec->state;
         e->trace      = trace;
         e->worker_id  = wid;
         e->generation = rec->generation;
+        e->version    = ver;
         return HTTPSRC_OK;
 }
 
@@ -228,7 +235,8 @@ int status_store_get(const status_store *s,
         const status_entry *e = find(s, connector, task);
         if (!e)
                 return HTTPSRC_ERR_NOENT;
-        *out = (status_rec){e->state, e->trace, e->worker_id, e->generation};
+        *out = (status_rec){e->state, e->trace, e->worker_id, e->generation,
+                            e->version};
         return HTTPSRC_OK;
 }
 
@@ -242,7 +250,7 @@ void status_store_foreach(const status_store *s,
                 if (connector && strcmp(e->connector, connector))
                         continue;
                 status_rec r = {e->state, e->trace, e->worker_id,
-                                e->generation};
+                                e->generation, e->version};
                 fn(opaque, e->connector, e->task, &r);
         }
 }

@@ -44,6 +44,7 @@ typedef struct status_rec {
         const char *trace;     /* NULL: none */
         const char *worker_id; /* "host:port" of the writer */
         int32_t generation;    /* the writer's group generation */
+        const char *version;   /* the plugin's version (Connect 4.1+); NULL */
 } status_rec;
 
 typedef struct status_store status_store;

@@ -402,7 +402,11 @@ int statusrec_value(strbuf *out, const status_rec *r)
                   (r->trace ? put_str(out, r->trace) : sb_puts(out, "null")) ||
                   sb_puts(out, ",\"worker_id\":") ||
                   put_str(out, r->worker_id ? r->worker_id : "") ||
-                  sb_printf(out, ",\"generation\":%d}", (int)r->generation);
+                  sb_printf(out, ",\"generation\":%d,\"version\":",
+                            (int)r->generation) ||
+                  (r->version ? put_str(out, r->version)
+                              : sb_puts(out, "null")) ||
+                  sb_putc(out, '}');
         return bad ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
 }
 
@@ -412,6 +416,7 @@ static int status_of(const httpsrc_json *v, status_rec *r)
         const httpsrc_json *st = json_get(v, "state");
         const httpsrc_json *tr = json_get(v, "trace");
         const httpsrc_json *w  = json_get(v, "worker_id");
+        const httpsrc_json *ver = json_get(v, "version");
         int gen;
         if (json_type(st) != HTTPSRC_JSON_STRING ||
             status_state_parse(json_string(st), &r->state) ||
@@ -424,6 +429,8 @@ static int status_of(const httpsrc_json *v, status_rec *r)
                                                               : NULL;
         r->worker_id  = json_string(w);
         r->generation = gen;
+        r->version = json_type(ver) == HTTPSRC_JSON_STRING ? json_string(ver)
+                                                            : NULL;
         return 0;
 }
 

@@ -64,7 +64,9 @@ int cfgrec_apply(config_store *s,
 /** "status-connector-<name>", or "status-task-<name>-<task>" when @p task
  *  is not STATUS_CONNECTOR. */
 int statusrec_key(struct strbuf *out, const char *connector, int task);
-/** {"state":"RUNNING","trace":null,"worker_id":"h:p","generation":7} */
+/** {"state":"RUNNING","trace":null,"worker_id":"h:p","generation":7,
+ *   "version":null}: Connect 4.1's schema (its STATUS_SCHEMA_V0 gained an
+ *  optional "version", the plugin's); older workers ignore the field. */
 int statusrec_value(struct strbuf *out, const status_rec *r);
 
 /** Apply one record of the status topic to @p s (@p val NULL: tombstone).

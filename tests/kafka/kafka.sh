@@ -16,10 +16,22 @@
 #                                log dirs and ports (after stop or kill)
 #   kafka.sh tool CLASS ARGS...  run a Kafka tool class (logs to stderr)
 #   kafka.sh classpath           the classpath of the jars
+#   kafka.sh connect-distributed DIR PROPS
+#                                start a Java Kafka Connect distributed
+#                                worker (ConnectDistributed PROPS; its
+#                                listeners= gives the REST port), with the
+#                                FileStream connectors (connect-file) on
+#                                its plugin path; waits until its REST
+#                                answers, prints its URL. Log and PID:
+#                                DIR/connect-NAME.{log,pid}, NAME = PROPS
+#                                file name without .properties
+#   kafka.sh connect-stop DIR [NAME]   SIGTERM the worker(s), wait
+#   kafka.sh connect-kill DIR [NAME]   SIGKILL the worker(s)
 #
 # Environment: KAFKA_VERSION (4.1.1), KAFKA_CACHE
 # (~/.cache/httpsrc/kafka-$KAFKA_VERSION), KAFKA_HEAP (-Xmx384m),
-# KAFKA_START_TIMEOUT seconds (90).
+# KAFKA_START_TIMEOUT seconds (90), CONNECT_HEAP (-Xmx384m),
+# CONNECT_START_TIMEOUT seconds (120).
 set -euo pipefail
 
 KAFKA_VERSION=${KAFKA_VERSION:-4.1.1}
@@ -29,6 +41,8 @@ DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 KAFKA_CACHE=${KAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/httpsrc/kafka-$KAFKA_VERSION}
 KAFKA_HEAP=${KAFKA_HEAP:--Xms128m -Xmx384m}
 KAFKA_START_TIMEOUT=${KAFKA_START_TIMEOUT:-90}
+CONNECT_HEAP=${CONNECT_HEAP:--Xms128m -Xmx384m}
+CONNECT_START_TIMEOUT=${CONNECT_START_TIMEOUT:-120}
 CLUSTER_ID=4L6g3nShT-eMCtK--X86sw # any 22-char base64 UUID
 
 die() {
@@ -303,6 +317,97 @@ cmd_tool() {
 		-cp "$CP" "$@"
 }
 
+# The FileStream connectors, a plugin of their own (connect-file is not
+# in the broker's jars): fetched once into $KAFKA_CACHE/plugins.
+fetch_plugins() {
+	local tmp
+	[ -f "$KAFKA_CACHE/plugins/.complete" ] && return 0
+	command -v mvn >/dev/null || die "mvn not found (connect-file plugin)"
+	mkdir -p "$KAFKA_CACHE"
+	exec 8>"$KAFKA_CACHE/.plugins.lock"
+	flock 8
+	[ -f "$KAFKA_CACHE/plugins/.complete" ] && return 0
+	tmp=$(mktemp -d "$KAFKA_CACHE/.plugins.XXXXXX")
+	if ! mvn -B -q -Dmaven.repo.local="$KAFKA_CACHE/m2" "$DEP_PLUGIN:copy" \
+		-Dartifact="org.apache.kafka:connect-file:$KAFKA_VERSION" \
+		-DoutputDirectory="$tmp/connect-file" >"$tmp/mvn.log" 2>&1; then
+		tail -n 30 "$tmp/mvn.log" >&2
+		die "Maven could not download connect-file $KAFKA_VERSION"
+	fi
+	rm -rf "$KAFKA_CACHE/plugins"
+	mkdir -p "$KAFKA_CACHE/plugins"
+	mv "$tmp/connect-file" "$KAFKA_CACHE/plugins/connect-file"
+	rm -rf "$tmp"
+	touch "$KAFKA_CACHE/plugins/.complete"
+}
+
+# is_connect PID PROPS: PID is still the worker started on PROPS.
+is_connect() {
+	tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "ConnectDistributed $2"
+}
+
+cmd_connect_distributed() {
+	local dir=${1:?connect-distributed DIR PROPS} props=${2:?connect-distributed DIR PROPS}
+	local name url pid n=0 t0
+	need_jars
+	fetch_plugins
+	mkdir -p "$dir"
+	dir=$(cd "$dir" && pwd)
+	props=$(cd "$(dirname "$props")" && pwd)/$(basename "$props")
+	name=$(basename "$props" .properties)
+	url=$(sed -n 's/^listeners=\([^,]*\).*/\1/p' "$props" | tail -n 1)
+	[ -n "$url" ] || die "connect-distributed: $props has no listeners=http://127.0.0.1:PORT"
+	grep -q '^plugin.path=' "$props" ||
+		echo "plugin.path=$KAFKA_CACHE/plugins" >>"$props"
+	t0=$(date +%s%N)
+	"$JAVA" $CONNECT_HEAP -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+		-Xshare:auto -Djava.awt.headless=true \
+		-Dlog4j2.configurationFile="$KAFKA_CACHE/log4j2.properties" \
+		-cp "$CP" org.apache.kafka.connect.cli.ConnectDistributed "$props" \
+		>>"$dir/connect-$name.log" 2>&1 &
+	pid=$!
+	echo "$pid" >"$dir/connect-$name.pid"
+	until curl -fsS -o /dev/null "$url/connectors" 2>/dev/null; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			tail -n 30 "$dir/connect-$name.log" >&2
+			die "Connect worker $name exited during start (log: $dir/connect-$name.log)"
+		fi
+		n=$((n + 1))
+		[ $n -lt $((CONNECT_START_TIMEOUT * 5)) ] ||
+			die "Connect worker $name not answering at $url after ${CONNECT_START_TIMEOUT}s (log: $dir/connect-$name.log)"
+		sleep 0.2
+	done
+	echo "kafka.sh: Connect worker $name (Kafka $KAFKA_VERSION) answers at $url after $((($(date +%s%N) - t0) / 1000000)) ms" >&2
+	echo "$url"
+}
+
+# connect_names DIR [NAME]
+connect_names() {
+	if [ -n "${2:-}" ]; then echo "$2"; return; fi
+	for f in "$1"/connect-*.pid; do
+		[ -e "$f" ] && basename "$f" .pid | sed 's/^connect-//'
+	done
+}
+
+cmd_connect_signal() { # SIGNAL DIR [NAME]
+	local sig=$1 dir=${2:?DIR} name pid props n
+	[ -d "$dir" ] || return 0
+	dir=$(cd "$dir" && pwd)
+	for name in $(connect_names "$dir" "${3:-}"); do
+		pid=$(cat "$dir/connect-$name.pid" 2>/dev/null) || continue
+		props=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | tail -n 1)
+		is_connect "$pid" "$props" || continue
+		kill -"$sig" "$pid" 2>/dev/null || continue
+		n=0
+		while is_connect "$pid" "$props"; do
+			n=$((n + 1))
+			[ $n -ne 300 ] || kill -KILL "$pid" 2>/dev/null || true
+			[ $n -lt 400 ] || die "Connect worker PID $pid does not exit"
+			sleep 0.1
+		done
+	done
+}
+
 case "${1:-}" in
 check) cmd_check ;;
 fetch) cmd_fetch ;;
@@ -312,5 +417,8 @@ kill) cmd_kill "${@:2}" ;;
 restart) cmd_restart "${@:2}" ;;
 tool) cmd_tool "${@:2}" ;;
 classpath) need_jars; echo "$CP" ;;
+connect-distributed) cmd_connect_distributed "${@:2}" ;;
+connect-stop) cmd_connect_signal TERM "${@:2}" ;;
+connect-kill) cmd_connect_signal KILL "${@:2}" ;;
 *) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
 esac

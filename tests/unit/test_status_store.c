@@ -17,7 +17,7 @@
 
 static status_rec rec(status_state st, const char *wid, int32_t gen)
 {
-        return (status_rec){st, NULL, wid, gen};
+        return (status_rec){st, NULL, wid, gen, NULL};
 }
 
 static void test_state_names(void **state)
@@ -45,7 +45,8 @@ static void test_put_get_destroy(void **state)
         char err[256] = "";
         status_store *s = status_store_new_memory();
         assert_string_equal(status_store_backend(s), "memory");
-        status_rec r = {STATUS_FAILED, "java.lang.Boom\n\tat x", "h:8083", 3};
+        status_rec r = {STATUS_FAILED, "java.lang.Boom\n\tat x", "h:8083", 3,
+                        NULL};
         assert_int_equal(status_store_put(s, "c", STATUS_CONNECTOR, &r, err,
                                           sizeof(err)),
                          HTTPSRC_OK);

@@ -94,17 +94,17 @@ static void test_status_keys_and_values(void **state)
         assert_int_equal(statusrec_key(&sb, "a-b", 3), 0);
         assert_string_equal(sb.buf, "status-task-a-b-3");
         sb_reset(&sb);
-        status_rec r = {STATUS_RUNNING, NULL, "127.0.0.1:8083", 7};
+        status_rec r = {STATUS_RUNNING, NULL, "127.0.0.1:8083", 7, NULL};
         assert_int_equal(statusrec_value(&sb, &r), 0);
         assert_string_equal(sb.buf, "{\"state\":\"RUNNING\",\"trace\":null,"
                                     "\"worker_id\":\"127.0.0.1:8083\","
-                                    "\"generation\":7}");
+                                    "\"generation\":7,\"version\":null}");
         sb_reset(&sb);
-        status_rec f = {STATUS_FAILED, "boom\n\tat x", "h:1", 0};
+        status_rec f = {STATUS_FAILED, "boom\n\tat x", "h:1", 0, "0.2.0"};
         assert_int_equal(statusrec_value(&sb, &f), 0);
         assert_string_equal(sb.buf, "{\"state\":\"FAILED\",\"trace\":\"boom\\n"
                                     "\\tat x\",\"worker_id\":\"h:1\","
-                                    "\"generation\":0}");
+                                    "\"generation\":0,\"version\":\"0.2.0\"}");
         sb_free(&sb);
 }
 
@@ -244,7 +244,8 @@ static void test_status_read(void **state)
             {"status-connector-a-b", "{\"state\":\"RUNNING\",\"trace\":null,"
                                      "\"worker_id\":\"h:1\",\"generation\":3}"},
             {"status-task-a-b-0", "{\"state\":\"FAILED\",\"trace\":\"t\","
-                                  "\"worker_id\":\"h:2\",\"generation\":4}"},
+                                  "\"worker_id\":\"h:2\",\"generation\":4,"
+                                  "\"version\":\"4.1.1\"}"},
             {"status-task-a-b-1", "{\"state\":\"RUNNING\",\"trace\":null,"
                                   "\"worker_id\":\"h:2\",\"generation\":4}"},
             {"status-task-a-b-1", "{\"state\":\"UNASSIGNED\",\"trace\":null,"
@@ -267,6 +268,7 @@ static void test_status_read(void **state)
         assert_null(r.trace);
         assert_string_equal(r.worker_id, "h:1");
         assert_int_equal(r.generation, 3);
+        assert_null(r.version);
         assert_int_equal(status_store_get(s, "a-b", 0, &r), HTTPSRC_ERR_NOENT);
         assert_int_equal(status_store_get(s, "a-b", 1, &r), 0);
         assert_int_equal(r.state, STATUS_RUNNING); /* stale UNASSIGNED */
@@ -348,7 +350,7 @@ static void test_round_trip(void **state)
         config_store_destroy(s);
 
         status_store *ss = status_store_new_memory();
-        status_rec r     = {STATUS_RESTARTING, "x\ny", "h:9", 12}, got;
+        status_rec r     = {STATUS_RESTARTING, "x\ny", "h:9", 12, "1.0"}, got;
         sb_reset(&k);
         sb_reset(&v);
         statusrec_key(&k, "r-1", 4);
@@ -361,6 +363,7 @@ static void test_round_trip(void **state)
         assert_string_equal(got.trace, "x\ny");
         assert_string_equal(got.worker_id, "h:9");
         assert_int_equal(got.generation, 12);
+        assert_string_equal(got.version, "1.0");
         status_store_destroy(ss);
         sb_free(&k);
         sb_free(&v);

@@ -1,0 +1,210 @@
+/* storetool: the Kafka config and status stores driven from the command
+ * line, for the real-Kafka interop test (test_stores_topics.sh) until a
+ * distributed worker drives them:
+ *
+ *   storetool BOOT CONFIG_TOPIC STATUS_TOPIC GROUP CMD ARGS...
+ *     config-dump                     every connector: name, target, config
+ *                                     (sorted), task configs, then offset
+ *     config-put NAME TARGET k=v...   TARGET RUNNING|PAUSED|STOPPED|KEEP
+ *     config-target NAME TARGET
+ *     config-tasks NAME N             N task configs {"task.id":"<i>"}
+ *     config-delete NAME
+ *     status-dump                     every status, one line each
+ *     status-put CONNECTOR TASK|-1 STATE WORKER_ID GENERATION [TRACE]
+ *     status-put-safe ...             the same through putSafe
+ *
+ * Exit 0, or 1 with the store's one-line error on stderr. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_store_kafka_int.h"
+#include "httpsrc/httpsrc.h"
+#include "log_int.h"
+#include "status_store_kafka_int.h"
+#include "util_int.h"
+
+static int cmp_str(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "k=v" lines of @p p, sorted, joined by ','. */
+static void print_props(const char *label, const config_props *p)
+{
+        char **lines = calloc(p->n ? p->n : 1, sizeof(*lines));
+        for (size_t i = 0; lines && i < p->n; i++) {
+                strbuf sb = {0};
+                sb_printf(&sb, "%s=%s", p->keys[i], p->values[i]);
+                lines[i] = sb_steal(&sb);
+        }
+        qsort(lines, p->n, sizeof(*lines), cmp_str);
+        printf("%s", label);
+        for (size_t i = 0; lines && i < p->n; i++)
+                printf("%s%s", i ? "," : "", lines[i] ? lines[i] : "");
+        printf("\n");
+        strv_free(lines, p->n);
+}
+
+static int target_arg(const char *s)
+{
+        if (!strcmp(s, "KEEP"))
+                return CONFIG_TARGET_KEEP;
+        for (int t = HTTPSRC_STATE_RUNNING; t <= HTTPSRC_STATE_STOPPED; t++)
+                if (!strcmp(config_store_target_name(t), s))
+                        return t;
+        return -2;
+}
+
+static void config_dump(const config_store *s)
+{
+        for (size_t i = 0; i < config_store_count(s); i++) {
+                const config_entry *e = config_store_at(s, i);
+                config_props p        = {e->n, e->keys, e->values};
+                const config_props *t;
+                size_t n = config_store_tasks(s, e->name, &t);
+                printf("connector %s target=%s tasks=%zu%s\n", e->name,
+                       config_store_target_name(e->target), n,
+                       e->inconsistent ? " inconsistent" : "");
+                print_props("  config ", &p);
+                for (size_t k = 0; k < n; k++) {
+                        char label[64];
+                        snprintf(label, sizeof(label), "  task %zu ", k);
+                        print_props(label, &t[k]);
+                }
+        }
+        printf("offset %lld\n", (long long)config_store_offset(s));
+}
+
+static int config_cmd(config_store *s, int argc, char **argv, char *err,
+                      size_t errsz)
+{
+        const char *cmd = argv[0];
+        if (!strcmp(cmd, "config-dump")) {
+                config_dump(s);
+                return 0;
+        }
+        if (argc < 2)
+                return -1;
+        if (!strcmp(cmd, "config-delete"))
+                return config_store_remove(s, argv[1], err, errsz);
+        if (!strcmp(cmd, "config-target") && argc == 3)
+                return config_store_put_target(s, argv[1],
+                                               target_arg(argv[2]), err,
+                                               errsz);
+        if (!strcmp(cmd, "config-tasks") && argc == 3) {
+                int n            = atoi(argv[2]);
+                config_props *t  = calloc((size_t)n + 1, sizeof(*t));
+                char **vals      = calloc((size_t)n + 1, sizeof(*vals));
+                static char *key = "task.id";
+                for (int i = 0; i < n; i++) {
+                        vals[i] = calloc(16, 1);
+                        snprintf(vals[i], 16, "%d", i);
+                        t[i] = (config_props){1, &key, &vals[i]};
+                }
+                int rc = config_store_put_tasks(s, argv[1], (size_t)n, t, err,
+                                                errsz);
+                strv_free(vals, (size_t)n);
+                free(t);
+                return rc;
+        }
+        if (!strcmp(cmd, "config-put") && argc >= 3) {
+                httpsrc_conf *c = httpsrc_conf_new(HTTPSRC_SCOPE_CONNECTOR);
+                int rc          = 0;
+                for (int i = 3; !rc && i < argc; i++) {
+                        char *eq = strchr(argv[i], '=');
+                        if (!eq)
+                                return -1;
+                        *eq = '\0';
+                        rc  = httpsrc_conf_set(c, argv[i], eq + 1, err, errsz);
+                }
+                if (!rc)
+                        rc = config_store_put(s, argv[1], c,
+                                              target_arg(argv[2]), err, errsz);
+                httpsrc_conf_destroy(c);
+                return rc;
+        }
+        return -1;
+}
+
+static void print_status(void *opaque,
+                         const char *connector,
+                         int task,
+                         const status_rec *r)
+{
+        (void)opaque;
+        printf("%s %d %s %s %d %s\n", connector, task,
+               status_state_name(r->state), r->worker_id, (int)r->generation,
+               r->trace ? r->trace : "-");
+}
+
+static int status_cmd(status_store *s, int argc, char **argv, char *err,
+                      size_t errsz)
+{
+        if (!strcmp(argv[0], "status-dump")) {
+                status_store_foreach(s, NULL, print_status, NULL);
+                return 0;
+        }
+        status_rec r = {0};
+        if (argc < 6 || status_state_parse(argv[3], &r.state))
+                return -1;
+        r.worker_id  = argv[4];
+        r.generation = atoi(argv[5]);
+        r.trace      = argc > 6 ? argv[6] : NULL;
+        int task     = atoi(argv[2]);
+        if (!strcmp(argv[0], "status-put-safe")) {
+                int rc = status_store_put_safe(s, argv[1], task, &r, err,
+                                               errsz);
+                if (rc == 1)
+                        printf("suppressed\n");
+                return rc == 1 ? 0 : rc;
+        }
+        return status_store_put(s, argv[1], task, &r, err, errsz);
+}
+
+int main(int argc, char **argv)
+{
+        char err[1024] = "";
+        if (argc < 6) {
+                fprintf(stderr, "usage: storetool BOOT CONFIG_TOPIC "
+                                "STATUS_TOPIC GROUP CMD ARGS...\n");
+                return 2;
+        }
+        httpsrc_conf *w = httpsrc_conf_new(HTTPSRC_SCOPE_WORKER);
+        const char *kv[][2] = {
+            {"bootstrap.servers", argv[1]},
+            {"config.storage.topic", argv[2]},
+            {"status.storage.topic", argv[3]},
+            {"group.id", argv[4]},
+            {"config.storage.replication.factor", "1"},
+            {"status.storage.replication.factor", "1"},
+        };
+        for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++)
+                if (httpsrc_conf_set(w, kv[i][0], kv[i][1], err,
+                                     sizeof(err))) {
+                        fprintf(stderr, "storetool: %s\n", err);
+                        httpsrc_conf_destroy(w);
+                        return 1;
+                }
+        logger lg = {.max_level = HTTPSRC_LOG_INFO}; /* to stderr */
+        int rc = -1, is_status = !strncmp(argv[5], "status-", 7);
+        if (is_status) {
+                status_store *s =
+                    status_store_open_kafka(w, &lg, err, sizeof(err));
+                rc = s ? status_cmd(s, argc - 5, argv + 5, err, sizeof(err))
+                       : 1;
+                status_store_destroy(s);
+        } else {
+                config_store *s =
+                    config_store_open_kafka(w, &lg, err, sizeof(err));
+                rc = s ? config_cmd(s, argc - 5, argv + 5, err, sizeof(err))
+                       : 1;
+                config_store_destroy(s);
+        }
+        httpsrc_conf_destroy(w);
+        if (rc == -1 && !*err)
+                snprintf(err, sizeof(err), "bad command");
+        if (rc)
+                fprintf(stderr, "storetool: %s\n", err);
+        return rc ? 1 : 0;
+}
