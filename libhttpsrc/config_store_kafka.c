@@ -72,12 +72,12 @@ read_to_end(ckafka *ck, config_store *s, char *errstr, size_t errstr_size)
 }
 
 /* One record to write: key and value (NULL: tombstone). */
-typedef struct kv {
+typedef struct outrec {
         strbuf k, v;
         int tombstone;
-} kv;
+} outrec;
 
-static void kv_free(kv *r, size_t n)
+static void outrec_free(outrec *r, size_t n)
 {
         for (size_t i = 0; i < n; i++) {
                 sb_free(&r[i].k);
@@ -87,7 +87,7 @@ static void kv_free(kv *r, size_t n)
 
 /* A claimed worker's write: one transaction (sendPrivileged). A failure
  * leaves the worker fenced from the topic until it claims again. */
-static int send_tx(ckafka *ck, const kv *r, size_t n, char *errstr,
+static int send_tx(ckafka *ck, const outrec *r, size_t n, char *errstr,
                    size_t errstr_size)
 {
         rd_kafka_error_t *e = rd_kafka_begin_transaction(ck->tx);
@@ -115,7 +115,7 @@ static int send_tx(ckafka *ck, const kv *r, size_t n, char *errstr,
 /* Send @p n records in order and wait for them, then read to the end. */
 static int write_all(ckafka *ck,
                      config_store *s,
-                     const kv *r,
+                     const outrec *r,
                      size_t n,
                      char *errstr,
                      size_t errstr_size)
@@ -151,7 +151,7 @@ static int ck_put_connector(void *be,
                             char *errstr,
                             size_t errstr_size)
 {
-        kv r[2]  = {0};
+        outrec r[2]  = {0};
         size_t n = 0;
         int bad  = 0;
         if (target != CONFIG_TARGET_KEEP) { /* the target state first */
@@ -164,7 +164,7 @@ static int ck_put_connector(void *be,
         n++;
         int rc = bad ? nomem(errstr, errstr_size)
                      : write_all(be, s, r, n, errstr, errstr_size);
-        kv_free(r, n);
+        outrec_free(r, n);
         return rc;
 }
 
@@ -174,12 +174,12 @@ static int ck_remove_connector(void *be,
                                char *errstr,
                                size_t errstr_size)
 {
-        kv r[2] = {{{0}, {0}, 1}, {{0}, {0}, 1}};
+        outrec r[2] = {{{0}, {0}, 1}, {{0}, {0}, 1}};
         int rc  = cfgrec_connector_key(&r[0].k, name) ||
                          cfgrec_target_key(&r[1].k, name)
                      ? nomem(errstr, errstr_size)
                      : write_all(be, s, r, 2, errstr, errstr_size);
-        kv_free(r, 2);
+        outrec_free(r, 2);
         return rc;
 }
 
@@ -190,12 +190,12 @@ static int ck_put_target(void *be,
                          char *errstr,
                          size_t errstr_size)
 {
-        kv r   = {0};
+        outrec r   = {0};
         int rc = cfgrec_target_key(&r.k, name) ||
                          cfgrec_target_value(&r.v, target)
                      ? nomem(errstr, errstr_size)
                      : write_all(be, s, &r, 1, errstr, errstr_size);
-        kv_free(&r, 1);
+        outrec_free(&r, 1);
         return rc;
 }
 
@@ -210,8 +210,8 @@ static int ck_put_tasks(void *be,
                         size_t errstr_size)
 {
         ckafka *ck = be;
-        kv *r      = calloc(n ? n : 1, sizeof(*r));
-        kv commit  = {0};
+        outrec *r      = calloc(n ? n : 1, sizeof(*r));
+        outrec commit  = {0};
         int bad    = !r || cfgrec_commit_key(&commit.k, name) ||
                   cfgrec_commit_value(&commit.v, (int)n);
         for (size_t i = 0; !bad && i < n; i++)
@@ -224,8 +224,8 @@ static int ck_put_tasks(void *be,
         if (!rc)
                 rc = write_all(ck, s, &commit, 1, errstr, errstr_size);
         if (r)
-                kv_free(r, n);
-        kv_free(&commit, 1);
+                outrec_free(r, n);
+        outrec_free(&commit, 1);
         free(r);
         return rc;
 }
@@ -305,14 +305,14 @@ static ckafka *ck_of(const config_store *s)
 static int one_record(config_store *s,
                       int (*key)(strbuf *, const char *),
                       const char *name,
-                      const kv *filled,
+                      const outrec *filled,
                       char *errstr,
                       size_t errstr_size)
 {
         ckafka *ck = ck_of(s);
-        kv r       = *filled;
+        outrec r       = *filled;
         if (!ck) {
-                kv_free(&r, 1);
+                outrec_free(&r, 1);
                 errstr_set(errstr, errstr_size,
                            "not a config.storage.topic store");
                 return HTTPSRC_ERR_STATE;
@@ -320,7 +320,7 @@ static int one_record(config_store *s,
         int rc = key(&r.k, name) ? nomem(errstr, errstr_size)
                                  : write_all(ck, s, &r, 1, errstr,
                                              errstr_size);
-        kv_free(&r, 1);
+        outrec_free(&r, 1);
         return rc;
 }
 
@@ -331,9 +331,9 @@ int config_store_kafka_put_restart(config_store *s,
                                    char *errstr,
                                    size_t errstr_size)
 {
-        kv r = {0};
+        outrec r = {0};
         if (cfgrec_restart_value(&r.v, include_tasks, only_failed)) {
-                kv_free(&r, 1);
+                outrec_free(&r, 1);
                 return nomem(errstr, errstr_size);
         }
         return one_record(s, cfgrec_restart_key, name, &r, errstr,
@@ -346,9 +346,9 @@ int config_store_kafka_put_task_count(config_store *s,
                                       char *errstr,
                                       size_t errstr_size)
 {
-        kv r = {0};
+        outrec r = {0};
         if (cfgrec_fencing_value(&r.v, n)) {
-                kv_free(&r, 1);
+                outrec_free(&r, 1);
                 return nomem(errstr, errstr_size);
         }
         return one_record(s, cfgrec_fencing_key, name, &r, errstr,

@@ -171,7 +171,7 @@ int main(int argc, char **argv)
                 return 2;
         }
         httpsrc_conf *w = httpsrc_conf_new(HTTPSRC_SCOPE_WORKER);
-        const char *kv[][2] = {
+        const char *keys[][2] = {
             {"bootstrap.servers", argv[1]},
             {"config.storage.topic", argv[2]},
             {"status.storage.topic", argv[3]},
@@ -179,8 +179,8 @@ int main(int argc, char **argv)
             {"config.storage.replication.factor", "1"},
             {"status.storage.replication.factor", "1"},
         };
-        for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++)
-                if (httpsrc_conf_set(w, kv[i][0], kv[i][1], err,
+        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+                if (httpsrc_conf_set(w, keys[i][0], keys[i][1], err,
                                      sizeof(err))) {
                         fprintf(stderr, "storetool: %s\n", err);
                         httpsrc_conf_destroy(w);
