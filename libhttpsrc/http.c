@@ -926,3 +926,32 @@ int http_client_poll(http_client *c,
         start_pending(c);
         return HTTPSRC_OK;
 }
+
+size_t http_client_fds(http_client *c, struct pollfd *out, size_t max)
+{
+        fd_set r, w, x;
+        int maxfd = -1;
+        size_t n  = 0;
+        FD_ZERO(&r);
+        FD_ZERO(&w);
+        FD_ZERO(&x);
+        if (curl_multi_fdset(c->multi, &r, &w, &x, &maxfd) != CURLM_OK)
+                return 0;
+        for (int fd = 0; fd <= maxfd && n < max; fd++) {
+                short ev = (short)((FD_ISSET(fd, &r) || FD_ISSET(fd, &x)
+                                        ? POLLIN
+                                        : 0) |
+                                   (FD_ISSET(fd, &w) ? POLLOUT : 0));
+                if (ev)
+                        out[n++] = (struct pollfd){.fd = fd, .events = ev};
+        }
+        return n;
+}
+
+long http_client_timeout(http_client *c)
+{
+        long ms = -1;
+        if (curl_multi_timeout(c->multi, &ms) != CURLM_OK)
+                return -1;
+        return ms;
+}

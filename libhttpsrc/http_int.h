@@ -4,6 +4,7 @@
 #define HTTPSRC_HTTP_INT_H
 
 #include <curl/curl.h>
+#include <poll.h>
 
 #include "httpsrc/plugin.h"
 #include "util_int.h"
@@ -109,5 +110,10 @@ int http_client_poll(http_client *c,
                      struct curl_waitfd *extra,
                      unsigned n_extra,
                      int timeout_ms);
+/** The sockets of the running transfers as pollfds, at most @p max (up
+ *  to FD_SETSIZE: curl_multi_fdset's limit); returns how many. */
+size_t http_client_fds(http_client *c, struct pollfd *out, size_t max);
+/** Milliseconds until curl's timers need http_client_poll() (-1: none). */
+long http_client_timeout(http_client *c);
 
 #endif

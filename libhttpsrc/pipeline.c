@@ -13,6 +13,7 @@
 #include "conf_int.h"
 #include "fileio_int.h"
 #include "listener_int.h"
+#include "loopfd_int.h"
 #include "offsets_kafka_int.h"
 #include "txn_int.h"
 #include "pipeline_int.h"
@@ -61,6 +62,9 @@ struct httpsrc_pipeline {
         scheduler *sched; /* connectors by next wakeup */
         connector **due;  /* room for every connector: the due ones */
         int run_once;     /* the current run's HTTPSRC_RUN_ONCE */
+        int running;      /* between httpsrc_pipeline_start() and its end */
+        int64_t deadline; /* of the current run's drain; 0: not stopping */
+        loopfd *lfd;      /* httpsrc_pipeline_fd(); NULL until asked */
         int stop_pipe[2];
         atomic_int stop_requested;
         atomic_int reload_requested;
@@ -268,6 +272,7 @@ void httpsrc_pipeline_destroy(httpsrc_pipeline *p)
         free(p->conns);
         free(p->shown);
         free(p->due);
+        loopfd_destroy(p->lfd);
         sched_destroy(p->sched);
         http_client_destroy(p->http);
         plugin_registry_destroy(p->plugins);
@@ -1225,9 +1230,10 @@ static int finish(httpsrc_pipeline *p)
         return HTTPSRC_OK;
 }
 
-int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
+int httpsrc_pipeline_start(httpsrc_pipeline *p, int flags)
 {
-        int once = flags & HTTPSRC_RUN_ONCE;
+        if (p->running)
+                return HTTPSRC_ERR_STATE;
         if (!p->sink.cb && !p->sink.rcb && !p->sink.prod) {
                 p->sink.prod =
                     producer_new(p->worker, &p->lg, on_delivery, p,
@@ -1241,47 +1247,121 @@ int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
         }
         /* Wakeups depend on the mode (in once mode a caught-up connector
          * needs none): reschedule every connector for this run. */
-        p->run_once = once;
+        p->run_once = flags & HTTPSRC_RUN_ONCE;
         for (size_t i = 0; i < p->n_conns; i++)
                 on_wake(p, p->conns[i]);
-        int64_t deadline = 0;
+        p->deadline = 0;
+        p->running  = 1;
         set_loop_running(p, 1);
-        for (;;) {
-                int64_t now = mono_ms();
-                int wait    = 100;
-                if (!deadline) {
-                        wait = tick_due(p, once, now);
-                        if (atomic_load(&p->stop_requested)) {
-                                begin_stop(p, "stop requested");
-                                deadline = now + STOP_DRAIN_MS;
-                        } else if (once && p->offsets_error[0]) {
-                                /* a run that ends must end stored */
-                                begin_stop(p, "offsets cannot be stored");
-                                deadline = now + STOP_DRAIN_MS;
-                        } else if (once && all_caught_up(p)) {
-                                deadline = now + STOP_DRAIN_MS;
-                        }
+        return HTTPSRC_OK;
+}
+
+/* Start the due polls and the drain when the run is to end; how long the
+ * loop may wait, or -1 when the run is over. */
+static int before_wait(httpsrc_pipeline *p)
+{
+        int once    = p->run_once;
+        int64_t now = mono_ms();
+        int wait    = 100; /* while draining: watch the deadline */
+        if (!p->deadline) {
+                wait = tick_due(p, once, now);
+                if (atomic_load(&p->stop_requested)) {
+                        begin_stop(p, "stop requested");
+                        p->deadline = now + STOP_DRAIN_MS;
+                } else if (once && p->offsets_error[0]) {
+                        /* a run that ends must end stored */
+                        begin_stop(p, "offsets cannot be stored");
+                        p->deadline = now + STOP_DRAIN_MS;
+                } else if (once && all_caught_up(p)) {
+                        p->deadline = now + STOP_DRAIN_MS;
                 }
-                if (deadline && (!any_busy(p) || now >= deadline))
-                        break;
-                if (once && kafka_gave_up(p))
-                        break;
-                loop_once(p, deadline ? 100 : wait);
-                char buf[64];
-                while (read(p->stop_pipe[0], buf, sizeof(buf)) > 0)
-                        ;
-                run_execs(p);
-                if (atomic_exchange(&p->reload_requested, 0) && p->reloader)
-                        reloader_run(p->reloader, p);
-                run_pending(p);
-                flush_offsets(p, mono_ms(), 0);
         }
+        if (p->deadline && (!any_busy(p) || now >= p->deadline))
+                return -1;
+        if (once && kafka_gave_up(p))
+                return -1;
+        return p->deadline ? 100 : wait;
+}
+
+/* What the loop reacts to: the wake pipe, the producer, curl's sockets. */
+static void watch_fds(httpsrc_pipeline *p)
+{
+        struct pollfd fds[64];
+        size_t n         = 0;
+        fds[n++]         = (struct pollfd){.fd = p->stop_pipe[0], .events = POLLIN};
+        if (p->sink.prod)
+                fds[n++] = (struct pollfd){.fd     = producer_fd(p->sink.prod),
+                                           .events = POLLIN};
+        n += http_client_fds(p->http, fds + n, sizeof(fds) / sizeof(*fds) - n);
+        loopfd_set(p->lfd, fds, n);
+}
+
+/* How long the caller may wait for the fd before the next step. */
+static int next_wait(httpsrc_pipeline *p)
+{
+        int64_t now = mono_ms();
+        int64_t w   = p->deadline ? 100 : sched_next(p->sched) - now;
+        long curl   = http_client_timeout(p->http);
+        if (w > MAX_WAIT_MS)
+                w = MAX_WAIT_MS;
+        if (curl >= 0 && curl < w)
+                w = curl;
+        return w < 0 ? 0 : (int)w;
+}
+
+static int end_run(httpsrc_pipeline *p)
+{
         /* finish() while REST requests still queue for the loop: only
          * afterwards may they run on their own threads. */
         int rc = finish(p);
         set_loop_running(p, 0);
         atomic_store(&p->stop_requested, 0);
+        p->running = 0;
         return rc;
+}
+
+int httpsrc_pipeline_step(httpsrc_pipeline *p, int timeout_ms, int *next_ms)
+{
+        if (next_ms)
+                *next_ms = 0;
+        if (!p->running)
+                return HTTPSRC_ERR_STATE;
+        int wait = before_wait(p);
+        if (wait < 0) {
+                int rc = end_run(p);
+                return rc == HTTPSRC_OK ? HTTPSRC_DONE : rc;
+        }
+        loop_once(p, timeout_ms >= 0 && timeout_ms < wait ? timeout_ms : wait);
+        char buf[64];
+        while (read(p->stop_pipe[0], buf, sizeof(buf)) > 0)
+                ;
+        run_execs(p);
+        if (atomic_exchange(&p->reload_requested, 0) && p->reloader)
+                reloader_run(p->reloader, p);
+        run_pending(p);
+        flush_offsets(p, mono_ms(), 0);
+        if (p->lfd)
+                watch_fds(p);
+        if (next_ms)
+                *next_ms = next_wait(p);
+        return HTTPSRC_OK;
+}
+
+int httpsrc_pipeline_fd(httpsrc_pipeline *p)
+{
+        if (!p->lfd &&
+            !(p->lfd = loopfd_new(p->last_error, sizeof(p->last_error))))
+                return HTTPSRC_ERR_IO;
+        watch_fds(p);
+        return loopfd_fd(p->lfd);
+}
+
+int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags)
+{
+        int rc = httpsrc_pipeline_start(p, flags);
+        while (rc == HTTPSRC_OK)
+                rc = httpsrc_pipeline_step(p, -1, NULL);
+        return rc == HTTPSRC_DONE ? HTTPSRC_OK : rc;
 }
 
 int httpsrc_pipeline_metrics(const httpsrc_pipeline *p,

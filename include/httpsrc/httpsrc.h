@@ -331,6 +331,70 @@ HTTPSRC_API void httpsrc_pipeline_set_log_cb(httpsrc_pipeline *p,
 HTTPSRC_API int httpsrc_pipeline_run(httpsrc_pipeline *p, int flags);
 
 /**
+ * @brief Begin a run driven by the caller's own event loop instead of
+ * httpsrc_pipeline_run(): then wait on httpsrc_pipeline_fd() and call
+ * httpsrc_pipeline_step() until it returns something other than
+ * HTTPSRC_OK. httpsrc_pipeline_run() is this and that loop.
+ *
+ * Thread: the thread that calls this must make every
+ * httpsrc_pipeline_step() call of the run (record and log callbacks run
+ * on it, within the steps).
+ * @param p the pipeline
+ * @param flags 0 or HTTPSRC_RUN_ONCE, as for httpsrc_pipeline_run()
+ * @returns HTTPSRC_OK; HTTPSRC_ERR_STATE if a run is already going on;
+ *          HTTPSRC_ERR_KAFKA if the producer cannot be made (reason in
+ *          httpsrc_pipeline_last_error())
+ * @since 0.2
+ */
+HTTPSRC_API int httpsrc_pipeline_start(httpsrc_pipeline *p, int flags);
+
+/**
+ * @brief A file descriptor to wait on for reading (poll, epoll, select,
+ * an event library): it is readable whenever httpsrc_pipeline_step() has
+ * something to do (an HTTP response, a Kafka acknowledgement, a REST
+ * request, httpsrc_pipeline_stop()). Timers are not signalled on it: call
+ * httpsrc_pipeline_step() also when the @c next_ms it gave has passed.
+ *
+ * Ownership: the pipeline's, the same descriptor for the pipeline's
+ * whole life (valid until httpsrc_pipeline_destroy(), which closes it);
+ * only wait on it, never read, write or close it. Thread: any (it only
+ * reads the number). Linux: an epoll descriptor, usable in another epoll
+ * set.
+ * @param p the pipeline
+ * @returns the descriptor, or HTTPSRC_ERR_IO if it cannot be made
+ *          (reason in httpsrc_pipeline_last_error())
+ * @since 0.2
+ */
+HTTPSRC_API int httpsrc_pipeline_fd(httpsrc_pipeline *p);
+
+/**
+ * @brief One turn of the pipeline's loop: start the polls that are due,
+ * wait at most @p timeout_ms for network activity, handle responses,
+ * acknowledgements and REST requests, store offsets when due.
+ *
+ * Thread: the one that called httpsrc_pipeline_start(); never two steps
+ * at once. Callbacks (records, logs) run inside the call.
+ * @param p the pipeline, after httpsrc_pipeline_start()
+ * @param timeout_ms the longest the call may block: 0 never blocks (the
+ *        usual value once httpsrc_pipeline_fd() was readable), -1 as long
+ *        as the pipeline's own timers allow (at most 1 s)
+ * @param next_ms if not NULL, set to the longest the caller may wait on
+ *        httpsrc_pipeline_fd() before the next step (milliseconds, 0 to
+ *        1000); the caller's memory, written before the call returns
+ * @returns HTTPSRC_OK: call again; HTTPSRC_DONE: the run ended well (after
+ *          httpsrc_pipeline_stop(), or, with HTTPSRC_RUN_ONCE, every
+ *          connector caught up), records acknowledged and offsets stored;
+ *          an error (< 0): the run ended, as httpsrc_pipeline_run()
+ *          would have returned it (reason in
+ *          httpsrc_pipeline_last_error()); HTTPSRC_ERR_STATE without
+ *          httpsrc_pipeline_start(). After the end, httpsrc_pipeline_start()
+ *          begins a new run.
+ * @since 0.2
+ */
+HTTPSRC_API int
+httpsrc_pipeline_step(httpsrc_pipeline *p, int timeout_ms, int *next_ms);
+
+/**
  * @brief Serve Kafka Connect's REST API (GET/POST /connectors, status,
  * pause/resume/stop/restart, offsets, plugins, validate, metrics) on the
  * worker's `listeners`, from a thread of its own; requests act on the
