@@ -709,7 +709,8 @@ static const unsigned char str_special[256] = {
 /* The index of the first byte from @p i on that str_special marks, or
  * @p len. SSE2 (every x86-64) looks at 16 bytes a step: a string's plain
  * run ends in one step for short keys and in a few for URLs and dates. */
-static size_t str_plain_end(const unsigned char *t, size_t i, size_t len)
+static inline size_t
+str_plain_end(const unsigned char *t, size_t i, size_t len)
 {
 #ifdef __SSE2__
         const __m128i quote  = _mm_set1_epi8('"');
@@ -762,8 +763,11 @@ typedef struct fast {
         json_root_index *matched; /* members of matched objects, or NULL */
 } fast;
 
-static void f_ws(fast *f)
+static inline void f_ws(fast *f)
 {
+        /* compact JSON: the next byte is rarely white space */
+        if (f->i < f->len && f->t[f->i] > ' ')
+                return;
         while (f->i < f->len && ws_byte[f->t[f->i]])
                 f->i++;
 }
@@ -831,6 +835,19 @@ static int f_string(fast *f, int *escaped)
                 }
         }
         return -1;
+}
+
+/* The common string, plain up to its closing quote, without a call; the
+ * others (escapes, UTF-8, errors) from the start by f_string(). */
+static inline int f_string_plain(fast *f, int *escaped)
+{
+        size_t i = str_plain_end(f->t, f->i + 1, f->len);
+        if (i < f->len && f->t[i] == '"') {
+                f->i     = i + 1;
+                *escaped = 0;
+                return 0;
+        }
+        return f_string(f, escaped);
 }
 
 static int f_digits(fast *f)
@@ -929,7 +946,7 @@ static int f_object(fast *f, size_t depth, size_t k)
                 int escaped;
                 size_t ks = f->i;
                 if (f->i >= f->len || f->t[f->i] != '"' ||
-                    f_string(f, &escaped))
+                    f_string_plain(f, &escaped))
                         return -1;
                 size_t ck = f_member_k(f, k, ks, f->i, escaped);
                 size_t ke = f->i;
@@ -988,15 +1005,15 @@ static int f_array(fast *f, size_t depth, size_t k)
                 }
                 if (f->t[f->i++] != ',')
                         return -1;
+                f_ws(f);
         }
 }
 
-/* One value at t[i] (after whitespace); @p k segments of the path matched
- * it (OFF_PATH: none apply). A value matched by the whole path is
- * reported once it is complete. */
+/* One value at t[i] (the caller skipped the white space before it); @p k
+ * segments of the path matched it (OFF_PATH: none apply). A value matched
+ * by the whole path is reported once it is complete. */
 static int f_value(fast *f, size_t depth, size_t k)
 {
-        f_ws(f);
         if (f->i >= f->len)
                 return -1;
         size_t start    = f->i;
@@ -1009,7 +1026,7 @@ static int f_value(fast *f, size_t depth, size_t k)
                 rc = c == '{' ? f_object(f, depth + 1, k)
                               : f_array(f, depth + 1, k);
         } else if (c == '"') {
-                rc = f_string(f, &escaped);
+                rc = f_string_plain(f, &escaped);
         } else if (c == '-' || (c >= '0' && c <= '9')) {
                 rc = f_number(f);
         } else if (c == 't') {
@@ -1036,6 +1053,7 @@ static int f_value(fast *f, size_t depth, size_t k)
 
 static int f_run(fast *f)
 {
+        f_ws(f);
         int rc = f_value(f, 0, 0);
         if (rc)
                 return rc;
