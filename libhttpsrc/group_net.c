@@ -736,7 +736,7 @@ static int scram(kconn *k, int ver, int64_t deadline, char *errstr, size_t size)
         const EVP_MD *md = k->conf->sasl == SASL_SCRAM256 ? EVP_sha256() : EVP_sha512();
         int hl           = EVP_MD_get_size(md);
         unsigned char raw[24], salted[64], ckey[64], skey[64], stored[64],
-            csig[64], proof[64], ssig[64], salt[256], vsig[64];
+            csig[64], proof[64], ssig[64], salt[256], vsig[96];
         unsigned int ol;
         strbuf first = {0}, in = {0}, final = {0}, auth = {0};
         int rc = KNET_ERR;
@@ -760,8 +760,8 @@ static int scram(kconn *k, int ver, int64_t deadline, char *errstr, size_t size)
         int saltn  = s ? unb64(s, sn, salt, sizeof(salt)) : -1;
         if (!r || rn < nonce.len || memcmp(r, nonce.buf, nonce.len) || saltn < 0 ||
             iters < 1 || iters > 1000000) {
-                errstr_set(errstr, size, "%s: SASL %s: malformed server-first message",
-                           k->peer, EVP_MD_get0_name(md));
+                errstr_set(errstr, size, "%s: SASL SCRAM-SHA-%d: malformed "
+                           "server-first message", k->peer, hl * 8);
                 goto out_nonce;
         }
         if (!PKCS5_PBKDF2_HMAC(k->conf->pass, (int)strlen(k->conf->pass), salt,
@@ -785,9 +785,10 @@ static int scram(kconn *k, int ver, int64_t deadline, char *errstr, size_t size)
         size_t vn = 0;
         const char *v = scram_attr(in.buf, 'v', &vn);
         if (!v || unb64(v, vn, vsig, sizeof(vsig)) != hl || CRYPTO_memcmp(vsig, ssig, (size_t)hl)) {
-                errstr_set(errstr, size, "%s: SASL %s: the server's signature "
-                           "does not match (not the broker it claims to be)",
-                           k->peer, EVP_MD_get0_name(md));
+                errstr_set(errstr, size, "%s: SASL SCRAM-SHA-%d: the server's "
+                           "signature does not match (not the broker it "
+                           "claims to be)",
+                           k->peer, hl * 8);
                 rc = KNET_FATAL;
         }
 out_nonce:

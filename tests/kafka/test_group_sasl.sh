@@ -6,7 +6,7 @@
 # mechanism is refused at start, naming it.
 . "$(dirname "$0")/../integration/lib.sh"
 
-plan 7
+plan 6
 MEMBER_BIN=$HTTPSRC_BUILD_ROOT/tests/kafka/group_member
 need_bins "$MEMBER_BIN"
 start_real_kafka 1
@@ -27,10 +27,15 @@ listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.com
 listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 EOF
 kafka_brokers up
-"$KAFKA_SH" tool kafka.admin.ConfigCommand --bootstrap-server "$PLAIN_BOOT" \
-	--alter --entity-type users --entity-name bob \
-	--add-config 'SCRAM-SHA-256=[iterations=4096,password=bob-secret],SCRAM-SHA-512=[password=bob-secret]' \
-	>"$T/scram.out" 2>&1 || bail_out "adding SCRAM users failed: $(tail -n 3 "$T/scram.out")"
+# One mechanism per request ("A user credential cannot be altered twice
+# in the same request").
+for m in SCRAM-SHA-256 SCRAM-SHA-512; do
+	"$KAFKA_SH" tool kafka.admin.ConfigCommand --bootstrap-server "$PLAIN_BOOT" \
+		--alter --entity-type users --entity-name bob \
+		--add-config "$m=[iterations=4096,password=bob-secret]" \
+		>>"$T/scram.out" 2>&1 ||
+		bail_out "adding the $m user failed: $(grep -m1 Exception "$T/scram.out")"
+done
 
 # run_member NAME MECHANISM USER PASSWORD: a member alone in group NAME
 # on the SASL listener; its output in $T/NAME.out.
