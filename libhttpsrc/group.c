@@ -66,6 +66,7 @@ struct wgroup {
         int running;          /* cur holds work to revoke */
         int need_join;
         int64_t last_hb_ok, coord_lost_since;
+        int conn_fails; /* consecutive failures to reach a coordinator */
         char err[512];
 };
 
@@ -204,6 +205,8 @@ static int find_coordinator(wgroup *g)
                         g->session_ms, g->err, sizeof(g->err));
         sb_free(&body);
         kconn_close(k);
+        if (rc == KNET_FATAL)
+                report(g, g->err, 1);
         if (rc) {
                 sb_free(&resp);
                 return rc;
@@ -259,6 +262,8 @@ static int call(wgroup *g, int api, int v, strbuf *body, strbuf *resp, int tmo)
         int rc = kconn_call(g->coord, (int16_t)api, (int16_t)v, body, resp,
                             tmo, g->err, sizeof(g->err));
         sb_free(body);
+        if (rc == KNET_FATAL)
+                report(g, g->err, 1);
         if (rc)
                 drop_coordinator(g, rc == KNET_WOKEN ? "stopping" : g->err);
         return rc;
@@ -572,12 +577,15 @@ static int step(wgroup *g)
                 int rc = find_coordinator(g);
                 if (rc == KNET_FATAL)
                         return -1;
-                if (rc) {
+                if (rc) { /* back off 0.5 s, 1 s, 2 s, then every 4 s */
+                        int n = g->conn_fails < 3 ? g->conn_fails++ : 3;
                         if (rc != KNET_WOKEN)
                                 say(g, HTTPSRC_LOG_WARN, "group %s: %s",
                                     g->group_id, g->err);
-                        pause_ms(g, 500);
+                        pause_ms(g, 500 << n);
+                        return 0;
                 }
+                g->conn_fails = 0;
                 return 0;
         }
         if (drain_rejoin(g))

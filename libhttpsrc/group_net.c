@@ -37,6 +37,8 @@ struct kconn {
         int32_t corr;
         int16_t ver_lo[KAPI_MAX], ver_hi[KAPI_MAX]; /* -1: not offered */
         char peer[300];
+        char tls_why[160]; /* OpenSSL's reason for the last TLS failure */
+        int tls_fatal;     /* the broker refused our certificate */
 };
 
 /* ---- primitives ---- */
@@ -384,6 +386,15 @@ static ssize_t io_step(kconn *k, void *buf, size_t n, int wr, short *ev)
                         *ev = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
                         return 0;
                 }
+                unsigned long err = ERR_peek_error();
+                int reason        = ERR_GET_REASON(err);
+                /* TLS 1.3 reports a refused client certificate only on
+                 * the first read after the handshake. */
+                k->tls_fatal = reason == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED ||
+                               reason == SSL_R_SSLV3_ALERT_BAD_CERTIFICATE ||
+                               reason == SSL_R_TLSV1_ALERT_UNKNOWN_CA;
+                if (err)
+                        ssl_reason(k->tls_why, sizeof(k->tls_why));
                 return -1;
         }
         ssize_t r = wr ? send(k->fd, buf, n, MSG_NOSIGNAL) : recv(k->fd, buf, n, 0);
@@ -420,7 +431,17 @@ static int io_err(kconn *k, int rc, const char *what, char *errstr, size_t size)
 {
         if (rc == KNET_WOKEN)
                 return rc;
-        errstr_set(errstr, size, "%s: %s", k->peer, what);
+        if (k->tls_fatal) {
+                errstr_set(errstr, size,
+                           "%s: TLS: the broker refused this client (%s); "
+                           "check ssl.certificate.location and "
+                           "ssl.key.location",
+                           k->peer, k->tls_why);
+                return KNET_FATAL;
+        }
+        errstr_set(errstr, size, "%s: %s%s%s%s", k->peer, what,
+                   *k->tls_why ? " (TLS: " : "", k->tls_why,
+                   *k->tls_why ? ")" : "");
         return KNET_ERR;
 }
 
