@@ -98,6 +98,8 @@ typedef enum herder_target {
 #define HERDER_F_EXPAND_INFO   0x10u /**< list: expand=info */
 #define HERDER_F_SCOPE_CLUSTER 0x20u /**< logger level: scope=cluster */
 #define HERDER_F_CONNECTORS_ONLY 0x40u /**< plugins: connectorsOnly */
+#define HERDER_F_EXPAND        0x80u /**< list: expand given (any value):
+                                          answer a map, not an array */
 
 /** Which operation a request is (the ops table member it went to). */
 typedef enum herder_op {

@@ -94,6 +94,8 @@ struct httpsrc_pipeline {
         pipeline_task_state_cb on_task;
         void *on_task_opaque;
         int *shown;
+        void (*on_tick)(void *opaque); /* pipeline_set_tick_cb() */
+        void *on_tick_opaque;
 };
 
 static void on_plugin_error(void *opaque, const char *message)
@@ -850,6 +852,14 @@ static void set_loop_running(httpsrc_pipeline *p, int on)
                 run_execs(p); /* requests that raced the loop's end */
 }
 
+int pipeline_loop_running(httpsrc_pipeline *p)
+{
+        pthread_mutex_lock(&p->mu);
+        int on = p->loop_running;
+        pthread_mutex_unlock(&p->mu);
+        return on;
+}
+
 int pipeline_on_loop_thread(httpsrc_pipeline *p)
 {
         pthread_mutex_lock(&p->mu);
@@ -1339,6 +1349,8 @@ int httpsrc_pipeline_step(httpsrc_pipeline *p, int timeout_ms, int *next_ms)
         if (atomic_exchange(&p->reload_requested, 0) && p->reloader)
                 reloader_run(p->reloader, p);
         run_pending(p);
+        if (p->on_tick)
+                p->on_tick(p->on_tick_opaque);
         flush_offsets(p, mono_ms(), 0);
         if (p->lfd)
                 watch_fds(p);
@@ -1410,4 +1422,12 @@ int httpsrc_pipeline_component_info(const httpsrc_pipeline *p,
         if (params)
                 *params = pc->ops.source.params;
         return HTTPSRC_OK;
+}
+
+void pipeline_set_tick_cb(httpsrc_pipeline *p,
+                          void (*cb)(void *opaque),
+                          void *opaque)
+{
+        p->on_tick        = cb;
+        p->on_tick_opaque = opaque;
 }

@@ -19,6 +19,9 @@ typedef void (*pipeline_fn)(httpsrc_pipeline *p, void *arg);
 /** Run @p fn(p, arg) on the loop thread and wait until it returned. Safe
  *  from any thread but the loop thread itself. */
 void pipeline_exec(httpsrc_pipeline *p, pipeline_fn fn, void *arg);
+/** 1 while the loop runs (pipeline_exec() then queues). Any thread but
+ *  inside a pipeline_exec() function. */
+int pipeline_loop_running(httpsrc_pipeline *p);
 /** 1 when called from the thread running the loop (inside a callback). */
 int pipeline_on_loop_thread(httpsrc_pipeline *p);
 
@@ -148,6 +151,14 @@ void pipeline_set_task_state_cb(httpsrc_pipeline *p,
 int pipeline_attach(httpsrc_pipeline *p, void (*fini)(void *), void *opaque);
 /** The opaque of the service attached with @p fini, or NULL. */
 void *pipeline_attached(const httpsrc_pipeline *p, void (*fini)(void *));
+
+/** Call @p cb(@p opaque) on the loop thread once per loop iteration, after
+ *  the deletes and restarts that could complete did (NULL: none): the
+ *  herder runs there the operations that wait for them. @p cb may create,
+ *  delete and restart connectors. Not while the loop runs. */
+void pipeline_set_tick_cb(httpsrc_pipeline *p,
+                          void (*cb)(void *opaque),
+                          void *opaque);
 
 /** RESTARTING while a restart waits, else the connector's own state. */
 int pipeline_state(const httpsrc_pipeline *p, const connector *c);

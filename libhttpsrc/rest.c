@@ -2,10 +2,11 @@
  *
  * Status codes, messages and JSON shapes follow Kafka Connect
  * (connect-rest.md §1-3). MHD runs one thread per connection; a request
- * is read and parsed there, then routed and answered by one
- * pipeline_exec() call, so everything below "handlers" runs on the loop
- * thread and is the only code touching the connectors, the offset store,
- * the config store and the REST bookkeeping (conn_meta, logger level).
+ * is read, parsed and routed there. A handler only parses (path, query,
+ * body), asks the herder (herder.h) and writes its answer: the herder
+ * owns the connectors, the stores and the state shown, and answers
+ * through a herder_call this thread waits on, with a timeout (as
+ * Connect's resources wait on a FutureCallback).
  */
 #include "rest_int.h"
 
@@ -26,53 +27,28 @@
 #include <unistd.h>
 
 #include "conf_int.h"
-#include "commit.h"
-#include "config_store_int.h"
-#include "converter_int.h"
 #include "fileio_int.h"
+#include "herder.h"
 #include "json_int.h"
+#include "kvlist_int.h"
 #include "listener_int.h"
-#include "metrics_int.h"
-#include "pipeline_int.h"
-#include "preview_int.h"
 #include "rest_guard_int.h"
 #include "secrets_int.h"
 #include "util_int.h"
 
-/* The Kafka Connect REST API level implemented (tools gate features on
- * GET /'s version): stop, offsets, PATCH config and /health are 3.9's. */
-#define API_VERSION "3.9.0"
-/* A request that waits for the pipeline (a delete or a page in flight to
- * finish) is retried this often, for at most this long. */
-#define RETRY_SLEEP_MS        50
-#define RETRY_MAX_MS          10000
+/* How long a request waits for the herder's answer (500 "Request timed
+ * out" after; Connect waits 90 s). The standalone herder answers within
+ * 10 s: an operation that waits for the pipeline then gives up with 409. */
+#define HERDER_TIMEOUT_MS     30000
 #define MAX_PEM_BYTES         (1024 * 1024)
 #define STATUS_HTTP_NOT_FOUND "HTTP 404 Not Found"
 
 #define LISTEN_TLS  1
 #define LISTEN_IPV6 2
 
-/* A logger of /admin/loggers: its level as set (log4j's name) and when. */
-typedef struct log_entry {
-        char *name;
-        char level[8];
-        int64_t modified; /* epoch ms; 0: never set */
-} log_entry;
-
-/* What REST keeps about a connector besides the pipeline's state. */
-typedef struct conn_meta {
-        char *name;
-        int target;   /* desired: RUNNING, PAUSED or STOPPED */
-        int no_tasks; /* created PAUSED/STOPPED, or stopped: no task yet */
-        int reload;   /* stopped since created: offsets may have been
-                       * altered, so leaving STOPPED recreates it */
-        httpsrc_conf *conf; /* the config last set over REST while the
-                             * restart that applies it may be pending;
-                             * NULL: connector_conf() is the latest */
-} conn_meta;
-
 struct rest_server {
-        httpsrc_pipeline *p;
+        rest_env env;
+        herder *h; /* set by rest_start() */
         struct MHD_Daemon **daemons;
         int *fds;   /* bound sockets, until a daemon owns them */
         int *flags; /* LISTEN_TLS, LISTEN_IPV6 */
@@ -82,16 +58,10 @@ struct rest_server {
         size_t max_body;
         unsigned max_conns, max_per_client; /* per listener */
         int64_t request_timeout_ms;
+        int64_t herder_timeout_ms;
         rest_guard *guard;
         char worker_host[256];
         char worker_id[300];
-        config_store *store;
-        /* loop-thread state */
-        conn_meta *meta;
-        size_t n_meta;
-        int restored;    /* the store was applied: it may be written */
-        log_entry *logs; /* [0]: root */
-        size_t n_logs;
 };
 
 /* A request body as it arrives. */
@@ -113,10 +83,7 @@ typedef struct request {
         kvlist query;
         httpsrc_json *json; /* parsed body, or NULL */
         char json_err[256];
-        int final_try; /* a retry is not possible any more */
-        int once;      /* rest_handle(): answer without retrying */
         /* the answer */
-        int retry; /* not now: ask again in a moment */
         int status;
         strbuf out;
         int oom;
@@ -127,23 +94,6 @@ typedef struct request {
 
 /* ------------------------------------------------------------------ */
 /* small helpers                                                       */
-
-static int kvl_from_conf(kvlist *l, const httpsrc_conf *conf)
-{
-        for (size_t i = 0; i < httpsrc_conf_count(conf); i++) {
-                const char *k, *v;
-                httpsrc_conf_at(conf, i, &k, &v);
-                if (kvl_add(l, k, v))
-                        return -1;
-        }
-        return 0;
-}
-
-static const char *state_name(int st)
-{
-        const char *name = httpsrc_state_name(st);
-        return name ? name : "UNASSIGNED";
-}
 
 static int hexval(int c)
 {
@@ -236,35 +186,6 @@ static void o_raw(request *q, const char *s)
                 q->oom = 1;
 }
 
-static void o_fmt(request *q, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
-static void o_fmt(request *q, const char *fmt, ...)
-{
-        char buf[512];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(buf, sizeof(buf), fmt, ap);
-        va_end(ap);
-        o_raw(q, buf);
-}
-
-/* A JSON string literal, or null. */
-static void o_str(request *q, const char *s)
-{
-        if (!s)
-                o_raw(q, "null");
-        else if (!q->oom && json_write_string(&q->out, s, strlen(s)))
-                q->oom = 1;
-}
-
-/* "key": (with a leading comma unless @p first). */
-static void o_key(request *q, const char *key, int first)
-{
-        if (!first)
-                o_raw(q, ",");
-        o_str(q, key);
-        o_raw(q, ":");
-}
-
 static void reply(request *q, int status)
 {
         q->status       = status;
@@ -279,6 +200,16 @@ static void reply_empty(request *q, int status)
 }
 
 /* {"error_code": N, "message": "..."}, N the HTTP status. */
+static void reply_error_text(request *q, int status, const char *msg)
+{
+        sb_reset(&q->out);
+        reply(q, status);
+        if (sb_printf(&q->out, "{\"error_code\":%d,\"message\":", status) ||
+            json_write_string(&q->out, msg, strlen(msg)) ||
+            sb_puts(&q->out, "}"))
+                q->oom = 1;
+}
+
 static void reply_error(request *q, int status, const char *fmt, ...)
     HTTPSRC_PRINTF(3, 4);
 static void reply_error(request *q, int status, const char *fmt, ...)
@@ -288,301 +219,7 @@ static void reply_error(request *q, int status, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(buf, sizeof(buf), fmt, ap);
         va_end(ap);
-        sb_reset(&q->out);
-        reply(q, status);
-        o_fmt(q, "{\"error_code\":%d,\"message\":", status);
-        o_str(q, buf);
-        o_raw(q, "}");
-}
-
-/* The same with a message that may be longer than a line. */
-static void reply_error_text(request *q, int status, const char *msg)
-{
-        sb_reset(&q->out);
-        reply(q, status);
-        o_fmt(q, "{\"error_code\":%d,\"message\":", status);
-        o_str(q, msg);
-        o_raw(q, "}");
-}
-
-/* ------------------------------------------------------------------ */
-/* connector bookkeeping                                               */
-
-static conn_meta *meta_get(rest_server *r, const char *name)
-{
-        for (size_t i = 0; i < r->n_meta; i++)
-                if (!strcmp(r->meta[i].name, name))
-                        return &r->meta[i];
-        return NULL;
-}
-
-static void meta_drop(rest_server *r, const char *name)
-{
-        conn_meta *m = meta_get(r, name);
-        if (!m)
-                return;
-        free(m->name);
-        httpsrc_conf_destroy(m->conf);
-        *m = r->meta[--r->n_meta];
-}
-
-/* Set (or create) the entry of @p name; NULL on ENOMEM. */
-static conn_meta *
-meta_set(rest_server *r, const char *name, int target, int no_tasks, int reload)
-{
-        conn_meta *m = meta_get(r, name);
-        if (!m) {
-                conn_meta *nm = realloc(r->meta, (r->n_meta + 1) * sizeof(*nm));
-                char *dup     = xstrdup(name);
-                if (nm)
-                        r->meta = nm;
-                if (!nm || !dup) {
-                        free(dup);
-                        return NULL;
-                }
-                m       = &r->meta[r->n_meta++];
-                m->name = dup;
-                m->conf = NULL;
-        }
-        m->target   = target;
-        m->no_tasks = no_tasks;
-        m->reload   = reload;
-        return m;
-}
-
-/* The connector's config as written, the latest one set. */
-static const httpsrc_conf *conf_now(rest_server *r, const connector *c)
-{
-        const conn_meta *m = meta_get(r, connector_name(c));
-        return m && m->conf ? m->conf : connector_conf(c);
-}
-
-/* Remember @p conf (taken) as @p name's latest config. */
-static int meta_conf(rest_server *r, const char *name, httpsrc_conf *conf)
-{
-        conn_meta *m = meta_get(r, name);
-        if (!m)
-                m = meta_set(r, name, HTTPSRC_STATE_RUNNING, 0, 0);
-        if (!m || !conf) {
-                httpsrc_conf_destroy(conf);
-                return -1;
-        }
-        httpsrc_conf_destroy(m->conf);
-        m->conf = conf;
-        return 0;
-}
-
-static int desired(rest_server *r, const connector *c)
-{
-        const conn_meta *m = meta_get(r, connector_name(c));
-        return m ? m->target : HTTPSRC_STATE_RUNNING;
-}
-
-/* The state shown: a connector asked to stop is STOPPED even if it had
- * failed before (Connect shuts it down). */
-static int shown_state(rest_server *r, httpsrc_pipeline *p, connector *c)
-{
-        int st = pipeline_state(p, c);
-        if (st != HTTPSRC_STATE_RESTARTING &&
-            desired(r, c) == HTTPSRC_STATE_STOPPED)
-                return HTTPSRC_STATE_STOPPED;
-        return st;
-}
-
-/* Connect has no task for a stopped connector, nor for one created
- * PAUSED or STOPPED until it is resumed. */
-static int has_task(rest_server *r, httpsrc_pipeline *p, connector *c)
-{
-        const conn_meta *m = meta_get(r, connector_name(c));
-        return shown_state(r, p, c) != HTTPSRC_STATE_STOPPED &&
-               !(m && m->no_tasks);
-}
-
-/* A restart brings a FAILED connector back RUNNING (pipeline.c); put the
- * target asked for over REST back. */
-static void reconcile(rest_server *r, httpsrc_pipeline *p)
-{
-        for (size_t i = 0; i < pipeline_count(p); i++) {
-                connector *c = pipeline_at(p, i);
-                int want     = desired(r, c);
-                if (want != HTTPSRC_STATE_RUNNING &&
-                    pipeline_state(p, c) == HTTPSRC_STATE_RUNNING)
-                        connector_set_target(c, want);
-        }
-}
-
-/* 1 while a connector of that name is on its way out. */
-static int being_deleted(httpsrc_pipeline *p, const char *name)
-{
-        for (size_t i = 0; i < pipeline_count(p); i++) {
-                connector *c = pipeline_at(p, i);
-                if (!strcmp(connector_name(c), name) && pipeline_deleting(p, c))
-                        return 1;
-        }
-        return 0;
-}
-
-/* The connector named by the route, or NULL with a 404 answered with
- * @p not_found ("... %s ..."). */
-static connector *
-need_connector(request *q, httpsrc_pipeline *p, const char *not_found)
-{
-        connector *c = pipeline_find(p, q->arg[0]);
-        if (!c) {
-                char msg[1024];
-                snprintf(msg, sizeof(msg), not_found, q->arg[0]);
-                reply_error_text(q, MHD_HTTP_NOT_FOUND, msg);
-        }
-        return c;
-}
-
-/* Keep @p name's config and target in the config store. */
-static int
-store_put(request *q, const char *name, const httpsrc_conf *conf, int target)
-{
-        char err[1024];
-        if (config_store_put(q->r->store, name, conf, target, err,
-                             sizeof(err)) == HTTPSRC_OK)
-                return 0;
-        reply_error(q, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                    "Connector config not stored: %s", err);
-        return -1;
-}
-
-static int store_remove(request *q, const char *name)
-{
-        char err[1024];
-        if (config_store_remove(q->r->store, name, err, sizeof(err)) ==
-            HTTPSRC_OK)
-                return 0;
-        reply_error(q, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                    "Connector config not removed: %s", err);
-        return -1;
-}
-
-/* ------------------------------------------------------------------ */
-/* JSON entities                                                       */
-
-/* "HttpSource" -> "HttpSourceTask", "x.FooConnector" -> "x.FooTask". */
-static void o_task_class(request *q, const httpsrc_conf *conf)
-{
-        const char *cls = httpsrc_conf_get(conf, "connector.class");
-        size_t n = cls ? strlen(cls) : 0, suffix = strlen("Connector");
-        strbuf sb = {0};
-        if (n > suffix && !strcmp(cls + n - suffix, "Connector"))
-                n -= suffix;
-        if (sb_append(&sb, cls ? cls : "", n) || sb_puts(&sb, "Task"))
-                q->oom = 1;
-        o_str(q, sb.buf ? sb.buf : "");
-        sb_free(&sb);
-}
-
-/* The config as written (placeholders kept), task.class appended for a
- * task config. */
-static void o_conf(request *q, const httpsrc_conf *conf, int task)
-{
-        o_raw(q, "{");
-        size_t n = httpsrc_conf_count(conf);
-        for (size_t i = 0; i < n; i++) {
-                const char *k, *v;
-                httpsrc_conf_at(conf, i, &k, &v);
-                o_key(q, k, i == 0);
-                o_str(q, v);
-        }
-        if (task) {
-                o_key(q, "task.class", n == 0);
-                o_task_class(q, conf);
-        }
-        o_raw(q, "}");
-}
-
-/* ConnectorInfo */
-static void
-o_info(request *q, const char *name, const httpsrc_conf *conf, int tasks)
-{
-        o_raw(q, "{\"name\":");
-        o_str(q, name);
-        o_raw(q, ",\"config\":");
-        o_conf(q, conf, 0);
-        o_raw(q, ",\"tasks\":[");
-        if (tasks) {
-                o_raw(q, "{\"connector\":");
-                o_str(q, name);
-                o_raw(q, ",\"task\":0}");
-        }
-        o_raw(q, "],\"type\":\"source\"}");
-}
-
-static void o_conn_info(request *q, httpsrc_pipeline *p, connector *c)
-{
-        o_info(q, connector_name(c), conf_now(q->r, c), has_task(q->r, p, c));
-}
-
-/* The trace of a status: why it failed, or what a running one gets
- * wrong: the offsets cannot be stored (it does not poll), Kafka
- * unreachable while its records wait, a records path that matches
- * nothing. @p buf holds the text made here. */
-static const char *status_trace(httpsrc_pipeline *p,
-                                const connector *c,
-                                char *buf,
-                                size_t size)
-{
-        const char *failure  = connector_failure(c);
-        const char *unstored = pipeline_offsets_error(p);
-        if (failure)
-                return failure;
-        if (unstored) {
-                snprintf(buf, size,
-                         "offsets not stored: %s; polling paused until they "
-                         "can be",
-                         unstored);
-                return buf;
-        }
-        if (connector_outstanding(c) && pipeline_kafka_problem(p, buf, size))
-                return buf;
-        return connector_warning(c);
-}
-
-/* A connector's or task's state ("id" < 0: the connector's). */
-static void o_state(request *q, int id, int st, const char *trace)
-{
-        o_raw(q, "{");
-        if (id >= 0)
-                o_fmt(q, "\"id\":%d,", id);
-        o_raw(q, "\"state\":");
-        o_str(q, state_name(st));
-        o_raw(q, ",\"worker_id\":");
-        o_str(q, q->r->worker_id);
-        /* RUNNING: what it gets wrong (connector_warning()) */
-        if ((st == HTTPSRC_STATE_FAILED || st == HTTPSRC_STATE_RUNNING) &&
-            trace && *trace) {
-                o_raw(q, ",\"trace\":");
-                o_str(q, trace);
-        }
-        o_raw(q, "}");
-}
-
-/* ConnectorStateInfo; a state < 0 is the current one. A failure is the
- * task's, as in Connect: the connector instance stays RUNNING and only
- * the task shows FAILED and the trace. */
-static void o_status(
-    request *q, httpsrc_pipeline *p, connector *c, int conn_st, int task_st)
-{
-        char buf[768];
-        int st            = shown_state(q->r, p, c);
-        const char *trace = status_trace(p, c, buf, sizeof(buf));
-        o_raw(q, "{\"name\":");
-        o_str(q, connector_name(c));
-        o_raw(q, ",\"connector\":");
-        o_state(q, -1,
-                conn_st >= 0                 ? conn_st
-                : st == HTTPSRC_STATE_FAILED ? HTTPSRC_STATE_RUNNING
-                                             : st,
-                connector_failed(c) ? NULL : trace);
-        o_raw(q, ",\"tasks\":[");
-        if (has_task(q->r, p, c))
-                o_state(q, 0, task_st < 0 ? st : task_st, trace);
-        o_raw(q, "],\"type\":\"source\"}");
+        reply_error_text(q, status, buf);
 }
 
 /* ------------------------------------------------------------------ */
@@ -639,412 +276,64 @@ config_of(request *q, const httpsrc_json *obj, kvlist *out, int keep_null)
 }
 
 /* "name" in a config must equal the connector's name. */
-static int name_matches(request *q, const kvlist *cfg, const char *name)
-{
-        const char *included = kvl_get(cfg, "name");
-        if (!included || !strcmp(included, name))
-                return 1;
-        reply_error(q, MHD_HTTP_BAD_REQUEST,
-                    "Connector name configuration (%s) doesn't match "
-                    "connector name in the URL (%s)",
-                    included, name);
-        return 0;
-}
-
 /* ------------------------------------------------------------------ */
-/* validation: one declared-keys table, three layers                   */
+/* asking the herder                                                   */
 
-/* Check @p cfg as creating the connector would; every problem goes to
- * @p errs as (key, "<key>: <reason>") (conf_int.h). Returns the conf
- * built (the caller owns it), NULL on ENOMEM. */
-static httpsrc_conf *
-validate(httpsrc_pipeline *p, const kvlist *cfg, kvlist *errs)
+static void set_location(request *q, const char *name)
 {
-        int clean;
-        httpsrc_conf *conf =
-            conf_validate(HTTPSRC_SCOPE_CONNECTOR, cfg, errs, &clean);
-        /* Plugin keys too, even with a core key refused: every bad key of
-         * the config in one answer. */
-        kvlist found = {0};
-        if (conf && clean &&
-            (pipeline_validate(p, conf, &found) ||
-             conf_problem_merge(errs, errs->n, &found))) {
-                httpsrc_conf_destroy(conf);
-                conf = NULL;
-        }
-        kvl_free(&found);
-        return conf;
-}
-
-/* 400 "Connector configuration is invalid and contains the following N
- * error(s): ..." (AbstractHerder.maybeAddConfigErrors), one line each. */
-static void reply_invalid(request *q, const kvlist *errs)
-{
-        strbuf msg = {0};
-        int bad    = sb_printf(&msg,
-                               "Connector configuration is invalid and contains "
-                                  "the following %zu error(s):",
-                               errs->n);
-        for (size_t i = 0; !bad && i < errs->n; i++)
-                bad = sb_printf(&msg, "\n%s", errs->v[i].value);
-        bad = bad || sb_puts(&msg, "\nYou can also find the above list of "
-                                   "errors at the endpoint "
-                                   "`/connector-plugins/{connectorType}/"
-                                   "config/validate`");
-        if (bad)
+        strbuf sb = {0};
+        if (sb_puts(&sb, "/connectors/") || pct_encode(&sb, name))
                 q->oom = 1;
-        else
-                reply_error_text(q, MHD_HTTP_BAD_REQUEST, msg.buf);
-        sb_free(&msg);
+        free(q->location);
+        q->location = sb_steal(&sb);
 }
 
-/* Validate, answering 400 (or ENOMEM) on problems. */
-static httpsrc_conf *
-valid_conf(request *q, httpsrc_pipeline *p, const kvlist *cfg)
+/* Write the herder's answer: its entity, or {"error_code","message"}. */
+static void answer_with(request *q, const herder_result *res)
 {
-        kvlist errs        = {0};
-        httpsrc_conf *conf = validate(p, cfg, &errs);
-        if (!conf)
-                q->oom = 1;
-        else if (errs.n)
-                reply_invalid(q, &errs);
-        if (errs.n) {
-                httpsrc_conf_destroy(conf);
-                conf = NULL;
-        }
-        kvl_free(&errs);
-        return conf;
-}
-
-/* ------------------------------------------------------------------ */
-/* plugins                                                             */
-
-enum plugin_kind {
-        PK_NONE,
-        PK_BUILTIN,
-        PK_SOURCE,
-        PK_TRANSFORM,
-        PK_PREDICATE,
-        PK_CONVERTER
-};
-
-typedef struct plugin_ref {
-        enum plugin_kind kind;
-        const plugin_component *pc;
-        const char *cls; /* converters: the class */
-} plugin_ref;
-
-/* Connect's normalizedPluginName: the simple name without "Connector". */
-static size_t normalized(const char *name, const char **start)
-{
-        const char *dot = strrchr(name, '.');
-        *start          = dot ? dot + 1 : name;
-        size_t n = strlen(*start), suffix = strlen("Connector");
-        if (n > suffix && !strcmp(*start + n - suffix, "Connector"))
-                n -= suffix;
-        return n;
-}
-
-static int is_builtin_source(const char *name)
-{
-        const char *s;
-        size_t n = normalized(name, &s);
-        for (size_t i = 0; plugin_builtin_sources[i]; i++)
-                if (!strcmp(plugin_builtin_sources[i], name))
-                        return 1;
-        return n == strlen("HttpSource") && !strncmp(s, "HttpSource", n);
-}
-
-static plugin_ref find_source(httpsrc_pipeline *p, const char *name)
-{
-        plugin_ref ref = {PK_NONE, NULL, NULL};
-        if (is_builtin_source(name))
-                ref.kind = PK_BUILTIN;
-        else if ((ref.pc = plugin_registry_find(pipeline_plugins(p),
-                                                HTTPSRC_KIND_SOURCE, name)))
-                ref.kind = PK_SOURCE;
-        return ref;
-}
-
-static plugin_ref find_plugin(httpsrc_pipeline *p, const char *name)
-{
-        plugin_ref ref             = find_source(p, name);
-        const plugin_registry *reg = pipeline_plugins(p);
-        if (ref.kind != PK_NONE)
-                return ref;
-        if ((ref.pc = plugin_registry_find(reg, HTTPSRC_KIND_TRANSFORM, name)))
-                ref.kind = PK_TRANSFORM;
-        else if ((ref.pc =
-                      plugin_registry_find(reg, HTTPSRC_KIND_PREDICATE, name)))
-                ref.kind = PK_PREDICATE;
-        if (ref.kind == PK_NONE && (ref.cls = converter_class_of(name)))
-                ref.kind = PK_CONVERTER;
-        return ref;
-}
-
-static const char *comp_version(const plugin_component *pc)
-{
-        const char *v = pc->plugin ? loaded_plugin_version(pc->plugin) : NULL;
-        return v && *v ? v : httpsrc_version_str();
-}
-
-static void o_plugin(request *q,
-                     int *first,
-                     const char *cls,
-                     const char *type,
-                     const char *version)
-{
-        o_raw(q, *first ? "{\"class\":" : ",{\"class\":");
-        *first = 0;
-        o_str(q, cls);
-        o_raw(q, ",\"type\":");
-        o_str(q, type);
-        if (version && *version) {
-                o_raw(q, ",\"version\":");
-                o_str(q, version);
-        }
-        o_raw(q, "}");
-}
-
-static void o_components(
-    request *q, httpsrc_pipeline *p, int kind, const char *type, int *first)
-{
-        const plugin_registry *reg = pipeline_plugins(p);
-        for (size_t i = 0; i < plugin_registry_count(reg, kind); i++) {
-                const plugin_component *pc = plugin_registry_at(reg, kind, i);
-                o_plugin(q, first, pc->name, type, comp_version(pc));
-        }
-}
-
-/* ConfigKeyInfo of a declared key (named @p full, e.g. with a
- * transforms.<alias>. prefix). */
-static void
-o_key_info(request *q, const httpsrc_param_desc *d, const char *full, int order)
-{
-        static const char *const types[] = {"STRING", "INT",   "BOOLEAN",
-                                            "STRING", "LIST",  "PASSWORD",
-                                            "STRING", "STRING"};
-        const char *type = d->type >= 0 && d->type <= HTTPSRC_PARAM_CRON
-                               ? types[d->type]
-                               : "STRING";
-        if (d->type == HTTPSRC_PARAM_INT &&
-            (d->max > INT32_MAX || d->min < INT32_MIN || (!d->min && !d->max)))
-                type = "LONG";
-        int required = (d->flags & HTTPSRC_PARAM_F_REQUIRED) != 0;
-        o_raw(q, "{\"name\":");
-        o_str(q, full);
-        o_fmt(q, ",\"type\":\"%s\",\"required\":%s,\"default_value\":", type,
-              required ? "true" : "false");
-        o_str(q, d->default_value);
-        o_fmt(q, ",\"importance\":\"%s\",\"documentation\":",
-              required ? "HIGH" : "MEDIUM");
-        o_str(q, d->doc ? d->doc : "");
-        o_raw(q, ",\"group\":");
-        o_str(q, d->group);
-        o_fmt(q, ",\"order\":%d,\"width\":\"NONE\",\"display_name\":", order);
-        o_str(q, full);
-        o_raw(q, ",\"dependents\":[]}");
-}
-
-static void o_params(request *q, const httpsrc_param_desc *d, int *order)
-{
-        for (; d && d->name; d++) {
-                o_raw(q, *order ? "," : "");
-                o_key_info(q, d, d->name, ++*order);
-        }
-}
-
-/* ------------------------------------------------------------------ */
-/* ConfigInfos (validate)                                              */
-
-/* The declaration of a key a plugin owns: auth and paginator keys are
- * full names; transforms.<alias>.<key> and predicates.<alias>.<key>
- * belong to the type the config gives the alias. */
-static const httpsrc_param_desc *
-plugin_key(httpsrc_pipeline *p, const kvlist *cfg, const char *key)
-{
-        static const struct {
-                const char *ns;
-                int kind;
-        } aliased[]                = {{"transforms.", HTTPSRC_KIND_TRANSFORM},
-                                      {"predicates.", HTTPSRC_KIND_PREDICATE}};
-        const plugin_registry *reg = pipeline_plugins(p);
-        for (size_t a = 0; a < 2; a++) {
-                size_t ns       = strlen(aliased[a].ns);
-                const char *dot = strncmp(key, aliased[a].ns, ns)
-                                      ? NULL
-                                      : strchr(key + ns, '.');
-                if (!dot)
-                        continue;
-                char type_key[512];
-                snprintf(type_key, sizeof(type_key), "%.*stype",
-                         (int)(dot + 1 - key), key);
-                const char *type = kvl_get(cfg, type_key);
-                const plugin_component *pc =
-                    type ? plugin_registry_find(reg, aliased[a].kind, type)
-                         : NULL;
-                return pc ? conf_param_find(plugin_component_params(pc), dot + 1) : NULL;
-        }
-        static const int kinds[] = {HTTPSRC_KIND_AUTH, HTTPSRC_KIND_PAGINATOR};
-        for (size_t k = 0; k < 2; k++)
-                for (size_t i = 0; i < plugin_registry_count(reg, kinds[k]);
-                     i++) {
-                        const httpsrc_param_desc *d =
-                            conf_param_find(plugin_component_params(plugin_registry_at(
-                                                reg, kinds[k], i)),
-                                            key);
-                        if (d)
-                                return d;
-                }
-        return NULL;
-}
-
-static void o_value_info(request *q,
-                         const char *key,
-                         const char *value,
-                         int password,
-                         const kvlist *errs,
-                         int *n_errs)
-{
-        o_raw(q, "{\"name\":");
-        o_str(q, key);
-        o_raw(q, ",\"value\":");
-        o_str(q, value && password ? "[hidden]" : value);
-        o_raw(q, ",\"recommended_values\":[],\"errors\":[");
-        int first = 1;
-        for (size_t i = 0; i < errs->n; i++) {
-                if (strcmp(errs->v[i].key, key))
-                        continue;
-                o_raw(q, first ? "" : ",");
-                o_str(q, errs->v[i].value);
-                first = 0;
-                ++*n_errs;
-        }
-        o_raw(q, "],\"visible\":true}");
-}
-
-typedef struct cfg_entry {
-        const char *key;
-        const httpsrc_param_desc *d; /* NULL: not declared */
-} cfg_entry;
-
-/* Every declared key, then the config's and the errors' other keys. */
-static size_t collect_entries(httpsrc_pipeline *p,
-                              const plugin_ref *src,
-                              const kvlist *cfg,
-                              const kvlist *errs,
-                              cfg_entry *out,
-                              size_t cap)
-{
-        size_t n                            = 0;
-        const httpsrc_param_desc *tables[2] = {
-            httpsrc_conf_params(HTTPSRC_SCOPE_CONNECTOR),
-            src->pc ? plugin_component_params(src->pc) : NULL};
-        for (size_t t = 0; t < 2; t++)
-                for (const httpsrc_param_desc *d = tables[t];
-                     d && d->name && n < cap; d++)
-                        out[n++] = (cfg_entry){d->name, d};
-        const kvlist *lists[2] = {cfg, errs};
-        for (size_t l = 0; l < 2; l++)
-                for (size_t i = 0; i < lists[l]->n && n < cap; i++) {
-                        const char *k = lists[l]->v[i].key;
-                        size_t j      = 0;
-                        while (j < n && strcmp(out[j].key, k))
-                                j++;
-                        if (j == n)
-                                out[n++] =
-                                    (cfg_entry){k, plugin_key(p, cfg, k)};
-                }
-        return n;
-}
-
-static void o_groups(request *q, const cfg_entry *e, size_t n)
-{
-        int first = 1;
-        o_raw(q, "[");
-        for (size_t i = 0; i < n; i++) {
-                const char *g = e[i].d ? e[i].d->group : NULL;
-                size_t j      = 0;
-                while (g && j < i &&
-                       !(e[j].d && e[j].d->group && !strcmp(e[j].d->group, g)))
-                        j++;
-                if (!g || j < i)
-                        continue;
-                o_raw(q, first ? "" : ",");
-                o_str(q, g);
-                first = 0;
-        }
-        o_raw(q, "]");
-}
-
-static void o_config_infos(request *q,
-                           httpsrc_pipeline *p,
-                           const plugin_ref *src,
-                           const kvlist *cfg,
-                           const kvlist *errs)
-{
-        size_t cap   = 256 + cfg->n + errs->n;
-        cfg_entry *e = calloc(cap, sizeof(*e));
-        if (!e) {
+        if (!res) {
                 q->oom = 1;
                 return;
         }
-        size_t n = collect_entries(p, src, cfg, errs, e, cap);
-        reply(q, MHD_HTTP_OK);
-        o_raw(q, "{\"name\":");
-        o_str(q, kvl_get(cfg, "connector.class"));
-        o_fmt(q, ",\"error_count\":%zu,\"groups\":", errs->n);
-        o_groups(q, e, n);
-        o_raw(q, ",\"configs\":[");
-        int counted = 0;
-        for (size_t i = 0; i < n; i++) {
-                o_raw(q, i ? ",{\"definition\":" : "{\"definition\":");
-                if (e[i].d)
-                        o_key_info(q, e[i].d, e[i].key, (int)i + 1);
-                else
-                        o_raw(q, "null");
-                o_raw(q, ",\"value\":");
-                o_value_info(q, e[i].key, kvl_get(cfg, e[i].key),
-                             e[i].d && e[i].d->type == HTTPSRC_PARAM_PASSWORD,
-                             errs, &counted);
-                o_raw(q, "}");
+        int http = herder_status_http(res->status);
+        if (res->status == HERDER_FORWARD) {
+                /* Only a distributed herder forwards; REST forwarding
+                 * (?forward=, two hops) is rest_forward's. */
+                reply_error(q, MHD_HTTP_CONFLICT,
+                            "Cannot complete request because of a "
+                            "conflicting operation (e.g. worker rebalance)");
+        } else if (res->message) {
+                reply_error_text(q, http, res->message);
+        } else if (res->body) {
+                reply(q, http);
+                if (res->content_type)
+                        q->content_type = res->content_type;
+                o_raw(q, res->body);
+        } else if (http >= 400) {
+                reply_error_text(q, http, "out of memory");
+        } else {
+                reply_empty(q, http);
         }
-        o_raw(q, "]}");
-        free(e);
 }
 
-/* ------------------------------------------------------------------ */
-/* handlers: root, plugins, validation                                 */
-
-static void h_root(request *q, httpsrc_pipeline *p)
+/* Ask the herder @p op about @p rq (op set here) and answer with what it
+ * says; wait at most herder_timeout_ms. */
+static void ask(request *q, herder_op op, herder_request *rq)
 {
-        reply(q, MHD_HTTP_OK);
-        o_raw(q, "{\"version\":\"" API_VERSION "\",\"commit\":");
-        o_str(q, HTTPSRC_COMMIT);
-        o_raw(q, ",\"kafka_cluster_id\":");
-        const char *id = pipeline_kafka_cluster_id(p);
-        if (id)
-                o_str(q, id);
-        else
-                o_raw(q, "null");
-        o_raw(q, "}");
+        rq->op             = op;
+        herder_result *res = herder_request_sync(q->r->h, rq,
+                                                 q->r->herder_timeout_ms);
+        answer_with(q, res);
+        if (res && res->status == HERDER_CREATED && rq->connector)
+                set_location(q, rq->connector);
+        herder_result_free(res);
 }
 
-/* Answering at all means the loop serves requests: healthy, unless no
- * Kafka broker answers (503, like Connect's unhealthy worker). */
-static void h_health(request *q, httpsrc_pipeline *p)
+/* Ask about the connector named by the route. */
+static void ask_connector(request *q, herder_op op)
 {
-        char why[768];
-        if (pipeline_kafka_problem(p, why, sizeof(why))) {
-                reply(q, MHD_HTTP_SERVICE_UNAVAILABLE);
-                o_raw(q, "{\"status\":\"unhealthy\",\"message\":");
-                o_str(q, why);
-                o_raw(q, "}");
-                return;
-        }
-        reply(q, MHD_HTTP_OK);
-        o_raw(q, "{\"status\":\"healthy\",\"message\":\"Worker has completed "
-                 "startup and is ready to handle requests.\"}");
+        herder_request rq = {.connector = q->arg[0]};
+        ask(q, op, &rq);
 }
 
 static const char *query_get(const request *q, const char *key)
@@ -1059,206 +348,104 @@ static int query_bool(const request *q, const char *key, int dflt)
         return v ? strcaseeq(v, "true") : dflt;
 }
 
-static void h_plugins(request *q, httpsrc_pipeline *p)
+/* A task id segment: a decimal int (Jersey answers 404 for others). */
+static int task_id(request *q, int *id)
 {
-        int first = 1, only = query_bool(q, "connectorsOnly", 1);
-        reply(q, MHD_HTTP_OK);
-        o_raw(q, "[");
-        for (size_t i = 0; plugin_builtin_sources[i]; i++)
-                o_plugin(q, &first, plugin_builtin_sources[i], "source",
-                         httpsrc_version_str());
-        o_components(q, p, HTTPSRC_KIND_SOURCE, "source", &first);
-        if (!only) {
-                o_components(q, p, HTTPSRC_KIND_TRANSFORM, "transformation",
-                             &first);
-                o_components(q, p, HTTPSRC_KIND_PREDICATE, "predicate", &first);
-                for (size_t i = 0; converter_class_at(i); i++)
-                        o_plugin(q, &first, converter_class_at(i), "converter",
-                                 httpsrc_version_str());
+        char *end;
+        errno   = 0;
+        long v  = strtol(q->arg[1], &end, 10);
+        if (!*q->arg[1] || *end || errno || v < INT32_MIN || v > INT32_MAX) {
+                reply_error(q, MHD_HTTP_NOT_FOUND, STATUS_HTTP_NOT_FOUND);
+                return -1;
         }
-        o_raw(q, "]");
+        *id = (int)v;
+        return 0;
 }
 
-static void h_plugin_config(request *q, httpsrc_pipeline *p)
+/* ------------------------------------------------------------------ */
+/* handlers: root, plugins, validation                                 */
+
+static void h_root(request *q)
 {
-        static const httpsrc_param_desc json_params[] = {
-            {.name          = "schemas.enable",
-             .type          = HTTPSRC_PARAM_BOOL,
-             .default_value = "false",
-             .doc   = "Include schemas within each of the serialized values "
-                      "and keys",
-             .group = "Schemas"},
-            {.name = NULL}};
-        plugin_ref ref = find_plugin(p, q->arg[0]);
-        int order      = 0;
-        if (ref.kind == PK_NONE) {
-                reply_error(q, MHD_HTTP_NOT_FOUND, "Unknown plugin %s.",
-                            q->arg[0]);
-                return;
-        }
-        reply(q, MHD_HTTP_OK);
-        o_raw(q, "[");
-        if (ref.kind == PK_BUILTIN || ref.kind == PK_SOURCE)
-                o_params(q, httpsrc_conf_params(HTTPSRC_SCOPE_CONNECTOR),
-                         &order);
-        if (ref.pc)
-                o_params(q, plugin_component_params(ref.pc), &order);
-        if (ref.kind == PK_CONVERTER && !strcmp(ref.cls, CONVERTER_JSON))
-                o_params(q, json_params, &order);
-        o_raw(q, "]");
+        herder_request rq = {0};
+        ask(q, HERDER_OP_WORKER_INFO, &rq);
 }
 
-/* validate: {p} and an included connector.class must be one plugin. */
-static int
-same_plugin(httpsrc_pipeline *p, const char *included, const char *requested)
+static void h_health(request *q)
 {
-        plugin_ref a = find_source(p, included), b = find_source(p, requested);
-        if (a.kind != PK_NONE && b.kind != PK_NONE)
-                return a.kind == b.kind && a.pc == b.pc;
-        const char *sa, *sb;
-        size_t na = normalized(included, &sa), nb = normalized(requested, &sb);
-        return na >= nb && !strncmp(sa + na - nb, sb, nb);
+        herder_request rq = {0};
+        ask(q, HERDER_OP_HEALTH, &rq);
 }
 
-static void h_validate(request *q, httpsrc_pipeline *p)
+static void h_plugins(request *q)
+{
+        herder_request rq = {
+            .flags = query_bool(q, "connectorsOnly", 1)
+                         ? HERDER_F_CONNECTORS_ONLY
+                         : 0};
+        ask(q, HERDER_OP_PLUGINS, &rq);
+}
+
+static void h_plugin_config(request *q)
+{
+        herder_request rq = {.plugin = q->arg[0]};
+        ask(q, HERDER_OP_PLUGIN_CONFIG, &rq);
+}
+
+/* A plugin operation on a config body (validate, preview). */
+static void ask_plugin_config(request *q, herder_op op, long pages)
 {
         const httpsrc_json *body = need_object(q);
-        kvlist cfg = {0}, errs = {0};
-        if (!body || config_of(q, body, &cfg, 0))
-                goto out;
-        plugin_ref src       = find_source(p, q->arg[0]);
-        const char *included = kvl_get(&cfg, "connector.class");
-        if (src.kind == PK_NONE) {
-                reply_error(q, MHD_HTTP_NOT_FOUND, "Unknown plugin %s.",
-                            q->arg[0]);
-        } else if (included && !same_plugin(p, included, q->arg[0])) {
-                reply_error(q, MHD_HTTP_BAD_REQUEST,
-                            "Included connector type %s does not match "
-                            "request type %s",
-                            included, q->arg[0]);
-        } else if (!included && kvl_set(&cfg, "connector.class", q->arg[0])) {
-                q->oom = 1;
-        } else {
-                httpsrc_conf *conf = validate(p, &cfg, &errs);
-                if (!conf)
-                        q->oom = 1;
-                else
-                        o_config_infos(q, p, &src, &cfg, &errs);
-                httpsrc_conf_destroy(conf);
+        kvlist cfg               = {0};
+        if (body && !config_of(q, body, &cfg, 0)) {
+                herder_request rq = {
+                    .plugin = q->arg[0], .config = &cfg, .pages = pages};
+                ask(q, op, &rq);
         }
-out:
         kvl_free(&cfg);
-        kvl_free(&errs);
+}
+
+static void h_validate(request *q)
+{
+        ask_plugin_config(q, HERDER_OP_VALIDATE, 0);
 }
 
 /* ------------------------------------------------------------------ */
 /* handlers: listing, creating, configs                                */
 
-static void h_list(request *q, httpsrc_pipeline *p)
+static void h_list(request *q)
 {
-        int expand = kvl_index(&q->query, "expand") >= 0;
-        int status = 0, info = 0, first = 1;
+        herder_request rq = {0};
+        if (kvl_index(&q->query, "expand") >= 0)
+                rq.flags |= HERDER_F_EXPAND;
         for (size_t i = 0; i < q->query.n; i++) {
                 const kv *e = &q->query.v[i];
-                if (!strcmp(e->key, "expand") && e->value) {
-                        status |= !strcmp(e->value, "status");
-                        info |= !strcmp(e->value, "info");
-                }
-        }
-        reply(q, MHD_HTTP_OK);
-        o_raw(q, expand ? "{" : "[");
-        for (size_t i = 0; i < pipeline_count(p); i++) {
-                connector *c = pipeline_at(p, i);
-                if (pipeline_deleting(p, c))
+                if (strcmp(e->key, "expand") || !e->value)
                         continue;
-                if (!first)
-                        o_raw(q, ",");
-                first = 0;
-                o_str(q, connector_name(c));
-                if (!expand)
-                        continue;
-                o_raw(q, ":{");
-                if (status) {
-                        o_raw(q, "\"status\":");
-                        o_status(q, p, c, -1, -1);
-                }
-                if (info) {
-                        o_raw(q, status ? ",\"info\":" : "\"info\":");
-                        o_conn_info(q, p, c);
-                }
-                o_raw(q, "}");
+                if (!strcmp(e->value, "status"))
+                        rq.flags |= HERDER_F_EXPAND_STATUS;
+                if (!strcmp(e->value, "info"))
+                        rq.flags |= HERDER_F_EXPAND_INFO;
         }
-        o_raw(q, expand ? "}" : "]");
+        ask(q, HERDER_OP_CONNECTORS, &rq);
 }
 
-static void set_location(request *q, const char *name)
+static int parse_initial_state(request *q,
+                               const httpsrc_json *v,
+                               herder_target *target)
 {
-        strbuf sb = {0};
-        if (sb_puts(&sb, "/connectors/") || pct_encode(&sb, name))
-                q->oom = 1;
-        free(q->location);
-        q->location = sb_steal(&sb);
-}
-
-/* Create @p name from @p conf (taken) in @p state; 201 + ConnectorInfo. */
-static void create(request *q,
-                   httpsrc_pipeline *p,
-                   const char *name,
-                   httpsrc_conf *conf,
-                   int state)
-{
-        char err[2048];
-        int no_tasks = state != HTTPSRC_STATE_RUNNING;
-        /* Created first: a create that fails stores nothing, so it never
-         * removes what the store held under that name. */
-        if (pipeline_create(p, conf, state, err, sizeof(err))) {
-                httpsrc_conf_destroy(conf);
-                reply_error(q, MHD_HTTP_BAD_REQUEST, "%s", err);
-                return;
-        }
-        const httpsrc_conf *made = connector_conf(pipeline_find(p, name));
-        if (store_put(q, name, made, state)) {
-                pipeline_delete(p, name); /* it would not survive a restart */
-                return;
-        }
-        reply(q, MHD_HTTP_CREATED);
-        o_info(q, name, made, !no_tasks);
-        conn_meta *m = meta_set(q->r, name, state, no_tasks,
-                                state == HTTPSRC_STATE_STOPPED);
-        if (m) {
-                httpsrc_conf_destroy(m->conf); /* of a deleted namesake */
-                m->conf = NULL;
-        } else {
-                q->oom = 1;
-        }
-        set_location(q, name);
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name,
-                "connector created over REST (%s)", state_name(state));
-}
-
-/* A create or update must wait while the name is being deleted. */
-static int wait_for_delete(request *q, httpsrc_pipeline *p, const char *name)
-{
-        if (!being_deleted(p, name))
-                return 0;
-        if (q->final_try)
-                reply_error(q, MHD_HTTP_CONFLICT,
-                            "Connector %s is still being deleted", name);
-        else
-                q->retry = 1;
-        return 1;
-}
-
-static int parse_initial_state(request *q, const httpsrc_json *v, int *state)
-{
-        static const int states[] = {
-            HTTPSRC_STATE_RUNNING, HTTPSRC_STATE_PAUSED, HTTPSRC_STATE_STOPPED};
-        *state = HTTPSRC_STATE_RUNNING;
+        static const struct {
+                const char *name;
+                herder_target target;
+        } states[] = {{"RUNNING", HERDER_TARGET_STARTED},
+                      {"PAUSED", HERDER_TARGET_PAUSED},
+                      {"STOPPED", HERDER_TARGET_STOPPED}};
+        *target = HERDER_TARGET_STARTED;
         if (!v || json_type(v) == HTTPSRC_JSON_NULL)
                 return 0;
         for (size_t i = 0; json_type(v) == HTTPSRC_JSON_STRING && i < 3; i++)
-                if (strcaseeq(json_string(v), state_name(states[i]))) {
-                        *state = states[i];
+                if (strcaseeq(json_string(v), states[i].name)) {
+                        *target = states[i].target;
                         return 0;
                 }
         char *text = json_serialize(v, NULL);
@@ -1271,14 +458,14 @@ static int parse_initial_state(request *q, const httpsrc_json *v, int *state)
 }
 
 /* POST /connectors {"name", "config", "initial_state"} */
-static void h_create(request *q, httpsrc_pipeline *p)
+static void h_create(request *q)
 {
         const httpsrc_json *body = need_object(q);
         if (!body)
                 return;
         const httpsrc_json *jn = json_get(body, "name");
         const httpsrc_json *jc = json_get(body, "config");
-        int state;
+        herder_target target;
         if (jn && json_type(jn) != HTTPSRC_JSON_STRING &&
             json_type(jn) != HTTPSRC_JSON_NULL) {
                 reply_error(q, MHD_HTTP_BAD_REQUEST,
@@ -1290,472 +477,142 @@ static void h_create(request *q, httpsrc_pipeline *p)
                             "Request body must have a \"config\" object");
                 return;
         }
-        if (parse_initial_state(q, json_get(body, "initial_state"), &state))
+        if (parse_initial_state(q, json_get(body, "initial_state"), &target))
                 return;
         char *name = xstrdup(
             json_type(jn) == HTTPSRC_JSON_STRING ? json_string(jn) : "");
         kvlist cfg = {0};
         if (!name || config_of(q, jc, &cfg, 0)) {
                 q->oom |= !name;
-                goto out;
+        } else {
+                herder_request rq = {.connector = java_trim(name),
+                                     .config    = &cfg,
+                                     .target    = target};
+                ask(q, HERDER_OP_PUT_CONFIG, &rq);
         }
-        java_trim(name);
-        if (!name_matches(q, &cfg, name) || wait_for_delete(q, p, name))
-                goto out;
-        if (kvl_set(&cfg, "name", name)) {
-                q->oom = 1;
-                goto out;
-        }
-        httpsrc_conf *conf = valid_conf(q, p, &cfg);
-        if (conf && pipeline_find(p, name)) {
-                httpsrc_conf_destroy(conf);
-                reply_error(q, MHD_HTTP_CONFLICT, "Connector %s already exists",
-                            name);
-        } else if (conf) {
-                create(q, p, name, conf, state);
-        }
-out:
         kvl_free(&cfg);
         free(name);
 }
 
-static void h_info(request *q, httpsrc_pipeline *p)
+static void h_info(request *q)
 {
-        connector *c = need_connector(q, p, "Connector %s not found");
-        if (!c)
-                return;
-        reply(q, MHD_HTTP_OK);
-        o_conn_info(q, p, c);
+        ask_connector(q, HERDER_OP_CONNECTOR_INFO);
 }
 
-static void h_delete(request *q, httpsrc_pipeline *p)
+static void h_delete(request *q)
 {
-        connector *c = need_connector(q, p, "Connector %s not found");
-        if (!c || store_remove(q, q->arg[0]))
-                return;
-        pipeline_delete(p, q->arg[0]);
-        meta_drop(q->r, q->arg[0]);
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, q->arg[0],
-                "connector deleted over REST");
-        reply_empty(q, MHD_HTTP_NO_CONTENT);
+        ask_connector(q, HERDER_OP_DELETE);
 }
 
-static void h_get_config(request *q, httpsrc_pipeline *p)
+static void h_get_config(request *q)
 {
-        connector *c = need_connector(q, p, "Connector %s not found");
-        if (!c)
-                return;
-        reply(q, MHD_HTTP_OK);
-        o_conf(q, conf_now(q->r, c), 0);
+        ask_connector(q, HERDER_OP_CONNECTOR_CONFIG);
 }
 
-/* Replace a running connector's config: restart it with its offsets. */
-static void
-reconfigure(request *q, httpsrc_pipeline *p, connector *c, httpsrc_conf *conf)
-{
-        char err[2048];
-        const char *name = q->arg[0];
-        if (store_put(q, name, conf, desired(q->r, c))) {
-                httpsrc_conf_destroy(conf);
-                return;
-        }
-        reply(q, MHD_HTTP_OK);
-        o_info(q, name, conf, has_task(q->r, p, c));
-        httpsrc_conf *latest = httpsrc_conf_dup(conf);
-        int rc = latest ? pipeline_restart(p, name, conf, err, sizeof(err))
-                        : HTTPSRC_ERR_NOMEM;
-        if (rc) {
-                /* The store keeps what still runs. */
-                store_put(q, name, conf_now(q->r, c), desired(q->r, c));
-                httpsrc_conf_destroy(conf);
-                httpsrc_conf_destroy(latest);
-                reply_error(q, MHD_HTTP_BAD_REQUEST, "%s",
-                            latest ? err : "out of memory");
-                return;
-        }
-        if (meta_conf(q->r, name, latest))
-                q->oom = 1;
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name,
-                "config changed over REST: restarting with the new config");
-}
-
-/* PUT /connectors/{c}/config: 200 updated, 201 created. */
-static void h_put_config(request *q, httpsrc_pipeline *p)
+/* PUT (the whole config) or PATCH (@p patch: merged, a null value
+ * removes the key) /connectors/{c}/config. */
+static void put_config(request *q, int patch)
 {
         const httpsrc_json *body = need_object(q);
         kvlist cfg               = {0};
-        const char *name         = q->arg[0];
-        if (!body || config_of(q, body, &cfg, 0) ||
-            !name_matches(q, &cfg, name) || wait_for_delete(q, p, name))
-                goto out;
-        if (kvl_set(&cfg, "name", name)) {
-                q->oom = 1;
-                goto out;
+        if (body && !config_of(q, body, &cfg, patch)) {
+                herder_request rq = {.connector = q->arg[0],
+                                     .config    = &cfg,
+                                     .flags     = HERDER_F_ALLOW_REPLACE};
+                ask(q, patch ? HERDER_OP_PATCH_CONFIG : HERDER_OP_PUT_CONFIG,
+                    &rq);
         }
-        httpsrc_conf *conf = valid_conf(q, p, &cfg);
-        connector *c       = conf ? pipeline_find(p, name) : NULL;
-        if (c)
-                reconfigure(q, p, c, conf);
-        else if (conf)
-                create(q, p, name, conf, HTTPSRC_STATE_RUNNING);
-out:
         kvl_free(&cfg);
 }
 
-/* PATCH /connectors/{c}/config: merge, a null value removes the key. */
-static void h_patch_config(request *q, httpsrc_pipeline *p)
+static void h_put_config(request *q)
 {
-        connector *c = need_connector(q, p, "Connector %s not found");
-        const httpsrc_json *body = c ? need_object(q) : NULL;
-        kvlist cfg = {0}, patch = {0};
-        if (!body || config_of(q, body, &patch, 1) ||
-            !name_matches(q, &patch, q->arg[0]))
-                goto out;
-        if (kvl_from_conf(&cfg, conf_now(q->r, c))) {
-                q->oom = 1;
-                goto out;
-        }
-        for (size_t i = 0; i < patch.n; i++)
-                if (kvl_set(&cfg, patch.v[i].key, patch.v[i].value)) {
-                        q->oom = 1;
-                        goto out;
-                }
-        httpsrc_conf *conf = valid_conf(q, p, &cfg);
-        if (conf)
-                reconfigure(q, p, c, conf);
-out:
-        kvl_free(&cfg);
-        kvl_free(&patch);
+        put_config(q, 0);
+}
+
+static void h_patch_config(request *q)
+{
+        put_config(q, 1);
 }
 
 /* ------------------------------------------------------------------ */
 /* handlers: status, tasks, lifecycle                                  */
 
-static void h_status(request *q, httpsrc_pipeline *p)
+static void h_status(request *q)
 {
-        connector *c = need_connector(q, p, "No status found for connector %s");
-        if (!c)
-                return;
-        reply(q, MHD_HTTP_OK);
-        o_status(q, p, c, -1, -1);
+        ask_connector(q, HERDER_OP_CONNECTOR_STATUS);
 }
 
-static void h_tasks(request *q, httpsrc_pipeline *p)
+static void h_tasks(request *q)
 {
-        connector *c = need_connector(q, p, "Connector %s not found");
-        if (!c)
-                return;
-        reply(q, MHD_HTTP_OK);
-        o_raw(q, "[");
-        if (has_task(q->r, p, c)) {
-                o_raw(q, "{\"id\":{\"connector\":");
-                o_str(q, connector_name(c));
-                o_raw(q, ",\"task\":0},\"config\":");
-                o_conf(q, conf_now(q->r, c), 1);
-                o_raw(q, "}");
-        }
-        o_raw(q, "]");
+        ask_connector(q, HERDER_OP_TASK_CONFIGS);
 }
 
 /* Deprecated GET /connectors/{c}/tasks-config: {"<c>-0": {...}}. */
-static void h_tasks_config(request *q, httpsrc_pipeline *p)
+static void h_tasks_config(request *q)
 {
-        connector *c = need_connector(q, p, "Connector %s not found");
-        if (!c)
-                return;
-        if (!has_task(q->r, p, c)) {
-                reply_error(q, MHD_HTTP_NOT_FOUND, "Connector %s not found",
-                            q->arg[0]);
-                return;
-        }
-        strbuf id = {0};
-        if (sb_printf(&id, "%s-0", connector_name(c)))
-                q->oom = 1;
-        reply(q, MHD_HTTP_OK);
-        o_raw(q, "{");
-        o_key(q, id.buf ? id.buf : "", 1);
-        o_conf(q, conf_now(q->r, c), 1);
-        o_raw(q, "}");
-        sb_free(&id);
+        ask_connector(q, HERDER_OP_TASKS_CONFIG);
 }
 
-/* A task id segment: a decimal int (Jersey answers 404 for others). */
-static int task_id(request *q, long *id)
+/* GET .../tasks/{t}/status, POST .../tasks/{t}/restart */
+static void ask_task(request *q, herder_op op)
 {
-        char *end;
-        errno = 0;
-        *id   = strtol(q->arg[1], &end, 10);
-        if (!*q->arg[1] || *end || errno || *id < INT32_MIN ||
-            *id > INT32_MAX) {
-                reply_error(q, MHD_HTTP_NOT_FOUND, STATUS_HTTP_NOT_FOUND);
-                return -1;
-        }
-        return 0;
+        herder_request rq = {.connector = q->arg[0]};
+        if (!task_id(q, &rq.task))
+                ask(q, op, &rq);
 }
 
-static void h_task_status(request *q, httpsrc_pipeline *p)
+static void h_task_status(request *q)
 {
-        long id;
-        if (task_id(q, &id))
-                return;
-        connector *c = pipeline_find(p, q->arg[0]);
-        if (!c || id != 0 || !has_task(q->r, p, c)) {
-                reply_error(q, MHD_HTTP_NOT_FOUND,
-                            "No status found for task %s-%ld", q->arg[0], id);
-                return;
-        }
-        reply(q, MHD_HTTP_OK);
-        char buf[768];
-        o_state(q, 0, shown_state(q->r, p, c),
-                status_trace(p, c, buf, sizeof(buf)));
+        ask_task(q, HERDER_OP_TASK_STATUS);
 }
 
-/* A restart replaces one still pending, conf included: restart from the
- * latest config set over REST, not the running connector's. */
-static void
-restart(rest_server *r, httpsrc_pipeline *p, const char *name, const char *why)
+static void h_task_restart(request *q)
 {
-        char err[1024];
-        const conn_meta *m = meta_get(r, name);
-        httpsrc_conf *conf = m && m->conf ? httpsrc_conf_dup(m->conf) : NULL;
-        int rc             = pipeline_restart(p, name, conf, err, sizeof(err));
-        if (rc) {
-                httpsrc_conf_destroy(conf);
-                log_msg(pipeline_logger(p), HTTPSRC_LOG_ERROR, name,
-                        "not restarted: %s", err);
-                return;
-        }
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name, "restarting (%s)",
-                why);
+        ask_task(q, HERDER_OP_RESTART_TASK);
 }
 
-static void h_task_restart(request *q, httpsrc_pipeline *p)
+/* POST /connectors/{c}/restart[?includeTasks=&onlyFailed=] */
+static void h_restart(request *q)
 {
-        long id;
-        connector *c = need_connector(q, p, "Connector %s not found");
-        if (!c || task_id(q, &id))
-                return;
-        if (id != 0 || !has_task(q->r, p, c)) {
-                reply_error(q, MHD_HTTP_NOT_FOUND, "Task %s-%ld not found",
-                            q->arg[0], id);
-                return;
-        }
-        restart(q->r, p, q->arg[0], "task restart requested over REST");
-        reply_empty(q, MHD_HTTP_NO_CONTENT);
+        herder_request rq = {.connector = q->arg[0]};
+        if (query_bool(q, "includeTasks", 0))
+                rq.flags |= HERDER_F_INCLUDE_TASKS;
+        if (query_bool(q, "onlyFailed", 0))
+                rq.flags |= HERDER_F_ONLY_FAILED;
+        ask(q, HERDER_OP_RESTART, &rq);
 }
 
-/* POST /connectors/{c}/restart[?includeTasks=&onlyFailed=]. The one
- * task shares the connector's fate: restarting either restarts both. */
-static void h_restart(request *q, httpsrc_pipeline *p)
+static void h_pause(request *q)
 {
-        int tasks       = query_bool(q, "includeTasks", 0);
-        int only_failed = query_bool(q, "onlyFailed", 0);
-        int plain       = !tasks && !only_failed;
-        connector *c    = need_connector(
-               q, p, plain ? "Connector %s not found" : "Unknown connector: %s");
-        if (!c)
-                return;
-        /* Connect's plan (AbstractHerder.buildRestartPlan), with a
-         * connector that is never FAILED itself (its task is). */
-        int st      = shown_state(q->r, p, c);
-        int stopped = st == HTTPSRC_STATE_STOPPED;
-        int failed  = st == HTTPSRC_STATE_FAILED;
-        int conn    = !stopped && !only_failed;
-        int task    = !stopped && tasks && has_task(q->r, p, c) &&
-                   (!only_failed || failed);
-        if (conn || task)
-                restart(q->r, p, q->arg[0], "restart requested over REST");
-        if (plain) {
-                reply_empty(q, MHD_HTTP_NO_CONTENT);
-                return;
-        }
-        /* What the plan leaves alone shows as it was. */
-        reply(q, MHD_HTTP_ACCEPTED);
-        o_status(q, p, c,
-                 conn     ? HTTPSRC_STATE_RESTARTING
-                 : failed ? HTTPSRC_STATE_RUNNING
-                          : st,
-                 task ? HTTPSRC_STATE_RESTARTING : st);
+        ask_connector(q, HERDER_OP_PAUSE);
 }
 
-/* Record a new target (store first: a failed write changes nothing). */
-static conn_meta *retarget(request *q, connector *c, int target)
+static void h_resume(request *q)
 {
-        const char *name = connector_name(c);
-        conn_meta *m     = meta_get(q->r, name);
-        conn_meta cur = m ? *m : (conn_meta){.target = HTTPSRC_STATE_RUNNING};
-        /* No change, no write: resuming a running command-line connector
-         * must not copy it into the store (it would then override later
-         * edits of its file). */
-        if (cur.target != target &&
-            store_put(q, name, conf_now(q->r, c), target))
-                return NULL;
-        m = meta_set(q->r, name, target, cur.no_tasks, cur.reload);
-        if (!m)
-                q->oom = 1;
-        return m;
+        ask_connector(q, HERDER_OP_RESUME);
 }
 
-static void h_pause(request *q, httpsrc_pipeline *p)
+static void h_stop(request *q)
 {
-        connector *c = need_connector(q, p, "Unknown connector %s");
-        int was      = c ? desired(q->r, c) : 0;
-        if (!c || !retarget(q, c, HTTPSRC_STATE_PAUSED))
-                return;
-        if (was != HTTPSRC_STATE_PAUSED)
-                connector_set_target(c, TARGET_PAUSED);
-        reply_empty(q, MHD_HTTP_ACCEPTED);
-}
-
-/* Leaving STOPPED recreates the connector: it reads its (maybe altered)
- * offsets when created. */
-static void h_resume(request *q, httpsrc_pipeline *p)
-{
-        connector *c = need_connector(q, p, "Unknown connector %s");
-        int was      = c ? desired(q->r, c) : 0;
-        conn_meta *m = c ? retarget(q, c, HTTPSRC_STATE_RUNNING) : NULL;
-        if (!m)
-                return;
-        if (m->reload)
-                restart(q->r, p, q->arg[0], "resumed from STOPPED");
-        m->reload   = 0;
-        m->no_tasks = 0;
-        if (was != HTTPSRC_STATE_RUNNING)
-                connector_set_target(c, TARGET_STARTED);
-        reply_empty(q, MHD_HTTP_ACCEPTED);
-}
-
-static void h_stop(request *q, httpsrc_pipeline *p)
-{
-        connector *c = need_connector(q, p, "Unknown connector %s");
-        int was      = c ? desired(q->r, c) : 0;
-        conn_meta *m = c ? retarget(q, c, HTTPSRC_STATE_STOPPED) : NULL;
-        if (!m)
-                return;
-        m->reload   = 1;
-        m->no_tasks = 1;
-        if (was != HTTPSRC_STATE_STOPPED)
-                connector_set_target(c, TARGET_STOPPED);
-        reply_empty(q, MHD_HTTP_NO_CONTENT);
+        ask_connector(q, HERDER_OP_STOP);
 }
 
 /* ------------------------------------------------------------------ */
 /* handlers: active topics (KIP-558)                                   */
 
-/* 403 unless topic.tracking.enable (and, for a reset, .allow.reset). */
-static int tracking_allowed(request *q, httpsrc_pipeline *p, int reset)
+static void h_topics(request *q)
 {
-        const httpsrc_conf *w = pipeline_worker(p);
-        const char *why       = NULL;
-        if (!conf_get_bool(w, "topic.tracking.enable", 1))
-                why = "Topic tracking is disabled.";
-        else if (reset && !conf_get_bool(w, "topic.tracking.allow.reset", 1))
-                why = "Topic tracking reset is disabled.";
-        if (why)
-                reply_error_text(q, MHD_HTTP_FORBIDDEN, why);
-        return !why;
+        ask_connector(q, HERDER_OP_ACTIVE_TOPICS);
 }
 
-/* Like Connect, an unknown (or deleted) connector has no topics: 200. */
-static void h_topics(request *q, httpsrc_pipeline *p)
+static void h_topics_reset(request *q)
 {
-        if (!tracking_allowed(q, p, 0))
-                return;
-        connector *c        = pipeline_find(p, q->arg[0]);
-        char *const *topics = NULL;
-        size_t n =
-            c && !pipeline_deleting(p, c) ? connector_topics(c, &topics) : 0;
-        reply(q, MHD_HTTP_OK);
-        o_raw(q, "{");
-        o_str(q, q->arg[0]);
-        o_raw(q, ":{\"topics\":[");
-        for (size_t i = 0; i < n; i++) {
-                o_raw(q, i ? "," : "");
-                o_str(q, topics[i]);
-        }
-        o_raw(q, "]}}");
-}
-
-static void h_topics_reset(request *q, httpsrc_pipeline *p)
-{
-        if (!tracking_allowed(q, p, 1))
-                return;
-        connector *c = pipeline_find(p, q->arg[0]);
-        if (c)
-                connector_reset_topics(c);
-        reply_empty(q, MHD_HTTP_ACCEPTED);
+        ask_connector(q, HERDER_OP_RESET_TOPICS);
 }
 
 /* ------------------------------------------------------------------ */
 /* handlers: offsets                                                   */
-
-typedef struct offs_visit {
-        request *q;
-        kvlist *parts; /* reset: the partitions seen */
-        int first;
-} offs_visit;
-
-static void o_json_text(request *q, const char *text)
-{
-        httpsrc_json *v = text ? json_parse(text, strlen(text), NULL, 0) : NULL;
-        char *s         = v ? json_serialize(v, NULL) : NULL;
-        o_raw(q, s ? s : "null");
-        free(s);
-        json_destroy(v);
-}
-
-static void
-visit_offset(void *opaque, const char *partition, const char *offset)
-{
-        offs_visit *w = opaque;
-        if (w->parts) {
-                if (kvl_add(w->parts, partition, NULL))
-                        w->q->oom = 1;
-                return;
-        }
-        o_raw(w->q, w->first ? "{\"partition\":" : ",{\"partition\":");
-        w->first = 0;
-        o_json_text(w->q, partition);
-        o_raw(w->q, ",\"offset\":");
-        o_json_text(w->q, offset);
-        o_raw(w->q, "}");
-}
-
-static void h_offsets_get(request *q, httpsrc_pipeline *p)
-{
-        connector *c = need_connector(q, p, "Connector %s not found");
-        if (!c)
-                return;
-        offs_visit w = {q, NULL, 1};
-        reply(q, MHD_HTTP_OK);
-        o_raw(q, "{\"offsets\":[");
-        offset_store_foreach(pipeline_offsets(p), q->arg[0], visit_offset, &w);
-        o_raw(q, "]}");
-}
-
-/* Offsets may change only while the connector is STOPPED and idle. */
-static int offsets_changeable(request *q, httpsrc_pipeline *p, connector *c)
-{
-        if (shown_state(q->r, p, c) != HTTPSRC_STATE_STOPPED) {
-                reply_error(q, MHD_HTTP_BAD_REQUEST,
-                            "Connectors must be in the STOPPED state before "
-                            "their offsets can be modified. This can be done "
-                            "for the specified connector by issuing a 'PUT' "
-                            "request to the '/connectors/%s/stop' endpoint",
-                            q->arg[0]);
-                return 0;
-        }
-        if (!connector_busy(c))
-                return 1;
-        if (q->final_try)
-                reply_error(q, MHD_HTTP_CONFLICT,
-                            "Connector %s is still finishing its last "
-                            "request; try again",
-                            q->arg[0]);
-        else
-                q->retry = 1;
-        return 0;
-}
 
 /* Offset and partition maps hold primitives (OffsetUtils.validateFormat). */
 static int flat_map(const httpsrc_json *m)
@@ -1814,329 +671,99 @@ static const httpsrc_json *offsets_body(request *q)
         return offs;
 }
 
-static int flush_offsets(request *q, httpsrc_pipeline *p)
+static void h_offsets_get(request *q)
 {
-        char err[1024];
-        if (offset_store_flush(pipeline_offsets(p), err, sizeof(err)) ==
-            HTTPSRC_OK)
-                return 0;
-        reply_error(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "Offsets not stored: %s",
-                    err);
-        return -1;
+        ask_connector(q, HERDER_OP_OFFSETS);
 }
 
-/* Every offset of the body the connector would read, it can use: else
- * 400 naming the entry, and nothing is written (a connector resumed
- * from an offset it cannot use would only fail). */
-static int offsets_fit(request *q,
-                       httpsrc_pipeline *p,
-                       connector *c,
-                       const httpsrc_json *offs)
-{
-        char err[1536];
-        int rc = HTTPSRC_OK;
-        size_t i;
-        for (i = 0; !rc && i < json_len(offs); i++) {
-                const httpsrc_json *e   = json_at(offs, i);
-                const httpsrc_json *off = json_get(e, "offset");
-                if (!off || json_type(off) != HTTPSRC_JSON_OBJECT)
-                        continue; /* a tombstone always fits */
-                char *part = json_serialize(json_get(e, "partition"), NULL);
-                char *val  = json_serialize(off, NULL);
-                rc         = part && val
-                                 ? pipeline_check_offset(p, c, conf_now(q->r, c),
-                                                         part, val, err,
-                                                         sizeof(err))
-                                 : HTTPSRC_ERR_NOMEM;
-                free(part);
-                free(val);
-        }
-        if (rc == HTTPSRC_ERR_NOMEM)
-                q->oom = 1;
-        else if (rc)
-                reply_error(q, MHD_HTTP_BAD_REQUEST,
-                            "offsets[%zu]: %s; nothing was changed", i - 1,
-                            err);
-        return !rc;
-}
-
-/* PATCH /connectors/{c}/offsets: partitions are written as compact JSON,
- * the bytes the connector looks them up by. */
-static void h_offsets_alter(request *q, httpsrc_pipeline *p)
+/* PATCH /connectors/{c}/offsets: the herder gets the "offsets" array. */
+static void h_offsets_alter(request *q)
 {
         const httpsrc_json *offs = offsets_body(q);
-        connector *c =
-            offs ? need_connector(q, p, "Connector %s not found") : NULL;
-        if (!c || !offsets_changeable(q, p, c) || !offsets_fit(q, p, c, offs))
-                return;
-        for (size_t i = 0; i < json_len(offs); i++) {
-                const httpsrc_json *e   = json_at(offs, i);
-                const httpsrc_json *off = json_get(e, "offset");
-                char *part = json_serialize(json_get(e, "partition"), NULL);
-                char *val  = off && json_type(off) == HTTPSRC_JSON_OBJECT
-                                 ? json_serialize(off, NULL)
-                                 : NULL;
-                int bad =
-                    !part ||
-                    (off && json_type(off) == HTTPSRC_JSON_OBJECT && !val) ||
-                    offset_store_put(pipeline_offsets(p), q->arg[0], part, val);
-                free(part);
-                free(val);
-                if (bad) {
-                        q->oom = 1;
-                        return;
-                }
+        char *text               = offs ? json_serialize(offs, NULL) : NULL;
+        if (offs && !text)
+                q->oom = 1;
+        if (text) {
+                herder_request rq = {.connector = q->arg[0],
+                                     .text      = text,
+                                     .text_len  = strlen(text)};
+                ask(q, HERDER_OP_ALTER_OFFSETS, &rq);
         }
-        if (flush_offsets(q, p))
-                return;
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, q->arg[0],
-                "offsets altered over REST (%zu partition(s))", json_len(offs));
-        reply(q, MHD_HTTP_OK);
-        o_raw(q, "{\"message\":\"The offsets for this connector have been "
-                 "altered successfully\"}");
+        free(text);
 }
 
-/* DELETE /connectors/{c}/offsets: a tombstone for every partition. */
-static void h_offsets_reset(request *q, httpsrc_pipeline *p)
+/* DELETE /connectors/{c}/offsets */
+static void h_offsets_reset(request *q)
 {
-        connector *c = need_connector(q, p, "Connector %s not found");
-        if (!c || !offsets_changeable(q, p, c))
-                return;
-        kvlist parts = {0};
-        offs_visit w = {q, &parts, 1};
-        offset_store_foreach(pipeline_offsets(p), q->arg[0], visit_offset, &w);
-        for (size_t i = 0; !q->oom && i < parts.n; i++)
-                if (offset_store_put(pipeline_offsets(p), q->arg[0],
-                                     parts.v[i].key, NULL))
-                        q->oom = 1;
-        kvl_free(&parts);
-        if (q->oom || flush_offsets(q, p))
-                return;
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, q->arg[0],
-                "offsets reset over REST");
-        reply(q, MHD_HTTP_OK);
-        o_raw(q, "{\"message\":\"The offsets for this connector have been "
-                 "reset successfully\"}");
+        ask_connector(q, HERDER_OP_RESET_OFFSETS);
 }
 
 /* ------------------------------------------------------------------ */
-/* handlers: loggers, metrics                                          */
+/* handlers: loggers, metrics, preview                                 */
 
-/* GET and PUT /admin/loggers (Connect 3.7+, LoggingResource): the loggers
- * are "root", one per connector (named as the connector) and any other
- * namespace a PUT named; each has a level and when it was last set. */
-
-/* The logger named @p name ("root" in any case is the root), or NULL. */
-static log_entry *log_find(rest_server *r, const char *name)
+static void h_loggers(request *q)
 {
-        if (strcaseeq(name, "root"))
-                return &r->logs[0];
-        for (size_t i = 1; i < r->n_logs; i++)
-                if (!strcmp(r->logs[i].name, name))
-                        return &r->logs[i];
-        return NULL;
+        herder_request rq = {0};
+        ask(q, HERDER_OP_LOGGERS, &rq);
 }
 
-/* The one set for @p name, else the root's (it inherits). */
-static const log_entry *log_shown(rest_server *r, const char *name)
+static void h_logger_get(request *q)
 {
-        const log_entry *e = log_find(r, name);
-        return e ? e : &r->logs[0];
+        herder_request rq = {.plugin = q->arg[0]};
+        ask(q, HERDER_OP_LOGGER_LEVEL, &rq);
 }
 
-static int log_add(rest_server *r, const char *name, const char *level)
-{
-        log_entry *ne = realloc(r->logs, (r->n_logs + 1) * sizeof(*ne));
-        char *dup     = ne ? xstrdup(name) : NULL;
-        if (ne)
-                r->logs = ne;
-        if (!dup)
-                return -1;
-        r->logs[r->n_logs] = (log_entry){.name = dup};
-        snprintf(r->logs[r->n_logs++].level, sizeof(ne->level), "%s", level);
-        return 0;
-}
-
-static int is_logger(rest_server *r, httpsrc_pipeline *p, const char *name)
-{
-        return log_find(r, name) || pipeline_find(p, name);
-}
-
-static int kv_cmp(const void *a, const void *b)
-{
-        return strcmp(((const kv *)a)->key, ((const kv *)b)->key);
-}
-
-/* Every logger that exists whose name starts with @p prefix ("": all),
- * sorted as Connect sorts them. */
-static int log_names(rest_server *r,
-                     httpsrc_pipeline *p,
-                     const char *prefix,
-                     kvlist *out)
-{
-        size_t n   = strlen(prefix);
-        int failed = 0;
-        for (size_t i = 0; i < pipeline_count(p); i++) {
-                connector *c = pipeline_at(p, i);
-                if (!pipeline_deleting(p, c) &&
-                    !strncmp(connector_name(c), prefix, n))
-                        failed |= kvl_add(out, connector_name(c), NULL);
-        }
-        for (size_t i = 0; i < r->n_logs; i++)
-                if (!strncmp(r->logs[i].name, prefix, n) &&
-                    kvl_index(out, r->logs[i].name) < 0)
-                        failed |= kvl_add(out, r->logs[i].name, NULL);
-        if (out->n)
-                qsort(out->v, out->n, sizeof(*out->v), kv_cmp);
-        return failed ? -1 : 0;
-}
-
-static void o_level(request *q, const char *name)
-{
-        const log_entry *e = log_shown(q->r, name);
-        const log_entry *own = log_find(q->r, name);
-        o_raw(q, "{\"level\":");
-        o_str(q, e->level);
-        o_raw(q, ",\"last_modified\":");
-        if (own && own->modified)
-                o_fmt(q, "%lld", (long long)own->modified);
-        else
-                o_raw(q, "null");
-        o_raw(q, "}");
-}
-
-static void h_loggers(request *q, httpsrc_pipeline *p)
-{
-        kvlist names = {0};
-        if (log_names(q->r, p, "", &names))
-                q->oom = 1;
-        reply(q, MHD_HTTP_OK);
-        o_raw(q, "{");
-        for (size_t i = 0; i < names.n; i++) {
-                o_key(q, names.v[i].key, !i);
-                o_level(q, names.v[i].key);
-        }
-        o_raw(q, "}");
-        kvl_free(&names);
-}
-
-static void h_logger_get(request *q, httpsrc_pipeline *p)
-{
-        if (!is_logger(q->r, p, q->arg[0])) {
-                reply_error(q, MHD_HTTP_NOT_FOUND, "Logger %s not found.",
-                            q->arg[0]);
-                return;
-        }
-        reply(q, MHD_HTTP_OK);
-        o_level(q, q->arg[0]);
-}
-
-/* Set logger @p name to level @p d; an unchanged level keeps its
- * last_modified (as in Connect). */
-static int log_set(rest_server *r,
-                   httpsrc_pipeline *p,
-                   const char *name,
-                   const log_level_desc *d)
-{
-        log_entry *e = log_find(r, name);
-        if (!e && log_add(r, name, ""))
-                return -1;
-        e = e ? e : &r->logs[r->n_logs - 1];
-        if (!strcmp(e->level, d->name))
-                return 0;
-        snprintf(e->level, sizeof(e->level), "%s", d->name);
-        e->modified = wall_ms();
-        if (e == &r->logs[0]) {
-                pipeline_set_log_level(p, d->level);
-                return 0;
-        }
-        return pipeline_set_connector_log_level(p, name, d->level);
-}
-
-/* The loggers a PUT on @p ns sets: every one for "root"; else those whose
- * name starts with it, and @p ns itself (created if new). */
-static int log_targets(rest_server *r,
-                       httpsrc_pipeline *p,
-                       const char *ns,
-                       kvlist *out)
-{
-        int root = strcaseeq(ns, "root");
-        if (log_names(r, p, root ? "" : ns, out))
-                return -1;
-        if (root || kvl_index(out, ns) >= 0)
-                return 0;
-        if (kvl_add(out, ns, NULL))
-                return -1;
-        qsort(out->v, out->n, sizeof(*out->v), kv_cmp);
-        return 0;
-}
-
-static void h_logger_put(request *q, httpsrc_pipeline *p)
+static void h_logger_put(request *q)
 {
         const httpsrc_json *body = need_object(q);
         const httpsrc_json *jl   = body ? json_get(body, "level") : NULL;
         char *want               = jl ? json_scalar_text(jl) : NULL;
-        const log_level_desc *d  = want ? log_level_find(want) : NULL;
-        kvlist names             = {0};
-        if (!body)
-                goto out;
-        if (!want) {
+        if (body && !want) {
                 reply_error(q, MHD_HTTP_BAD_REQUEST,
                             "Desired 'level' parameter was not specified in "
                             "request.");
-                goto out;
+        } else if (want) {
+                herder_request rq = {.plugin = q->arg[0], .text = want};
+                if (strcaseeq(query_get(q, "scope"), "cluster"))
+                        rq.flags |= HERDER_F_SCOPE_CLUSTER;
+                ask(q, HERDER_OP_SET_LOGGER, &rq);
         }
-        if (!d) {
-                /* Connect answers 404 here; a bad value is a bad request. */
-                reply_error(q, MHD_HTTP_BAD_REQUEST,
-                            "invalid log level '%s': use one of OFF, FATAL, "
-                            "ERROR, WARN, INFO, DEBUG, TRACE, ALL",
-                            want);
-                goto out;
-        }
-        if (log_targets(q->r, p, q->arg[0], &names)) {
-                q->oom = 1;
-                goto out;
-        }
-        for (size_t k = 0; k < names.n; k++)
-                if (log_set(q->r, p, names.v[k].key, d))
-                        q->oom = 1;
-        if (strcaseeq(query_get(q, "scope"), "cluster")) {
-                reply_empty(q, MHD_HTTP_NO_CONTENT);
-                goto out;
-        }
-        reply(q, MHD_HTTP_OK);
-        o_raw(q, "[");
-        for (size_t k = 0; k < names.n; k++) {
-                o_raw(q, k ? "," : "");
-                o_str(q, strcaseeq(names.v[k].key, "root") ? "root"
-                                                           : names.v[k].key);
-        }
-        o_raw(q, "]");
-out:
-        kvl_free(&names);
         free(want);
 }
 
-/* The exposition itself is metrics.c's. */
-static void h_metrics(request *q, httpsrc_pipeline *p)
+static void h_metrics(request *q)
 {
-        strbuf sb = {0};
-        if (metrics_render(p, &sb)) {
-                sb_free(&sb);
-                q->oom = 1;
-                return;
+        herder_request rq = {0};
+        ask(q, HERDER_OP_METRICS, &rq);
+}
+
+/* PUT /connector-plugins/{class}/config/preview?pages=N (preview.c): the
+ * herder runs it on this thread, never on the loop. */
+static void h_preview(request *q)
+{
+        const char *pg           = query_get(q, "pages");
+        char *end                = NULL;
+        long pages               = pg ? strtol(pg, &end, 10) : 1;
+        const httpsrc_json *body = need_object(q);
+        kvlist cfg               = {0};
+        if (!body || config_of(q, body, &cfg, 0))
+                goto out;
+        if (pages < 1 || pages > 100 || (end && *end)) {
+                reply_error(q, MHD_HTTP_BAD_REQUEST,
+                            "pages: invalid value '%s': must be 1 to 100", pg);
+                goto out;
         }
-        reply(q, MHD_HTTP_OK);
-        q->content_type = "text/plain; version=0.0.4; charset=utf-8";
-        o_raw(q, sb.buf ? sb.buf : "");
-        sb_free(&sb);
+        herder_request rq = {
+            .plugin = q->arg[0], .config = &cfg, .pages = pages};
+        ask(q, HERDER_OP_PREVIEW, &rq);
+out:
+        kvl_free(&cfg);
 }
 
 /* ------------------------------------------------------------------ */
 /* routing                                                             */
 
-typedef void (*handler)(request *q, httpsrc_pipeline *p);
+typedef void (*handler)(request *q);
 
 static const struct route {
         const char *method;
@@ -2207,7 +834,7 @@ static void options(request *q, const char *allow)
         o_raw(q, allow);
 }
 
-static void route(request *q, httpsrc_pipeline *p)
+static void route(request *q)
 {
         char methods[128] = "";
         int opts          = !strcmp(q->method, "OPTIONS");
@@ -2215,7 +842,7 @@ static void route(request *q, httpsrc_pipeline *p)
                 if (!path_matches(q, routes[i].path))
                         continue;
                 if (!opts && !strcmp(routes[i].method, q->method)) {
-                        routes[i].fn(q, p);
+                        routes[i].fn(q);
                         return;
                 }
                 size_t n = strlen(methods);
@@ -2234,19 +861,6 @@ static void route(request *q, httpsrc_pipeline *p)
                 reply_error(q, MHD_HTTP_METHOD_NOT_ALLOWED,
                             "HTTP 405 Method Not Allowed");
         }
-}
-
-/* Runs on the loop thread. */
-static void dispatch(httpsrc_pipeline *p, void *arg)
-{
-        request *q = arg;
-        reconcile(q->r, p);
-        route(q, p);
-        if (q->oom)
-                reply_error(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
-        if (!q->retry)
-                log_msg(pipeline_logger(p), HTTPSRC_LOG_DEBUG, NULL,
-                        "REST \"%s %s\" %d", q->method, q->url, q->status);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2330,20 +944,6 @@ static int authorized(rest_server *r, struct MHD_Connection *conn)
         return n == want && !CRYPTO_memcmp(h, r->auth, n);
 }
 
-static void run(rest_server *r, request *q)
-{
-        for (int waited = 0;; waited += RETRY_SLEEP_MS) {
-                q->final_try = q->once || waited >= RETRY_MAX_MS;
-                q->retry     = 0;
-                pipeline_exec(r->p, dispatch, q);
-                if (!q->retry)
-                        return;
-                sb_reset(&q->out);
-                struct timespec ts = {0, RETRY_SLEEP_MS * 1000000L};
-                nanosleep(&ts, NULL);
-        }
-}
-
 static enum MHD_Result send_reply(struct MHD_Connection *conn, request *q)
 {
         size_t len = q->out.len;
@@ -2383,64 +983,6 @@ static int is_preview(request *q)
                path_matches(q, "connector-plugins/*/config/preview");
 }
 
-static httpsrc_conf *preview_conf_of(request *q, const kvlist *cfg)
-{
-        char err[1024];
-        httpsrc_conf *conf = httpsrc_conf_new(HTTPSRC_SCOPE_CONNECTOR);
-        for (size_t i = 0; conf && i < cfg->n; i++) {
-                if (httpsrc_conf_set(conf, cfg->v[i].key, cfg->v[i].value, err,
-                                     sizeof(err)) == HTTPSRC_CONF_OK)
-                        continue;
-                reply_error(q, MHD_HTTP_BAD_REQUEST, "%s", err);
-                httpsrc_conf_destroy(conf);
-                return NULL;
-        }
-        q->oom |= !conf;
-        return conf;
-}
-
-static void h_preview(request *q, httpsrc_pipeline *p)
-{
-        const httpsrc_json *body = need_object(q);
-        const char *pg           = query_get(q, "pages");
-        char *end                = NULL;
-        long pages               = pg ? strtol(pg, &end, 10) : 1;
-        kvlist cfg               = {0};
-        httpsrc_conf *conf       = NULL;
-        strbuf out               = {0};
-        if (!body || config_of(q, body, &cfg, 0))
-                goto done;
-        if (pages < 1 || pages > 100 || (end && *end)) {
-                reply_error(q, MHD_HTTP_BAD_REQUEST,
-                            "pages: invalid value '%s': must be 1 to 100", pg);
-                goto done;
-        }
-        if (find_source(p, q->arg[0]).kind == PK_NONE) {
-                reply_error(q, MHD_HTTP_NOT_FOUND, "Unknown plugin %s.",
-                            q->arg[0]);
-                goto done;
-        }
-        if ((!kvl_get(&cfg, "connector.class") &&
-             kvl_set(&cfg, "connector.class", q->arg[0])) ||
-            (!kvl_get(&cfg, "name") && kvl_set(&cfg, "name", "preview"))) {
-                q->oom = 1;
-                goto done;
-        }
-        if (!(conf = preview_conf_of(q, &cfg)))
-                goto done;
-        if (preview_run(p, 0, conf, (size_t)pages, 1, &out) ==
-            HTTPSRC_ERR_NOMEM) {
-                q->oom = 1;
-                goto done;
-        }
-        reply(q, MHD_HTTP_OK);
-        o_raw(q, out.buf ? out.buf : "");
-done:
-        sb_free(&out);
-        httpsrc_conf_destroy(conf);
-        kvl_free(&cfg);
-}
-
 /* An authorized request, its query parameters in q->query: what needs no
  * MHD (shared by answer() and rest_handle()). */
 static void handle(rest_server *r, request *q, const upload *u)
@@ -2461,14 +1003,15 @@ static void handle(rest_server *r, request *q, const upload *u)
                 else
                         snprintf(q->json_err, sizeof(q->json_err),
                                  "empty body");
-                if (!is_preview(q)) {
-                        run(r, q);
-                        return;
-                }
-                h_preview(q, r->p);
+                if (is_preview(q))
+                        h_preview(q);
+                else
+                        route(q);
                 if (q->oom)
                         reply_error(q, MHD_HTTP_INTERNAL_SERVER_ERROR,
                                     "out of memory");
+                log_msg(r->env.lg, HTTPSRC_LOG_DEBUG, NULL,
+                        "REST \"%s %s\" %d", q->method, q->url, q->status);
         }
 }
 
@@ -2521,7 +1064,7 @@ int rest_handle(rest_server *r,
         size_t plen = strcspn(target, "?");
         char *path  = xstrndup(target, plen);
         char *query = xstrdup(target[plen] ? target + plen + 1 : "");
-        request q   = {.r = r, .method = method, .url = path, .once = 1};
+        request q   = {.r = r, .method = method, .url = path};
         upload u    = {.too_large = len > r->max_body};
         if (!path || !query || (!u.too_large && sb_append(&u.body, body, len)))
                 u.oom = 1;
@@ -2685,7 +1228,7 @@ static void log_listening(rest_server *r, int fd, int tls)
         if (!*r->worker_id) /* the first listener's */
                 snprintf(r->worker_id, sizeof(r->worker_id), "%s:%d",
                          r->worker_host, port);
-        log_msg(pipeline_logger(r->p), HTTPSRC_LOG_INFO, NULL,
+        log_msg(r->env.lg, HTTPSRC_LOG_INFO, NULL,
                 "REST API listening on %s://%s%s%s:%d", tls ? "https" : "http",
                 v6 ? "[" : "", addr, v6 ? "]" : "", port);
 }
@@ -2767,7 +1310,7 @@ read_pem(const char *key, const char *path, char *errstr, size_t errstr_size)
 }
 
 /* ${provider:...} values are resolved with the worker's providers. */
-static char *resolve(httpsrc_pipeline *p,
+static char *resolve(const rest_server *r,
                      const char *key,
                      const char *value,
                      char *errstr,
@@ -2779,7 +1322,7 @@ static char *resolve(httpsrc_pipeline *p,
         if (!secrets_has_refs(value))
                 return xstrdup(value);
         /* Passwords are used as they are: not escaped for templates. */
-        if (secrets_resolve_plain(pipeline_secrets(p), value, &out, why,
+        if (secrets_resolve_plain(r->env.secrets, value, &out, why,
                                   sizeof(why)) != HTTPSRC_OK) {
                 errstr_set(errstr, errstr_size, "%s: %s", key, why);
                 return NULL;
@@ -2789,7 +1332,7 @@ static char *resolve(httpsrc_pipeline *p,
 
 static int setup_tls(rest_server *r, char *errstr, size_t errstr_size)
 {
-        const httpsrc_conf *w = pipeline_worker(r->p);
+        const httpsrc_conf *w = r->env.worker;
         if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
                 errstr_set(errstr, errstr_size,
                            "listeners: https:// needs libmicrohttpd with TLS "
@@ -2807,14 +1350,14 @@ static int setup_tls(rest_server *r, char *errstr, size_t errstr_size)
                 return HTTPSRC_ERR_INVAL;
         const char *pass = conf_get_set(w, pk);
         if (pass &&
-            !(r->key_pass = resolve(r->p, pk, pass, errstr, errstr_size)))
+            !(r->key_pass = resolve(r, pk, pass, errstr, errstr_size)))
                 return HTTPSRC_ERR_INVAL;
         return HTTPSRC_OK;
 }
 
 static int setup_auth(rest_server *r, char *errstr, size_t errstr_size)
 {
-        const httpsrc_conf *w = pipeline_worker(r->p);
+        const httpsrc_conf *w = r->env.worker;
         const char *user      = conf_get_set(w, "rest.auth.user");
         const char *pass      = conf_get_set(w, "rest.auth.password");
         if (!user && !pass)
@@ -2829,7 +1372,7 @@ static int setup_auth(rest_server *r, char *errstr, size_t errstr_size)
                 return HTTPSRC_ERR_INVAL;
         }
         char *secret =
-            resolve(r->p, "rest.auth.password", pass, errstr, errstr_size);
+            resolve(r, "rest.auth.password", pass, errstr, errstr_size);
         strbuf creds = {0};
         int bad      = !secret || sb_printf(&creds, "%s:%s", user, secret);
         if (secret)
@@ -2845,17 +1388,6 @@ static int setup_auth(rest_server *r, char *errstr, size_t errstr_size)
         if (!bad && !r->auth)
                 errstr_set(errstr, errstr_size, "out of memory");
         return bad || !r->auth ? HTTPSRC_ERR_INVAL : HTTPSRC_OK;
-}
-
-static const char *store_path(const httpsrc_conf *w, strbuf *buf)
-{
-        const char *path = conf_get_set(w, "config.storage.file.filename");
-        const char *offs = conf_get_set(w, "offset.storage.file.filename");
-        if (path && *path)
-                return path;
-        if (!offs || !*offs || sb_printf(buf, "%s.configs", offs))
-                return NULL;
-        return buf->buf;
 }
 
 /* Connect's worker_id is "host:port": the first listener's host as
@@ -2948,142 +1480,17 @@ static int start_all(rest_server *r, char *errstr, size_t errstr_size)
 }
 
 /* ------------------------------------------------------------------ */
-/* restoring stored connectors                                         */
-
-static httpsrc_conf *
-conf_of_entry(const config_entry *e, char *errstr, size_t errstr_size)
-{
-        httpsrc_conf *conf = httpsrc_conf_new(HTTPSRC_SCOPE_CONNECTOR);
-        int bad            = !conf;
-        for (size_t i = 0; !bad && i < e->n; i++)
-                bad = httpsrc_conf_set(conf, e->keys[i], e->values[i], errstr,
-                                       errstr_size) != HTTPSRC_CONF_OK;
-        if (!bad)
-                bad = httpsrc_conf_set(conf, "name", e->name, errstr,
-                                       errstr_size) != HTTPSRC_CONF_OK;
-        if (bad) {
-                if (!conf)
-                        errstr_set(errstr, errstr_size, "out of memory");
-                httpsrc_conf_destroy(conf);
-                return NULL;
-        }
-        return conf;
-}
-
-static int restore_one(rest_server *r,
-                       httpsrc_pipeline *p,
-                       const config_entry *e,
-                       char *err,
-                       size_t err_size)
-{
-        httpsrc_conf *conf = conf_of_entry(e, err, err_size);
-        int rc             = conf ? pipeline_create(p, conf, e->target, err,
-                                                    err_size)
-                                  : HTTPSRC_ERR_INVAL;
-        if (rc) {
-                httpsrc_conf_destroy(conf);
-                return rc;
-        }
-        return meta_set(r, e->name, e->target,
-                        e->target != HTTPSRC_STATE_RUNNING,
-                        e->target == HTTPSRC_STATE_STOPPED)
-                   ? HTTPSRC_OK
-                   : HTTPSRC_ERR_NOMEM;
-}
-
-/* A connector given on the command line starts from its file, as in
- * Connect standalone: what REST stored for it is dropped, said once.
- * (Before, a pause + resume was enough for later edits of the file to be
- * ignored at every start.) 1 if the entry was removed. */
-static int file_wins(rest_server *r, httpsrc_pipeline *p, const char *name)
-{
-        char err[1024];
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name,
-                "starts from its command-line file, as in Connect "
-                "standalone: the config and state set over REST (kept in "
-                "%s) were replaced",
-                config_store_path(r->store));
-        if (config_store_remove(r->store, name, err, sizeof(err)) == HTTPSRC_OK)
-                return 1;
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_ERROR, name,
-                "its REST-set config stays stored: %s", err);
-        return 0;
-}
-
-/* Active topics survive a restart of the host (kept at shutdown,
- * rest_destroy(); Connect keeps them in its status topic). */
-static void restore_topics(rest_server *r, httpsrc_pipeline *p)
-{
-        for (size_t i = 0; i < pipeline_count(p); i++) {
-                connector *c = pipeline_at(p, i);
-                char *const *kept;
-                size_t n    = config_store_topics(r->store, connector_name(c),
-                                                  &kept);
-                char **copy = n ? calloc(n, sizeof(*copy)) : NULL;
-                int bad     = n && !copy;
-                for (size_t k = 0; !bad && k < n; k++)
-                        bad = !(copy[k] = xstrdup(kept[k]));
-                if (bad)
-                        strv_free(copy, n);
-                else if (n)
-                        connector_give_topics(c, copy, n);
-        }
-        r->restored = 1;
-}
-
-static void keep_topics(rest_server *r)
-{
-        char err[1024];
-        httpsrc_pipeline *p = r->p;
-        int bad             = 0;
-        config_store_clear_topics(r->store);
-        for (size_t i = 0; !bad && i < pipeline_count(p); i++) {
-                connector *c = pipeline_at(p, i);
-                char *const *topics;
-                size_t n = pipeline_deleting(p, c)
-                               ? 0
-                               : connector_topics(c, &topics);
-                bad      = n && config_store_set_topics(
-                                   r->store, connector_name(c), topics, n);
-        }
-        if (bad)
-                snprintf(err, sizeof(err), "out of memory");
-        if (bad || config_store_save(r->store, err, sizeof(err)))
-                log_msg(pipeline_logger(p), HTTPSRC_LOG_ERROR, NULL,
-                        "active topics not kept: %s", err);
-}
-
-static void restore(httpsrc_pipeline *p, void *arg)
-{
-        rest_server *r = arg;
-        char err[1024];
-        for (size_t i = 0; i < config_store_count(r->store);) {
-                const config_entry *e = config_store_at(r->store, i);
-                if (pipeline_find(p, e->name)) {
-                        i += !file_wins(r, p, e->name);
-                        continue;
-                }
-                if (restore_one(r, p, e, err, sizeof(err)))
-                        log_msg(pipeline_logger(p), HTTPSRC_LOG_ERROR, e->name,
-                                "connector stored in %s not restored: %s",
-                                config_store_path(r->store), err);
-                i++;
-        }
-        restore_topics(r, p);
-}
-
-/* ------------------------------------------------------------------ */
 /* public (internal) API                                               */
 
-rest_server *rest_new(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
+rest_server *rest_new(const rest_env *env, char *errstr, size_t errstr_size)
 {
         rest_server *r = calloc(1, sizeof(*r));
         if (!r) {
                 errstr_set(errstr, errstr_size, "out of memory");
                 return NULL;
         }
-        r->p                  = p;
-        const httpsrc_conf *w = pipeline_worker(p);
+        r->env                = *env;
+        const httpsrc_conf *w = env->worker;
         r->max_body =
             (size_t)conf_get_int(w, "rest.max.request.bytes", 1048576);
         r->max_conns =
@@ -3092,29 +1499,29 @@ rest_server *rest_new(httpsrc_pipeline *p, char *errstr, size_t errstr_size)
             (unsigned)conf_get_int(w, "rest.max.connections.per.client", 16);
         r->request_timeout_ms =
             conf_get_int(w, "rest.request.timeout.ms", 10000);
-        if (log_add(r, "root", log_level_name(pipeline_logger(p)->max_level))) {
-                errstr_set(errstr, errstr_size, "out of memory");
-                rest_destroy(r);
-                return NULL;
-        }
-        strbuf path      = {0};
-        const char *list = httpsrc_conf_get(w, "listeners");
-        int rc           = setup_auth(r, errstr, errstr_size);
+        r->herder_timeout_ms = env->herder_timeout_ms > 0
+                                   ? env->herder_timeout_ms
+                                   : HERDER_TIMEOUT_MS;
+        const char *list     = httpsrc_conf_get(w, "listeners");
+        int rc               = setup_auth(r, errstr, errstr_size);
         if (!rc)
                 rc = bind_all(r, list ? list : "", errstr, errstr_size);
-        if (!rc && !(r->store = config_store_open(store_path(w, &path), errstr,
-                                                  errstr_size)))
-                rc = HTTPSRC_ERR_IO;
-        sb_free(&path);
-        if (!rc) {
-                pipeline_exec(p, restore, r);
-                rc = start_all(r, errstr, errstr_size);
-        }
         if (rc) {
                 rest_destroy(r);
                 return NULL;
         }
         return r;
+}
+
+const char *rest_worker_id(const rest_server *r)
+{
+        return r->worker_id;
+}
+
+int rest_start(rest_server *r, herder *h, char *errstr, size_t errstr_size)
+{
+        r->h = h;
+        return start_all(r, errstr, errstr_size);
 }
 
 void rest_destroy(rest_server *r)
@@ -3128,22 +1535,9 @@ void rest_destroy(rest_server *r)
         for (size_t i = 0; i < r->n_listeners; i++)
                 if (r->fds[i] >= 0)
                         close(r->fds[i]);
-        /* The loop has ended: the connectors may be read from here. */
-        if (r->restored && conf_get_bool(pipeline_worker(r->p),
-                                         "topic.tracking.enable", 1))
-                keep_topics(r);
         free(r->daemons);
         free(r->fds);
         free(r->flags);
-        for (size_t i = 0; i < r->n_meta; i++) {
-                free(r->meta[i].name);
-                httpsrc_conf_destroy(r->meta[i].conf);
-        }
-        free(r->meta);
-        for (size_t i = 0; i < r->n_logs; i++)
-                free(r->logs[i].name);
-        free(r->logs);
-        config_store_destroy(r->store);
         free(r->cert);
         if (r->key)
                 OPENSSL_cleanse(r->key, strlen(r->key));

@@ -1,33 +1,57 @@
-/* serve: the composition above the runtime. httpsrc_pipeline_serve_rest()
- * builds the REST server over a pipeline and attaches it, so that the
- * pipeline destroys it first; the runtime itself knows nothing of REST
- * (Connect composes the same way in AbstractConnectCli). */
+/* serve: the composition above the runtime (Connect's AbstractConnectCli):
+ * httpsrc_pipeline_serve_rest() binds the REST listeners, builds the
+ * standalone herder with the worker id they make, serves REST on it and
+ * attaches both to the pipeline, which destroys them first (REST, then
+ * the herder). The runtime knows neither; REST knows only the herder. */
 #include "httpsrc/httpsrc.h"
 
+#include <stdlib.h>
+
+#include "herder_standalone_int.h"
 #include "pipeline_int.h"
 #include "rest_int.h"
 #include "util_int.h"
 
-static void rest_fini(void *opaque)
+typedef struct served {
+        rest_server *rest;
+        herder *h;
+} served;
+
+static void served_fini(void *opaque)
 {
-        rest_destroy(opaque);
+        served *s = opaque;
+        rest_destroy(s->rest); /* no request asks the herder after this */
+        herder_destroy(s->h);
+        free(s);
 }
 
 int httpsrc_pipeline_serve_rest(httpsrc_pipeline *p,
                                 char *errstr,
                                 size_t errstr_size)
 {
-        if (pipeline_attached(p, rest_fini)) {
+        if (pipeline_attached(p, served_fini)) {
                 errstr_set(errstr, errstr_size, "REST API already served");
                 return HTTPSRC_ERR_STATE;
         }
-        rest_server *r = rest_new(p, errstr, errstr_size);
-        if (!r)
-                return HTTPSRC_ERR_INVAL;
-        if (pipeline_attach(p, rest_fini, r)) {
-                rest_destroy(r);
+        served *s = calloc(1, sizeof(*s));
+        if (!s) {
                 errstr_set(errstr, errstr_size, "out of memory");
                 return HTTPSRC_ERR_NOMEM;
         }
-        return HTTPSRC_OK;
+        rest_env env = {pipeline_worker(p), pipeline_secrets(p),
+                        pipeline_logger(p), 0};
+        int rc       = HTTPSRC_ERR_INVAL;
+        s->rest      = rest_new(&env, errstr, errstr_size);
+        if (s->rest)
+                s->h = herder_standalone_new(p, rest_worker_id(s->rest), errstr,
+                                             errstr_size);
+        if (s->h)
+                rc = rest_start(s->rest, s->h, errstr, errstr_size);
+        if (!rc && pipeline_attach(p, served_fini, s)) {
+                errstr_set(errstr, errstr_size, "out of memory");
+                rc = HTTPSRC_ERR_NOMEM;
+        }
+        if (rc)
+                served_fini(s);
+        return rc;
 }

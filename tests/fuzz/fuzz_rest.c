@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "herder_standalone_int.h"
 #include "json_int.h"
 #include "pipeline_int.h"
 #include "plugin_int.h"
@@ -91,12 +92,14 @@ static httpsrc_conf *worker_conf(void)
 typedef struct fuzz_env {
         httpsrc_pipeline *p;
         rest_server *r;
+        herder *h;
         unsigned uses;
 } fuzz_env;
 
 static void env_close(fuzz_env *e)
 {
         rest_destroy(e->r);
+        herder_destroy(e->h);
         httpsrc_pipeline_destroy(e->p);
         *e = (fuzz_env){0};
 }
@@ -120,8 +123,13 @@ static void env_open(fuzz_env *e)
                         FUZZ_PLUGIN_DIR);
                 abort();
         }
-        e->r = rest_new(e->p, err, sizeof(err));
-        if (!e->r) {
+        rest_env renv = {pipeline_worker(e->p), pipeline_secrets(e->p),
+                         pipeline_logger(e->p), 0};
+        e->r          = rest_new(&renv, err, sizeof(err));
+        if (e->r)
+                e->h = herder_standalone_new(e->p, rest_worker_id(e->r), err,
+                                             sizeof(err));
+        if (!e->h || rest_start(e->r, e->h, err, sizeof(err))) {
                 fprintf(stderr, "fuzz_rest: %s\n", err);
                 abort();
         }
