@@ -565,9 +565,13 @@ static void check_lost(wgroup *g)
                 revoke_all(g, "no heartbeat answered within session.timeout.ms");
                 g->need_join = 1;
         }
+        /* Having revoked, the member rejoins for work (Java: no
+         * assignment snapshot means rejoinNeededOrPending). */
         if (g->running && !g->coord && g->coord_lost_since &&
-            now - g->coord_lost_since >= g->heartbeat_ms)
+            now - g->coord_lost_since >= g->heartbeat_ms) {
                 revoke_all(g, "coordinator unreachable for heartbeat.interval.ms");
+                g->need_join = 1;
+        }
 }
 
 static int step(wgroup *g)

@@ -9,7 +9,7 @@
 # wrote (same generation, leader id and leader URL on both sides).
 . "$(dirname "$0")/../integration/lib.sh"
 
-plan 17
+plan 20
 MEMBER_BIN=$HTTPSRC_BUILD_ROOT/tests/kafka/group_member
 need_bins "$MEMBER_BIN"
 start_real_kafka 1
@@ -128,6 +128,25 @@ assert_eq "leader $victim killed: survivors agree, a new leader, 30 items exactl
 diag "rebalance after kill -9 of the leader: $((t1 - t0)) ms (session.timeout.ms=$SESSION)"
 assert_eq "failover within session.timeout.ms + 5 s" yes \
 	"$([ $((t1 - t0)) -le $((SESSION + 5000)) ] && echo yes)"
+
+G=$(field "$s" gen)
+
+# A member frozen (SIGSTOP) past the session timeout: the other takes all
+# the work; on SIGCONT the frozen one first revokes everything it ran (it
+# knows it missed its heartbeats), then rejoins.
+read -r a b <<<"$survivors"
+eval "kill -STOP \$PID_$a"
+s=$(agree "$G" "$b")
+assert_eq "$a frozen: $b alone runs all 30 items" "10 20" \
+	"$(field "$s" connectors) $(field "$s" tasks)"
+G=$(field "$s" gen)
+n_before=$(wc -l <"$T/$a.out")
+eval "kill -CONT \$PID_$a"
+s=$(agree "$G" "$a" "$b")
+assert_eq "$a thawed: both agree again, 30 items exactly once" "10 20 1" \
+	"$(field "$s" connectors) $(field "$s" tasks) $(field "$s" exact)"
+assert_eq "$a's first event after SIGCONT: REVOKED (before any assignment)" \
+	REVOKED "$(tail -n +$((n_before + 1)) "$T/$a.out" | grep -m1 -oE '^(REVOKED|ASSIGNED)')"
 
 # ---- a real Java Connect worker in the group ----
 CP=$("$KAFKA_SH" classpath)

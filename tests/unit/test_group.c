@@ -482,6 +482,54 @@ static void test_mock_flow(void **state)
         rd_kafka_destroy(rk);
 }
 
+/* Wait (at most 20 s) until @p m's counter @p field reaches @p n. */
+static int wait_count(member *m, const int *field, int n)
+{
+        for (int tries = 0; tries < 200; tries++) {
+                pthread_mutex_lock(&m->mu);
+                int v = *field;
+                pthread_mutex_unlock(&m->mu);
+                if (v >= n)
+                        return v;
+                usleep(100 * 1000);
+        }
+        return -1;
+}
+
+/* The coordinator unreachable for heartbeat.interval.ms: the member
+ * revokes everything on its own (WorkerCoordinator.poll), and gets work
+ * again once the broker is back. */
+static void test_mock_coordinator_lost(void **state)
+{
+        (void)state;
+        char err[256];
+        rd_kafka_conf_t *kc = rd_kafka_conf_new();
+        rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, err, sizeof(err));
+        assert_non_null(rk);
+        rd_kafka_mock_cluster_t *mc = rd_kafka_mock_cluster_new(rk, 1);
+        assert_non_null(mc);
+        httpsrc_conf *c = worker_conf(rd_kafka_mock_cluster_bootstraps(mc));
+        member m;
+        member_start(&m, c, 0);
+        assert_int_equal(wait_count(&m, &m.n_assigned, 1), 1);
+        assert_int_equal(m.n_revoked, 0);
+        assert_int_equal(m.n_connectors, 5);
+        rd_kafka_mock_broker_set_down(mc, 1);
+        assert_int_equal(wait_count(&m, &m.n_revoked, 1), 1);
+        pthread_mutex_lock(&m.mu);
+        assert_int_equal(m.n_connectors + m.n_tasks, 0);
+        assert_int_equal(m.n_assigned, 1);
+        pthread_mutex_unlock(&m.mu);
+        rd_kafka_mock_broker_set_up(mc, 1);
+        assert_int_equal(wait_count(&m, &m.n_assigned, 2), 2);
+        assert_int_equal(m.n_connectors, 5);
+        assert_int_equal(m.n_revoked, 1);
+        member_stop(&m);
+        httpsrc_conf_destroy(c);
+        rd_kafka_mock_cluster_destroy(mc);
+        rd_kafka_destroy(rk);
+}
+
 /* Settings: an unsupported SASL mechanism is refused at start, naming it. */
 static void test_settings(void **state)
 {
@@ -534,6 +582,7 @@ int main(void)
             cmocka_unit_test(test_eager_spread),
             cmocka_unit_test(test_settings),
             cmocka_unit_test(test_mock_flow),
+            cmocka_unit_test(test_mock_coordinator_lost),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
