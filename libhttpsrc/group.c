@@ -51,6 +51,7 @@ struct wgroup {
         /* shared with other threads, under lock */
         pthread_mutex_t lock;
         int stop, rejoin;
+        int leave_ms; /* > 0: leave, rejoin after this long */
         char *member_id;
         int32_t generation;
         char *leader_url;
@@ -550,8 +551,22 @@ static void leave(wgroup *g)
                                &body, &resp, 3000, g->err, sizeof(g->err)))
                 say(g, HTTPSRC_LOG_INFO, "group %s: left as %s", g->group_id,
                     mid(g));
+        kconn_set_wake(g->coord, g->stop_pipe[0]);
         sb_free(&body);
         sb_free(&resp);
+}
+
+/* wgroup_leave_for(): out of the group for a while, then a new member. */
+static void leave_for(wgroup *g, int ms)
+{
+        say(g, HTTPSRC_LOG_INFO, "group %s: leaving for %d ms", g->group_id, ms);
+        leave(g);
+        set_member_id(g, "");
+        pthread_mutex_lock(&g->lock);
+        g->generation = -1;
+        pthread_mutex_unlock(&g->lock);
+        g->need_join = 1;
+        pause_ms(g, ms);
 }
 
 /* The member treats itself as out of the group when no heartbeat was
@@ -592,8 +607,17 @@ static int step(wgroup *g)
                 g->conn_fails = 0;
                 return 0;
         }
+        pthread_mutex_lock(&g->lock);
+        int leave_ms = g->leave_ms;
+        g->leave_ms  = 0;
+        pthread_mutex_unlock(&g->lock);
         if (drain_rejoin(g))
                 g->need_join = 1;
+        if (leave_ms > 0) {
+                leave_for(g, leave_ms);
+                drain_rejoin(g);
+                return 0;
+        }
         if (g->need_join) {
                 int rc = join_group(g);
                 if (rc == KNET_FATAL)
@@ -794,6 +818,16 @@ void wgroup_request_rejoin(wgroup *g)
 {
         pthread_mutex_lock(&g->lock);
         g->rejoin = 1;
+        pthread_mutex_unlock(&g->lock);
+        if (write(g->rejoin_pipe[1], "x", 1) < 0) {
+                /* full: a wake-up is pending anyway */
+        }
+}
+
+void wgroup_leave_for(wgroup *g, int backoff_ms)
+{
+        pthread_mutex_lock(&g->lock);
+        g->leave_ms = backoff_ms > 0 ? backoff_ms : 1;
         pthread_mutex_unlock(&g->lock);
         if (write(g->rejoin_pipe[1], "x", 1) < 0) {
                 /* full: a wake-up is pending anyway */

@@ -185,6 +185,12 @@ void wgroup_destroy(wgroup *g);
  *  the member revokes and rejoins. Any thread. */
 void wgroup_request_rejoin(wgroup *g);
 
+/** Leave the group now (revoked callback, LeaveGroup) and join again,
+ *  as a new member, after @p backoff_ms or at the next
+ *  wgroup_request_rejoin(): Connect's answer to a config topic it cannot
+ *  read in time (worker.unsync.backoff.ms). Any thread. */
+void wgroup_leave_for(wgroup *g, int backoff_ms);
+
 /** The current generation, -1 before the first assignment. */
 int32_t wgroup_generation(wgroup *g);
 /** Copy the member id ("" before the first join) into @p buf. */

@@ -435,16 +435,38 @@ static void check_spread(member **ms, size_t n, int leaders_expected)
         assert_true(mx - mn <= 1);
 }
 
+/* A one-broker mock cluster and a worker conf pointing at it. */
+typedef struct mock {
+        rd_kafka_t *rk;
+        rd_kafka_mock_cluster_t *mc;
+        httpsrc_conf *conf;
+} mock;
+
+static mock mock_new(void)
+{
+        char err[256];
+        mock mk;
+        mk.rk = rd_kafka_new(RD_KAFKA_PRODUCER, rd_kafka_conf_new(), err,
+                             sizeof(err));
+        assert_non_null(mk.rk);
+        mk.mc = rd_kafka_mock_cluster_new(mk.rk, 1);
+        assert_non_null(mk.mc);
+        mk.conf = worker_conf(rd_kafka_mock_cluster_bootstraps(mk.mc));
+        return mk;
+}
+
+static void mock_destroy(mock *mk)
+{
+        httpsrc_conf_destroy(mk->conf);
+        rd_kafka_mock_cluster_destroy(mk->mc);
+        rd_kafka_destroy(mk->rk);
+}
+
 static void test_mock_flow(void **state)
 {
         (void)state;
-        char err[256];
-        rd_kafka_conf_t *kc = rd_kafka_conf_new();
-        rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, err, sizeof(err));
-        assert_non_null(rk);
-        rd_kafka_mock_cluster_t *mc = rd_kafka_mock_cluster_new(rk, 1);
-        assert_non_null(mc);
-        httpsrc_conf *c = worker_conf(rd_kafka_mock_cluster_bootstraps(mc));
+        mock mk = mock_new();
+        httpsrc_conf *c = mk.conf;
         member m[3], *ms[3] = {&m[0], &m[1], &m[2]};
         for (int i = 0; i < 3; i++)
                 member_start(&m[i], c, i);
@@ -477,9 +499,7 @@ static void test_mock_flow(void **state)
         check_spread(ms + 1, 2, 1);
         member_stop(&m[1]);
         member_stop(&m[2]);
-        httpsrc_conf_destroy(c);
-        rd_kafka_mock_cluster_destroy(mc);
-        rd_kafka_destroy(rk);
+        mock_destroy(&mk);
 }
 
 /* Wait (at most 20 s) until @p m's counter @p field reaches @p n. */
@@ -502,13 +522,9 @@ static int wait_count(member *m, const int *field, int n)
 static void test_mock_coordinator_lost(void **state)
 {
         (void)state;
-        char err[256];
-        rd_kafka_conf_t *kc = rd_kafka_conf_new();
-        rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, err, sizeof(err));
-        assert_non_null(rk);
-        rd_kafka_mock_cluster_t *mc = rd_kafka_mock_cluster_new(rk, 1);
-        assert_non_null(mc);
-        httpsrc_conf *c = worker_conf(rd_kafka_mock_cluster_bootstraps(mc));
+        mock mk = mock_new();
+        rd_kafka_mock_cluster_t *mc = mk.mc;
+        httpsrc_conf *c = mk.conf;
         member m;
         member_start(&m, c, 0);
         assert_int_equal(wait_count(&m, &m.n_assigned, 1), 1);
@@ -525,9 +541,32 @@ static void test_mock_coordinator_lost(void **state)
         assert_int_equal(m.n_connectors, 5);
         assert_int_equal(m.n_revoked, 1);
         member_stop(&m);
-        httpsrc_conf_destroy(c);
-        rd_kafka_mock_cluster_destroy(mc);
-        rd_kafka_destroy(rk);
+        mock_destroy(&mk);
+}
+
+/* wgroup_leave_for(): out at once (revoked, no longer a member), back as
+ * a new member when asked. */
+static void test_mock_leave_for(void **state)
+{
+        (void)state;
+        mock mk = mock_new();
+        member m;
+        char id1[128], id2[128];
+        member_start(&m, mk.conf, 0);
+        assert_int_equal(wait_count(&m, &m.n_assigned, 1), 1);
+        wgroup_member_id(m.g, id1, sizeof(id1));
+        wgroup_leave_for(m.g, 60000);
+        assert_int_equal(wait_count(&m, &m.n_revoked, 1), 1);
+        for (int i = 0; i < 50 && wgroup_generation(m.g) != -1; i++)
+                usleep(100 * 1000);
+        assert_int_equal(wgroup_generation(m.g), -1);
+        wgroup_request_rejoin(m.g); /* ends the 60 s backoff */
+        assert_int_equal(wait_count(&m, &m.n_assigned, 2), 2);
+        wgroup_member_id(m.g, id2, sizeof(id2));
+        assert_string_not_equal(id1, id2);
+        assert_int_equal(m.n_connectors, 5);
+        member_stop(&m);
+        mock_destroy(&mk);
 }
 
 /* Settings: an unsupported SASL mechanism is refused at start, naming it. */
@@ -583,6 +622,7 @@ int main(void)
             cmocka_unit_test(test_settings),
             cmocka_unit_test(test_mock_flow),
             cmocka_unit_test(test_mock_coordinator_lost),
+            cmocka_unit_test(test_mock_leave_for),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
