@@ -2,14 +2,21 @@
 # libhttpsrc benchmark: throughput against the usual hand-written peers,
 # scale (many connectors on a timer), per-page latency. One command:
 #
-#   bench/run.sh [throughput|scale|latency|all|profile|jvm] [--rounds N]
-#                [--full] [--sizes 100,1000,10000] [--scale-seconds S]
+#   bench/run.sh [throughput|cores|scale|latency|all|profile|jvm]
+#                [--rounds N] [--full] [--sizes 100,1000,10000]
+#                [--scale-seconds S]
 #
 #   throughput  200 pages x 1000 records (cursor-paginated, nginx) into
 #               librdkafka's mock cluster: the Python poller, curl|jq|kcat
 #               (first round only: ~18 s) and `httpsrc-connect --once`,
 #               interleaved, N rounds (default 5). Every httpsrc round is
 #               read back from Kafka: 200000 records, 200000 distinct keys.
+#               In the same rounds each stage alone (floors): curl fetching
+#               every page, our selector over the pages in memory
+#               (tests/tools/select_floor), librdkafka producing the
+#               pre-selected records (tests/tools/produce_floor).
+#   cores       the same job by 1 connector, then by 8 connectors in one
+#               host each paging its own copy of the API: records/s ratio.
 #   scale       100, 1000, 10000 connectors each polling its own endpoint
 #               every 10 s for 60 s (--full: 300 s for 10000): CPU, peak
 #               RSS, poll jitter and missed polls from nginx's access log.
@@ -26,6 +33,11 @@
 #               workload (20 pages x 1000 records; --full: 200 x 1000):
 #               records/s, CPU s, peak RSS, time to the first record in
 #               Kafka; every round read back (all records, all keys, once).
+#               Also httpsrc with exactly.once.source.support=enabled, the
+#               stage floors on the broker, and 100 idle connectors (an API
+#               with nothing new, polled every 10 s) in httpsrc and in
+#               Connect: CPU and RSS over 60 s (BENCH_IDLE_CONNECTORS,
+#               BENCH_IDLE_SECONDS; 0 connectors: skipped).
 #               castorm's jars come from BENCH_CASTORM_DIR (a directory of
 #               its jar and dependencies; BENCH_CASTORM_FROM says where they
 #               came from, for results.md), else Maven Central, else
