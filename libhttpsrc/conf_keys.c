@@ -560,7 +560,9 @@ const httpsrc_param_desc conf_worker_params[] = {
      .default_value = "120000",
      .doc           = "--once fails (exit 1) when no Kafka broker has "
                       "answered this long while records wait for "
-                      "acknowledgement (ms); 0: wait forever",
+                      "acknowledgement (ms); the start gives up reading "
+                      "offset.storage.topic when a step had no answer (or "
+                      "the read no record) this long; 0: wait forever",
      .group         = "kafka",
      .min           = 0,
      .max           = NO_MAX},

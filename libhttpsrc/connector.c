@@ -36,13 +36,23 @@ void conn_fail(connector *c, const char *fmt, ...)
                 c->env.state_changed(c->env.wake_opaque, c);
 }
 
+void connector_end_transaction(connector *c)
+{
+        if (!task_ended(c))
+                eos_commit_if_due(c, mono_ms(), 1);
+}
+
 void connector_stop(connector *c)
 {
         /* Records a callback accepted are acknowledged at once: the
          * offset covers them before the rest is dropped. */
         connector_commit_acks(c);
-        /* An open transaction is aborted: its records and offset vanish
-         * together, the stored offset stays before them. */
+        /* transaction.boundary=interval: whole pages acknowledged wait
+         * in the open transaction; a stop commits them as Connect commits
+         * its final transaction (a failure does not). Any other open
+         * transaction is aborted: its records and offset vanish together,
+         * the stored offset stays before them. */
+        connector_end_transaction(c);
         if (c->txn && txn_is_open(c->txn))
                 txn_abort(c->txn);
         c->redeliver_at = 0;

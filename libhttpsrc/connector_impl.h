@@ -24,6 +24,12 @@
 /** Delivery report of an exactly-once connector's transactional producer
  *  (connector_page.c). */
 void eos_delivered(void *opaque, void *msg, int err, const char *why);
+/** transaction.boundary=interval: when the open transaction is to be
+ *  committed (INT64_MAX: none open, or not this boundary). */
+int64_t eos_commit_at(const struct connector *c);
+/** Commit the open transaction if it holds whole pages only and (unless
+ *  @p force) its interval passed; a failure fails the connector. */
+void eos_commit_if_due(struct connector *c, int64_t now, int force);
 
 /* How the offset of a connector is kept (http.offset.mode). */
 enum offset_kind {

@@ -128,6 +128,9 @@ void connector_resume(connector *c);
 void connector_delivered(void *msg_opaque, int err, const char *reason);
 /** Move the offset over the records acknowledged since the last call. */
 void connector_commit_acks(connector *c);
+/** The end of a --once run: commit a transaction.boundary=interval
+ *  transaction that holds whole pages (as connector_stop() does). */
+void connector_end_transaction(connector *c);
 /** Stop polling and drop in-flight requests; acks still count. */
 void connector_stop(connector *c);
 /** Target state, as Connect's pause/resume/stop: RUNNING polls; PAUSED

@@ -647,7 +647,7 @@ static int eos_offset_only(connector *c)
 
 /* A page is handed over: wait for its records, let the offset move over
  * them, and commit at the boundary (every page; with interval, once the
- * interval passed or nothing more waits). Returns -1 on failure. */
+ * interval passed). Returns -1 on failure. */
 static int eos_page_done(connector *c, page *pg)
 {
         char why[512];
@@ -658,10 +658,29 @@ static int eos_page_done(connector *c, page *pg)
         page_done(c, pg);
         if (task_failed(c))
                 return -1;
-        if (c->eos_interval && c->pq_head &&
+        /* interval: the transaction stays open over the next pages; the
+         * loop wakes the connector to commit it (eos_commit_at). */
+        if (c->eos_interval &&
             mono_ms() - c->txn_started_ms < c->eos_interval_ms)
                 return 0;
         return eos_commit(c) ? -1 : 0;
+}
+
+int64_t eos_commit_at(const connector *c)
+{
+        if (!c->eos_interval || !c->txn || !txn_is_open(c->txn) || task_ended(c))
+                return INT64_MAX;
+        return c->txn_started_ms + c->eos_interval_ms;
+}
+
+/* Only between pages: a page half handed over is not in the offset yet,
+ * its records would come again after the commit. */
+void eos_commit_if_due(connector *c, int64_t now, int force)
+{
+        if (c->producing || (!force && now < eos_commit_at(c)) ||
+            eos_commit_at(c) == INT64_MAX)
+                return;
+        eos_commit(c);
 }
 
 static int deliver(connector *c,

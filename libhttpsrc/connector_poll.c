@@ -54,6 +54,9 @@ static void redirect_reset(connector *c)
 void connector_tick(connector *c, int64_t now, int once)
 {
         c->once = once;
+        if (task_ended(c))
+                return;
+        eos_commit_if_due(c, now, 0); /* paused too: its pages are whole */
         if (task_ended(c) || c->target != TARGET_STARTED)
                 return;
         /* A retry of the page in flight may go; nothing new starts. */

@@ -224,7 +224,7 @@ void task_redeliver_later(connector *c)
         task_wake(c);
 }
 
-int64_t connector_next_wakeup(const connector *c, int once)
+static int64_t poll_wakeup(const connector *c, int once)
 {
         if (task_ended(c) || c->target != TARGET_STARTED)
                 return INT64_MAX;
@@ -237,4 +237,12 @@ int64_t connector_next_wakeup(const connector *c, int once)
         if (task_in_poll(c) || (once && c->caught_up))
                 return INT64_MAX;
         return c->next_poll_at;
+}
+
+/* transaction.boundary=interval: also when its transaction is due. */
+int64_t connector_next_wakeup(const connector *c, int once)
+{
+        int64_t poll   = poll_wakeup(c, once);
+        int64_t commit = eos_commit_at(c);
+        return commit < poll ? commit : poll;
 }

@@ -12,8 +12,16 @@
 #include "txn_int.h"
 #include "util_int.h"
 
-/* Startup steps (describe, create, metadata) give up after this. */
-#define OPEN_TIMEOUT_MS 30000
+/* Connect has no key for its start's waits (KafkaBasedLog: 30 s for the
+ * partitions, 15 min of end-offset retries, an unbounded read): each step
+ * here (describe, create, metadata, end offsets) gives up when Kafka has
+ * not answered for kafka.unreachable.timeout.ms, the host's bound for an
+ * unreachable Kafka (0 there: no bound); a read to the end gives up when
+ * no record came for the caller's timeout (a long topic that keeps
+ * coming is read whole). */
+#define UNREACHABLE_KEY     "kafka.unreachable.timeout.ms"
+#define UNREACHABLE_DEFAULT 120000
+#define NO_BOUND_MS         (7 * 24 * 3600 * 1000) /* a week */
 
 struct kafka_log {
         const kafka_log_spec *spec;
@@ -22,6 +30,7 @@ struct kafka_log {
         char *topic;
         rd_kafka_t *prod;
         rd_kafka_t *reader;
+        int open_timeout_ms; /* kafka.unreachable.timeout.ms, or a week */
         int parts;
         int64_t *pos; /* per partition: the next offset to read */
         int failed;   /* a delivery since the last flush failed */
@@ -96,6 +105,7 @@ static int make_producer(kafka_log *kl, char *errstr, size_t errstr_size)
 
 /* One admin request: its result queue and options, then its event. */
 typedef struct admin_call {
+        int timeout_ms;
         rd_kafka_queue_t *q;
         rd_kafka_AdminOptions_t *o;
         rd_kafka_event_t *ev;
@@ -104,12 +114,13 @@ typedef struct admin_call {
 static void admin_begin(kafka_log *kl, rd_kafka_admin_op_t op, admin_call *a)
 {
         char why[128];
+        a->timeout_ms = kl->open_timeout_ms;
         a->q  = rd_kafka_queue_new(kl->prod);
         a->o  = rd_kafka_AdminOptions_new(kl->prod, op);
         a->ev = NULL;
         if (a->o)
-                rd_kafka_AdminOptions_set_request_timeout(a->o, OPEN_TIMEOUT_MS,
-                                                          why, sizeof(why));
+                rd_kafka_AdminOptions_set_request_timeout(
+                    a->o, kl->open_timeout_ms, why, sizeof(why));
 }
 
 /* Wait for the result event: the request's own error (or the timeout) with
@@ -117,10 +128,10 @@ static void admin_begin(kafka_log *kl, rd_kafka_admin_op_t op, admin_call *a)
 static rd_kafka_resp_err_t
 admin_wait(admin_call *a, char *why, size_t why_size)
 {
-        a->ev = rd_kafka_queue_poll(a->q, OPEN_TIMEOUT_MS + 5000);
+        a->ev = rd_kafka_queue_poll(a->q, a->timeout_ms + 5000);
         if (!a->ev) {
                 snprintf(why, why_size, "no answer from Kafka in %d ms",
-                         OPEN_TIMEOUT_MS);
+                         a->timeout_ms);
                 return RD_KAFKA_RESP_ERR__TIMED_OUT;
         }
         rd_kafka_resp_err_t err = rd_kafka_event_error(a->ev);
@@ -269,10 +280,14 @@ static int ensure_topic(kafka_log *kl, char *errstr, size_t errstr_size)
                                       sizeof(why));
         }
         if (err) {
+                const char *boot =
+                    httpsrc_conf_get(kl->worker, "bootstrap.servers");
                 errstr_set(errstr, errstr_size,
                            "%s: cannot describe topic '%s' at "
-                           "bootstrap.servers: %s",
-                           tk, kl->topic, why);
+                           "bootstrap.servers=%s: %s (gave up after %d ms: "
+                           UNREACHABLE_KEY ")",
+                           tk, kl->topic, boot ? boot : "", why,
+                           kl->open_timeout_ms);
                 return -1;
         }
         if (strcmp(policy, "compact") != 0) {
@@ -293,7 +308,7 @@ static int partition_count(kafka_log *kl, char *errstr, size_t errstr_size)
         rd_kafka_topic_t *rkt = rd_kafka_topic_new(kl->prod, kl->topic, NULL);
         const struct rd_kafka_metadata *md = NULL;
         int cnt                            = -1;
-        int64_t deadline                   = mono_ms() + OPEN_TIMEOUT_MS;
+        int64_t deadline = mono_ms() + kl->open_timeout_ms;
         while (rkt && cnt < 0 && mono_ms() < deadline) {
                 if (rd_kafka_metadata(kl->prod, 0, rkt, &md, 5000) == 0) {
                         if (md->topic_cnt == 1 && !md->topics[0].err &&
@@ -306,8 +321,9 @@ static int partition_count(kafka_log *kl, char *errstr, size_t errstr_size)
                 rd_kafka_topic_destroy(rkt);
         if (cnt < 0)
                 errstr_set(errstr, errstr_size,
-                           "%s: no partitions of topic '%s' known after %d ms",
-                           kl->spec->topic_key, kl->topic, OPEN_TIMEOUT_MS);
+                           "%s: no partitions of topic '%s' known after %d "
+                           "ms (" UNREACHABLE_KEY ")",
+                           kl->spec->topic_key, kl->topic, kl->open_timeout_ms);
         /* KafkaConfigBackingStore.start: one partition keeps the order. */
         if (cnt > 1 && !kl->spec->default_partitions) {
                 errstr_set(errstr, errstr_size,
@@ -388,6 +404,10 @@ kafka_log *kafka_log_open(const httpsrc_conf *worker,
         }
         kl->spec   = spec;
         kl->worker = worker;
+        int64_t bound =
+            conf_get_int(worker, UNREACHABLE_KEY, UNREACHABLE_DEFAULT);
+        kl->open_timeout_ms =
+            bound <= 0 || bound > NO_BOUND_MS ? NO_BOUND_MS : (int)bound;
         kl->lg     = lg;
         kl->topic  = xstrdup(conf_get_set(worker, spec->topic_key));
         if (!kl->topic) {
@@ -428,6 +448,11 @@ void kafka_log_destroy(kafka_log *kl)
 const char *kafka_log_topic(const kafka_log *kl)
 {
         return kl->topic;
+}
+
+int kafka_log_patience_ms(const kafka_log *kl)
+{
+        return kl->open_timeout_ms;
 }
 
 int kafka_log_partitions(const kafka_log *kl)
@@ -550,6 +575,7 @@ int kafka_log_read_to_end(kafka_log *kl,
                 rd_kafka_message_t *m = rd_kafka_consumer_poll(kl->reader, 200);
                 if (!m)
                         continue;
+                deadline = mono_ms() + timeout_ms; /* it moves: go on */
                 int r = read_one(kl, m, end, fn, opaque, errstr, errstr_size);
                 n += !m->err;
                 rd_kafka_message_destroy(m);
@@ -560,8 +586,9 @@ int kafka_log_read_to_end(kafka_log *kl,
                 *records = n;
         if (todo > 0)
                 errstr_set(errstr, errstr_size,
-                           "%s: topic '%s' not read to its end in %d ms (%d "
-                           "partition(s) left): is Kafka reachable?",
+                           "%s: topic '%s' not read to its end: nothing "
+                           "came for %d ms (%d partition(s) left): is Kafka "
+                           "reachable?",
                            kl->spec->topic_key, kl->topic, timeout_ms, todo);
         return todo == 0 ? HTTPSRC_OK : HTTPSRC_ERR_KAFKA;
 }

@@ -48,6 +48,9 @@ void kafka_log_destroy(kafka_log *kl); /* NULL-safe */
 
 const char *kafka_log_topic(const kafka_log *kl);
 int kafka_log_partitions(const kafka_log *kl);
+/** How long a step of the start may wait for Kafka (ms): the worker's
+ *  kafka.unreachable.timeout.ms, a week for 0 (no bound). */
+int kafka_log_patience_ms(const kafka_log *kl);
 /** The producer (to make records in a transaction of one's own, say). */
 struct rd_kafka_s *kafka_log_producer(kafka_log *kl);
 

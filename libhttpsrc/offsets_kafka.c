@@ -13,10 +13,9 @@
 
 #include "json_int.h"
 #include "kafka_log_int.h"
+#include "txn_int.h"
 #include "util_int.h"
 
-/* The start's read to the end gives up after this. */
-#define OPEN_TIMEOUT_MS 30000
 /* How much of a foreign key an error shows. */
 #define SHOW_BYTES 80
 
@@ -31,6 +30,7 @@ static const kafka_log_spec offsets_spec = {
 
 typedef struct kstore {
         kafka_log *log;
+        const httpsrc_conf *worker; /* outlives the store */
         const logger *lg;
         int flush_timeout_ms;
 } kstore;
@@ -111,7 +111,8 @@ static int read_to_end(kstore *ks,
 {
         read_ctx rc = {ks, s};
         size_t n    = 0;
-        if (kafka_log_read_to_end(ks->log, load_one, &rc, OPEN_TIMEOUT_MS, &n,
+        if (kafka_log_read_to_end(ks->log, load_one, &rc,
+                                  kafka_log_patience_ms(ks->log), &n,
                                   errstr, errstr_size))
                 return -1;
         log_msg(ks->lg, HTTPSRC_LOG_INFO, NULL,
@@ -131,10 +132,110 @@ static int produce_one(void *opaque,
         return kafka_log_send(ks->log, NULL, key, key_len, val, val_len);
 }
 
+/* The connector an offset key ["<connector>",{...}] belongs to (a copy),
+ * or NULL. */
+static char *key_connector(const char *key, size_t key_len)
+{
+        char why[64];
+        httpsrc_json *k = json_parse(key, key_len, why, sizeof(why));
+        const char *name =
+            k && json_type(k) == HTTPSRC_JSON_ARRAY ? json_string(json_at(k, 0))
+                                                    : NULL;
+        char *copy = name ? xstrdup(name) : NULL;
+        json_destroy(k);
+        return copy;
+}
+
+/* The connectors with changed offsets, each once. */
+typedef struct conn_list {
+        char **v;
+        size_t n;
+        int oom;
+} conn_list;
+
+static int collect_connector(void *opaque,
+                             const char *key,
+                             size_t key_len,
+                             const char *val,
+                             size_t val_len)
+{
+        conn_list *l = opaque;
+        char *conn   = key_connector(key, key_len);
+        for (size_t i = 0; conn && i < l->n; i++)
+                if (!strcmp(l->v[i], conn)) {
+                        free(conn);
+                        return 0;
+                }
+        char **v = conn ? realloc(l->v, (l->n + 1) * sizeof(*v)) : NULL;
+        if (!v) {
+                free(conn);
+                l->oom = 1;
+                return 0;
+        }
+        l->v         = v;
+        l->v[l->n++] = conn;
+        return 0;
+}
+
+/* The changed offsets of one connector, into its transaction. */
+typedef struct txn_write {
+        txn *t;
+        const char *connector;
+        char *errstr;
+        size_t errstr_size;
+} txn_write;
+
+static int put_in_txn(void *opaque,
+                      const char *key,
+                      size_t key_len,
+                      const char *val,
+                      size_t val_len)
+{
+        txn_write *w = opaque;
+        char *conn   = key_connector(key, key_len);
+        int mine     = conn && !strcmp(conn, w->connector);
+        free(conn);
+        return mine ? txn_put(w->t, key, key_len, val, val_len, w->errstr,
+                              w->errstr_size)
+                    : 0;
+}
+
+/* Under exactly-once, offsets written outside a task (REST PATCH and
+ * DELETE, the connector stopped) go in a transaction of the connector's
+ * own transactional id, as Connect's Worker.modifySourceConnectorOffsets
+ * does: init_transactions first fences any zombie task still writing, and
+ * read_committed readers see all of the change or none of it. */
+static int flush_in_txns(kstore *ks,
+                         offset_store *s,
+                         char *errstr,
+                         size_t errstr_size)
+{
+        conn_list l = {0};
+        offset_store_foreach_changed(s, collect_connector, &l);
+        int rc = l.oom ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
+        if (rc)
+                errstr_set(errstr, errstr_size, "out of memory");
+        for (size_t i = 0; i < l.n && !rc; i++) {
+                txn *t = txn_new(ks->worker, l.v[i], ks->lg, NULL, NULL,
+                                 errstr, errstr_size);
+                txn_write w = {t, l.v[i], errstr, errstr_size};
+                rc = t ? txn_begin(t, errstr, errstr_size) : HTTPSRC_ERR_KAFKA;
+                if (!rc)
+                        rc = offset_store_foreach_changed(s, put_in_txn, &w);
+                if (!rc)
+                        rc = txn_commit(t, NULL, 0, NULL, errstr, errstr_size);
+                txn_destroy(t); /* aborts what did not commit */
+        }
+        strv_free(l.v, l.n);
+        return rc;
+}
+
 static int
 ks_flush(void *opaque, offset_store *s, char *errstr, size_t errstr_size)
 {
         kstore *ks = opaque;
+        if (txn_worker_enabled(ks->worker))
+                return flush_in_txns(ks, s, errstr, errstr_size);
         offset_store_foreach_changed(s, produce_one, ks);
         int rc = kafka_log_flush(ks->log, ks->flush_timeout_ms, "the offsets",
                                  errstr, errstr_size);
@@ -199,7 +300,8 @@ offset_store *offset_store_open_kafka(const httpsrc_conf *worker,
                 errstr_set(errstr, errstr_size, "out of memory");
                 return NULL;
         }
-        ks->lg = lg;
+        ks->lg     = lg;
+        ks->worker = worker;
         ks->flush_timeout_ms =
             (int)conf_get_int(worker, "offset.flush.timeout.ms", 5000);
         offset_store_set_backend(s, &kafka_backend, ks);

@@ -424,6 +424,19 @@ static int trial(httpsrc_pipeline *p,
                  char *errstr,
                  size_t errstr_size);
 
+/* connector_new() failed with @p errstr: 1 if for its stored offset (the
+ * config alone passes a trial). Exactly-once's Kafka setup (fencing, a
+ * broker without transactions) fails only with the real store and says
+ * so itself ("exactly.once: ..."): not an offset problem. */
+static int offset_misfit(httpsrc_pipeline *p,
+                         const conn_env *env,
+                         httpsrc_conf *conf,
+                         const char *errstr)
+{
+        return strncmp(errstr, "exactly.once:", 13) != 0 &&
+               trial(p, env, conf, NULL, NULL, 0) == HTTPSRC_OK;
+}
+
 /* A valid config whose stored offset the connector cannot use (its
  * pagination or offset mode changed, or an offset was altered) would
  * otherwise be lost with no way to reset its offsets: keep it, FAILED,
@@ -435,7 +448,7 @@ static connector *connector_or_failed(httpsrc_pipeline *p,
                                       size_t errstr_size)
 {
         connector *c = connector_new(env, conf, errstr, errstr_size);
-        if (c || trial(p, env, conf, NULL, NULL, 0) != HTTPSRC_OK)
+        if (c || !offset_misfit(p, env, conf, errstr))
                 return c;
         const char *name = httpsrc_conf_get(conf, "name");
         char why[1536];
@@ -495,7 +508,7 @@ static int create(httpsrc_pipeline *p,
         connector *c =
             local ? connector_new(&env, conf, errstr, errstr_size)
                   : connector_or_failed(p, &env, conf, errstr, errstr_size);
-        if (!c && local && trial(p, &env, conf, NULL, NULL, 0) == HTTPSRC_OK) {
+        if (!c && local && offset_misfit(p, &env, conf, errstr)) {
                 char why[1024];
                 snprintf(why, sizeof(why), "%s", errstr);
                 errstr_set(errstr, errstr_size,
@@ -1283,6 +1296,8 @@ static int before_wait(httpsrc_pipeline *p)
                         begin_stop(p, "offsets cannot be stored");
                         p->deadline = now + STOP_DRAIN_MS;
                 } else if (once && all_caught_up(p)) {
+                        for (size_t i = 0; i < p->n_conns; i++)
+                                connector_end_transaction(p->conns[i]);
                         p->deadline = now + STOP_DRAIN_MS;
                 }
         }

@@ -2,12 +2,14 @@
 #include "txn_int.h"
 
 #include <librdkafka/rdkafka.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util_int.h"
 
+/* Without producer.transaction.timeout.ms: librdkafka's default. */
 #define TXN_TIMEOUT_MS 60000
 
 struct txn {
@@ -15,7 +17,19 @@ struct txn {
         char *id;
         char *offsets_topic;
         int open;
+        int timeout_ms; /* each wait: init, flush, commit, abort */
 };
+
+/* A transaction may last the producer's transaction.timeout.ms: the
+ * waits for the brokers (init_transactions first of all) last as long. */
+static int timeout_of(const httpsrc_conf *worker)
+{
+        const char *v = conf_get_set(worker, "producer.transaction.timeout.ms");
+        char *end     = NULL;
+        long ms       = v ? strtol(v, &end, 10) : 0;
+        return end && !*end && ms > 0 && ms <= INT_MAX ? (int)ms
+                                                       : TXN_TIMEOUT_MS;
+}
 
 int txn_worker_enabled(const httpsrc_conf *worker)
 {
@@ -60,6 +74,20 @@ static int txn_error(const txn *t,
         rd_kafka_resp_err_t code = rd_kafka_error_code(e);
         if (is_fenced(code))
                 fenced_msg(t, errstr, errstr_size);
+        else if (!strcmp(what, "init_transactions") &&
+                 code == RD_KAFKA_RESP_ERR__TIMED_OUT)
+                /* The brokers answer, but no coordinator gives an id:
+                 * e.g. __transaction_state cannot be created with
+                 * transaction.state.log.replication.factor brokers. */
+                errstr_set(errstr, errstr_size,
+                           "exactly.once: transactional.id '%s' got no "
+                           "producer id from the brokers in %d ms (%s): do "
+                           "they support transactions? Their transaction "
+                           "coordinator needs the __transaction_state topic "
+                           "(transaction.state.log.replication.factor "
+                           "brokers up); producer.transaction.timeout.ms "
+                           "bounds this wait",
+                           t->id, t->timeout_ms, rd_kafka_error_string(e));
         else if (code == RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
                 errstr_set(errstr, errstr_size,
                            "exactly.once: transactional.id '%s' is not "
@@ -92,7 +120,8 @@ txn *txn_new(const httpsrc_conf *worker,
                 errstr_set(errstr, errstr_size, "out of memory");
                 return NULL;
         }
-        t->id   = sb_steal(&id);
+        t->id         = sb_steal(&id);
+        t->timeout_ms = timeout_of(worker);
         t->prod = producer_new_tx(worker, t->id, lg, dr, dr_opaque, errstr,
                                   errstr_size);
         if (!t->prod) {
@@ -100,7 +129,7 @@ txn *txn_new(const httpsrc_conf *worker,
                 return NULL;
         }
         rd_kafka_error_t *e =
-            rd_kafka_init_transactions(producer_rk(t->prod), TXN_TIMEOUT_MS);
+            rd_kafka_init_transactions(producer_rk(t->prod), t->timeout_ms);
         if (e) {
                 txn_error(t, "init_transactions", e, errstr, errstr_size);
                 txn_destroy(t);
@@ -150,13 +179,35 @@ int txn_begin(txn *t, char *errstr, size_t errstr_size)
 int txn_flush(txn *t, char *errstr, size_t errstr_size)
 {
         rd_kafka_resp_err_t err =
-            rd_kafka_flush(producer_rk(t->prod), TXN_TIMEOUT_MS);
+            rd_kafka_flush(producer_rk(t->prod), t->timeout_ms);
         if (!err)
                 return HTTPSRC_OK;
         errstr_set(errstr, errstr_size,
                    "exactly.once: records of transactional.id '%s' not "
                    "acknowledged in %d ms: %s",
-                   t->id, TXN_TIMEOUT_MS, rd_kafka_err2str(err));
+                   t->id, t->timeout_ms, rd_kafka_err2str(err));
+        return HTTPSRC_ERR_KAFKA;
+}
+
+int txn_put(txn *t,
+            const char *key,
+            size_t key_len,
+            const char *value,
+            size_t value_len,
+            char *errstr,
+            size_t errstr_size)
+{
+        rd_kafka_resp_err_t err = rd_kafka_producev(
+            producer_rk(t->prod), RD_KAFKA_V_TOPIC(t->offsets_topic),
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+            RD_KAFKA_V_KEY((void *)key, key_len),
+            RD_KAFKA_V_VALUE((void *)value, value ? value_len : 0),
+            RD_KAFKA_V_END);
+        if (!err)
+                return HTTPSRC_OK;
+        errstr_set(errstr, errstr_size,
+                   "exactly.once: offset record to topic '%s': %s",
+                   t->offsets_topic, rd_kafka_err2str(err));
         return HTTPSRC_ERR_KAFKA;
 }
 
@@ -168,22 +219,10 @@ int txn_commit(txn *t,
                size_t errstr_size)
 {
         rd_kafka_t *rk = producer_rk(t->prod);
-        if (value) {
-                rd_kafka_resp_err_t err = rd_kafka_producev(
-                    rk, RD_KAFKA_V_TOPIC(t->offsets_topic),
-                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                    RD_KAFKA_V_KEY((void *)key, key_len),
-                    RD_KAFKA_V_VALUE((void *)value, strlen(value)),
-                    RD_KAFKA_V_END);
-                if (err) {
-                        errstr_set(errstr, errstr_size,
-                                   "exactly.once: offset record to topic "
-                                   "'%s': %s",
-                                   t->offsets_topic, rd_kafka_err2str(err));
-                        return HTTPSRC_ERR_KAFKA;
-                }
-        }
-        rd_kafka_error_t *e = rd_kafka_commit_transaction(rk, TXN_TIMEOUT_MS);
+        if (value && txn_put(t, key, key_len, value, strlen(value), errstr,
+                             errstr_size))
+                return HTTPSRC_ERR_KAFKA;
+        rd_kafka_error_t *e = rd_kafka_commit_transaction(rk, t->timeout_ms);
         if (e)
                 return txn_error(t, "commit_transaction", e, errstr,
                                  errstr_size);
@@ -194,7 +233,7 @@ int txn_commit(txn *t,
 void txn_abort(txn *t)
 {
         rd_kafka_error_t *e =
-            rd_kafka_abort_transaction(producer_rk(t->prod), TXN_TIMEOUT_MS);
+            rd_kafka_abort_transaction(producer_rk(t->prod), t->timeout_ms);
         if (e)
                 rd_kafka_error_destroy(e);
         t->open = 0;

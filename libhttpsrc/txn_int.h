@@ -16,7 +16,8 @@
 
 typedef struct txn txn;
 
-/** Create and init_transactions (waits up to 60 s). @p dr gets the
+/** Create and init_transactions (waits up to the producer's
+ *  transaction.timeout.ms, 60 s by default). @p dr gets the
  *  delivery reports of the records. NULL with errstr naming the
  *  transactional id and the reason. */
 txn *txn_new(const httpsrc_conf *worker,
@@ -35,6 +36,15 @@ int txn_is_open(const txn *t);
 /** Wait until every record of the open transaction is acknowledged
  *  (delivery reports served), so that the offset can be computed. */
 int txn_flush(txn *t, char *errstr, size_t errstr_size);
+/** Write one offset record (@p key bytes, @p value of @p value_len bytes;
+ *  NULL: a tombstone) into the open transaction. */
+int txn_put(txn *t,
+            const char *key,
+            size_t key_len,
+            const char *value,
+            size_t value_len,
+            char *errstr,
+            size_t errstr_size);
 /** Write the offset record (@p key bytes, @p value; NULL: none) into the
  *  open transaction and commit it. Errors name the transactional id; a
  *  fenced producer says another worker runs the same connector. */

@@ -31,7 +31,8 @@
 # Environment: KAFKA_VERSION (4.1.1), KAFKA_CACHE
 # (~/.cache/httpsrc/kafka-$KAFKA_VERSION), KAFKA_HEAP (-Xmx384m),
 # KAFKA_START_TIMEOUT seconds (90), CONNECT_HEAP (-Xmx384m),
-# CONNECT_START_TIMEOUT seconds (120).
+# CONNECT_START_TIMEOUT seconds (120), KAFKA_BROKER_PROPS (key=value lines
+# added to every broker's server.properties at start; later lines win).
 set -euo pipefail
 
 KAFKA_VERSION=${KAFKA_VERSION:-4.1.1}
@@ -181,6 +182,7 @@ num.io.threads=2
 num.network.threads=2
 num.recovery.threads.per.data.dir=1
 auto.create.topics.enable=true
+${KAFKA_BROKER_PROPS:-}
 PROPS
 }
 

@@ -9,7 +9,7 @@
 # reset is a tombstone. Bad topics get one-line errors.
 . "$(dirname "$0")/../integration/lib.sh"
 
-plan 31
+plan 35
 start_fixture --records 250 --page-size 100
 start_kafka
 OT=connect-offsets
@@ -155,6 +155,24 @@ bad_run "a compacted topic of something else" \
 bad_run "replication factor above the broker count" \
 	"httpsrc-connect: $T/bad.properties: offset.storage.replication.factor: 3 is more than the brokers can hold for topic 'new-offsets' (Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.): set it to the number of brokers or lower (-1: the broker default)" \
 	new-offsets offset.storage.replication.factor=3
+
+# The start's waits are bounded by kafka.unreachable.timeout.ms (Connect
+# has no key for them): a broker that never answers, 2 s.
+BOOT=127.0.0.1:1 topic_worker "$T/dead.properties" "$OT" \
+	kafka.unreachable.timeout.ms=2000
+run_host --once "$T/dead.properties" "$T/nested.json"
+assert_eq "no broker: exit 2 (a setup error)" 2 "$HOST_RC"
+assert_eq "no broker: the error names the bound and its key" \
+	"httpsrc-connect: $T/dead.properties: offset.storage.topic: cannot describe topic '$OT' at bootstrap.servers=127.0.0.1:1: Failed while waiting for controller: Local: Timed out (gave up after 2000 ms: kafka.unreachable.timeout.ms)" \
+	"$(grep -v ' INFO ' "$T/host.err")"
+# offset.storage.partitions is honoured for a topic the worker creates.
+topic_worker "$T/p3.properties" p3-offsets offset.storage.partitions=3
+run_host --once "$T/p3.properties" "$T/nested.json"
+assert_eq "offset.storage.partitions=3: exit 0" 0 "$HOST_RC" ||
+	diag_file "$T/host.err"
+assert_grep "offset.storage.partitions=3: the topic is created with 3" \
+	"created topic 'p3-offsets' (3 partitions, replication factor 1, cleanup.policy=compact)" \
+	"$T/host.err"
 
 # ---- exactly-once keys against the worker ----
 write_worker "$T/eosfile.properties" exactly.once.source.support=enabled
