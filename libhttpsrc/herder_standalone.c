@@ -30,6 +30,7 @@
 #include "metrics_int.h"
 #include "pipeline_int.h"
 #include "preview_int.h"
+#include "status_store_int.h"
 #include "util_int.h"
 
 /* The Kafka Connect REST API level implemented (tools gate features on
@@ -65,6 +66,8 @@ typedef struct standalone {
         herder base;
         httpsrc_pipeline *p;
         config_store *store;
+        status_store *status; /* observed task states, as the runtime
+                               * reports them (pipeline_set_task_state_cb) */
         char worker_id[300];
         /* loop-thread state */
         conn_meta *meta;
@@ -276,9 +279,28 @@ static int desired(standalone *r, const connector *c)
 
 /* The state shown: a connector asked to stop is STOPPED even if it had
  * failed before (Connect shuts it down). */
+/* The task's observed state: the status store's, as the runtime last
+ * reported it. */
+static int observed(standalone *r, httpsrc_pipeline *p, const connector *c)
+{
+        static const int states[] = {
+            [STATUS_UNASSIGNED] = HTTPSRC_STATE_UNASSIGNED,
+            [STATUS_RUNNING]    = HTTPSRC_STATE_RUNNING,
+            [STATUS_PAUSED]     = HTTPSRC_STATE_PAUSED,
+            [STATUS_FAILED]     = HTTPSRC_STATE_FAILED,
+            [STATUS_DESTROYED]  = HTTPSRC_STATE_UNASSIGNED,
+            [STATUS_RESTARTING] = HTTPSRC_STATE_RESTARTING,
+            [STATUS_STOPPED]    = HTTPSRC_STATE_STOPPED};
+        status_rec rec;
+        if (status_store_get(r->status, connector_name(c), 0, &rec) ||
+            (unsigned)rec.state >= sizeof(states) / sizeof(states[0]))
+                return pipeline_state(p, c); /* not reported (yet) */
+        return states[rec.state];
+}
+
 static int shown_state(standalone *r, httpsrc_pipeline *p, connector *c)
 {
-        int st = pipeline_state(p, c);
+        int st = observed(r, p, c);
         if (st != HTTPSRC_STATE_RESTARTING &&
             desired(r, c) == HTTPSRC_STATE_STOPPED)
                 return HTTPSRC_STATE_STOPPED;
@@ -302,7 +324,7 @@ static void reconcile(standalone *r, httpsrc_pipeline *p)
                 connector *c = pipeline_at(p, i);
                 int want     = desired(r, c);
                 if (want != HTTPSRC_STATE_RUNNING &&
-                    pipeline_state(p, c) == HTTPSRC_STATE_RUNNING)
+                    observed(r, p, c) == HTTPSRC_STATE_RUNNING)
                         connector_set_target(c, (target_state)want);
         }
 }
@@ -2002,6 +2024,31 @@ static const char *store_path(const httpsrc_conf *w, strbuf *buf)
         return buf->buf;
 }
 
+/* Loop thread (or the caller's, inside pipeline_exec() while no loop
+ * runs): a task's observed state changed; the status store keeps it
+ * (Connect's TaskStatus.Listener -> StatusBackingStore). A task that is
+ * gone leaves a tombstone. */
+static void on_task_state(void *opaque,
+                          const char *name,
+                          httpsrc_state state,
+                          const char *trace)
+{
+        standalone *r = opaque;
+        status_rec rec = {.trace = trace, .worker_id = r->worker_id};
+        char err[256];
+        switch (state) {
+        case HTTPSRC_STATE_RUNNING: rec.state = STATUS_RUNNING; break;
+        case HTTPSRC_STATE_PAUSED: rec.state = STATUS_PAUSED; break;
+        case HTTPSRC_STATE_STOPPED: rec.state = STATUS_STOPPED; break;
+        case HTTPSRC_STATE_FAILED: rec.state = STATUS_FAILED; break;
+        case HTTPSRC_STATE_RESTARTING: rec.state = STATUS_RESTARTING; break;
+        default: rec.state = STATUS_DESTROYED; break;
+        }
+        if (status_store_put(r->status, name, 0, &rec, err, sizeof(err)))
+                log_msg(pipeline_logger(r->p), HTTPSRC_LOG_ERROR, name,
+                        "task status not kept: %s", err);
+}
+
 /* ------------------------------------------------------------------ */
 /* running operations                                                  */
 
@@ -2209,6 +2256,7 @@ static void standalone_destroy(herder *h)
 {
         standalone *r = (standalone *)h;
         pipeline_set_tick_cb(r->p, NULL, NULL);
+        pipeline_set_task_state_cb(r->p, NULL, NULL);
         for (size_t i = 0; i < r->n_waiting; i++) {
                 job *j = r->waiting[i];
                 j->cb(herder_result_error(HERDER_ERROR,
@@ -2230,6 +2278,7 @@ static void standalone_destroy(herder *h)
                 free(r->logs[i].name);
         free(r->logs);
         config_store_destroy(r->store);
+        status_store_destroy(r->status);
         free(r);
 }
 
@@ -2269,6 +2318,17 @@ static const herder_ops standalone_ops = {
     /* put_task_configs, fence_zombies: distributed only */
 };
 
+/* The tasks that exist before the herder (the command line's): the
+ * runtime reported them to nobody yet. */
+static void report_all(httpsrc_pipeline *p, void *arg)
+{
+        for (size_t i = 0; i < pipeline_count(p); i++) {
+                connector *c = pipeline_at(p, i);
+                on_task_state(arg, connector_name(c), pipeline_state(p, c),
+                              connector_failure(c));
+        }
+}
+
 herder *herder_standalone_new(httpsrc_pipeline *p,
                               const char *worker_id,
                               char *errstr,
@@ -2292,10 +2352,14 @@ herder *herder_standalone_new(httpsrc_pipeline *p,
                                              errstr, errstr_size);
         }
         sb_free(&path);
-        if (!r->store) {
+        if (r->store && !(r->status = status_store_new_memory()))
+                errstr_set(errstr, errstr_size, "out of memory");
+        if (!r->status) {
                 standalone_destroy(&r->base);
                 return NULL;
         }
+        pipeline_set_task_state_cb(p, on_task_state, r);
+        pipeline_exec(p, report_all, r);
         pipeline_exec(p, restore, r);
         pipeline_set_tick_cb(p, tick, r);
         return &r->base;
