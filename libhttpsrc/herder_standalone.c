@@ -48,10 +48,10 @@ typedef struct log_entry {
         int64_t modified; /* epoch ms; 0: never set */
 } log_entry;
 
-/* What the herder keeps about a connector besides the pipeline's state. */
+/* What the herder keeps about a connector besides the pipeline's state
+ * and the stores' (its target state is the config store's). */
 typedef struct conn_meta {
         char *name;
-        int target;   /* desired: RUNNING, PAUSED or STOPPED */
         int no_tasks; /* created PAUSED/STOPPED, or stopped: no task yet */
         int reload;   /* stopped since created: offsets may have been
                        * altered, so leaving STOPPED recreates it */
@@ -227,7 +227,7 @@ static void meta_drop(standalone *r, const char *name)
 
 /* Set (or create) the entry of @p name; NULL on ENOMEM. */
 static conn_meta *
-meta_set(standalone *r, const char *name, int target, int no_tasks, int reload)
+meta_set(standalone *r, const char *name, int no_tasks, int reload)
 {
         conn_meta *m = meta_get(r, name);
         if (!m) {
@@ -243,7 +243,6 @@ meta_set(standalone *r, const char *name, int target, int no_tasks, int reload)
                 m->name = dup;
                 m->conf = NULL;
         }
-        m->target   = target;
         m->no_tasks = no_tasks;
         m->reload   = reload;
         return m;
@@ -261,7 +260,7 @@ static int meta_conf(standalone *r, const char *name, httpsrc_conf *conf)
 {
         conn_meta *m = meta_get(r, name);
         if (!m)
-                m = meta_set(r, name, HTTPSRC_STATE_RUNNING, 0, 0);
+                m = meta_set(r, name, 0, 0);
         if (!m || !conf) {
                 httpsrc_conf_destroy(conf);
                 return -1;
@@ -271,14 +270,15 @@ static int meta_conf(standalone *r, const char *name, httpsrc_conf *conf)
         return 0;
 }
 
+/* The target state: the config store's (Connect's TargetState); one
+ * given on the command line and never changed over REST is not stored:
+ * RUNNING. */
 static int desired(standalone *r, const connector *c)
 {
-        const conn_meta *m = meta_get(r, connector_name(c));
-        return m ? m->target : HTTPSRC_STATE_RUNNING;
+        const config_entry *e = config_store_get(r->store, connector_name(c));
+        return e ? e->target : HTTPSRC_STATE_RUNNING;
 }
 
-/* The state shown: a connector asked to stop is STOPPED even if it had
- * failed before (Connect shuts it down). */
 /* The task's observed state: the status store's, as the runtime last
  * reported it. */
 static int observed(standalone *r, httpsrc_pipeline *p, const connector *c)
@@ -298,6 +298,8 @@ static int observed(standalone *r, httpsrc_pipeline *p, const connector *c)
         return states[rec.state];
 }
 
+/* The state shown: a connector asked to stop is STOPPED even if it had
+ * failed before (Connect shuts it down). */
 static int shown_state(standalone *r, httpsrc_pipeline *p, connector *c)
 {
         int st = observed(r, p, c);
@@ -1057,7 +1059,7 @@ static void create(hq *q,
         }
         reply(q, HERDER_CREATED);
         o_info(q, name, made, !no_tasks);
-        conn_meta *m = meta_set(q->r, name, state, no_tasks,
+        conn_meta *m = meta_set(q->r, name, no_tasks,
                                 state == HTTPSRC_STATE_STOPPED);
         if (m) {
                 httpsrc_conf_destroy(m->conf); /* of a deleted namesake */
@@ -1343,14 +1345,14 @@ static conn_meta *retarget(hq *q, connector *c, int target)
 {
         const char *name = connector_name(c);
         conn_meta *m     = meta_get(q->r, name);
-        conn_meta cur = m ? *m : (conn_meta){.target = HTTPSRC_STATE_RUNNING};
         /* No change, no write: resuming a running command-line connector
          * must not copy it into the store (it would then override later
          * edits of its file). */
-        if (cur.target != target &&
+        if (desired(q->r, c) != target &&
             store_put(q, name, conf_now(q->r, c), target))
                 return NULL;
-        m = meta_set(q->r, name, target, cur.no_tasks, cur.reload);
+        if (!m)
+                m = meta_set(q->r, name, 0, 0);
         if (!m)
                 q->oom = 1;
         return m;
@@ -1923,8 +1925,7 @@ static int restore_one(standalone *r,
                 httpsrc_conf_destroy(conf);
                 return rc;
         }
-        return meta_set(r, e->name, e->target,
-                        e->target != HTTPSRC_STATE_RUNNING,
+        return meta_set(r, e->name, e->target != HTTPSRC_STATE_RUNNING,
                         e->target == HTTPSRC_STATE_STOPPED)
                    ? HTTPSRC_OK
                    : HTTPSRC_ERR_NOMEM;
