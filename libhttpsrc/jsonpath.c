@@ -772,14 +772,6 @@ static inline void f_ws(fast *f)
                 f->i++;
 }
 
-static int hexval(unsigned char c)
-{
-        return c >= '0' && c <= '9'   ? c - '0'
-               : c >= 'a' && c <= 'f' ? c - 'a' + 10
-               : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                      : -1;
-}
-
 /* yajl_lex_utf8_char: a lead byte and the right number of continuation
  * bytes (no overlong or surrogate checks, as yajl). */
 static int f_utf8(fast *f)
@@ -828,7 +820,7 @@ static int f_string(fast *f, int *escaped)
                 c = f->t[f->i++];
                 if (c == 'u') {
                         for (int k = 0; k < 4; k++, f->i++)
-                                if (f->i >= f->len || hexval(f->t[f->i]) < 0)
+                                if (f->i >= f->len || hex_digit(f->t[f->i]) < 0)
                                         return -1;
                 } else if (!strchr("\"\\/bfnrt", c) || !c) {
                         return -1;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "httpsrc/common.h"
+#include "json_int.h"
 #include "util_int.h"
 
 /* Java Object Serialization Stream Protocol constants. */
@@ -122,210 +123,65 @@ static int ents_grow(offset_store *s)
 /* Keys: ["<connector>",<partition>] as JsonConverter (Jackson) writes  */
 /* ------------------------------------------------------------------ */
 
-/* Jackson's escaping, so keys match Connect's byte for byte. */
-static int put_json_string(strbuf *sb, const char *s)
-{
-        static const char hex[] = "0123456789ABCDEF";
-        if (sb_putc(sb, '"'))
-                return -1;
-        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-                char esc = 0;
-                switch (*p) {
-                case '"':
-                        esc = '"';
-                        break;
-                case '\\':
-                        esc = '\\';
-                        break;
-                case '\b':
-                        esc = 'b';
-                        break;
-                case '\f':
-                        esc = 'f';
-                        break;
-                case '\n':
-                        esc = 'n';
-                        break;
-                case '\r':
-                        esc = 'r';
-                        break;
-                case '\t':
-                        esc = 't';
-                        break;
-                default:
-                        break;
-                }
-                int r;
-                if (esc)
-                        r = sb_putc(sb, '\\') || sb_putc(sb, esc);
-                else if (*p < 0x20)
-                        r = sb_printf(sb, "\\u00%c%c", hex[*p >> 4],
-                                      hex[*p & 15]);
-                else
-                        r = sb_putc(sb, (char)*p);
-                if (r)
-                        return -1;
-        }
-        return sb_putc(sb, '"');
-}
-
+/* Jackson's escaping (json_write_string), so keys match Connect's byte
+ * for byte. */
 static int build_key(strbuf *sb, const char *connector, const char *partition)
 {
-        if (sb_putc(sb, '[') || put_json_string(sb, connector) ||
+        if (sb_putc(sb, '[') ||
+            json_write_string(sb, connector, strlen(connector)) ||
             sb_putc(sb, ',') || sb_puts(sb, partition) || sb_putc(sb, ']'))
                 return -1;
         return 0;
 }
 
-static const char *skip_ws(const char *p, const char *end)
+/* Offset of the first byte at or after @p i that is not JSON whitespace. */
+static size_t skip_space(const char *t, size_t i, size_t len)
 {
-        while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-                p++;
-        return p;
-}
-
-static size_t utf8_put(char *o, unsigned cp)
-{
-        if (cp < 0x80) {
-                o[0] = (char)cp;
-                return 1;
-        }
-        if (cp < 0x800) {
-                o[0] = (char)(0xC0 | cp >> 6);
-                o[1] = (char)(0x80 | (cp & 0x3F));
-                return 2;
-        }
-        if (cp < 0x10000) {
-                o[0] = (char)(0xE0 | cp >> 12);
-                o[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-                o[2] = (char)(0x80 | (cp & 0x3F));
-                return 3;
-        }
-        o[0] = (char)(0xF0 | cp >> 18);
-        o[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-        o[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-        o[3] = (char)(0x80 | (cp & 0x3F));
-        return 4;
-}
-
-/* Decode a \uXXXX escape (p after the 'u'), joining surrogate pairs. */
-static const char *decode_u(const char *p, const char *end, unsigned *cp)
-{
-        unsigned hi, lo;
-        if (hex4_parse(p, (size_t)(end - p), &hi))
-                return NULL;
-        p += 4;
-        if (hi >= 0xDC00 && hi <= 0xDFFF)
-                return NULL;
-        if (hi < 0xD800 || hi > 0xDBFF) {
-                *cp = hi;
-                return p;
-        }
-        if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
-            hex4_parse(p + 2, (size_t)(end - p - 2), &lo) || lo < 0xDC00 ||
-            lo > 0xDFFF)
-                return NULL;
-        *cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-        return p + 6;
-}
-
-/* Decode the JSON string at p (just after its opening quote) into out,
- * which has room for end - p bytes: no escape decodes to more bytes
- * than it takes. Returns the position after the closing quote. */
-static const char *
-decode_string(const char *p, const char *end, char *out, size_t *out_len)
-{
-        size_t n = 0;
-        while (p < end && *p != '"') {
-                if ((unsigned char)*p < 0x20)
-                        return NULL;
-                if (*p != '\\') {
-                        out[n++] = *p++;
-                        continue;
-                }
-                if (++p >= end)
-                        return NULL;
-                char c             = *p++;
-                const char *simple = strchr("\"\\/bfnrt", c);
-                if (c && simple) {
-                        out[n++] = "\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"];
-                        continue;
-                }
-                unsigned cp;
-                if (c != 'u' || !(p = decode_u(p, end, &cp)))
-                        return NULL;
-                n += utf8_put(out + n, cp);
-        }
-        if (p >= end)
-                return NULL;
-        *out_len = n;
-        return p + 1;
-}
-
-/* Position after the JSON object starting at p ('{'), found by depth
- * counting outside strings; NULL if unterminated. */
-static const char *skip_object(const char *p, const char *end)
-{
-        size_t depth = 0;
-        int in_str   = 0;
-        for (; p < end; p++) {
-                if (in_str) {
-                        if (*p == '\\')
-                                p++;
-                        else if (*p == '"')
-                                in_str = 0;
-                        continue;
-                }
-                if (*p == '"')
-                        in_str = 1;
-                else if (*p == '{' || *p == '[')
-                        depth++;
-                else if ((*p == '}' || *p == ']') && --depth == 0)
-                        return p + 1;
-        }
-        return NULL;
+        while (i < len && json_is_space((unsigned char)t[i]))
+                i++;
+        return i;
 }
 
 /* Fill e->conn/e->part from e->key if it is ["<string>",{...}], the only
  * shape Connect's OffsetUtils accepts. Returns -1 only on ENOMEM. */
 static int entry_parse_key(struct offset_entry *e)
 {
-        const char *end = e->key + e->key_len;
-        const char *p   = skip_ws(e->key, end);
-        if (p >= end || *p++ != '[')
+        const char *name, *part;
+        size_t name_len, part_len, at;
+        char why[8];
+        if (json_element_span(e->key, e->key_len, 0, &name, &name_len) != 1 ||
+            json_element_span(e->key, e->key_len, 1, &part, &part_len) != 1 ||
+            *name != '"' || *part != '{')
                 return 0;
-        p = skip_ws(p, end);
-        if (p >= end || *p++ != '"')
+        /* nothing after the partition but "]" (and spaces) */
+        size_t i = skip_space(e->key, (size_t)(part - e->key) + part_len,
+                              e->key_len);
+        if (i >= e->key_len || e->key[i] != ']' ||
+            skip_space(e->key, i + 1, e->key_len) != e->key_len)
                 return 0;
-        char *conn = malloc((size_t)(end - p) + 1);
-        if (!conn)
-                return -1;
-        size_t conn_len;
-        p = decode_string(p, end, conn, &conn_len);
-        if (p)
-                p = skip_ws(p, end);
-        if (!p || p >= end || *p++ != ',' || (p = skip_ws(p, end)) >= end ||
-            *p != '{') {
-                free(conn);
-                return 0;
-        }
-        const char *part = p;
-        p                = skip_object(p, end);
-        const char *pend = p;
-        if (p)
-                p = skip_ws(p, end);
-        if (!p || p >= end || *p++ != ']' || skip_ws(p, end) != end) {
-                free(conn);
+        /* a name json_parse() would alter (an unpaired surrogate) is not
+         * a connector's; \u0000 is kept (conn_len counts it) */
+        char err[64];
+        httpsrc_json *v = json_parse(name, name_len, err, sizeof(err));
+        if (!v) /* the spans were checked: only memory can fail here */
+                return strcmp(err, "out of memory") ? 0 : -1;
+        if (json_check_text(name, name_len, 1, &at, why, sizeof(why))) {
+                json_destroy(v);
                 return 0;
         }
-        e->part = xstrndup(part, (size_t)(pend - part));
+        size_t conn_len = json_string_len(v);
+        char *conn      = malloc(conn_len + 1);
+        e->part         = conn ? xstrndup(part, part_len) : NULL;
         if (!e->part) {
                 free(conn);
+                json_destroy(v);
                 return -1;
         }
+        memcpy(conn, json_string(v), conn_len);
         conn[conn_len] = '\0';
-        e->conn        = conn;
-        e->conn_len    = conn_len;
+        json_destroy(v);
+        e->conn     = conn;
+        e->conn_len = conn_len;
         return 0;
 }
 

@@ -64,63 +64,28 @@ static int read_logical_line(struct props *ps, strbuf *out)
         }
 }
 
-static int put_utf8(strbuf *sb, unsigned cp)
-{
-        char b[4];
-        size_t n;
-        if (cp < 0x80) {
-                b[0] = (char)cp;
-                n    = 1;
-        } else if (cp < 0x800) {
-                b[0] = (char)(0xC0 | cp >> 6);
-                b[1] = (char)(0x80 | (cp & 0x3F));
-                n    = 2;
-        } else if (cp < 0x10000) {
-                b[0] = (char)(0xE0 | cp >> 12);
-                b[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-                b[2] = (char)(0x80 | (cp & 0x3F));
-                n    = 3;
-        } else {
-                b[0] = (char)(0xF0 | cp >> 18);
-                b[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-                b[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-                b[3] = (char)(0x80 | (cp & 0x3F));
-                n    = 4;
-        }
-        return sb_append(sb, b, n);
-}
-
-/* Decodes "\uXXXX" (or a "\uD8xx\uDCxx" surrogate pair) at s[0] == 'u';
+/* Decodes "\\uXXXX" (or a "\\uD8xx\\uDCxx" surrogate pair) at s[0] == 'u';
  * returns the bytes consumed after the backslash, or -1 with a reason. */
 static int decode_u(const char *s, size_t n, strbuf *out, const char **reason)
 {
-        unsigned cp, lo;
-        if (hex4_parse(s + 1, n - 1, &cp)) {
-                *reason = "malformed \\uXXXX escape";
+        unsigned cp;
+        int used = u_escape_parse(s + 1, n - 1, &cp);
+        if (used < 0) {
+                *reason = used == -1 ? "malformed \\uXXXX escape"
+                                     : "unpaired UTF-16 surrogate in \\u "
+                                       "escape";
                 return -1;
         }
-        int used = 5;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-                if (n < 11 || s[5] != '\\' || s[6] != 'u' ||
-                    hex4_parse(s + 7, n - 7, &lo) || lo < 0xDC00 ||
-                    lo > 0xDFFF) {
-                        *reason = "unpaired UTF-16 surrogate in \\u escape";
-                        return -1;
-                }
-                cp   = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                used = 11;
-        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                *reason = "unpaired UTF-16 surrogate in \\u escape";
-                return -1;
-        } else if (cp == 0) {
+        if (cp == 0) {
                 *reason = "\\u0000 is not allowed";
                 return -1;
         }
-        if (put_utf8(out, cp)) {
+        char b[4];
+        if (sb_append(out, b, utf8_put(b, cp))) {
                 *reason = "out of memory";
                 return -1;
         }
-        return used;
+        return used + 1;
 }
 
 static char unescape_char(char c)

@@ -11,6 +11,7 @@
 #include "rest_int.h"
 
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
@@ -95,19 +96,6 @@ typedef struct request {
 /* ------------------------------------------------------------------ */
 /* small helpers                                                       */
 
-static int hexval(int c)
-{
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
-/* Percent-decode @p s (and '+' as space when @p plus) into a new string;
- * NULL if malformed or decoding to a NUL byte. */
 /* A request body as JSON: what json_parse() would alter (an unpaired
  * surrogate became '?', \u0000 cut a name short) is refused instead. */
 static httpsrc_json *parse_body(const upload *u, request *q)
@@ -126,43 +114,33 @@ static httpsrc_json *parse_body(const upload *u, request *q)
         return v;
 }
 
+/* Percent-decode @p s (and '+' as space when @p plus) into a new string;
+ * NULL if malformed or decoding to a NUL byte. */
 static char *pct_decode(const char *s, int plus)
 {
-        size_t n  = strlen(s);
-        char *out = malloc(n + 1), *o = out;
-        if (!out)
-                return NULL;
-        for (size_t i = 0; i < n; i++) {
-                int hi, lo;
-                if (s[i] == '%' && i + 2 < n &&
-                    (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-                    (lo = hexval((unsigned char)s[i + 2])) >= 0 && (hi || lo)) {
-                        *o++ = (char)(hi << 4 | lo);
-                        i += 2;
-                } else if (s[i] == '%') {
-                        free(out);
-                        return NULL;
-                } else {
-                        *o++ = plus && s[i] == '+' ? ' ' : s[i];
-                }
-        }
-        *o = '\0';
+        for (const char *pc = strchr(s, '%'); pc; pc = strchr(pc + 1, '%'))
+                if (hex_digit((unsigned char)pc[1]) < 0 ||
+                    hex_digit((unsigned char)pc[2]) < 0)
+                        return NULL; /* curl would keep it as text */
+        char *text = xstrdup(s);
+        for (char *c = text; plus && c && (c = strchr(c, '+'));)
+                *c++ = ' ';
+        int n   = 0;
+        char *d = text ? curl_easy_unescape(NULL, text, 0, &n) : NULL;
+        char *out =
+            d && !memchr(d, '\0', (size_t)n) ? xstrndup(d, (size_t)n) : NULL;
+        curl_free(d);
+        free(text);
         return out;
 }
 
 /* Append @p s percent-encoded (everything but RFC 3986 unreserved). */
 static int pct_encode(strbuf *sb, const char *s)
 {
-        static const char hex[] = "0123456789ABCDEF";
-        for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-                int plain = (*c >= 'a' && *c <= 'z') ||
-                            (*c >= 'A' && *c <= 'Z') ||
-                            (*c >= '0' && *c <= '9') || strchr("-._~", *c);
-                if (plain ? sb_putc(sb, (char)*c)
-                          : sb_printf(sb, "%%%c%c", hex[*c >> 4], hex[*c & 15]))
-                        return -1;
-        }
-        return 0;
+        char *e = curl_easy_escape(NULL, s, 0);
+        int rc  = !e || sb_puts(sb, e);
+        curl_free(e);
+        return rc ? -1 : 0;
 }
 
 /* Java's String.trim(): drop bytes <= ' ' at both ends, in place. */

@@ -124,23 +124,69 @@ int days_in_month(int64_t y, int m)
         return m == 2 && is_leap(y) ? 29 : dim[m - 1];
 }
 
+int hex_digit(int c)
+{
+        return c >= '0' && c <= '9'   ? c - '0'
+               : c >= 'a' && c <= 'f' ? c - 'a' + 10
+               : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                      : -1;
+}
+
 int hex4_parse(const char *s, size_t n, unsigned *out)
 {
         if (n < 4)
                 return -1;
         unsigned v = 0;
         for (int i = 0; i < 4; i++) {
-                char c = s[i];
-                int d  = c >= '0' && c <= '9'   ? c - '0'
-                         : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                         : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                : -1;
+                int d = hex_digit((unsigned char)s[i]);
                 if (d < 0)
                         return -1;
                 v = v << 4 | (unsigned)d;
         }
         *out = v;
         return 0;
+}
+
+int u_escape_parse(const char *s, size_t n, unsigned *cp)
+{
+        unsigned hi, lo;
+        if (hex4_parse(s, n, &hi))
+                return -1;
+        if (hi >= 0xDC00 && hi <= 0xDFFF)
+                return -2;
+        if (hi < 0xD800 || hi > 0xDBFF) {
+                *cp = hi;
+                return 4;
+        }
+        if (n < 10 || s[4] != '\\' || s[5] != 'u' ||
+            hex4_parse(s + 6, n - 6, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                return -2;
+        *cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+        return 10;
+}
+
+size_t utf8_put(char *out, unsigned cp)
+{
+        if (cp < 0x80) {
+                out[0] = (char)cp;
+                return 1;
+        }
+        if (cp < 0x800) {
+                out[0] = (char)(0xC0 | cp >> 6);
+                out[1] = (char)(0x80 | (cp & 0x3F));
+                return 2;
+        }
+        if (cp < 0x10000) {
+                out[0] = (char)(0xE0 | cp >> 12);
+                out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+                out[2] = (char)(0x80 | (cp & 0x3F));
+                return 3;
+        }
+        out[0] = (char)(0xF0 | cp >> 18);
+        out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+        out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+        out[3] = (char)(0x80 | (cp & 0x3F));
+        return 4;
 }
 
 void strv_free(char **v, size_t n)

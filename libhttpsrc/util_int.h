@@ -36,9 +36,21 @@ void strv_free(char **v, size_t n); /* n strings and the array */
 int64_t days_from_civil(int64_t y, int m, int d);
 int is_leap(int64_t y);                /* proleptic Gregorian */
 int days_in_month(int64_t y, int m); /* m 1..12 */
+/* ---- codecs: the one copy of the hex and UTF-8 helpers (percent and
+ * base64 are libcurl's and OpenSSL's) ---- */
+/** The value of hex digit @p c (either case), -1 if it is none. */
+int hex_digit(int c);
 /** The value of the 4 hex digits at @p s (of @p n bytes) in *@p out, as
  *  in a \\uXXXX escape; -1 if there are not 4. */
 int hex4_parse(const char *s, size_t n, unsigned *out);
+/** The code point of the \\u escape whose 4 hex digits start at @p s (of
+ *  @p n bytes), a surrogate pair "XXXX\\uYYYY" joined, in *@p cp. Returns
+ *  the bytes used (4 or 10), -1 if there are not 4 hex digits, -2 for an
+ *  unpaired UTF-16 surrogate. */
+int u_escape_parse(const char *s, size_t n, unsigned *cp);
+/** @p cp (at most 0x10FFFF) as UTF-8 into @p out (room for 4 bytes);
+ *  returns the bytes written. */
+size_t utf8_put(char *out, unsigned cp);
 char *xstrndup(const char *s, size_t n); /* NUL-terminated copy */
 int strcaseeq(const char *a, const char *b);
 /** Trim ASCII whitespace from both ends in place; returns s. */
