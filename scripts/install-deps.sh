@@ -6,7 +6,7 @@
 # Idempotent: only missing packages are installed. Needs root (or sudo) for apt-get.
 set -eu
 PKGS="build-essential meson ninja-build pkg-config python3 openssl \
-libcurl4-openssl-dev librdkafka-dev libyajl-dev libcmocka-dev libmicrohttpd-dev \
+libcurl4-openssl-dev librdkafka-dev libyajl-dev libcmocka-dev libmicrohttpd-dev libpcre2-dev \
 libssl-dev openssl tzdata libsystemd-dev systemd openjdk-17-jdk-headless maven"
 missing=""
 for p in $PKGS; do

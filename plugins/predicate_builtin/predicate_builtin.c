@@ -81,7 +81,7 @@ static int tnm_test(void *state, const httpsrc_record *rec)
                 return st->host->set_error(st->ctx, HTTPSRC_ERR_STATE,
                                            "TopicNameMatches: record has no "
                                            "topic");
-        return jre_matches(&st->re, topic, NULL);
+        return jre_matches(&st->re, topic);
 }
 
 static const httpsrc_predicate_ops tnm_ops = {

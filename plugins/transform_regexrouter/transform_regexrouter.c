@@ -6,8 +6,7 @@
  *             topic = m.replaceFirst(replacement);   // $1 group references
  *
  * Records whose topic does not match keep it. The regex is Java syntax,
- * run as POSIX extended (java_regex.h says what translates and what is
- * rejected). A replacement that Java would reject on every record (a bad
+ * run by PCRE2 (java_regex.h says what it refuses). A replacement that Java would reject on every record (a bad
  * $ reference, a trailing backslash) is rejected when created. */
 #include <string.h>
 
@@ -24,7 +23,6 @@ typedef struct rr_state {
         httpsrc_ctx *ctx;
         jre re;
         char *replacement;
-        regmatch_t *m; /* n_posix + 1 */
 } rr_state;
 
 static const httpsrc_param_desc rr_params[] = {
@@ -46,7 +44,6 @@ static void rr_destroy(void *state)
         rr_state *st = state;
         jre_free(st->host, &st->re);
         st->host->free(st->replacement);
-        st->host->free(st->m);
         st->host->free(st);
 }
 
@@ -67,8 +64,7 @@ static int rr_configure(rr_state *st, const char *regex, const char *rep)
                 return host->set_error(st->ctx, HTTPSRC_ERR_INVAL,
                                        WHO ": replacement '%s': %s", rep, why);
         st->replacement = host->strdup(rep);
-        st->m           = host->alloc((st->re.n_posix + 1) * sizeof(*st->m));
-        return st->replacement && st->m ? HTTPSRC_OK : HTTPSRC_ERR_NOMEM;
+        return st->replacement ? HTTPSRC_OK : HTTPSRC_ERR_NOMEM;
 }
 
 static int rr_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
@@ -135,13 +131,13 @@ static int rr_apply(void *state, httpsrc_record *rec)
         if (!topic)
                 return host->set_error(st->ctx, HTTPSRC_ERR_STATE,
                                        WHO ": record has no topic");
-        if (!jre_matches(&st->re, topic, st->m))
+        if (!jre_matches(&st->re, topic))
                 return HTTPSRC_OK;
         /* matches() spans the whole topic, so replaceFirst() replaces all
          * of it: the result is the expanded replacement */
         rr_buf b = {.host = host};
         rr_put(&b, "", 0);
-        jre_expand(&st->re, topic, st->m, st->replacement, rr_put, &b);
+        jre_expand(&st->re, topic, st->replacement, rr_put, &b);
         int rc =
             b.oom ? host->set_error(st->ctx, HTTPSRC_ERR_NOMEM, "out of memory")
                   : host->rec_set_topic(rec, b.s);

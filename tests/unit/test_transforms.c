@@ -817,21 +817,49 @@ static void test_regexrouter(void **state)
         trec_free(&t);
         instance_free(&in, 1);
 
+        /* Java's syntax beyond POSIX: lazy and possessive quantifiers,
+         * lookaround, named groups and ${name} references */
+        const char *lazy[]  = {"regex", "(a+?)(a*)", "replacement", "$1|$2",
+                               NULL};
+        const char *look[]  = {"regex", "(?=o)(\\w+)(?<!x)", "replacement",
+                               "<$1>", NULL};
+        const char *named[] = {"regex", "(?<src>[a-z]+)-(\\d++)",
+                               "replacement", "${src}_$2", NULL};
+        check_topic(RR, "RegexRouter", lazy, "aaa", TS, "a|aa");
+        check_topic(RR, "RegexRouter", look, "orders", TS, "<orders>");
+        check_topic(RR, "RegexRouter", look, "box", TS, "box");
+        check_topic(RR, "RegexRouter", named, "orders-42", TS, "orders_42");
+        /* Java backtracks, leftmost alternative first: "a-bcd-" (a POSIX
+         * leftmost-longest matcher may give "ab-c-d") */
+        const char *alt[] = {"regex", "(a|ab)(c|bcd)(d*)", "replacement",
+                             "$1-$2-$3", NULL};
+        check_topic(RR, "RegexRouter", alt, "abcd", TS, "a-bcd-");
+
         const char *badre[]  = {"regex", "(", "replacement", "x", NULL};
-        const char *lazy[]   = {"regex", "a+?", "replacement", "x", NULL};
-        const char *look[]   = {"regex", "(?=a)a", "replacement", "x", NULL};
+        const char *brace[]  = {"regex", "a{x}", "replacement", "x", NULL};
+        const char *nested[] = {"regex", "[a[b]]", "replacement", "x", NULL};
+        const char *flag[]   = {"regex", "(?U)a+", "replacement", "x", NULL};
         const char *noref[]  = {"regex", "(a)", "replacement", "$2", NULL};
         const char *illref[] = {"regex", "(a)", "replacement", "$x", NULL};
         const char *trail[]  = {"regex", "(a)", "replacement", "x\\", NULL};
+        const char *noname[] = {"regex", "(?<a>x)", "replacement", "${b}",
+                                NULL};
+        const char *open[]   = {"regex", "(?<a>x)", "replacement", "${a",
+                                NULL};
         check_create_error(RR, "RegexRouter", badre,
-                           "RegexRouter: regex: invalid regex '(': Unmatched "
-                           "( or \\(");
-        check_create_error(RR, "RegexRouter", lazy,
-                           "RegexRouter: regex: invalid regex 'a+?': not "
-                           "supported: lazy and possessive quantifiers");
-        check_create_error(RR, "RegexRouter", look,
-                           "RegexRouter: regex: invalid regex '(?=a)a': not "
-                           "supported: unsupported group construct (?...)");
+                           "RegexRouter: regex: invalid regex '(': missing "
+                           "closing parenthesis at offset 1");
+        check_create_error(RR, "RegexRouter", brace,
+                           "RegexRouter: regex: invalid regex 'a{x}': "
+                           "Illegal repetition");
+        check_create_error(RR, "RegexRouter", nested,
+                           "RegexRouter: regex: invalid regex '[a[b]]': not "
+                           "supported: nested or intersected character "
+                           "classes");
+        check_create_error(RR, "RegexRouter", flag,
+                           "RegexRouter: regex: invalid regex '(?U)a+': not "
+                           "supported: inline flags other than i, m, s and "
+                           "x");
         check_create_error(RR, "RegexRouter", noref,
                            "RegexRouter: replacement '$2': No group 2");
         check_create_error(RR, "RegexRouter", illref,
@@ -840,6 +868,12 @@ static void test_regexrouter(void **state)
         check_create_error(RR, "RegexRouter", trail,
                            "RegexRouter: replacement 'x\\': character to be "
                            "escaped is missing");
+        check_create_error(RR, "RegexRouter", noname,
+                           "RegexRouter: replacement '${b}': No group with "
+                           "name {b}");
+        check_create_error(RR, "RegexRouter", open,
+                           "RegexRouter: replacement '${a': named capturing "
+                           "group is missing trailing '}'");
 }
 
 static void test_filter(void **state)
@@ -911,7 +945,8 @@ static void test_topicnamematches(void **state)
         assert_int_equal(pred_new(&in, "TopicNameMatches", bad),
                          HTTPSRC_ERR_INVAL);
         assert_string_equal(in.ctx.err, "TopicNameMatches: pattern: invalid "
-                                        "regex 'a{2': Unmatched \\{");
+                                        "regex 'a{2': Unclosed counted "
+                                        "closure");
         instance_free(&in, 0);
 }
 
