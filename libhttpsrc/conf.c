@@ -21,7 +21,8 @@ struct httpsrc_conf {
 #define SUGGEST_MAX_LEN  128
 #define SUGGEST_MAX_DIST 2
 
-HTTPSRC_API const httpsrc_param_desc *httpsrc_conf_params(int scope)
+HTTPSRC_API const httpsrc_param_desc *
+httpsrc_conf_params(httpsrc_conf_scope scope)
 {
         if (scope == HTTPSRC_SCOPE_CONNECTOR)
                 return conf_connector_params;
@@ -30,7 +31,7 @@ HTTPSRC_API const httpsrc_param_desc *httpsrc_conf_params(int scope)
         return NULL;
 }
 
-HTTPSRC_API httpsrc_conf *httpsrc_conf_new(int scope)
+HTTPSRC_API httpsrc_conf *httpsrc_conf_new(httpsrc_conf_scope scope)
 {
         if (!httpsrc_conf_params(scope))
                 return NULL;

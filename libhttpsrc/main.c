@@ -269,7 +269,7 @@ static void print_params(const httpsrc_param_desc *d, const char *prefix)
 static void describe(const httpsrc_pipeline *p)
 {
         static const struct {
-                int kind;
+                httpsrc_component_kind kind;
                 const char *title, *prefix;
         } kinds[] = {
             {HTTPSRC_KIND_SOURCE, "Sources (connector.class)", ""},

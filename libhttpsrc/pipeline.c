@@ -990,14 +990,15 @@ int httpsrc_pipeline_set_source_record_cb(httpsrc_pipeline *p,
 void httpsrc_pipeline_set_log_cb(httpsrc_pipeline *p,
                                  httpsrc_log_cb cb,
                                  void *opaque,
-                                 int max_level)
+                                 httpsrc_log_level max_level)
 {
         p->lg.cb        = cb;
         p->lg.opaque    = opaque;
         p->lg.max_level = max_level;
 }
 
-void httpsrc_pipeline_set_log_format(httpsrc_pipeline *p, int format)
+void httpsrc_pipeline_set_log_format(httpsrc_pipeline *p,
+                                     httpsrc_log_format format)
 {
         p->lg.format = format;
 }
@@ -1415,13 +1416,14 @@ int httpsrc_pipeline_offset(const httpsrc_pipeline *p,
         return n < 0 || (size_t)n >= size ? HTTPSRC_ERR_LIMIT : HTTPSRC_OK;
 }
 
-size_t httpsrc_pipeline_component_count(const httpsrc_pipeline *p, int kind)
+size_t httpsrc_pipeline_component_count(const httpsrc_pipeline *p,
+                                        httpsrc_component_kind kind)
 {
         return plugin_registry_count(p->plugins, kind);
 }
 
 int httpsrc_pipeline_component_info(const httpsrc_pipeline *p,
-                                    int kind,
+                                    httpsrc_component_kind kind,
                                     size_t i,
                                     const char **name,
                                     const char **description,

@@ -59,13 +59,13 @@ HTTPSRC_API const char *httpsrc_version_str(void)
             HTTPSRC_VERSION_MINOR) "." HTTPSRC_STR(HTTPSRC_VERSION_PATCH);
 }
 
-HTTPSRC_API const char *httpsrc_err_name(int err)
+HTTPSRC_API const char *httpsrc_err_name(httpsrc_err err)
 {
         const struct err_desc *d = err_find(err);
         return d ? d->name : "HTTPSRC_ERR_UNKNOWN";
 }
 
-HTTPSRC_API const char *httpsrc_strerror(int err)
+HTTPSRC_API const char *httpsrc_strerror(httpsrc_err err)
 {
         const struct err_desc *d = err_find(err);
         return d ? d->text : "Unknown error";
@@ -73,16 +73,16 @@ HTTPSRC_API const char *httpsrc_strerror(int err)
 
 /* The one table of state names: REST, /metrics, the config store and the
  * logs all name a state through it. */
-HTTPSRC_API const char *httpsrc_state_name(int state)
+HTTPSRC_API const char *httpsrc_state_name(httpsrc_state state)
 {
         static const char *const names[] = {"UNASSIGNED", "RUNNING",
                                             "PAUSED",     "STOPPED",
                                             "FAILED",     "RESTARTING"};
-        return state >= 0 && state <= HTTPSRC_STATE_RESTARTING ? names[state]
-                                                               : NULL;
+        return (unsigned)state <= HTTPSRC_STATE_RESTARTING ? names[state]
+                                                           : NULL;
 }
 
-HTTPSRC_API int httpsrc_err_is_retriable(int err)
+HTTPSRC_API int httpsrc_err_is_retriable(httpsrc_err err)
 {
         return err == HTTPSRC_ERR_TIMEOUT || err == HTTPSRC_ERR_TRANSPORT ||
                err == HTTPSRC_ERR_RATE_LIMITED;

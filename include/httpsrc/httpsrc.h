@@ -31,17 +31,27 @@ extern "C" {
 /** @name Versions and errors
  * @{ */
 
-/** @brief Runtime library version as 0x00MMmmpp. @since 0.1 */
-HTTPSRC_API unsigned int httpsrc_version(void);
-/** @brief Runtime library version as "M.m.p". @since 0.1 */
-HTTPSRC_API const char *httpsrc_version_str(void);
-/** @brief Symbolic name of @p err ("HTTPSRC_ERR_PARSE"). @since 0.1 */
-HTTPSRC_API const char *httpsrc_err_name(int err);
-/** @brief Human-readable description of @p err. @since 0.1 */
-HTTPSRC_API const char *httpsrc_strerror(int err);
-/** @brief 1 if an operation failing with @p err may succeed when retried.
+/** @brief Runtime library version as 0x00MMmmpp. Any thread.
  *  @since 0.1 */
-HTTPSRC_API int httpsrc_err_is_retriable(int err);
+HTTPSRC_API unsigned int httpsrc_version(void);
+/** @brief Runtime library version as "M.m.p" (a static string). Any
+ *  thread. @since 0.1 */
+HTTPSRC_API const char *httpsrc_version_str(void);
+/** @brief Symbolic name of @p err ("HTTPSRC_ERR_PARSE"). Any thread.
+ *  @param err an httpsrc_err value
+ *  @returns a static string; "HTTPSRC_ERR_UNKNOWN" for other values
+ *  @since 0.1 */
+HTTPSRC_API const char *httpsrc_err_name(httpsrc_err err);
+/** @brief Human-readable description of @p err. Any thread.
+ *  @param err an httpsrc_err value
+ *  @returns a static string; "Unknown error" for other values
+ *  @since 0.1 */
+HTTPSRC_API const char *httpsrc_strerror(httpsrc_err err);
+/** @brief 1 if an operation failing with @p err may succeed when retried
+ *  (timeout, transport, rate limited), else 0. Any thread.
+ *  @param err an httpsrc_err value
+ *  @since 0.1 */
+HTTPSRC_API int httpsrc_err_is_retriable(httpsrc_err err);
 /** @} */
 
 /** @name Configuration
@@ -63,12 +73,20 @@ typedef enum httpsrc_conf_res {
         HTTPSRC_CONF_OK      = 0,
 } httpsrc_conf_res;
 
-/** @brief New empty conf of @p scope (httpsrc_conf_scope); NULL on ENOMEM.
+/** @brief New empty conf of @p scope.
+ *  @param scope the key table its keys are checked against
+ *  @returns the conf (the caller's: httpsrc_conf_destroy()), or NULL on
+ *           ENOMEM or an unknown @p scope
  *  @since 0.1 */
-HTTPSRC_API httpsrc_conf *httpsrc_conf_new(int scope);
-/** @brief Deep copy of @p conf. @since 0.1 */
+HTTPSRC_API httpsrc_conf *httpsrc_conf_new(httpsrc_conf_scope scope);
+/** @brief Deep copy of @p conf.
+ *  @param conf the conf to copy (NULL gives NULL)
+ *  @returns the copy (the caller's), or NULL on ENOMEM
+ *  @since 0.1 */
 HTTPSRC_API httpsrc_conf *httpsrc_conf_dup(const httpsrc_conf *conf);
-/** @brief Free @p conf; NULL is a no-op. @since 0.1 */
+/** @brief Free @p conf and every string it owns.
+ *  @param conf the conf; NULL is a no-op
+ *  @since 0.1 */
 HTTPSRC_API void httpsrc_conf_destroy(httpsrc_conf *conf);
 
 /**
@@ -83,7 +101,11 @@ HTTPSRC_API void httpsrc_conf_destroy(httpsrc_conf *conf);
  * http.response.data.json.pointer, ...) are accepted as aliases and stored
  * under the canonical key they map to.
  *
- * @param errstr receives "<key>: <reason>" on failure
+ * @param conf the conf
+ * @param key the key (canonical or a Confluent alias), copied
+ * @param value the value, copied; NULL unsets @p key
+ * @param errstr receives "<key>: <reason>" on failure (may be NULL)
+ * @param errstr_size bytes of @p errstr
  * @returns HTTPSRC_CONF_OK, _INVALID or _UNKNOWN
  * @since 0.1
  */
@@ -101,15 +123,23 @@ HTTPSRC_API httpsrc_conf_res httpsrc_conf_set(httpsrc_conf *conf,
  *  its connector is deleted or reconfigured). Setting other keys does not
  *  move it. A declared default is a static string, valid for the life of
  *  the process. Copy the string to keep it longer.
+ *  @param conf the conf
+ *  @param key a canonical key
  *  @since 0.1 */
 HTTPSRC_API const char *httpsrc_conf_get(const httpsrc_conf *conf,
                                          const char *key);
 
-/** @brief Number of keys explicitly set. @since 0.1 */
+/** @brief Number of keys explicitly set.
+ *  @param conf the conf (NULL: 0)
+ *  @since 0.1 */
 HTTPSRC_API size_t httpsrc_conf_count(const httpsrc_conf *conf);
 
-/** @brief The @p i th explicitly set key, in the order first set; values
- *  are owned by @p conf. @returns HTTPSRC_OK or HTTPSRC_ERR_NOENT.
+/** @brief The @p i th explicitly set key, in the order first set.
+ *  @param conf the conf
+ *  @param i 0 .. httpsrc_conf_count() - 1
+ *  @param key receives the key, owned by @p conf (may be NULL)
+ *  @param value receives the value, owned by @p conf (may be NULL)
+ *  @returns HTTPSRC_OK or HTTPSRC_ERR_NOENT
  *  @since 0.1 */
 HTTPSRC_API int httpsrc_conf_at(const httpsrc_conf *conf,
                                 size_t i,
@@ -117,8 +147,12 @@ HTTPSRC_API int httpsrc_conf_at(const httpsrc_conf *conf,
                                 const char **value);
 
 /** @brief Check what a single set() cannot: required keys and rules
- *  between keys. @returns HTTPSRC_OK or HTTPSRC_ERR_INVAL with every
- *  problem in @p errstr ("<key>: <reason>", separated by "; ").
+ *  between keys.
+ *  @param conf the conf
+ *  @param errstr receives every problem ("<key>: <reason>", separated by
+ *         "; ") on failure
+ *  @param errstr_size bytes of @p errstr
+ *  @returns HTTPSRC_OK, HTTPSRC_ERR_INVAL or HTTPSRC_ERR_NOMEM
  *  @since 0.1 */
 HTTPSRC_API int
 httpsrc_conf_check(const httpsrc_conf *conf, char *errstr, size_t errstr_size);
@@ -127,8 +161,12 @@ httpsrc_conf_check(const httpsrc_conf *conf, char *errstr, size_t errstr_size);
  * @brief Load keys from a file into @p conf: Java-style .properties, or a
  * connector JSON {"name": ..., "config": {...}} (or a flat JSON object).
  * A top-level "name" is stored as the "name" key.
- * @returns HTTPSRC_OK, or an error with "<file>:<line>: <reason>" or
- * "<file>: <key>: <reason>" in @p errstr.
+ * @param conf the conf the keys go to
+ * @param path the file
+ * @param errstr receives "<file>:<line>: <reason>" or
+ *        "<file>: <key>: <reason>" on failure
+ * @param errstr_size bytes of @p errstr
+ * @returns HTTPSRC_OK or an error
  * @since 0.1
  */
 HTTPSRC_API int httpsrc_conf_load_file(httpsrc_conf *conf,
@@ -137,8 +175,11 @@ HTTPSRC_API int httpsrc_conf_load_file(httpsrc_conf *conf,
                                        size_t errstr_size);
 
 /** @brief The declared keys of @p scope, ending with a NULL name.
+ *  @param scope the key table
+ *  @returns a static array, or NULL for an unknown @p scope
  *  @since 0.1 */
-HTTPSRC_API const httpsrc_param_desc *httpsrc_conf_params(int scope);
+HTTPSRC_API const httpsrc_param_desc *
+httpsrc_conf_params(httpsrc_conf_scope scope);
 /** @} */
 
 /** @name Pipeline
@@ -152,6 +193,8 @@ typedef struct httpsrc_pipeline httpsrc_pipeline;
  * @brief Create a pipeline from a worker conf.
  * @param worker_conf HTTPSRC_SCOPE_WORKER conf; on success the pipeline
  *        takes ownership (do not destroy it), on failure the caller keeps it
+ * @param errstr receives the reason on failure
+ * @param errstr_size bytes of @p errstr
  * @returns the pipeline, or NULL with the reason in @p errstr
  * @since 0.1
  */
@@ -159,13 +202,19 @@ HTTPSRC_API httpsrc_pipeline *httpsrc_pipeline_new(httpsrc_conf *worker_conf,
                                                    char *errstr,
                                                    size_t errstr_size);
 
-/** @brief Stop, flush what can be flushed, store offsets, free.
- *  NULL is a no-op. @since 0.1 */
+/** @brief Stop, flush what can be flushed, store offsets, free. Call
+ *  when httpsrc_pipeline_run() is not running (after it returned).
+ *  @param p the pipeline; NULL is a no-op
+ *  @since 0.1 */
 HTTPSRC_API void httpsrc_pipeline_destroy(httpsrc_pipeline *p);
 
 /**
  * @brief Load one plugin file (besides those found in plugin.path).
- * @returns HTTPSRC_OK, or an error with the loader's message in @p errstr
+ * @param p the pipeline
+ * @param path the plugin's .so file
+ * @param errstr receives the loader's message on failure
+ * @param errstr_size bytes of @p errstr
+ * @returns HTTPSRC_OK or an error
  * @since 0.1
  */
 HTTPSRC_API int httpsrc_pipeline_load_plugin(httpsrc_pipeline *p,
@@ -181,8 +230,11 @@ HTTPSRC_API int httpsrc_pipeline_load_plugin(httpsrc_pipeline *p,
  * worker's config.providers, and with the built-ins env, file and
  * directory too if the worker sets command.line.builtin.providers=true.
  * Configs created over REST never get the built-ins.
+ * @param p the pipeline
  * @param conf HTTPSRC_SCOPE_CONNECTOR conf; taken over on success
- * @returns HTTPSRC_OK or an error with "<key>: <reason>" in @p errstr
+ * @param errstr receives "<key>: <reason>" on failure
+ * @param errstr_size bytes of @p errstr
+ * @returns HTTPSRC_OK or an error
  * @since 0.1
  */
 HTTPSRC_API int httpsrc_pipeline_add_connector(httpsrc_pipeline *p,
@@ -202,6 +254,12 @@ HTTPSRC_API int httpsrc_pipeline_add_connector(httpsrc_pipeline *p,
  * http.retry.backoff.max.ms, and offers the same record again, as often
  * as it takes (it never fails for it; httpsrc_pipeline_stop() ends the
  * wait). Any other value fails the connector with that code.
+ * @param opaque as given to httpsrc_pipeline_set_record_cb()
+ * @param connector the connector's name
+ * @param topic the record's topic, after transforms
+ * @param key the key bytes (NULL: a null key), @p key_len of them
+ * @param value the value bytes (NULL: a null value), @p value_len of them
+ * @since 0.1
  */
 typedef int (*httpsrc_record_cb)(void *opaque,
                                  const char *connector,
@@ -303,18 +361,37 @@ httpsrc_pipeline_set_source_record_cb(httpsrc_pipeline *p,
                                       httpsrc_source_record_cb cb,
                                       void *opaque);
 
-/** @brief Receives log lines. The line never contains secret values. */
+/** @brief Receives log lines. The line never contains secret values.
+ *  Called on the thread that logs: the thread running
+ *  httpsrc_pipeline_run() for what connectors and the REST API do, the
+ *  caller's thread inside the other httpsrc_pipeline_* calls (new,
+ *  add_connector, serve_rest, destroy...), one line at a time per thread.
+ *  It must not call back into the pipeline (except
+ *  httpsrc_pipeline_stop()).
+ *  @param opaque as given to httpsrc_pipeline_set_log_cb()
+ *  @param level an httpsrc_log_level value
+ *  @param connector the connector the line is about, NULL for the worker
+ *  @param line the message, borrowed for the call
+ *  @since 0.1 */
 typedef void (*httpsrc_log_cb)(void *opaque,
                                int level,
                                const char *connector,
                                const char *line);
 
 /** @brief Send log lines to @p cb (default: stderr at INFO and above).
+ *  Call before httpsrc_pipeline_run(), from its thread.
+ *  @param p the pipeline
+ *  @param cb the callback; NULL: stderr again
+ *  @param opaque passed to @p cb as is; the caller's, valid until
+ *         httpsrc_pipeline_destroy()
+ *  @param max_level the most verbose level passed on (HTTPSRC_LOG_INFO:
+ *         errors, warnings and info; HTTPSRC_LOG_DEBUG: everything); a
+ *         connector's log.level and PUT /admin/loggers may change it later
  *  @since 0.1 */
 HTTPSRC_API void httpsrc_pipeline_set_log_cb(httpsrc_pipeline *p,
                                              httpsrc_log_cb cb,
                                              void *opaque,
-                                             int max_level);
+                                             httpsrc_log_level max_level);
 
 /** Run until every connector is caught up, then return (like --once). */
 #define HTTPSRC_RUN_ONCE 0x1
@@ -323,7 +400,11 @@ HTTPSRC_API void httpsrc_pipeline_set_log_cb(httpsrc_pipeline *p,
  * @brief Run the event loop until httpsrc_pipeline_stop(), or, with
  * HTTPSRC_RUN_ONCE, until every connector is caught up (pagination
  * exhausted and a poll that yields nothing new). Before returning, waits
- * for every record to be acknowledged and stores the offsets.
+ * for every record to be acknowledged and stores the offsets. The calling
+ * thread becomes the pipeline's loop thread; the record and log callbacks
+ * run on it. It may be called again after it returned.
+ * @param p the pipeline
+ * @param flags 0 or HTTPSRC_RUN_ONCE
  * @returns HTTPSRC_OK, or an error if a connector failed (see
  *          httpsrc_pipeline_last_error())
  * @since 0.1
@@ -400,8 +481,12 @@ httpsrc_pipeline_step(httpsrc_pipeline *p, int timeout_ms, int *next_ms);
  * worker's `listeners`, from a thread of its own; requests act on the
  * pipeline through its loop, so call httpsrc_pipeline_run() as usual.
  * Connectors created over the API are kept in `config.storage.file.filename`
- * and restored by this call.
- * @returns HTTPSRC_OK, or an error with the reason in @p errstr
+ * and restored by this call. Call before httpsrc_pipeline_run(), from its
+ * thread.
+ * @param p the pipeline
+ * @param errstr receives the reason on failure
+ * @param errstr_size bytes of @p errstr
+ * @returns HTTPSRC_OK or an error
  * @since 0.1
  */
 HTTPSRC_API int httpsrc_pipeline_serve_rest(httpsrc_pipeline *p,
@@ -416,8 +501,11 @@ HTTPSRC_API int httpsrc_pipeline_serve_rest(httpsrc_pipeline *p,
  * with writes forwarded to the group's leader. Call instead of
  * httpsrc_pipeline_serve_rest(), before httpsrc_pipeline_run(), on a
  * pipeline with no connector added. Calling thread: the pipeline's owner.
- * @returns HTTPSRC_OK, or an error with the reason in @p errstr
- *          ("<key>: <reason>" for a worker key)
+ * @param p the pipeline
+ * @param errstr receives the reason on failure ("<key>: <reason>" for a
+ *        worker key)
+ * @param errstr_size bytes of @p errstr
+ * @returns HTTPSRC_OK or an error
  * @since 0.2
  */
 HTTPSRC_API int httpsrc_pipeline_serve_distributed(httpsrc_pipeline *p,
@@ -427,7 +515,10 @@ HTTPSRC_API int httpsrc_pipeline_serve_distributed(httpsrc_pipeline *p,
 /**
  * @brief The connector files httpsrc_pipeline_reload() re-reads (the
  * command line's). Their connectors must have been added already; the
- * paths are copied. Call before httpsrc_pipeline_run().
+ * paths are copied. Call before httpsrc_pipeline_run(), from its thread.
+ * @param p the pipeline
+ * @param paths @p n file names, copied
+ * @param n how many
  * @returns HTTPSRC_OK, or HTTPSRC_ERR_NOMEM
  * @since 0.1
  */
@@ -441,7 +532,9 @@ HTTPSRC_API int httpsrc_pipeline_set_connector_files(httpsrc_pipeline *p,
  * connector with it (offsets kept), a name no longer in the files is
  * deleted (its stored offsets stay). Each change is logged; a file that
  * does not load is logged and leaves its connectors as they are.
- * Async-signal-safe (e.g. from a SIGHUP handler). @since 0.1
+ * Async-signal-safe (e.g. from a SIGHUP handler); any thread.
+ * @param p the pipeline
+ * @since 0.1
  */
 HTTPSRC_API void httpsrc_pipeline_reload(httpsrc_pipeline *p);
 
@@ -454,7 +547,10 @@ HTTPSRC_API void httpsrc_pipeline_reload(httpsrc_pipeline *p);
  * value after transforms and converters; the offset that would be stored;
  * and, if no record was found, "no records: <reason>".
  * Call from any thread; it does not touch the pipeline's connectors.
+ * @param p the pipeline (its worker keys and plugins are used)
  * @param conf HTTPSRC_SCOPE_CONNECTOR conf; the caller keeps it
+ * @param max_pages pages to fetch at most (0: 1)
+ * @param out where the report goes (the caller's)
  * @returns HTTPSRC_OK if records were found, HTTPSRC_ERR_NOENT if not,
  *          HTTPSRC_ERR_NOMEM
  * @since 0.1
@@ -504,10 +600,12 @@ HTTPSRC_API int httpsrc_pipeline_restart_connector(httpsrc_pipeline *p,
  *  @since 0.1 */
 HTTPSRC_API int httpsrc_pipeline_remove_connector(httpsrc_pipeline *p,
                                                   const char *name);
-/** @brief Its state (httpsrc_state: RUNNING, PAUSED, STOPPED, FAILED,
- *  RESTARTING; httpsrc_state_name() names it), or HTTPSRC_ERR_NOENT.
+/** @brief Its state.
  *  @param p the pipeline
  *  @param name the connector's name, borrowed for the call
+ *  @returns an httpsrc_state (RUNNING, PAUSED, STOPPED, FAILED,
+ *           RESTARTING; httpsrc_state_name() names it), or
+ *           HTTPSRC_ERR_NOENT
  *  @since 0.1 */
 HTTPSRC_API int httpsrc_pipeline_connector_state(httpsrc_pipeline *p,
                                                  const char *name);
@@ -536,32 +634,50 @@ typedef enum httpsrc_log_format {
 } httpsrc_log_format;
 
 /** @brief Format of the lines written to stderr (without a log callback).
+ *  Call before httpsrc_pipeline_run(), from its thread.
+ *  @param p the pipeline
+ *  @param format text (the default) or JSON lines
  *  @since 0.1 */
 HTTPSRC_API void httpsrc_pipeline_set_log_format(httpsrc_pipeline *p,
-                                                 int format);
+                                                 httpsrc_log_format format);
 
-/** @brief Ask a running pipeline to stop. Async-signal-safe. @since 0.1 */
+/** @brief Ask a running pipeline to stop. Async-signal-safe; any thread.
+ *  @param p the pipeline
+ *  @since 0.1 */
 HTTPSRC_API void httpsrc_pipeline_stop(httpsrc_pipeline *p);
 
-/** @brief Last error of the pipeline ("" if none); owned by @p p.
+/** @brief Last error of the pipeline ("" if none), e.g. why
+ *  httpsrc_pipeline_run() failed. Owned by @p p; valid until the next
+ *  httpsrc_pipeline_run() or httpsrc_pipeline_destroy(). Call from the
+ *  pipeline's thread.
+ *  @param p the pipeline
  *  @since 0.1 */
 HTTPSRC_API const char *httpsrc_pipeline_last_error(const httpsrc_pipeline *p);
 
-/** @brief Number of loaded components of @p kind (httpsrc_component_kind).
+/** @brief Number of loaded components of @p kind.
+ *  @param p the pipeline
+ *  @param kind source, auth, paginator, transform or predicate
  *  @since 0.1 */
-HTTPSRC_API size_t httpsrc_pipeline_component_count(const httpsrc_pipeline *p,
-                                                    int kind);
+HTTPSRC_API size_t
+httpsrc_pipeline_component_count(const httpsrc_pipeline *p,
+                                 httpsrc_component_kind kind);
 
 /**
  * @brief Describe the @p i th loaded component of @p kind. Every out
  * pointer may be NULL; the strings and the NULL-terminated @p params array
  * are owned by the plugin and valid while @p p lives.
+ * @param p the pipeline
+ * @param kind source, auth, paginator, transform or predicate
+ * @param i 0 .. httpsrc_pipeline_component_count() - 1
+ * @param name receives its name (the class name for transforms)
+ * @param description receives its one-line description
+ * @param params receives its declared keys
  * @returns HTTPSRC_OK or HTTPSRC_ERR_NOENT
  * @since 0.1
  */
 HTTPSRC_API int
 httpsrc_pipeline_component_info(const httpsrc_pipeline *p,
-                                int kind,
+                                httpsrc_component_kind kind,
                                 size_t i,
                                 const char **name,
                                 const char **description,
@@ -595,7 +711,7 @@ typedef enum httpsrc_state {
  *          @p state is not an httpsrc_state (an error code, say)
  * @since 0.2
  */
-HTTPSRC_API const char *httpsrc_state_name(int state);
+HTTPSRC_API const char *httpsrc_state_name(httpsrc_state state);
 
 /**
  * @brief Per-connector counters. The caller sets struct_size to
@@ -618,15 +734,27 @@ typedef struct httpsrc_metrics {
         uint64_t pages_unmatched;
 } httpsrc_metrics;
 
-/** @brief Fill @p m for connector @p name. @returns HTTPSRC_OK or
- *  HTTPSRC_ERR_NOENT. @since 0.1 */
+/** @brief Fill @p m for connector @p name. Call from the pipeline's
+ *  thread (or while it does not run).
+ *  @param p the pipeline
+ *  @param name the connector's name
+ *  @param m receives the counters; the caller sets m->struct_size
+ *  @returns HTTPSRC_OK or HTTPSRC_ERR_NOENT
+ *  @since 0.1 */
 HTTPSRC_API int httpsrc_pipeline_metrics(const httpsrc_pipeline *p,
                                          const char *name,
                                          httpsrc_metrics *m);
 
 /** @brief Connector @p name's stored offset as Connect's JSON offset map
- *  ("null" if none), written to @p buf. @returns HTTPSRC_OK, _NOENT or
- *  HTTPSRC_ERR_LIMIT if @p size is too small. @since 0.1 */
+ *  ("null" if none). Call from the pipeline's thread (or while it does
+ *  not run).
+ *  @param p the pipeline
+ *  @param name the connector's name
+ *  @param buf receives the JSON, NUL-terminated (the caller's)
+ *  @param size bytes of @p buf
+ *  @returns HTTPSRC_OK, HTTPSRC_ERR_NOENT, or HTTPSRC_ERR_LIMIT if @p size
+ *           is too small
+ *  @since 0.1 */
 HTTPSRC_API int httpsrc_pipeline_offset(const httpsrc_pipeline *p,
                                         const char *name,
                                         char *buf,

@@ -26,6 +26,20 @@
  *    strdup, alloc) is released with host->free, never libc free();
  *  - destroy(state) is called exactly once after a successful create();
  *    methods of one instance are never called concurrently.
+ *
+ * Threads:
+ *  - init() and fini() run on the thread that loads and unloads the plugin:
+ *    the caller of httpsrc_pipeline_new() (plugin.path),
+ *    httpsrc_pipeline_load_plugin() and httpsrc_pipeline_destroy();
+ *  - create(), destroy() and every method of an instance run on one thread
+ *    at a time: the thread running httpsrc_pipeline_run() for a running
+ *    connector (and for the REST API's validation), the caller's thread in
+ *    httpsrc_pipeline_add_connector() and httpsrc_pipeline_preview() (which
+ *    may be any thread, with instances of its own). Instances of one
+ *    component may so live on two threads at once: keep plugin_ctx
+ *    read-only after init(), or lock it;
+ *  - the host functions may be called from the thread that called the
+ *    plugin, during that call.
  */
 #ifndef HTTPSRC_PLUGIN_H
 #define HTTPSRC_PLUGIN_H
@@ -400,13 +414,16 @@ struct httpsrc_host_api {
              (host)->struct_size &&                                            \
          (host)->m != NULL)
 
-/** @brief Plugin init: register components; may set *plugin_ctx. */
+/** @brief Plugin init: register components; may set *plugin_ctx. Called
+ *  once, on the thread that loads the plugin (see "Threads" above).
+ *  @since 0.1 */
 typedef int (*httpsrc_plugin_init_fn)(const struct httpsrc_host_api *host,
                                       httpsrc_registrar *reg,
                                       void **plugin_ctx,
                                       char *errstr,
                                       size_t errstr_size);
-/** @brief Plugin fini: called once, after every instance is destroyed. */
+/** @brief Plugin fini: called once, after every instance is destroyed, on
+ *  the thread that calls httpsrc_pipeline_destroy(). @since 0.1 */
 typedef void (*httpsrc_plugin_fini_fn)(void *plugin_ctx);
 
 /**
