@@ -341,33 +341,28 @@ static int task_id(request *q, int *id)
 }
 
 /* ------------------------------------------------------------------ */
-/* handlers: root, plugins, validation                                 */
+/* handlers: each asks the herder operation of its route               */
 
-static void h_root(request *q)
+/* No argument: GET /, /health, /metrics, /admin/loggers. */
+static void ask_worker(request *q, herder_op op)
 {
         herder_request rq = {0};
-        ask(q, HERDER_OP_WORKER_INFO, &rq);
+        ask(q, op, &rq);
 }
 
-static void h_health(request *q)
-{
-        herder_request rq = {0};
-        ask(q, HERDER_OP_HEALTH, &rq);
-}
-
-static void h_plugins(request *q)
-{
-        herder_request rq = {
-            .flags = query_bool(q, "connectorsOnly", 1)
-                         ? HERDER_F_CONNECTORS_ONLY
-                         : 0};
-        ask(q, HERDER_OP_PLUGINS, &rq);
-}
-
-static void h_plugin_config(request *q)
+/* About the plugin, or the logger, the route names. */
+static void ask_named(request *q, herder_op op)
 {
         herder_request rq = {.plugin = q->arg[0]};
-        ask(q, HERDER_OP_PLUGIN_CONFIG, &rq);
+        ask(q, op, &rq);
+}
+
+/* GET .../tasks/{t}/status, POST .../tasks/{t}/restart */
+static void ask_task(request *q, herder_op op)
+{
+        herder_request rq = {.connector = q->arg[0]};
+        if (!task_id(q, &rq.task))
+                ask(q, op, &rq);
 }
 
 /* A plugin operation on a config body (validate, preview). */
@@ -383,15 +378,21 @@ static void ask_plugin_config(request *q, herder_op op, long pages)
         kvl_free(&cfg);
 }
 
-static void h_validate(request *q)
+static void h_validate(request *q, herder_op op)
 {
-        ask_plugin_config(q, HERDER_OP_VALIDATE, 0);
+        ask_plugin_config(q, op, 0);
 }
 
-/* ------------------------------------------------------------------ */
-/* handlers: listing, creating, configs                                */
+static void h_plugins(request *q, herder_op op)
+{
+        herder_request rq = {
+            .flags = query_bool(q, "connectorsOnly", 1)
+                         ? HERDER_F_CONNECTORS_ONLY
+                         : 0};
+        ask(q, op, &rq);
+}
 
-static void h_list(request *q)
+static void h_list(request *q, herder_op op)
 {
         herder_request rq = {0};
         if (kvl_index(&q->query, "expand") >= 0)
@@ -405,7 +406,7 @@ static void h_list(request *q)
                 if (!strcmp(e->value, "info"))
                         rq.flags |= HERDER_F_EXPAND_INFO;
         }
-        ask(q, HERDER_OP_CONNECTORS, &rq);
+        ask(q, op, &rq);
 }
 
 static int parse_initial_state(request *q,
@@ -436,7 +437,7 @@ static int parse_initial_state(request *q,
 }
 
 /* POST /connectors {"name", "config", "initial_state"} */
-static void h_create(request *q)
+static void h_create(request *q, herder_op op)
 {
         const httpsrc_json *body = need_object(q);
         if (!body)
@@ -466,131 +467,37 @@ static void h_create(request *q)
                 herder_request rq = {.connector = java_trim(name),
                                      .config    = &cfg,
                                      .target    = target};
-                ask(q, HERDER_OP_PUT_CONFIG, &rq);
+                ask(q, op, &rq);
         }
         kvl_free(&cfg);
         free(name);
 }
 
-static void h_info(request *q)
-{
-        ask_connector(q, HERDER_OP_CONNECTOR_INFO);
-}
-
-static void h_delete(request *q)
-{
-        ask_connector(q, HERDER_OP_DELETE);
-}
-
-static void h_get_config(request *q)
-{
-        ask_connector(q, HERDER_OP_CONNECTOR_CONFIG);
-}
-
-/* PUT (the whole config) or PATCH (@p patch: merged, a null value
- * removes the key) /connectors/{c}/config. */
-static void put_config(request *q, int patch)
+/* PUT (the whole config) or PATCH (merged, a null value removes the key)
+ * /connectors/{c}/config. */
+static void h_config(request *q, herder_op op)
 {
         const httpsrc_json *body = need_object(q);
         kvlist cfg               = {0};
-        if (body && !config_of(q, body, &cfg, patch)) {
+        if (body && !config_of(q, body, &cfg, op == HERDER_OP_PATCH_CONFIG)) {
                 herder_request rq = {.connector = q->arg[0],
                                      .config    = &cfg,
                                      .flags     = HERDER_F_ALLOW_REPLACE};
-                ask(q, patch ? HERDER_OP_PATCH_CONFIG : HERDER_OP_PUT_CONFIG,
-                    &rq);
+                ask(q, op, &rq);
         }
         kvl_free(&cfg);
 }
 
-static void h_put_config(request *q)
-{
-        put_config(q, 0);
-}
-
-static void h_patch_config(request *q)
-{
-        put_config(q, 1);
-}
-
-/* ------------------------------------------------------------------ */
-/* handlers: status, tasks, lifecycle                                  */
-
-static void h_status(request *q)
-{
-        ask_connector(q, HERDER_OP_CONNECTOR_STATUS);
-}
-
-static void h_tasks(request *q)
-{
-        ask_connector(q, HERDER_OP_TASK_CONFIGS);
-}
-
-/* Deprecated GET /connectors/{c}/tasks-config: {"<c>-0": {...}}. */
-static void h_tasks_config(request *q)
-{
-        ask_connector(q, HERDER_OP_TASKS_CONFIG);
-}
-
-/* GET .../tasks/{t}/status, POST .../tasks/{t}/restart */
-static void ask_task(request *q, herder_op op)
-{
-        herder_request rq = {.connector = q->arg[0]};
-        if (!task_id(q, &rq.task))
-                ask(q, op, &rq);
-}
-
-static void h_task_status(request *q)
-{
-        ask_task(q, HERDER_OP_TASK_STATUS);
-}
-
-static void h_task_restart(request *q)
-{
-        ask_task(q, HERDER_OP_RESTART_TASK);
-}
-
 /* POST /connectors/{c}/restart[?includeTasks=&onlyFailed=] */
-static void h_restart(request *q)
+static void h_restart(request *q, herder_op op)
 {
         herder_request rq = {.connector = q->arg[0]};
         if (query_bool(q, "includeTasks", 0))
                 rq.flags |= HERDER_F_INCLUDE_TASKS;
         if (query_bool(q, "onlyFailed", 0))
                 rq.flags |= HERDER_F_ONLY_FAILED;
-        ask(q, HERDER_OP_RESTART, &rq);
+        ask(q, op, &rq);
 }
-
-static void h_pause(request *q)
-{
-        ask_connector(q, HERDER_OP_PAUSE);
-}
-
-static void h_resume(request *q)
-{
-        ask_connector(q, HERDER_OP_RESUME);
-}
-
-static void h_stop(request *q)
-{
-        ask_connector(q, HERDER_OP_STOP);
-}
-
-/* ------------------------------------------------------------------ */
-/* handlers: active topics (KIP-558)                                   */
-
-static void h_topics(request *q)
-{
-        ask_connector(q, HERDER_OP_ACTIVE_TOPICS);
-}
-
-static void h_topics_reset(request *q)
-{
-        ask_connector(q, HERDER_OP_RESET_TOPICS);
-}
-
-/* ------------------------------------------------------------------ */
-/* handlers: offsets                                                   */
 
 /* Offset and partition maps hold primitives (OffsetUtils.validateFormat). */
 static int flat_map(const httpsrc_json *m)
@@ -649,13 +556,8 @@ static const httpsrc_json *offsets_body(request *q)
         return offs;
 }
 
-static void h_offsets_get(request *q)
-{
-        ask_connector(q, HERDER_OP_OFFSETS);
-}
-
 /* PATCH /connectors/{c}/offsets: the herder gets the "offsets" array. */
-static void h_offsets_alter(request *q)
+static void h_offsets_alter(request *q, herder_op op)
 {
         const httpsrc_json *offs = offsets_body(q);
         char *text               = offs ? json_serialize(offs, NULL) : NULL;
@@ -665,33 +567,12 @@ static void h_offsets_alter(request *q)
                 herder_request rq = {.connector = q->arg[0],
                                      .text      = text,
                                      .text_len  = strlen(text)};
-                ask(q, HERDER_OP_ALTER_OFFSETS, &rq);
+                ask(q, op, &rq);
         }
         free(text);
 }
 
-/* DELETE /connectors/{c}/offsets */
-static void h_offsets_reset(request *q)
-{
-        ask_connector(q, HERDER_OP_RESET_OFFSETS);
-}
-
-/* ------------------------------------------------------------------ */
-/* handlers: loggers, metrics, preview                                 */
-
-static void h_loggers(request *q)
-{
-        herder_request rq = {0};
-        ask(q, HERDER_OP_LOGGERS, &rq);
-}
-
-static void h_logger_get(request *q)
-{
-        herder_request rq = {.plugin = q->arg[0]};
-        ask(q, HERDER_OP_LOGGER_LEVEL, &rq);
-}
-
-static void h_logger_put(request *q)
+static void h_logger_put(request *q, herder_op op)
 {
         const httpsrc_json *body = need_object(q);
         const httpsrc_json *jl   = body ? json_get(body, "level") : NULL;
@@ -704,20 +585,14 @@ static void h_logger_put(request *q)
                 herder_request rq = {.plugin = q->arg[0], .text = want};
                 if (strcaseeq(query_get(q, "scope"), "cluster"))
                         rq.flags |= HERDER_F_SCOPE_CLUSTER;
-                ask(q, HERDER_OP_SET_LOGGER, &rq);
+                ask(q, op, &rq);
         }
         free(want);
 }
 
-static void h_metrics(request *q)
-{
-        herder_request rq = {0};
-        ask(q, HERDER_OP_METRICS, &rq);
-}
-
 /* PUT /connector-plugins/{class}/config/preview?pages=N (preview.c): the
  * herder runs it on this thread, never on the loop. */
-static void h_preview(request *q)
+static void h_preview(request *q, herder_op op)
 {
         const char *pg           = query_get(q, "pages");
         char *end                = NULL;
@@ -733,7 +608,7 @@ static void h_preview(request *q)
         }
         herder_request rq = {
             .plugin = q->arg[0], .config = &cfg, .pages = pages};
-        ask(q, HERDER_OP_PREVIEW, &rq);
+        ask(q, op, &rq);
 out:
         kvl_free(&cfg);
 }
@@ -741,43 +616,51 @@ out:
 /* ------------------------------------------------------------------ */
 /* routing                                                             */
 
-typedef void (*handler)(request *q);
+typedef void (*handler)(request *q, herder_op op);
 
 static const struct route {
         const char *method;
         const char *path; /* '*': any one segment */
         handler fn;
+        herder_op op;
 } routes[] = {
-    {"GET", "", h_root},
-    {"GET", "health", h_health},
-    {"GET", "metrics", h_metrics},
-    {"GET", "connectors", h_list},
-    {"POST", "connectors", h_create},
-    {"GET", "connectors/*", h_info},
-    {"DELETE", "connectors/*", h_delete},
-    {"GET", "connectors/*/config", h_get_config},
-    {"PUT", "connectors/*/config", h_put_config},
-    {"PATCH", "connectors/*/config", h_patch_config},
-    {"GET", "connectors/*/status", h_status},
-    {"GET", "connectors/*/tasks", h_tasks},
-    {"GET", "connectors/*/tasks-config", h_tasks_config},
-    {"GET", "connectors/*/tasks/*/status", h_task_status},
-    {"POST", "connectors/*/tasks/*/restart", h_task_restart},
-    {"POST", "connectors/*/restart", h_restart},
-    {"PUT", "connectors/*/pause", h_pause},
-    {"PUT", "connectors/*/resume", h_resume},
-    {"PUT", "connectors/*/stop", h_stop},
-    {"GET", "connectors/*/offsets", h_offsets_get},
-    {"PATCH", "connectors/*/offsets", h_offsets_alter},
-    {"DELETE", "connectors/*/offsets", h_offsets_reset},
-    {"GET", "connectors/*/topics", h_topics},
-    {"PUT", "connectors/*/topics/reset", h_topics_reset},
-    {"GET", "connector-plugins", h_plugins},
-    {"GET", "connector-plugins/*/config", h_plugin_config},
-    {"PUT", "connector-plugins/*/config/validate", h_validate},
-    {"GET", "admin/loggers", h_loggers},
-    {"GET", "admin/loggers/*", h_logger_get},
-    {"PUT", "admin/loggers/*", h_logger_put},
+    {"GET", "", ask_worker, HERDER_OP_WORKER_INFO},
+    {"GET", "health", ask_worker, HERDER_OP_HEALTH},
+    {"GET", "metrics", ask_worker, HERDER_OP_METRICS},
+    {"GET", "connectors", h_list, HERDER_OP_CONNECTORS},
+    {"POST", "connectors", h_create, HERDER_OP_PUT_CONFIG},
+    {"GET", "connectors/*", ask_connector, HERDER_OP_CONNECTOR_INFO},
+    {"DELETE", "connectors/*", ask_connector, HERDER_OP_DELETE},
+    {"GET", "connectors/*/config", ask_connector, HERDER_OP_CONNECTOR_CONFIG},
+    {"PUT", "connectors/*/config", h_config, HERDER_OP_PUT_CONFIG},
+    {"PATCH", "connectors/*/config", h_config, HERDER_OP_PATCH_CONFIG},
+    {"GET", "connectors/*/status", ask_connector, HERDER_OP_CONNECTOR_STATUS},
+    {"GET", "connectors/*/tasks", ask_connector, HERDER_OP_TASK_CONFIGS},
+    /* deprecated: {"<c>-0": {...}} */
+    {"GET", "connectors/*/tasks-config", ask_connector,
+     HERDER_OP_TASKS_CONFIG},
+    {"GET", "connectors/*/tasks/*/status", ask_task, HERDER_OP_TASK_STATUS},
+    {"POST", "connectors/*/tasks/*/restart", ask_task,
+     HERDER_OP_RESTART_TASK},
+    {"POST", "connectors/*/restart", h_restart, HERDER_OP_RESTART},
+    {"PUT", "connectors/*/pause", ask_connector, HERDER_OP_PAUSE},
+    {"PUT", "connectors/*/resume", ask_connector, HERDER_OP_RESUME},
+    {"PUT", "connectors/*/stop", ask_connector, HERDER_OP_STOP},
+    {"GET", "connectors/*/offsets", ask_connector, HERDER_OP_OFFSETS},
+    {"PATCH", "connectors/*/offsets", h_offsets_alter,
+     HERDER_OP_ALTER_OFFSETS},
+    {"DELETE", "connectors/*/offsets", ask_connector,
+     HERDER_OP_RESET_OFFSETS},
+    {"GET", "connectors/*/topics", ask_connector, HERDER_OP_ACTIVE_TOPICS},
+    {"PUT", "connectors/*/topics/reset", ask_connector,
+     HERDER_OP_RESET_TOPICS},
+    {"GET", "connector-plugins", h_plugins, HERDER_OP_PLUGINS},
+    {"GET", "connector-plugins/*/config", ask_named, HERDER_OP_PLUGIN_CONFIG},
+    {"PUT", "connector-plugins/*/config/validate", h_validate,
+     HERDER_OP_VALIDATE},
+    {"GET", "admin/loggers", ask_worker, HERDER_OP_LOGGERS},
+    {"GET", "admin/loggers/*", ask_named, HERDER_OP_LOGGER_LEVEL},
+    {"PUT", "admin/loggers/*", h_logger_put, HERDER_OP_SET_LOGGER},
 };
 
 /* 1 if the segments match @p path; the '*' segments go to q->arg. */
@@ -820,7 +703,7 @@ static void route(request *q)
                 if (!path_matches(q, routes[i].path))
                         continue;
                 if (!opts && !strcmp(routes[i].method, q->method)) {
-                        routes[i].fn(q);
+                        routes[i].fn(q, routes[i].op);
                         return;
                 }
                 size_t n = strlen(methods);
@@ -982,7 +865,7 @@ static void handle(rest_server *r, request *q, const upload *u)
                         snprintf(q->json_err, sizeof(q->json_err),
                                  "empty body");
                 if (is_preview(q))
-                        h_preview(q);
+                        h_preview(q, HERDER_OP_PREVIEW);
                 else
                         route(q);
                 if (q->oom)
