@@ -60,6 +60,15 @@ struct wgroup {
         wgroup_assignment *lassign; /* ... and what each runs */
         size_t ln;
 
+        /* The heartbeat keeper: heartbeats while a callback runs (Java's
+         * heartbeat thread), on the coordinator connection the group
+         * thread leaves alone meanwhile. hb_lock hands it over. */
+        pthread_t hb_thread;
+        pthread_mutex_t hb_lock;
+        pthread_cond_t hb_cv;
+        int hb_quit, in_cb, hb_rc, hb_code;
+        char hb_err[512];
+
         /* the group thread's own */
         kconn *coord;
         int v_join, v_sync, v_hb, v_leave;
@@ -70,6 +79,10 @@ struct wgroup {
         int conn_fails; /* consecutive failures to reach a coordinator */
         char err[512];
 };
+
+/* Around each callback: the heartbeat keeper takes over meanwhile. */
+static void callback_begin(wgroup *g);
+static void callback_end(wgroup *g);
 
 static void say(wgroup *g, int level, const char *fmt, ...) HTTPSRC_PRINTF(3, 4);
 static void say(wgroup *g, int level, const char *fmt, ...)
@@ -149,7 +162,9 @@ static void revoke_all(wgroup *g, const char *why)
                 return;
         say(g, HTTPSRC_LOG_INFO, "group %s: revoking %zu connector(s), %zu "
             "task(s): %s", g->group_id, g->cur.n_connectors, g->cur.n_tasks, why);
+        callback_begin(g);
         g->cbs.revoked(g->opaque, &g->cur);
+        callback_end(g);
         g->running = 0;
 }
 
@@ -382,7 +397,13 @@ static int lead(wgroup *g, join_result *j, strbuf *body)
 {
         wgroup_work *w = wgroup_work_new();
         wgroup_assignment *a = NULL;
-        if (!w || g->cbs.leader_work(g->opaque, j->members, j->n, w) ||
+        int rc = -1;
+        if (w) {
+                callback_begin(g);
+                rc = g->cbs.leader_work(g->opaque, j->members, j->n, w);
+                callback_end(g);
+        }
+        if (rc || !g->coord ||
             wgroup_eager_assign(j->members, j->n, mid(g), w, &a)) {
                 wgroup_work_destroy(w);
                 snprintf(g->err, sizeof(g->err),
@@ -390,7 +411,7 @@ static int lead(wgroup *g, join_result *j, strbuf *body)
                 return -1;
         }
         wgroup_work_destroy(w);
-        int rc = kw_i32(body, (int32_t)j->n);
+        rc = kw_i32(body, (int32_t)j->n);
         strbuf one = {0};
         for (size_t i = 0; i < j->n && !rc; i++) {
                 sb_reset(&one);
@@ -496,7 +517,9 @@ static int join_group(wgroup *g)
             a.n_tasks, a.error ? ", CONFIG_MISMATCH" : "");
         g->last_hb_ok = mono_ms();
         g->need_join  = a.error != WGROUP_NO_ERROR;
+        callback_begin(g);
         g->cbs.assigned(g->opaque, &a, j.generation);
+        callback_end(g);
         wgroup_assignment_clear(&g->cur);
         g->cur     = a;
         g->running = !a.error;
@@ -506,7 +529,9 @@ static int join_group(wgroup *g)
 
 /* ---- heartbeats, the thread ---- */
 
-static void heartbeat(wgroup *g)
+/* One Heartbeat on the coordinator connection: 0 and the error code in
+ * *@p code, or a KNET_* error (text in @p errbuf). Changes no state. */
+static int heartbeat_send(wgroup *g, int16_t *code, char *errbuf, size_t size)
 {
         strbuf body = {0}, resp = {0};
         pthread_mutex_lock(&g->lock);
@@ -516,22 +541,100 @@ static void heartbeat(wgroup *g)
                  kw_str(&body, mid(g));
         if (g->v_hb >= 3)
                 rc = rc || kw_nstr(&body, NULL);
-        if (rc || call(g, KAPI_HEARTBEAT, g->v_hb, &body, &resp, g->session_ms)) {
-                sb_free(&body);
-                sb_free(&resp);
+        rc = rc ? KNET_ERR
+                : kconn_call(g->coord, KAPI_HEARTBEAT, (int16_t)g->v_hb, &body,
+                             &resp, g->session_ms, errbuf, size);
+        sb_free(&body);
+        kr r = {(const unsigned char *)resp.buf, resp.len, 0, 0};
+        if (!rc && g->v_hb >= 1)
+                kr_i32(&r);
+        *code = rc ? 0 : kr_i16(&r);
+        sb_free(&resp);
+        if (!rc && r.bad) {
+                snprintf(errbuf, size, "malformed Heartbeat response");
+                rc = KNET_ERR;
+        }
+        return rc;
+}
+
+/* A heartbeat's outcome, on the group thread. REBALANCE_IN_PROGRESS still
+ * proves the coordinator keeps this member (it resets its session). */
+static void heartbeat_result(wgroup *g, int rc, int16_t code, const char *why)
+{
+        if (rc == KNET_FATAL)
+                report(g, why, 1);
+        if (rc) {
+                drop_coordinator(g, rc == KNET_WOKEN ? "stopping" : why);
                 return;
         }
-        kr r = {(const unsigned char *)resp.buf, resp.len, 0, 0};
-        if (g->v_hb >= 1)
-                kr_i32(&r);
-        int16_t err = kr_i16(&r);
-        sb_free(&resp);
-        if (r.bad)
-                drop_coordinator(g, "malformed Heartbeat response");
-        else if (!err)
+        if (!code || code == E_REBALANCE)
                 g->last_hb_ok = mono_ms();
-        else
-                on_group_error(g, "Heartbeat", err);
+        if (code)
+                on_group_error(g, "Heartbeat", code);
+}
+
+static void heartbeat(wgroup *g)
+{
+        int16_t code = 0;
+        int rc = heartbeat_send(g, &code, g->err, sizeof(g->err));
+        heartbeat_result(g, rc, code, g->err);
+}
+
+/* The keeper's loop: while a callback runs, heartbeat every
+ * heartbeat.interval.ms; stop at the first failure (handled by the group
+ * thread once the callback returns). */
+static void *hb_run(void *arg)
+{
+        wgroup *g = arg;
+        pthread_mutex_lock(&g->hb_lock);
+        while (!g->hb_quit) {
+                if (!g->in_cb || g->hb_rc || (g->hb_code && g->hb_code != E_REBALANCE)) {
+                        pthread_cond_wait(&g->hb_cv, &g->hb_lock);
+                        continue;
+                }
+                int64_t due = g->last_hb_ok + g->heartbeat_ms, now = mono_ms();
+                if (now < due) {
+                        struct timespec ts;
+                        clock_gettime(CLOCK_REALTIME, &ts);
+                        int64_t ns = ts.tv_nsec + (due - now) * 1000000;
+                        ts.tv_sec += ns / 1000000000;
+                        ts.tv_nsec = ns % 1000000000;
+                        pthread_cond_timedwait(&g->hb_cv, &g->hb_lock, &ts);
+                        continue;
+                }
+                int16_t code = 0;
+                g->hb_rc = heartbeat_send(g, &code, g->hb_err, sizeof(g->hb_err));
+                if (!g->hb_rc && (!code || code == E_REBALANCE))
+                        g->last_hb_ok = mono_ms();
+                if (!g->hb_rc && code)
+                        g->hb_code = code;
+                if (g->hb_rc)
+                        g->last_hb_ok = mono_ms(); /* no busy retry */
+        }
+        pthread_mutex_unlock(&g->hb_lock);
+        return NULL;
+}
+
+/* Around each callback: the keeper heartbeats meanwhile; afterwards its
+ * outcome is the group thread's again. */
+static void callback_begin(wgroup *g)
+{
+        pthread_mutex_lock(&g->hb_lock);
+        g->in_cb   = g->coord != NULL;
+        g->hb_rc   = 0;
+        g->hb_code = 0;
+        pthread_cond_signal(&g->hb_cv);
+        pthread_mutex_unlock(&g->hb_lock);
+}
+
+static void callback_end(wgroup *g)
+{
+        pthread_mutex_lock(&g->hb_lock); /* waits for a heartbeat in flight */
+        int was = g->in_cb, rc = g->hb_rc, code = g->hb_code;
+        g->in_cb = 0;
+        pthread_mutex_unlock(&g->hb_lock);
+        if (was && (rc || code))
+                heartbeat_result(g, rc, (int16_t)code, g->hb_err);
 }
 
 static void leave(wgroup *g)
@@ -731,6 +834,8 @@ static void free_fields(wgroup *g)
         wgroup_assignment_clear(&g->cur);
         leader_state_clear(g);
         pthread_mutex_destroy(&g->lock);
+        pthread_mutex_destroy(&g->hb_lock);
+        pthread_cond_destroy(&g->hb_cv);
         free(g);
 }
 
@@ -762,6 +867,15 @@ static int configure(wgroup *g, const httpsrc_conf *w, const char *url,
         return 0;
 }
 
+static void stop_keeper(wgroup *g)
+{
+        pthread_mutex_lock(&g->hb_lock);
+        g->hb_quit = 1;
+        pthread_cond_signal(&g->hb_cv);
+        pthread_mutex_unlock(&g->hb_lock);
+        pthread_join(g->hb_thread, NULL);
+}
+
 wgroup *wgroup_new(const httpsrc_conf *worker,
                  const char *url,
                  const wgroup_callbacks *cbs,
@@ -779,6 +893,8 @@ wgroup *wgroup_new(const httpsrc_conf *worker,
         g->rejoin_pipe[0] = g->rejoin_pipe[1] = -1;
         g->generation = -1;
         pthread_mutex_init(&g->lock, NULL);
+        pthread_mutex_init(&g->hb_lock, NULL);
+        pthread_cond_init(&g->hb_cv, NULL);
         g->cbs    = *cbs;
         g->opaque = opaque;
         g->lg     = lg;
@@ -792,8 +908,14 @@ wgroup *wgroup_new(const httpsrc_conf *worker,
                 free_fields(g);
                 return NULL;
         }
+        if (pthread_create(&g->hb_thread, NULL, hb_run, g)) {
+                errstr_set(errstr, size, "group: cannot start its threads");
+                free_fields(g);
+                return NULL;
+        }
         if (pthread_create(&g->thread, NULL, run, g)) {
-                errstr_set(errstr, size, "group: cannot start its thread");
+                errstr_set(errstr, size, "group: cannot start its threads");
+                stop_keeper(g);
                 free_fields(g);
                 return NULL;
         }
@@ -811,6 +933,7 @@ void wgroup_destroy(wgroup *g)
                 /* the pipe is never full: one byte, never read */
         }
         pthread_join(g->thread, NULL);
+        stop_keeper(g);
         free_fields(g);
 }
 

@@ -15,11 +15,13 @@
  * enable.ssl.certificate.verification); any other mechanism is refused by
  * wgroup_new().
  *
- * Threads: wgroup_new() starts one thread, the group thread; every callback
- * runs on it, one at a time. While a callback runs no heartbeat is sent, so
- * a callback returns well within session.timeout.ms (the revoked callback
- * stops work; the leader's work callback only lists it). The functions
- * below may be called from any thread, also from a callback. */
+ * Threads: wgroup_new() starts the group thread; every callback runs on
+ * it, one at a time. While a callback runs, a second thread of the module
+ * keeps heartbeating (as Java's heartbeat thread does), so a callback may
+ * take longer than session.timeout.ms (stopping or starting many
+ * connectors) without losing the membership; it should still return within
+ * rebalance.timeout.ms. The functions below may be called from any thread,
+ * also from a callback. */
 #ifndef HTTPSRC_GROUP_INT_H
 #define HTTPSRC_GROUP_INT_H
 

@@ -296,6 +296,8 @@ typedef struct member {
         char leader_url[64];
         size_t n_connectors, n_tasks;
         int64_t offset;
+        int slow_ms;   /* the first assigned callback takes this long */
+        int slow_done; /* ... and has returned */
 } member;
 
 static int64_t cb_offset(void *op)
@@ -342,7 +344,14 @@ static void cb_assigned(void *op, const wgroup_assignment *a, int32_t gen)
         m->n_tasks      = a->n_tasks;
         snprintf(m->leader_url, sizeof(m->leader_url), "%s", a->leader_url);
         m->n_assigned++;
-        pthread_cond_broadcast(&m->cv);
+        int slow = m->slow_ms;
+        m->slow_ms = 0;
+        pthread_mutex_unlock(&m->mu);
+        if (!slow)
+                return;
+        usleep((useconds_t)slow * 1000);
+        pthread_mutex_lock(&m->mu);
+        m->slow_done = 1;
         pthread_mutex_unlock(&m->mu);
 }
 
@@ -544,6 +553,33 @@ static void test_mock_coordinator_lost(void **state)
         mock_destroy(&mk);
 }
 
+/* A callback longer than session.timeout.ms (3 s here): the module keeps
+ * heartbeating meanwhile, so the coordinator keeps the member and the other
+ * member sees no rebalance (it would revoke within a heartbeat interval of
+ * the expiry, i.e. by about 4.5 s of the 7 s). */
+static void test_mock_slow_callback(void **state)
+{
+        (void)state;
+        mock mk = mock_new();
+        member m[2];
+        member_start(&m[0], mk.conf, 0);
+        assert_int_equal(wait_count(&m[0], &m[0].n_assigned, 1), 1);
+        pthread_mutex_lock(&m[0].mu);
+        m[0].slow_ms = 7000;
+        pthread_mutex_unlock(&m[0].mu);
+        member_start(&m[1], mk.conf, 1); /* a rebalance: m0 assigned again */
+        assert_int_equal(wait_count(&m[0], &m[0].slow_done, 1), 1);
+        pthread_mutex_lock(&m[1].mu);
+        int revoked = m[1].n_revoked, assigned = m[1].n_assigned;
+        pthread_mutex_unlock(&m[1].mu);
+        assert_int_equal(assigned, 1);
+        assert_int_equal(revoked, 0);
+        assert_int_equal(wgroup_generation(m[0].g), wgroup_generation(m[1].g));
+        member_stop(&m[0]);
+        member_stop(&m[1]);
+        mock_destroy(&mk);
+}
+
 /* wgroup_leave_for(): out at once (revoked, no longer a member), back as
  * a new member when asked. */
 static void test_mock_leave_for(void **state)
@@ -623,6 +659,7 @@ int main(void)
             cmocka_unit_test(test_mock_flow),
             cmocka_unit_test(test_mock_coordinator_lost),
             cmocka_unit_test(test_mock_leave_for),
+            cmocka_unit_test(test_mock_slow_callback),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
