@@ -16,7 +16,7 @@
 #include "converter_int.h"
 #include "cron_int.h"
 #include "jsonpath_int.h"
-#include "metrics_int.h"
+#include "conn_stats_int.h"
 #include "record_int.h"
 #include "tls_int.h"
 #include "txn_int.h"

@@ -15,23 +15,6 @@
 #include "commit.h"
 #include "pipeline_int.h"
 
-static const double bucket_le[METRICS_N_BUCKETS] = {
-    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
-
-void stats_request(conn_stats *s, int status, int64_t dur_us)
-{
-        int cls = status >= 100 && status < 600 ? status / 100 : 0;
-        s->requests[cls]++;
-        if (dur_us < 0)
-                return;
-        size_t b = 0;
-        while (b < METRICS_N_BUCKETS && (double)dur_us > bucket_le[b] * 1e6)
-                b++;
-        s->dur_bucket[b]++;
-        s->dur_count++;
-        s->dur_sum_us += (uint64_t)dur_us;
-}
-
 /* ------------------------------------------------------------------ */
 /* writing                                                             */
 
@@ -143,7 +126,7 @@ static void s_duration(out *o, httpsrc_pipeline *p, const connector *c)
                 sample_start(o, "httpsrc_http_request_duration_seconds_bucket",
                              c);
                 if (b < METRICS_N_BUCKETS)
-                        put(o, ",le=\"%g\"} %llu\n", bucket_le[b],
+                        put(o, ",le=\"%g\"} %llu\n", conn_stats_bucket_le[b],
                             (unsigned long long)cum);
                 else
                         put(o, ",le=\"+Inf\"} %llu\n", (unsigned long long)cum);
