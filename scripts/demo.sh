@@ -54,7 +54,7 @@ if [ ! -f "$BUILD/build.ninja" ]; then
 	meson setup "$BUILD" "$ROOT" >/dev/null
 fi
 meson compile -C "$BUILD" >/dev/null
-HOST=$BUILD/libhttpsrc/httpsrc-connect
+HOST=$BUILD/cli/httpsrc-connect
 API_SERVER=$BUILD/tests/fixture/api_server
 MOCKKAFKA=$BUILD/tests/tools/mockkafka
 CONSUME=$BUILD/tests/tools/consume

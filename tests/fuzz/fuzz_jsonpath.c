@@ -6,7 +6,7 @@
  * and json_parse(json_serialize(tree)) round-trips exactly.
  *
  * Build: clang -fsanitize=fuzzer,address -Iinclude -Ilibhttpsrc
- *        tests/fuzz/fuzz_jsonpath.c libhttpsrc/{json,jsonpath,util}.c -lyajl */
+ *        tests/fuzz/fuzz_jsonpath.c libhttpsrc/json/{json,jsonpath}.c libhttpsrc/base/util.c -lyajl */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

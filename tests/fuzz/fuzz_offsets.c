@@ -6,7 +6,7 @@
  * Seed corpus: tests/unit/data/connect.offsets (written by a JVM).
  *
  * Build: clang -fsanitize=fuzzer,address,undefined -Iinclude -Ilibhttpsrc
- *        tests/fuzz/fuzz_offsets.c libhttpsrc/offsets.c libhttpsrc/util.c
+ *        tests/fuzz/fuzz_offsets.c libhttpsrc/storage/offsets.c libhttpsrc/base/util.c
  * Run:   ./fuzz_offsets -max_total_time=120 CORPUS_DIR */
 #include <stdint.h>
 #include <stdlib.h>

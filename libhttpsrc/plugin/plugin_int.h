@@ -67,7 +67,7 @@ int plugin_registry_load_path(plugin_registry *r,
 /** The plugin directory when plugin.path is not set: @p installed (the
  *  build's plugindir) if it is a directory, else, when libhttpsrc runs from
  *  a build tree, the "plugins" directory next to the directory it was
- *  loaded from (build/libhttpsrc/../plugins), written to @p buf; else
+ *  loaded from (build/cli/../plugins), written to @p buf; else
  *  @p installed. */
 const char *plugin_default_dir(const char *installed, char *buf, size_t size);
 
