@@ -779,6 +779,7 @@ recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf, int local)
                 free(name);
                 return;
         }
+        free(name);
         connector_give_topics(c, topics, n_topics);
         if (target != TARGET_STARTED)
                 connector_set_target(c, target);

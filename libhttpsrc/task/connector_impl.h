@@ -291,9 +291,9 @@ int conn_set_str(char **dst, const char *src);
 
 /* connector_state.c */
 /** The only way to change c->state: asserts that @p to may follow the
- *  current state and traces the change at DEBUG with the caller's line. */
-void task_set_state_at(connector *c, enum task_state to, int line);
-#define task_set_state(c, to) task_set_state_at((c), (to), __LINE__)
+ *  current state and traces the change at DEBUG with the caller (@p by). */
+void task_set_state_by(connector *c, enum task_state to, const char *by);
+#define task_set_state(c, to) task_set_state_by((c), (to), __func__)
 const char *task_state_name(enum task_state s);
 /** In a poll: from its start (tick) to its end (done, error, halted). */
 static inline int task_in_poll(const connector *c)

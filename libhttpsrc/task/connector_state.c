@@ -43,7 +43,7 @@ static int allowed(enum task_state from, enum task_state to)
         return 1; /* within a poll, and back to IDLE when it ends */
 }
 
-void task_set_state_at(connector *c, enum task_state to, int line)
+void task_set_state_by(connector *c, enum task_state to, const char *by)
 {
         enum task_state from = c->state;
         assert((unsigned)to < TASK_STATE_COUNT);
@@ -56,8 +56,8 @@ void task_set_state_at(connector *c, enum task_state to, int line)
         assert(allowed(from, to));
         c->state = to;
         log_msg(c->env.lg, HTTPSRC_LOG_DEBUG, c->name,
-                "task state %s -> %s (line %d)", task_state_name(from),
-                task_state_name(to), line);
+                "task state %s -> %s (%s)", task_state_name(from),
+                task_state_name(to), by);
 }
 
 /* ------------------------------------------------------------------ */
