@@ -556,26 +556,26 @@ static void task_state_move(config_entry *to, config_entry *from)
         from->tasks          = NULL;
 }
 
-int config_store_put(config_store *s,
+static config_entry *
+entry_from_props(const char *name, const config_props *p, int target)
+{
+        config_entry *e = entry_new(name, target, p->n);
+        for (size_t k = 0; e && k < p->n; k++)
+                if (entry_add(e, p->keys[k], p->values[k])) {
+                        entry_free(e);
+                        return NULL;
+                }
+        return e;
+}
+
+/* Store the new entry @p e (taken; NULL: out of memory) of @p name. */
+static int put_entry(config_store *s,
                      const char *name,
-                     const httpsrc_conf *conf,
+                     config_entry *e,
                      int target,
                      char *errstr,
                      size_t errstr_size)
 {
-        if (!name || !conf ||
-            (target != CONFIG_TARGET_KEEP &&
-             !config_store_target_name(target))) {
-                errstr_set(errstr, errstr_size,
-                           "invalid argument: no name, no conf or a target "
-                           "other than RUNNING, PAUSED, STOPPED");
-                return HTTPSRC_ERR_INVAL;
-        }
-        const config_entry *cur = config_store_get(s, name);
-        int local_target        = target != CONFIG_TARGET_KEEP ? target
-                                  : cur                 ? cur->target
-                                                        : HTTPSRC_STATE_RUNNING;
-        config_entry *e = entry_from_conf(name, conf, local_target);
         config_entry **grown =
             e ? realloc(s->entries, (s->n + 1) * sizeof(*grown)) : NULL;
         if (!grown) {
@@ -608,6 +608,61 @@ int config_store_put(config_store *s,
                 s->n--;
         entry_free(rc ? e : old);
         return rc;
+}
+
+static int check_put(const char *name,
+                     const void *config,
+                     int target,
+                     char *errstr,
+                     size_t errstr_size)
+{
+        if (name && config &&
+            (target == CONFIG_TARGET_KEEP || config_store_target_name(target)))
+                return HTTPSRC_OK;
+        errstr_set(errstr, errstr_size,
+                   "invalid argument: no name, no conf or a target other "
+                   "than RUNNING, PAUSED, STOPPED");
+        return HTTPSRC_ERR_INVAL;
+}
+
+/* The target a put leaves locally: CONFIG_TARGET_KEEP keeps the current
+ * one (a new connector: RUNNING). */
+static int local_target(const config_store *s, const char *name, int target)
+{
+        const config_entry *cur = config_store_get(s, name);
+        return target != CONFIG_TARGET_KEEP ? target
+               : cur                        ? cur->target
+                                            : HTTPSRC_STATE_RUNNING;
+}
+
+int config_store_put(config_store *s,
+                     const char *name,
+                     const httpsrc_conf *conf,
+                     int target,
+                     char *errstr,
+                     size_t errstr_size)
+{
+        int rc = check_put(name, conf, target, errstr, errstr_size);
+        return rc ? rc
+                  : put_entry(s, name,
+                              entry_from_conf(name, conf,
+                                              local_target(s, name, target)),
+                              target, errstr, errstr_size);
+}
+
+int config_store_put_props(config_store *s,
+                           const char *name,
+                           const config_props *props,
+                           int target,
+                           char *errstr,
+                           size_t errstr_size)
+{
+        int rc = check_put(name, props, target, errstr, errstr_size);
+        return rc ? rc
+                  : put_entry(s, name,
+                              entry_from_props(name, props,
+                                               local_target(s, name, target)),
+                              target, errstr, errstr_size);
 }
 
 int config_store_remove(config_store *s,
@@ -912,12 +967,7 @@ int config_store_apply_connector(config_store *s,
         int target = cur ? cur->target
                      : o >= 0 ? s->orphans[o].target
                               : HTTPSRC_STATE_RUNNING;
-        config_entry *e = entry_new(name, target, props->n);
-        for (size_t k = 0; e && k < props->n; k++)
-                if (entry_add(e, props->keys[k], props->values[k])) {
-                        entry_free(e);
-                        e = NULL;
-                }
+        config_entry *e = entry_from_props(name, props, target);
         config_entry **grown =
             e ? realloc(s->entries, (s->n + 1) * sizeof(*grown)) : NULL;
         if (!grown) {

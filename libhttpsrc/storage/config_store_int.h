@@ -86,6 +86,15 @@ int config_store_put(config_store *s,
                      char *errstr,
                      size_t errstr_size);
 
+/** config_store_put() of raw keys and values (copied), as a Java
+ *  worker's REST or config topic has them (no httpsrc key checks). */
+int config_store_put_props(config_store *s,
+                           const char *name,
+                           const config_props *props,
+                           int target,
+                           char *errstr,
+                           size_t errstr_size);
+
 /** Remove connector @p name and write the file. HTTPSRC_OK (also when it
  *  was not stored: nothing is written then) or HTTPSRC_ERR_IO/NOMEM. */
 int config_store_remove(config_store *s,

@@ -160,7 +160,7 @@ static int ck_put_connector(void *be,
                 n++;
         }
         bad = bad || cfgrec_connector_key(&r[n].k, name) ||
-              cfgrec_props_value(&r[n].v, props);
+              cfgrec_props_value(&r[n].v, props, name);
         n++;
         int rc = bad ? nomem(errstr, errstr_size)
                      : write_all(be, s, r, n, errstr, errstr_size);
@@ -216,7 +216,7 @@ static int ck_put_tasks(void *be,
                   cfgrec_commit_value(&commit.v, (int)n);
         for (size_t i = 0; !bad && i < n; i++)
                 bad = cfgrec_task_key(&r[i].k, name, (int)i) ||
-                      cfgrec_props_value(&r[i].v, &tasks[i]);
+                      cfgrec_props_value(&r[i].v, &tasks[i], NULL);
         int rc = bad ? nomem(errstr, errstr_size)
                      : read_to_end(ck, s, errstr, errstr_size);
         if (!rc && n)

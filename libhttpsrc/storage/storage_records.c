@@ -67,12 +67,18 @@ static int put_str(strbuf *out, const char *s)
         return json_write_string(out, s, strlen(s));
 }
 
-int cfgrec_props_value(strbuf *out, const config_props *p)
+int cfgrec_props_value(strbuf *out, const config_props *p, const char *name)
 {
         int bad = sb_puts(out, "{\"properties\":{");
-        for (size_t i = 0; !bad && i < p->n; i++)
+        for (size_t i = 0; !bad && i < p->n; i++) {
                 bad = (i && sb_putc(out, ',')) || put_str(out, p->keys[i]) ||
                       sb_putc(out, ':') || put_str(out, p->values[i]);
+                if (name && !strcmp(p->keys[i], "name"))
+                        name = NULL; /* there already */
+        }
+        if (name) /* ConnectorsResource.checkAndPutConnectorConfigName */
+                bad = bad || (p->n && sb_putc(out, ',')) ||
+                      sb_puts(out, "\"name\":") || put_str(out, name);
         return bad || sb_puts(out, "}}") ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
 }
 

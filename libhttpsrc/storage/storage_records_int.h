@@ -31,8 +31,13 @@ int cfgrec_commit_key(struct strbuf *out, const char *name);
 int cfgrec_restart_key(struct strbuf *out, const char *name);
 int cfgrec_fencing_key(struct strbuf *out, const char *name);
 
-/** {"properties":{"k":"v",...}} (connector and task configs). */
-int cfgrec_props_value(struct strbuf *out, const config_props *p);
+/** {"properties":{"k":"v",...}} (connector and task configs). A
+ *  connector's (@p name not NULL) gets "name":"<name>" last if it has no
+ *  "name" key: Connect's REST adds it before writing, and a Java worker
+ *  fails a connector without it ("Missing required configuration"). */
+int cfgrec_props_value(struct strbuf *out,
+                       const config_props *p,
+                       const char *name);
 /** {"state":"PAUSED","state.v2":"STOPPED"}: state.v2 is the target
  *  (STARTED for HTTPSRC_STATE_RUNNING), state its pre-STOPPED form. */
 int cfgrec_target_value(struct strbuf *out, int target);

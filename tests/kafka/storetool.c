@@ -5,7 +5,8 @@
  *   storetool BOOT CONFIG_TOPIC STATUS_TOPIC GROUP CMD ARGS...
  *     config-dump                     every connector: name, target, config
  *                                     (sorted), task configs, then offset
- *     config-put NAME TARGET k=v...   TARGET RUNNING|PAUSED|STOPPED|KEEP
+ *     config-put NAME TARGET k=v...   TARGET RUNNING|PAUSED|STOPPED|KEEP;
+ *                                     the keys as given (no httpsrc checks)
  *     config-target NAME TARGET
  *     config-tasks NAME N             N task configs {"task.id":"<i>"}
  *     config-delete NAME
@@ -109,19 +110,26 @@ static int config_cmd(config_store *s, int argc, char **argv, char *err,
                 return rc;
         }
         if (!strcmp(cmd, "config-put") && argc >= 3) {
-                httpsrc_conf *c = httpsrc_conf_new(HTTPSRC_SCOPE_CONNECTOR);
-                int rc          = 0;
-                for (int i = 3; !rc && i < argc; i++) {
-                        char *eq = strchr(argv[i], '=');
-                        if (!eq)
+                size_t n       = (size_t)argc - 3;
+                char **k       = calloc(n + 1, sizeof(*k));
+                char **v       = calloc(n + 1, sizeof(*v));
+                config_props p = {n, k, v};
+                for (size_t i = 0; i < n; i++) {
+                        char *eq = strchr(argv[i + 3], '=');
+                        if (!eq) {
+                                free(k);
+                                free(v);
                                 return -1;
-                        *eq = '\0';
-                        rc  = httpsrc_conf_set(c, argv[i], eq + 1, err, errsz);
+                        }
+                        *eq  = '\0';
+                        k[i] = argv[i + 3];
+                        v[i] = eq + 1;
                 }
-                if (!rc)
-                        rc = config_store_put(s, argv[1], c,
-                                              target_arg(argv[2]), err, errsz);
-                httpsrc_conf_destroy(c);
+                int rc = config_store_put_props(s, argv[1], &p,
+                                                target_arg(argv[2]), err,
+                                                errsz);
+                free(k);
+                free(v);
                 return rc;
         }
         return -1;

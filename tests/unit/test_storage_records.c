@@ -46,15 +46,30 @@ static void test_config_keys_and_values(void **state)
         char *k[] = {"connector.class", "http.url", "q"};
         char *v[] = {"io.x.HttpSource", "http://h/a?b=1&c=\xc3\xa9", "a\"b\\\n"};
         config_props p = {3, k, v};
-        assert_int_equal(cfgrec_props_value(&sb, &p), 0);
+        assert_int_equal(cfgrec_props_value(&sb, &p, NULL), 0);
         assert_string_equal(sb.buf,
                             "{\"properties\":{\"connector.class\":\"io.x."
                             "HttpSource\",\"http.url\":\"http://h/a?b=1&c="
                             "\xc3\xa9\",\"q\":\"a\\\"b\\\\\\n\"}}");
         sb_reset(&sb);
         config_props none = {0};
-        assert_int_equal(cfgrec_props_value(&sb, &none), 0);
+        assert_int_equal(cfgrec_props_value(&sb, &none, NULL), 0);
         assert_string_equal(sb.buf, "{\"properties\":{}}");
+        sb_reset(&sb);
+        /* A connector's config gets its name, as Connect's REST adds it. */
+        assert_int_equal(cfgrec_props_value(&sb, &none, "c"), 0);
+        assert_string_equal(sb.buf, "{\"properties\":{\"name\":\"c\"}}");
+        sb_reset(&sb);
+        char *nk[] = {"name", "x"}, *nv[] = {"c", "1"};
+        config_props named = {2, nk, nv};
+        assert_int_equal(cfgrec_props_value(&sb, &named, "c"), 0);
+        assert_string_equal(sb.buf,
+                            "{\"properties\":{\"name\":\"c\",\"x\":\"1\"}}");
+        sb_reset(&sb);
+        config_props one = {1, nk + 1, nv + 1};
+        assert_int_equal(cfgrec_props_value(&sb, &one, "c"), 0);
+        assert_string_equal(sb.buf,
+                            "{\"properties\":{\"x\":\"1\",\"name\":\"c\"}}");
         sb_reset(&sb);
         /* putConnectorConfig/serializeTargetState: STOPPED reads as PAUSED
          * for workers that predate it. */
@@ -322,14 +337,14 @@ static void test_round_trip(void **state)
         sb_reset(&k);
         sb_reset(&v);
         cfgrec_connector_key(&k, "r");
-        cfgrec_props_value(&v, &p);
+        cfgrec_props_value(&v, &p, NULL);
         assert_int_equal(cfgrec_apply(s, k.buf, k.len, v.buf, v.len, 1, why,
                                       sizeof(why)),
                          0);
         sb_reset(&k);
         sb_reset(&v);
         cfgrec_task_key(&k, "r", 0);
-        cfgrec_props_value(&v, &p);
+        cfgrec_props_value(&v, &p, NULL);
         assert_int_equal(cfgrec_apply(s, k.buf, k.len, v.buf, v.len, 2, why,
                                       sizeof(why)),
                          0);
