@@ -12,7 +12,7 @@
 #  - bad topics are refused with one line naming the topic.
 . "$(dirname "$0")/../integration/lib.sh"
 
-plan 24
+plan 25
 start_kafka
 ST=$HTTPSRC_BUILD_ROOT/tests/kafka/storetool
 need_bins "$ST"
@@ -35,6 +35,22 @@ try:
     print(eval(sys.argv[1]))
 except Exception:
     print("-")' "$2"
+}
+# http_json METHOD URL BODY: a JSON request (Connect's REST wants the
+# Content-Type); the answer's body on stdout.
+http_json() {
+	python3 - "$@" <<'PY'
+import sys, urllib.request
+req = urllib.request.Request(sys.argv[2], data=sys.argv[3].encode(),
+                             method=sys.argv[1],
+                             headers={"Content-Type": "application/json"})
+try:
+    with urllib.request.urlopen(req, timeout=30) as r:
+        sys.stdout.write(r.read().decode())
+except urllib.error.HTTPError as e:
+    sys.stdout.write(e.read().decode())
+    sys.exit(1)
+PY
 }
 # wait_get URL EXPR WANT: poll (150 x 0.2 s) until EXPR of URL is WANT;
 # the last value seen in $GOT.
@@ -143,7 +159,7 @@ assert_eq "our store reads the task configs the Java leader wrote for file-src" 
 assert_grep "... committed: target RUNNING, 1 task" \
 	"connector file-src target=RUNNING tasks=1" "$T/out"
 
-http_call POST "$J/connectors" "{\"name\":\"java-src\",\"config\":{\"connector.class\":\"org.apache.kafka.connect.file.FileStreamSourceConnector\",\"tasks.max\":\"1\",\"file\":\"$T/in.txt\",\"topic\":\"java-out\"}}" >"$T/create.out"
+http_json POST "$J/connectors" "{\"name\":\"java-src\",\"config\":{\"connector.class\":\"org.apache.kafka.connect.file.FileStreamSourceConnector\",\"tasks.max\":\"1\",\"file\":\"$T/in.txt\",\"topic\":\"java-out\"}}" >"$T/create.out"
 wait_get "$J/connectors/java-src/status" '[j["connector"]["state"]] + [t["state"] for t in j["tasks"]]' "['RUNNING', 'RUNNING']"
 assert_eq "the Java worker creates and runs java-src" "['RUNNING', 'RUNNING']" "$GOT" ||
 	diag_file "$T/create.out"
