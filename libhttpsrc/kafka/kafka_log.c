@@ -276,8 +276,17 @@ static int ensure_topic(kafka_log *kl, char *errstr, size_t errstr_size)
                                    kl->topic, why);
                         return -1;
                 }
-                err = describe_policy(kl, policy, sizeof(policy), why,
-                                      sizeof(why));
+                /* Another worker created it a moment ago: the broker may
+                 * not describe it until its metadata has spread. */
+                int64_t until =
+                    mono_ms() + (kl->open_timeout_ms < 30000
+                                     ? kl->open_timeout_ms
+                                     : 30000);
+                while ((err = describe_policy(kl, policy, sizeof(policy), why,
+                                              sizeof(why))) ==
+                           RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART &&
+                       mono_ms() < until)
+                        usleep(200 * 1000);
         }
         if (err) {
                 const char *boot =

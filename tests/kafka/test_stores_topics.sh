@@ -12,7 +12,7 @@
 #  - bad topics are refused with one line naming the topic.
 . "$(dirname "$0")/../integration/lib.sh"
 
-plan 25
+plan 26
 start_kafka
 ST=$HTTPSRC_BUILD_ROOT/tests/kafka/storetool
 need_bins "$ST"
@@ -79,6 +79,21 @@ assert_eq "a config topic of 2 partitions is refused (Connect needs 1)" \
 assert_eq "a status topic with cleanup.policy=delete is refused" \
 	"storetool: status.storage.topic: topic 'deleting' has cleanup.policy=delete, but statuses need cleanup.policy=compact (older statuses would be deleted): alter the topic's cleanup.policy to compact or choose another topic" \
 	"$(grep -v ' INFO ' "$T/bad.err")"
+
+# ---- three workers opening a missing topic at once: one creates it, the
+# others find it (they retry the describe after TOPIC_ALREADY_EXISTS) ----
+for i in 1 2 3; do
+	"$ST" "$BOOT" race-configs "$SS" "$GROUP" config-dump >/dev/null \
+		2>"$T/race.$i" &
+	pids[$i]=$!
+done
+rcs=""
+for i in 1 2 3; do
+	wait "${pids[$i]}"
+	rcs="$rcs$?"
+done
+assert_eq "three stores opened at once on a missing topic all start" 000 \
+	"$rcs" || { diag_file "$T/race.1"; diag_file "$T/race.2"; diag_file "$T/race.3"; }
 
 # ---- ours first: a FileStream connector created PAUSED, and one of a
 # class the Java worker lacks with a status of generation 1000 ----
