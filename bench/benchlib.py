@@ -204,16 +204,19 @@ def cmd_throughput(runs_csv, out_csv):
             "rss": statistics.median(int(r["rss_kb"]) / 1024.0
                                      for r in rows)}
     base = med.get("httpsrc", {}).get("rps")
+    base_cpu = med.get("httpsrc", {}).get("cpu")
     with open(out_csv, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["tool", "runs", "records_per_s", "wall_s", "cpu_s",
-                    "peak_rss_mb", "httpsrc_speedup"])
+                    "peak_rss_mb", "httpsrc_speedup", "cpu_ratio"])
         for tool in order:
             m = med[tool]
             ratio = base / m["rps"] if base and m["rps"] else 0
+            cpu_ratio = m["cpu"] / base_cpu if base_cpu else 0
             w.writerow([tool, m["runs"], "%.0f" % m["rps"],
                         "%.2f" % m["wall"], "%.2f" % m["cpu"],
-                        "%.1f" % m["rss"], "%.2f" % ratio])
+                        "%.1f" % m["rss"], "%.2f" % ratio,
+                        "%.2f" % cpu_ratio])
     print(md_table(out_csv))
 
 
@@ -388,7 +391,10 @@ def cmd_report(resdir, machine):
         ("throughput_summary.csv", "Throughput (medians)",
          "200 pages x 1000 records cursor-paginated from nginx into the "
          "mock Kafka cluster; `httpsrc_speedup` is httpsrc's records/s "
-         "divided by the tool's. Every run: `throughput.csv`."),
+         "divided by the tool's, `cpu_ratio` the tool's CPU seconds "
+         "(user+sys, all its threads) divided by httpsrc's: on a shared "
+         "machine wall times move with the load, CPU seconds much less. "
+         "Every run: `throughput.csv`."),
         ("throughput_floors.csv", "Throughput: each stage alone (floors)",
          "In the same rounds: `floor-fetch` = curl fetching every page "
          "over one connection (bodies to /dev/null); `floor-select` = "
