@@ -160,9 +160,8 @@ int main(int argc, char **argv)
                                         rd_kafka_err2str(rd_kafka_last_error()));
                                 return 1;
                         }
-                        rd_kafka_poll(rk, 1);
+                        rd_kafka_poll(rk, 1); /* delivery reports */
                 }
-                rd_kafka_poll(rk, 0);
         }
         if (rd_kafka_flush(rk, 120000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
                 fprintf(stderr, "produce_floor: not flushed in 120 s\n");
