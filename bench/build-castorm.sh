@@ -22,6 +22,9 @@ fail() {
 	exit 1
 }
 command -v mvn >/dev/null || fail "mvn not found (scripts/install-deps.sh installs Maven and a JDK)"
+if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
+	export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
+fi
 mkdir -p "$CACHE"
 TMP=$(mktemp -d "$CACHE/.build.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
@@ -31,8 +34,10 @@ elif ! git clone -q --depth 1 --branch "v$VERSION" "$SRC" "$TMP/src" 2>"$TMP/git
 	fail "cannot fetch the v$VERSION source from $SRC ($(tail -1 "$TMP/git.err")); run bench/build-castorm.sh PATH with a clone of github.com/castorm/kafka-connect-http, or set BENCH_CASTORM_DIR to a directory of its jar and runtime dependencies"
 fi
 LOG=$CACHE/build.log
+# its javadoc and gpg steps are for releases, not for a jar to run
 if ! mvn -B -q -f "$TMP/src/pom.xml" -pl kafka-connect-http -am package \
-	-DskipTests -Dlombok.version=1.18.30 >"$LOG" 2>&1 ||
+	-DskipTests -Dlombok.version=1.18.30 -Dmaven.javadoc.skip=true \
+	-Dgpg.skip=true >"$LOG" 2>&1 ||
 	! mvn -B -q -f "$TMP/src/kafka-connect-http/pom.xml" \
 		org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
 		-DincludeScope=runtime -DoutputDirectory="$TMP/libs" >>"$LOG" 2>&1; then
