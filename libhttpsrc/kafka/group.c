@@ -266,8 +266,9 @@ static int find_coordinator(wgroup *g)
         g->v_hb    = vv[2];
         g->v_leave = vv[3];
         g->coord_lost_since = 0;
-        say(g, HTTPSRC_LOG_DEBUG, "group %s: coordinator %s", g->group_id,
-            kconn_peer(g->coord));
+        say(g, HTTPSRC_LOG_DEBUG, "group %s: coordinator %s (JoinGroup v%d, "
+            "SyncGroup v%d, Heartbeat v%d, LeaveGroup v%d)", g->group_id,
+            kconn_peer(g->coord), g->v_join, g->v_sync, g->v_hb, g->v_leave);
         return 0;
 }
 

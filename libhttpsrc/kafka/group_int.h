@@ -57,6 +57,9 @@ typedef struct wgroup_assignment {
 } wgroup_assignment;
 
 void wgroup_assignment_clear(wgroup_assignment *a); /* NULL-safe; zeroes */
+/** Deep copy of @p src into @p dst (zeroed first): 0, or -1 on ENOMEM
+ *  (@p dst is then cleared). For a callback that keeps its assignment. */
+int wgroup_assignment_copy(wgroup_assignment *dst, const wgroup_assignment *src);
 
 /** A member as the leader sees it in JoinGroup (ConnectProtocol V0
  *  metadata). */
@@ -144,10 +147,12 @@ typedef struct wgroup_callbacks {
          *  assignment. @p prev is valid during the call. Required. */
         void (*revoked)(void *opaque, const wgroup_assignment *prev);
         /** A rebalance ended: @p a is this member's assignment in
-         *  generation @p generation (valid during the call). On
-         *  WGROUP_CONFIG_MISMATCH the herder catches up with the config
-         *  topic (in the call or later) and the member rejoins once the
-         *  call returns, with the offset config_offset() then gives.
+         *  generation @p generation (valid during the call; keep it with
+         *  wgroup_assignment_copy). On WGROUP_CONFIG_MISMATCH the member
+         *  rejoins as soon as the call returns, with the offset
+         *  config_offset() then gives: catch up with the config topic
+         *  inside the call (worker.sync.timeout.ms), as Java's herder
+         *  does before its next poll.
          *  Required. */
         void (*assigned)(void *opaque,
                          const wgroup_assignment *a,

@@ -140,6 +140,27 @@ void wgroup_assignment_clear(wgroup_assignment *a)
         memset(a, 0, sizeof(*a));
 }
 
+static int add_connector(wgroup_assignment *a, const char *name);
+static int add_task(wgroup_assignment *a, const char *name, int32_t task);
+
+int wgroup_assignment_copy(wgroup_assignment *dst, const wgroup_assignment *src)
+{
+        memset(dst, 0, sizeof(*dst));
+        dst->error         = src->error;
+        dst->config_offset = src->config_offset;
+        dst->leader        = xstrdup(src->leader);
+        dst->leader_url    = xstrdup(src->leader_url);
+        int rc = (src->leader && !dst->leader) ||
+                 (src->leader_url && !dst->leader_url);
+        for (size_t i = 0; !rc && i < src->n_connectors; i++)
+                rc = add_connector(dst, src->connectors[i]);
+        for (size_t i = 0; !rc && i < src->n_tasks; i++)
+                rc = add_task(dst, src->tasks[i].connector, src->tasks[i].task);
+        if (rc)
+                wgroup_assignment_clear(dst);
+        return rc ? -1 : 0;
+}
+
 /* One entry of the "assignment" array: a connector and its ids. */
 typedef struct entry {
         const char *name;

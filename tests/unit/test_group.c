@@ -141,7 +141,14 @@ static void test_assignment_decode(void **state)
         assert_int_equal(a.n_tasks, 3);
         assert_string_equal(a.tasks[2].connector, "gamma");
         assert_int_equal(a.tasks[2].task, 1);
+        wgroup_assignment c;
+        assert_int_equal(wgroup_assignment_copy(&c, &a), 0);
         wgroup_assignment_clear(&a);
+        strbuf sb = {0};
+        assert_int_equal(wgroup_assignment_encode(&sb, &c), 0);
+        assert_bytes(&sb, ASG); /* the copy is the same assignment */
+        sb_free(&sb);
+        wgroup_assignment_clear(&c);
 
         n = unhex(ASG_EMPTY, b);
         assert_int_equal(wgroup_assignment_decode(b, n, &a), 0);
