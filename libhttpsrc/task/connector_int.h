@@ -1,5 +1,14 @@
-/* connector module: one connector's task: poll, paginate, parse, transform,
- * hand records to the sink, advance the offset over acknowledged records. */
+/* connector module (task layer): the one running task of a connector
+ * (Connect's WorkerSourceTask): poll, paginate, parse, transform, hand
+ * records to the sink, advance the offset over acknowledged records.
+ *
+ * Names: a "connector" proper (name, config, target state, task configs)
+ * is the herder's and the config store's (connect/, storage/); the
+ * `connector` handle below is its running task, made and destroyed by the
+ * runtime (runtime/pipeline.c). Three separate types say where it is: its
+ * target (target_state, the operator's wish), its observed status
+ * (httpsrc_state, connector_state()) and its internal state (enum
+ * task_state, connector_impl.h). */
 #ifndef HTTPSRC_CONNECTOR_INT_H
 #define HTTPSRC_CONNECTOR_INT_H
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Connect group membership (libhttpsrc/group*.c) on a real Kafka 4.x
+# Connect group membership (libhttpsrc/kafka/group*.c) on a real Kafka 4.x
 # broker: three members built on the module (tests/kafka/group_member.c)
 # form a group of protocol type "connect": one leader, the EagerAssignor's
 # even spread, a member that leaves (LeaveGroup) and one killed with -9
