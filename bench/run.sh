@@ -829,18 +829,18 @@ set style fill solid 0.85 border -1
 set boxwidth 0.6
 set logscale y
 set grid ytics
-set xtics scale 0
+set xtics scale 0 rotate by -25
 set offsets 0.5, 0.5, 0, 0
+set bmargin 5
 unset key
-p(c, t) = sprintf("%s", t)
 set title "records/s (higher is better)"
-plot 'jvm_chart.csv' skip 1 using 0:3:xtic(1) with boxes lc rgb '#3b7dd8', '' skip 1 using 0:3:3 with labels offset 0,0.7
+plot 'jvm_chart.csv' skip 1 using 0:3:xtic(1) with boxes lc rgb '#3b7dd8', '' skip 1 using 0:3:(sprintf("%.0f", $3)) with labels offset 0,0.7
 set title "seconds to the first record"
-plot 'jvm_chart.csv' skip 1 using 0:4:xtic(1) with boxes lc rgb '#d8763b', '' skip 1 using 0:4:4 with labels offset 0,0.7
+plot 'jvm_chart.csv' skip 1 using 0:4:xtic(1) with boxes lc rgb '#d8763b', '' skip 1 using 0:4:(sprintf("%.2f", $4)) with labels offset 0,0.7
 set title "CPU seconds"
-plot 'jvm_chart.csv' skip 1 using 0:6:xtic(1) with boxes lc rgb '#d8763b', '' skip 1 using 0:6:6 with labels offset 0,0.7
+plot 'jvm_chart.csv' skip 1 using 0:6:xtic(1) with boxes lc rgb '#d8763b', '' skip 1 using 0:6:(sprintf("%.2f", $6)) with labels offset 0,0.7
 set title "peak RSS MB"
-plot 'jvm_chart.csv' skip 1 using 0:7:xtic(1) with boxes lc rgb '#d8763b', '' skip 1 using 0:7:7 with labels offset 0,0.7
+plot 'jvm_chart.csv' skip 1 using 0:7:xtic(1) with boxes lc rgb '#d8763b', '' skip 1 using 0:7:(sprintf("%.0f", $7)) with labels offset 0,0.7
 unset multiplot
 EOF
 	) && cp "$WORK/jvm.png" "$RES/jvm.png"
