@@ -1795,9 +1795,11 @@ static void h_logger_put(hq *q, httpsrc_pipeline *p)
         const log_level_desc *d = log_level_find(want);
         kvlist names            = {0};
         if (!d) {
-                /* Connect answers 404 here; a bad value is a bad request. */
-                reply_error(q, HERDER_BAD_REQUEST,
-                            "invalid log level '%s': use one of OFF, FATAL, "
+                /* As Connect 4.1.1 answers (LoggingResource.setLevel:
+                 * NotFoundException, run against a ConnectStandalone):
+                 * 404 and its words, then the levels it takes. */
+                reply_error(q, HERDER_NOT_FOUND,
+                            "invalid log level '%s'. Use one of OFF, FATAL, "
                             "ERROR, WARN, INFO, DEBUG, TRACE, ALL",
                             want);
                 goto out;

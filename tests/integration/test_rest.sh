@@ -207,7 +207,7 @@ expect "scope=cluster: 204" 204 "" PUT '/admin/loggers/root?scope=cluster' \
 expect "PUT without level: 400" 400 \
 	"$(err 400 "Desired 'level' parameter was not specified in request.")" \
 	PUT /admin/loggers/root '{}'
-expect "an invalid level: 400" 400 "$(err 400 "invalid log level 'LOUD': use one of OFF, FATAL, ERROR, WARN, INFO, DEBUG, TRACE, ALL")" \
+expect "an invalid level: 404 (as Connect)" 404 "$(err 404 "invalid log level 'LOUD'. Use one of OFF, FATAL, ERROR, WARN, INFO, DEBUG, TRACE, ALL")" \
 	PUT /admin/loggers/root '{"level":"LOUD"}'
 expect "an unknown logger: 404" 404 "$(err 404 "Logger nope not found.")" \
 	GET /admin/loggers/nope
