@@ -385,12 +385,32 @@ static httpsrc_conf *load(int scope, const char *path)
 
 /* Every connector file is tried, so that each one that fails is named in
  * one run: 2 if any did. */
+/* A connector file: loaded, or every problem of it printed in one run:
+ * the keys refused and what the rest gets wrong (the plugins' keys too),
+ * as REST's validate lists them. */
+static httpsrc_conf *load_connector(httpsrc_pipeline *p, const char *path)
+{
+        char err[4096];
+        httpsrc_conf *conf = httpsrc_conf_new(HTTPSRC_SCOPE_CONNECTOR);
+        if (conf &&
+            httpsrc_conf_load_file(conf, path, err, sizeof(err)) == HTTPSRC_OK)
+                return conf;
+        httpsrc_conf_destroy(conf);
+        if (!loads_as(HTTPSRC_SCOPE_WORKER, path) &&
+            httpsrc_pipeline_check_connector_file(p, path, err, sizeof(err)) ==
+                HTTPSRC_ERR_INVAL) {
+                print_problems(NULL, err);
+                return NULL;
+        }
+        return load(HTTPSRC_SCOPE_CONNECTOR, path); /* says why, once */
+}
+
 static int add_connectors(httpsrc_pipeline *p, char **files, int n)
 {
         char err[4096];
         int rc = 0;
         for (int i = 0; i < n; i++) {
-                httpsrc_conf *conf = load(HTTPSRC_SCOPE_CONNECTOR, files[i]);
+                httpsrc_conf *conf = load_connector(p, files[i]);
                 if (!conf) {
                         rc = 2;
                         continue;
@@ -592,6 +612,14 @@ int main(int argc, char **argv)
                         rc = 2;
                 }
                 serve = 0;
+        } else if (serve &&
+                   httpsrc_pipeline_bind_rest(p, err, sizeof(err)) !=
+                       HTTPSRC_OK) {
+                /* The REST port first: one in use stops the start before
+                 * any connector exists (a created one may already have
+                 * fenced its running twin or read its offsets). */
+                fprintf(stderr, "httpsrc-connect: %s: %s\n", argv[i], err);
+                rc = 2;
         } else {
                 rc = add_connectors(p, argv + i + 1, argc - i - 1);
         }

@@ -243,6 +243,28 @@ HTTPSRC_API int httpsrc_pipeline_add_connector(httpsrc_pipeline *p,
                                                size_t errstr_size);
 
 /**
+ * @brief Every problem of connector config file @p path at once, as
+ * Connect's config validation finds them, creating nothing: the keys its
+ * loading refuses (httpsrc_conf_load_file() stops there), then the rules
+ * between the keys it accepted and, if those pass, the plugins' own keys.
+ * For a command line that names every mistake of a file in one run.
+ * Thread: the caller's, not inside a callback.
+ * @param p the pipeline (its plugins judge the plugin keys)
+ * @param path the file, .json or .properties
+ * @param errstr receives the problems, "; "-joined, each "<path>: <key>:
+ *        <reason>"; the caller's buffer
+ * @param errstr_size its size
+ * @returns HTTPSRC_OK if the file would load and create a connector;
+ *          HTTPSRC_ERR_INVAL with the problems; another error (I/O, a
+ *          syntax error of the file) with its message
+ * @since 0.2
+ */
+HTTPSRC_API int httpsrc_pipeline_check_connector_file(httpsrc_pipeline *p,
+                                                      const char *path,
+                                                      char *errstr,
+                                                      size_t errstr_size);
+
+/**
  * @brief Receives each record instead of Kafka (embedding).
  * Called on the thread running httpsrc_pipeline_run(), one record at a
  * time, in order; the buffers are borrowed for the call.
@@ -474,6 +496,25 @@ HTTPSRC_API int httpsrc_pipeline_fd(httpsrc_pipeline *p);
  */
 HTTPSRC_API int
 httpsrc_pipeline_step(httpsrc_pipeline *p, int timeout_ms, int *next_ms);
+
+/**
+ * @brief Bind the worker's `listeners` now, before any connector is added,
+ * so that a port in use is reported before anything starts (a connector
+ * created first may already have fenced a running twin or read offsets).
+ * httpsrc_pipeline_serve_rest() then serves on these sockets; without
+ * this call it binds them itself.
+ * Thread: the caller's, before httpsrc_pipeline_run(). The sockets are the
+ * pipeline's, closed by httpsrc_pipeline_destroy().
+ * @param p the pipeline
+ * @param errstr receives "listeners: cannot listen on <url>: <reason>"
+ * @param errstr_size its size
+ * @returns HTTPSRC_OK; HTTPSRC_ERR_INVAL if a listener cannot be bound;
+ *          HTTPSRC_ERR_STATE if already bound or served
+ * @since 0.2
+ */
+HTTPSRC_API int httpsrc_pipeline_bind_rest(httpsrc_pipeline *p,
+                                           char *errstr,
+                                           size_t errstr_size);
 
 /**
  * @brief Serve Kafka Connect's REST API (GET/POST /connectors, status,

@@ -325,6 +325,20 @@ int conf_load_text(httpsrc_conf *conf,
         return load_properties(conf, path, text, len, errstr, size);
 }
 
+int conf_load_file_partial(httpsrc_conf *conf,
+                           const char *path,
+                           char *errstr,
+                           size_t errstr_size)
+{
+        strbuf sb = {0};
+        int rc    = read_file(path, &sb, errstr, errstr_size);
+        if (!rc)
+                rc = conf_load_text(conf, path, sb.buf, sb.len, errstr,
+                                    errstr_size);
+        sb_wipe(&sb); /* the file may hold passwords */
+        return rc;
+}
+
 HTTPSRC_API int httpsrc_conf_load_file(httpsrc_conf *conf,
                                        const char *path,
                                        char *errstr,
@@ -335,23 +349,15 @@ HTTPSRC_API int httpsrc_conf_load_file(httpsrc_conf *conf,
                            "invalid argument: conf and path are required");
                 return HTTPSRC_ERR_INVAL;
         }
-        strbuf sb = {0};
-        int rc    = read_file(path, &sb, errstr, errstr_size);
-        if (rc) {
-                sb_wipe(&sb);
-                return rc;
-        }
         /* Fill a copy so that a failed load leaves conf as it was. */
         httpsrc_conf *tmp = httpsrc_conf_dup(conf);
         if (!tmp) {
-                sb_wipe(&sb);
                 errstr_set(errstr, errstr_size, "%s: out of memory", path);
                 return HTTPSRC_ERR_NOMEM;
         }
-        rc = conf_load_text(tmp, path, sb.buf, sb.len, errstr, errstr_size);
+        int rc = conf_load_file_partial(tmp, path, errstr, errstr_size);
         if (!rc)
                 conf_swap(conf, tmp);
         httpsrc_conf_destroy(tmp);
-        sb_wipe(&sb); /* the file may hold passwords */
         return rc;
 }

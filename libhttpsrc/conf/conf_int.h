@@ -76,6 +76,14 @@ int conf_get_bool(const httpsrc_conf *conf, const char *key, int dflt);
 /** The value explicitly set for @p key, ignoring defaults; NULL if unset. */
 const char *conf_get_set(const httpsrc_conf *conf, const char *key);
 
+/** httpsrc_conf_load_file() straight into @p conf: on HTTPSRC_ERR_INVAL
+ *  (keys refused, listed in @p errstr) the keys accepted stay set, so
+ *  the rest of the file can still be checked. */
+int conf_load_file_partial(httpsrc_conf *conf,
+                           const char *path,
+                           char *errstr,
+                           size_t errstr_size);
+
 /**
  * Load @p len bytes of @p text, named @p name in errors, into @p conf:
  * connector JSON when the first non-blank byte is '{', else Java

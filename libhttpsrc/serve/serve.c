@@ -25,12 +25,12 @@ static void served_fini(void *opaque)
         free(s);
 }
 
-int httpsrc_pipeline_serve_rest(httpsrc_pipeline *p,
-                                char *errstr,
-                                size_t errstr_size)
+int httpsrc_pipeline_bind_rest(httpsrc_pipeline *p,
+                               char *errstr,
+                               size_t errstr_size)
 {
         if (pipeline_attached(p, served_fini)) {
-                errstr_set(errstr, errstr_size, "REST API already served");
+                errstr_set(errstr, errstr_size, "REST API already bound");
                 return HTTPSRC_ERR_STATE;
         }
         served *s = calloc(1, sizeof(*s));
@@ -40,18 +40,37 @@ int httpsrc_pipeline_serve_rest(httpsrc_pipeline *p,
         }
         rest_env env = {pipeline_worker(p), pipeline_secrets(p),
                         pipeline_logger(p), 0};
-        int rc       = HTTPSRC_ERR_INVAL;
         s->rest      = rest_new(&env, errstr, errstr_size);
-        if (s->rest)
-                s->h = herder_standalone_new(p, rest_worker_id(s->rest), errstr,
-                                             errstr_size);
-        if (s->h)
-                rc = rest_start(s->rest, s->h, errstr, errstr_size);
-        if (!rc && pipeline_attach(p, served_fini, s)) {
-                errstr_set(errstr, errstr_size, "out of memory");
-                rc = HTTPSRC_ERR_NOMEM;
-        }
-        if (rc)
+        if (!s->rest) {
                 served_fini(s);
-        return rc;
+                return HTTPSRC_ERR_INVAL;
+        }
+        if (pipeline_attach(p, served_fini, s)) {
+                served_fini(s);
+                errstr_set(errstr, errstr_size, "out of memory");
+                return HTTPSRC_ERR_NOMEM;
+        }
+        return HTTPSRC_OK;
+}
+
+int httpsrc_pipeline_serve_rest(httpsrc_pipeline *p,
+                                char *errstr,
+                                size_t errstr_size)
+{
+        served *s = pipeline_attached(p, served_fini);
+        if (s && s->h) {
+                errstr_set(errstr, errstr_size, "REST API already served");
+                return HTTPSRC_ERR_STATE;
+        }
+        int rc = s ? HTTPSRC_OK
+                   : httpsrc_pipeline_bind_rest(p, errstr, errstr_size);
+        if (rc)
+                return rc;
+        s    = pipeline_attached(p, served_fini);
+        s->h = herder_standalone_new(p, rest_worker_id(s->rest), errstr,
+                                     errstr_size);
+        /* A failure leaves the listeners bound (freed with the pipeline);
+         * the caller gives up on the pipeline anyway. */
+        return s->h ? rest_start(s->rest, s->h, errstr, errstr_size)
+                    : HTTPSRC_ERR_INVAL;
 }

@@ -12,7 +12,7 @@ REASON_NOFILE='No such file'                # connector file missing
 REASON_MALFORMED='invalid JSON'             # connector file not JSON
 
 HOST_TIMEOUT=15
-plan 70
+plan 72
 # Nothing listens here: config errors must be found before connecting.
 BOOT=127.0.0.1:1
 write_worker "$T/worker.properties"
@@ -143,6 +143,19 @@ httpsrc-connect: $T/plugkeys.json: http.pagination.cursor.parm: unknown configur
 httpsrc-connect: $T/plugkeys.json: transforms.a.statc.field: unknown configuration key for transform org.apache.kafka.connect.transforms.InsertField\$Value (did you mean 'transforms.a.static.field'?)
 httpsrc-connect: $T/plugkeys.json: http.auth.user: required key is missing (needed by BASIC)" \
 	--once "$T/worker.properties" "$T/plugkeys.json"
+
+# Core keys refused and plugin keys wrong in one file: all of them in one
+# run, as REST's validate lists them (before: only the refused ones; the
+# plugin keys came after fixing those, in a second run).
+write_connector "$T/mixed.json" mixed "${base[@]}" http.method=PUT \
+	http.timer.interval.ms=abc http.auth.type=BASIC http.auth.usr=u \
+	http.auth.password=p
+expect_stderr "refused core keys and bad plugin keys in one run" \
+	"httpsrc-connect: $T/mixed.json: http.method: invalid value 'PUT': must be one of GET, POST
+httpsrc-connect: $T/mixed.json: http.timer.interval.ms: invalid value 'abc': not an integer
+httpsrc-connect: $T/mixed.json: http.auth.usr: unknown configuration key (did you mean 'http.auth.user'?)
+httpsrc-connect: $T/mixed.json: http.auth.user: required key is missing (needed by BASIC)" \
+	--once "$T/worker.properties" "$T/mixed.json"
 
 # ---- Kafka's topic rule, the REST listener: checked before anything runs ----
 write_connector "$T/badtopic.json" badtopic "${base[@]:1}" 'kafka.topic=events v1'
