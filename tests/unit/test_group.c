@@ -63,7 +63,7 @@ static size_t unhex(const char *h, unsigned char *out)
 
 static void assert_bytes(const strbuf *sb, const char *hex)
 {
-        unsigned char want[1024];
+        static unsigned char want[8192];
         size_t n = unhex(hex, want);
         assert_int_equal(sb->len, n);
         assert_memory_equal(sb->buf, want, n);
@@ -288,6 +288,86 @@ static void test_eager_spread(void **state)
                 wgroup_assignment_clear(&a[i]);
         free(a);
         wgroup_work_destroy(w);
+}
+
+/* Our EagerAssignor against Java's, byte for byte, on the cases of
+ * tests/unit/data/EagerAssignorGolden.java: members "m-c", "m-a", "m-b"
+ * (leader m-b) over s2 (2 tasks), s1 (3 tasks); 7 members m6..m0 (leader
+ * m3) over 100 connectors k000..k099 of 1..4 tasks. Member URLs are
+ * "http://<id>/". */
+static void golden_case(const char *name,
+                        const char *leader,
+                        char **ids,
+                        const int64_t *offsets,
+                        size_t n,
+                        char **conns,
+                        const int *tasks,
+                        size_t nc,
+                        int64_t snap)
+{
+        char path[512], line[16384], url[16][32];
+        wgroup_member ms[16];
+        for (size_t i = 0; i < n; i++) {
+                snprintf(url[i], sizeof(url[i]), "http://%s/", ids[i]);
+                ms[i] = mk(ids[i], url[i], offsets[i]);
+        }
+        wgroup_work *w = wgroup_work_new();
+        wgroup_work_set_offset(w, snap);
+        for (size_t i = 0; i < nc; i++)
+                assert_int_equal(wgroup_work_add(w, conns[i], tasks[i]), 0);
+        wgroup_assignment *a = NULL;
+        assert_int_equal(wgroup_eager_assign(ms, n, leader, w, &a), 0);
+        snprintf(path, sizeof(path), "%s/tests/unit/data/eager_assignor_java.txt",
+                 HTTPSRC_SOURCE_ROOT);
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        size_t seen = 0;
+        while (fgets(line, sizeof(line), f)) {
+                char cname[32], member[32], hex[16000];
+                if (line[0] == '#' ||
+                    sscanf(line, "%31s %31s %15999s", cname, member, hex) != 3 ||
+                    strcmp(cname, name))
+                        continue;
+                for (size_t i = 0; i < n; i++) {
+                        if (strcmp(ids[i], member))
+                                continue;
+                        strbuf sb = {0};
+                        assert_int_equal(wgroup_assignment_encode(&sb, &a[i]), 0);
+                        assert_bytes(&sb, hex);
+                        sb_free(&sb);
+                        seen++;
+                }
+        }
+        fclose(f);
+        assert_int_equal(seen, n);
+        for (size_t i = 0; i < n; i++)
+                wgroup_assignment_clear(&a[i]);
+        free(a);
+        wgroup_work_destroy(w);
+}
+
+static void test_eager_java(void **state)
+{
+        (void)state;
+        char *ids[] = {"m-c", "m-a", "m-b"}, *conns[] = {"s2", "s1"};
+        int64_t offs[] = {5, 5, 4};
+        int tasks[]    = {2, 3};
+        golden_case("small", "m-b", ids, offs, 3, conns, tasks, 2, 5);
+
+        char idb[7][4], cb[100][8], *bids[7], *bconns[100];
+        int64_t boffs[7];
+        int btasks[100];
+        for (int i = 0; i < 7; i++) {
+                snprintf(idb[i], sizeof(idb[i]), "m%d", 6 - i);
+                bids[i]  = idb[i];
+                boffs[i] = 3;
+        }
+        for (int c = 0; c < 100; c++) {
+                snprintf(cb[c], sizeof(cb[c]), "k%03d", c);
+                bconns[c] = cb[c];
+                btasks[c] = 1 + c % 4;
+        }
+        golden_case("big", "m3", bids, boffs, 7, bconns, btasks, 100, 3);
 }
 
 /* ---- the member flow on librdkafka's mock cluster ---- */
@@ -662,6 +742,7 @@ int main(void)
             cmocka_unit_test(test_java_order),
             cmocka_unit_test(test_eager_assign),
             cmocka_unit_test(test_eager_spread),
+            cmocka_unit_test(test_eager_java),
             cmocka_unit_test(test_settings),
             cmocka_unit_test(test_mock_flow),
             cmocka_unit_test(test_mock_coordinator_lost),
