@@ -115,6 +115,8 @@ build() {
 	# Only what the bench runs: a unit test that does not compile at -O3
 	# must not stop it.
 	local targets
+	# the manifest regenerated first: the targets are those of this tree
+	ninja -C "$BUILD" build.ninja >/dev/null
 	targets=$(ninja -C "$BUILD" -t targets all | sed -n -E \
 		's#^(plugins/[^/:]*\.so|([^:]*/)?httpsrc-connect|tests/tools/(consume|mockkafka|select_floor|produce_floor)):.*#\1#p')
 	# shellcheck disable=SC2086 # one target a word
