@@ -1002,40 +1002,6 @@ static void on_completed(void *cls,
 /* ------------------------------------------------------------------ */
 /* setup                                                               */
 
-/* Connect's RestServer.advertisedUrl(): the scheme of
- * rest.advertised.listener, else of the first listener; host and port of
- * rest.advertised.host.name/.port, else of the first listener of that
- * scheme. The trailing '/' is Jetty's Server.getURI() form. */
-int rest_advertised_url(const httpsrc_conf *w, char *buf, size_t size)
-{
-        const char *scheme = conf_get_set(w, "rest.advertised.listener");
-        const char *host   = conf_get_set(w, "rest.advertised.host.name");
-        const char *port   = conf_get_set(w, "rest.advertised.port");
-        char *copy = xstrdup(httpsrc_conf_get(w, "listeners")), *save = NULL;
-        listener_spec l, found = {0};
-        int have = 0;
-        for (char *it = copy ? strtok_r(copy, ",", &save) : NULL;
-             it && !have; it = strtok_r(NULL, ",", &save)) {
-                if (!*strtrim(it) || listener_parse(it, &l, NULL, 0))
-                        continue;
-                if (!scheme || !strcasecmp(scheme, l.tls ? "https" : "http")) {
-                        found = l;
-                        have  = 1;
-                }
-        }
-        free(copy);
-        if (!scheme)
-                scheme = have && found.tls ? "https" : "http";
-        if (!host)
-                host = have && *found.host ? found.host : "localhost";
-        if (!port)
-                port = have ? found.port : "8083";
-        int v6 = strchr(host, ':') != NULL;
-        int n  = snprintf(buf, size, "%s://%s%s%s:%s/", scheme, v6 ? "[" : "",
-                          host, v6 ? "]" : "", port);
-        return n > 0 && (size_t)n < size ? HTTPSRC_OK : HTTPSRC_ERR_LIMIT;
-}
-
 /* A listening socket on @p ai, or -1 with errno set. */
 static int bind_one(const struct addrinfo *ai)
 {

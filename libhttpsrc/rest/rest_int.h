@@ -40,11 +40,6 @@ const char *rest_worker_id(const rest_server *r);
 /** Serve, asking @p h (borrowed: destroy the server first). HTTPSRC_OK,
  *  or an error with "listeners: cannot serve listener N ...". */
 int rest_start(rest_server *r, herder *h, char *errstr, size_t errstr_size);
-/** The URL the other workers of a Connect cluster reach this one's REST
- *  API at ("http://host:port/"), from rest.advertised.* and `listeners`
- *  as Connect's RestServer computes it. HTTPSRC_OK, or HTTPSRC_ERR_LIMIT
- *  if @p size is too small. Any thread. */
-int rest_advertised_url(const httpsrc_conf *w, char *buf, size_t size);
 /** Stop serving (waits for requests in progress). NULL-safe. */
 void rest_destroy(rest_server *r);
 

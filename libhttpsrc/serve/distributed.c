@@ -3,6 +3,7 @@
  * status stores and the distributed herder plug in here. */
 #include "httpsrc/httpsrc.h"
 
+#include "listener_int.h"
 #include "log_int.h"
 #include "pipeline_int.h"
 #include "rest_int.h"
@@ -13,7 +14,7 @@ int httpsrc_pipeline_serve_distributed(httpsrc_pipeline *p,
                                        size_t errstr_size)
 {
         char url[512];
-        if (rest_advertised_url(pipeline_worker(p), url, sizeof(url))) {
+        if (listener_advertised_url(pipeline_worker(p), url, sizeof(url))) {
                 errstr_set(errstr, errstr_size,
                            "rest.advertised.host.name: too long");
                 return HTTPSRC_ERR_INVAL;
