@@ -1,8 +1,11 @@
 /* connect layer: the standalone herder (herder.h), Kafka Connect's
- * StandaloneHerder. It owns what REST used to keep: the connectors'
- * target state and latest config (conn_meta, kept in the config store),
- * the status shown (state, trace, task), validation, offset changes,
- * restore on start, the loggers' levels.
+ * StandaloneHerder. One owner per fact: configs and target states in the
+ * config store, observed task states in the status store (as the runtime
+ * reports them), offsets in the offset store. It decides the writes, the
+ * status shown (state, trace, task), validation (starts nothing), offset
+ * changes, restore on start and the loggers' levels; conn_meta keeps only
+ * what Connect has no store for (no task yet, recreate when leaving
+ * STOPPED, the latest config while its restart is pending).
  *
  * Every operation but a preview runs on the pipeline's loop thread
  * (pipeline_exec(), from the caller's thread), the only thread touching
@@ -1953,7 +1956,7 @@ static int file_wins(standalone *r, httpsrc_pipeline *p, const char *name)
 }
 
 /* Active topics survive a restart of the host (kept at shutdown,
- * rest_destroy(); Connect keeps them in its status topic). */
+ * standalone_destroy(); Connect keeps them in its status topic). */
 static void restore_topics(standalone *r, httpsrc_pipeline *p)
 {
         for (size_t i = 0; i < pipeline_count(p); i++) {
