@@ -2165,8 +2165,9 @@ done:
 }
 
 /* Loop thread, once per loop iteration (pipeline_set_tick_cb): the
- * operations that wait, in order, until they can answer. */
-static void tick(void *opaque)
+ * operations that wait, in order, until they can answer; @p last: the
+ * loop has ended, they answer now. */
+static void tick(void *opaque, int last)
 {
         standalone *r = opaque;
         if (!r->n_waiting)
@@ -2175,7 +2176,7 @@ static void tick(void *opaque)
         reconcile(r, r->p);
         for (size_t i = 0; i < r->n_waiting;) {
                 job *j = r->waiting[i];
-                if (!job_run(j, now >= j->deadline)) {
+                if (!job_run(j, last || now >= j->deadline)) {
                         i++;
                         continue;
                 }

@@ -94,7 +94,7 @@ struct httpsrc_pipeline {
         pipeline_task_state_cb on_task;
         void *on_task_opaque;
         int *shown;
-        void (*on_tick)(void *opaque); /* pipeline_set_tick_cb() */
+        void (*on_tick)(void *opaque, int last); /* pipeline_set_tick_cb() */
         void *on_tick_opaque;
 };
 
@@ -1392,12 +1392,20 @@ static int next_wait(httpsrc_pipeline *p)
         return w < 0 ? 0 : (int)w;
 }
 
+/* pipeline_exec() function: the tick that says no other follows. */
+static void last_tick(httpsrc_pipeline *p, void *arg)
+{
+        p->on_tick(p->on_tick_opaque, 1);
+}
+
 static int end_run(httpsrc_pipeline *p)
 {
         /* finish() while REST requests still queue for the loop: only
          * afterwards may they run on their own threads. */
         int rc = finish(p);
         set_loop_running(p, 0);
+        if (p->on_tick) /* serialized with those requests */
+                pipeline_exec(p, last_tick, NULL);
         atomic_store(&p->stop_requested, 0);
         p->running = 0;
         return rc;
@@ -1423,7 +1431,7 @@ int httpsrc_pipeline_step(httpsrc_pipeline *p, int timeout_ms, int *next_ms)
                 reloader_run(p->reloader, p);
         run_pending(p);
         if (p->on_tick)
-                p->on_tick(p->on_tick_opaque);
+                p->on_tick(p->on_tick_opaque, 0);
         flush_offsets(p, mono_ms(), 0);
         if (p->lfd)
                 watch_fds(p);
@@ -1499,7 +1507,7 @@ int httpsrc_pipeline_component_info(const httpsrc_pipeline *p,
 }
 
 void pipeline_set_tick_cb(httpsrc_pipeline *p,
-                          void (*cb)(void *opaque),
+                          void (*cb)(void *opaque, int last),
                           void *opaque)
 {
         p->on_tick        = cb;

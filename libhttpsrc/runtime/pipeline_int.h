@@ -152,12 +152,14 @@ int pipeline_attach(httpsrc_pipeline *p, void (*fini)(void *), void *opaque);
 /** The opaque of the service attached with @p fini, or NULL. */
 void *pipeline_attached(const httpsrc_pipeline *p, void (*fini)(void *));
 
-/** Call @p cb(@p opaque) on the loop thread once per loop iteration, after
- *  the deletes and restarts that could complete did (NULL: none): the
- *  herder runs there the operations that wait for them. @p cb may create,
- *  delete and restart connectors. Not while the loop runs. */
+/** Call @p cb(@p opaque, 0) on the loop thread once per loop iteration,
+ *  after the deletes and restarts that could complete did, and
+ *  @p cb(@p opaque, 1) once when the loop has ended (inside a
+ *  pipeline_exec() function: nothing will complete any more). NULL: none.
+ *  The herder runs there the operations that wait for them. @p cb may
+ *  create, delete and restart connectors. Not while the loop runs. */
 void pipeline_set_tick_cb(httpsrc_pipeline *p,
-                          void (*cb)(void *opaque),
+                          void (*cb)(void *opaque, int last),
                           void *opaque);
 
 /** RESTARTING while a restart waits, else the connector's own state. */
