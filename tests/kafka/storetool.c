@@ -10,6 +10,10 @@
  *     config-target NAME TARGET
  *     config-tasks NAME N             N task configs {"task.id":"<i>"}
  *     config-delete NAME
+ *     config-fence NAME               KIP-618 on two stores of one worker
+ *                                     config: A claims and writes NAME, B
+ *                                     claims (fencing A), A's write fails,
+ *                                     B's works, A's listener hears it
  *     status-dump                     every status, one line each
  *     status-put CONNECTOR TASK|-1 STATE WORKER_ID GENERATION [TRACE]
  *     status-put-safe ...             the same through putSafe
@@ -135,6 +139,55 @@ static int config_cmd(config_store *s, int argc, char **argv, char *err,
         return -1;
 }
 
+static void heard(void *opaque, const config_event *ev)
+{
+        static const char *const kinds[] = {"",       "updated", "removed",
+                                            "target", "tasks",   "restart",
+                                            "fenced"};
+        (void)opaque;
+        printf("heard %s %s\n", kinds[ev->kind], ev->connector);
+}
+
+/* config-fence NAME: the leader's transactional writes (KIP-618). */
+static int config_fence(config_store *a,
+                        config_store *b,
+                        const char *name,
+                        char *err,
+                        size_t errsz)
+{
+        char *k[] = {"connector.class"}, *v[] = {"X"};
+        config_props p = {1, k, v};
+        config_store_set_listener(a, heard, NULL);
+        printf("transactional.id %s\n", config_store_kafka_transactional_id(a));
+        int rc = config_store_kafka_claim(a, err, errsz);
+        printf("A claims: %d\n", rc);
+        rc = rc ? rc
+                : config_store_put_props(a, name, &p, HTTPSRC_STATE_RUNNING,
+                                         err, errsz);
+        printf("A writes: %d\n", rc);
+        /* A new leader reads to the end before it writes. */
+        rc = rc ? rc : config_store_kafka_claim(b, err, errsz);
+        rc = rc ? rc : config_store_refresh(b, err, errsz);
+        printf("B claims: %d\n", rc);
+        if (rc)
+                return rc;
+        char aerr[512] = "";
+        printf("A writes again: %d\n",
+               config_store_put_target(a, name, HTTPSRC_STATE_PAUSED, aerr,
+                                       sizeof(aerr)));
+        printf("A: %s\nA claimed: %d\n", aerr, config_store_kafka_claimed(a));
+        rc = config_store_put_target(b, name, HTTPSRC_STATE_STOPPED, err,
+                                     errsz);
+        printf("B writes: %d\n", rc);
+        rc = rc ? rc : config_store_refresh(a, err, errsz);
+        const config_entry *e = config_store_get(a, name);
+        printf("A reads: %s, offset A %lld B %lld\n",
+               e ? config_store_target_name(e->target) : "(none)",
+               (long long)config_store_offset(a),
+               (long long)config_store_offset(b));
+        return rc;
+}
+
 static void print_status(void *opaque,
                          const char *connector,
                          int task,
@@ -205,8 +258,17 @@ int main(int argc, char **argv)
         } else {
                 config_store *s =
                     config_store_open_kafka(w, &lg, err, sizeof(err));
-                rc = s ? config_cmd(s, argc - 5, argv + 5, err, sizeof(err))
-                       : 1;
+                config_store *b = s && !strcmp(argv[5], "config-fence")
+                                      ? config_store_open_kafka(w, &lg, err,
+                                                                sizeof(err))
+                                      : NULL;
+                if (b && argc == 7)
+                        rc = config_fence(s, b, argv[6], err, sizeof(err));
+                else
+                        rc = s && !b ? config_cmd(s, argc - 5, argv + 5, err,
+                                                  sizeof(err))
+                                     : 1;
+                config_store_destroy(b);
                 config_store_destroy(s);
         }
         httpsrc_conf_destroy(w);

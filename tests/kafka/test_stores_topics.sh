@@ -12,7 +12,7 @@
 #  - bad topics are refused with one line naming the topic.
 . "$(dirname "$0")/../integration/lib.sh"
 
-plan 26
+plan 31
 start_kafka
 ST=$HTTPSRC_BUILD_ROOT/tests/kafka/storetool
 need_bins "$ST"
@@ -222,3 +222,24 @@ assert_eq "our delete wrote Connect's two tombstones, config first" \
 target-state-httpsrc-src	(null)" \
 	"$(grep 'httpsrc-src	(null)' "$CONSUMED")"
 "$KAFKA_SH" connect-stop "$T/jvm" 2>>"$T/connect.err"
+
+# ---- KIP-618: the leader writes the config topic in transactions of
+# transactional.id connect-cluster-<group.id>; a new leader's claim fences
+# the old one's producer ----
+store config-fence fence-me
+assert_eq "config-fence runs" 0 $? || diag_file "$T/store.err"
+assert_grep "the transactional id is Connect's leader id" \
+	"transactional.id connect-cluster-$GROUP" "$T/out"
+assert_eq "A claims and writes; its listener hears its own write read back; B claims" \
+	"A claims: 0
+heard updated fence-me
+A writes: 0
+B claims: 0" "$(sed -n '2,5p' "$T/out")"
+assert_grep "A's next write is refused: fenced by B, one line naming the id" \
+	"A: config.storage.topic: transactional write with transactional.id 'connect-cluster-$GROUP' failed: " \
+	"$T/out"
+assert_eq "A gave its claim up; B's write lands and A's refresh hears it" \
+	"A claimed: 0
+B writes: 0
+heard target fence-me
+A reads: STOPPED" "$(sed -n '8,11p' "$T/out" | sed 's/, offset.*//')"
