@@ -555,8 +555,21 @@ static int read_one(kafka_log *kl,
                            rd_kafka_message_errstr(m));
                 return -1;
         }
-        if (fn(opaque, m, errstr, errstr_size))
+        char why[1024] = "";
+        int r          = fn(opaque, m, why, sizeof(why));
+        if (r < 0) {
+                errstr_set(errstr, errstr_size, "%s", why);
                 return -1;
+        }
+        if (r == KAFKA_LOG_DROPPED || r == KAFKA_LOG_SKIPPED)
+                log_msg(kl->lg,
+                        r == KAFKA_LOG_DROPPED ? HTTPSRC_LOG_WARN
+                                               : HTTPSRC_LOG_DEBUG,
+                        NULL,
+                        "%s: record at partition %d offset %lld of topic "
+                        "'%s' ignored: %s",
+                        kl->spec->topic_key, p, (long long)m->offset,
+                        kl->topic, why);
         if (m->offset + 1 > kl->pos[p])
                 kl->pos[p] = m->offset + 1;
         return was_behind && kl->pos[p] >= end[p];

@@ -54,8 +54,14 @@ int kafka_log_patience_ms(const kafka_log *kl);
 /** The producer (to make records in a transaction of one's own, say). */
 struct rd_kafka_s *kafka_log_producer(kafka_log *kl);
 
-/** Called for each record read; a non-zero return stops the read with
- *  that error (@p errstr set). */
+/** What a record callback may return besides 0 (applied) and a negative
+ *  error (the read stops, @p errstr set): the record is dropped, as
+ *  Connect drops it, and the log says why (@p errstr) in one line. */
+#define KAFKA_LOG_DROPPED 1 /* malformed or unknown: a warning */
+#define KAFKA_LOG_SKIPPED 2 /* a kind this store does not keep: debug */
+
+/** Called for each record read: 0, KAFKA_LOG_DROPPED/_SKIPPED, or a
+ *  negative error that stops the read with @p errstr. */
 typedef int (*kafka_log_record_fn)(void *opaque,
                                    const struct rd_kafka_message_s *m,
                                    char *errstr,

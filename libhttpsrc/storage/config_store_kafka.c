@@ -36,38 +36,26 @@ typedef struct ckafka {
 
 static const config_store_ops kafka_ops;
 
-typedef struct read_ctx {
-        ckafka *ck;
-        config_store *s;
-} read_ctx;
-
-/* ConsumeCallback: apply the record; what Connect drops is logged. */
+/* ConsumeCallback: apply the record (what Connect drops, kafka_log
+ * logs). */
 static int apply_one(void *opaque,
                      const rd_kafka_message_t *m,
                      char *errstr,
                      size_t errstr_size)
 {
-        read_ctx *rc  = opaque;
-        char why[512] = "";
-        int r = cfgrec_apply(rc->s, m->key, m->key_len, m->payload,
-                             m->payload ? m->len : 0, m->offset, why,
-                             sizeof(why));
-        if (r == 1)
-                log_msg(rc->ck->lg, HTTPSRC_LOG_WARN, NULL,
-                        "config.storage.topic: record at offset %lld of "
-                        "topic '%s' ignored: %s",
-                        (long long)m->offset, kafka_log_topic(rc->ck->log),
-                        why);
+        config_store *s = opaque;
+        int r = cfgrec_apply(s, m->key, m->key_len, m->payload,
+                             m->payload ? m->len : 0, m->offset, errstr,
+                             errstr_size);
         if (r < 0)
                 errstr_set(errstr, errstr_size, "out of memory");
-        return r < 0 ? r : 0;
+        return r;
 }
 
 static int
 read_to_end(ckafka *ck, config_store *s, char *errstr, size_t errstr_size)
 {
-        read_ctx rc = {ck, s};
-        return kafka_log_read_to_end(ck->log, apply_one, &rc, RW_TIMEOUT_MS,
+        return kafka_log_read_to_end(ck->log, apply_one, s, RW_TIMEOUT_MS,
                                      NULL, errstr, errstr_size);
 }
 

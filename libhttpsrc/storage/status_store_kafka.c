@@ -23,38 +23,25 @@ typedef struct skafka {
         const logger *lg;
 } skafka;
 
-typedef struct read_ctx {
-        skafka *sk;
-        status_store *s;
-} read_ctx;
-
+/* Apply the record (what Connect drops, kafka_log logs). */
 static int apply_one(void *opaque,
                      const rd_kafka_message_t *m,
                      char *errstr,
                      size_t errstr_size)
 {
-        read_ctx *rc  = opaque;
-        char why[512] = "";
-        int r = statusrec_apply(rc->s, m->key, m->key_len, m->payload,
-                                m->payload ? m->len : 0, why, sizeof(why));
-        if (r == 1)
-                log_msg(rc->sk->lg, HTTPSRC_LOG_DEBUG, NULL,
-                        "status.storage.topic: record at partition %d "
-                        "offset %lld of topic '%s' ignored: %s",
-                        (int)m->partition, (long long)m->offset,
-                        kafka_log_topic(rc->sk->log), why);
+        int r = statusrec_apply(opaque, m->key, m->key_len, m->payload,
+                                m->payload ? m->len : 0, errstr, errstr_size);
         if (r < 0)
                 errstr_set(errstr, errstr_size, "out of memory");
-        return r < 0 ? r : 0;
+        return r;
 }
 
 static int
 sk_refresh(void *be, status_store *s, char *errstr, size_t errstr_size)
 {
-        read_ctx rc = {be, s};
-        return kafka_log_read_to_end(rc.sk->log, apply_one, &rc,
-                                     RW_TIMEOUT_MS, NULL, errstr,
-                                     errstr_size);
+        skafka *sk = be;
+        return kafka_log_read_to_end(sk->log, apply_one, s, RW_TIMEOUT_MS,
+                                     NULL, errstr, errstr_size);
 }
 
 static int sk_write(void *be,

@@ -10,6 +10,7 @@
 
 #include "httpsrc/httpsrc.h"
 #include "json_int.h"
+#include "kafka_log_int.h"
 #include "util_int.h"
 
 #define TARGET_STATE_PREFIX "target-state-"
@@ -187,7 +188,14 @@ static int starts(const char *s, const char *prefix)
 static int drop(char *why, size_t why_size, const char *fmt, const char *key)
 {
         errstr_set(why, why_size, fmt, key);
-        return 1;
+        return KAFKA_LOG_DROPPED;
+}
+
+/* A record kind Connect keeps and this store does not. */
+static int skip(char *why, size_t why_size, const char *key)
+{
+        errstr_set(why, why_size, "%s: not kept by this store", key);
+        return KAFKA_LOG_SKIPPED;
 }
 
 /* "properties" of a config value: string values kept, nulls skipped
@@ -332,7 +340,7 @@ static int dispatch(config_store *s,
                 return HTTPSRC_OK;
         }
         if (!strcmp(key, SESSION_KEY) || starts(key, LOGGER_PREFIX))
-                return drop(why, why_size, "%s: not kept by this store", key);
+                return skip(why, why_size, key);
         return drop(why, why_size, "%s: unknown key", key);
 }
 
@@ -460,7 +468,7 @@ static int status_dispatch(status_store *s,
                                     "key",
                                     key);
         } else if (starts(key, STATUS_TOPIC_PREFIX))
-                return drop(why, why_size, "%s: not kept by this store", key);
+                return skip(why, why_size, key);
         else
                 return drop(why, why_size, "%s: unknown key", key);
         if (!name)

@@ -52,9 +52,10 @@ int cfgrec_fencing_value(struct strbuf *out, int n);
 /** Apply one record of the config topic to @p s (after
  *  config_store_set_offset(s, offset + 1)), dispatching by key prefix in
  *  Connect's order. @p val NULL is a tombstone. Returns HTTPSRC_OK,
- *  HTTPSRC_ERR_NOMEM, or 1 when the record was dropped (Connect logs and
- *  drops those too: an unknown key, a malformed value, a record kind this
- *  store does not keep such as session-key), with @p why saying why. */
+ *  HTTPSRC_ERR_NOMEM, KAFKA_LOG_DROPPED (1: an unknown key or a malformed
+ *  value, which Connect logs and drops too) or KAFKA_LOG_SKIPPED (2: a
+ *  kind this store does not keep: session-key, logger-cluster-), with
+ *  @p why saying why. */
 int cfgrec_apply(config_store *s,
                  const char *key,
                  size_t key_len,
@@ -75,9 +76,9 @@ int statusrec_key(struct strbuf *out, const char *connector, int task);
 int statusrec_value(struct strbuf *out, const status_rec *r);
 
 /** Apply one record of the status topic to @p s (@p val NULL: tombstone).
- *  HTTPSRC_OK, HTTPSRC_ERR_NOMEM, or 1 when dropped (with @p why), as
- *  Connect drops it: a bad key or value, or a topic-status record
- *  (status-topic-..., not kept here). */
+ *  HTTPSRC_OK, HTTPSRC_ERR_NOMEM, KAFKA_LOG_DROPPED (a bad key or value,
+ *  as Connect drops it) or KAFKA_LOG_SKIPPED (a status-topic- record, not
+ *  kept here), with @p why. */
 int statusrec_apply(status_store *s,
                     const char *key,
                     size_t key_len,

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "httpsrc/httpsrc.h"
+#include "kafka_log_int.h"
 #include "storage_records_int.h"
 #include "util_int.h"
 
@@ -139,8 +140,9 @@ apply_all(config_store *s, const rec *r, size_t n, int64_t first, char *last)
                                              r[i].val ? strlen(r[i].val) : 0,
                                              first + (int64_t)i, why,
                                              sizeof(why));
-                assert_true(rc == 0 || rc == 1);
-                if (rc == 1) {
+                assert_true(rc == 0 || rc == KAFKA_LOG_DROPPED ||
+                            rc == KAFKA_LOG_SKIPPED);
+                if (rc) {
                         dropped++;
                         strcpy(last, why);
                 }
@@ -247,8 +249,12 @@ static void test_read_dropped_records(void **state)
         char why[128];
         assert_int_equal(cfgrec_apply(s, "commit-x", 8, "{", 1, 50, why,
                                       sizeof(why)),
-                         1);
+                         KAFKA_LOG_DROPPED);
         assert_int_equal(config_store_offset(s), 10);
+        assert_int_equal(cfgrec_apply(s, "session-key", 11, "{}", 2, 51, why,
+                                      sizeof(why)),
+                         KAFKA_LOG_SKIPPED);
+        assert_int_equal(config_store_offset(s), 52);
         config_store_destroy(s);
 }
 
@@ -309,7 +315,9 @@ static void test_status_read(void **state)
                                                  bad[i].r.val,
                                                  strlen(bad[i].r.val), why,
                                                  sizeof(why)),
-                                 1);
+                                 strstr(bad[i].why, "not kept")
+                                     ? KAFKA_LOG_SKIPPED
+                                     : KAFKA_LOG_DROPPED);
                 assert_string_equal(why, bad[i].why);
         }
         /* The connector's tombstone takes its tasks. */
