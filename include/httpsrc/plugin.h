@@ -405,6 +405,15 @@ struct httpsrc_host_api {
                                const char *path,
                                char **text);
 
+        /* libhttpsrc 0.2 and later */
+        /** Zero @p len bytes at @p p (NULL-safe) so that the compiler keeps
+         *  the stores: wipe a secret before freeing it. @since 0.2 */
+        void (*wipe)(void *p, size_t len);
+        /** Standard base64 (RFC 4648, padded) of @p len bytes at @p data,
+         *  NUL-terminated, freed with host->free; NULL on ENOMEM.
+         *  @since 0.2 */
+        char *(*base64)(const void *data, size_t len);
+
         /* ABI 1.1+: append below */
 };
 

@@ -2,6 +2,8 @@
 #include "util_int.h"
 
 #include <ctype.h>
+#include <limits.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,11 +85,34 @@ void sb_free(strbuf *sb)
         sb->len = sb->cap = 0;
 }
 
+void mem_wipe(void *p, size_t len)
+{
+        if (p)
+                explicit_bzero(p, len); /* a memset() before free() may go */
+}
+
 void sb_wipe(strbuf *sb)
 {
-        if (sb->buf)
-                memset(sb->buf, 0, sb->cap);
+        mem_wipe(sb->buf, sb->cap);
         sb_free(sb);
+}
+
+int sb_put_base64(strbuf *sb, const void *data, size_t len)
+{
+        if (len > INT_MAX / 2 || sb_reserve(sb, 4 * ((len + 2) / 3)))
+                return -1;
+        sb->len += (size_t)EVP_EncodeBlock((unsigned char *)sb->buf + sb->len,
+                                           data, (int)len);
+        return 0;
+}
+
+char *base64_new(const void *data, size_t len)
+{
+        strbuf sb = {0};
+        if (!sb_put_base64(&sb, data, len))
+                return sb_steal(&sb);
+        sb_free(&sb);
+        return NULL;
 }
 
 char *sb_steal(strbuf *sb)

@@ -27,6 +27,16 @@ void sb_free(strbuf *sb);
 /** sb_free() after zeroing: a buffer that held a secret is not left in
  *  freed memory. */
 void sb_wipe(strbuf *sb);
+/** Zero @p len bytes at @p p (NULL-safe) so that the compiler keeps the
+ *  stores: the one way a secret is wiped (sb_wipe(), the host API's wipe
+ *  for plugins). */
+void mem_wipe(void *p, size_t len);
+/** Append the standard base64 (RFC 4648, padded) of @p len bytes at
+ *  @p data; 0, or -1 on ENOMEM. The one base64 encoder (OpenSSL's), also
+ *  the host API's base64 for plugins. */
+int sb_put_base64(strbuf *sb, const void *data, size_t len);
+/** The same as a new string (free()); NULL on ENOMEM. */
+char *base64_new(const void *data, size_t len);
 /** Hand the buffer over to the caller (never NULL unless ENOMEM). */
 char *sb_steal(strbuf *sb);
 

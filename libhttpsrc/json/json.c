@@ -34,11 +34,15 @@ struct httpsrc_json {
 /* ------------------------------------------------------------------ */
 /* Shared yajl driver                                                   */
 
+/* yajl_lex.c's set (\t \n \v \f \r and space), so offsets we compute
+ * agree with yajl's. */
+const unsigned char json_space[256] = {
+    ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
+};
+
 int json_is_space(unsigned char c)
 {
-        /* yajl_lex.c's set, so offsets we compute agree with yajl's. */
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-               c == '\f';
+        return json_space[c];
 }
 
 size_t json_scan_tok_end(const json_scan *s)

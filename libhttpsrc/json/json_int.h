@@ -113,6 +113,8 @@ typedef struct json_scan {
 
 /** Nonzero for the bytes yajl treats as whitespace. */
 int json_is_space(unsigned char c);
+/** The same as a table, for scanners' inner loops. */
+extern const unsigned char json_space[256];
 /** Offset just past the token the current callback reports. */
 size_t json_scan_tok_end(const json_scan *s);
 /** A container opens: 0, or -1 with the depth error set. */

@@ -177,7 +177,7 @@ void knet_conf_destroy(knet_conf *c)
         if (!c)
                 return;
         if (c->pass) {
-                OPENSSL_cleanse(c->pass, strlen(c->pass));
+                mem_wipe(c->pass, strlen(c->pass));
                 free(c->pass);
         }
         free(c->user);
@@ -716,15 +716,6 @@ static int sasl_round(kconn *k,
         return rc;
 }
 
-static int b64(strbuf *out, const unsigned char *p, size_t n)
-{
-        if (sb_reserve(out, 4 * ((n + 2) / 3) + 1))
-                return -1;
-        out->len += (size_t)EVP_EncodeBlock((unsigned char *)out->buf + out->len, p, (int)n);
-        out->buf[out->len] = '\0';
-        return 0;
-}
-
 static int unb64(const char *s, size_t n, unsigned char *out, size_t cap)
 {
         if (n % 4 || n / 4 * 3 > cap)
@@ -764,7 +755,7 @@ static int scram(kconn *k, int ver, int64_t deadline, char *errstr, size_t size)
         if (RAND_bytes(raw, sizeof(raw)) != 1)
                 goto out;
         strbuf nonce = {0};
-        b64(&nonce, raw, sizeof(raw));
+        sb_put_base64(&nonce, raw, sizeof(raw));
         sb_puts(&first, "n,,n=");
         for (const char *u = k->conf->user; *u; u++) /* saslname escapes */
                 *u == '=' ? sb_puts(&first, "=3D")
@@ -797,7 +788,7 @@ static int scram(kconn *k, int ver, int64_t deadline, char *errstr, size_t size)
         for (int i = 0; i < hl; i++)
                 proof[i] = ckey[i] ^ csig[i];
         sb_puts(&final, ",p=");
-        b64(&final, proof, (size_t)hl);
+        sb_put_base64(&final, proof, (size_t)hl);
         rc = sasl_round(k, ver, final.buf, final.len, &in, deadline, errstr, size);
         if (rc)
                 goto out_nonce;
@@ -815,8 +806,8 @@ static int scram(kconn *k, int ver, int64_t deadline, char *errstr, size_t size)
 out_nonce:
         sb_free(&nonce);
 out:
-        OPENSSL_cleanse(salted, sizeof(salted));
-        OPENSSL_cleanse(ckey, sizeof(ckey));
+        mem_wipe(salted, sizeof(salted));
+        mem_wipe(ckey, sizeof(ckey));
         sb_wipe(&first);
         sb_wipe(&in);
         sb_wipe(&final);

@@ -18,7 +18,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1203,15 +1202,12 @@ static int setup_auth(rest_server *r, char *errstr, size_t errstr_size)
         strbuf creds = {0};
         int bad      = !secret || sb_printf(&creds, "%s:%s", user, secret);
         if (secret)
-                OPENSSL_cleanse(secret, strlen(secret));
+                mem_wipe(secret, strlen(secret));
         free(secret);
-        if (!bad && (r->auth = malloc(4 * ((creds.len + 2) / 3) + 1)))
-                EVP_EncodeBlock((unsigned char *)r->auth,
-                                (const unsigned char *)creds.buf,
-                                (int)creds.len);
-        if (creds.buf)
-                OPENSSL_cleanse(creds.buf, creds.len);
-        sb_free(&creds);
+        strbuf auth = {0};
+        if (!bad && !sb_put_base64(&auth, creds.buf, creds.len))
+                r->auth = sb_steal(&auth);
+        sb_wipe(&creds);
         if (!bad && !r->auth)
                 errstr_set(errstr, errstr_size, "out of memory");
         return bad || !r->auth ? HTTPSRC_ERR_INVAL : HTTPSRC_OK;
@@ -1367,13 +1363,13 @@ void rest_destroy(rest_server *r)
         free(r->flags);
         free(r->cert);
         if (r->key)
-                OPENSSL_cleanse(r->key, strlen(r->key));
+                mem_wipe(r->key, strlen(r->key));
         free(r->key);
         if (r->key_pass)
-                OPENSSL_cleanse(r->key_pass, strlen(r->key_pass));
+                mem_wipe(r->key_pass, strlen(r->key_pass));
         free(r->key_pass);
         if (r->auth) /* base64 of user:password */
-                OPENSSL_cleanse(r->auth, strlen(r->auth));
+                mem_wipe(r->auth, strlen(r->auth));
         free(r->auth);
         free(r);
 }

@@ -193,6 +193,8 @@ static const struct httpsrc_host_api host_api = {
     .rec_set_timestamp  = record_set_timestamp,
     .rec_value_member   = record_value_member,
     .resp_query_text    = h_resp_query_text,
+    .wipe               = mem_wipe,
+    .base64             = base64_new,
 };
 
 const struct httpsrc_host_api *host_api_table(void)

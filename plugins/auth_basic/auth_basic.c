@@ -43,13 +43,8 @@ static char *make_header(const struct httpsrc_host_api *host,
         cred[ulen] = ':';
         memcpy(cred + ulen + 1, password, plen + 1);
 
-        char *header = host->alloc(sizeof(PREFIX) + 4 * ((clen + 2) / 3));
-        if (header) {
-                memcpy(header, PREFIX, sizeof(PREFIX) - 1);
-                plugin_base64((const unsigned char *)cred, clen,
-                              header + sizeof(PREFIX) - 1);
-        }
-        plugin_wipe(cred, clen);
+        char *header = plugin_prefixed_base64(host, PREFIX, cred, clen);
+        host->wipe(cred, clen);
         host->free(cred);
         return header;
 }
@@ -68,6 +63,9 @@ static int basic_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
                 return host->set_error(ctx, HTTPSRC_ERR_INVAL,
                                        KEY_USER " must not contain ':' "
                                                 "(RFC 7617)");
+        int rc = plugin_need_secret_host(host, ctx, "BASIC auth");
+        if (rc)
+                return rc;
         basic_state *st = host->alloc(sizeof(*st));
         if (!st)
                 return host->set_error(ctx, HTTPSRC_ERR_NOMEM, "out of memory");
@@ -90,7 +88,7 @@ static int basic_apply(void *state, httpsrc_request *req)
 static void basic_destroy(void *state)
 {
         basic_state *st = state;
-        plugin_wipe(st->header, strlen(st->header));
+        st->host->wipe(st->header, strlen(st->header));
         st->host->free(st->header);
         st->host->free(st);
 }

@@ -24,15 +24,6 @@ static const httpsrc_param_desc bearer_params[] = {
     {.name = NULL},
 };
 
-/* volatile keeps the compiler from dropping a store to memory about to be
- * freed. */
-static void wipe(char *s, size_t len)
-{
-        volatile char *p = s;
-        while (len--)
-                *p++ = 0;
-}
-
 static int bearer_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
 {
         const struct httpsrc_host_api *host = ((plugin_host *)plugin_ctx)->host;
@@ -47,6 +38,9 @@ static int bearer_create(httpsrc_ctx *ctx, void *plugin_ctx, void **state)
                 return host->set_error(ctx, HTTPSRC_ERR_INVAL,
                                        KEY_TOKEN " must not contain line "
                                                  "breaks");
+        int rc = plugin_need_secret_host(host, ctx, "BEARER auth");
+        if (rc)
+                return rc;
         bearer_state *st = host->alloc(sizeof(*st));
         size_t len       = strlen(token);
         char *header     = host->alloc(sizeof(PREFIX) + len);
@@ -72,7 +66,7 @@ static int bearer_apply(void *state, httpsrc_request *req)
 static void bearer_destroy(void *state)
 {
         bearer_state *st = state;
-        wipe(st->header, strlen(st->header));
+        st->host->wipe(st->header, strlen(st->header));
         st->host->free(st->header);
         st->host->free(st);
 }

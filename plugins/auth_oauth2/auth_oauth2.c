@@ -100,7 +100,7 @@ static const httpsrc_param_desc oauth2_params[] = {
 static void free_secret(const struct httpsrc_host_api *host, char **s)
 {
         if (*s)
-                plugin_wipe(*s, strlen(*s));
+                host->wipe(*s, strlen(*s));
         host->free(*s);
         *s = NULL;
 }
@@ -264,15 +264,8 @@ static char *make_basic(const struct httpsrc_host_api *host,
             eid && esecret ? concat(host, eid, ":", esecret, NULL) : NULL;
         char *header = NULL;
 
-        if (cred) {
-                size_t len = strlen(cred);
-                header     = host->alloc(sizeof(BASIC) + 4 * ((len + 2) / 3));
-                if (header) {
-                        memcpy(header, BASIC, sizeof(BASIC) - 1);
-                        plugin_base64((const unsigned char *)cred, len,
-                                      header + sizeof(BASIC) - 1);
-                }
-        }
+        if (cred)
+                header = plugin_prefixed_base64(host, BASIC, cred, strlen(cred));
         host->free(eid);
         free_secret(host, &esecret);
         free_secret(host, &cred);
@@ -305,13 +298,13 @@ static char *make_body(const struct httpsrc_host_api *host,
 
 static int check_host(const struct httpsrc_host_api *host, httpsrc_ctx *ctx)
 {
-        if (HTTPSRC_HOST_HAS(host, now_ms) &&
-            HTTPSRC_HOST_HAS(host, url_encode) &&
-            HTTPSRC_HOST_HAS(host, url_resolve))
-                return HTTPSRC_OK;
-        return host->set_error(ctx, HTTPSRC_ERR_PLUGIN_ABI,
-                               "OAUTH2 needs a host that provides now_ms, "
-                               "url_encode and url_resolve");
+        if (!HTTPSRC_HOST_HAS(host, now_ms) ||
+            !HTTPSRC_HOST_HAS(host, url_encode) ||
+            !HTTPSRC_HOST_HAS(host, url_resolve))
+                return host->set_error(ctx, HTTPSRC_ERR_PLUGIN_ABI,
+                                       "OAUTH2 needs a host that provides "
+                                       "now_ms, url_encode and url_resolve");
+        return plugin_need_secret_host(host, ctx, "OAUTH2");
 }
 
 /* The token URL must be absolute: it is sent as is. */

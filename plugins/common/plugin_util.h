@@ -55,41 +55,38 @@ static inline char *plugin_int_key(const struct httpsrc_host_api *host,
         return host->strdup(buf);
 }
 
-/** Zero @p len bytes of a secret before it is freed; volatile keeps the
- *  compiler from dropping stores to memory about to go. */
-static inline void plugin_wipe(char *s, size_t len)
+/** The host members a plugin that handles secrets needs (wipe, base64):
+ *  HTTPSRC_OK, or the error set on @p ctx naming @p who. */
+static inline int plugin_need_secret_host(const struct httpsrc_host_api *host,
+                                          httpsrc_ctx *ctx,
+                                          const char *who)
 {
-        volatile char *p = s;
-        while (len--)
-                *p++ = 0;
+        if (HTTPSRC_HOST_HAS(host, wipe) && HTTPSRC_HOST_HAS(host, base64))
+                return HTTPSRC_OK;
+        return host->set_error(ctx, HTTPSRC_ERR_PLUGIN_ABI,
+                               "%s needs a host that provides wipe and "
+                               "base64 (libhttpsrc 0.2 or later)",
+                               who);
 }
 
-/** Standard base64 of @p len bytes into @p out (4 * ((len + 2) / 3) + 1
- *  bytes, NUL-terminated). */
-static inline void plugin_base64(const unsigned char *in, size_t len, char *out)
+/** @p prefix and the base64 of @p len bytes at @p data ("Basic " +
+ *  base64(user:password)), host-allocated; NULL on ENOMEM. The base64
+ *  text, a secret, is wiped. Needs plugin_need_secret_host(). */
+static inline char *plugin_prefixed_base64(const struct httpsrc_host_api *host,
+                                           const char *prefix,
+                                           const void *data,
+                                           size_t len)
 {
-        static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                  "abcdefghijklmnopqrstuvwxyz0123456789+/";
-        size_t i;
-
-        for (i = 0; i + 2 < len; i += 3) {
-                unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 |
-                             in[i + 2];
-                *out++ = abc[v >> 18 & 63];
-                *out++ = abc[v >> 12 & 63];
-                *out++ = abc[v >> 6 & 63];
-                *out++ = abc[v & 63];
+        char *b64    = host->base64(data, len);
+        size_t plen  = strlen(prefix), blen = b64 ? strlen(b64) : 0;
+        char *header = b64 ? host->alloc(plen + blen + 1) : NULL;
+        if (header) {
+                memcpy(header, prefix, plen);
+                memcpy(header + plen, b64, blen + 1);
         }
-        if (i < len) {
-                unsigned v = (unsigned)in[i] << 16;
-                if (i + 1 < len)
-                        v |= (unsigned)in[i + 1] << 8;
-                *out++ = abc[v >> 18 & 63];
-                *out++ = abc[v >> 12 & 63];
-                *out++ = i + 1 < len ? abc[v >> 6 & 63] : '=';
-                *out++ = '=';
-        }
-        *out = '\0';
+        host->wipe(b64, blen);
+        host->free(b64);
+        return header;
 }
 
 /** The URL paginators' guard: a next page equal to the current one (its

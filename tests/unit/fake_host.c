@@ -14,6 +14,7 @@
 #include "fake_host.h"
 #include "json_int.h"
 #include "jsonpath_int.h"
+#include "util_int.h"
 
 struct fake_logged logged;
 int64_t fake_now_ms;
@@ -223,6 +224,8 @@ const struct httpsrc_host_api fake_host = {
     .struct_size      = sizeof(struct httpsrc_host_api),
     .abi_major        = HTTPSRC_PLUGIN_ABI_MAJOR,
     .abi_minor        = HTTPSRC_PLUGIN_ABI_MINOR,
+    .wipe             = mem_wipe,
+    .base64           = base64_new,
     .log              = fake_log,
     .set_error        = fake_set_error,
     .alloc            = fake_alloc,

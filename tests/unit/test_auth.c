@@ -721,6 +721,43 @@ static void test_oauth2_old_host(void **state)
         instance_free(&in, 0);
 }
 
+/* A host from before wipe/base64: the auth plugins that handle secrets
+ * refuse it cleanly (they have no copy of their own any more). */
+static void test_secret_host_members(void **state)
+{
+        struct httpsrc_host_api old = fake_host;
+        const char *basic[] = {"http.auth.user", "u", "http.auth.password",
+                               "p", NULL};
+        const char *bearer[] = {"http.auth.token", "t", NULL};
+        instance in;
+
+        old.struct_size = offsetof(struct httpsrc_host_api, wipe);
+        assert_int_equal(instance_new_with(&in, &old, "auth_basic",
+                                           HTTPSRC_KIND_AUTH, "BASIC", basic),
+                         HTTPSRC_ERR_PLUGIN_ABI);
+        assert_string_equal(in.ctx.err, "BASIC auth needs a host that "
+                                        "provides wipe and base64 "
+                                        "(libhttpsrc 0.2 or later)");
+        instance_free(&in, 0);
+        assert_int_equal(instance_new_with(&in, &old, "auth_bearer",
+                                           HTTPSRC_KIND_AUTH, "BEARER",
+                                           bearer),
+                         HTTPSRC_ERR_PLUGIN_ABI);
+        instance_free(&in, 0);
+        assert_int_equal(instance_new_with(&in, &old, "auth_oauth2",
+                                           HTTPSRC_KIND_AUTH, "OAUTH2",
+                                           base_conf),
+                         HTTPSRC_ERR_PLUGIN_ABI);
+        instance_free(&in, 0);
+
+        /* the current host: "Basic " + base64("u:p") */
+        assert_int_equal(instance_new_with(&in, &fake_host, "auth_basic",
+                                           HTTPSRC_KIND_AUTH, "BASIC", basic),
+                         HTTPSRC_OK);
+        assert_string_equal(applied(&in), "Basic dTpw");
+        instance_free(&in, 1);
+}
+
 static void test_oauth2_params(void **state)
 {
         instance in;
@@ -786,6 +823,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_bearer),
+            cmocka_unit_test(test_secret_host_members),
             cmocka_unit_test(test_bearer_errors),
             cmocka_unit_test(test_oauth2_header_mode),
             cmocka_unit_test(test_oauth2_body_mode),

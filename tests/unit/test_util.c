@@ -298,6 +298,33 @@ static void test_kvlist(void **state)
         assert_null(l.v);
 }
 
+/* The one base64 encoder (RFC 4648 section 10 vectors) and wipe. */
+static void test_base64_and_wipe(void **state)
+{
+        (void)state;
+        static const char *const v[][2] = {
+            {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
+            {"foo", "Zm9v"},  {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
+            {"foobar", "Zm9vYmFy"},
+        };
+        for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+                char *b = base64_new(v[i][0], strlen(v[i][0]));
+                assert_non_null(b);
+                assert_string_equal(b, v[i][1]);
+                free(b);
+        }
+        strbuf sb = {0};
+        assert_int_equal(sb_puts(&sb, "x="), 0);
+        assert_int_equal(sb_put_base64(&sb, "\xff\x00", 2), 0);
+        assert_string_equal(sb.buf, "x=/wA=");
+        sb_free(&sb);
+        char secret[] = "hunter2";
+        mem_wipe(secret, sizeof(secret));
+        for (size_t i = 0; i < sizeof(secret); i++)
+                assert_int_equal(secret[i], 0);
+        mem_wipe(NULL, 5); /* NULL-safe */
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -318,6 +345,7 @@ int main(void)
             cmocka_unit_test(test_log_level_names),
             cmocka_unit_test(test_state_names),
             cmocka_unit_test(test_kvlist),
+            cmocka_unit_test(test_base64_and_wipe),
         };
         return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
