@@ -167,11 +167,53 @@ static void test_fail_restart_remove(void **state)
         assert_int_equal(ev.n, 6);
 }
 
+/* The task's own state machine, as its DEBUG trace shows it: a poll
+ * whose request is refused goes IDLE -> POLLING -> FLIGHT, back to
+ * POLLING with the (refused) response, then FAILED (no retry left,
+ * behavior.on.error=fail); a stop keeps FAILED (it is final). */
+typedef struct trace {
+        char line[16][128];
+        size_t n;
+} trace;
+
+static void on_log(void *opaque, int level, const char *conn, const char *line)
+{
+        trace *t = opaque;
+        const char *s = strstr(line, "task state ");
+        if (s && t->n < 16)
+                snprintf(t->line[t->n++], sizeof(t->line[0]), "%s", s);
+}
+
+static void test_state_trace(void **state)
+{
+        events ev = EVENTS_INIT;
+        trace t   = {0};
+        httpsrc_pipeline *p = pipeline_with(&ev);
+        httpsrc_pipeline_set_log_cb(p, on_log, &t, HTTPSRC_LOG_DEBUG);
+        char err[1024];
+        assert_int_equal(httpsrc_pipeline_add_connector(p, conn_conf("c"),
+                                                        err, sizeof(err)),
+                         HTTPSRC_OK);
+        assert_int_equal(httpsrc_pipeline_run(p, HTTPSRC_RUN_ONCE),
+                         HTTPSRC_ERR_STATE);
+        httpsrc_pipeline_destroy(p);
+        assert_int_equal(t.n, 4);
+        assert_string_equal(t.line[0],
+                            "task state IDLE -> POLLING (connector_tick)");
+        assert_string_equal(t.line[1],
+                            "task state POLLING -> FLIGHT (poll_send)");
+        assert_string_equal(t.line[2],
+                            "task state FLIGHT -> POLLING (on_response)");
+        assert_string_equal(t.line[3],
+                            "task state POLLING -> FAILED (conn_fail)");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_target_changes),
             cmocka_unit_test(test_fail_restart_remove),
+            cmocka_unit_test(test_state_trace),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
