@@ -920,6 +920,24 @@ void offset_store_set_backend(offset_store *s,
         s->backend_opaque = opaque;
 }
 
+int offset_store_foreach_changed_conn(const offset_store *s,
+                                      const char *connector,
+                                      offset_conn_fn fn,
+                                      void *opaque)
+{
+        for (size_t i = 0; i < s->cnt; i++) {
+                const struct offset_entry *e = &s->ents[i];
+                if (!e->changed || !e->conn ||
+                    (connector && strcmp(e->conn, connector)))
+                        continue;
+                int r = fn(opaque, e->conn, e->key, e->key_len, e->val,
+                           e->val_len);
+                if (r)
+                        return r;
+        }
+        return HTTPSRC_OK;
+}
+
 int offset_store_foreach_changed(const offset_store *s,
                                  offset_raw_fn fn,
                                  void *opaque)

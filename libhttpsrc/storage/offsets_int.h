@@ -108,6 +108,20 @@ typedef int (*offset_raw_fn)(void *opaque,
 int offset_store_foreach_changed(const offset_store *s,
                                  offset_raw_fn fn,
                                  void *opaque);
+/** An entry changed, with the connector its key names. */
+typedef int (*offset_conn_fn)(void *opaque,
+                              const char *connector,
+                              const char *key,
+                              size_t key_len,
+                              const char *val,
+                              size_t val_len);
+/** offset_store_foreach_changed() over the entries whose key is
+ *  Connect's ["<connector>",{...}], with that connector; only those of
+ *  @p connector unless it is NULL. */
+int offset_store_foreach_changed_conn(const offset_store *s,
+                                      const char *connector,
+                                      offset_conn_fn fn,
+                                      void *opaque);
 /** Set key bytes to value bytes (@p val NULL: tombstone) as read back
  *  from storage: last wins, and it is not a change to write. */
 int offset_store_load_raw(offset_store *s,

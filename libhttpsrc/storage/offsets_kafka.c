@@ -132,20 +132,6 @@ static int produce_one(void *opaque,
         return kafka_log_send(ks->log, NULL, key, key_len, val, val_len);
 }
 
-/* The connector an offset key ["<connector>",{...}] belongs to (a copy),
- * or NULL. */
-static char *key_connector(const char *key, size_t key_len)
-{
-        char why[64];
-        httpsrc_json *k = json_parse(key, key_len, why, sizeof(why));
-        const char *name =
-            k && json_type(k) == HTTPSRC_JSON_ARRAY ? json_string(json_at(k, 0))
-                                                    : NULL;
-        char *copy = name ? xstrdup(name) : NULL;
-        json_destroy(k);
-        return copy;
-}
-
 /* The connectors with changed offsets, each once. */
 typedef struct conn_list {
         char **v;
@@ -154,50 +140,45 @@ typedef struct conn_list {
 } conn_list;
 
 static int collect_connector(void *opaque,
+                             const char *connector,
                              const char *key,
                              size_t key_len,
                              const char *val,
                              size_t val_len)
 {
         conn_list *l = opaque;
-        char *conn   = key_connector(key, key_len);
-        for (size_t i = 0; conn && i < l->n; i++)
-                if (!strcmp(l->v[i], conn)) {
-                        free(conn);
+        for (size_t i = 0; i < l->n; i++)
+                if (!strcmp(l->v[i], connector))
                         return 0;
-                }
-        char **v = conn ? realloc(l->v, (l->n + 1) * sizeof(*v)) : NULL;
-        if (!v) {
-                free(conn);
+        char **v   = realloc(l->v, (l->n + 1) * sizeof(*v));
+        char *copy = v ? xstrdup(connector) : NULL;
+        if (v)
+                l->v = v;
+        if (!copy) {
                 l->oom = 1;
                 return 0;
         }
-        l->v         = v;
-        l->v[l->n++] = conn;
+        l->v[l->n++] = copy;
         return 0;
 }
 
 /* The changed offsets of one connector, into its transaction. */
 typedef struct txn_write {
         txn *t;
-        const char *connector;
         char *errstr;
         size_t errstr_size;
 } txn_write;
 
 static int put_in_txn(void *opaque,
+                      const char *connector,
                       const char *key,
                       size_t key_len,
                       const char *val,
                       size_t val_len)
 {
         txn_write *w = opaque;
-        char *conn   = key_connector(key, key_len);
-        int mine     = conn && !strcmp(conn, w->connector);
-        free(conn);
-        return mine ? txn_put(w->t, key, key_len, val, val_len, w->errstr,
-                              w->errstr_size)
-                    : 0;
+        return txn_put(w->t, key, key_len, val, val_len, w->errstr,
+                       w->errstr_size);
 }
 
 /* Under exactly-once, offsets written outside a task (REST PATCH and
@@ -211,17 +192,18 @@ static int flush_in_txns(kstore *ks,
                          size_t errstr_size)
 {
         conn_list l = {0};
-        offset_store_foreach_changed(s, collect_connector, &l);
+        offset_store_foreach_changed_conn(s, NULL, collect_connector, &l);
         int rc = l.oom ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
         if (rc)
                 errstr_set(errstr, errstr_size, "out of memory");
         for (size_t i = 0; i < l.n && !rc; i++) {
                 txn *t = txn_new(ks->worker, l.v[i], ks->lg, NULL, NULL,
                                  errstr, errstr_size);
-                txn_write w = {t, l.v[i], errstr, errstr_size};
+                txn_write w = {t, errstr, errstr_size};
                 rc = t ? txn_begin(t, errstr, errstr_size) : HTTPSRC_ERR_KAFKA;
                 if (!rc)
-                        rc = offset_store_foreach_changed(s, put_in_txn, &w);
+                        rc = offset_store_foreach_changed_conn(
+                            s, l.v[i], put_in_txn, &w);
                 if (!rc)
                         rc = txn_commit(t, NULL, 0, NULL, errstr, errstr_size);
                 txn_destroy(t); /* aborts what did not commit */

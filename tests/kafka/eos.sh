@@ -35,3 +35,16 @@ committed_offset() {
 	CONSUME_IDLE_MS=500 CONSUME_TIMEOUT_MS=4000 consume_topic "$OT" 1 -N
 	tail -n 1 "$CONSUMED" | cut -f2
 }
+
+# streaming N: wait (30 s at most) until the host ($HOST_PID) asked for N
+# more pages than when called: it is past its start (fencing, reading the
+# offsets) and committing pages.
+streaming() {
+	local want=$(($(fixture_requests /events) + $1)) _
+	for _ in $(seq 300); do
+		[ "$(fixture_requests /events)" -ge "$want" ] && return 0
+		kill -0 "$HOST_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}

@@ -28,16 +28,6 @@ start_kafka
 eos_setup ival exactly.once.support=required transaction.boundary=interval \
 	transaction.boundary.interval.ms=2000
 
-# streaming N: wait (30 s at most) until the host asked for N more pages.
-streaming() {
-	local want=$(($(fixture_requests /events) + $1)) _
-	for _ in $(seq 300); do
-		[ "$(fixture_requests /events)" -ge "$want" ] && return 0
-		kill -0 "$HOST_PID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 
 kills=0 stalled=0
 for round in $(seq "$ROUNDS"); do

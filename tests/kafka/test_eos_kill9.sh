@@ -19,18 +19,6 @@ start_kafka
 . "$(dirname "$0")/eos.sh"
 eos_setup eos exactly.once.support=required transaction.boundary=poll
 
-# streaming N: wait (30 s at most) until the host asked for N more pages
-# than before it started: it is past its start (fencing, reading the
-# offsets) and committing pages.
-streaming() {
-	local want=$(($(fixture_requests /events) + $1)) _
-	for _ in $(seq 300); do
-		[ "$(fixture_requests /events)" -ge "$want" ] && return 0
-		kill -0 "$HOST_PID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 
 kills=0 sigkilled=0 moved=0 last="" stalled=0
 for round in $(seq "$ROUNDS"); do
