@@ -362,6 +362,9 @@ static int make_reader(kafka_log *kl, char *errstr, size_t errstr_size)
             kset(kl, kc, "enable.auto.commit", "false", errstr, errstr_size) ||
             kset(kl, kc, "enable.auto.offset.store", "false", errstr,
                  errstr_size) ||
+            /* The end-offset queries share the broker connection with
+             * the fetch: a long poll (500 ms) would delay each refresh. */
+            kset(kl, kc, "fetch.wait.max.ms", "50", errstr, errstr_size) ||
             kset(kl, kc, "enable.partition.eof", "true", errstr,
                  errstr_size) ||
             kset(kl, kc, "isolation.level",
@@ -484,20 +487,35 @@ static int retriable(rd_kafka_resp_err_t err)
 }
 
 /* A topic just created has no leaders for a moment: wait for them. */
-static rd_kafka_resp_err_t watermarks(kafka_log *kl,
-                                      int p,
-                                      int64_t deadline,
-                                      int64_t *lo,
-                                      int64_t *hi)
+/* The end offset of every partition, in one ListOffsets per leader
+ * (offsets for time "latest"; under read_committed the LSO, as Connect's
+ * admin.endOffsets with the consumer's isolation): a query per partition
+ * queues each behind the reader's long-poll fetch. A topic just created
+ * has no leaders for a moment: wait for them. */
+static rd_kafka_resp_err_t
+query_ends(kafka_log *kl, int64_t *end, int64_t deadline, int *bad_part)
 {
         rd_kafka_resp_err_t err;
-        int64_t left;
-        while ((left = deadline - mono_ms(),
-                err  = rd_kafka_query_watermark_offsets(
-                    kl->reader, kl->topic, p, lo, hi,
-                    left < 1000 ? 1000 : (int)left)) &&
-               retriable(err) && mono_ms() < deadline)
-                usleep(100 * 1000);
+        do {
+                rd_kafka_topic_partition_list_t *tp =
+                    rd_kafka_topic_partition_list_new(kl->parts);
+                for (int p = 0; p < kl->parts; p++)
+                        rd_kafka_topic_partition_list_add(tp, kl->topic, p)
+                            ->offset = RD_KAFKA_OFFSET_END;
+                int64_t left = deadline - mono_ms();
+                err          = rd_kafka_offsets_for_times(
+                    kl->reader, tp, left < 1000 ? 1000 : (int)left);
+                for (int i = 0; !err && i < tp->cnt; i++) {
+                        const rd_kafka_topic_partition_t *e = &tp->elems[i];
+                        if (e->partition < 0 || e->partition >= kl->parts)
+                                continue;
+                        err       = e->err;
+                        *bad_part = e->partition;
+                        end[e->partition] = e->offset < 0 ? 0 : e->offset;
+                }
+                rd_kafka_topic_partition_list_destroy(tp);
+        } while (err && retriable(err) && mono_ms() < deadline &&
+                 !usleep(100 * 1000));
         return err;
 }
 
@@ -509,23 +527,17 @@ static int end_offsets(kafka_log *kl,
                        char *errstr,
                        size_t errstr_size)
 {
-        int behind = 0;
-        for (int p = 0; p < kl->parts; p++) {
-                int64_t lo = 0, hi = 0;
-                rd_kafka_resp_err_t err = watermarks(kl, p, deadline, &lo, &hi);
-                if (err) {
-                        errstr_set(errstr, errstr_size,
-                                   "%s: end offset of topic '%s' partition "
-                                   "%d: %s",
-                                   kl->spec->topic_key, kl->topic, p,
-                                   rd_kafka_err2str(err));
-                        return -1;
-                }
-                if (kl->pos[p] < lo) /* nothing below the log start */
-                        kl->pos[p] = lo;
-                end[p] = hi;
-                behind += kl->pos[p] < hi;
+        int bad = -1, behind = 0;
+        rd_kafka_resp_err_t err = query_ends(kl, end, deadline, &bad);
+        if (err) {
+                errstr_set(errstr, errstr_size,
+                           "%s: end offset of topic '%s' partition %d: %s",
+                           kl->spec->topic_key, kl->topic, bad,
+                           rd_kafka_err2str(err));
+                return -1;
         }
+        for (int p = 0; p < kl->parts; p++)
+                behind += kl->pos[p] < end[p];
         return behind;
 }
 
