@@ -310,8 +310,8 @@ static void test_queries_and_unsupported(void **state)
                HERDER_NOT_FOUND, NULL, "Logger nope not found.");
         expect(ask(fx, HERDER_OP_SET_LOGGER, NULL,
                    (herder_request){.plugin = "x", .text = "LOUD"}),
-               HERDER_BAD_REQUEST, NULL,
-               "invalid log level 'LOUD': use one of OFF, FATAL, ERROR, "
+               HERDER_NOT_FOUND, NULL,
+               "invalid log level 'LOUD'. Use one of OFF, FATAL, ERROR, "
                "WARN, INFO, DEBUG, TRACE, ALL");
         expect(ask(fx, HERDER_OP_PUT_TASK_CONFIGS, "a", (herder_request){0}),
                HERDER_ERROR, NULL,
