@@ -603,8 +603,17 @@ static void *hb_run(void *arg)
                         pthread_cond_timedwait(&g->hb_cv, &g->hb_lock, &ts);
                         continue;
                 }
+                if (stopping(g)) { /* leave() comes next: no heartbeat */
+                        g->in_cb = 0;
+                        continue;
+                }
+                /* Not interrupted by wgroup_destroy(): a heartbeat cut off
+                 * would leave its response unread on the connection the
+                 * LeaveGroup is sent on next (bounded by the timeout). */
                 int16_t code = 0;
+                kconn_set_wake(g->coord, -1);
                 g->hb_rc = heartbeat_send(g, &code, g->hb_err, sizeof(g->hb_err));
+                kconn_set_wake(g->coord, g->stop_pipe[0]);
                 if (!g->hb_rc && (!code || code == E_REBALANCE))
                         g->last_hb_ok = mono_ms();
                 if (!g->hb_rc && code)
