@@ -1031,18 +1031,24 @@ machine() {
 	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 	printf 'Machine: %s, %s cores, %s MB RAM, Linux %s. ' "$cpu" "$(nproc)" \
 		"$(awk '/MemTotal/ { printf "%d", $2 / 1024 }' /proc/meminfo)" "$(uname -r)"
-	printf 'httpsrc %s (release build), librdkafka %s, %s. ' \
-		"$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')" \
+	# "-dirty" only for changed sources: the results written so far by
+	# this run do not count
+	local rev
+	rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+	git -C "$ROOT" diff --quiet HEAD -- . ':!bench/results' 2>/dev/null ||
+		rev=$rev-dirty
+	printf 'httpsrc %s (release build), librdkafka %s, %s. ' "$rev" \
 		"$(dpkg-query -W -f='${Version}' librdkafka-dev 2>/dev/null)" \
 		"$(nginx -v 2>&1 | sed 's/.*: //')"
-	printf 'Run %s; load average before the run %s (other processes share the machine).\n' \
-		"$(date -u +%Y-%m-%dT%H:%MZ)" "$LOAD0"
+	printf 'Run %s to %s; load average before the run %s (other processes share the machine).\n' \
+		"$START0" "$(date -u +%H:%MZ)" "$LOAD0"
 }
 
 # ------------------------------------------------------------------- main
 
 FAILED=0
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+START0=$(date -u +%Y-%m-%dT%H:%MZ)
 install_missing
 build
 mkdir -p "$RES"
