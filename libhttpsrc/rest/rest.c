@@ -413,16 +413,17 @@ static int parse_initial_state(request *q,
                                herder_target *target)
 {
         static const struct {
-                const char *name;
+                httpsrc_state state; /* named by httpsrc_state_name() */
                 herder_target target;
-        } states[] = {{"RUNNING", HERDER_TARGET_STARTED},
-                      {"PAUSED", HERDER_TARGET_PAUSED},
-                      {"STOPPED", HERDER_TARGET_STOPPED}};
+        } states[] = {{HTTPSRC_STATE_RUNNING, HERDER_TARGET_STARTED},
+                      {HTTPSRC_STATE_PAUSED, HERDER_TARGET_PAUSED},
+                      {HTTPSRC_STATE_STOPPED, HERDER_TARGET_STOPPED}};
         *target = HERDER_TARGET_STARTED;
         if (!v || json_type(v) == HTTPSRC_JSON_NULL)
                 return 0;
         for (size_t i = 0; json_type(v) == HTTPSRC_JSON_STRING && i < 3; i++)
-                if (strcaseeq(json_string(v), states[i].name)) {
+                if (strcaseeq(json_string(v),
+                              httpsrc_state_name(states[i].state))) {
                         *target = states[i].target;
                         return 0;
                 }

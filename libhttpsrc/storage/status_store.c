@@ -24,23 +24,31 @@ struct status_store {
         size_t n, cap;
 };
 
-static const char *const state_names[] = {
-    [STATUS_UNASSIGNED] = "UNASSIGNED", [STATUS_RUNNING] = "RUNNING",
-    [STATUS_PAUSED] = "PAUSED",         [STATUS_FAILED] = "FAILED",
-    [STATUS_DESTROYED] = "DESTROYED",   [STATUS_RESTARTING] = "RESTARTING",
-    [STATUS_STOPPED] = "STOPPED",
+/* Connect's AbstractStatus.State order onto the public states, whose
+ * names httpsrc_state_name() keeps; DESTROYED (a tombstone) has none. */
+static const int public_state[] = {
+    [STATUS_UNASSIGNED] = HTTPSRC_STATE_UNASSIGNED,
+    [STATUS_RUNNING]    = HTTPSRC_STATE_RUNNING,
+    [STATUS_PAUSED]     = HTTPSRC_STATE_PAUSED,
+    [STATUS_FAILED]     = HTTPSRC_STATE_FAILED,
+    [STATUS_DESTROYED]  = -1,
+    [STATUS_RESTARTING] = HTTPSRC_STATE_RESTARTING,
+    [STATUS_STOPPED]    = HTTPSRC_STATE_STOPPED,
 };
-#define N_STATES (sizeof(state_names) / sizeof(state_names[0]))
+#define N_STATES (sizeof(public_state) / sizeof(public_state[0]))
 
 const char *status_state_name(status_state st)
 {
-        return (unsigned)st < N_STATES ? state_names[st] : NULL;
+        if (st == STATUS_DESTROYED)
+                return "DESTROYED";
+        return (unsigned)st < N_STATES ? httpsrc_state_name(public_state[st])
+                                       : NULL;
 }
 
 int status_state_parse(const char *name, status_state *st)
 {
         for (size_t i = 0; name && i < N_STATES; i++)
-                if (!strcmp(state_names[i], name)) {
+                if (!strcmp(status_state_name((status_state)i), name)) {
                         *st = (status_state)i;
                         return 0;
                 }
