@@ -32,26 +32,35 @@ static int read_file(const char *path, strbuf *sb, char *errstr, size_t size)
 typedef struct props_load {
         httpsrc_conf *conf;
         const char *path;
-        strbuf *errs; /* one problem per refused key */
+        kvlist *errs; /* one problem per refused key */
         int rc;       /* HTTPSRC_ERR_PARSE once a line has no key */
 } props_load;
 
-/* A refused key is one more "; "-joined problem of @p errs (every mistake
- * of a file is reported in one go, each naming the file); -1 on ENOMEM. */
-static int add_err(strbuf *errs, const char *err)
+/* A refused key is one more problem of @p errs (every mistake of a file
+ * is reported in one go, each naming the file); -1 on ENOMEM. */
+static int add_err(kvlist *errs, const char *key, const char *err)
 {
-        return (errs->len && sb_puts(errs, "; ")) || sb_puts(errs, err) ? -1
-                                                                      : 0;
+        return kvl_add(errs, key, err);
 }
 
-/* @p errs into @p errstr: HTTPSRC_OK if none, else _ERR_INVAL. */
-static int errs_result(strbuf *errs, int rc, char *errstr, size_t size)
+/* The problems @p errs: to @p sink when given (refused keys, rc
+ * HTTPSRC_ERR_INVAL), else "; "-joined into @p errstr. HTTPSRC_OK if
+ * none, else _ERR_INVAL (or @p rc). */
+static int
+errs_result(kvlist *errs, int rc, kvlist *sink, char *errstr, size_t size)
 {
-        if (!rc && errs->len)
+        if (!rc && errs->n)
                 rc = HTTPSRC_ERR_INVAL;
-        if ((rc == HTTPSRC_ERR_INVAL || rc == HTTPSRC_ERR_PARSE) && errs->len)
-                errstr_set(errstr, size, "%s", errs->buf);
-        sb_free(errs);
+        if (rc == HTTPSRC_ERR_INVAL && sink && errs->n) {
+                if (conf_problem_merge(sink, 0, errs)) {
+                        errstr_set(errstr, size, "out of memory");
+                        rc = HTTPSRC_ERR_NOMEM;
+                }
+        } else if ((rc == HTTPSRC_ERR_INVAL || rc == HTTPSRC_ERR_PARSE) &&
+                   errs->n) {
+                conf_problems_text(errs, errstr, size);
+        }
+        kvl_free(errs);
         return rc;
 }
 
@@ -63,7 +72,8 @@ static int props_set(void *opaque,
                      int line)
 {
         props_load *pl = opaque;
-        char err[CONF_ERR_SIZE], msg[CONF_ERR_SIZE + 256];
+        char err[CONF_ERR_SIZE], msg[CONF_ERR_SIZE + 256], name[256];
+        snprintf(name, sizeof(name), "%.*s", (int)key_len, key);
         if (!key_len) {
                 snprintf(msg, sizeof(msg), "%s:%d: empty key", pl->path, line);
                 pl->rc = HTTPSRC_ERR_PARSE;
@@ -71,23 +81,24 @@ static int props_set(void *opaque,
                 snprintf(msg, sizeof(msg), "%s:%d: %s", pl->path, line, err);
         else
                 return HTTPSRC_OK;
-        return add_err(pl->errs, msg) ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
+        return add_err(pl->errs, name, msg) ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
 }
 
 static int load_properties(httpsrc_conf *conf,
                            const char *path,
                            const char *text,
                            size_t len,
+                           kvlist *sink,
                            char *errstr,
                            size_t errstr_size)
 {
-        strbuf errs        = {0};
+        kvlist errs        = {0};
         props_load pl      = {conf, path, &errs, HTTPSRC_OK};
         int line           = 0;
         const char *reason = NULL;
         int rc = props_parse(text, len, 0, props_set, &pl, &line, &reason);
         if (rc == -1) {
-                sb_free(&errs);
+                kvl_free(&errs);
                 errstr_set(errstr, errstr_size, "%s:%d: %s", path, line,
                            reason);
                 return strcmp(reason, "out of memory") ? HTTPSRC_ERR_PARSE
@@ -95,7 +106,7 @@ static int load_properties(httpsrc_conf *conf,
         }
         if (rc == HTTPSRC_ERR_NOMEM)
                 errstr_set(errstr, errstr_size, "%s: out of memory", path);
-        return errs_result(&errs, rc ? rc : pl.rc, errstr, errstr_size);
+        return errs_result(&errs, rc ? rc : pl.rc, sink, errstr, errstr_size);
 }
 
 /* ---- JSON ---- */
@@ -165,7 +176,7 @@ static int json_set_members(httpsrc_conf *conf,
                             const char *path,
                             const httpsrc_json *obj,
                             const char *skip,
-                            strbuf *errs)
+                            kvlist *errs)
 {
         char err[CONF_ERR_SIZE + 256];
         for (size_t i = 0; i < json_len(obj); i++) {
@@ -176,7 +187,8 @@ static int json_set_members(httpsrc_conf *conf,
                 if (key)
                         rc = json_set(conf, path, key, json_at(obj, i), err,
                                       sizeof(err));
-                if (rc == HTTPSRC_ERR_INVAL && add_err(errs, err))
+                if (rc == HTTPSRC_ERR_INVAL &&
+                    add_err(errs, json_key_at(obj, i), err))
                         return HTTPSRC_ERR_NOMEM;
                 if (rc && rc != HTTPSRC_ERR_INVAL)
                         return rc;
@@ -189,14 +201,15 @@ static int json_set_all(httpsrc_conf *conf,
                         const char *path,
                         const httpsrc_json *obj,
                         const char *skip,
+                        kvlist *sink,
                         char *errstr,
                         size_t size)
 {
-        strbuf errs = {0};
+        kvlist errs = {0};
         int rc      = json_set_members(conf, path, obj, skip, &errs);
         if (rc == HTTPSRC_ERR_NOMEM)
                 errstr_set(errstr, size, "%s: out of memory", path);
-        return errs_result(&errs, rc, errstr, size);
+        return errs_result(&errs, rc, sink, errstr, size);
 }
 
 /* Top-level members of {"name": ..., "config": {...}}; "tasks" and "type"
@@ -230,6 +243,7 @@ static int load_wrapped(httpsrc_conf *conf,
                         const char *path,
                         const httpsrc_json *root,
                         const httpsrc_json *config,
+                        kvlist *sink,
                         char *errstr,
                         size_t size)
 {
@@ -238,7 +252,8 @@ static int load_wrapped(httpsrc_conf *conf,
                 return rc;
         const httpsrc_json *name = json_get(root, "name");
         if (!name)
-                return json_set_all(conf, path, config, NULL, errstr, size);
+                return json_set_all(conf, path, config, NULL, sink, errstr,
+                                    size);
         const httpsrc_json *cname = json_get(config, "name");
         const char *a, *b;
         if (cname && !json_text(name, &a) && !json_text(cname, &b) && a && b &&
@@ -251,7 +266,8 @@ static int load_wrapped(httpsrc_conf *conf,
         }
         rc = json_set(conf, path, "name", name, errstr, size);
         if (!rc)
-                rc = json_set_all(conf, path, config, "name", errstr, size);
+                rc = json_set_all(conf, path, config, "name", sink, errstr,
+                                  size);
         return rc;
 }
 
@@ -262,6 +278,7 @@ static int load_json(httpsrc_conf *conf,
                      const char *path,
                      const char *text,
                      size_t len,
+                     kvlist *sink,
                      char *errstr,
                      size_t size)
 {
@@ -292,9 +309,10 @@ static int load_json(httpsrc_conf *conf,
                            path);
                 rc = HTTPSRC_ERR_PARSE;
         } else if (json_type(config) == HTTPSRC_JSON_OBJECT) {
-                rc = load_wrapped(conf, path, root, config, errstr, size);
+                rc = load_wrapped(conf, path, root, config, sink, errstr,
+                                  size);
         } else {
-                rc = json_set_all(conf, path, root, NULL, errstr, size);
+                rc = json_set_all(conf, path, root, NULL, sink, errstr, size);
         }
         json_destroy(root);
         return rc;
@@ -302,14 +320,14 @@ static int load_json(httpsrc_conf *conf,
 
 /* ---- entry point ---- */
 
-/* Exposed in conf_int.h (not static) so that tests/fuzz/fuzz_conf.c reaches
- * the parsers without a file. */
-int conf_load_text(httpsrc_conf *conf,
-                   const char *path,
-                   const char *text,
-                   size_t len,
-                   char *errstr,
-                   size_t size)
+/* conf_load_text(), the refused keys to @p sink when given. */
+static int load_text(httpsrc_conf *conf,
+                     const char *path,
+                     const char *text,
+                     size_t len,
+                     kvlist *sink,
+                     char *errstr,
+                     size_t size)
 {
         if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
                 text += 3; /* UTF-8 byte order mark */
@@ -321,20 +339,33 @@ int conf_load_text(httpsrc_conf *conf,
         }
         size_t i = strspn(text, " \t\r\n\f\v");
         if (text[i] == '{')
-                return load_json(conf, path, text, len, errstr, size);
-        return load_properties(conf, path, text, len, errstr, size);
+                return load_json(conf, path, text, len, sink, errstr, size);
+        return load_properties(conf, path, text, len, sink, errstr, size);
+}
+
+/* Exposed in conf_int.h (not static) so that tests/fuzz/fuzz_conf.c reaches
+ * the parsers without a file. */
+int conf_load_text(httpsrc_conf *conf,
+                   const char *path,
+                   const char *text,
+                   size_t len,
+                   char *errstr,
+                   size_t size)
+{
+        return load_text(conf, path, text, len, NULL, errstr, size);
 }
 
 int conf_load_file_partial(httpsrc_conf *conf,
                            const char *path,
+                           kvlist *problems,
                            char *errstr,
                            size_t errstr_size)
 {
         strbuf sb = {0};
         int rc    = read_file(path, &sb, errstr, errstr_size);
         if (!rc)
-                rc = conf_load_text(conf, path, sb.buf, sb.len, errstr,
-                                    errstr_size);
+                rc = load_text(conf, path, sb.buf, sb.len, problems, errstr,
+                               errstr_size);
         sb_wipe(&sb); /* the file may hold passwords */
         return rc;
 }
@@ -355,7 +386,7 @@ HTTPSRC_API int httpsrc_conf_load_file(httpsrc_conf *conf,
                 errstr_set(errstr, errstr_size, "%s: out of memory", path);
                 return HTTPSRC_ERR_NOMEM;
         }
-        int rc = conf_load_file_partial(tmp, path, errstr, errstr_size);
+        int rc = conf_load_file_partial(tmp, path, NULL, errstr, errstr_size);
         if (!rc)
                 conf_swap(conf, tmp);
         httpsrc_conf_destroy(tmp);

@@ -77,10 +77,14 @@ int conf_get_bool(const httpsrc_conf *conf, const char *key, int dflt);
 const char *conf_get_set(const httpsrc_conf *conf, const char *key);
 
 /** httpsrc_conf_load_file() straight into @p conf: on HTTPSRC_ERR_INVAL
- *  (keys refused, listed in @p errstr) the keys accepted stay set, so
- *  the rest of the file can still be checked. */
+ *  (keys refused) the keys accepted stay set, so the rest of the file can
+ *  still be checked. Each refused key is a problem (key, "<file>: <key>:
+ *  <reason>" or "<file>:<line>: ...") appended to @p problems, or, with
+ *  @p problems NULL, listed in @p errstr ("; "-joined); other errors
+ *  (unreadable file, syntax) go to @p errstr. */
 int conf_load_file_partial(httpsrc_conf *conf,
                            const char *path,
+                           kvlist *problems,
                            char *errstr,
                            size_t errstr_size);
 

@@ -604,57 +604,38 @@ int pipeline_validate(httpsrc_pipeline *p,
         return kvl_add(problems, key, err);
 }
 
-/* A problem already named by the refused keys' text @p refused
- * ("<file>: <key>: ..."; "; "-joined): the refused key is missing from
- * the conf checked, which would only call it missing. */
-static int named_in(const char *refused, const char *key)
-{
-        size_t kl = strlen(key);
-        for (const char *at = strstr(refused, key); at;
-             at = strstr(at + 1, key))
-                if ((at == refused || at[-1] == ' ') && at[kl] == ':')
-                        return 1;
-        return 0;
-}
-
 int httpsrc_pipeline_check_connector_file(httpsrc_pipeline *p,
                                           const char *path,
                                           char *errstr,
                                           size_t errstr_size)
 {
-        char refused[4096] = "";
-        kvlist found       = {0};
+        kvlist problems = {0}, found = {0};
         httpsrc_conf *conf = httpsrc_conf_new(HTTPSRC_SCOPE_CONNECTOR);
-        int rc = conf ? conf_load_file_partial(conf, path, refused,
-                                               sizeof(refused))
+        int rc = conf ? conf_load_file_partial(conf, path, &problems, errstr,
+                                               errstr_size)
                       : HTTPSRC_ERR_NOMEM;
         /* As REST's validate: the keys accepted against the core's rules
-         * and, if they pass, the plugins' keys. */
+         * and, if they pass, the plugins' keys; a refused key is missing
+         * from the conf checked, which would only call it missing. */
+        size_t refused = problems.n;
         if ((rc == HTTPSRC_OK || rc == HTTPSRC_ERR_INVAL) &&
             (conf_check_all(conf, &found) ||
              (!found.n && pipeline_validate(p, conf, &found))))
                 rc = HTTPSRC_ERR_NOMEM;
-        strbuf all = {0};
-        if (rc == HTTPSRC_OK || rc == HTTPSRC_ERR_INVAL) {
-                if (refused[0] && sb_puts(&all, refused))
+        for (size_t i = 0; rc != HTTPSRC_ERR_NOMEM && i < found.n; i++) {
+                ssize_t seen = kvl_index(&problems, found.v[i].key);
+                if ((seen < 0 || (size_t)seen >= refused) &&
+                    conf_problem_add(&problems, found.v[i].key, "%s: %s",
+                                     path, found.v[i].value))
                         rc = HTTPSRC_ERR_NOMEM;
-                for (size_t i = 0; i < found.n && rc != HTTPSRC_ERR_NOMEM;
-                     i++) {
-                        if (named_in(refused, found.v[i].key))
-                                continue;
-                        if (sb_printf(&all, "%s%s: %s", all.len ? "; " : "",
-                                      path, found.v[i].value))
-                                rc = HTTPSRC_ERR_NOMEM;
-                }
-                if (rc != HTTPSRC_ERR_NOMEM)
-                        rc = all.len ? HTTPSRC_ERR_INVAL : HTTPSRC_OK;
         }
-        if (rc == HTTPSRC_ERR_NOMEM)
+        if (rc == HTTPSRC_ERR_NOMEM) {
                 errstr_set(errstr, errstr_size, "out of memory");
-        else if (rc)
-                errstr_set(errstr, errstr_size, "%s",
-                           all.len ? all.buf : refused);
-        sb_wipe(&all);
+        } else if ((rc == HTTPSRC_OK || rc == HTTPSRC_ERR_INVAL)) {
+                rc = problems.n ? HTTPSRC_ERR_INVAL : HTTPSRC_OK;
+                conf_problems_text(&problems, errstr, errstr_size);
+        }
+        kvl_free(&problems);
         kvl_free(&found);
         httpsrc_conf_destroy(conf);
         return rc;

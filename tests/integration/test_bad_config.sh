@@ -12,7 +12,7 @@ REASON_NOFILE='No such file'                # connector file missing
 REASON_MALFORMED='invalid JSON'             # connector file not JSON
 
 HOST_TIMEOUT=15
-plan 72
+plan 74
 # Nothing listens here: config errors must be found before connecting.
 BOOT=127.0.0.1:1
 write_worker "$T/worker.properties"
@@ -156,6 +156,15 @@ httpsrc-connect: $T/mixed.json: http.timer.interval.ms: invalid value 'abc': not
 httpsrc-connect: $T/mixed.json: http.auth.usr: unknown configuration key (did you mean 'http.auth.user'?)
 httpsrc-connect: $T/mixed.json: http.auth.user: required key is missing (needed by BASIC)" \
 	--once "$T/worker.properties" "$T/mixed.json"
+
+# A refused value that happens to hold "<key>:" does not hide that key's
+# own problem (the problems are (key, message) pairs, not text searched).
+write_connector "$T/keyinvalue.json" keyinvalue "${base[@]:1}" \
+	'http.method=PUT kafka.topic: x'
+expect_stderr "a refused value naming another key hides no problem" \
+	"httpsrc-connect: $T/keyinvalue.json: http.method: invalid value 'PUT kafka.topic: x': must be one of GET, POST
+httpsrc-connect: $T/keyinvalue.json: kafka.topic: required key is missing" \
+	--once "$T/worker.properties" "$T/keyinvalue.json"
 
 # ---- Kafka's topic rule, the REST listener: checked before anything runs ----
 write_connector "$T/badtopic.json" badtopic "${base[@]:1}" 'kafka.topic=events v1'

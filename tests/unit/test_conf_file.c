@@ -392,6 +392,33 @@ static void test_json_errors(void **state)
         httpsrc_conf_destroy(c);
 }
 
+/* conf_load_file_partial() with a problem list: each refused key is one
+ * (key, message) pair, a value holding "; " included; the keys accepted
+ * stay set. */
+static void test_partial_problem_list(void **state)
+{
+        struct fixture *f = *state;
+        httpsrc_conf *c   = httpsrc_conf_new(CONN);
+        kvlist problems   = {0};
+        write_file(f, "kafka.topic=t\n"
+                      "http.timer.interval.ms=5s; name: x\n"
+                      "http.method=PUT\n", 0);
+        assert_int_equal(conf_load_file_partial(c, f->path, &problems,
+                                                f->errstr, sizeof(f->errstr)),
+                         HTTPSRC_ERR_INVAL);
+        assert_int_equal(problems.n, 2);
+        assert_string_equal(problems.v[0].key, "http.timer.interval.ms");
+        snprintf(f->want, sizeof(f->want),
+                 "%s:2: http.timer.interval.ms: invalid value '5s; name: x': "
+                 "not an integer",
+                 f->path);
+        assert_string_equal(problems.v[0].value, f->want);
+        assert_string_equal(problems.v[1].key, "http.method");
+        assert_string_equal(httpsrc_conf_get(c, "kafka.topic"), "t");
+        kvl_free(&problems);
+        httpsrc_conf_destroy(c);
+}
+
 /* A connector config as Confluent's docs write it loads unchanged: every
  * Confluent key lands on its canonical key, in file order. */
 static void test_confluent_config(void **state)
@@ -477,6 +504,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_json_wrapped, setup, teardown),
             cmocka_unit_test_setup_teardown(test_json_flat, setup, teardown),
             cmocka_unit_test_setup_teardown(test_json_errors, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_partial_problem_list, setup,
+                                            teardown),
             cmocka_unit_test_setup_teardown(test_confluent_config, setup,
                                             teardown),
         };
