@@ -16,6 +16,9 @@
 #include "group_net_int.h"
 #include "log_int.h"
 
+/* join_group(): rejoin at once (the coordinator gave us a member id). */
+#define KNET_RETRY_NOW (-10)
+
 #define PROTOCOL_TYPE "connect"
 #define PROTOCOL_NAME "default" /* EAGER, ConnectProtocol V0 */
 
@@ -491,7 +494,7 @@ static int join_group(wgroup *g)
                 rc = -1;
         sb_free(&resp);
         if (!rc && err == E_MEMBER_ID_REQ) /* KIP-394: again, with the id */
-                rc = -1;
+                rc = KNET_RETRY_NOW;
         else if (!rc && err)
                 rc = on_group_error(g, "JoinGroup", err) ? KNET_FATAL : -1;
         else if (!rc && (!j.protocol || strcmp(j.protocol, PROTOCOL_NAME))) {
@@ -738,6 +741,9 @@ static int step(wgroup *g)
                 if (rc && g->coord)
                         say(g, HTTPSRC_LOG_DEBUG, "group %s: rejoining: %s",
                             g->group_id, g->err);
+                /* Java's retry.backoff.ms: a failing join does not spin. */
+                if (rc && rc != KNET_RETRY_NOW && rc != KNET_WOKEN)
+                        pause_ms(g, 100);
                 return 0;
         }
         int64_t wait = g->last_hb_ok + g->heartbeat_ms - mono_ms();
