@@ -106,6 +106,7 @@ int main(int argc, char **argv)
         httpsrc_conf *c = httpsrc_conf_new(HTTPSRC_SCOPE_WORKER);
         if (httpsrc_conf_load_file(c, argv[1], err, sizeof(err))) {
                 fprintf(stderr, "%s\n", err);
+                httpsrc_conf_destroy(c);
                 return 2;
         }
         app a = {atoi(argv[3]), atoi(argv[4]), atoll(argv[5]), NULL};
@@ -117,6 +118,7 @@ int main(int argc, char **argv)
         a.g = wgroup_new(c, argv[2], &cbs, &a, &lg, err, sizeof(err));
         if (!a.g) {
                 printf("START_ERROR %s\n", err);
+                httpsrc_conf_destroy(c);
                 return 1;
         }
         while (!stop)
