@@ -135,7 +135,12 @@ admin_wait(admin_call *a, char *why, size_t why_size)
                 return RD_KAFKA_RESP_ERR__TIMED_OUT;
         }
         rd_kafka_resp_err_t err = rd_kafka_event_error(a->ev);
-        if (err)
+        /* librdkafka words a timeout by whichever of its timers fired first
+         * ("Timed out waiting for controller", "Failed while waiting for
+         * controller: Local: Timed out"): say it one way. */
+        if (err == RD_KAFKA_RESP_ERR__TIMED_OUT)
+                snprintf(why, why_size, "no answer from Kafka");
+        else if (err)
                 snprintf(why, why_size, "%s",
                          rd_kafka_event_error_string(a->ev));
         return err;

@@ -163,7 +163,7 @@ BOOT=127.0.0.1:1 topic_worker "$T/dead.properties" "$OT" \
 run_host --once "$T/dead.properties" "$T/nested.json"
 assert_eq "no broker: exit 2 (a setup error)" 2 "$HOST_RC"
 assert_eq "no broker: the error names the bound and its key" \
-	"httpsrc-connect: $T/dead.properties: offset.storage.topic: cannot describe topic '$OT' at bootstrap.servers=127.0.0.1:1: Failed while waiting for controller: Local: Timed out (gave up after 2000 ms: kafka.unreachable.timeout.ms)" \
+	"httpsrc-connect: $T/dead.properties: offset.storage.topic: cannot describe topic '$OT' at bootstrap.servers=127.0.0.1:1: no answer from Kafka (gave up after 2000 ms: kafka.unreachable.timeout.ms)" \
 	"$(grep -v ' INFO ' "$T/host.err")"
 # offset.storage.partitions is honoured for a topic the worker creates.
 topic_worker "$T/p3.properties" p3-offsets offset.storage.partitions=3
