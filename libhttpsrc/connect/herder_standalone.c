@@ -28,6 +28,7 @@
 #include "conf_int.h"
 #include "converter_int.h"
 #include "config_store_int.h"
+#include "herder_json_int.h"
 #include "json_int.h"
 #include "kvlist_int.h"
 #include "metrics_int.h"
@@ -386,54 +387,26 @@ static int store_remove(hq *q, const char *name)
 /* ------------------------------------------------------------------ */
 /* JSON entities                                                       */
 
-/* "HttpSource" -> "HttpSourceTask", "x.FooConnector" -> "x.FooTask". */
-static void o_task_class(hq *q, const httpsrc_conf *conf)
+/* The entities are herder_json's (one writer for both herders). */
+static void o_json(hq *q, int rc)
 {
-        const char *cls = httpsrc_conf_get(conf, "connector.class");
-        size_t n = cls ? strlen(cls) : 0, suffix = strlen("Connector");
-        strbuf sb = {0};
-        if (n > suffix && !strcmp(cls + n - suffix, "Connector"))
-                n -= suffix;
-        if (sb_append(&sb, cls ? cls : "", n) || sb_puts(&sb, "Task"))
+        if (rc)
                 q->oom = 1;
-        o_str(q, sb.buf ? sb.buf : "");
-        sb_free(&sb);
 }
 
-/* The config as written (placeholders kept), task.class appended for a
- * task config. */
-static void o_conf(hq *q, const httpsrc_conf *conf, int task)
+/* The config as written (placeholders kept). */
+static void o_conf(hq *q, const httpsrc_conf *conf)
 {
-        o_raw(q, "{");
-        size_t n = httpsrc_conf_count(conf);
-        for (size_t i = 0; i < n; i++) {
-                const char *k, *v;
-                httpsrc_conf_at(conf, i, &k, &v);
-                o_key(q, k, i == 0);
-                o_str(q, v);
-        }
-        if (task) {
-                o_key(q, "task.class", n == 0);
-                o_task_class(q, conf);
-        }
-        o_raw(q, "}");
+        herder_json_map m = herder_json_conf(conf, NULL);
+        o_json(q, herder_json_write_map(&q->out, &m));
 }
 
 /* ConnectorInfo */
 static void
 o_info(hq *q, const char *name, const httpsrc_conf *conf, int tasks)
 {
-        o_raw(q, "{\"name\":");
-        o_str(q, name);
-        o_raw(q, ",\"config\":");
-        o_conf(q, conf, 0);
-        o_raw(q, ",\"tasks\":[");
-        if (tasks) {
-                o_raw(q, "{\"connector\":");
-                o_str(q, name);
-                o_raw(q, ",\"task\":0}");
-        }
-        o_raw(q, "],\"type\":\"source\"}");
+        herder_json_map m = herder_json_conf(conf, NULL);
+        o_json(q, herder_json_info(&q->out, name, &m, tasks ? 1 : 0));
 }
 
 static void o_conn_info(hq *q, httpsrc_pipeline *p, connector *c)
@@ -466,23 +439,16 @@ static const char *status_trace(httpsrc_pipeline *p,
         return connector_warning(c);
 }
 
-/* A connector's or task's state ("id" < 0: the connector's). */
-static void o_state(hq *q, int id, int st, const char *trace)
+/* A connector's or task's state ("id" < 0: the connector's); the trace
+ * only for FAILED, and for RUNNING what it gets wrong
+ * (connector_warning()). */
+static herder_json_state
+state_of(standalone *r, int id, int st, const char *trace)
 {
-        o_raw(q, "{");
-        if (id >= 0)
-                o_fmt(q, "\"id\":%d,", id);
-        o_raw(q, "\"state\":");
-        o_str(q, state_name(st));
-        o_raw(q, ",\"worker_id\":");
-        o_str(q, q->r->worker_id);
-        /* RUNNING: what it gets wrong (connector_warning()) */
-        if ((st == HTTPSRC_STATE_FAILED || st == HTTPSRC_STATE_RUNNING) &&
-            trace && *trace) {
-                o_raw(q, ",\"trace\":");
-                o_str(q, trace);
-        }
-        o_raw(q, "}");
+        herder_json_state s = {id, state_name(st), r->worker_id, NULL};
+        if (st == HTTPSRC_STATE_FAILED || st == HTTPSRC_STATE_RUNNING)
+                s.trace = trace;
+        return s;
 }
 
 /* ConnectorStateInfo; a state < 0 is the current one. A failure is the
@@ -494,18 +460,16 @@ static void o_status(
         char buf[768];
         int st            = shown_state(q->r, p, c);
         const char *trace = status_trace(p, c, buf, sizeof(buf));
-        o_raw(q, "{\"name\":");
-        o_str(q, connector_name(c));
-        o_raw(q, ",\"connector\":");
-        o_state(q, -1,
-                conn_st >= 0                 ? conn_st
-                : st == HTTPSRC_STATE_FAILED ? HTTPSRC_STATE_RUNNING
-                                             : st,
-                connector_failed(c) ? NULL : trace);
-        o_raw(q, ",\"tasks\":[");
-        if (has_task(q->r, p, c))
-                o_state(q, 0, task_st < 0 ? st : task_st, trace);
-        o_raw(q, "],\"type\":\"source\"}");
+        herder_json_state conn = state_of(
+            q->r, -1,
+            conn_st >= 0                 ? conn_st
+            : st == HTTPSRC_STATE_FAILED ? HTTPSRC_STATE_RUNNING
+                                         : st,
+            connector_failed(c) ? NULL : trace);
+        herder_json_state task =
+            state_of(q->r, 0, task_st < 0 ? st : task_st, trace);
+        o_json(q, herder_json_status(&q->out, connector_name(c), &conn, &task,
+                                     has_task(q->r, p, c) ? 1 : 0));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1152,7 +1116,7 @@ static void h_get_config(hq *q, httpsrc_pipeline *p)
         if (!c)
                 return;
         reply(q, HERDER_OK);
-        o_conf(q, conf_now(q->r, c), 0);
+        o_conf(q, conf_now(q->r, c));
 }
 
 /* Replace a running connector's config: restart it with its offsets. */
@@ -1221,21 +1185,33 @@ static void h_status(hq *q, httpsrc_pipeline *p)
         o_status(q, p, c, -1, -1);
 }
 
+/* The task configs of @p c (@p n: 0 or its one task) as @p write lays
+ * them out: the connector's config plus task.class. */
+static void o_task_configs(hq *q,
+                           connector *c,
+                           size_t n,
+                           int (*write)(strbuf *,
+                                        const char *,
+                                        const herder_json_map *,
+                                        size_t))
+{
+        const httpsrc_conf *conf = conf_now(q->r, c);
+        char *cls =
+            herder_json_task_class(httpsrc_conf_get(conf, "connector.class"));
+        if (!cls)
+                q->oom = 1;
+        herder_json_map m = herder_json_conf(conf, cls ? cls : "");
+        o_json(q, write(&q->out, connector_name(c), &m, n));
+        free(cls);
+}
+
 static void h_tasks(hq *q, httpsrc_pipeline *p)
 {
         connector *c = need_connector(q, p, "Connector %s not found");
         if (!c)
                 return;
         reply(q, HERDER_OK);
-        o_raw(q, "[");
-        if (has_task(q->r, p, c)) {
-                o_raw(q, "{\"id\":{\"connector\":");
-                o_str(q, connector_name(c));
-                o_raw(q, ",\"task\":0},\"config\":");
-                o_conf(q, conf_now(q->r, c), 1);
-                o_raw(q, "}");
-        }
-        o_raw(q, "]");
+        o_task_configs(q, c, has_task(q->r, p, c), herder_json_task_configs);
 }
 
 /* Deprecated GET /connectors/{c}/tasks-config: {"<c>-0": {...}}. */
@@ -1249,15 +1225,8 @@ static void h_tasks_config(hq *q, httpsrc_pipeline *p)
                             q->arg[0]);
                 return;
         }
-        strbuf id = {0};
-        if (sb_printf(&id, "%s-0", connector_name(c)))
-                q->oom = 1;
         reply(q, HERDER_OK);
-        o_raw(q, "{");
-        o_key(q, id.buf ? id.buf : "", 1);
-        o_conf(q, conf_now(q->r, c), 1);
-        o_raw(q, "}");
-        sb_free(&id);
+        o_task_configs(q, c, 1, herder_json_tasks_config);
 }
 
 static void h_task_status(hq *q, httpsrc_pipeline *p)
@@ -1271,8 +1240,9 @@ static void h_task_status(hq *q, httpsrc_pipeline *p)
         }
         reply(q, HERDER_OK);
         char buf[768];
-        o_state(q, 0, shown_state(q->r, p, c),
-                status_trace(p, c, buf, sizeof(buf)));
+        herder_json_state s = state_of(q->r, 0, shown_state(q->r, p, c),
+                                       status_trace(p, c, buf, sizeof(buf)));
+        o_json(q, herder_json_write_state(&q->out, &s));
 }
 
 /* A restart replaces one still pending, conf included: restart from the
