@@ -79,14 +79,21 @@ static int task_id(strbuf *sb, const char *name, size_t i)
         return rc | sb_printf(sb, ",\"task\":%zu}", i);
 }
 
+/* {"name":N,"<field>": : the head of ConnectorInfo and ConnectorStateInfo
+ * (their tail is the task list and "type"). */
+static int entity_head(strbuf *sb, const char *name, const char *field)
+{
+        int rc = sb_puts(sb, "{\"name\":");
+        rc |= put_str(sb, name);
+        return rc | sb_printf(sb, ",\"%s\":", field);
+}
+
 int herder_json_info(strbuf *sb,
                      const char *name,
                      const herder_json_map *config,
                      size_t n_tasks)
 {
-        int rc = sb_puts(sb, "{\"name\":");
-        rc |= put_str(sb, name);
-        rc |= sb_puts(sb, ",\"config\":");
+        int rc = entity_head(sb, name, "config");
         rc |= herder_json_write_map(sb, config);
         rc |= sb_puts(sb, ",\"tasks\":[");
         for (size_t i = 0; i < n_tasks; i++) {
@@ -119,9 +126,7 @@ int herder_json_status(strbuf *sb,
                        const herder_json_state *tasks,
                        size_t n_tasks)
 {
-        int rc = sb_puts(sb, "{\"name\":");
-        rc |= put_str(sb, name);
-        rc |= sb_puts(sb, ",\"connector\":");
+        int rc = entity_head(sb, name, "connector");
         rc |= herder_json_write_state(sb, connector);
         rc |= sb_puts(sb, ",\"tasks\":[");
         for (size_t i = 0; i < n_tasks; i++) {
