@@ -18,24 +18,23 @@ static void conf_at(const void *src, size_t i, const char **k, const char **v)
         httpsrc_conf_at(src, i, k, v);
 }
 
-static void props_at(const void *src, size_t i, const char **k, const char **v)
-{
-        const config_props *p = src;
-        *k                    = p->keys[i];
-        *v                    = p->values[i];
-}
-
 herder_json_map herder_json_conf(const httpsrc_conf *conf,
                                  const char *task_class)
 {
         herder_json_map m = {conf, httpsrc_conf_count(conf), conf_at,
-                             task_class};
+                             NULL, NULL, task_class};
         return m;
 }
 
 herder_json_map herder_json_props(const config_props *props)
 {
-        herder_json_map m = {props, props->n, props_at, NULL};
+        return herder_json_pairs(props->n, props->keys, props->values);
+}
+
+herder_json_map
+herder_json_pairs(size_t n, char *const *keys, char *const *values)
+{
+        herder_json_map m = {NULL, n, NULL, keys, values, NULL};
         return m;
 }
 
@@ -58,7 +57,12 @@ int herder_json_write_map(strbuf *sb, const herder_json_map *m)
         int rc = sb_putc(sb, '{');
         for (size_t i = 0; i < m->n; i++) {
                 const char *k = NULL, *v = NULL;
-                m->at(m->src, i, &k, &v);
+                if (m->at)
+                        m->at(m->src, i, &k, &v);
+                else {
+                        k = m->keys[i];
+                        v = m->values[i];
+                }
                 if (i)
                         rc |= sb_putc(sb, ',');
                 rc |= put_str(sb, k ? k : "");
