@@ -112,8 +112,14 @@ txn *txn_new(const httpsrc_conf *worker,
 {
         txn *t           = calloc(1, sizeof(*t));
         const char *otop = conf_get_set(worker, "offset.storage.topic");
-        strbuf id        = {0};
-        if (!t || !otop || sb_printf(&id, "%s-%s-0", otop, connector) ||
+        /* A distributed worker names the task as Connect's
+         * Worker.taskTransactionalId: the same id on whichever worker the
+         * task runs, so that its start fences the previous owner. */
+        const char *group = conf_get_set(worker, "group.id");
+        strbuf id         = {0};
+        if (!t || !otop ||
+            sb_printf(&id, "%s-%s-0", group && *group ? group : otop,
+                      connector) ||
             !(t->offsets_topic = xstrdup(otop))) {
                 sb_free(&id);
                 txn_destroy(t);

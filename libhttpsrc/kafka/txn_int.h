@@ -1,6 +1,7 @@
 /* txn module: exactly-once delivery of one connector (KIP-618 on a
  * standalone worker). A transactional producer with transactional.id
- * "<offset.storage.topic>-<connector>-0"; each transaction holds the
+ * "<offset.storage.topic>-<connector>-0" (a distributed worker:
+ * "<group.id>-<connector>-0", KIP-618); each transaction holds the
  * records of a page and the offset record that covers them, written to the
  * offsets topic in Kafka Connect's format, then commits. Creating it calls
  * init_transactions, which fences any other producer with the same id (a
