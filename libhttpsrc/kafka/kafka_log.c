@@ -372,6 +372,10 @@ static int make_reader(kafka_log *kl, char *errstr, size_t errstr_size)
             kset(kl, kc, "fetch.wait.max.ms", "50", errstr, errstr_size) ||
             kset(kl, kc, "enable.partition.eof", "true", errstr,
                  errstr_size) ||
+            /* A long-poll Fetch waits in front of every ListOffsets on the
+             * broker connection: 500 ms per partition for a read to the
+             * end (2.5 s for a 5-partition status topic) without this. */
+            kset(kl, kc, "fetch.wait.max.ms", "10", errstr, errstr_size) ||
             kset(kl, kc, "isolation.level",
                  committed ? "read_committed" : "read_uncommitted", errstr,
                  errstr_size) ||

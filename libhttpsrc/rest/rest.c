@@ -35,6 +35,7 @@
 #include "rest_guard_int.h"
 #include "secrets_int.h"
 #include "util_int.h"
+#include "worker_client_int.h"
 
 /* How long a request waits for the herder's answer (500 "Request timed
  * out" after; Connect waits 90 s). The standalone herder answers within
@@ -90,6 +91,7 @@ typedef struct request {
         const char *content_type;
         char *location;
         const char *allow;
+        const char *authorization; /* the incoming header, for forwarding */
 } request;
 
 /* ------------------------------------------------------------------ */
@@ -265,6 +267,68 @@ static void set_location(request *q, const char *name)
         q->location = sb_steal(&sb);
 }
 
+/* Connect's HerderRequestHandler.completeOrForwardRequest: the request
+ * again at @p target (the leader or the owner), with ?forward=true from
+ * the worker that received it (the target may forward once more) and
+ * forward=false from there; the other query parameters, the JSON body
+ * re-serialized and the Authorization header go along. The remote answer
+ * (status and body, errors too) is this one. */
+static void forward(request *q, const char *target)
+{
+        const char *fwd = kvl_get(&q->query, "forward");
+        if (!target) {
+                reply_error(q, MHD_HTTP_CONFLICT,
+                            "Cannot complete request momentarily due to no "
+                            "known leader URL, likely because a rebalance "
+                            "was underway.");
+                return;
+        }
+        if (fwd && !strcmp(fwd, "false")) {
+                reply_error(q, MHD_HTTP_CONFLICT,
+                            "Cannot complete request because of a "
+                            "conflicting operation (e.g. worker rebalance)");
+                return;
+        }
+        strbuf path = {0};
+        int bad = sb_puts(&path, q->url) ||
+                  sb_printf(&path, "?forward=%s", fwd ? "false" : "true");
+        for (size_t i = 0; !bad && i < q->query.n; i++) {
+                if (!strcmp(q->query.v[i].key, "forward"))
+                        continue;
+                bad = sb_putc(&path, '&') ||
+                      pct_encode(&path, q->query.v[i].key) ||
+                      (q->query.v[i].value &&
+                       (sb_putc(&path, '=') ||
+                        pct_encode(&path, q->query.v[i].value)));
+        }
+        char *url  = bad ? NULL : worker_url_join(target, path.buf);
+        size_t len = 0;
+        char *body = q->json ? json_serialize(q->json, &len) : NULL;
+        strbuf out = {0};
+        char err[512];
+        long st = -1;
+        if (url && (body || !q->json))
+                st = worker_request(q->method, url, body, len,
+                                    q->authorization, q->r->herder_timeout_ms,
+                                    &out, err, sizeof(err));
+        else
+                errstr_set(err, sizeof(err), "out of memory");
+        if (st < 0) {
+                reply_error(q, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                            "IO Error trying to forward REST request: %s",
+                            err);
+        } else if (st == MHD_HTTP_NO_CONTENT || !out.len) {
+                reply_empty(q, (int)st);
+        } else {
+                reply(q, (int)st);
+                o_raw(q, out.buf);
+        }
+        free(url);
+        free(body);
+        sb_free(&path);
+        sb_free(&out);
+}
+
 /* Write the herder's answer: its entity, or {"error_code","message"}. */
 static void answer_with(request *q, const herder_result *res)
 {
@@ -274,11 +338,7 @@ static void answer_with(request *q, const herder_result *res)
         }
         int http = herder_status_http(res->status);
         if (res->status == HERDER_FORWARD) {
-                /* Only a distributed herder forwards; REST forwarding
-                 * (?forward=, two hops) is rest_forward's. */
-                reply_error(q, MHD_HTTP_CONFLICT,
-                            "Cannot complete request because of a "
-                            "conflicting operation (e.g. worker rebalance)");
+                forward(q, res->forward_url); /* a distributed herder's */
         } else if (res->message) {
                 reply_error_text(q, http, res->message);
         } else if (res->body) {
@@ -613,6 +673,29 @@ out:
         kvl_free(&cfg);
 }
 
+/* Internal (distributed.md §3.4): POST /connectors/{c}/tasks, the task
+ * configs a connector's owner sends to the leader (a JSON array of maps;
+ * PUT /connectors/{c}/fence goes to ask_connector). */
+static void h_put_task_configs(request *q, herder_op op)
+{
+        if (!q->json || json_type(q->json) != HTTPSRC_JSON_ARRAY) {
+                reply_error(q, MHD_HTTP_BAD_REQUEST,
+                            "Request body must be a JSON array of task "
+                            "configs");
+                return;
+        }
+        char *text = json_serialize(q->json, NULL);
+        if (!text) {
+                q->oom = 1;
+                return;
+        }
+        herder_request rq = {.connector = q->arg[0],
+                             .text      = text,
+                             .text_len  = strlen(text)};
+        ask(q, op, &rq);
+        free(text);
+}
+
 /* ------------------------------------------------------------------ */
 /* routing                                                             */
 
@@ -636,6 +719,9 @@ static const struct route {
     {"PATCH", "connectors/*/config", h_config, HERDER_OP_PATCH_CONFIG},
     {"GET", "connectors/*/status", ask_connector, HERDER_OP_CONNECTOR_STATUS},
     {"GET", "connectors/*/tasks", ask_connector, HERDER_OP_TASK_CONFIGS},
+    {"POST", "connectors/*/tasks", h_put_task_configs,
+     HERDER_OP_PUT_TASK_CONFIGS},
+    {"PUT", "connectors/*/fence", ask_connector, HERDER_OP_FENCE_ZOMBIES},
     /* deprecated: {"<c>-0": {...}} */
     {"GET", "connectors/*/tasks-config", ask_connector,
      HERDER_OP_TASKS_CONFIG},
@@ -883,6 +969,8 @@ static enum MHD_Result answer(rest_server *r,
                               upload *u)
 {
         request q = {.r = r, .method = method, .url = url};
+        q.authorization =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
         u->answered = 1;
         rest_guard_answering(conn, 1);
         if (!authorized(r, conn)) {

@@ -2,11 +2,15 @@
  * httpsrc_pipeline_serve_rest() binds the REST listeners, builds the
  * standalone herder with the worker id they make, serves REST on it and
  * attaches both to the pipeline, which destroys them first (REST, then
- * the herder). The runtime knows neither; REST knows only the herder. */
+ * the herder). The runtime knows neither; REST knows only the herder.
+ * httpsrc_pipeline_serve_distributed() composes the same way with the
+ * distributed herder in front of a standalone one, which keeps what is
+ * the worker's own (plugins, loggers, validate, GET /). */
 #include "httpsrc/httpsrc.h"
 
 #include <stdlib.h>
 
+#include "herder_distributed_int.h"
 #include "herder_standalone_int.h"
 #include "pipeline_int.h"
 #include "rest_int.h"
@@ -71,6 +75,30 @@ int httpsrc_pipeline_serve_rest(httpsrc_pipeline *p,
                                      errstr_size);
         /* A failure leaves the listeners bound (freed with the pipeline);
          * the caller gives up on the pipeline anyway. */
+        return s->h ? rest_start(s->rest, s->h, errstr, errstr_size)
+                    : HTTPSRC_ERR_INVAL;
+}
+
+int httpsrc_pipeline_serve_distributed(httpsrc_pipeline *p,
+                                       char *errstr,
+                                       size_t errstr_size)
+{
+        if (pipeline_attached(p, served_fini) || pipeline_count(p)) {
+                errstr_set(errstr, errstr_size,
+                           "distributed mode: REST already served, or "
+                           "connectors were added (they come from "
+                           "config.storage.topic)");
+                return HTTPSRC_ERR_STATE;
+        }
+        int rc = httpsrc_pipeline_bind_rest(p, errstr, errstr_size);
+        if (rc)
+                return rc;
+        served *s     = pipeline_attached(p, served_fini);
+        herder *local = herder_standalone_new(p, rest_worker_id(s->rest),
+                                              errstr, errstr_size);
+        if (local)
+                s->h = herder_distributed_new(p, local, errstr, errstr_size);
+        /* A failure leaves the listeners bound (freed with the pipeline). */
         return s->h ? rest_start(s->rest, s->h, errstr, errstr_size)
                     : HTTPSRC_ERR_INVAL;
 }

@@ -358,11 +358,18 @@ static void test_answers_map_to_statuses(void **state)
         assert_string_equal(out(fx), "# HELP x\n");
         assert_string_equal(fx->type,
                             "text/plain; version=0.0.4; charset=utf-8");
-        /* not the leader, no forwarding here: Connect's 409 */
+        /* not the leader and no leader known: Connect's 409 */
         fx->f.status       = HERDER_FORWARD;
         fx->f.body         = NULL;
         fx->f.content_type = NULL;
         assert_int_equal(call(fx, "PUT", "/connectors/a/stop", ""), 409);
+        assert_string_equal(out(fx),
+                            "{\"error_code\":409,\"message\":\"Cannot complete "
+                            "request momentarily due to no known leader URL, "
+                            "likely because a rebalance was underway.\"}");
+        /* already forwarded once (forward=false): no third hop */
+        assert_int_equal(
+            call(fx, "PUT", "/connectors/a/stop?forward=false", ""), 409);
         assert_string_equal(out(fx),
                             "{\"error_code\":409,\"message\":\"Cannot complete "
                             "request because of a conflicting operation (e.g. "

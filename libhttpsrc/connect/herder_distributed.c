@@ -1,0 +1,1587 @@
+/* connect layer: the distributed herder (Connect's DistributedHerder,
+ * issue 14): a worker of a Connect cluster. Group membership (wgroup,
+ * eager protocol) says which connectors and tasks this worker runs; the
+ * config topic (config store, Kafka backend) says what they are; the
+ * status topic (status store) says how they are; the leader alone writes
+ * configs and task configs, followers forward (herder_result FORWARD).
+ *
+ * A connector here is two things, as in Connect: the connector instance
+ * (task -1 in the assignment), which only turns the connector config into
+ * task configs and reports the connector's status, and its task 0, which
+ * runs on the pipeline (the runtime) and produces the records. The owner
+ * of the connector instance publishes the task configs (leader: writes
+ * them; follower: POST <leader>/connectors/<c>/tasks); a commit of task
+ * configs, a new or a removed connector make every worker rejoin.
+ *
+ * Threads: one herder thread owns the stores and runs every REST
+ * operation of this herder (queued by herder_submit from REST threads) and
+ * every assignment; the group thread runs the group callbacks: revoked
+ * stops the tasks on the pipeline itself (pipeline_exec) before it
+ * returns, so a task never runs on two workers of one generation; the
+ * others only hand over to the herder thread. mu guards what both see. */
+#include "herder_distributed_int.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf_int.h"
+#include "config_store_kafka_int.h"
+#include "config_store_int.h"
+#include "group_int.h"
+#include "json_int.h"
+#include "kvlist_int.h"
+#include "log_int.h"
+#include "offsets_int.h"
+#include "pipeline_int.h"
+#include "listener_int.h"
+#include "status_store_int.h"
+#include "status_store_kafka_int.h"
+#include "util_int.h"
+#include "worker_client_int.h"
+
+#define TICK_MS 200
+#define PUBLISH_TIMEOUT_MS 3000
+
+/* One REST operation waiting for the herder thread (its own copies). */
+typedef struct job {
+        struct job *next;
+        herder_op op;
+        char *connector;
+        int task;
+        unsigned flags;
+        herder_target target;
+        kvlist config;
+        char *text;
+        size_t text_len;
+        herder_cb cb;
+        void *opaque;
+} job;
+
+/* A task of this worker on the pipeline, and the status last written. */
+typedef struct running {
+        char *name;
+        int state;
+        int started; /* 0: waits for the pipeline (old copy being deleted) */
+} running;
+
+typedef struct dist_herder {
+        herder base; /* first: herder_submit's view */
+        httpsrc_pipeline *p;
+        herder *local; /* worker-local operations (plugins, loggers...) */
+        const logger *lg;
+        const httpsrc_conf *worker;
+        char url[512], worker_id[320];
+        int64_t sync_timeout_ms;
+
+        pthread_t thread;
+        int thread_started;
+        pthread_mutex_t mu;
+        pthread_cond_t cv;
+        /* under mu */
+        job *head, **tail;
+        int stopping;
+        int64_t cfg_offset;         /* the snapshot's (group metadata) */
+        char **snap_names;          /* the snapshot for leader_work */
+        int32_t *snap_tasks;
+        size_t snap_n;
+        wgroup_assignment pending;  /* from the last assigned callback */
+        int32_t pending_gen;
+        int have_pending;
+        int rebalancing; /* revoked, not assigned again yet */
+
+        /* herder thread only */
+        config_store *cfg;
+        status_store *st;
+        wgroup *g;
+        wgroup_assignment cur;
+        int32_t gen;
+        int want_rejoin;
+        char **publish; /* connectors whose task configs are to be sent */
+        size_t n_publish;
+
+        /* run_mu: the tasks on the pipeline (herder and group threads) */
+        pthread_mutex_t run_mu;
+        running *run;
+        size_t n_run;
+        int offsets_stale; /* read the offsets topic before the next start */
+} dist_herder;
+
+static dist_herder *of(herder *h)
+{
+        return (dist_herder *)h;
+}
+
+/* ---- small helpers ------------------------------------------------- */
+
+static herder_result *forward_to(const char *url)
+{
+        herder_result *res = herder_result_new(HERDER_FORWARD);
+        if (res && url && *url)
+                res->forward_url = xstrdup(url);
+        return res;
+}
+
+static int is_leader(dist_herder *d)
+{
+        pthread_mutex_lock(&d->mu);
+        int rebalancing = d->rebalancing;
+        pthread_mutex_unlock(&d->mu);
+        return d->g && !rebalancing && wgroup_is_leader(d->g);
+}
+
+/* NULL when this worker is the leader and may write, else the answer:
+ * FORWARD to the leader, or no leader known. */
+static herder_result *need_leader(dist_herder *d)
+{
+        if (is_leader(d))
+                return NULL;
+        pthread_mutex_lock(&d->mu);
+        int rebalancing = d->rebalancing;
+        pthread_mutex_unlock(&d->mu);
+        char url[512] = "";
+        if (d->g && !rebalancing)
+                wgroup_leader_url(d->g, url, sizeof(url));
+        return forward_to(url);
+}
+
+static void reply(job *j, herder_result *res)
+{
+        j->cb(res, j->opaque);
+}
+
+static void json_kv_object(strbuf *sb, size_t n, char *const *k,
+                           char *const *v)
+{
+        sb_putc(sb, '{');
+        for (size_t i = 0; i < n; i++) {
+                if (i)
+                        sb_putc(sb, ',');
+                json_write_string(sb, k[i], strlen(k[i]));
+                sb_putc(sb, ':');
+                if (v[i])
+                        json_write_string(sb, v[i], strlen(v[i]));
+                else
+                        sb_puts(sb, "null");
+        }
+        sb_putc(sb, '}');
+}
+
+static herder_result *body_of(strbuf *sb, herder_status st)
+{
+        if (!sb->buf) {
+                sb_free(sb);
+                return herder_result_error(HERDER_ERROR, "out of memory");
+        }
+        return herder_result_body(st, sb_steal(sb));
+}
+
+/* ---- the snapshot the group sees ------------------------------------ */
+
+/* After each read of the config topic: the offset and the connectors
+ * with their task counts, for the group thread's metadata and leader
+ * work. Herder thread. */
+static void publish_snapshot(dist_herder *d)
+{
+        size_t n        = config_store_count(d->cfg);
+        char **names    = calloc(n ? n : 1, sizeof(*names));
+        int32_t *counts = calloc(n ? n : 1, sizeof(*counts));
+        for (size_t i = 0; names && counts && i < n; i++) {
+                const config_entry *e = config_store_at(d->cfg, i);
+                names[i]              = xstrdup(e->name);
+                const config_props *t;
+                counts[i] = (int32_t)config_store_tasks(d->cfg, e->name, &t);
+        }
+        pthread_mutex_lock(&d->mu);
+        if (names && counts) {
+                strv_free(d->snap_names, d->snap_n);
+                free(d->snap_tasks);
+                d->snap_names = names;
+                d->snap_tasks = counts;
+                d->snap_n     = n;
+                names         = NULL;
+                counts        = NULL;
+        }
+        d->cfg_offset = config_store_offset(d->cfg);
+        pthread_cond_broadcast(&d->cv);
+        pthread_mutex_unlock(&d->mu);
+        free(names);
+        free(counts);
+}
+
+static void refresh(dist_herder *d)
+{
+        char err[512];
+        if (config_store_refresh(d->cfg, err, sizeof(err)))
+                log_msg(d->lg, HTTPSRC_LOG_WARN, NULL,
+                        "distributed: reading the config topic: %s", err);
+        if (status_store_refresh(d->st, err, sizeof(err)))
+                log_msg(d->lg, HTTPSRC_LOG_WARN, NULL,
+                        "distributed: reading the status topic: %s", err);
+        /* also after this worker's own writes (read back in the write) */
+        pthread_mutex_lock(&d->mu);
+        int changed = config_store_offset(d->cfg) != d->cfg_offset ||
+                      !d->snap_names;
+        pthread_mutex_unlock(&d->mu);
+        if (changed)
+                publish_snapshot(d);
+}
+
+/* ---- group callbacks (group thread) --------------------------------- */
+
+static int64_t cb_config_offset(void *opaque)
+{
+        dist_herder *d = opaque;
+        pthread_mutex_lock(&d->mu);
+        int64_t off = d->cfg_offset;
+        pthread_mutex_unlock(&d->mu);
+        return off;
+}
+
+static int cb_leader_work(void *opaque,
+                          const wgroup_member *members,
+                          size_t n,
+                          wgroup_work *w)
+{
+        dist_herder *d = opaque;
+        (void)members;
+        (void)n;
+        int rc = 0;
+        pthread_mutex_lock(&d->mu);
+        for (size_t i = 0; i < d->snap_n && !rc; i++)
+                rc = wgroup_work_add(w, d->snap_names[i], d->snap_tasks[i]);
+        wgroup_work_set_offset(w, d->cfg_offset);
+        pthread_mutex_unlock(&d->mu);
+        return rc;
+}
+
+typedef struct stop_arg {
+        running *run;
+        size_t n;
+} stop_arg;
+
+static void stop_on_loop(httpsrc_pipeline *p, void *arg)
+{
+        stop_arg *a = arg;
+        for (size_t i = 0; i < a->n; i++)
+                if (a->run[i].started == 1)
+                        pipeline_delete(p, a->run[i].name);
+}
+
+/* Eager: everything stops before the member rejoins. */
+static void stop_all_tasks(dist_herder *d)
+{
+        pthread_mutex_lock(&d->run_mu);
+        stop_arg a = {d->run, d->n_run};
+        if (a.n)
+                pipeline_exec(d->p, stop_on_loop, &a);
+        for (size_t i = 0; i < d->n_run; i++)
+                free(d->run[i].name);
+        free(d->run);
+        d->run   = NULL;
+        d->n_run = 0;
+        pthread_mutex_unlock(&d->run_mu);
+}
+
+static void cb_revoked(void *opaque, const wgroup_assignment *prev)
+{
+        dist_herder *d = opaque;
+        pthread_mutex_lock(&d->mu);
+        d->rebalancing = 1;
+        pthread_mutex_unlock(&d->mu);
+        log_msg(d->lg, HTTPSRC_LOG_INFO, NULL,
+                "distributed: rebalance: stopping %zu connector(s) and %zu "
+                "task(s)",
+                prev->n_connectors, prev->n_tasks);
+        stop_all_tasks(d);
+}
+
+static void cb_assigned(void *opaque,
+                        const wgroup_assignment *a,
+                        int32_t generation)
+{
+        dist_herder *d = opaque;
+        pthread_mutex_lock(&d->mu);
+        wgroup_assignment_clear(&d->pending);
+        if (wgroup_assignment_copy(&d->pending, a)) {
+                pthread_mutex_unlock(&d->mu);
+                log_msg(d->lg, HTTPSRC_LOG_ERROR, NULL,
+                        "distributed: out of memory keeping the assignment");
+                return;
+        }
+        d->pending_gen  = generation;
+        d->have_pending = 1;
+        d->rebalancing  = 0;
+        pthread_cond_broadcast(&d->cv);
+        /* Behind the leader's config: the herder thread reads on (every
+         * tick); wait for it here, so that a CONFIG_MISMATCH rejoin sends
+         * the offset caught up (worker.sync.timeout.ms at most). */
+        int64_t deadline = mono_ms() + d->sync_timeout_ms;
+        while (d->cfg_offset < a->config_offset && !d->stopping) {
+                int64_t left = deadline - mono_ms();
+                if (left <= 0)
+                        break;
+                struct timespec ts;
+                clock_gettime(CLOCK_REALTIME, &ts);
+                ts.tv_sec += left / 1000;
+                ts.tv_nsec += (left % 1000) * 1000000;
+                if (ts.tv_nsec >= 1000000000) {
+                        ts.tv_sec++;
+                        ts.tv_nsec -= 1000000000;
+                }
+                pthread_cond_timedwait(&d->cv, &d->mu, &ts);
+        }
+        pthread_mutex_unlock(&d->mu);
+}
+
+static void cb_error(void *opaque, const char *msg, int fatal)
+{
+        dist_herder *d = opaque;
+        log_msg(d->lg, fatal ? HTTPSRC_LOG_ERROR : HTTPSRC_LOG_WARN, NULL,
+                "distributed: group %s: %s",
+                httpsrc_conf_get(d->worker, "group.id"), msg);
+}
+
+/* ---- statuses --------------------------------------------------------- */
+
+static void put_status(dist_herder *d,
+                       const char *name,
+                       int task,
+                       status_state state,
+                       const char *trace)
+{
+        status_rec r = {.state      = state,
+                        .trace      = trace,
+                        .worker_id  = d->worker_id,
+                        .generation = d->gen};
+        char err[512];
+        if (status_store_put_safe(d->st, name, task, &r, err, sizeof(err)) <
+            0)
+                log_msg(d->lg, HTTPSRC_LOG_WARN, name,
+                        "distributed: status not written: %s", err);
+}
+
+static status_state status_of_target(int target)
+{
+        return target == HTTPSRC_STATE_PAUSED    ? STATUS_PAUSED
+               : target == HTTPSRC_STATE_STOPPED ? STATUS_STOPPED
+                                                 : STATUS_RUNNING;
+}
+
+/* ---- task configs (connector instance) ------------------------------ */
+
+/* Our connectors have one task: its config is the connector's plus
+ * task.class (Worker.connectorTaskConfigs); Connect's REST shows it. */
+static char *task_class_of(const char *cls)
+{
+        size_t n = cls ? strlen(cls) : 0, suffix = strlen("Connector");
+        if (n > suffix && !strcmp(cls + n - suffix, "Connector"))
+                n -= suffix;
+        strbuf sb = {0};
+        if (sb_append(&sb, cls ? cls : "", n) || sb_puts(&sb, "Task")) {
+                sb_free(&sb);
+                return NULL;
+        }
+        return sb_steal(&sb);
+}
+
+static const char *entry_get(const config_entry *e, const char *key)
+{
+        for (size_t i = 0; i < e->n; i++)
+                if (!strcmp(e->keys[i], key))
+                        return e->values[i];
+        return NULL;
+}
+
+/* The task config of @p e: its keys and task.class (owned by @p out). */
+static int task_props_of(const config_entry *e, config_props *out)
+{
+        out->n      = 0;
+        out->keys   = calloc(e->n + 1, sizeof(char *));
+        out->values = calloc(e->n + 1, sizeof(char *));
+        if (!out->keys || !out->values)
+                return -1;
+        for (size_t i = 0; i < e->n; i++) {
+                out->keys[out->n]     = xstrdup(e->keys[i]);
+                out->values[out->n++] = xstrdup(e->values[i]);
+        }
+        out->keys[out->n] = xstrdup("task.class");
+        out->values[out->n++] =
+            task_class_of(entry_get(e, "connector.class"));
+        return 0;
+}
+
+static void props_free(config_props *p)
+{
+        strv_free(p->keys, p->n);
+        strv_free(p->values, p->n);
+        memset(p, 0, sizeof(*p));
+}
+
+static int props_equal(const config_props *a, const config_props *b)
+{
+        if (a->n != b->n)
+                return 0;
+        for (size_t i = 0; i < a->n; i++) {
+                size_t j = 0;
+                while (j < b->n && strcmp(a->keys[i], b->keys[j]))
+                        j++;
+                if (j == b->n || !a->values[i] != !b->values[j] ||
+                    (a->values[i] && strcmp(a->values[i], b->values[j])))
+                        return 0;
+        }
+        return 1;
+}
+
+/* The body of POST /connectors/{c}/tasks: a JSON array of maps. */
+static char *tasks_body(const config_props *t, size_t n)
+{
+        strbuf sb = {0};
+        sb_putc(&sb, '[');
+        for (size_t i = 0; i < n; i++) {
+                if (i)
+                        sb_putc(&sb, ',');
+                json_kv_object(&sb, t[i].n, t[i].keys, t[i].values);
+        }
+        sb_putc(&sb, ']');
+        return sb_steal(&sb);
+}
+
+/* 0 once the task configs of @p name are what its config gives (written
+ * by this leader, or sent to the leader), -1 to try again later. */
+static int publish_tasks(dist_herder *d, const char *name)
+{
+        const config_entry *e = config_store_get(d->cfg, name);
+        if (!e || e->target == HTTPSRC_STATE_STOPPED)
+                return 0;
+        config_props want;
+        if (task_props_of(e, &want)) {
+                props_free(&want);
+                return -1;
+        }
+        const config_props *have;
+        size_t n = config_store_tasks(d->cfg, name, &have);
+        int rc   = 0;
+        char err[512];
+        if (n == 1 && props_equal(&want, &have[0])) {
+                rc = 0;
+        } else if (is_leader(d)) {
+                rc = config_store_put_tasks(d->cfg, name, 1, &want, err,
+                                            sizeof(err));
+                if (rc)
+                        log_msg(d->lg, HTTPSRC_LOG_WARN, name,
+                                "distributed: task configs not written: %s",
+                                err);
+        } else {
+                char leader[512] = "";
+                wgroup_leader_url(d->g, leader, sizeof(leader));
+                strbuf path = {0}, out = {0};
+                char *body  = tasks_body(&want, 1);
+                sb_puts(&path, "/connectors/");
+                sb_puts(&path, name); /* names are URL-safe here: checked */
+                sb_puts(&path, "/tasks");
+                char *url   = *leader && path.buf
+                                  ? worker_url_join(leader, path.buf)
+                                  : NULL;
+                long status = url && body
+                                  ? worker_request("POST", url, body,
+                                                   strlen(body), NULL,
+                                                   PUBLISH_TIMEOUT_MS, &out,
+                                                   err, sizeof(err))
+                                  : -1;
+                if (status < 200 || status >= 300) {
+                        log_msg(d->lg, HTTPSRC_LOG_WARN, name,
+                                "distributed: task configs not sent to the "
+                                "leader (%s): %s",
+                                *leader ? leader : "unknown",
+                                status < 0 ? err : (out.buf ? out.buf : ""));
+                        rc = -1;
+                }
+                free(url);
+                free(body);
+                sb_free(&path);
+                sb_free(&out);
+        }
+        props_free(&want);
+        return rc;
+}
+
+static void add_publish(dist_herder *d, const char *name)
+{
+        for (size_t i = 0; i < d->n_publish; i++)
+                if (!strcmp(d->publish[i], name))
+                        return;
+        char **v = realloc(d->publish, (d->n_publish + 1) * sizeof(*v));
+        if (!v)
+                return;
+        d->publish                 = v;
+        d->publish[d->n_publish++] = xstrdup(name);
+}
+
+static void run_publish(dist_herder *d)
+{
+        size_t keep = 0;
+        for (size_t i = 0; i < d->n_publish; i++) {
+                if (publish_tasks(d, d->publish[i]))
+                        d->publish[keep++] = d->publish[i];
+                else
+                        free(d->publish[i]);
+        }
+        d->n_publish = keep;
+}
+
+/* ---- starting what is assigned ---------------------------------------- */
+
+static int owns_connector(dist_herder *d, const char *name)
+{
+        for (size_t i = 0; i < d->cur.n_connectors; i++)
+                if (!strcmp(d->cur.connectors[i], name))
+                        return 1;
+        return 0;
+}
+
+/* The connector instance: its status, and its task configs. */
+static httpsrc_conf *valid_conf(dist_herder *d,
+                                const char *name,
+                                const config_entry *base,
+                                const kvlist *cfg,
+                                herder_result **res);
+
+/* The connector instance: its status, and its task configs. A connector
+ * this worker cannot run (another worker's plugin: a mixed cluster) is
+ * FAILED as Connect's Worker.startConnector fails it, and has no task. */
+static void start_connector(dist_herder *d, const char *name)
+{
+        const config_entry *e = config_store_get(d->cfg, name);
+        if (!e)
+                return;
+        kvlist none         = {0};
+        herder_result *bad  = NULL;
+        httpsrc_conf *conf  = valid_conf(d, name, e, &none, &bad);
+        httpsrc_conf_destroy(conf);
+        if (!conf) {
+                const char *cls = entry_get(e, "connector.class");
+                strbuf trace    = {0};
+                if (bad && bad->message &&
+                    strstr(bad->message, "\nconnector.class: "))
+                        sb_printf(&trace,
+                                  "org.apache.kafka.connect.errors."
+                                  "ConnectException: Failed to find any "
+                                  "class that implements Connector and which "
+                                  "name matches %s, available connectors "
+                                  "are: the httpsrc-connect worker %s",
+                                  cls ? cls : "", d->worker_id);
+                else
+                        sb_printf(&trace,
+                                  "org.apache.kafka.connect.errors."
+                                  "ConnectException: %s",
+                                  bad && bad->message ? bad->message
+                                                      : "out of memory");
+                put_status(d, name, -1, STATUS_FAILED, trace.buf);
+                sb_free(&trace);
+                herder_result_free(bad);
+                return;
+        }
+        put_status(d, name, -1, status_of_target(e->target), NULL);
+        add_publish(d, name);
+}
+
+static httpsrc_conf *conf_of_props(const config_props *t,
+                                   char *err,
+                                   size_t size)
+{
+        httpsrc_conf *conf = httpsrc_conf_new(HTTPSRC_SCOPE_CONNECTOR);
+        for (size_t i = 0; conf && i < t->n; i++) {
+                if (!strcmp(t->keys[i], "task.class") || !t->values[i])
+                        continue;
+                if (httpsrc_conf_set(conf, t->keys[i], t->values[i], err,
+                                     size) != HTTPSRC_CONF_OK) {
+                        httpsrc_conf_destroy(conf);
+                        return NULL;
+                }
+        }
+        if (!conf)
+                errstr_set(err, size, "out of memory");
+        return conf;
+}
+
+typedef struct start_one {
+        running *r;
+        httpsrc_conf *conf;
+        int target;
+        int rc; /* 0 started, 1 try again, -1 failed (err) */
+        char err[1024];
+} start_one;
+
+typedef struct start_arg {
+        start_one *v;
+        size_t n;
+        char err[512];
+        int refresh;   /* in: read the offsets topic first */
+        int refreshed; /* out: it was read (or did not need to be) */
+} start_arg;
+
+static void start_on_loop(httpsrc_pipeline *p, void *arg)
+{
+        start_arg *a = arg;
+        /* Other workers ran these tasks until the rebalance: their offsets
+         * are in the topic, not in this worker's copy of it. Once for the
+         * whole batch. */
+        a->refreshed = !a->refresh ||
+                       !offset_store_refresh(pipeline_offsets(p), a->err,
+                                             sizeof(a->err));
+        for (size_t i = 0; i < a->n; i++) {
+                start_one *o = &a->v[i];
+                if (!a->refreshed) {
+                        o->rc = 1;
+                        continue;
+                }
+                const char *name = httpsrc_conf_get(o->conf, "name");
+                if (pipeline_find(p, name)) { /* last generation's copy */
+                        o->rc = 1;
+                        continue;
+                }
+                o->rc = pipeline_create(p, o->conf, o->target, o->err,
+                                        sizeof(o->err))
+                            ? -1
+                            : 0;
+                if (!o->rc)
+                        o->conf = NULL; /* taken */
+        }
+}
+
+/* Start every assigned task that is not running yet; a task whose old
+ * copy is still leaving the pipeline waits for the next tick. run_mu
+ * held. */
+static void start_tasks(dist_herder *d)
+{
+        start_one *v = calloc(d->n_run + 1, sizeof(*v));
+        size_t n     = 0;
+        if (!v)
+                return;
+        for (size_t i = 0; i < d->n_run; i++) {
+                running *r = &d->run[i];
+                if (r->started)
+                        continue;
+                const config_entry *e = config_store_get(d->cfg, r->name);
+                const config_props *t;
+                size_t nt = config_store_tasks(d->cfg, r->name, &t);
+                if (!e || !nt || e->target == HTTPSRC_STATE_STOPPED) {
+                        r->started = -1; /* deleted, inconsistent, stopped */
+                        continue;
+                }
+                start_one *o = &v[n];
+                o->r         = r;
+                o->target    = e->target;
+                o->conf      = conf_of_props(&t[0], o->err, sizeof(o->err));
+                o->rc        = o->conf ? 0 : -1;
+                n++;
+        }
+        start_arg a = {v, n, "", d->offsets_stale, 0};
+        if (n)
+                pipeline_exec(d->p, start_on_loop, &a);
+        if (n && a.refreshed)
+                d->offsets_stale = 0;
+        if (n && !a.refreshed)
+                log_msg(d->lg, HTTPSRC_LOG_WARN, NULL,
+                        "distributed: offsets topic not read: %s; tasks "
+                        "start on the next try",
+                        a.err);
+        for (size_t i = 0; i < n; i++) {
+                start_one *o = &v[i];
+                httpsrc_conf_destroy(o->conf);
+                if (o->rc == 1)
+                        continue;
+                if (o->rc) {
+                        o->r->started = -1;
+                        put_status(d, o->r->name, 0, STATUS_FAILED, o->err);
+                        continue;
+                }
+                o->r->started = 1;
+                o->r->state   = o->target;
+                put_status(d, o->r->name, 0, status_of_target(o->target),
+                           NULL);
+        }
+        free(v);
+}
+
+static void add_running(dist_herder *d, const char *name)
+{
+        running *v = realloc(d->run, (d->n_run + 1) * sizeof(*v));
+        if (!v)
+                return;
+        d->run                = v;
+        d->run[d->n_run++]    = (running){.name = xstrdup(name)};
+}
+
+static void apply_assignment(dist_herder *d,
+                             wgroup_assignment *a,
+                             int32_t gen)
+{
+        int64_t deadline = mono_ms() + d->sync_timeout_ms;
+        while (config_store_offset(d->cfg) < a->config_offset &&
+               mono_ms() < deadline)
+                refresh(d);
+        wgroup_assignment_clear(&d->cur);
+        d->cur = *a;
+        memset(a, 0, sizeof(*a));
+        d->gen = gen;
+        if (d->cur.error != WGROUP_NO_ERROR ||
+            config_store_offset(d->cfg) < d->cur.config_offset) {
+                log_msg(d->lg, HTTPSRC_LOG_WARN, NULL,
+                        "distributed: config topic behind the leader's "
+                        "(offset %lld < %lld): rejoining",
+                        (long long)config_store_offset(d->cfg),
+                        (long long)d->cur.config_offset);
+                wgroup_request_rejoin(d->g);
+                return;
+        }
+        log_msg(d->lg, HTTPSRC_LOG_INFO, NULL,
+                "distributed: generation %d: %zu connector(s), %zu task(s) "
+                "assigned; leader %s",
+                (int)gen, d->cur.n_connectors, d->cur.n_tasks,
+                d->cur.leader_url ? d->cur.leader_url : "?");
+        for (size_t i = 0; i < d->cur.n_connectors; i++)
+                start_connector(d, d->cur.connectors[i]);
+        pthread_mutex_lock(&d->run_mu);
+        d->offsets_stale = 1; /* the last owners wrote them until now */
+        for (size_t i = 0; i < d->cur.n_tasks; i++)
+                if (d->cur.tasks[i].task == 0)
+                        add_running(d, d->cur.tasks[i].connector);
+        pthread_mutex_unlock(&d->run_mu);
+}
+
+typedef struct state_arg {
+        running *run;
+        size_t n;
+        int *states;
+        char **errors;
+} state_arg;
+
+static void states_on_loop(httpsrc_pipeline *p, void *arg)
+{
+        state_arg *a = arg;
+        for (size_t i = 0; i < a->n; i++) {
+                connector *c = a->run[i].started
+                                   ? pipeline_find(p, a->run[i].name)
+                                   : NULL;
+                a->states[i] = c ? pipeline_state(p, c) : -1;
+                if (c && a->states[i] == HTTPSRC_STATE_FAILED) {
+                        char buf[1024] = "";
+                        httpsrc_pipeline_connector_error(p, a->run[i].name,
+                                                         buf, sizeof(buf));
+                        a->errors[i] = xstrdup(buf);
+                }
+        }
+}
+
+/* Start what waits, and write the status of every task whose state
+ * changed (a failure, a pause). */
+static void reconcile_tasks(dist_herder *d)
+{
+        pthread_mutex_lock(&d->run_mu);
+        start_tasks(d);
+        state_arg a = {d->run, d->n_run, calloc(d->n_run + 1, sizeof(int)),
+                       calloc(d->n_run + 1, sizeof(char *))};
+        if (a.states && a.errors && a.n)
+                pipeline_exec(d->p, states_on_loop, &a);
+        for (size_t i = 0; a.states && a.errors && i < d->n_run; i++) {
+                running *r = &d->run[i];
+                if (r->started != 1 || a.states[i] < 0 ||
+                    a.states[i] == r->state)
+                        continue;
+                r->state = a.states[i];
+                if (r->state == HTTPSRC_STATE_FAILED)
+                        put_status(d, r->name, 0, STATUS_FAILED, a.errors[i]);
+                else if (r->state == HTTPSRC_STATE_RUNNING ||
+                         r->state == HTTPSRC_STATE_PAUSED)
+                        put_status(d, r->name, 0,
+                                   status_of_target(r->state), NULL);
+        }
+        for (size_t i = 0; a.errors && i < d->n_run; i++)
+                free(a.errors[i]);
+        free(a.states);
+        free(a.errors);
+        pthread_mutex_unlock(&d->run_mu);
+}
+
+typedef struct target_arg {
+        const char *name;
+        int target;
+} target_arg;
+
+static void target_on_loop(httpsrc_pipeline *p, void *arg)
+{
+        target_arg *a = arg;
+        connector *c  = pipeline_find(p, a->name);
+        if (c)
+                connector_set_target(c, a->target);
+}
+
+/* ---- config topic events (herder thread, inside a refresh) ----------- */
+
+static int runs_task(dist_herder *d, const char *name)
+{
+        for (size_t i = 0; i < d->n_run; i++)
+                if (!strcmp(d->run[i].name, name))
+                        return 1;
+        return 0;
+}
+
+/* 1 if @p name was in the snapshot before the record being read. */
+static int in_snapshot(dist_herder *d, const char *name)
+{
+        int found = 0;
+        pthread_mutex_lock(&d->mu);
+        for (size_t i = 0; i < d->snap_n && !found; i++)
+                found = !strcmp(d->snap_names[i], name);
+        pthread_mutex_unlock(&d->mu);
+        return found;
+}
+
+static void on_config_event(void *opaque, const config_event *ev)
+{
+        dist_herder *d = opaque;
+        switch (ev->kind) {
+        case CONFIG_EVENT_CONNECTOR_UPDATED:
+                /* new: a rebalance places it; known: its owner makes its
+                 * task configs again (a commit then rebalances) */
+                if (!in_snapshot(d, ev->connector))
+                        d->want_rejoin = 1;
+                else if (owns_connector(d, ev->connector))
+                        add_publish(d, ev->connector);
+                break;
+        case CONFIG_EVENT_CONNECTOR_REMOVED:
+        case CONFIG_EVENT_TASKS_COMMITTED:
+                d->want_rejoin = 1;
+                break;
+        case CONFIG_EVENT_TARGET_CHANGED: {
+                const config_entry *e = config_store_get(d->cfg, ev->connector);
+                if (!e)
+                        break;
+                if (owns_connector(d, ev->connector))
+                        put_status(d, ev->connector, -1,
+                                   status_of_target(e->target), NULL);
+                pthread_mutex_lock(&d->run_mu);
+                int mine = runs_task(d, ev->connector);
+                pthread_mutex_unlock(&d->run_mu);
+                if (e->target == HTTPSRC_STATE_STOPPED)
+                        d->want_rejoin = 1; /* Connect: tasks go away */
+                else if (mine) {
+                        target_arg a = {ev->connector, e->target};
+                        pipeline_exec(d->p, target_on_loop, &a);
+                }
+                break;
+        }
+        default:
+                break;
+        }
+}
+
+/* ---- REST operations (herder thread) --------------------------------- */
+
+static herder_result *not_found(const char *name)
+{
+        return herder_result_error(HERDER_NOT_FOUND, "Connector %s not found",
+                                   name);
+}
+
+static void o_tasks_ids(dist_herder *d, strbuf *sb, const char *name)
+{
+        const config_props *t;
+        size_t n = config_store_tasks(d->cfg, name, &t);
+        sb_puts(sb, "[");
+        for (size_t i = 0; i < n; i++) {
+                sb_puts(sb, i ? ",{\"connector\":" : "{\"connector\":");
+                json_write_string(sb, name, strlen(name));
+                sb_printf(sb, ",\"task\":%zu}", i);
+        }
+        sb_puts(sb, "]");
+}
+
+static void o_info(dist_herder *d, strbuf *sb, const config_entry *e)
+{
+        sb_puts(sb, "{\"name\":");
+        json_write_string(sb, e->name, strlen(e->name));
+        sb_puts(sb, ",\"config\":");
+        json_kv_object(sb, e->n, e->keys, e->values);
+        sb_puts(sb, ",\"tasks\":");
+        o_tasks_ids(d, sb, e->name);
+        sb_puts(sb, ",\"type\":\"source\"}");
+}
+
+static void o_state(strbuf *sb, const status_rec *r)
+{
+        const char *state = status_state_name(r->state);
+        sb_printf(sb, "\"state\":\"%s\",", state ? state : "UNASSIGNED");
+        if (r->trace) {
+                sb_puts(sb, "\"trace\":");
+                json_write_string(sb, r->trace, strlen(r->trace));
+                sb_putc(sb, ',');
+        }
+        sb_puts(sb, "\"worker_id\":");
+        json_write_string(sb, r->worker_id ? r->worker_id : "",
+                          r->worker_id ? strlen(r->worker_id) : 0);
+}
+
+static void o_status(dist_herder *d, strbuf *sb, const char *name)
+{
+        status_rec r;
+        sb_puts(sb, "{\"name\":");
+        json_write_string(sb, name, strlen(name));
+        sb_puts(sb, ",\"connector\":{");
+        if (status_store_get(d->st, name, -1, &r) == HTTPSRC_OK)
+                o_state(sb, &r);
+        else
+                sb_puts(sb, "\"state\":\"UNASSIGNED\",\"worker_id\":\"\"");
+        sb_puts(sb, "},\"tasks\":[");
+        const config_props *t;
+        size_t n = config_store_tasks(d->cfg, name, &t);
+        for (size_t i = 0; i < n; i++) {
+                sb_printf(sb, "%s{\"id\":%zu,", i ? "," : "", i);
+                if (status_store_get(d->st, name, (int)i, &r) == HTTPSRC_OK)
+                        o_state(sb, &r);
+                else
+                        sb_puts(sb,
+                                "\"state\":\"UNASSIGNED\",\"worker_id\":\"\"");
+                sb_putc(sb, '}');
+        }
+        sb_puts(sb, "],\"type\":\"source\"}");
+}
+
+static herder_result *op_connectors(dist_herder *d, job *j)
+{
+        strbuf sb = {0};
+        size_t n  = config_store_count(d->cfg);
+        int expand = j->flags & (HERDER_F_EXPAND_STATUS | HERDER_F_EXPAND_INFO);
+        sb_putc(&sb, expand ? '{' : '[');
+        for (size_t i = 0; i < n; i++) {
+                const config_entry *e = config_store_at(d->cfg, i);
+                if (i)
+                        sb_putc(&sb, ',');
+                json_write_string(&sb, e->name, strlen(e->name));
+                if (!expand)
+                        continue;
+                sb_puts(&sb, ":{");
+                if (j->flags & HERDER_F_EXPAND_INFO) {
+                        sb_puts(&sb, "\"info\":");
+                        o_info(d, &sb, e);
+                }
+                if (j->flags & HERDER_F_EXPAND_STATUS) {
+                        if (j->flags & HERDER_F_EXPAND_INFO)
+                                sb_putc(&sb, ',');
+                        sb_puts(&sb, "\"status\":");
+                        o_status(d, &sb, e->name);
+                }
+                sb_putc(&sb, '}');
+        }
+        sb_putc(&sb, expand ? '}' : ']');
+        return body_of(&sb, HERDER_OK);
+}
+
+static herder_result *op_read_one(dist_herder *d, job *j)
+{
+        const config_entry *e = config_store_get(d->cfg, j->connector);
+        if (!e)
+                return not_found(j->connector);
+        strbuf sb = {0};
+        const config_props *t;
+        size_t n = config_store_tasks(d->cfg, e->name, &t);
+        switch (j->op) {
+        case HERDER_OP_CONNECTOR_INFO:
+                o_info(d, &sb, e);
+                break;
+        case HERDER_OP_CONNECTOR_CONFIG:
+                json_kv_object(&sb, e->n, e->keys, e->values);
+                break;
+        case HERDER_OP_CONNECTOR_STATUS:
+                o_status(d, &sb, e->name);
+                break;
+        case HERDER_OP_TASK_CONFIGS:
+                sb_putc(&sb, '[');
+                for (size_t i = 0; i < n; i++) {
+                        sb_puts(&sb, i ? ",{\"id\":{\"connector\":"
+                                       : "{\"id\":{\"connector\":");
+                        json_write_string(&sb, e->name, strlen(e->name));
+                        sb_printf(&sb, ",\"task\":%zu},\"config\":", i);
+                        json_kv_object(&sb, t[i].n, t[i].keys, t[i].values);
+                        sb_putc(&sb, '}');
+                }
+                sb_putc(&sb, ']');
+                break;
+        case HERDER_OP_TASKS_CONFIG:
+                sb_putc(&sb, '{');
+                for (size_t i = 0; i < n; i++) {
+                        strbuf id = {0};
+                        sb_printf(&id, "%s-%zu", e->name, i);
+                        if (i)
+                                sb_putc(&sb, ',');
+                        json_write_string(&sb, id.buf ? id.buf : "",
+                                          id.len);
+                        sb_putc(&sb, ':');
+                        json_kv_object(&sb, t[i].n, t[i].keys, t[i].values);
+                        sb_free(&id);
+                }
+                sb_putc(&sb, '}');
+                break;
+        case HERDER_OP_TASK_STATUS: {
+                status_rec r;
+                if (j->task < 0 || (size_t)j->task >= n ||
+                    status_store_get(d->st, e->name, j->task, &r)) {
+                        sb_free(&sb);
+                        return herder_result_error(
+                            HERDER_NOT_FOUND, "No status found for task %s-%d",
+                            e->name, j->task);
+                }
+                sb_printf(&sb, "{\"id\":%d,", j->task);
+                o_state(&sb, &r);
+                sb_putc(&sb, '}');
+                break;
+        }
+        default:
+                break;
+        }
+        return body_of(&sb, HERDER_OK);
+}
+
+typedef struct validate_arg {
+        const httpsrc_conf *conf;
+        kvlist *problems;
+        int rc;
+} validate_arg;
+
+static void validate_on_loop(httpsrc_pipeline *p, void *arg)
+{
+        validate_arg *a = arg;
+        a->rc = pipeline_validate(p, a->conf, a->problems);
+}
+
+/* 400 "Connector configuration is invalid and contains the following N
+ * error(s): ..." (AbstractHerder.maybeAddConfigErrors), one line each. */
+static herder_result *invalid(const kvlist *errs)
+{
+        strbuf msg = {0};
+        sb_printf(&msg,
+                  "Connector configuration is invalid and contains the "
+                  "following %zu error(s):",
+                  errs->n);
+        for (size_t i = 0; i < errs->n; i++)
+                sb_printf(&msg, "\n%s", errs->v[i].value);
+        sb_puts(&msg, "\nYou can also find the above list of errors at the "
+                      "endpoint `/connector-plugins/{connectorType}/config/"
+                      "validate`");
+        herder_result *res =
+            herder_result_error(HERDER_BAD_REQUEST, "%s", msg.buf ? msg.buf : "");
+        sb_free(&msg);
+        return res;
+}
+
+/* The config of a put (or a patch over @p base), validated as the
+ * standalone herder does: NULL with the 400 answer in *@p res. */
+static httpsrc_conf *valid_conf(dist_herder *d,
+                                const char *name,
+                                const config_entry *base,
+                                const kvlist *cfg,
+                                herder_result **res)
+{
+        kvlist merged = {0}, problems = {0};
+        for (size_t i = 0; base && i < base->n; i++)
+                kvl_set(&merged, base->keys[i], base->values[i]);
+        for (size_t i = 0; i < cfg->n; i++)
+                kvl_set(&merged, cfg->v[i].key, cfg->v[i].value);
+        if (!kvl_get(&merged, "name"))
+                kvl_set(&merged, "name", name);
+        int clean          = 0;
+        httpsrc_conf *conf = conf_validate(HTTPSRC_SCOPE_CONNECTOR, &merged,
+                                           &problems, &clean);
+        if (conf && clean) {
+                validate_arg v = {conf, &problems, 0};
+                pipeline_exec(d->p, validate_on_loop, &v);
+        }
+        kvl_free(&merged);
+        if (!conf || problems.n) {
+                *res = conf ? invalid(&problems)
+                            : herder_result_error(HERDER_ERROR,
+                                                  "out of memory");
+                httpsrc_conf_destroy(conf);
+                conf = NULL;
+        }
+        kvl_free(&problems);
+        return conf;
+}
+
+static herder_result *op_put(dist_herder *d, job *j)
+{
+        herder_result *fw = need_leader(d);
+        if (fw)
+                return fw;
+        const config_entry *e = config_store_get(d->cfg, j->connector);
+        if (j->op == HERDER_OP_PATCH_CONFIG && !e)
+                return not_found(j->connector);
+        if (j->op == HERDER_OP_PUT_CONFIG && e &&
+            !(j->flags & HERDER_F_ALLOW_REPLACE))
+                return herder_result_error(HERDER_CONFLICT,
+                                           "Connector %s already exists",
+                                           j->connector);
+        herder_result *bad = NULL;
+        httpsrc_conf *conf = valid_conf(
+            d, j->connector, j->op == HERDER_OP_PATCH_CONFIG ? e : NULL, &j->config, &bad);
+        if (!conf)
+                return bad;
+        char err[1024];
+        int created = !e;
+        int target  = !created ? CONFIG_TARGET_KEEP
+                      : j->target == HERDER_TARGET_PAUSED
+                          ? HTTPSRC_STATE_PAUSED
+                      : j->target == HERDER_TARGET_STOPPED
+                          ? HTTPSRC_STATE_STOPPED
+                          : HTTPSRC_STATE_RUNNING;
+        int rc = config_store_put(d->cfg, j->connector, conf, target, err,
+                                  sizeof(err));
+        httpsrc_conf_destroy(conf);
+        if (rc)
+                return herder_result_error(HERDER_ERROR, "%s", err);
+        publish_snapshot(d);
+        e = config_store_get(d->cfg, j->connector);
+        if (!e)
+                return herder_result_error(HERDER_ERROR,
+                                           "Connector %s was not read back "
+                                           "from the config topic",
+                                           j->connector);
+        strbuf sb = {0};
+        o_info(d, &sb, e);
+        return body_of(&sb, created ? HERDER_CREATED : HERDER_OK);
+}
+
+static herder_result *op_delete(dist_herder *d, job *j)
+{
+        herder_result *fw = need_leader(d);
+        if (fw)
+                return fw;
+        const config_entry *e = config_store_get(d->cfg, j->connector);
+        if (!e)
+                return not_found(j->connector);
+        const config_props *t;
+        size_t n = config_store_tasks(d->cfg, j->connector, &t);
+        char err[512];
+        if (config_store_remove(d->cfg, j->connector, err, sizeof(err)))
+                return herder_result_error(HERDER_ERROR, "%s", err);
+        status_rec gone = {.state = STATUS_DESTROYED,
+                           .worker_id = d->worker_id,
+                           .generation = d->gen};
+        for (size_t i = 0; i < n; i++)
+                status_store_put(d->st, j->connector, (int)i, &gone, err,
+                                 sizeof(err));
+        status_store_put(d->st, j->connector, -1, &gone, err, sizeof(err));
+        publish_snapshot(d);
+        return herder_result_new(HERDER_NO_CONTENT);
+}
+
+static herder_result *op_target(dist_herder *d, job *j)
+{
+        int target = j->op == HERDER_OP_PAUSE    ? HTTPSRC_STATE_PAUSED
+                     : j->op == HERDER_OP_RESUME ? HTTPSRC_STATE_RUNNING
+                                                 : HTTPSRC_STATE_STOPPED;
+        if (j->op == HERDER_OP_STOP) { /* leader only; pause/resume: any */
+                herder_result *fw = need_leader(d);
+                if (fw)
+                        return fw;
+        }
+        if (!config_store_get(d->cfg, j->connector))
+                return not_found(j->connector);
+        char err[512];
+        if (config_store_put_target(d->cfg, j->connector, target, err,
+                                    sizeof(err)))
+                return herder_result_error(HERDER_ERROR, "%s", err);
+        return herder_result_new(j->op == HERDER_OP_STOP ? HERDER_NO_CONTENT
+                                                         : HERDER_ACCEPTED);
+}
+
+typedef struct restart_arg {
+        const char *name;
+        int rc;
+        char err[512];
+} restart_arg;
+
+static void restart_on_loop(httpsrc_pipeline *p, void *arg)
+{
+        restart_arg *a = arg;
+        a->rc = pipeline_restart(p, a->name, NULL, a->err, sizeof(a->err));
+}
+
+/* Restarts go to the owner: the leader knows it (two hops at most). */
+static herder_result *op_restart(dist_herder *d, job *j)
+{
+        if (!config_store_get(d->cfg, j->connector))
+                return not_found(j->connector);
+        pthread_mutex_lock(&d->run_mu);
+        int mine = runs_task(d, j->connector);
+        pthread_mutex_unlock(&d->run_mu);
+        int conn_only = j->op == HERDER_OP_RESTART &&
+                        !(j->flags & HERDER_F_INCLUDE_TASKS);
+        if (conn_only ? owns_connector(d, j->connector) : mine) {
+                if (conn_only) {
+                        add_publish(d, j->connector);
+                        return herder_result_new(HERDER_NO_CONTENT);
+                }
+                restart_arg a = {.name = j->connector};
+                pipeline_exec(d->p, restart_on_loop, &a);
+                if (a.rc)
+                        return herder_result_error(HERDER_ERROR, "%s", a.err);
+                return herder_result_new(HERDER_NO_CONTENT);
+        }
+        herder_result *fw = need_leader(d);
+        if (fw)
+                return fw;
+        char url[512];
+        if (wgroup_owner_url(d->g, j->connector, conn_only ? -1 : 0, url,
+                             sizeof(url)))
+                return herder_result_error(HERDER_NOT_FOUND,
+                                           "Connector %s is not assigned",
+                                           j->connector);
+        return forward_to(url);
+}
+
+/* POST /connectors/{c}/tasks from the connector's owner. */
+static herder_result *op_put_tasks(dist_herder *d, job *j)
+{
+        herder_result *fw = need_leader(d);
+        if (fw)
+                return fw;
+        if (!config_store_get(d->cfg, j->connector))
+                return not_found(j->connector);
+        char err[512];
+        httpsrc_json *arr =
+            json_parse(j->text ? j->text : "", j->text_len, err, sizeof(err));
+        if (!arr || json_type(arr) != HTTPSRC_JSON_ARRAY) {
+                json_destroy(arr);
+                return herder_result_error(HERDER_BAD_REQUEST,
+                                           "Task configs must be a JSON array "
+                                           "of objects");
+        }
+        size_t n          = json_len(arr);
+        config_props *tps = calloc(n + 1, sizeof(*tps));
+        int bad           = !tps;
+        for (size_t i = 0; !bad && i < n; i++) {
+                const httpsrc_json *o = json_at(arr, i);
+                size_t m              = json_len(o);
+                if (json_type(o) != HTTPSRC_JSON_OBJECT) {
+                        bad = 1;
+                        break;
+                }
+                tps[i].keys   = calloc(m + 1, sizeof(char *));
+                tps[i].values = calloc(m + 1, sizeof(char *));
+                for (size_t k = 0; tps[i].keys && tps[i].values && k < m;
+                     k++) {
+                        tps[i].keys[k]   = xstrdup(json_key_at(o, k));
+                        tps[i].values[k] = json_scalar_text(json_at(o, k));
+                        tps[i].n++;
+                }
+        }
+        json_destroy(arr);
+        int rc = bad ? -1
+                     : config_store_put_tasks(d->cfg, j->connector, n, tps,
+                                              err, sizeof(err));
+        for (size_t i = 0; tps && i < n; i++)
+                props_free(&tps[i]);
+        free(tps);
+        if (bad)
+                return herder_result_error(HERDER_BAD_REQUEST,
+                                           "Task configs must be a JSON array "
+                                           "of objects");
+        if (rc)
+                return herder_result_error(HERDER_ERROR, "%s", err);
+        return herder_result_new(HERDER_NO_CONTENT);
+}
+
+static herder_result *run_job(dist_herder *d, job *j)
+{
+        switch (j->op) {
+        case HERDER_OP_CONNECTORS:
+                return op_connectors(d, j);
+        case HERDER_OP_CONNECTOR_INFO:
+        case HERDER_OP_CONNECTOR_CONFIG:
+        case HERDER_OP_CONNECTOR_STATUS:
+        case HERDER_OP_TASK_CONFIGS:
+        case HERDER_OP_TASKS_CONFIG:
+        case HERDER_OP_TASK_STATUS:
+                return op_read_one(d, j);
+        case HERDER_OP_PUT_CONFIG:
+        case HERDER_OP_PATCH_CONFIG:
+                return op_put(d, j);
+        case HERDER_OP_DELETE:
+                return op_delete(d, j);
+        case HERDER_OP_PAUSE:
+        case HERDER_OP_RESUME:
+        case HERDER_OP_STOP:
+                return op_target(d, j);
+        case HERDER_OP_RESTART:
+        case HERDER_OP_RESTART_TASK:
+                return op_restart(d, j);
+        case HERDER_OP_PUT_TASK_CONFIGS:
+                return op_put_tasks(d, j);
+        case HERDER_OP_FENCE_ZOMBIES:
+                return herder_result_new(HERDER_NO_CONTENT);
+        default:
+                return herder_result_error(HERDER_ERROR,
+                                           "not supported in distributed "
+                                           "mode");
+        }
+}
+
+/* ---- the herder thread ------------------------------------------------ */
+
+static void job_free(job *j)
+{
+        free(j->connector);
+        kvl_free(&j->config);
+        free(j->text);
+        free(j);
+}
+
+static void *herder_main(void *arg)
+{
+        dist_herder *d  = arg;
+        int64_t last_rc = 0;
+        for (;;) {
+                pthread_mutex_lock(&d->mu);
+                if (!d->head && !d->have_pending && !d->stopping) {
+                        struct timespec ts;
+                        clock_gettime(CLOCK_REALTIME, &ts);
+                        ts.tv_nsec += TICK_MS * 1000000L;
+                        if (ts.tv_nsec >= 1000000000) {
+                                ts.tv_sec++;
+                                ts.tv_nsec -= 1000000000;
+                        }
+                        pthread_cond_timedwait(&d->cv, &d->mu, &ts);
+                }
+                job *jobs = d->head;
+                d->head   = NULL;
+                d->tail   = &d->head;
+                wgroup_assignment a = {0};
+                int have  = d->have_pending;
+                int32_t gen = d->pending_gen;
+                if (have) {
+                        a               = d->pending;
+                        memset(&d->pending, 0, sizeof(d->pending));
+                        d->have_pending = 0;
+                }
+                int stopping = d->stopping;
+                pthread_mutex_unlock(&d->mu);
+                if (stopping) {
+                        wgroup_assignment_clear(&a);
+                        for (job *j = jobs, *next; j; j = next) {
+                                next = j->next;
+                                reply(j, herder_result_error(
+                                             HERDER_ERROR,
+                                             "the worker is stopping"));
+                                job_free(j);
+                        }
+                        break;
+                }
+                refresh(d);
+                if (have)
+                        apply_assignment(d, &a, gen);
+                wgroup_assignment_clear(&a);
+                for (job *j = jobs, *next; j; j = next) {
+                        next = j->next;
+                        reply(j, run_job(d, j));
+                        job_free(j);
+                }
+                if (d->want_rejoin) {
+                        d->want_rejoin = 0;
+                        wgroup_request_rejoin(d->g);
+                }
+                run_publish(d);
+                if (mono_ms() - last_rc >= TICK_MS) {
+                        reconcile_tasks(d);
+                        last_rc = mono_ms();
+                }
+        }
+        return NULL;
+}
+
+/* ---- herder ops --------------------------------------------------------- */
+
+/* Worker-local operations go to the local herder; the rest is queued. */
+static int local_op(herder_op op)
+{
+        switch (op) {
+        case HERDER_OP_WORKER_INFO:
+        case HERDER_OP_HEALTH:
+        case HERDER_OP_PLUGINS:
+        case HERDER_OP_PLUGIN_CONFIG:
+        case HERDER_OP_LOGGERS:
+        case HERDER_OP_LOGGER_LEVEL:
+        case HERDER_OP_METRICS:
+        case HERDER_OP_VALIDATE:
+        case HERDER_OP_PREVIEW:
+        case HERDER_OP_SET_LOGGER:
+                return 1;
+        default:
+                return 0;
+        }
+}
+
+static void submit(herder *h, const herder_request *rq, herder_cb cb,
+                   void *opaque)
+{
+        dist_herder *d = of(h);
+        if (local_op(rq->op)) {
+                herder_submit(d->local, rq, cb, opaque);
+                return;
+        }
+        job *j = calloc(1, sizeof(*j));
+        if (!j) {
+                cb(herder_result_error(HERDER_ERROR, "out of memory"), opaque);
+                return;
+        }
+        j->op        = rq->op;
+        j->connector = xstrdup(rq->connector);
+        j->task      = rq->task;
+        j->flags     = rq->flags;
+        j->target    = rq->target;
+        j->cb        = cb;
+        j->opaque    = opaque;
+        for (size_t i = 0; rq->config && i < rq->config->n; i++)
+                kvl_add(&j->config, rq->config->v[i].key,
+                        rq->config->v[i].value);
+        if (rq->text) {
+                j->text     = xstrndup(rq->text, rq->text_len);
+                j->text_len = rq->text_len;
+        }
+        pthread_mutex_lock(&d->mu);
+        if (d->stopping) {
+                pthread_mutex_unlock(&d->mu);
+                job_free(j);
+                cb(herder_result_error(HERDER_ERROR, "the worker is stopping"),
+                   opaque);
+                return;
+        }
+        *d->tail = j;
+        d->tail  = &j->next;
+        pthread_cond_broadcast(&d->cv);
+        pthread_mutex_unlock(&d->mu);
+}
+
+static void dist_destroy(herder *h)
+{
+        dist_herder *d = of(h);
+        if (!d)
+                return;
+        pthread_mutex_lock(&d->mu);
+        d->stopping = 1;
+        pthread_cond_broadcast(&d->cv);
+        pthread_mutex_unlock(&d->mu);
+        /* Leave first: the group thread stops the tasks (revoked). */
+        wgroup_destroy(d->g);
+        if (d->thread_started)
+                pthread_join(d->thread, NULL);
+        stop_all_tasks(d);
+        config_store_destroy(d->cfg);
+        status_store_destroy(d->st);
+        herder_destroy(d->local);
+        wgroup_assignment_clear(&d->cur);
+        wgroup_assignment_clear(&d->pending);
+        strv_free(d->snap_names, d->snap_n);
+        free(d->snap_tasks);
+        strv_free(d->publish, d->n_publish);
+        pthread_mutex_destroy(&d->mu);
+        pthread_cond_destroy(&d->cv);
+        pthread_mutex_destroy(&d->run_mu);
+        free(d);
+}
+
+#define ALL(m) .m = submit
+static const herder_ops dist_ops = {
+    .name    = "distributed",
+    .destroy = dist_destroy,
+    ALL(worker_info),      ALL(health),         ALL(connectors),
+    ALL(connector_info),   ALL(connector_config), ALL(connector_status),
+    ALL(task_configs),     ALL(tasks_config),   ALL(task_status),
+    ALL(offsets),          ALL(active_topics),  ALL(plugins),
+    ALL(plugin_config),    ALL(loggers),        ALL(logger_level),
+    ALL(metrics),          ALL(put_config),     ALL(patch_config),
+    ALL(delete_connector), ALL(pause),          ALL(resume),
+    ALL(stop),             ALL(restart_connector), ALL(restart_task),
+    ALL(alter_offsets),    ALL(reset_offsets),  ALL(reset_topics),
+    ALL(validate),         ALL(preview),        ALL(set_logger),
+    ALL(put_task_configs), ALL(fence_zombies),
+};
+#undef ALL
+
+herder *herder_distributed_new(httpsrc_pipeline *p,
+                               herder *local,
+                               char *errstr,
+                               size_t errstr_size)
+{
+        dist_herder *d = calloc(1, sizeof(*d));
+        if (!d) {
+                herder_destroy(local);
+                errstr_set(errstr, errstr_size, "out of memory");
+                return NULL;
+        }
+        d->base.ops = &dist_ops;
+        d->p        = p;
+        d->local    = local;
+        d->lg       = pipeline_logger(p);
+        d->worker   = pipeline_worker(p);
+        d->tail     = &d->head;
+        d->gen      = -1;
+        d->cfg_offset      = -1;
+        d->sync_timeout_ms = conf_get_int(d->worker, "worker.sync.timeout.ms",
+                                          3000);
+        pthread_mutex_init(&d->mu, NULL);
+        pthread_cond_init(&d->cv, NULL);
+        pthread_mutex_init(&d->run_mu, NULL);
+        if (listener_advertised_url(d->worker, d->url, sizeof(d->url))) {
+                errstr_set(errstr, errstr_size,
+                           "rest.advertised.host.name: too long");
+                dist_destroy(&d->base);
+                return NULL;
+        }
+        /* worker_id: host:port of the advertised URL (Connect's) */
+        const char *hp = strstr(d->url, "://");
+        snprintf(d->worker_id, sizeof(d->worker_id), "%s", hp ? hp + 3 : d->url);
+        size_t wl = strlen(d->worker_id);
+        if (wl && d->worker_id[wl - 1] == '/')
+                d->worker_id[wl - 1] = '\0';
+        d->cfg = config_store_open_kafka(d->worker, d->lg, errstr,
+                                         errstr_size);
+        if (d->cfg)
+                d->st = status_store_open_kafka(d->worker, d->lg, errstr,
+                                                errstr_size);
+        if (!d->cfg || !d->st) {
+                dist_destroy(&d->base);
+                return NULL;
+        }
+        config_store_set_listener(d->cfg, on_config_event, d);
+        publish_snapshot(d);
+        static const wgroup_callbacks cbs = {
+            .config_offset = cb_config_offset,
+            .leader_work   = cb_leader_work,
+            .revoked       = cb_revoked,
+            .assigned      = cb_assigned,
+            .error         = cb_error,
+        };
+        d->rebalancing = 1;
+        d->g = wgroup_new(d->worker, d->url, &cbs, d, d->lg, errstr,
+                          errstr_size);
+        if (!d->g) {
+                dist_destroy(&d->base);
+                return NULL;
+        }
+        if (pthread_create(&d->thread, NULL, herder_main, d)) {
+                errstr_set(errstr, errstr_size, "pthread_create: %s",
+                           strerror(errno));
+                dist_destroy(&d->base);
+                return NULL;
+        }
+        d->thread_started = 1;
+        log_msg(d->lg, HTTPSRC_LOG_INFO, NULL,
+                "distributed: joining group '%s' as %s",
+                httpsrc_conf_get(d->worker, "group.id"), d->url);
+        return &d->base;
+}

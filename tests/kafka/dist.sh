@@ -1,0 +1,177 @@
+# shellcheck shell=bash
+# Helpers for the distributed-mode tests of the real-kafka suite (sourced
+# after ../integration/lib.sh): N httpsrc-connect --distributed workers of
+# one Connect cluster on the test's real broker, their REST ports, and what
+# the cluster says about its connectors.
+#
+#   dist_init                      topics and group names of this test
+#   start_worker I [key=value...]  worker I (1..) on its own REST port;
+#                                  W_PID[I], W_URL[I]; log $T/w$I.err
+#   wait_rest I                    until worker I answers GET / (20 s)
+#   stop_worker I SIGNAL           signal worker I (it is a child of ours)
+#   dist_get I PATH                GET on worker I: the body on stdout,
+#                                  status in $DIST_ST
+#   dist_send I METHOD PATH [BODY] the same for a change
+#   owners I                       "connector task-owner" lines, sorted,
+#                                  from worker I's expand=status
+#   wait_owners I N [SECONDS]      until N tasks RUNNING (default 30 s)
+
+DIST_GROUP=httpsrc-dist
+declare -a W_PID W_URL W_PORT
+
+dist_init() {
+	DIST_GROUP=httpsrc-dist-$$
+}
+
+# dist_worker_file FILE PORT [key=value...]
+dist_worker_file() {
+	local f=$1 port=$2
+	shift 2
+	{
+		echo "bootstrap.servers=$BOOT"
+		echo "group.id=$DIST_GROUP"
+		echo "config.storage.topic=$DIST_GROUP-configs"
+		echo "offset.storage.topic=$DIST_GROUP-offsets"
+		echo "status.storage.topic=$DIST_GROUP-status"
+		echo "config.storage.replication.factor=1"
+		echo "offset.storage.replication.factor=1"
+		echo "status.storage.replication.factor=1"
+		echo "offset.storage.partitions=5"
+		echo "status.storage.partitions=5"
+		echo "listeners=http://127.0.0.1:$port"
+		echo "plugin.path=$HTTPSRC_PLUGIN_PATH"
+		echo "session.timeout.ms=${DIST_SESSION_MS:-6000}"
+		echo "heartbeat.interval.ms=${DIST_HEARTBEAT_MS:-1000}"
+		echo "producer.linger.ms=5"
+		printf '%s\n' "$@"
+	} >"$f"
+}
+
+start_worker() {
+	local i=$1
+	shift
+	need_bins "$HOST_BIN"
+	[ -n "${W_PORT[$i]:-}" ] || W_PORT[$i]=$(free_port)
+	W_URL[$i]=http://127.0.0.1:${W_PORT[$i]}
+	dist_worker_file "$T/w$i.properties" "${W_PORT[$i]}" "$@"
+	"$HOST_BIN" --distributed "$T/w$i.properties" \
+		>>"$T/w$i.out" 2>>"$T/w$i.err" &
+	W_PID[$i]=$!
+	track_pid "${W_PID[$i]}"
+}
+
+wait_rest() {
+	local i=$1 _
+	for _ in $(seq 200); do
+		curl -sf -o /dev/null "${W_URL[$i]}/" && return 0
+		kill -0 "${W_PID[$i]}" 2>/dev/null || break
+		sleep 0.1
+	done
+	diag_file "$T/w$i.err"
+	bail_out "worker $i does not answer on ${W_URL[$i]}"
+}
+
+stop_worker() {
+	kill -"$2" "${W_PID[$1]}" 2>/dev/null || true
+}
+
+dist_send() {
+	local i=$1 m=$2 path=$3 out
+	out=$(curl -s -m 30 -X "$m" -H 'Content-Type: application/json' \
+		${4:+--data-binary "$4"} -w '\n%{http_code}' "${W_URL[$i]}$path")
+	DIST_ST=${out##*$'\n'}
+	printf '%s' "${out%$'\n'*}"
+}
+
+dist_get() {
+	dist_send "$1" GET "$2"
+}
+
+# owners I: "connector worker_id" of every RUNNING task, sorted.
+owners() {
+	dist_get "$1" '/connectors?expand=status' | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+except ValueError:
+    sys.exit(0)
+for name, v in sorted(d.items()):
+    for t in v["status"]["tasks"]:
+        if t["state"] == "RUNNING":
+            print(name, t["worker_id"])
+'
+}
+
+wait_owners() {
+	local i=$1 n=$2 s=${3:-30} t0
+	t0=$(date +%s)
+	while [ $(($(date +%s) - t0)) -lt "$s" ]; do
+		[ "$(owners "$i" | wc -l)" -eq "$n" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# start_cluster N [key=value...]: workers 1..N, each answering before the
+# next starts.
+start_cluster() {
+	local n=$1 i
+	shift
+	for i in $(seq "$n"); do
+		start_worker "$i" "$@"
+		wait_rest "$i"
+	done
+}
+
+# dist_connector_json NAME [INTERVAL_MS]: a connector over the fixture's
+# /events into topic dist-records, each record tagged "c":NAME and keyed
+# {"c":NAME,"id":ID}, so that one topic tells the connectors apart.
+dist_connector_json() {
+	cat <<JSON
+{"name":"$1","config":{"kafka.topic":"dist-records","http.url":"$API/events",
+"http.timer.interval.ms":"${2:-200}","http.response.records.path":"\$.data[*]",
+"http.pagination.type":"CURSOR","http.pagination.cursor.param":"cursor",
+"http.pagination.cursor.path":"\$.next_cursor",
+"transforms":"tag,createKey",
+"transforms.tag.type":"org.apache.kafka.connect.transforms.InsertField\$Value",
+"transforms.tag.static.field":"c","transforms.tag.static.value":"$1",
+"transforms.createKey.type":"org.apache.kafka.connect.transforms.ValueToKey",
+"transforms.createKey.fields":"c,id"}}
+JSON
+}
+
+# create_connector I NAME [INTERVAL_MS]: POST it on worker I, again while
+# the answer is 409 (no leader known yet: 10 s at most); the body on
+# stdout, the status in DIST_ST.
+create_connector() {
+	local _
+	for _ in $(seq 50); do
+		dist_send "$1" POST /connectors "$(dist_connector_json "$2" "${3:-}")"
+		[ "$DIST_ST" = 409 ] || return 0
+		sleep 0.2
+	done
+}
+
+# dist_want_keys N TOTAL: the keys of records 1..TOTAL of connectors
+# c01..cN (as many digits as N), sorted, in $T/want.keys.
+dist_want_keys() {
+	local n id
+	for n in $(seq -w 1 "$1"); do
+		for id in $(seq "$2"); do
+			echo "{\"c\":\"c$n\",\"id\":$id}"
+		done
+	done | sort >"$T/want.keys"
+}
+
+# dist_wait_keys N_RECORDS: consume dist-records until its distinct keys
+# are $T/want.keys (30 s at most); they end in $T/got.keys.
+dist_wait_keys() {
+	local t0
+	t0=$(now_ms)
+	while [ $(($(now_ms) - t0)) -lt 30000 ]; do
+		CONSUME_IDLE_MS=500 consume_topic dist-records "$1" -N
+		cut -f1 "$CONSUMED" | sort -u >"$T/got.keys"
+		! cmp -s "$T/want.keys" "$T/got.keys" || return 0
+		sleep 1
+	done
+}
