@@ -35,6 +35,7 @@ typedef struct fake {
         /* the answer */
         herder_status status;
         const char *body, *message, *content_type;
+        const char *forward_url; /* HERDER_FORWARD: where to */
         int silent; /* keep the callback instead of answering */
         herder_cb late_cb;
         void *late_opaque;
@@ -75,8 +76,8 @@ static void fake_op(herder *h, const herder_request *rq, herder_cb cb, void *o)
         res->body         = f->body ? strdup(f->body) : NULL;
         res->message      = f->message ? strdup(f->message) : NULL;
         res->content_type = f->content_type;
-        if (f->status == HERDER_FORWARD)
-                res->forward_url = strdup("http://leader:8083");
+        if (f->status == HERDER_FORWARD && f->forward_url)
+                res->forward_url = strdup(f->forward_url);
         cb(res, o);
 }
 
@@ -367,13 +368,22 @@ static void test_answers_map_to_statuses(void **state)
                             "{\"error_code\":409,\"message\":\"Cannot complete "
                             "request momentarily due to no known leader URL, "
                             "likely because a rebalance was underway.\"}");
-        /* already forwarded once (forward=false): no third hop */
+        /* a leader known, but this request was forwarded once already
+         * (forward=false): no third hop */
+        fx->f.forward_url = "http://127.0.0.1:1";
         assert_int_equal(
             call(fx, "PUT", "/connectors/a/stop?forward=false", ""), 409);
         assert_string_equal(out(fx),
                             "{\"error_code\":409,\"message\":\"Cannot complete "
                             "request because of a conflicting operation (e.g. "
                             "worker rebalance)\"}");
+        /* forwarded, the leader unreachable: 500, as Connect's RestClient */
+        assert_int_equal(call(fx, "PUT", "/connectors/a/stop", ""), 500);
+        assert_non_null(strstr(out(fx), "IO Error trying to forward REST "
+                                        "request: PUT "
+                                        "http://127.0.0.1:1/connectors/a/"
+                                        "stop?forward=true: "));
+        fx->f.forward_url = NULL;
 }
 
 /* What REST refuses itself never reaches the herder. */
