@@ -1580,8 +1580,11 @@ herder *herder_distributed_new(httpsrc_pipeline *p,
                 return NULL;
         }
         d->thread_started = 1;
+        const char *proto = httpsrc_conf_get(d->worker, "connect.protocol");
         log_msg(d->lg, HTTPSRC_LOG_INFO, NULL,
-                "distributed: joining group '%s' as %s",
-                httpsrc_conf_get(d->worker, "group.id"), d->url);
+                "distributed: joining group '%s' as %s (connect.protocol=%s: "
+                "this worker offers 'default', the eager protocol, only)",
+                httpsrc_conf_get(d->worker, "group.id"), d->url,
+                proto ? proto : "sessioned");
         return &d->base;
 }
