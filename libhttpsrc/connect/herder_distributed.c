@@ -39,6 +39,7 @@
 #include "listener_int.h"
 #include "status_store_int.h"
 #include "status_store_kafka_int.h"
+#include "txn_int.h"
 #include "util_int.h"
 #include "worker_client_int.h"
 
@@ -716,6 +717,29 @@ static void add_running(dist_herder *d, const char *name)
         d->run[d->n_run++]    = (running){.name = xstrdup(name)};
 }
 
+/* KIP-618: with exactly-once the leader writes the config topic in
+ * transactions as "connect-cluster-<group.id>", which fences a previous
+ * leader still writing (claimWritePrivileges); a follower writes plain
+ * (pause/resume). */
+static void claim_config_topic(dist_herder *d)
+{
+        if (!txn_worker_enabled(d->worker))
+                return;
+        int leader = is_leader(d);
+        if (!leader) {
+                if (config_store_kafka_claimed(d->cfg))
+                        config_store_kafka_release(d->cfg);
+                return;
+        }
+        char err[512];
+        if (!config_store_kafka_claimed(d->cfg) &&
+            config_store_kafka_claim(d->cfg, err, sizeof(err)))
+                log_msg(d->lg, HTTPSRC_LOG_ERROR, NULL,
+                        "distributed: leader of generation %d cannot claim "
+                        "the config topic: %s",
+                        (int)d->gen, err);
+}
+
 static void apply_assignment(dist_herder *d,
                              wgroup_assignment *a,
                              int32_t gen)
@@ -738,6 +762,7 @@ static void apply_assignment(dist_herder *d,
                 wgroup_request_rejoin(d->g);
                 return;
         }
+        claim_config_topic(d);
         log_msg(d->lg, HTTPSRC_LOG_INFO, NULL,
                 "distributed: generation %d: %zu connector(s), %zu task(s) "
                 "assigned; leader %s",
