@@ -732,12 +732,19 @@ static void claim_config_topic(dist_herder *d)
                 return;
         }
         char err[512];
-        if (!config_store_kafka_claimed(d->cfg) &&
-            config_store_kafka_claim(d->cfg, err, sizeof(err)))
+        if (config_store_kafka_claimed(d->cfg))
+                return;
+        if (config_store_kafka_claim(d->cfg, err, sizeof(err)))
                 log_msg(d->lg, HTTPSRC_LOG_ERROR, NULL,
                         "distributed: leader of generation %d cannot claim "
                         "the config topic: %s",
                         (int)d->gen, err);
+        else
+                log_msg(d->lg, HTTPSRC_LOG_INFO, NULL,
+                        "distributed: leader: config topic writes are "
+                        "transactions of '%s' (an earlier leader's producer "
+                        "is fenced)",
+                        config_store_kafka_transactional_id(d->cfg));
 }
 
 static void apply_assignment(dist_herder *d,
