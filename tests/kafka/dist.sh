@@ -175,3 +175,54 @@ dist_wait_keys() {
 		sleep 1
 	done
 }
+
+# dist_setup N [key=value...]: the fixture API (100 records, pages of 20),
+# the broker, three workers (session ${DIST_SESSION_MS:-6000} ms) and
+# connectors c1..cN, all RUNNING (90 s at most).
+dist_setup() {
+	local n=$1 i
+	shift
+	start_fixture --records 100 --page-size 20
+	start_kafka
+	dist_init
+	start_cluster 3 "$@"
+	for i in $(seq "$n"); do
+		create_connector 1 "c$i" >/dev/null
+	done
+	wait_owners 1 "$n" 90 || bail_out "connectors not all RUNNING: $(owners 1)"
+}
+
+# start_appender ROUNDS: 5 more records every 250 ms in the background
+# (APPENDER is its PID); appended_total: once it ended (wait "$APPENDER"
+# first: a $(...) subshell cannot wait), the API's record count.
+start_appender() {
+	(for _ in $(seq "$1"); do
+		curl -s -X POST "$API/admin/append?n=5" >"$T/appended"
+		sleep 0.25
+	done) &
+	APPENDER=$!
+}
+appended_total() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["records"])' "$T/appended"
+}
+
+# moved_within I N DEAD...: until the N tasks are RUNNING, none on a worker
+# of DEAD, as worker I sees them (session + 20 s at most); prints the ms it
+# took, -1 if it did not happen.
+moved_within() {
+	local i=$1 n=$2 t0 dead_ids
+	shift 2
+	dead_ids=$(for d in "$@"; do echo "127.0.0.1:${W_PORT[$d]}"; done)
+	# exact worker ids (field 2): 127.0.0.1:4510 is not 127.0.0.1:45103
+	t0=$(now_ms)
+	while [ $(($(now_ms) - t0)) -lt $((${DIST_SESSION_MS:-6000} + 20000)) ]; do
+		owners "$i" >"$T/own"
+		if [ "$(wc -l <"$T/own")" -eq "$n" ] &&
+			! cut -d' ' -f2 "$T/own" | grep -qxF -f <(echo "$dead_ids"); then
+			echo $(($(now_ms) - t0))
+			return 0
+		fi
+		sleep 0.2
+	done
+	echo -1
+}

@@ -10,16 +10,8 @@
 N=9
 SESSION_MS=6000
 plan 9
-start_fixture --records 200 --page-size 20
-start_kafka
-dist_init
 DIST_SESSION_MS=$SESSION_MS
-start_cluster 3 offset.flush.interval.ms=100
-
-for n in $(seq 1 $N); do
-	create_connector 1 "c$n" >/dev/null
-done
-wait_owners 1 "$N" 90 || bail_out "connectors not all RUNNING: $(owners 1)"
+dist_setup "$N" offset.flush.interval.ms=100
 
 # leader I: the URL the group last named as leader, in worker I's log.
 leader_of() {
@@ -39,38 +31,16 @@ S=$(( F % 3 + 1 )) # the survivor of both kills, if F != S... pick the third
 diag "leader: worker $L, follower killed first: worker $F, survivor: worker $S"
 
 # Records keep coming while the workers die.
-( for _ in $(seq 60); do
-	curl -s -X POST "$API/admin/append?n=5" >"$T/appended"; sleep 0.25
-  done ) &
-APPENDER=$!
-
-# moved_within I DEAD... : until every task RUNNING is owned by a live
-# worker (none of DEAD), as seen by worker I; prints the ms it took.
-moved_within() {
-	local i=$1 t0 dead_ids
-	shift
-	dead_ids=$(for d in "$@"; do echo "127.0.0.1:${W_PORT[$d]}"; done)
-	t0=$(now_ms)
-	while [ $(($(now_ms) - t0)) -lt $((SESSION_MS + 20000)) ]; do
-		owners "$i" >"$T/own"
-		if [ "$(wc -l <"$T/own")" -eq "$N" ] &&
-			! grep -qF -f <(echo "$dead_ids") "$T/own"; then
-			echo $(($(now_ms) - t0))
-			return 0
-		fi
-		sleep 0.2
-	done
-	echo -1
-}
+start_appender 60
 
 stop_worker "$F" KILL
-ms=$(moved_within "$S" "$F")
+ms=$(moved_within "$S" "$N" "$F")
 diag "after kill -9 of follower $F: all $N tasks RUNNING on the survivors in $ms ms"
 assert_eq "follower killed: its connectors run on the survivors within session.timeout.ms + 5 s" \
 	1 "$(( ms >= 0 && ms <= SESSION_MS + 5000 ))"
 
 stop_worker "$L" KILL
-ms=$(moved_within "$S" "$F" "$L")
+ms=$(moved_within "$S" "$N" "$F" "$L")
 diag "after kill -9 of leader $L: all $N tasks RUNNING on worker $S in $ms ms"
 assert_eq "leader killed: every connector runs on the survivor within session.timeout.ms + 5 s" \
 	1 "$(( ms >= 0 && ms <= SESSION_MS + 5000 ))"
@@ -79,7 +49,7 @@ assert_eq "the survivor's REST lists all $N connectors" "$N" \
 	"$(dist_get "$S" /connectors | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 
 wait "$APPENDER"
-total=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["records"])' "$T/appended")
+total=$(appended_total)
 dist_want_keys "$N" "$total"
 # the survivor catches up with the last appends
 dist_wait_keys "$((N * total))"
