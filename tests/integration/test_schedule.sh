@@ -22,26 +22,36 @@ write_connector "$T/sched.json" sched \
 
 start_host "$T/worker.properties" "$T/sched.json"
 # Phase: the last of at least two polls (the first finds the records,
-# the catch-up poll right after it does not).
-last=""
-for _ in $(seq 60); do
-	last=$(fixture_log /events | awk '{ t = $1 } END { if (NR >= 2) print t }')
-	[ -n "$last" ] && break
-	sleep 0.1
+# the catch-up poll right after it does not). Stopped from 700 ms to
+# 1300 ms after that poll: the poll due at +1000 starts about 300 ms
+# late. The next is due at +2000, as if on time. On a busy machine this
+# script may wake too late to stop the host before the slot: then it
+# tries again on a later slot (3 tries at most).
+last_poll() { # the time of the latest poll, once there were >= 2
+	local t=""
+	for _ in $(seq 60); do
+		t=$(fixture_log /events | awk '{ t = $1 } END { if (NR >= 2) print t }')
+		[ -n "$t" ] && break
+		sleep 0.1
+	done
+	echo "$t"
+}
+for try in 1 2 3; do
+	last=$(last_poll)
+	[ -n "$last" ] || bail_out "the connector did not poll twice"
+	sleep "$(awk -v t="$last" -v n="$(now_ms)" 'BEGIN { d = (t + 700 - n) / 1000; print (d > 0 ? d : 0) }')"
+	kill -STOP "$HOST_PID"
+	sleep 0.6
+	kill -CONT "$HOST_PID"
+	sleep 1.6
+	fixture_log /events | awk -v t="$last" '$1 > t { print $1 - t }' >"$T/after.txt"
+	[ "$(sed -n 1p "$T/after.txt")" -ge 1200 ] 2>/dev/null && break
+	diag "try $try: the script woke too late to stop the host before the slot"
 done
-[ -n "$last" ] || bail_out "the connector did not poll twice"
-# Stopped from 700 ms to 1300 ms after that poll: the poll due at +1000
-# starts about 300 ms late. The next is due at +2000, as if on time.
-sleep "$(awk -v t="$last" -v n="$(now_ms)" 'BEGIN { d = (t + 700 - n) / 1000; print (d > 0 ? d : 0) }')"
-kill -STOP "$HOST_PID"
-sleep 0.6
-kill -CONT "$HOST_PID"
-sleep 1.6
 kill -TERM "$HOST_PID"
 wait_host_exit "$HOST_PID" 15
 assert_eq "SIGTERM: exit 0" 0 "$HOST_RC" || diag_file "$T/host.err"
 
-fixture_log /events | awk -v t="$last" '$1 > t { print $1 - t }' >"$T/after.txt"
 diag_file "$T/after.txt"
 late=$(sed -n 1p "$T/after.txt")
 next=$(sed -n 2p "$T/after.txt")
@@ -72,12 +82,24 @@ assert_eq "200 connectors, SIGTERM: exit 0" 0 "$HOST_RC" || diag_file "$T/host.e
 fixture_log /events | awk -v t0="$t_start" '$1 >= t0 {
 	split($4, q, "conn="); n[q[2]]++; if (n[q[2]] > 2) print q[2], $1 }' \
 	>"$T/spread.txt"
-# Slots: every later poll of a connector 1000 ms (+-60) after its last.
-assert_eq "each connector's later polls are 1000 ms apart (+-60 ms)" ok \
+# Slots: a connector's k-th later poll is at its phase + k * 1000 ms. The
+# phase is its earliest (least late) poll less its slots; a poll the
+# busy loop starts late is late alone (up to 250 ms here), it moves none
+# after it. (A check of each gap against 1000 +- 60 ms failed on a late
+# poll under load: the gap before it is long and the one after it short.)
+assert_eq "each connector's later polls are on its 1000 ms slots (0-250 ms late)" ok \
 	"$(sort -k1,1n -k2,2n "$T/spread.txt" | awk '
-		NR > 1 && $1 == c { d = $2 - t; if (d < 940 || d > 1060) bad = bad " " $1 ":" d }
-		{ c = $1; t = $2 }
-		END { print bad == "" ? "ok" : "off:" bad }')"
+		NR == 1 || $1 != c { c = $1; k = 0 }
+		{ t[c, k] = $2 - k * 1000; n[c] = ++k }
+		END {
+			for (c in n) {
+				ph = t[c, 0]
+				for (k = 1; k < n[c]; k++) if (t[c, k] < ph) ph = t[c, k]
+				for (k = 0; k < n[c]; k++)
+					if (t[c, k] - ph > 250) bad = bad " " c ":" k ":+" t[c, k] - ph
+			}
+			print bad == "" ? "ok" : "off:" bad
+		}')"
 # Spread: in the second after the first slot, the connectors' polls span
 # well over the ~10 ms a burst would (the splay window is 200 ms here).
 span=$(awk '{ if (!($1 in f)) f[$1] = $2 } END {
