@@ -36,6 +36,7 @@
 #include "log_int.h"
 #include "offsets_int.h"
 #include "pipeline_int.h"
+#include "plugin_int.h"
 #include "listener_int.h"
 #include "status_store_int.h"
 #include "status_store_kafka_int.h"
@@ -550,6 +551,20 @@ static httpsrc_conf *valid_conf(dist_herder *d,
                                 const kvlist *cfg,
                                 herder_result **res);
 
+/* Whether this worker has the source class @p cls (built in or a loaded
+ * plugin): checked before the config, whose keys belong to that class. */
+static int has_source_class(dist_herder *d, const char *cls)
+{
+        if (!cls)
+                return 1; /* connector.class defaults to HttpSource */
+        for (size_t i = 0; plugin_builtin_sources[i]; i++)
+                if (!strcmp(plugin_builtin_sources[i], cls))
+                        return 1;
+        return plugin_registry_find(pipeline_plugins(d->p),
+                                    HTTPSRC_KIND_SOURCE, cls) != NULL ||
+               !strchr(cls, '.'); /* a short name: conf_validate says */
+}
+
 /* The connector instance: its status, and its task configs. A connector
  * this worker cannot run (another worker's plugin: a mixed cluster) is
  * FAILED as Connect's Worker.startConnector fails it, and has no task. */
@@ -565,8 +580,9 @@ static void start_connector(dist_herder *d, const char *name)
         if (!conf) {
                 const char *cls = entry_get(e, "connector.class");
                 strbuf trace    = {0};
-                if (bad && bad->message &&
-                    strstr(bad->message, "\nconnector.class: "))
+                if (!has_source_class(d, cls) ||
+                    (bad && bad->message &&
+                     strstr(bad->message, "\nconnector.class: ")))
                         sb_printf(&trace,
                                   "org.apache.kafka.connect.errors."
                                   "ConnectException: Failed to find any "
