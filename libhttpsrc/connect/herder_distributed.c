@@ -31,6 +31,7 @@
 #include "config_store_kafka_int.h"
 #include "config_store_int.h"
 #include "group_int.h"
+#include "herder_json_int.h"
 #include "json_int.h"
 #include "kvlist_int.h"
 #include "log_int.h"
@@ -152,23 +153,6 @@ static herder_result *need_leader(dist_herder *d)
 static void reply(job *j, herder_result *res)
 {
         j->cb(res, j->opaque);
-}
-
-static void json_kv_object(strbuf *sb, size_t n, char *const *k,
-                           char *const *v)
-{
-        sb_putc(sb, '{');
-        for (size_t i = 0; i < n; i++) {
-                if (i)
-                        sb_putc(sb, ',');
-                json_write_string(sb, k[i], strlen(k[i]));
-                sb_putc(sb, ':');
-                if (v[i])
-                        json_write_string(sb, v[i], strlen(v[i]));
-                else
-                        sb_puts(sb, "null");
-        }
-        sb_putc(sb, '}');
 }
 
 static herder_result *body_of(strbuf *sb, herder_status st)
@@ -376,19 +360,6 @@ static status_state status_of_target(int target)
 
 /* Our connectors have one task: its config is the connector's plus
  * task.class (Worker.connectorTaskConfigs); Connect's REST shows it. */
-static char *task_class_of(const char *cls)
-{
-        size_t n = cls ? strlen(cls) : 0, suffix = strlen("Connector");
-        if (n > suffix && !strcmp(cls + n - suffix, "Connector"))
-                n -= suffix;
-        strbuf sb = {0};
-        if (sb_append(&sb, cls ? cls : "", n) || sb_puts(&sb, "Task")) {
-                sb_free(&sb);
-                return NULL;
-        }
-        return sb_steal(&sb);
-}
-
 static const char *entry_get(const config_entry *e, const char *key)
 {
         for (size_t i = 0; i < e->n; i++)
@@ -411,7 +382,7 @@ static int task_props_of(const config_entry *e, config_props *out)
         }
         out->keys[out->n] = xstrdup("task.class");
         out->values[out->n++] =
-            task_class_of(entry_get(e, "connector.class"));
+            herder_json_task_class(entry_get(e, "connector.class"));
         return 0;
 }
 
@@ -441,13 +412,17 @@ static int props_equal(const config_props *a, const config_props *b)
 static char *tasks_body(const config_props *t, size_t n)
 {
         strbuf sb = {0};
-        sb_putc(&sb, '[');
+        int rc    = sb_putc(&sb, '[');
         for (size_t i = 0; i < n; i++) {
+                herder_json_map m = herder_json_props(&t[i]);
                 if (i)
-                        sb_putc(&sb, ',');
-                json_kv_object(&sb, t[i].n, t[i].keys, t[i].values);
+                        rc |= sb_putc(&sb, ',');
+                rc |= herder_json_write_map(&sb, &m);
         }
-        sb_putc(&sb, ']');
+        if (rc | sb_putc(&sb, ']')) {
+                sb_free(&sb);
+                return NULL;
+        }
         return sb_steal(&sb);
 }
 
@@ -936,67 +911,63 @@ static herder_result *not_found(const char *name)
                                    name);
 }
 
-static void o_tasks_ids(dist_herder *d, strbuf *sb, const char *name)
-{
-        const config_props *t;
-        size_t n = config_store_tasks(d->cfg, name, &t);
-        sb_puts(sb, "[");
-        for (size_t i = 0; i < n; i++) {
-                sb_puts(sb, i ? ",{\"connector\":" : "{\"connector\":");
-                json_write_string(sb, name, strlen(name));
-                sb_printf(sb, ",\"task\":%zu}", i);
-        }
-        sb_puts(sb, "]");
-}
-
 static void o_info(dist_herder *d, strbuf *sb, const config_entry *e)
 {
-        sb_puts(sb, "{\"name\":");
-        json_write_string(sb, e->name, strlen(e->name));
-        sb_puts(sb, ",\"config\":");
-        json_kv_object(sb, e->n, e->keys, e->values);
-        sb_puts(sb, ",\"tasks\":");
-        o_tasks_ids(d, sb, e->name);
-        sb_puts(sb, ",\"type\":\"source\"}");
+        const config_props *t;
+        size_t n          = config_store_tasks(d->cfg, e->name, &t);
+        herder_json_map m = herder_json_pairs(e->n, e->keys, e->values);
+        herder_json_info(sb, e->name, &m, n);
 }
 
-static void o_state(strbuf *sb, const status_rec *r)
+/* A stored status as REST shows it (none: UNASSIGNED, worker_id ""). */
+static herder_json_state
+state_of(dist_herder *d, const char *name, int task, status_rec *r)
 {
-        const char *state = status_state_name(r->state);
-        sb_printf(sb, "\"state\":\"%s\",", state ? state : "UNASSIGNED");
-        if (r->trace) {
-                sb_puts(sb, "\"trace\":");
-                json_write_string(sb, r->trace, strlen(r->trace));
-                sb_putc(sb, ',');
+        herder_json_state s = {task, NULL, NULL, NULL};
+        if (status_store_get(d->st, name, task, r) == HTTPSRC_OK) {
+                s.state     = status_state_name(r->state);
+                s.worker_id = r->worker_id;
+                s.trace     = r->trace;
         }
-        sb_puts(sb, "\"worker_id\":");
-        json_write_string(sb, r->worker_id ? r->worker_id : "",
-                          r->worker_id ? strlen(r->worker_id) : 0);
+        return s;
 }
 
 static void o_status(dist_herder *d, strbuf *sb, const char *name)
 {
-        status_rec r;
-        sb_puts(sb, "{\"name\":");
-        json_write_string(sb, name, strlen(name));
-        sb_puts(sb, ",\"connector\":{");
-        if (status_store_get(d->st, name, -1, &r) == HTTPSRC_OK)
-                o_state(sb, &r);
-        else
-                sb_puts(sb, "\"state\":\"UNASSIGNED\",\"worker_id\":\"\"");
-        sb_puts(sb, "},\"tasks\":[");
         const config_props *t;
         size_t n = config_store_tasks(d->cfg, name, &t);
-        for (size_t i = 0; i < n; i++) {
-                sb_printf(sb, "%s{\"id\":%zu,", i ? "," : "", i);
-                if (status_store_get(d->st, name, (int)i, &r) == HTTPSRC_OK)
-                        o_state(sb, &r);
-                else
-                        sb_puts(sb,
-                                "\"state\":\"UNASSIGNED\",\"worker_id\":\"\"");
-                sb_putc(sb, '}');
+        status_rec rc, *rt = calloc(n ? n : 1, sizeof(*rt));
+        herder_json_state *ts = calloc(n ? n : 1, sizeof(*ts));
+        if (rt && ts) {
+                herder_json_state cs = state_of(d, name, -1, &rc);
+                for (size_t i = 0; i < n; i++)
+                        ts[i] = state_of(d, name, (int)i, &rt[i]);
+                herder_json_status(sb, name, &cs, ts, n);
+        } else
+                sb_free(sb); /* body_of() answers out of memory */
+        free(rt);
+        free(ts);
+}
+
+/* The task configs of @p e as @p write lays them out. */
+static void o_task_configs(strbuf *sb,
+                           const config_entry *e,
+                           const config_props *t,
+                           size_t n,
+                           int (*write)(strbuf *,
+                                        const char *,
+                                        const herder_json_map *,
+                                        size_t))
+{
+        herder_json_map *m = calloc(n ? n : 1, sizeof(*m));
+        if (!m) {
+                sb_free(sb);
+                return;
         }
-        sb_puts(sb, "],\"type\":\"source\"}");
+        for (size_t i = 0; i < n; i++)
+                m[i] = herder_json_props(&t[i]);
+        write(sb, e->name, m, n);
+        free(m);
 }
 
 static herder_result *op_connectors(dist_herder *d, job *j)
@@ -1041,38 +1012,19 @@ static herder_result *op_read_one(dist_herder *d, job *j)
         case HERDER_OP_CONNECTOR_INFO:
                 o_info(d, &sb, e);
                 break;
-        case HERDER_OP_CONNECTOR_CONFIG:
-                json_kv_object(&sb, e->n, e->keys, e->values);
+        case HERDER_OP_CONNECTOR_CONFIG: {
+                herder_json_map m = herder_json_pairs(e->n, e->keys, e->values);
+                herder_json_write_map(&sb, &m);
                 break;
+        }
         case HERDER_OP_CONNECTOR_STATUS:
                 o_status(d, &sb, e->name);
                 break;
         case HERDER_OP_TASK_CONFIGS:
-                sb_putc(&sb, '[');
-                for (size_t i = 0; i < n; i++) {
-                        sb_puts(&sb, i ? ",{\"id\":{\"connector\":"
-                                       : "{\"id\":{\"connector\":");
-                        json_write_string(&sb, e->name, strlen(e->name));
-                        sb_printf(&sb, ",\"task\":%zu},\"config\":", i);
-                        json_kv_object(&sb, t[i].n, t[i].keys, t[i].values);
-                        sb_putc(&sb, '}');
-                }
-                sb_putc(&sb, ']');
+                o_task_configs(&sb, e, t, n, herder_json_task_configs);
                 break;
         case HERDER_OP_TASKS_CONFIG:
-                sb_putc(&sb, '{');
-                for (size_t i = 0; i < n; i++) {
-                        strbuf id = {0};
-                        sb_printf(&id, "%s-%zu", e->name, i);
-                        if (i)
-                                sb_putc(&sb, ',');
-                        json_write_string(&sb, id.buf ? id.buf : "",
-                                          id.len);
-                        sb_putc(&sb, ':');
-                        json_kv_object(&sb, t[i].n, t[i].keys, t[i].values);
-                        sb_free(&id);
-                }
-                sb_putc(&sb, '}');
+                o_task_configs(&sb, e, t, n, herder_json_tasks_config);
                 break;
         case HERDER_OP_TASK_STATUS: {
                 status_rec r;
@@ -1083,9 +1035,8 @@ static herder_result *op_read_one(dist_herder *d, job *j)
                             HERDER_NOT_FOUND, "No status found for task %s-%d",
                             e->name, j->task);
                 }
-                sb_printf(&sb, "{\"id\":%d,", j->task);
-                o_state(&sb, &r);
-                sb_putc(&sb, '}');
+                herder_json_state st = state_of(d, e->name, j->task, &r);
+                herder_json_write_state(&sb, &st);
                 break;
         }
         default:
