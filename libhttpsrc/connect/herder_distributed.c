@@ -631,7 +631,12 @@ static void start_on_loop(httpsrc_pipeline *p, void *arg)
                         continue;
                 }
                 const char *name = httpsrc_conf_get(o->conf, "name");
-                if (pipeline_find(p, name)) { /* last generation's copy */
+                /* Last generation's copy, running or still leaving (stopped
+                 * by the revoke, waiting for its records' acks): try again
+                 * on the next tick. pipeline_find() alone does not see a
+                 * leaving copy, and pipeline_create() then failed the task
+                 * for good ("already exists"). */
+                if (pipeline_find(p, name) || pipeline_leaving(p, name)) {
                         o->rc = 1;
                         continue;
                 }

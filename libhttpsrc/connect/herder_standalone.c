@@ -335,17 +335,6 @@ static void reconcile(standalone *r, httpsrc_pipeline *p)
         }
 }
 
-/* 1 while a connector of that name is on its way out. */
-static int being_deleted(httpsrc_pipeline *p, const char *name)
-{
-        for (size_t i = 0; i < pipeline_count(p); i++) {
-                connector *c = pipeline_at(p, i);
-                if (!strcmp(connector_name(c), name) && pipeline_deleting(p, c))
-                        return 1;
-        }
-        return 0;
-}
-
 /* The connector named by the route, or NULL with a 404 answered with
  * @p not_found ("... %s ..."). */
 static connector *
@@ -1041,7 +1030,7 @@ static void create(hq *q,
 /* A create or update must wait while the name is being deleted. */
 static int wait_for_delete(hq *q, httpsrc_pipeline *p, const char *name)
 {
-        if (!being_deleted(p, name))
+        if (!pipeline_leaving(p, name))
                 return 0;
         if (q->final_try)
                 reply_error(q, HERDER_CONFLICT,

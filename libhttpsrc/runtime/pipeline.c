@@ -774,6 +774,12 @@ int pipeline_deleting(const httpsrc_pipeline *p, const connector *c)
         return op && !op->restart;
 }
 
+int pipeline_leaving(const httpsrc_pipeline *p, const char *name)
+{
+        const connector *c = find(p, name);
+        return c && pipeline_deleting(p, c);
+}
+
 static void remove_at(httpsrc_pipeline *p, size_t i)
 {
         memmove(&p->conns[i], &p->conns[i + 1],

@@ -168,4 +168,10 @@ int pipeline_state(const httpsrc_pipeline *p, const connector *c);
 /** 1 while the connector is being deleted (it is then not listed). */
 int pipeline_deleting(const httpsrc_pipeline *p, const connector *c);
 
+/** 1 while a connector named @p name is on its way out (deleted or
+ *  stopped for a rebalance, waiting for its records' acknowledgements):
+ *  pipeline_find() does not see it, and pipeline_create() of that name
+ *  fails until it is gone. */
+int pipeline_leaving(const httpsrc_pipeline *p, const char *name);
+
 #endif
