@@ -94,6 +94,8 @@ typedef struct dist_herder {
         int32_t pending_gen;
         int have_pending;
         int rebalancing; /* revoked, not assigned again yet */
+        unsigned revokes;         /* revoked callbacks so far */
+        unsigned pending_revokes; /* ... when the pending one came */
 
         /* herder thread only */
         config_store *cfg;
@@ -276,6 +278,7 @@ static void cb_revoked(void *opaque, const wgroup_assignment *prev)
         dist_herder *d = opaque;
         pthread_mutex_lock(&d->mu);
         d->rebalancing = 1;
+        d->revokes++; /* an assignment not applied yet is void now */
         pthread_mutex_unlock(&d->mu);
         log_msg(d->lg, HTTPSRC_LOG_INFO, NULL,
                 "distributed: rebalance: stopping %zu connector(s) and %zu "
@@ -297,8 +300,9 @@ static void cb_assigned(void *opaque,
                         "distributed: out of memory keeping the assignment");
                 return;
         }
-        d->pending_gen  = generation;
-        d->have_pending = 1;
+        d->pending_gen     = generation;
+        d->pending_revokes = d->revokes;
+        d->have_pending    = 1;
         d->rebalancing  = 0;
         pthread_cond_broadcast(&d->cv);
         /* Behind the leader's config: the herder thread reads on (every
@@ -743,9 +747,21 @@ static void claim_config_topic(dist_herder *d)
                         config_store_kafka_transactional_id(d->cfg));
 }
 
+/* 1 if no revoke came after the assignment given with @p revokes: the
+ * group thread may have revoked it while this thread still read the
+ * config topic (a freeze, a slow read); its tasks must not start then. */
+static int assignment_current(dist_herder *d, unsigned revokes)
+{
+        pthread_mutex_lock(&d->mu);
+        int cur = d->revokes == revokes;
+        pthread_mutex_unlock(&d->mu);
+        return cur;
+}
+
 static void apply_assignment(dist_herder *d,
                              wgroup_assignment *a,
-                             int32_t gen)
+                             int32_t gen,
+                             unsigned revokes)
 {
         int64_t deadline = mono_ms() + d->sync_timeout_ms;
         while (config_store_offset(d->cfg) < a->config_offset &&
@@ -771,9 +787,20 @@ static void apply_assignment(dist_herder *d,
                 "assigned; leader %s",
                 (int)gen, d->cur.n_connectors, d->cur.n_tasks,
                 d->cur.leader_url ? d->cur.leader_url : "?");
-        for (size_t i = 0; i < d->cur.n_connectors; i++)
+        for (size_t i = 0;
+             i < d->cur.n_connectors && assignment_current(d, revokes); i++)
                 start_connector(d, d->cur.connectors[i]);
+        /* Checked again under run_mu: a revoke after this point waits for
+         * it and stops what is added here. */
         pthread_mutex_lock(&d->run_mu);
+        if (!assignment_current(d, revokes)) {
+                pthread_mutex_unlock(&d->run_mu);
+                log_msg(d->lg, HTTPSRC_LOG_INFO, NULL,
+                        "distributed: generation %d was revoked before its "
+                        "tasks started; they wait for the next assignment",
+                        (int)gen);
+                return;
+        }
         d->offsets_stale = 1; /* the last owners wrote them until now */
         for (size_t i = 0; i < d->cur.n_tasks; i++)
                 if (d->cur.tasks[i].task == 0)
@@ -1367,6 +1394,7 @@ static void *herder_main(void *arg)
                 wgroup_assignment a = {0};
                 int have  = d->have_pending;
                 int32_t gen = d->pending_gen;
+                unsigned revokes = d->pending_revokes;
                 if (have) {
                         a               = d->pending;
                         memset(&d->pending, 0, sizeof(d->pending));
@@ -1387,7 +1415,7 @@ static void *herder_main(void *arg)
                 }
                 refresh(d);
                 if (have)
-                        apply_assignment(d, &a, gen);
+                        apply_assignment(d, &a, gen, revokes);
                 wgroup_assignment_clear(&a);
                 for (job *j = jobs, *next; j; j = next) {
                         next = j->next;

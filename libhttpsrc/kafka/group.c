@@ -78,7 +78,9 @@ struct wgroup {
         wgroup_assignment cur; /* what this member runs (error: none) */
         int running;          /* cur holds work to revoke */
         int need_join;
-        int64_t last_hb_ok, coord_lost_since;
+        /* last_hb_ok: when the last heartbeat (or SyncGroup) the
+         * coordinator accepted was sent; last_hb_try: the last one sent */
+        int64_t last_hb_ok, last_hb_try, coord_lost_since;
         int conn_fails; /* consecutive failures to reach a coordinator */
         char err[512];
 };
@@ -435,7 +437,8 @@ static int lead(wgroup *g, join_result *j, strbuf *body)
         return rc ? -1 : 0;
 }
 
-static int sync_group(wgroup *g, join_result *j, wgroup_assignment *out)
+static int sync_group(wgroup *g, join_result *j, wgroup_assignment *out,
+                      int64_t *sent)
 {
         strbuf body = {0}, resp = {0};
         int rc = kw_str(&body, g->group_id) || kw_i32(&body, j->generation) ||
@@ -447,6 +450,7 @@ static int sync_group(wgroup *g, join_result *j, wgroup_assignment *out)
                 sb_free(&body);
                 return -1;
         }
+        *sent = mono_ms();
         if ((rc = call(g, KAPI_SYNC_GROUP, g->v_sync, &body, &resp,
                        g->rebalance_ms + 5000))) {
                 sb_free(&resp);
@@ -506,8 +510,19 @@ static int join_group(wgroup *g)
                 rc = KNET_FATAL;
         }
         wgroup_assignment a = {0};
+        int64_t sent        = 0;
         if (!rc)
-                rc = sync_group(g, &j, &a);
+                rc = sync_group(g, &j, &a, &sent);
+        /* An answer read after a freeze longer than the session: the
+         * group has moved on without this member; running the work would
+         * make it a zombie. */
+        if (!rc && mono_ms() - sent > g->session_ms) {
+                snprintf(g->err, sizeof(g->err), "SyncGroup answered more "
+                         "than session.timeout.ms ago; the assignment of "
+                         "generation %d is stale", j.generation);
+                wgroup_assignment_clear(&a);
+                rc = -1;
+        }
         if (rc) {
                 join_result_clear(&j);
                 return rc;
@@ -519,7 +534,7 @@ static int join_group(wgroup *g)
                                                                 : "leader",
             a.leader, a.leader_url, (long long)a.config_offset, a.n_connectors,
             a.n_tasks, a.error ? ", CONFIG_MISMATCH" : "");
-        g->last_hb_ok = mono_ms();
+        g->last_hb_ok = sent; /* SyncGroup renews the session too */
         g->need_join  = a.error != WGROUP_NO_ERROR;
         callback_begin(g);
         g->cbs.assigned(g->opaque, &a, j.generation);
@@ -533,11 +548,25 @@ static int join_group(wgroup *g)
 
 /* ---- heartbeats, the thread ---- */
 
+/* When the next heartbeat is due: an interval after the last one sent
+ * (answered or not: a failure does not make the next one come sooner). */
+static int64_t hb_due(const wgroup *g)
+{
+        int64_t last = g->last_hb_ok > g->last_hb_try ? g->last_hb_ok
+                                                      : g->last_hb_try;
+        return last + g->heartbeat_ms;
+}
+
 /* One Heartbeat on the coordinator connection: 0 and the error code in
- * *@p code, or a KNET_* error (text in @p errbuf). Changes no state. */
-static int heartbeat_send(wgroup *g, int16_t *code, char *errbuf, size_t size)
+ * *@p code, or a KNET_* error (text in @p errbuf). *@p sent: when the
+ * request went out, the latest moment the coordinator can have renewed
+ * the session by its answer (an answer read late, after the process was
+ * frozen, proves nothing about now). Changes no state. */
+static int heartbeat_send(wgroup *g, int16_t *code, int64_t *sent, char *errbuf,
+                          size_t size)
 {
         strbuf body = {0}, resp = {0};
+        *sent = mono_ms();
         pthread_mutex_lock(&g->lock);
         int32_t gen = g->generation;
         pthread_mutex_unlock(&g->lock);
@@ -563,7 +592,8 @@ static int heartbeat_send(wgroup *g, int16_t *code, char *errbuf, size_t size)
 
 /* A heartbeat's outcome, on the group thread. REBALANCE_IN_PROGRESS still
  * proves the coordinator keeps this member (it resets its session). */
-static void heartbeat_result(wgroup *g, int rc, int16_t code, const char *why)
+static void heartbeat_result(wgroup *g, int rc, int16_t code, int64_t sent,
+                             const char *why)
 {
         if (rc == KNET_FATAL)
                 report(g, why, 1);
@@ -571,8 +601,8 @@ static void heartbeat_result(wgroup *g, int rc, int16_t code, const char *why)
                 drop_coordinator(g, rc == KNET_WOKEN ? "stopping" : why);
                 return;
         }
-        if (!code || code == E_REBALANCE)
-                g->last_hb_ok = mono_ms();
+        if ((!code || code == E_REBALANCE) && sent > g->last_hb_ok)
+                g->last_hb_ok = sent;
         if (code)
                 on_group_error(g, "Heartbeat", code);
 }
@@ -580,8 +610,10 @@ static void heartbeat_result(wgroup *g, int rc, int16_t code, const char *why)
 static void heartbeat(wgroup *g)
 {
         int16_t code = 0;
-        int rc = heartbeat_send(g, &code, g->err, sizeof(g->err));
-        heartbeat_result(g, rc, code, g->err);
+        int64_t sent = 0;
+        int rc = heartbeat_send(g, &code, &sent, g->err, sizeof(g->err));
+        g->last_hb_try = sent;
+        heartbeat_result(g, rc, code, sent, g->err);
 }
 
 /* The keeper's loop: while a callback runs, heartbeat every
@@ -596,7 +628,7 @@ static void *hb_run(void *arg)
                         pthread_cond_wait(&g->hb_cv, &g->hb_lock);
                         continue;
                 }
-                int64_t due = g->last_hb_ok + g->heartbeat_ms, now = mono_ms();
+                int64_t due = hb_due(g), now = mono_ms();
                 if (now < due) {
                         struct timespec ts;
                         clock_gettime(CLOCK_REALTIME, &ts);
@@ -614,15 +646,16 @@ static void *hb_run(void *arg)
                  * would leave its response unread on the connection the
                  * LeaveGroup is sent on next (bounded by the timeout). */
                 int16_t code = 0;
+                int64_t sent = 0;
                 kconn_set_wake(g->coord, -1);
-                g->hb_rc = heartbeat_send(g, &code, g->hb_err, sizeof(g->hb_err));
+                g->hb_rc = heartbeat_send(g, &code, &sent, g->hb_err,
+                                          sizeof(g->hb_err));
                 kconn_set_wake(g->coord, g->stop_pipe[0]);
+                g->last_hb_try = sent;
                 if (!g->hb_rc && (!code || code == E_REBALANCE))
-                        g->last_hb_ok = mono_ms();
+                        g->last_hb_ok = sent;
                 if (!g->hb_rc && code)
                         g->hb_code = code;
-                if (g->hb_rc)
-                        g->last_hb_ok = mono_ms(); /* no busy retry */
         }
         pthread_mutex_unlock(&g->hb_lock);
         return NULL;
@@ -647,7 +680,8 @@ static void callback_end(wgroup *g)
         g->in_cb = 0;
         pthread_mutex_unlock(&g->hb_lock);
         if (was && (rc || code))
-                heartbeat_result(g, rc, (int16_t)code, g->hb_err);
+                heartbeat_result(g, rc, (int16_t)code, g->last_hb_try,
+                                 g->hb_err);
 }
 
 static void leave(wgroup *g)
@@ -691,9 +725,15 @@ static void leave_for(wgroup *g, int ms)
 static void check_lost(wgroup *g)
 {
         int64_t now = mono_ms();
-        if (g->running && g->coord &&
-            now - g->last_hb_ok > g->session_ms) {
-                revoke_all(g, "no heartbeat answered within session.timeout.ms");
+        /* Java's session timer (Heartbeat.sessionTimeoutExpired): local,
+         * so it fires on waking from a freeze before any answer of the
+         * coordinator, which may have given the work away meanwhile. */
+        if (g->running && now - g->last_hb_ok > g->session_ms) {
+                char why[160];
+                snprintf(why, sizeof(why), "no heartbeat answered within "
+                         "session.timeout.ms (last one sent %lld ms ago)",
+                         (long long)(now - g->last_hb_ok));
+                revoke_all(g, why);
                 g->need_join = 1;
         }
         /* Having revoked, the member rejoins for work (Java: no
@@ -746,7 +786,7 @@ static int step(wgroup *g)
                         pause_ms(g, 100);
                 return 0;
         }
-        int64_t wait = g->last_hb_ok + g->heartbeat_ms - mono_ms();
+        int64_t wait = hb_due(g) - mono_ms();
         if (wait > 0) {
                 pause_ms(g, (int)wait);
                 return 0;
