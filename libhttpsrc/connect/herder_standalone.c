@@ -7,10 +7,11 @@
  * what Connect has no store for (no task yet, recreate when leaving
  * STOPPED, the latest config while its restart is pending).
  *
- * Every operation but a preview runs on the pipeline's loop thread
- * (pipeline_exec(), from the caller's thread), the only thread touching
- * the connectors, the offset store, the config store and the state
- * below. One that must wait (a create while a namesake is still being
+ * It drives the runtime (the pipeline, or a test's fake) only through
+ * its ops table (runtime_ops.h). Every operation but a preview runs on
+ * the runtime's loop thread (rt_exec(), from the caller's thread), the
+ * only thread touching the tasks, the offset store, the config store and
+ * the state below. One that must wait (a create while a namesake is still being
  * deleted, an offsets change while the connector finishes its last
  * request) is kept and run again from the loop's tick (tick()) until it
  * can answer or RETRY_MAX_MS passed: the answer comes later, REST waits
@@ -31,19 +32,16 @@
 #include "herder_json_int.h"
 #include "json_int.h"
 #include "kvlist_int.h"
-#include "metrics_int.h"
-#include "pipeline_int.h"
-#include "preview_int.h"
+#include "runtime_ops.h"
 #include "status_store_int.h"
 #include "util_int.h"
 
 /* The Kafka Connect REST API level implemented (tools gate features on
  * GET /'s version): stop, offsets, PATCH config and /health are 3.9's. */
 #define API_VERSION "3.9.0"
-/* How long an operation that must wait for the pipeline (a delete or a
+/* How long an operation that must wait for the runtime (a delete or a
  * page in flight to finish) waits before it answers 409. */
 #define RETRY_MAX_MS          10000
-#define STATUS_HTTP_NOT_FOUND "HTTP 404 Not Found"
 
 /* A logger of /admin/loggers: its level as set (log4j's name) and when. */
 typedef struct log_entry {
@@ -52,7 +50,7 @@ typedef struct log_entry {
         int64_t modified; /* epoch ms; 0: never set */
 } log_entry;
 
-/* What the herder keeps about a connector besides the pipeline's state
+/* What the herder keeps about a connector besides the runtime's state
  * and the stores' (its target state is the config store's). */
 typedef struct conn_meta {
         char *name;
@@ -61,17 +59,17 @@ typedef struct conn_meta {
                        * altered, so leaving STOPPED recreates it */
         httpsrc_conf *conf; /* the config last set over REST while the
                              * restart that applies it may be pending;
-                             * NULL: connector_conf() is the latest */
+                             * NULL: rt_task_conf() is the latest */
 } conn_meta;
 
 struct job;
 
 typedef struct standalone {
         herder base;
-        httpsrc_pipeline *p;
+        herder_runtime rt; /* the runtime (the pipeline, or a test's) */
         config_store *store;
         status_store *status; /* observed task states, as the runtime
-                               * reports them (pipeline_set_task_state_cb) */
+                               * reports them (rt_set_task_state_cb) */
         char worker_id[300];
         /* loop-thread state */
         conn_meta *meta;
@@ -79,12 +77,12 @@ typedef struct standalone {
         int restored;    /* the store was applied: it may be written */
         log_entry *logs; /* [0]: root */
         size_t n_logs;
-        struct job **waiting; /* operations that wait for the pipeline */
+        struct job **waiting; /* operations that wait for the runtime */
         size_t n_waiting;
 } standalone;
 
 typedef struct hq hq;
-typedef void (*op_body)(hq *q, httpsrc_pipeline *p);
+typedef void (*op_body)(hq *q, const herder_runtime *rt);
 
 /* One operation: a copy of its request (it may outlive the caller's). */
 typedef struct job {
@@ -253,10 +251,10 @@ meta_set(standalone *r, const char *name, int no_tasks, int reload)
 }
 
 /* The connector's config as written, the latest one set. */
-static const httpsrc_conf *conf_now(standalone *r, const connector *c)
+static const httpsrc_conf *conf_now(standalone *r, const runtime_task *c)
 {
-        const conn_meta *m = meta_get(r, connector_name(c));
-        return m && m->conf ? m->conf : connector_conf(c);
+        const conn_meta *m = meta_get(r, rt_task_name(&r->rt, c));
+        return m && m->conf ? m->conf : rt_task_conf(&r->rt, c);
 }
 
 /* Remember @p conf (taken) as @p name's latest config. */
@@ -277,16 +275,18 @@ static int meta_conf(standalone *r, const char *name, httpsrc_conf *conf)
 /* The target state: the config store's (Connect's TargetState); one
  * given on the command line and never changed over REST is not stored:
  * RUNNING. */
-static int desired(standalone *r, const connector *c)
+static int desired(standalone *r, const runtime_task *c)
 {
-        const config_entry *e = config_store_get(r->store, connector_name(c));
+        const config_entry *e =
+            config_store_get(r->store, rt_task_name(&r->rt, c));
         return e ? e->target : HTTPSRC_STATE_RUNNING;
 }
 
 /* The task's observed state: the status store's, as the runtime last
  * reported it. */
-static int observed(standalone *r, httpsrc_pipeline *p, const connector *c)
+static int observed(standalone *r, const runtime_task *c)
 {
+        const herder_runtime *rt = &r->rt;
         static const int states[] = {
             [STATUS_UNASSIGNED] = HTTPSRC_STATE_UNASSIGNED,
             [STATUS_RUNNING]    = HTTPSRC_STATE_RUNNING,
@@ -296,17 +296,17 @@ static int observed(standalone *r, httpsrc_pipeline *p, const connector *c)
             [STATUS_RESTARTING] = HTTPSRC_STATE_RESTARTING,
             [STATUS_STOPPED]    = HTTPSRC_STATE_STOPPED};
         status_rec rec;
-        if (status_store_get(r->status, connector_name(c), 0, &rec) ||
+        if (status_store_get(r->status, rt_task_name(rt, c), 0, &rec) ||
             (unsigned)rec.state >= sizeof(states) / sizeof(states[0]))
-                return pipeline_state(p, c); /* not reported (yet) */
+                return rt_task_state(rt, c); /* not reported (yet) */
         return states[rec.state];
 }
 
 /* The state shown: a connector asked to stop is STOPPED even if it had
  * failed before (Connect shuts it down). */
-static int shown_state(standalone *r, httpsrc_pipeline *p, connector *c)
+static int shown_state(standalone *r, runtime_task *c)
 {
-        int st = observed(r, p, c);
+        int st = observed(r, c);
         if (st != HTTPSRC_STATE_RESTARTING &&
             desired(r, c) == HTTPSRC_STATE_STOPPED)
                 return HTTPSRC_STATE_STOPPED;
@@ -315,32 +315,34 @@ static int shown_state(standalone *r, httpsrc_pipeline *p, connector *c)
 
 /* Connect has no task for a stopped connector, nor for one created
  * PAUSED or STOPPED until it is resumed. */
-static int has_task(standalone *r, httpsrc_pipeline *p, connector *c)
+static int has_task(standalone *r, runtime_task *c)
 {
-        const conn_meta *m = meta_get(r, connector_name(c));
-        return shown_state(r, p, c) != HTTPSRC_STATE_STOPPED &&
+        const herder_runtime *rt = &r->rt;
+        const conn_meta *m = meta_get(r, rt_task_name(rt, c));
+        return shown_state(r, c) != HTTPSRC_STATE_STOPPED &&
                !(m && m->no_tasks);
 }
 
-/* A restart brings a FAILED connector back RUNNING (pipeline.c); put the
+/* A restart brings a FAILED connector back RUNNING (the runtime); put the
  * target asked for over REST back. */
-static void reconcile(standalone *r, httpsrc_pipeline *p)
+static void reconcile(standalone *r)
 {
-        for (size_t i = 0; i < pipeline_count(p); i++) {
-                connector *c = pipeline_at(p, i);
+        const herder_runtime *rt = &r->rt;
+        for (size_t i = 0; i < rt_count(rt); i++) {
+                runtime_task *c = rt_at(rt, i);
                 int want     = desired(r, c);
                 if (want != HTTPSRC_STATE_RUNNING &&
-                    observed(r, p, c) == HTTPSRC_STATE_RUNNING)
-                        connector_set_target(c, (target_state)want);
+                    observed(r, c) == HTTPSRC_STATE_RUNNING)
+                        rt_task_set_target(rt, c, want);
         }
 }
 
 /* The connector named by the route, or NULL with a 404 answered with
  * @p not_found ("... %s ..."). */
-static connector *
-need_connector(hq *q, httpsrc_pipeline *p, const char *not_found)
+static runtime_task *
+need_connector(hq *q, const herder_runtime *rt, const char *not_found)
 {
-        connector *c = pipeline_find(p, q->arg[0]);
+        runtime_task *c = rt_find(rt, q->arg[0]);
         if (!c) {
                 char msg[1024];
                 snprintf(msg, sizeof(msg), not_found, q->arg[0]);
@@ -398,22 +400,22 @@ o_info(hq *q, const char *name, const httpsrc_conf *conf, int tasks)
         o_json(q, herder_json_info(&q->out, name, &m, tasks ? 1 : 0));
 }
 
-static void o_conn_info(hq *q, httpsrc_pipeline *p, connector *c)
+static void o_conn_info(hq *q, const herder_runtime *rt, runtime_task *c)
 {
-        o_info(q, connector_name(c), conf_now(q->r, c), has_task(q->r, p, c));
+        o_info(q, rt_task_name(rt, c), conf_now(q->r, c), has_task(q->r, c));
 }
 
 /* The trace of a status: why it failed, or what a running one gets
  * wrong: the offsets cannot be stored (it does not poll), Kafka
  * unreachable while its records wait, a records path that matches
  * nothing. @p buf holds the text made here. */
-static const char *status_trace(httpsrc_pipeline *p,
-                                const connector *c,
+static const char *status_trace(const herder_runtime *rt,
+                                const runtime_task *c,
                                 char *buf,
                                 size_t size)
 {
-        const char *failure  = connector_failure(c);
-        const char *unstored = pipeline_offsets_error(p);
+        const char *failure  = rt_task_failure(rt, c);
+        const char *unstored = rt_offsets_error(rt);
         if (failure)
                 return failure;
         if (unstored) {
@@ -423,14 +425,14 @@ static const char *status_trace(httpsrc_pipeline *p,
                          unstored);
                 return buf;
         }
-        if (connector_outstanding(c) && pipeline_kafka_problem(p, buf, size))
+        if (rt_task_outstanding(rt, c) && rt_kafka_problem(rt, buf, size))
                 return buf;
-        return connector_warning(c);
+        return rt_task_warning(rt, c);
 }
 
 /* A connector's or task's state ("id" < 0: the connector's); the trace
  * only for FAILED, and for RUNNING what it gets wrong
- * (connector_warning()). */
+ * (rt_task_warning()). */
 static herder_json_state
 state_of(standalone *r, int id, int st, const char *trace)
 {
@@ -444,21 +446,21 @@ state_of(standalone *r, int id, int st, const char *trace)
  * task's, as in Connect: the connector instance stays RUNNING and only
  * the task shows FAILED and the trace. */
 static void o_status(
-    hq *q, httpsrc_pipeline *p, connector *c, int conn_st, int task_st)
+    hq *q, const herder_runtime *rt, runtime_task *c, int conn_st, int task_st)
 {
         char buf[768];
-        int st            = shown_state(q->r, p, c);
-        const char *trace = status_trace(p, c, buf, sizeof(buf));
+        int st            = shown_state(q->r, c);
+        const char *trace = status_trace(rt, c, buf, sizeof(buf));
         herder_json_state conn = state_of(
             q->r, -1,
             conn_st >= 0                 ? conn_st
             : st == HTTPSRC_STATE_FAILED ? HTTPSRC_STATE_RUNNING
                                          : st,
-            connector_failed(c) ? NULL : trace);
+            rt_task_failure(rt, c) ? NULL : trace);
         herder_json_state task =
             state_of(q->r, 0, task_st < 0 ? st : task_st, trace);
-        o_json(q, herder_json_status(&q->out, connector_name(c), &conn, &task,
-                                     has_task(q->r, p, c) ? 1 : 0));
+        o_json(q, herder_json_status(&q->out, rt_task_name(rt, c), &conn, &task,
+                                     has_task(q->r, c) ? 1 : 0));
 }
 
 /* ------------------------------------------------------------------ */
@@ -468,7 +470,7 @@ static void o_status(
  * @p errs as (key, "<key>: <reason>") (conf_int.h). Starts nothing.
  * Returns the conf built (the caller owns it), NULL on ENOMEM. */
 static httpsrc_conf *
-validate(httpsrc_pipeline *p, const kvlist *cfg, kvlist *errs)
+validate(const herder_runtime *rt, const kvlist *cfg, kvlist *errs)
 {
         int clean;
         httpsrc_conf *conf =
@@ -477,7 +479,7 @@ validate(httpsrc_pipeline *p, const kvlist *cfg, kvlist *errs)
          * the config in one answer. */
         kvlist found = {0};
         if (conf && clean &&
-            (pipeline_validate(p, conf, &found) ||
+            (rt_validate(rt, conf, &found) ||
              conf_problem_merge(errs, errs->n, &found))) {
                 httpsrc_conf_destroy(conf);
                 conf = NULL;
@@ -523,10 +525,10 @@ static void reply_invalid(hq *q, const kvlist *errs)
 
 /* Validate, answering 400 (or ENOMEM) on problems. */
 static httpsrc_conf *
-valid_conf(hq *q, httpsrc_pipeline *p, const kvlist *cfg)
+valid_conf(hq *q, const herder_runtime *rt, const kvlist *cfg)
 {
         kvlist errs        = {0};
-        httpsrc_conf *conf = validate(p, cfg, &errs);
+        httpsrc_conf *conf = validate(rt, cfg, &errs);
         if (!conf)
                 q->oom = 1;
         else if (errs.n)
@@ -578,21 +580,21 @@ static int is_builtin_source(const char *name)
         return n == strlen("HttpSource") && !strncmp(s, "HttpSource", n);
 }
 
-static plugin_ref find_source(httpsrc_pipeline *p, const char *name)
+static plugin_ref find_source(const herder_runtime *rt, const char *name)
 {
         plugin_ref ref = {PK_NONE, NULL, NULL};
         if (is_builtin_source(name))
                 ref.kind = PK_BUILTIN;
-        else if ((ref.pc = plugin_registry_find(pipeline_plugins(p),
+        else if ((ref.pc = plugin_registry_find(rt->plugins,
                                                 HTTPSRC_KIND_SOURCE, name)))
                 ref.kind = PK_SOURCE;
         return ref;
 }
 
-static plugin_ref find_plugin(httpsrc_pipeline *p, const char *name)
+static plugin_ref find_plugin(const herder_runtime *rt, const char *name)
 {
-        plugin_ref ref             = find_source(p, name);
-        const plugin_registry *reg = pipeline_plugins(p);
+        plugin_ref ref             = find_source(rt, name);
+        const plugin_registry *reg = rt->plugins;
         if (ref.kind != PK_NONE)
                 return ref;
         if ((ref.pc = plugin_registry_find(reg, HTTPSRC_KIND_TRANSFORM, name)))
@@ -630,9 +632,9 @@ static void o_plugin(hq *q,
 }
 
 static void o_components(
-    hq *q, httpsrc_pipeline *p, int kind, const char *type, int *first)
+    hq *q, const herder_runtime *rt, int kind, const char *type, int *first)
 {
-        const plugin_registry *reg = pipeline_plugins(p);
+        const plugin_registry *reg = rt->plugins;
         for (size_t i = 0; i < plugin_registry_count(reg, kind); i++) {
                 const plugin_component *pc = plugin_registry_at(reg, kind, i);
                 o_plugin(q, first, pc->name, type, comp_version(pc));
@@ -684,14 +686,14 @@ static void o_params(hq *q, const httpsrc_param_desc *d, int *order)
  * full names; transforms.<alias>.<key> and predicates.<alias>.<key>
  * belong to the type the config gives the alias. */
 static const httpsrc_param_desc *
-plugin_key(httpsrc_pipeline *p, const kvlist *cfg, const char *key)
+plugin_key(const herder_runtime *rt, const kvlist *cfg, const char *key)
 {
         static const struct {
                 const char *ns;
                 int kind;
         } aliased[]                = {{"transforms.", HTTPSRC_KIND_TRANSFORM},
                                       {"predicates.", HTTPSRC_KIND_PREDICATE}};
-        const plugin_registry *reg = pipeline_plugins(p);
+        const plugin_registry *reg = rt->plugins;
         for (size_t a = 0; a < 2; a++) {
                 size_t ns       = strlen(aliased[a].ns);
                 const char *dot = strncmp(key, aliased[a].ns, ns)
@@ -752,7 +754,7 @@ typedef struct cfg_entry {
 } cfg_entry;
 
 /* Every declared key, then the config's and the errors' other keys. */
-static size_t collect_entries(httpsrc_pipeline *p,
+static size_t collect_entries(const herder_runtime *rt,
                               const plugin_ref *src,
                               const kvlist *cfg,
                               const kvlist *errs,
@@ -776,7 +778,7 @@ static size_t collect_entries(httpsrc_pipeline *p,
                                 j++;
                         if (j == n)
                                 out[n++] =
-                                    (cfg_entry){k, plugin_key(p, cfg, k)};
+                                    (cfg_entry){k, plugin_key(rt, cfg, k)};
                 }
         return n;
 }
@@ -801,7 +803,7 @@ static void o_groups(hq *q, const cfg_entry *e, size_t n)
 }
 
 static void o_config_infos(hq *q,
-                           httpsrc_pipeline *p,
+                           const herder_runtime *rt,
                            const plugin_ref *src,
                            const kvlist *cfg,
                            const kvlist *errs)
@@ -812,7 +814,7 @@ static void o_config_infos(hq *q,
                 q->oom = 1;
                 return;
         }
-        size_t n = collect_entries(p, src, cfg, errs, e, cap);
+        size_t n = collect_entries(rt, src, cfg, errs, e, cap);
         reply(q, HERDER_OK);
         o_raw(q, "{\"name\":");
         o_str(q, kvl_get(cfg, "connector.class"));
@@ -839,13 +841,13 @@ static void o_config_infos(hq *q,
 /* ------------------------------------------------------------------ */
 /* handlers: root, plugins, validation                                 */
 
-static void h_root(hq *q, httpsrc_pipeline *p)
+static void h_root(hq *q, const herder_runtime *rt)
 {
         reply(q, HERDER_OK);
         o_raw(q, "{\"version\":\"" API_VERSION "\",\"commit\":");
         o_str(q, HTTPSRC_COMMIT);
         o_raw(q, ",\"kafka_cluster_id\":");
-        const char *id = pipeline_kafka_cluster_id(p);
+        const char *id = rt_kafka_cluster_id(rt);
         if (id)
                 o_str(q, id);
         else
@@ -855,10 +857,10 @@ static void h_root(hq *q, httpsrc_pipeline *p)
 
 /* Answering at all means the loop serves requests: healthy, unless no
  * Kafka broker answers (503, like Connect's unhealthy worker). */
-static void h_health(hq *q, httpsrc_pipeline *p)
+static void h_health(hq *q, const herder_runtime *rt)
 {
         char why[768];
-        if (pipeline_kafka_problem(p, why, sizeof(why))) {
+        if (rt_kafka_problem(rt, why, sizeof(why))) {
                 reply(q, HERDER_UNAVAILABLE);
                 o_raw(q, "{\"status\":\"unhealthy\",\"message\":");
                 o_str(q, why);
@@ -870,7 +872,7 @@ static void h_health(hq *q, httpsrc_pipeline *p)
                  "startup and is ready to handle requests.\"}");
 }
 
-static void h_plugins(hq *q, httpsrc_pipeline *p)
+static void h_plugins(hq *q, const herder_runtime *rt)
 {
         int first = 1, only = (q->rq->flags & HERDER_F_CONNECTORS_ONLY) != 0;
         reply(q, HERDER_OK);
@@ -878,11 +880,12 @@ static void h_plugins(hq *q, httpsrc_pipeline *p)
         for (size_t i = 0; plugin_builtin_sources[i]; i++)
                 o_plugin(q, &first, plugin_builtin_sources[i], "source",
                          httpsrc_version_str());
-        o_components(q, p, HTTPSRC_KIND_SOURCE, "source", &first);
+        o_components(q, rt, HTTPSRC_KIND_SOURCE, "source", &first);
         if (!only) {
-                o_components(q, p, HTTPSRC_KIND_TRANSFORM, "transformation",
+                o_components(q, rt, HTTPSRC_KIND_TRANSFORM, "transformation",
                              &first);
-                o_components(q, p, HTTPSRC_KIND_PREDICATE, "predicate", &first);
+                o_components(q, rt, HTTPSRC_KIND_PREDICATE, "predicate",
+                             &first);
                 for (size_t i = 0; converter_class_at(i); i++)
                         o_plugin(q, &first, converter_class_at(i), "converter",
                                  httpsrc_version_str());
@@ -890,7 +893,7 @@ static void h_plugins(hq *q, httpsrc_pipeline *p)
         o_raw(q, "]");
 }
 
-static void h_plugin_config(hq *q, httpsrc_pipeline *p)
+static void h_plugin_config(hq *q, const herder_runtime *rt)
 {
         static const httpsrc_param_desc json_params[] = {
             {.name          = "schemas.enable",
@@ -900,7 +903,7 @@ static void h_plugin_config(hq *q, httpsrc_pipeline *p)
                       "and keys",
              .group = "Schemas"},
             {.name = NULL}};
-        plugin_ref ref = find_plugin(p, q->arg[0]);
+        plugin_ref ref = find_plugin(rt, q->arg[0]);
         int order      = 0;
         if (ref.kind == PK_NONE) {
                 reply_error(q, HERDER_NOT_FOUND, "Unknown plugin %s.",
@@ -921,9 +924,12 @@ static void h_plugin_config(hq *q, httpsrc_pipeline *p)
 
 /* validate: {p} and an included connector.class must be one plugin. */
 static int
-same_plugin(httpsrc_pipeline *p, const char *included, const char *requested)
+same_plugin(const herder_runtime *rt,
+            const char *included,
+            const char *requested)
 {
-        plugin_ref a = find_source(p, included), b = find_source(p, requested);
+        plugin_ref a = find_source(rt, included);
+        plugin_ref b = find_source(rt, requested);
         if (a.kind != PK_NONE && b.kind != PK_NONE)
                 return a.kind == b.kind && a.pc == b.pc;
         const char *sa, *sb;
@@ -931,15 +937,15 @@ same_plugin(httpsrc_pipeline *p, const char *included, const char *requested)
         return na >= nb && !strncmp(sa + na - nb, sb, nb);
 }
 
-static void h_validate(hq *q, httpsrc_pipeline *p)
+static void h_validate(hq *q, const herder_runtime *rt)
 {
         kvlist *cfg = q->cfg, errs = {0};
-        plugin_ref src       = find_source(p, q->arg[0]);
+        plugin_ref src       = find_source(rt, q->arg[0]);
         const char *included = kvl_get(cfg, "connector.class");
         if (src.kind == PK_NONE) {
                 reply_error(q, HERDER_NOT_FOUND, "Unknown plugin %s.",
                             q->arg[0]);
-        } else if (included && !same_plugin(p, included, q->arg[0])) {
+        } else if (included && !same_plugin(rt, included, q->arg[0])) {
                 reply_error(q, HERDER_BAD_REQUEST,
                             "Included connector type %s does not match "
                             "request type %s",
@@ -947,11 +953,11 @@ static void h_validate(hq *q, httpsrc_pipeline *p)
         } else if (!included && kvl_set(cfg, "connector.class", q->arg[0])) {
                 q->oom = 1;
         } else {
-                httpsrc_conf *conf = validate(p, cfg, &errs);
+                httpsrc_conf *conf = validate(rt, cfg, &errs);
                 if (!conf)
                         q->oom = 1;
                 else
-                        o_config_infos(q, p, &src, cfg, &errs);
+                        o_config_infos(q, rt, &src, cfg, &errs);
                 httpsrc_conf_destroy(conf);
         }
         kvl_free(&errs);
@@ -960,7 +966,7 @@ static void h_validate(hq *q, httpsrc_pipeline *p)
 /* ------------------------------------------------------------------ */
 /* handlers: listing, creating, configs                                */
 
-static void h_list(hq *q, httpsrc_pipeline *p)
+static void h_list(hq *q, const herder_runtime *rt)
 {
         /* expand given at all (even empty) answers an object */
         int expand = (q->rq->flags & HERDER_F_EXPAND) != 0;
@@ -968,24 +974,24 @@ static void h_list(hq *q, httpsrc_pipeline *p)
         int info = (q->rq->flags & HERDER_F_EXPAND_INFO) != 0, first = 1;
         reply(q, HERDER_OK);
         o_raw(q, expand ? "{" : "[");
-        for (size_t i = 0; i < pipeline_count(p); i++) {
-                connector *c = pipeline_at(p, i);
-                if (pipeline_deleting(p, c))
+        for (size_t i = 0; i < rt_count(rt); i++) {
+                runtime_task *c = rt_at(rt, i);
+                if (rt_task_deleting(rt, c))
                         continue;
                 if (!first)
                         o_raw(q, ",");
                 first = 0;
-                o_str(q, connector_name(c));
+                o_str(q, rt_task_name(rt, c));
                 if (!expand)
                         continue;
                 o_raw(q, ":{");
                 if (status) {
                         o_raw(q, "\"status\":");
-                        o_status(q, p, c, -1, -1);
+                        o_status(q, rt, c, -1, -1);
                 }
                 if (info) {
                         o_raw(q, status ? ",\"info\":" : "\"info\":");
-                        o_conn_info(q, p, c);
+                        o_conn_info(q, rt, c);
                 }
                 o_raw(q, "}");
         }
@@ -994,7 +1000,7 @@ static void h_list(hq *q, httpsrc_pipeline *p)
 
 
 static void create(hq *q,
-                   httpsrc_pipeline *p,
+                   const herder_runtime *rt,
                    const char *name,
                    httpsrc_conf *conf,
                    int state)
@@ -1003,14 +1009,14 @@ static void create(hq *q,
         int no_tasks = state != HTTPSRC_STATE_RUNNING;
         /* Created first: a create that fails stores nothing, so it never
          * removes what the store held under that name. */
-        if (pipeline_create(p, conf, state, err, sizeof(err))) {
+        if (rt_create(rt, conf, state, err, sizeof(err))) {
                 httpsrc_conf_destroy(conf);
                 reply_error(q, HERDER_BAD_REQUEST, "%s", err);
                 return;
         }
-        const httpsrc_conf *made = connector_conf(pipeline_find(p, name));
+        const httpsrc_conf *made = rt_task_conf(rt, rt_find(rt, name));
         if (store_put(q, name, made, state)) {
-                pipeline_delete(p, name); /* it would not survive a restart */
+                rt_remove(rt, name); /* it would not survive a restart */
                 return;
         }
         reply(q, HERDER_CREATED);
@@ -1023,14 +1029,14 @@ static void create(hq *q,
         } else {
                 q->oom = 1;
         }
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name,
+        log_msg(rt->log, HTTPSRC_LOG_INFO, name,
                 "connector created over REST (%s)", state_name(state));
 }
 
 /* A create or update must wait while the name is being deleted. */
-static int wait_for_delete(hq *q, httpsrc_pipeline *p, const char *name)
+static int wait_for_delete(hq *q, const herder_runtime *rt, const char *name)
 {
-        if (!pipeline_leaving(p, name))
+        if (!rt_leaving(rt, name))
                 return 0;
         if (q->final_try)
                 reply_error(q, HERDER_CONFLICT,
@@ -1041,7 +1047,10 @@ static int wait_for_delete(hq *q, httpsrc_pipeline *p, const char *name)
 }
 
 static void
-reconfigure(hq *q, httpsrc_pipeline *p, connector *c, httpsrc_conf *conf);
+reconfigure(hq *q,
+            const herder_runtime *rt,
+            runtime_task *c,
+            httpsrc_conf *conf);
 
 static int state_of_target(herder_target t)
 {
@@ -1052,56 +1061,56 @@ static int state_of_target(herder_target t)
 
 /* POST /connectors (a create: 409 if it exists) and PUT
  * /connectors/{c}/config (ALLOW_REPLACE: 200 updated, 201 created). */
-static void h_put_config(hq *q, httpsrc_pipeline *p)
+static void h_put_config(hq *q, const herder_runtime *rt)
 {
         kvlist *cfg      = q->cfg;
         const char *name = q->arg[0];
         int replace      = (q->rq->flags & HERDER_F_ALLOW_REPLACE) != 0;
-        if (!name_matches(q, cfg, name) || wait_for_delete(q, p, name))
+        if (!name_matches(q, cfg, name) || wait_for_delete(q, rt, name))
                 return;
         if (kvl_set(cfg, "name", name)) {
                 q->oom = 1;
                 return;
         }
-        httpsrc_conf *conf = valid_conf(q, p, cfg);
-        connector *c       = conf ? pipeline_find(p, name) : NULL;
+        httpsrc_conf *conf = valid_conf(q, rt, cfg);
+        runtime_task *c       = conf ? rt_find(rt, name) : NULL;
         if (c && replace) {
-                reconfigure(q, p, c, conf);
+                reconfigure(q, rt, c, conf);
         } else if (c) {
                 httpsrc_conf_destroy(conf);
                 reply_error(q, HERDER_CONFLICT, "Connector %s already exists",
                             name);
         } else if (conf) {
-                create(q, p, name, conf,
+                create(q, rt, name, conf,
                        replace ? HTTPSRC_STATE_RUNNING
                                : state_of_target(q->rq->target));
         }
 }
 
-static void h_info(hq *q, httpsrc_pipeline *p)
+static void h_info(hq *q, const herder_runtime *rt)
 {
-        connector *c = need_connector(q, p, "Connector %s not found");
+        runtime_task *c = need_connector(q, rt, "Connector %s not found");
         if (!c)
                 return;
         reply(q, HERDER_OK);
-        o_conn_info(q, p, c);
+        o_conn_info(q, rt, c);
 }
 
-static void h_delete(hq *q, httpsrc_pipeline *p)
+static void h_delete(hq *q, const herder_runtime *rt)
 {
-        connector *c = need_connector(q, p, "Connector %s not found");
+        runtime_task *c = need_connector(q, rt, "Connector %s not found");
         if (!c || store_remove(q, q->arg[0]))
                 return;
-        pipeline_delete(p, q->arg[0]);
+        rt_remove(rt, q->arg[0]);
         meta_drop(q->r, q->arg[0]);
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, q->arg[0],
+        log_msg(rt->log, HTTPSRC_LOG_INFO, q->arg[0],
                 "connector deleted over REST");
         reply_empty(q, HERDER_NO_CONTENT);
 }
 
-static void h_get_config(hq *q, httpsrc_pipeline *p)
+static void h_get_config(hq *q, const herder_runtime *rt)
 {
-        connector *c = need_connector(q, p, "Connector %s not found");
+        runtime_task *c = need_connector(q, rt, "Connector %s not found");
         if (!c)
                 return;
         reply(q, HERDER_OK);
@@ -1110,7 +1119,10 @@ static void h_get_config(hq *q, httpsrc_pipeline *p)
 
 /* Replace a running connector's config: restart it with its offsets. */
 static void
-reconfigure(hq *q, httpsrc_pipeline *p, connector *c, httpsrc_conf *conf)
+reconfigure(hq *q,
+            const herder_runtime *rt,
+            runtime_task *c,
+            httpsrc_conf *conf)
 {
         char err[2048];
         const char *name = q->arg[0];
@@ -1119,9 +1131,9 @@ reconfigure(hq *q, httpsrc_pipeline *p, connector *c, httpsrc_conf *conf)
                 return;
         }
         reply(q, HERDER_OK);
-        o_info(q, name, conf, has_task(q->r, p, c));
+        o_info(q, name, conf, has_task(q->r, c));
         httpsrc_conf *latest = httpsrc_conf_dup(conf);
-        int rc = latest ? pipeline_restart(p, name, conf, err, sizeof(err))
+        int rc = latest ? rt_restart(rt, name, conf, err, sizeof(err))
                         : HTTPSRC_ERR_NOMEM;
         if (rc) {
                 /* The store keeps what still runs. */
@@ -1134,14 +1146,14 @@ reconfigure(hq *q, httpsrc_pipeline *p, connector *c, httpsrc_conf *conf)
         }
         if (meta_conf(q->r, name, latest))
                 q->oom = 1;
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name,
+        log_msg(rt->log, HTTPSRC_LOG_INFO, name,
                 "config changed over REST: restarting with the new config");
 }
 
 /* PATCH /connectors/{c}/config: merge, a null value removes the key. */
-static void h_patch_config(hq *q, httpsrc_pipeline *p)
+static void h_patch_config(hq *q, const herder_runtime *rt)
 {
-        connector *c = need_connector(q, p, "Connector %s not found");
+        runtime_task *c = need_connector(q, rt, "Connector %s not found");
         const kvlist *patch = q->cfg;
         kvlist cfg          = {0};
         if (!c || !name_matches(q, patch, q->arg[0]))
@@ -1155,9 +1167,9 @@ static void h_patch_config(hq *q, httpsrc_pipeline *p)
                         q->oom = 1;
                         goto out;
                 }
-        httpsrc_conf *conf = valid_conf(q, p, &cfg);
+        httpsrc_conf *conf = valid_conf(q, rt, &cfg);
         if (conf)
-                reconfigure(q, p, c, conf);
+                reconfigure(q, rt, c, conf);
 out:
         kvl_free(&cfg);
 }
@@ -1165,19 +1177,20 @@ out:
 /* ------------------------------------------------------------------ */
 /* handlers: status, tasks, lifecycle                                  */
 
-static void h_status(hq *q, httpsrc_pipeline *p)
+static void h_status(hq *q, const herder_runtime *rt)
 {
-        connector *c = need_connector(q, p, "No status found for connector %s");
+        runtime_task *c =
+            need_connector(q, rt, "No status found for connector %s");
         if (!c)
                 return;
         reply(q, HERDER_OK);
-        o_status(q, p, c, -1, -1);
+        o_status(q, rt, c, -1, -1);
 }
 
 /* The task configs of @p c (@p n: 0 or its one task) as @p write lays
  * them out: the connector's config plus task.class. */
 static void o_task_configs(hq *q,
-                           connector *c,
+                           runtime_task *c,
                            size_t n,
                            int (*write)(strbuf *,
                                         const char *,
@@ -1190,26 +1203,26 @@ static void o_task_configs(hq *q,
         if (!cls)
                 q->oom = 1;
         herder_json_map m = herder_json_conf(conf, cls ? cls : "");
-        o_json(q, write(&q->out, connector_name(c), &m, n));
+        o_json(q, write(&q->out, rt_task_name(&q->r->rt, c), &m, n));
         free(cls);
 }
 
-static void h_tasks(hq *q, httpsrc_pipeline *p)
+static void h_tasks(hq *q, const herder_runtime *rt)
 {
-        connector *c = need_connector(q, p, "Connector %s not found");
+        runtime_task *c = need_connector(q, rt, "Connector %s not found");
         if (!c)
                 return;
         reply(q, HERDER_OK);
-        o_task_configs(q, c, has_task(q->r, p, c), herder_json_task_configs);
+        o_task_configs(q, c, has_task(q->r, c), herder_json_task_configs);
 }
 
 /* Deprecated GET /connectors/{c}/tasks-config: {"<c>-0": {...}}. */
-static void h_tasks_config(hq *q, httpsrc_pipeline *p)
+static void h_tasks_config(hq *q, const herder_runtime *rt)
 {
-        connector *c = need_connector(q, p, "Connector %s not found");
+        runtime_task *c = need_connector(q, rt, "Connector %s not found");
         if (!c)
                 return;
-        if (!has_task(q->r, p, c)) {
+        if (!has_task(q->r, c)) {
                 reply_error(q, HERDER_NOT_FOUND, "Connector %s not found",
                             q->arg[0]);
                 return;
@@ -1218,84 +1231,85 @@ static void h_tasks_config(hq *q, httpsrc_pipeline *p)
         o_task_configs(q, c, 1, herder_json_tasks_config);
 }
 
-static void h_task_status(hq *q, httpsrc_pipeline *p)
+static void h_task_status(hq *q, const herder_runtime *rt)
 {
         long id      = q->rq->task;
-        connector *c = pipeline_find(p, q->arg[0]);
-        if (!c || id != 0 || !has_task(q->r, p, c)) {
+        runtime_task *c = rt_find(rt, q->arg[0]);
+        if (!c || id != 0 || !has_task(q->r, c)) {
                 reply_error(q, HERDER_NOT_FOUND,
                             "No status found for task %s-%ld", q->arg[0], id);
                 return;
         }
         reply(q, HERDER_OK);
         char buf[768];
-        herder_json_state s = state_of(q->r, 0, shown_state(q->r, p, c),
-                                       status_trace(p, c, buf, sizeof(buf)));
+        herder_json_state s = state_of(q->r, 0, shown_state(q->r, c),
+                                       status_trace(rt, c, buf, sizeof(buf)));
         o_json(q, herder_json_write_state(&q->out, &s));
 }
 
 /* A restart replaces one still pending, conf included: restart from the
  * latest config set over REST, not the running connector's. */
 static void
-restart(standalone *r, httpsrc_pipeline *p, const char *name, const char *why)
+restart(standalone *r, const char *name, const char *why)
 {
+        const herder_runtime *rt = &r->rt;
         char err[1024];
         const conn_meta *m = meta_get(r, name);
         httpsrc_conf *conf = m && m->conf ? httpsrc_conf_dup(m->conf) : NULL;
-        int rc             = pipeline_restart(p, name, conf, err, sizeof(err));
+        int rc             = rt_restart(rt, name, conf, err, sizeof(err));
         if (rc) {
                 httpsrc_conf_destroy(conf);
-                log_msg(pipeline_logger(p), HTTPSRC_LOG_ERROR, name,
+                log_msg(rt->log, HTTPSRC_LOG_ERROR, name,
                         "not restarted: %s", err);
                 return;
         }
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name, "restarting (%s)",
+        log_msg(rt->log, HTTPSRC_LOG_INFO, name, "restarting (%s)",
                 why);
 }
 
-static void h_task_restart(hq *q, httpsrc_pipeline *p)
+static void h_task_restart(hq *q, const herder_runtime *rt)
 {
         long id      = q->rq->task;
-        connector *c = need_connector(q, p, "Connector %s not found");
+        runtime_task *c = need_connector(q, rt, "Connector %s not found");
         if (!c)
                 return;
-        if (id != 0 || !has_task(q->r, p, c)) {
+        if (id != 0 || !has_task(q->r, c)) {
                 reply_error(q, HERDER_NOT_FOUND, "Task %s-%ld not found",
                             q->arg[0], id);
                 return;
         }
-        restart(q->r, p, q->arg[0], "task restart requested over REST");
+        restart(q->r, q->arg[0], "task restart requested over REST");
         reply_empty(q, HERDER_NO_CONTENT);
 }
 
 /* POST /connectors/{c}/restart[?includeTasks=&onlyFailed=]. The one
  * task shares the connector's fate: restarting either restarts both. */
-static void h_restart(hq *q, httpsrc_pipeline *p)
+static void h_restart(hq *q, const herder_runtime *rt)
 {
         int tasks       = (q->rq->flags & HERDER_F_INCLUDE_TASKS) != 0;
         int only_failed = (q->rq->flags & HERDER_F_ONLY_FAILED) != 0;
         int plain       = !tasks && !only_failed;
-        connector *c    = need_connector(
-               q, p, plain ? "Connector %s not found" : "Unknown connector: %s");
+        runtime_task *c    = need_connector(
+            q, rt, plain ? "Connector %s not found" : "Unknown connector: %s");
         if (!c)
                 return;
         /* Connect's plan (AbstractHerder.buildRestartPlan), with a
          * connector that is never FAILED itself (its task is). */
-        int st      = shown_state(q->r, p, c);
+        int st      = shown_state(q->r, c);
         int stopped = st == HTTPSRC_STATE_STOPPED;
         int failed  = st == HTTPSRC_STATE_FAILED;
         int conn    = !stopped && !only_failed;
-        int task    = !stopped && tasks && has_task(q->r, p, c) &&
+        int task    = !stopped && tasks && has_task(q->r, c) &&
                    (!only_failed || failed);
         if (conn || task)
-                restart(q->r, p, q->arg[0], "restart requested over REST");
+                restart(q->r, q->arg[0], "restart requested over REST");
         if (plain) {
                 reply_empty(q, HERDER_NO_CONTENT);
                 return;
         }
         /* What the plan leaves alone shows as it was. */
         reply(q, HERDER_ACCEPTED);
-        o_status(q, p, c,
+        o_status(q, rt, c,
                  conn     ? HTTPSRC_STATE_RESTARTING
                  : failed ? HTTPSRC_STATE_RUNNING
                           : st,
@@ -1303,9 +1317,9 @@ static void h_restart(hq *q, httpsrc_pipeline *p)
 }
 
 /* Record a new target (store first: a failed write changes nothing). */
-static conn_meta *retarget(hq *q, connector *c, int target)
+static conn_meta *retarget(hq *q, runtime_task *c, int target)
 {
-        const char *name = connector_name(c);
+        const char *name = rt_task_name(&q->r->rt, c);
         conn_meta *m     = meta_get(q->r, name);
         /* No change, no write: resuming a running command-line connector
          * must not copy it into the store (it would then override later
@@ -1320,38 +1334,38 @@ static conn_meta *retarget(hq *q, connector *c, int target)
         return m;
 }
 
-static void h_pause(hq *q, httpsrc_pipeline *p)
+static void h_pause(hq *q, const herder_runtime *rt)
 {
-        connector *c = need_connector(q, p, "Unknown connector %s");
+        runtime_task *c = need_connector(q, rt, "Unknown connector %s");
         int was      = c ? desired(q->r, c) : 0;
         if (!c || !retarget(q, c, HTTPSRC_STATE_PAUSED))
                 return;
         if (was != HTTPSRC_STATE_PAUSED)
-                connector_set_target(c, TARGET_PAUSED);
+                rt_task_set_target(rt, c, HTTPSRC_STATE_PAUSED);
         reply_empty(q, HERDER_ACCEPTED);
 }
 
 /* Leaving STOPPED recreates the connector: it reads its (maybe altered)
  * offsets when created. */
-static void h_resume(hq *q, httpsrc_pipeline *p)
+static void h_resume(hq *q, const herder_runtime *rt)
 {
-        connector *c = need_connector(q, p, "Unknown connector %s");
+        runtime_task *c = need_connector(q, rt, "Unknown connector %s");
         int was      = c ? desired(q->r, c) : 0;
         conn_meta *m = c ? retarget(q, c, HTTPSRC_STATE_RUNNING) : NULL;
         if (!m)
                 return;
         if (m->reload)
-                restart(q->r, p, q->arg[0], "resumed from STOPPED");
+                restart(q->r, q->arg[0], "resumed from STOPPED");
         m->reload   = 0;
         m->no_tasks = 0;
         if (was != HTTPSRC_STATE_RUNNING)
-                connector_set_target(c, TARGET_STARTED);
+                rt_task_set_target(rt, c, HTTPSRC_STATE_RUNNING);
         reply_empty(q, HERDER_ACCEPTED);
 }
 
-static void h_stop(hq *q, httpsrc_pipeline *p)
+static void h_stop(hq *q, const herder_runtime *rt)
 {
-        connector *c = need_connector(q, p, "Unknown connector %s");
+        runtime_task *c = need_connector(q, rt, "Unknown connector %s");
         int was      = c ? desired(q->r, c) : 0;
         conn_meta *m = c ? retarget(q, c, HTTPSRC_STATE_STOPPED) : NULL;
         if (!m)
@@ -1359,7 +1373,7 @@ static void h_stop(hq *q, httpsrc_pipeline *p)
         m->reload   = 1;
         m->no_tasks = 1;
         if (was != HTTPSRC_STATE_STOPPED)
-                connector_set_target(c, TARGET_STOPPED);
+                rt_task_set_target(rt, c, HTTPSRC_STATE_STOPPED);
         reply_empty(q, HERDER_NO_CONTENT);
 }
 
@@ -1367,9 +1381,9 @@ static void h_stop(hq *q, httpsrc_pipeline *p)
 /* handlers: active topics (KIP-558)                                   */
 
 /* 403 unless topic.tracking.enable (and, for a reset, .allow.reset). */
-static int tracking_allowed(hq *q, httpsrc_pipeline *p, int reset)
+static int tracking_allowed(hq *q, const herder_runtime *rt, int reset)
 {
-        const httpsrc_conf *w = pipeline_worker(p);
+        const httpsrc_conf *w = rt->worker;
         const char *why       = NULL;
         if (!conf_get_bool(w, "topic.tracking.enable", 1))
                 why = "Topic tracking is disabled.";
@@ -1381,14 +1395,14 @@ static int tracking_allowed(hq *q, httpsrc_pipeline *p, int reset)
 }
 
 /* Like Connect, an unknown (or deleted) connector has no topics: 200. */
-static void h_topics(hq *q, httpsrc_pipeline *p)
+static void h_topics(hq *q, const herder_runtime *rt)
 {
-        if (!tracking_allowed(q, p, 0))
+        if (!tracking_allowed(q, rt, 0))
                 return;
-        connector *c        = pipeline_find(p, q->arg[0]);
+        runtime_task *c        = rt_find(rt, q->arg[0]);
         char *const *topics = NULL;
         size_t n =
-            c && !pipeline_deleting(p, c) ? connector_topics(c, &topics) : 0;
+            c && !rt_task_deleting(rt, c) ? rt_task_topics(rt, c, &topics) : 0;
         reply(q, HERDER_OK);
         o_raw(q, "{");
         o_str(q, q->arg[0]);
@@ -1400,13 +1414,13 @@ static void h_topics(hq *q, httpsrc_pipeline *p)
         o_raw(q, "]}}");
 }
 
-static void h_topics_reset(hq *q, httpsrc_pipeline *p)
+static void h_topics_reset(hq *q, const herder_runtime *rt)
 {
-        if (!tracking_allowed(q, p, 1))
+        if (!tracking_allowed(q, rt, 1))
                 return;
-        connector *c = pipeline_find(p, q->arg[0]);
+        runtime_task *c = rt_find(rt, q->arg[0]);
         if (c)
-                connector_reset_topics(c);
+                rt_task_reset_topics(rt, c);
         reply_empty(q, HERDER_ACCEPTED);
 }
 
@@ -1445,22 +1459,22 @@ visit_offset(void *opaque, const char *partition, const char *offset)
         o_raw(w->q, "}");
 }
 
-static void h_offsets_get(hq *q, httpsrc_pipeline *p)
+static void h_offsets_get(hq *q, const herder_runtime *rt)
 {
-        connector *c = need_connector(q, p, "Connector %s not found");
+        runtime_task *c = need_connector(q, rt, "Connector %s not found");
         if (!c)
                 return;
         offs_visit w = {q, NULL, 1};
         reply(q, HERDER_OK);
         o_raw(q, "{\"offsets\":[");
-        offset_store_foreach(pipeline_offsets(p), q->arg[0], visit_offset, &w);
+        offset_store_foreach(rt->offsets, q->arg[0], visit_offset, &w);
         o_raw(q, "]}");
 }
 
 /* Offsets may change only while the connector is STOPPED and idle. */
-static int offsets_changeable(hq *q, httpsrc_pipeline *p, connector *c)
+static int offsets_changeable(hq *q, const herder_runtime *rt, runtime_task *c)
 {
-        if (shown_state(q->r, p, c) != HTTPSRC_STATE_STOPPED) {
+        if (shown_state(q->r, c) != HTTPSRC_STATE_STOPPED) {
                 reply_error(q, HERDER_BAD_REQUEST,
                             "Connectors must be in the STOPPED state before "
                             "their offsets can be modified. This can be done "
@@ -1469,7 +1483,7 @@ static int offsets_changeable(hq *q, httpsrc_pipeline *p, connector *c)
                             q->arg[0]);
                 return 0;
         }
-        if (!connector_busy(c))
+        if (!rt_task_busy(rt, c))
                 return 1;
         if (q->final_try)
                 reply_error(q, HERDER_CONFLICT,
@@ -1481,10 +1495,10 @@ static int offsets_changeable(hq *q, httpsrc_pipeline *p, connector *c)
         return 0;
 }
 
-static int flush_offsets(hq *q, httpsrc_pipeline *p)
+static int flush_offsets(hq *q, const herder_runtime *rt)
 {
         char err[1024];
-        if (offset_store_flush(pipeline_offsets(p), err, sizeof(err)) ==
+        if (offset_store_flush(rt->offsets, err, sizeof(err)) ==
             HTTPSRC_OK)
                 return 0;
         reply_error(q, HERDER_ERROR, "Offsets not stored: %s",
@@ -1496,8 +1510,8 @@ static int flush_offsets(hq *q, httpsrc_pipeline *p)
  * 400 naming the entry, and nothing is written (a connector resumed
  * from an offset it cannot use would only fail). */
 static int offsets_fit(hq *q,
-                       httpsrc_pipeline *p,
-                       connector *c,
+                       const herder_runtime *rt,
+                       runtime_task *c,
                        const httpsrc_json *offs)
 {
         char err[1536];
@@ -1511,7 +1525,7 @@ static int offsets_fit(hq *q,
                 char *part = json_serialize(json_get(e, "partition"), NULL);
                 char *val  = json_serialize(off, NULL);
                 rc         = part && val
-                                 ? pipeline_check_offset(p, c, conf_now(q->r, c),
+                                 ? rt_check_offset(rt, c, conf_now(q->r, c),
                                                          part, val, err,
                                                          sizeof(err))
                                  : HTTPSRC_ERR_NOMEM;
@@ -1529,25 +1543,25 @@ static int offsets_fit(hq *q,
 
 /* PATCH /connectors/{c}/offsets: partitions are written as compact JSON,
  * the bytes the connector looks them up by. */
-static void alter(hq *q, httpsrc_pipeline *p, const httpsrc_json *offs);
+static void alter(hq *q, const herder_runtime *rt, const httpsrc_json *offs);
 
-static void h_offsets_alter(hq *q, httpsrc_pipeline *p)
+static void h_offsets_alter(hq *q, const herder_runtime *rt)
 {
         const char *text = q->rq->text ? q->rq->text : "";
         httpsrc_json *offs = json_parse(text, strlen(text), NULL, 0);
-        connector *c = need_connector(q, p, "Connector %s not found");
+        runtime_task *c = need_connector(q, rt, "Connector %s not found");
         if (c && json_type(offs) != HTTPSRC_JSON_ARRAY)
                 reply_error(q, HERDER_BAD_REQUEST,
                             "\"offsets\" must be an array of "
                             "{\"partition\": {...}, \"offset\": {...}}");
-        else if (c && offsets_changeable(q, p, c) &&
-                 offsets_fit(q, p, c, offs))
-                alter(q, p, offs);
+        else if (c && offsets_changeable(q, rt, c) &&
+                 offsets_fit(q, rt, c, offs))
+                alter(q, rt, offs);
         json_destroy(offs);
 }
 
 /* Write every entry of @p offs (checked) and flush the store. */
-static void alter(hq *q, httpsrc_pipeline *p, const httpsrc_json *offs)
+static void alter(hq *q, const herder_runtime *rt, const httpsrc_json *offs)
 {
         for (size_t i = 0; i < json_len(offs); i++) {
                 const httpsrc_json *e   = json_at(offs, i);
@@ -1559,7 +1573,7 @@ static void alter(hq *q, httpsrc_pipeline *p, const httpsrc_json *offs)
                 int bad =
                     !part ||
                     (off && json_type(off) == HTTPSRC_JSON_OBJECT && !val) ||
-                    offset_store_put(pipeline_offsets(p), q->arg[0], part, val);
+                    offset_store_put(rt->offsets, q->arg[0], part, val);
                 free(part);
                 free(val);
                 if (bad) {
@@ -1567,9 +1581,9 @@ static void alter(hq *q, httpsrc_pipeline *p, const httpsrc_json *offs)
                         return;
                 }
         }
-        if (flush_offsets(q, p))
+        if (flush_offsets(q, rt))
                 return;
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, q->arg[0],
+        log_msg(rt->log, HTTPSRC_LOG_INFO, q->arg[0],
                 "offsets altered over REST (%zu partition(s))", json_len(offs));
         reply(q, HERDER_OK);
         o_raw(q, "{\"message\":\"The offsets for this connector have been "
@@ -1577,22 +1591,22 @@ static void alter(hq *q, httpsrc_pipeline *p, const httpsrc_json *offs)
 }
 
 /* DELETE /connectors/{c}/offsets: a tombstone for every partition. */
-static void h_offsets_reset(hq *q, httpsrc_pipeline *p)
+static void h_offsets_reset(hq *q, const herder_runtime *rt)
 {
-        connector *c = need_connector(q, p, "Connector %s not found");
-        if (!c || !offsets_changeable(q, p, c))
+        runtime_task *c = need_connector(q, rt, "Connector %s not found");
+        if (!c || !offsets_changeable(q, rt, c))
                 return;
         kvlist parts = {0};
         offs_visit w = {q, &parts, 1};
-        offset_store_foreach(pipeline_offsets(p), q->arg[0], visit_offset, &w);
+        offset_store_foreach(rt->offsets, q->arg[0], visit_offset, &w);
         for (size_t i = 0; !q->oom && i < parts.n; i++)
-                if (offset_store_put(pipeline_offsets(p), q->arg[0],
+                if (offset_store_put(rt->offsets, q->arg[0],
                                      parts.v[i].key, NULL))
                         q->oom = 1;
         kvl_free(&parts);
-        if (q->oom || flush_offsets(q, p))
+        if (q->oom || flush_offsets(q, rt))
                 return;
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, q->arg[0],
+        log_msg(rt->log, HTTPSRC_LOG_INFO, q->arg[0],
                 "offsets reset over REST");
         reply(q, HERDER_OK);
         o_raw(q, "{\"message\":\"The offsets for this connector have been "
@@ -1637,9 +1651,10 @@ static int log_add(standalone *r, const char *name, const char *level)
         return 0;
 }
 
-static int is_logger(standalone *r, httpsrc_pipeline *p, const char *name)
+static int is_logger(standalone *r, const char *name)
 {
-        return log_find(r, name) || pipeline_find(p, name);
+        const herder_runtime *rt = &r->rt;
+        return log_find(r, name) || rt_find(rt, name);
 }
 
 static int kv_cmp(const void *a, const void *b)
@@ -1649,18 +1664,17 @@ static int kv_cmp(const void *a, const void *b)
 
 /* Every logger that exists whose name starts with @p prefix ("": all),
  * sorted as Connect sorts them. */
-static int log_names(standalone *r,
-                     httpsrc_pipeline *p,
-                     const char *prefix,
+static int log_names(standalone *r, const char *prefix,
                      kvlist *out)
 {
+        const herder_runtime *rt = &r->rt;
         size_t n   = strlen(prefix);
         int failed = 0;
-        for (size_t i = 0; i < pipeline_count(p); i++) {
-                connector *c = pipeline_at(p, i);
-                if (!pipeline_deleting(p, c) &&
-                    !strncmp(connector_name(c), prefix, n))
-                        failed |= kvl_add(out, connector_name(c), NULL);
+        for (size_t i = 0; i < rt_count(rt); i++) {
+                runtime_task *c = rt_at(rt, i);
+                if (!rt_task_deleting(rt, c) &&
+                    !strncmp(rt_task_name(rt, c), prefix, n))
+                        failed |= kvl_add(out, rt_task_name(rt, c), NULL);
         }
         for (size_t i = 0; i < r->n_logs; i++)
                 if (!strncmp(r->logs[i].name, prefix, n) &&
@@ -1685,10 +1699,10 @@ static void o_level(hq *q, const char *name)
         o_raw(q, "}");
 }
 
-static void h_loggers(hq *q, httpsrc_pipeline *p)
+static void h_loggers(hq *q, const herder_runtime *rt)
 {
         kvlist names = {0};
-        if (log_names(q->r, p, "", &names))
+        if (log_names(q->r, "", &names))
                 q->oom = 1;
         reply(q, HERDER_OK);
         o_raw(q, "{");
@@ -1700,9 +1714,9 @@ static void h_loggers(hq *q, httpsrc_pipeline *p)
         kvl_free(&names);
 }
 
-static void h_logger_get(hq *q, httpsrc_pipeline *p)
+static void h_logger_get(hq *q, const herder_runtime *rt)
 {
-        if (!is_logger(q->r, p, q->arg[0])) {
+        if (!is_logger(q->r, q->arg[0])) {
                 reply_error(q, HERDER_NOT_FOUND, "Logger %s not found.",
                             q->arg[0]);
                 return;
@@ -1713,11 +1727,10 @@ static void h_logger_get(hq *q, httpsrc_pipeline *p)
 
 /* Set logger @p name to level @p d; an unchanged level keeps its
  * last_modified (as in Connect). */
-static int log_set(standalone *r,
-                   httpsrc_pipeline *p,
-                   const char *name,
+static int log_set(standalone *r, const char *name,
                    const log_level_desc *d)
 {
+        const herder_runtime *rt = &r->rt;
         log_entry *e = log_find(r, name);
         if (!e && log_add(r, name, ""))
                 return -1;
@@ -1727,21 +1740,19 @@ static int log_set(standalone *r,
         snprintf(e->level, sizeof(e->level), "%s", d->name);
         e->modified = wall_ms();
         if (e == &r->logs[0]) {
-                pipeline_set_log_level(p, d->level);
+                rt_set_log_level(rt, d->level);
                 return 0;
         }
-        return pipeline_set_connector_log_level(p, name, d->level);
+        return rt_set_task_log_level(rt, name, d->level);
 }
 
 /* The loggers a PUT on @p ns sets: every one for "root"; else those whose
  * name starts with it, and @p ns itself (created if new). */
-static int log_targets(standalone *r,
-                       httpsrc_pipeline *p,
-                       const char *ns,
+static int log_targets(standalone *r, const char *ns,
                        kvlist *out)
 {
         int root = strcaseeq(ns, "root");
-        if (log_names(r, p, root ? "" : ns, out))
+        if (log_names(r, root ? "" : ns, out))
                 return -1;
         if (root || kvl_index(out, ns) >= 0)
                 return 0;
@@ -1751,7 +1762,7 @@ static int log_targets(standalone *r,
         return 0;
 }
 
-static void h_logger_put(hq *q, httpsrc_pipeline *p)
+static void h_logger_put(hq *q, const herder_runtime *rt)
 {
         const char *want        = q->rq->text ? q->rq->text : "";
         const log_level_desc *d = log_level_find(want);
@@ -1766,12 +1777,12 @@ static void h_logger_put(hq *q, httpsrc_pipeline *p)
                             want);
                 goto out;
         }
-        if (log_targets(q->r, p, q->arg[0], &names)) {
+        if (log_targets(q->r, q->arg[0], &names)) {
                 q->oom = 1;
                 goto out;
         }
         for (size_t k = 0; k < names.n; k++)
-                if (log_set(q->r, p, names.v[k].key, d))
+                if (log_set(q->r, names.v[k].key, d))
                         q->oom = 1;
         if (q->rq->flags & HERDER_F_SCOPE_CLUSTER) {
                 reply_empty(q, HERDER_NO_CONTENT);
@@ -1790,10 +1801,10 @@ out:
 }
 
 /* The exposition itself is metrics.c's. */
-static void h_metrics(hq *q, httpsrc_pipeline *p)
+static void h_metrics(hq *q, const herder_runtime *rt)
 {
         strbuf sb = {0};
-        if (metrics_render(p, &sb)) {
+        if (rt_metrics(rt, &sb)) {
                 sb_free(&sb);
                 q->oom = 1;
                 return;
@@ -1820,13 +1831,13 @@ static httpsrc_conf *preview_conf_of(hq *q, const kvlist *cfg)
         return conf;
 }
 
-static void h_preview(hq *q, httpsrc_pipeline *p)
+static void h_preview(hq *q, const herder_runtime *rt)
 {
         kvlist *cfg        = q->cfg;
         long pages         = q->rq->pages;
         httpsrc_conf *conf = NULL;
         strbuf out         = {0};
-        if (find_source(p, q->arg[0]).kind == PK_NONE) {
+        if (find_source(rt, q->arg[0]).kind == PK_NONE) {
                 reply_error(q, HERDER_NOT_FOUND, "Unknown plugin %s.",
                             q->arg[0]);
                 goto done;
@@ -1839,7 +1850,7 @@ static void h_preview(hq *q, httpsrc_pipeline *p)
         }
         if (!(conf = preview_conf_of(q, cfg)))
                 goto done;
-        if (preview_run(p, 0, conf, (size_t)pages, 1, &out) ==
+        if (rt_preview(rt, conf, (size_t)pages, &out) ==
             HTTPSRC_ERR_NOMEM) {
                 q->oom = 1;
                 goto done;
@@ -1875,14 +1886,13 @@ conf_of_entry(const config_entry *e, char *errstr, size_t errstr_size)
         return conf;
 }
 
-static int restore_one(standalone *r,
-                       httpsrc_pipeline *p,
-                       const config_entry *e,
+static int restore_one(standalone *r, const config_entry *e,
                        char *err,
                        size_t err_size)
 {
+        const herder_runtime *rt = &r->rt;
         httpsrc_conf *conf = conf_of_entry(e, err, err_size);
-        int rc             = conf ? pipeline_create(p, conf, e->target, err,
+        int rc             = conf ? rt_create(rt, conf, e->target, err,
                                                     err_size)
                                   : HTTPSRC_ERR_INVAL;
         if (rc) {
@@ -1899,29 +1909,31 @@ static int restore_one(standalone *r,
  * Connect standalone: what REST stored for it is dropped, said once.
  * (Before, a pause + resume was enough for later edits of the file to be
  * ignored at every start.) 1 if the entry was removed. */
-static int file_wins(standalone *r, httpsrc_pipeline *p, const char *name)
+static int file_wins(standalone *r, const char *name)
 {
+        const herder_runtime *rt = &r->rt;
         char err[1024];
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_INFO, name,
+        log_msg(rt->log, HTTPSRC_LOG_INFO, name,
                 "starts from its command-line file, as in Connect "
                 "standalone: the config and state set over REST (kept in "
                 "%s) were replaced",
                 config_store_path(r->store));
         if (config_store_remove(r->store, name, err, sizeof(err)) == HTTPSRC_OK)
                 return 1;
-        log_msg(pipeline_logger(p), HTTPSRC_LOG_ERROR, name,
+        log_msg(rt->log, HTTPSRC_LOG_ERROR, name,
                 "its REST-set config stays stored: %s", err);
         return 0;
 }
 
 /* Active topics survive a restart of the host (kept at shutdown,
  * standalone_destroy(); Connect keeps them in its status topic). */
-static void restore_topics(standalone *r, httpsrc_pipeline *p)
+static void restore_topics(standalone *r)
 {
-        for (size_t i = 0; i < pipeline_count(p); i++) {
-                connector *c = pipeline_at(p, i);
+        const herder_runtime *rt = &r->rt;
+        for (size_t i = 0; i < rt_count(rt); i++) {
+                runtime_task *c = rt_at(rt, i);
                 char *const *kept;
-                size_t n    = config_store_topics(r->store, connector_name(c),
+                size_t n    = config_store_topics(r->store, rt_task_name(rt, c),
                                                   &kept);
                 char **copy = n ? calloc(n, sizeof(*copy)) : NULL;
                 int bad     = n && !copy;
@@ -1930,7 +1942,7 @@ static void restore_topics(standalone *r, httpsrc_pipeline *p)
                 if (bad)
                         strv_free(copy, n);
                 else if (n)
-                        connector_give_topics(c, copy, n);
+                        rt_task_give_topics(rt, c, copy, n);
         }
         r->restored = 1;
 }
@@ -1938,42 +1950,43 @@ static void restore_topics(standalone *r, httpsrc_pipeline *p)
 static void keep_topics(standalone *r)
 {
         char err[1024];
-        httpsrc_pipeline *p = r->p;
+        const herder_runtime *rt = &r->rt;
         int bad             = 0;
         config_store_clear_topics(r->store);
-        for (size_t i = 0; !bad && i < pipeline_count(p); i++) {
-                connector *c = pipeline_at(p, i);
+        for (size_t i = 0; !bad && i < rt_count(rt); i++) {
+                runtime_task *c = rt_at(rt, i);
                 char *const *topics;
-                size_t n = pipeline_deleting(p, c)
+                size_t n = rt_task_deleting(rt, c)
                                ? 0
-                               : connector_topics(c, &topics);
+                               : rt_task_topics(rt, c, &topics);
                 bad      = n && config_store_set_topics(
-                                   r->store, connector_name(c), topics, n);
+                                   r->store, rt_task_name(rt, c), topics, n);
         }
         if (bad)
                 snprintf(err, sizeof(err), "out of memory");
         if (bad || config_store_save(r->store, err, sizeof(err)))
-                log_msg(pipeline_logger(p), HTTPSRC_LOG_ERROR, NULL,
+                log_msg(rt->log, HTTPSRC_LOG_ERROR, NULL,
                         "active topics not kept: %s", err);
 }
 
-static void restore(httpsrc_pipeline *p, void *arg)
+static void restore(void *arg)
 {
-        standalone *r = arg;
+        standalone *r            = arg;
+        const herder_runtime *rt = &r->rt;
         char err[1024];
         for (size_t i = 0; i < config_store_count(r->store);) {
                 const config_entry *e = config_store_at(r->store, i);
-                if (pipeline_find(p, e->name)) {
-                        i += !file_wins(r, p, e->name);
+                if (rt_find(rt, e->name)) {
+                        i += !file_wins(r, e->name);
                         continue;
                 }
-                if (restore_one(r, p, e, err, sizeof(err)))
-                        log_msg(pipeline_logger(p), HTTPSRC_LOG_ERROR, e->name,
+                if (restore_one(r, e, err, sizeof(err)))
+                        log_msg(rt->log, HTTPSRC_LOG_ERROR, e->name,
                                 "connector stored in %s not restored: %s",
                                 config_store_path(r->store), err);
                 i++;
         }
-        restore_topics(r, p);
+        restore_topics(r);
 }
 
 /* The config store's file: config.storage.file.filename, else next to
@@ -1989,7 +2002,7 @@ static const char *store_path(const httpsrc_conf *w, strbuf *buf)
         return buf->buf;
 }
 
-/* Loop thread (or the caller's, inside pipeline_exec() while no loop
+/* Loop thread (or the caller's, inside rt_exec() while no loop
  * runs): a task's observed state changed; the status store keeps it
  * (Connect's TaskStatus.Listener -> StatusBackingStore). A task that is
  * gone leaves a tombstone. */
@@ -2010,7 +2023,7 @@ static void on_task_state(void *opaque,
         default: rec.state = STATUS_DESTROYED; break;
         }
         if (status_store_put(r->status, name, 0, &rec, err, sizeof(err)))
-                log_msg(pipeline_logger(r->p), HTTPSRC_LOG_ERROR, name,
+                log_msg(r->rt.log, HTTPSRC_LOG_ERROR, name,
                         "task status not kept: %s", err);
 }
 
@@ -2093,7 +2106,7 @@ static int job_run(job *j, int final)
         hq q     = {.r = j->r, .rq = &j->rq, .cfg = &j->config};
         q.arg[0] = j->connector ? j->connector : j->plugin ? j->plugin : "";
         q.final_try = final;
-        j->fn(&q, j->r->p);
+        j->fn(&q, &j->r->rt);
         int answered = !q.retry || final;
         if (answered)
                 j->cb(result_of(&q), j->opaque);
@@ -2103,13 +2116,13 @@ static int job_run(job *j, int final)
 }
 
 /* Loop thread: an operation's first run; one that must wait is kept. A
- * pipeline that does not run (no loop to wait for) answers at once. */
-static void on_loop(httpsrc_pipeline *p, void *arg)
+ * runtime whose loop does not run (nothing to wait for) answers at once. */
+static void on_loop(void *arg)
 {
         job *j        = arg;
         standalone *r = j->r;
         int final     = j->no_loop;
-        reconcile(r, p);
+        reconcile(r);
         if (job_run(j, final))
                 goto done;
         job **nw = realloc(r->waiting, (r->n_waiting + 1) * sizeof(*nw));
@@ -2123,7 +2136,7 @@ done:
         job_free(j);
 }
 
-/* Loop thread, once per loop iteration (pipeline_set_tick_cb): the
+/* Loop thread, once per loop iteration (rt_set_tick_cb): the
  * operations that wait, in order, until they can answer; @p last: the
  * loop has ended, they answer now. */
 static void tick(void *opaque, int last)
@@ -2132,7 +2145,7 @@ static void tick(void *opaque, int last)
         if (!r->n_waiting)
                 return;
         int64_t now = mono_ms();
-        reconcile(r, r->p);
+        reconcile(r);
         for (size_t i = 0; i < r->n_waiting;) {
                 job *j = r->waiting[i];
                 if (!job_run(j, last || now >= j->deadline)) {
@@ -2157,12 +2170,12 @@ static void submit(herder *h,
                 cb(herder_result_error(HERDER_ERROR, "out of memory"), opaque);
                 return;
         }
-        j->no_loop = !pipeline_loop_running(r->p);
-        pipeline_exec(r->p, on_loop, j);
+        j->no_loop = !rt_loop_running(&r->rt);
+        rt_exec(&r->rt, on_loop, j);
 }
 
 /* A preview waits for an API for seconds: it runs on the caller's thread
- * (it reads only what is fixed once the pipeline exists), never on the
+ * (it reads only what is fixed once the runtime exists), never on the
  * loop, which would stall every connector. */
 static void op_preview(herder *h,
                        const herder_request *rq,
@@ -2221,8 +2234,8 @@ OP(op_set_logger, h_logger_put)
 static void standalone_destroy(herder *h)
 {
         standalone *r = (standalone *)h;
-        pipeline_set_tick_cb(r->p, NULL, NULL);
-        pipeline_set_task_state_cb(r->p, NULL, NULL);
+        rt_set_tick_cb(&r->rt, NULL, NULL);
+        rt_set_task_state_cb(&r->rt, NULL, NULL);
         for (size_t i = 0; i < r->n_waiting; i++) {
                 job *j = r->waiting[i];
                 j->cb(herder_result_error(HERDER_ERROR,
@@ -2233,7 +2246,7 @@ static void standalone_destroy(herder *h)
         free(r->waiting);
         /* The loop has ended: the connectors may be read from here. */
         if (r->restored &&
-            conf_get_bool(pipeline_worker(r->p), "topic.tracking.enable", 1))
+            conf_get_bool(r->rt.worker, "topic.tracking.enable", 1))
                 keep_topics(r);
         for (size_t i = 0; i < r->n_meta; i++) {
                 free(r->meta[i].name);
@@ -2286,16 +2299,17 @@ static const herder_ops standalone_ops = {
 
 /* The tasks that exist before the herder (the command line's): the
  * runtime reported them to nobody yet. */
-static void report_all(httpsrc_pipeline *p, void *arg)
+static void report_all(void *arg)
 {
-        for (size_t i = 0; i < pipeline_count(p); i++) {
-                connector *c = pipeline_at(p, i);
-                on_task_state(arg, connector_name(c), pipeline_state(p, c),
-                              connector_failure(c));
+        const herder_runtime *rt = &((standalone *)arg)->rt;
+        for (size_t i = 0; i < rt_count(rt); i++) {
+                runtime_task *c = rt_at(rt, i);
+                on_task_state(arg, rt_task_name(rt, c), rt_task_state(rt, c),
+                              rt_task_failure(rt, c));
         }
 }
 
-herder *herder_standalone_new(httpsrc_pipeline *p,
+herder *herder_standalone_new(const herder_runtime *rt,
                               const char *worker_id,
                               char *errstr,
                               size_t errstr_size)
@@ -2306,14 +2320,14 @@ herder *herder_standalone_new(httpsrc_pipeline *p,
                 return NULL;
         }
         r->base.ops = &standalone_ops;
-        r->p        = p;
+        r->rt       = *rt;
         snprintf(r->worker_id, sizeof(r->worker_id), "%s",
                  worker_id ? worker_id : "");
         strbuf path = {0};
-        if (log_add(r, "root", log_level_name(pipeline_logger(p)->max_level))) {
+        if (log_add(r, "root", log_level_name(rt->log->max_level))) {
                 errstr_set(errstr, errstr_size, "out of memory");
         } else {
-                r->store = config_store_open(store_path(pipeline_worker(p),
+                r->store = config_store_open(store_path(rt->worker,
                                                         &path),
                                              errstr, errstr_size);
         }
@@ -2324,9 +2338,9 @@ herder *herder_standalone_new(httpsrc_pipeline *p,
                 standalone_destroy(&r->base);
                 return NULL;
         }
-        pipeline_set_task_state_cb(p, on_task_state, r);
-        pipeline_exec(p, report_all, r);
-        pipeline_exec(p, restore, r);
-        pipeline_set_tick_cb(p, tick, r);
+        rt_set_task_state_cb(rt, on_task_state, r);
+        rt_exec(rt, report_all, r);
+        rt_exec(rt, restore, r);
+        rt_set_tick_cb(rt, tick, r);
         return &r->base;
 }

@@ -13,6 +13,7 @@
 #include "herder_distributed_int.h"
 #include "herder_standalone_int.h"
 #include "pipeline_int.h"
+#include "pipeline_runtime_int.h"
 #include "rest_int.h"
 #include "util_int.h"
 
@@ -70,8 +71,9 @@ int httpsrc_pipeline_serve_rest(httpsrc_pipeline *p,
                    : httpsrc_pipeline_bind_rest(p, errstr, errstr_size);
         if (rc)
                 return rc;
-        s    = pipeline_attached(p, served_fini);
-        s->h = herder_standalone_new(p, rest_worker_id(s->rest), errstr,
+        s                 = pipeline_attached(p, served_fini);
+        herder_runtime rt = pipeline_runtime(p);
+        s->h = herder_standalone_new(&rt, rest_worker_id(s->rest), errstr,
                                      errstr_size);
         /* A failure leaves the listeners bound (freed with the pipeline);
          * the caller gives up on the pipeline anyway. */
@@ -93,9 +95,10 @@ int httpsrc_pipeline_serve_distributed(httpsrc_pipeline *p,
         int rc = httpsrc_pipeline_bind_rest(p, errstr, errstr_size);
         if (rc)
                 return rc;
-        served *s     = pipeline_attached(p, served_fini);
-        herder *local = herder_standalone_new(p, rest_worker_id(s->rest),
-                                              errstr, errstr_size);
+        served *s         = pipeline_attached(p, served_fini);
+        herder_runtime rt = pipeline_runtime(p);
+        herder *local     = herder_standalone_new(&rt, rest_worker_id(s->rest),
+                                                  errstr, errstr_size);
         if (local)
                 s->h = herder_distributed_new(p, local, errstr, errstr_size);
         /* A failure leaves the listeners bound (freed with the pipeline). */

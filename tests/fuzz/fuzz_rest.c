@@ -42,6 +42,7 @@
 #include "herder_standalone_int.h"
 #include "json_int.h"
 #include "pipeline_int.h"
+#include "pipeline_runtime_int.h"
 #include "plugin_int.h"
 #include "rest_int.h"
 #include "util_int.h"
@@ -125,9 +126,10 @@ static void env_open(fuzz_env *e)
         }
         rest_env renv = {pipeline_worker(e->p), pipeline_secrets(e->p),
                          pipeline_logger(e->p), 0};
-        e->r          = rest_new(&renv, err, sizeof(err));
+        herder_runtime rt = pipeline_runtime(e->p);
+        e->r              = rest_new(&renv, err, sizeof(err));
         if (e->r)
-                e->h = herder_standalone_new(e->p, rest_worker_id(e->r), err,
+                e->h = herder_standalone_new(&rt, rest_worker_id(e->r), err,
                                              sizeof(err));
         if (!e->h || rest_start(e->r, e->h, err, sizeof(err))) {
                 fprintf(stderr, "fuzz_rest: %s\n", err);
