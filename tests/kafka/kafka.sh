@@ -5,7 +5,8 @@
 #
 #   kafka.sh check               exit 0 if Java and Maven are there, else
 #                                print what is missing (one line) and exit 2
-#   kafka.sh fetch               download the jars once into $KAFKA_CACHE
+#   kafka.sh fetch               download the jars (and connect-file) once
+#                                into $KAFKA_CACHE
 #   kafka.sh start DIR [N]       format and start N (1 or 3) brokers
 #                                (combined broker+controller, KRaft) on
 #                                127.0.0.1 with free ports; state in DIR;
@@ -109,6 +110,13 @@ L4J
 # The download: Maven's own local repository is kept inside the cache too,
 # so that removing the cache removes everything this script fetched.
 cmd_fetch() {
+	fetch_jars
+	# Here too, not only when a test first starts a Java worker: a download
+	# inside a timed test can outlast its timeout on a fresh machine.
+	fetch_plugins
+}
+
+fetch_jars() {
 	local t0 tmp
 	[ -f "$KAFKA_CACHE/.complete" ] && return 0
 	cmd_check >&2
@@ -141,7 +149,7 @@ cmd_fetch() {
 }
 
 need_jars() {
-	[ -f "$KAFKA_CACHE/.complete" ] || cmd_fetch
+	[ -f "$KAFKA_CACHE/.complete" ] || fetch_jars
 	find_java
 	[ -n "$JAVA" ] || die "java not found"
 	CP="$KAFKA_CACHE/libs/*"
