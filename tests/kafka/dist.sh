@@ -15,6 +15,8 @@
 #   owners I                       "connector task-owner" lines, sorted,
 #                                  from worker I's expand=status
 #   wait_owners I N [SECONDS]      until N tasks RUNNING (default 30 s)
+#   wait_placed I N [SECONDS]      until each connector runs on exactly
+#                                  one pipeline, the owner REST names
 
 DIST_GROUP=httpsrc-dist
 declare -a W_PID W_URL W_PORT
@@ -108,6 +110,49 @@ wait_owners() {
 	while [ $(($(date +%s) - t0)) -lt "$s" ]; do
 		[ "$(owners "$i" | wc -l)" -eq "$n" ] && return 0
 		sleep 0.2
+	done
+	return 1
+}
+
+# on_pipeline I: the connectors on worker I's own pipeline (its /metrics
+# is worker-local), sorted.
+on_pipeline() {
+	curl -s -m 10 "${W_URL[$1]}/metrics" |
+		sed -n 's/^httpsrc_connector_state{connector="\([^"]*\)".*/\1/p' |
+		sort -u
+}
+
+# placement: "connector worker-index" for each connector on any worker's
+# pipeline; named I: the same as worker I's REST names the owners.
+placement() {
+	local i
+	for i in "${!W_URL[@]}"; do
+		on_pipeline "$i" | sed "s/\$/ $i/"
+	done | sort
+}
+named() {
+	local i
+	owners "$1" | while read -r c id; do
+		for i in "${!W_PORT[@]}"; do
+			[ "$id" != "127.0.0.1:${W_PORT[$i]}" ] || echo "$c $i"
+		done
+	done | sort
+}
+
+# wait_placed I N [SECONDS]: until the N tasks are RUNNING, each connector on
+# exactly one pipeline, the owner worker I's REST names (60 s at most):
+# the statuses of the generation before the last rebalance may read
+# RUNNING with the old owner until the new owner's are written. Leaves
+# $T/placed and $T/named.
+wait_placed() {
+	local t0
+	t0=$(date +%s)
+	while [ $(($(date +%s) - t0)) -lt "${3:-60}" ]; do
+		placement >"$T/placed"
+		named "$1" >"$T/named"
+		[ "$(wc -l <"$T/named")" -eq "$2" ] && cmp -s "$T/placed" "$T/named" &&
+			return 0
+		sleep 0.5
 	done
 	return 1
 }

@@ -20,44 +20,7 @@ plan 9
 DIST_SESSION_MS=$SESSION_MS
 dist_setup "$N" exactly.once.source.support=enabled
 
-# on_pipeline I: the connectors on worker I's own pipeline, sorted.
-on_pipeline() {
-	curl -s -m 10 "${W_URL[$1]}/metrics" |
-		sed -n 's/^httpsrc_connector_state{connector="\([^"]*\)".*/\1/p' |
-		sort -u
-}
-# placement: "connector worker-index" for each connector on any pipeline.
-placement() {
-	local i
-	for i in 1 2 3; do
-		on_pipeline "$i" | sed "s/\$/ $i/"
-	done | sort
-}
-# named: the same as REST on worker $1 names the owners.
-named() {
-	local i
-	owners "$1" | while read -r c id; do
-		for i in 1 2 3; do
-			[ "$id" != "127.0.0.1:${W_PORT[$i]}" ] || echo "$c $i"
-		done
-	done | sort
-}
-# settled S DEADLINE_S: until every connector is on exactly one pipeline,
-# the one worker S's REST names, and all N are RUNNING.
-settled() {
-	local t0
-	t0=$(date +%s)
-	while [ $(($(date +%s) - t0)) -lt "$2" ]; do
-		placement >"$T/placed"
-		named "$1" >"$T/named"
-		[ "$(wc -l <"$T/named")" -eq "$N" ] && cmp -s "$T/placed" "$T/named" &&
-			return 0
-		sleep 0.5
-	done
-	return 1
-}
-
-settled 1 60 || diag "before SIGSTOP: placed $(tr '\n' ' ' <"$T/placed") named $(tr '\n' ' ' <"$T/named")"
+wait_placed 1 "$N" 60 || diag "before SIGSTOP: placed $(tr '\n' ' ' <"$T/placed") named $(tr '\n' ' ' <"$T/named")"
 # the worker frozen: one that runs tasks and is not the leader
 L=$(grep -o 'leader http://[0-9.:]*' "$T/w1.err" | tail -n 1 | sed 's#leader ##')
 Z=
@@ -101,7 +64,7 @@ assert_grep_e "the herder stops the $had task(s) it ran" \
 	"rebalance: stopping [0-9]+ connector\(s\) and $had task\(s\)" <(after)
 
 # Rejoined: each connector on exactly one pipeline, the owner REST names.
-if settled "$S" 60; then ok=1; else ok=0; fi
+if wait_placed "$S" "$N" 60; then ok=1; else ok=0; fi
 [ "$ok" = 1 ] || diag "placed: $(tr '\n' ' ' <"$T/placed") named: $(tr '\n' ' ' <"$T/named")"
 assert_eq "after it rejoined every connector runs on exactly one worker, its named owner" 1 "$ok"
 

@@ -29,9 +29,16 @@ assert_eq "30 creates answered 201, on whichever worker they were sent to" \
 t0=$(now_ms)
 wait_owners 1 "$N" 90 || diag "$(owners 1 | wc -l) tasks RUNNING after 90 s"
 diag "all $N tasks RUNNING $(($(now_ms) - t0)) ms after the last create"
+wait_placed 1 "$N" 60 ||
+	diag "not settled after 60 s: placed $(tr '\n' ' ' <"$T/placed") named $(tr '\n' ' ' <"$T/named")"
 owners 1 >"$T/owners.1"
-owners 2 >"$T/owners.2"
-owners 3 >"$T/owners.3"
+# the others see the same statuses on their next read of the status topic
+for _ in $(seq 100); do
+	owners 2 >"$T/owners.2"
+	owners 3 >"$T/owners.3"
+	cmp -s "$T/owners.1" "$T/owners.2" && cmp -s "$T/owners.1" "$T/owners.3" && break
+	sleep 0.2
+done
 assert_eq "every connector's task runs, on exactly one worker" \
 	"$N" "$(cut -d' ' -f1 "$T/owners.1" | sort -u | wc -l)"
 assert_files_eq "worker 2 lists the same connectors and owners" \
