@@ -538,6 +538,15 @@ const httpsrc_param_desc conf_worker_params[] = {
      .group         = "distributed",
      .min           = 0,
      .max           = 2147483647},
+    {.name          = "task.shutdown.graceful.timeout.ms",
+     .type          = HTTPSRC_PARAM_INT,
+     .default_value = "5000",
+     .doc           = "Longest wait, in a rebalance, for the stopped "
+                      "tasks' records to be acknowledged and their offsets "
+                      "stored before the worker rejoins",
+     .group         = "distributed",
+     .min           = 0,
+     .max           = 2147483647},
     {.name          = "connect.protocol",
      .type          = HTTPSRC_PARAM_ENUM,
      .default_value = "sessioned",

@@ -78,6 +78,7 @@ typedef struct dist_herder {
         const httpsrc_conf *worker;
         char url[512], worker_id[320];
         int64_t sync_timeout_ms;
+        int64_t shutdown_ms; /* task.shutdown.graceful.timeout.ms */
 
         pthread_t thread;
         int thread_started;
@@ -258,19 +259,91 @@ static void stop_on_loop(httpsrc_pipeline *p, void *arg)
                         pipeline_delete(p, a->run[i].name);
 }
 
+typedef struct drain_arg {
+        const running *run;
+        size_t n;
+        size_t left;  /* out: stopped tasks still on the pipeline */
+        int flush;    /* in: store the offsets now */
+        int flush_rc; /* out */
+        char err[512];
+} drain_arg;
+
+static void drain_on_loop(httpsrc_pipeline *p, void *arg)
+{
+        drain_arg *a = arg;
+        a->left      = 0;
+        for (size_t i = 0; i < a->n; i++)
+                if (a->run[i].started == 1 &&
+                    (pipeline_find(p, a->run[i].name) ||
+                     pipeline_leaving(p, a->run[i].name)))
+                        a->left++;
+        if (a->flush)
+                a->flush_rc = offset_store_flush(pipeline_offsets(p), a->err,
+                                                 sizeof(a->err));
+}
+
+/* Connect's WorkerSourceTask: a stopped task commits its offsets before
+ * the worker rejoins, so that the next owner starts where it ended
+ * instead of re-reading what was already produced. Wait until the tasks
+ * stopped by stop_on_loop() have left the pipeline (their records
+ * acknowledged, their offsets in the store), then store the offsets;
+ * task.shutdown.graceful.timeout.ms at most. Once the loop has ended
+ * (the worker stops), its own stop drained and stored them. */
+static void drain_stopped(dist_herder *d, const running *run, size_t n)
+{
+        drain_arg a      = {run, n, 0, 0, 0, ""};
+        int64_t t0       = mono_ms();
+        int64_t deadline = t0 + d->shutdown_ms;
+        if (!pipeline_loop_running(d->p))
+                return;
+        for (;;) {
+                pipeline_exec(d->p, drain_on_loop, &a);
+                if (!a.left || mono_ms() >= deadline ||
+                    !pipeline_loop_running(d->p))
+                        break;
+                struct timespec ts = {0, 20 * 1000000L};
+                nanosleep(&ts, NULL);
+        }
+        size_t left = a.left;
+        a.flush     = 1;
+        pipeline_exec(d->p, drain_on_loop, &a);
+        if (left)
+                log_msg(d->lg, HTTPSRC_LOG_WARN, NULL,
+                        "distributed: rebalance: %zu task(s) still wait for "
+                        "their records' acknowledgements after "
+                        "task.shutdown.graceful.timeout.ms=%lld; their last "
+                        "offsets may be stored after the next owner started "
+                        "(it may then poll some records again)",
+                        left, (long long)d->shutdown_ms);
+        else if (a.flush_rc)
+                log_msg(d->lg, HTTPSRC_LOG_WARN, NULL,
+                        "distributed: rebalance: offsets of the stopped "
+                        "tasks not stored: %s",
+                        a.err);
+        else
+                log_msg(d->lg, HTTPSRC_LOG_INFO, NULL,
+                        "distributed: rebalance: tasks stopped and their "
+                        "offsets stored in %lld ms",
+                        (long long)(mono_ms() - t0));
+}
+
 /* Eager: everything stops before the member rejoins. */
 static void stop_all_tasks(dist_herder *d)
 {
         pthread_mutex_lock(&d->run_mu);
-        stop_arg a = {d->run, d->n_run};
-        if (a.n)
+        running *run = d->run;
+        size_t n     = d->n_run;
+        stop_arg a   = {run, n};
+        d->run       = NULL;
+        d->n_run     = 0;
+        if (n)
                 pipeline_exec(d->p, stop_on_loop, &a);
-        for (size_t i = 0; i < d->n_run; i++)
-                free(d->run[i].name);
-        free(d->run);
-        d->run   = NULL;
-        d->n_run = 0;
         pthread_mutex_unlock(&d->run_mu);
+        if (n)
+                drain_stopped(d, run, n);
+        for (size_t i = 0; i < n; i++)
+                free(run[i].name);
+        free(run);
 }
 
 static void cb_revoked(void *opaque, const wgroup_assignment *prev)
@@ -1565,6 +1638,8 @@ herder *herder_distributed_new(httpsrc_pipeline *p,
         d->cfg_offset      = -1;
         d->sync_timeout_ms = conf_get_int(d->worker, "worker.sync.timeout.ms",
                                           3000);
+        d->shutdown_ms     = conf_get_int(
+            d->worker, "task.shutdown.graceful.timeout.ms", 5000);
         pthread_mutex_init(&d->mu, NULL);
         pthread_cond_init(&d->cv, NULL);
         pthread_mutex_init(&d->run_mu, NULL);
