@@ -218,6 +218,57 @@ def cmd_throughput(runs_csv, out_csv):
                         "%.1f" % m["rss"], "%.2f" % ratio,
                         "%.2f" % cpu_ratio])
     print(md_table(out_csv))
+    ratios_of(rows_all, out_csv.replace("_summary.csv", "_ratios.csv"))
+
+
+def ratios_of(rows, out_csv):
+    """httpsrc against the Python poller round by round (both ran in the
+    same round, on the same mock cluster): wall and CPU ratios, with the
+    load average before the round and which ran first (*_rounds.csv beside
+    out_csv), then their median, min and max; prints a table. The spread
+    is the noise of the measurement."""
+    by = defaultdict(dict)
+    for r in rows:
+        if r["tool"] in ("httpsrc", "python"):
+            by[r["round"]][r["tool"]] = r
+    info = {}
+    rpath = out_csv.replace("_ratios.csv", "_rounds.csv")
+    if os.path.exists(rpath):
+        info = {r["round"]: r for r in read_rows(rpath)}
+    cpu = lambda r: float(r["user_s"]) + float(r["sys_s"])
+    table = []
+    for rnd in sorted(by, key=int):
+        h, p = by[rnd].get("httpsrc"), by[rnd].get("python")
+        if not h or not p:
+            continue
+        i = info.get(rnd, {})
+        table.append([rnd, i.get("load1_before", ""),
+                      {"1": "python", "2": "httpsrc"}.get(
+                          i.get("python_position", ""), ""),
+                      float(p["wall_s"]), float(h["wall_s"]),
+                      float(p["wall_s"]) / max(float(h["wall_s"]), 1e-3),
+                      cpu(p), cpu(h), cpu(p) / max(cpu(h), 1e-3)])
+    if not table:
+        return
+    print()
+    with open(out_csv, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["round", "load1_before", "first", "python_wall_s",
+                    "httpsrc_wall_s", "wall_ratio", "python_cpu_s",
+                    "httpsrc_cpu_s", "cpu_ratio"])
+        for t in table:
+            w.writerow(t[:3] + ["%.2f" % x for x in t[3:]])
+        for name, fn in (("median", statistics.median), ("min", min),
+                         ("max", max)):
+            w.writerow([name, "", ""] +
+                       ["%.2f" % fn(t[k] for t in table)
+                        for k in range(3, 9)])
+    print(md_table(out_csv))
+    walls = [t[5] for t in table]
+    print("httpsrc / Python: median %.1fx by wall time (rounds %.1fx to "
+          "%.1fx), %.1fx by CPU seconds\n"
+          % (statistics.median(walls), min(walls), max(walls),
+             statistics.median(t[8] for t in table)))
 
 
 def floors_of(rows, out_csv):
@@ -395,6 +446,15 @@ def cmd_report(resdir, machine):
          "(user+sys, all its threads) divided by httpsrc's: on a shared "
          "machine wall times move with the load, CPU seconds much less. "
          "Every run: `throughput.csv`."),
+        ("throughput_ratios.csv", "Throughput: httpsrc against Python, "
+         "round by round",
+         "Both tools ran in every round against the same mock cluster and "
+         "nginx, in alternating order (`first`), with the load average "
+         "of the machine before the round. `wall_ratio` = Python's wall "
+         "time / httpsrc's (= httpsrc's records/s / Python's), "
+         "`cpu_ratio` the same for CPU seconds (user+sys, all threads). "
+         "The rows median, min and max summarize the rounds; their "
+         "spread is the noise of the measurement on this shared machine."),
         ("throughput_floors.csv", "Throughput: each stage alone (floors)",
          "In the same rounds: `floor-fetch` = curl fetching every page "
          "over one connection (bodies to /dev/null); `floor-select` = "
