@@ -413,6 +413,14 @@ struct httpsrc_host_api {
          *  NUL-terminated, freed with host->free; NULL on ENOMEM.
          *  @since 0.2 */
         char *(*base64)(const void *data, size_t len);
+        /** The type (httpsrc_json_type) of the first value at JSONPath
+         *  @p path of the response body, found without building a tree
+         *  when the body was validated already (the page's records were
+         *  selected from it). Returns that type (>= 0), HTTPSRC_ERR_NOENT
+         *  when nothing matches, HTTPSRC_ERR_PARSE when the body is not
+         *  JSON, HTTPSRC_ERR_INVAL for a path that does not compile,
+         *  HTTPSRC_ERR_NOMEM. @since 0.2 */
+        int (*resp_query_type)(const httpsrc_response *resp, const char *path);
 
         /* ABI 1.1+: append below */
 };

@@ -665,6 +665,34 @@ int json_members_find(const json_root_member *v,
         return *hit != NULL;
 }
 
+int jsonpath_raw_member_once(const jsonpath *p,
+                             const char *text,
+                             const json_root_index *idx,
+                             const char **raw,
+                             size_t *raw_len)
+{
+        if (!idx || !idx->done || p->nseg != 1 || p->segs[0].kind != SEG_NAME)
+                return -1;
+        const seg *sg               = &p->segs[0];
+        const json_root_member *hit = NULL;
+        for (size_t i = 0; i < idx->n; i++) {
+                const json_root_member *m = &idx->v[i];
+                if (m->escaped)
+                        return -1;
+                if (m->klen != sg->nlen ||
+                    memcmp(text + m->koff, sg->name, sg->nlen))
+                        continue;
+                if (hit)
+                        return -1; /* a duplicate: the tree keeps the first */
+                hit = m;
+        }
+        if (!hit)
+                return 0;
+        *raw     = text + hit->voff;
+        *raw_len = hit->vlen;
+        return 1;
+}
+
 int jsonpath_raw_first_indexed(const jsonpath *p,
                                const char *text,
                                size_t len,

@@ -80,6 +80,18 @@ int json_members_find(const json_root_member *v,
                       size_t nlen,
                       const json_root_member **hit);
 
+/** The raw value at @p p when it is one member name of the root object
+ *  found in @p idx (filled by a successful selection over @p text) that
+ *  occurs there once, so that the value is the one jsonpath_first() gives
+ *  on the tree: 1 and *@p raw, *@p raw_len; 0 if there is no such member;
+ *  -1 when the index cannot tell (another path, a duplicate, an escaped
+ *  key, no index): ask the tree. */
+int jsonpath_raw_member_once(const jsonpath *p,
+                             const char *text,
+                             const json_root_index *idx,
+                             const char **raw,
+                             size_t *raw_len);
+
 /** jsonpath_select_spans() that also records the root object's members
  *  in @p idx and the members of every matched object in @p matched (each
  *  may be NULL; see last_first/last_count in the span callback). */

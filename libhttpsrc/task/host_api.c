@@ -93,6 +93,55 @@ h_resp_query_text(const httpsrc_response *resp, const char *path, char **text)
         return rc;
 }
 
+/* The type of a validated raw JSON value, from its first byte. */
+static int raw_type(const char *raw)
+{
+        switch (raw[0]) {
+        case 'n':
+                return HTTPSRC_JSON_NULL;
+        case 't':
+        case 'f':
+                return HTTPSRC_JSON_BOOL;
+        case '"':
+                return HTTPSRC_JSON_STRING;
+        case '[':
+                return HTTPSRC_JSON_ARRAY;
+        case '{':
+                return HTTPSRC_JSON_OBJECT;
+        default:
+                return HTTPSRC_JSON_NUMBER;
+        }
+}
+
+/* Paginators ask it on the last page of every poll (is the next key
+ * missing, null or an object?): a tree of the whole page cost 17 M
+ * instructions for 1000 records, the root index a lookup. Only a body the
+ * page's selection validated (its root index done) is read raw, and only
+ * where the raw answer is the tree's (jsonpath_raw_member_once). */
+static int h_resp_query_type(const httpsrc_response *resp, const char *path)
+{
+        jsonpath *p = jsonpath_compile(path, NULL, 0);
+        if (!p)
+                return HTTPSRC_ERR_INVAL;
+        size_t rlen;
+        const char *body = http_response_body(resp, NULL), *raw;
+        int rc           = jsonpath_raw_member_once(
+            p, body, http_response_root_index(resp), &raw, &rlen);
+        if (rc == 1)
+                rc = raw_type(raw);
+        else if (rc == 0)
+                rc = HTTPSRC_ERR_NOENT;
+        else { /* the tree decides */
+                const httpsrc_json *root = http_response_json(resp);
+                const httpsrc_json *v = root ? jsonpath_first(p, root) : NULL;
+                rc = !root ? HTTPSRC_ERR_PARSE
+                     : v   ? (int)json_type(v)
+                           : HTTPSRC_ERR_NOENT;
+        }
+        jsonpath_destroy(p);
+        return rc;
+}
+
 static int h_emit(httpsrc_emitter *em,
                   const void *key,
                   size_t key_len,
@@ -195,6 +244,7 @@ static const struct httpsrc_host_api host_api = {
     .resp_query_text    = h_resp_query_text,
     .wipe               = mem_wipe,
     .base64             = base64_new,
+    .resp_query_type    = h_resp_query_type,
 };
 
 const struct httpsrc_host_api *host_api_table(void)

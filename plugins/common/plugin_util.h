@@ -110,6 +110,24 @@ static inline int plugin_next_is_current(const struct httpsrc_host_api *host,
         return 1;
 }
 
+/** The type of the value at @p path of the response (>= 0), < 0 if
+ *  there is none (HTTPSRC_ERR_PARSE: not JSON): without a tree of the
+ *  body when the host can. */
+static inline int plugin_resp_type(const struct httpsrc_host_api *host,
+                                   const httpsrc_response *resp,
+                                   const char *path)
+{
+        if (HTTPSRC_HOST_HAS(host, resp_query_type)) {
+                int type = host->resp_query_type(resp, path);
+                return type == HTTPSRC_ERR_INVAL ? HTTPSRC_ERR_NOENT : type;
+        }
+        const httpsrc_json *root = host->resp_json(resp);
+        if (!root)
+                return HTTPSRC_ERR_PARSE;
+        const httpsrc_json *v = host->json_query(root, path);
+        return v ? host->json_type(v) : HTTPSRC_ERR_NOENT;
+}
+
 /**
  * The next page's value at @p path (the key @p key) is no usable text:
  * why. null (or nothing in an empty page) ends the pagination; an object
@@ -131,18 +149,18 @@ static inline int plugin_next_missing(const struct httpsrc_host_api *host,
         static const char *const names[] = {"null",     "a boolean",
                                             "a number", "a string",
                                             "an array", "an object"};
-        const httpsrc_json *root = host->resp_json(resp);
-        if (!root)
-                return host->set_error(ctx, HTTPSRC_ERR_PARSE,
-                                       "response is not JSON");
-        const httpsrc_json *v = host->json_query(root, path);
-        int type              = v ? host->json_type(v) : -1;
+        int type = plugin_resp_type(host, resp, path);
+        if (type == HTTPSRC_ERR_PARSE || type == HTTPSRC_ERR_NOMEM)
+                return host->set_error(ctx, type,
+                                       type == HTTPSRC_ERR_NOMEM
+                                           ? "out of memory"
+                                           : "response is not JSON");
         if (type == HTTPSRC_JSON_ARRAY || type == HTTPSRC_JSON_OBJECT)
                 return host->set_error(ctx, HTTPSRC_ERR_PARSE,
                                        "%s %s selects %s, not the next "
                                        "page's key: point it at a string",
                                        key, path, names[type]);
-        if (v || !n_records || *warned)
+        if (type >= 0 || !n_records || *warned)
                 return HTTPSRC_DONE;
         /* URLs without their query: it may carry an API key */
         const char *url = host->resp_url(resp);

@@ -74,26 +74,28 @@ static int next_start(void *state, const char *page_key, httpsrc_request *req)
         return HTTPSRC_OK;
 }
 
-/* The URL at the path: HTTPSRC_DONE when there is none, an error when the
- * value there is not a string. */
+/* The URL at the path (*url, freed with host->free): HTTPSRC_DONE when
+ * there is none, an error when the value there is not a string. Without a
+ * tree of the page when the host can (every page asks). */
 static int find_url(next_state *st,
                     const char *page_key,
                     const httpsrc_response *resp,
                     size_t n_records,
-                    const char **url)
+                    char **url)
 {
         const struct httpsrc_host_api *host = st->host;
-        const httpsrc_json *root            = host->resp_json(resp);
+        int type = plugin_resp_type(host, resp, st->path);
 
-        if (!root)
-                return host->set_error(st->ctx, HTTPSRC_ERR_PARSE,
-                                       "response is not JSON");
-        const httpsrc_json *v = host->json_query(root, st->path);
-        if (!v)
+        *url = NULL;
+        if (type == HTTPSRC_ERR_PARSE || type == HTTPSRC_ERR_NOMEM)
+                return host->set_error(st->ctx, type,
+                                       type == HTTPSRC_ERR_NOMEM
+                                           ? "out of memory"
+                                           : "response is not JSON");
+        if (type < 0)
                 return plugin_next_missing(host, st->ctx, KEY_PATH, st->path,
                                            page_key, resp, n_records,
                                            &st->warned);
-        int type = host->json_type(v);
         if (type == HTTPSRC_JSON_NULL)
                 return HTTPSRC_DONE;
         if (type != HTTPSRC_JSON_STRING)
@@ -101,9 +103,24 @@ static int find_url(next_state *st,
                     st->ctx, HTTPSRC_ERR_PARSE,
                     "%s: expected the next page URL as a "
                     "string, found %s",
-                    st->path, type >= 0 && type <= 5 ? type_names[type] : "?");
-        *url = host->json_string(v);
-        return **url ? HTTPSRC_OK : HTTPSRC_DONE;
+                    st->path, type <= 5 ? type_names[type] : "?");
+        if (HTTPSRC_HOST_HAS(host, resp_query_text)) {
+                if (host->resp_query_text(resp, st->path, url) < 0 && !*url)
+                        return host->set_error(st->ctx, HTTPSRC_ERR_NOMEM,
+                                               "out of memory");
+        } else {
+                const httpsrc_json *v =
+                    host->json_query(host->resp_json(resp), st->path);
+                *url = host->strdup(host->json_string(v));
+        }
+        if (!*url)
+                return host->set_error(st->ctx, HTTPSRC_ERR_NOMEM,
+                                       "out of memory");
+        if (**url)
+                return HTTPSRC_OK;
+        host->free(*url);
+        *url = NULL;
+        return HTTPSRC_DONE;
 }
 
 static int next_next(void *state,
@@ -114,7 +131,7 @@ static int next_next(void *state,
 {
         next_state *st                      = state;
         const struct httpsrc_host_api *host = st->host;
-        const char *ref                     = NULL;
+        char *ref                           = NULL;
 
         int rc = find_url(st, page_key, resp, n_records, &ref);
         if (rc)
@@ -122,11 +139,15 @@ static int next_next(void *state,
         const char *here = host->resp_url(resp);
         const char *base = here ? here : page_key;
         char *url        = base ? host->url_resolve(base, ref) : NULL;
-        if (!url)
-                return host->set_error(st->ctx, HTTPSRC_ERR_PARSE,
-                                       "next page URL '%s' cannot be "
-                                       "resolved against '%s'",
-                                       ref, base ? base : "(no URL)");
+        if (!url) {
+                rc = host->set_error(st->ctx, HTTPSRC_ERR_PARSE,
+                                     "next page URL '%s' cannot be "
+                                     "resolved against '%s'",
+                                     ref, base ? base : "(no URL)");
+                host->free(ref);
+                return rc;
+        }
+        host->free(ref);
         if (plugin_next_is_current(host, st->ctx, "next page URL", page_key,
                                    resp, url))
                 return HTTPSRC_DONE;

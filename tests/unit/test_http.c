@@ -1,6 +1,7 @@
-/* Unit tests: the origin of a URL (http.c, what credentials are kept to)
- * and the SSRF guard's judgement of a connection's numeric address
- * (netguard.c, as curl reports a pooled connection's). */
+/* Unit tests: the origin of a URL (http.c, what credentials are kept to),
+ * the SSRF guard's judgement of a connection's numeric address
+ * (netguard.c, as curl reports a pooled connection's), and the host's
+ * resp_query_type over a response (paginators ask it on every page). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +11,9 @@
 #include <string.h>
 
 #include "conf_int.h"
+#include "connector_int.h"
 #include "http_int.h"
+#include "jsonpath_int.h"
 #include "netguard_int.h"
 
 static void want_origin(const char *url, const char *want)
@@ -98,11 +101,75 @@ static void test_check_ip(void **state)
         netguard_destroy(g);
 }
 
+static int no_span(void *opaque, const char *start, size_t len)
+{
+        (void)opaque;
+        (void)start;
+        (void)len;
+        return 0;
+}
+
+/* The type at @p path of @p body: through the tree (a response not
+ * selected from) and, on a second response, through the root index a
+ * selection leaves (the paginators' fast path; no tree is built before
+ * it answers); both must give @p want. */
+static void want_type(const char *body, const char *path, int want)
+{
+        const struct httpsrc_host_api *h = host_api_table();
+        size_t len                       = strlen(body);
+        httpsrc_response *t = http_response_new(200, body, len, NULL);
+        httpsrc_response *r = http_response_new(200, body, len, NULL);
+        assert_non_null(t);
+        assert_non_null(r);
+        jsonpath *sel = jsonpath_compile("$.data[*]", NULL, 0);
+        int sel_rc    = jsonpath_select_spans_indexed(
+            sel, body, len, 0, no_span, NULL, http_response_root_index(r),
+            NULL, NULL, 0);
+        int raw  = h->resp_query_type(r, path);
+        int tree = h->resp_query_type(t, path);
+        if (tree != want || raw != want)
+                fail_msg("%s in %s: tree %d, indexed %d (selection %d), "
+                         "want %d",
+                         path, body, tree, raw, sel_rc, want);
+        jsonpath_destroy(sel);
+        http_response_destroy(t);
+        http_response_destroy(r);
+}
+
+static void test_resp_query_type(void **state)
+{
+        (void)state;
+        const char *b = "{\"data\":[{\"id\":1}],\"s\":\"x\\/y\",\"n\":-2,"
+                        "\"t\":true,\"f\":false,\"z\":null,\"a\":[1,{\"k\":"
+                        "\"v\"}],\"o\":{\"href\":\"/2\"},\"s\":7}";
+        want_type(b, "$.n", HTTPSRC_JSON_NUMBER);
+        want_type(b, "$.t", HTTPSRC_JSON_BOOL);
+        want_type(b, "$.f", HTTPSRC_JSON_BOOL);
+        want_type(b, "$.z", HTTPSRC_JSON_NULL);
+        want_type(b, "$.a", HTTPSRC_JSON_ARRAY);
+        want_type(b, "$.o", HTTPSRC_JSON_OBJECT);
+        want_type(b, "$.o.href", HTTPSRC_JSON_STRING);
+        want_type(b, "$.a[1].k", HTTPSRC_JSON_STRING);
+        want_type(b, "$.a[0]", HTTPSRC_JSON_NUMBER);
+        /* a duplicate: the first one, as jsonpath_first() on the tree */
+        want_type(b, "$.s", HTTPSRC_JSON_STRING);
+        want_type(b, "$.next", HTTPSRC_ERR_NOENT);
+        want_type(b, "$.o.next", HTTPSRC_ERR_NOENT);
+        want_type(b, "$.a[5]", HTTPSRC_ERR_NOENT);
+        want_type(b, "$.data[*].id", HTTPSRC_JSON_NUMBER);
+        want_type("{\"data\":[]}", "$.next", HTTPSRC_ERR_NOENT);
+        want_type("[1,2]", "$.next", HTTPSRC_ERR_NOENT);
+        want_type("not json", "$.next", HTTPSRC_ERR_PARSE);
+        want_type("{\"next\":1", "$.next", HTTPSRC_ERR_PARSE);
+        want_type(b, "$..[", HTTPSRC_ERR_INVAL);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_url_origin),
             cmocka_unit_test(test_check_ip),
+            cmocka_unit_test(test_resp_query_type),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
