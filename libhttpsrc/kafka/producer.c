@@ -464,6 +464,12 @@ int producer_serve(producer *p)
         return rd_kafka_poll(p->rk, 0);
 }
 
+void producer_flush(producer *p, int timeout_ms)
+{
+        /* librdkafka ignores linger.ms while a flush() call lasts. */
+        rd_kafka_flush(p->rk, timeout_ms);
+}
+
 const char *producer_cluster_id(producer *p)
 {
         /* Known once the first metadata arrived; asking does not wait. */

@@ -80,6 +80,11 @@ int producer_fd(const producer *p);
 /** Serve waiting delivery reports (calls the dr callback); returns how
  *  many events were served. */
 int producer_serve(producer *p);
+/** Send what the queue holds now, without waiting for linger.ms, and
+ *  serve delivery reports (as producer_serve) until all came or
+ *  @p timeout_ms passed; for the end of a --once run, when nothing more
+ *  will be queued. Loop thread. */
+void producer_flush(producer *p, int timeout_ms);
 /** The producer's queue and broker view, for /metrics. */
 typedef struct producer_queue_info {
         int64_t messages;     /* records not yet delivered (incl. in flight) */
