@@ -34,6 +34,22 @@ int kvl_add(kvlist *l, const char *key, const char *value)
         return 0;
 }
 
+int kvl_append(kvlist *dst, const kvlist *src)
+{
+        size_t had = dst->n;
+        for (size_t i = 0; src && i < src->n; i++) {
+                if (!kvl_add(dst, src->v[i].key, src->v[i].value))
+                        continue;
+                while (dst->n > had) { /* what this call added goes */
+                        dst->n--;
+                        free(dst->v[dst->n].key);
+                        free(dst->v[dst->n].value);
+                }
+                return -1;
+        }
+        return 0;
+}
+
 ssize_t kvl_index(const kvlist *l, const char *key)
 {
         for (size_t i = 0; i < l->n; i++)

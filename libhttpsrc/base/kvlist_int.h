@@ -23,6 +23,9 @@ void kvl_free(kvlist *l);
 /** Append copies of @p key and @p value (NULL allowed), keeping a pair
  *  of the same key; 0, or -1 on ENOMEM (the list is then unchanged). */
 int kvl_add(kvlist *l, const char *key, const char *value);
+/** Append copies of every pair of @p src to @p dst; 0, or -1 on ENOMEM
+ *  (@p dst is then unchanged). */
+int kvl_append(kvlist *dst, const kvlist *src);
 /** Index of the first pair of @p key, or -1. */
 ssize_t kvl_index(const kvlist *l, const char *key);
 /** Value of the first pair of @p key (NULL if absent or NULL). */

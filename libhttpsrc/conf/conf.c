@@ -606,6 +606,11 @@ HTTPSRC_API int httpsrc_conf_at(const httpsrc_conf *conf,
         return HTTPSRC_OK;
 }
 
+const kvlist *conf_pairs(const httpsrc_conf *conf)
+{
+        return &conf->kv;
+}
+
 int conf_scope(const httpsrc_conf *conf)
 {
         return conf->scope;

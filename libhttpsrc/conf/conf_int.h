@@ -75,6 +75,9 @@ int conf_get_bool(const httpsrc_conf *conf, const char *key, int dflt);
 
 /** The value explicitly set for @p key, ignoring defaults; NULL if unset. */
 const char *conf_get_set(const httpsrc_conf *conf, const char *key);
+/** The keys set, as written and in order (the conf's own list: valid
+ *  until @p conf changes). */
+const kvlist *conf_pairs(const httpsrc_conf *conf);
 
 /** httpsrc_conf_load_file() straight into @p conf: on HTTPSRC_ERR_INVAL
  *  (keys refused) the keys accepted stay set, so the rest of the file can

@@ -16,17 +16,6 @@
 /* ------------------------------------------------------------------ */
 /* small helpers                                                       */
 
-static int kvl_from_conf(kvlist *l, const httpsrc_conf *conf)
-{
-        for (size_t i = 0; i < httpsrc_conf_count(conf); i++) {
-                const char *k, *v;
-                httpsrc_conf_at(conf, i, &k, &v);
-                if (kvl_add(l, k, v))
-                        return -1;
-        }
-        return 0;
-}
-
 static const char *state_name(int st)
 {
         const char *name = httpsrc_state_name(st);
@@ -485,7 +474,7 @@ void sa_patch_config(hq *q, const herder_runtime *rt)
         kvlist cfg          = {0};
         if (!c || !sa_name_matches(q, patch, q->arg[0]))
                 return;
-        if (kvl_from_conf(&cfg, sa_conf_now(q->r, c))) {
+        if (kvl_append(&cfg, conf_pairs(sa_conf_now(q->r, c)))) {
                 q->oom = 1;
                 goto out;
         }

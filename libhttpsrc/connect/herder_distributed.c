@@ -180,7 +180,7 @@ static void publish_snapshot(dist_herder *d)
         for (size_t i = 0; names && counts && i < n; i++) {
                 const config_entry *e = config_store_at(d->cfg, i);
                 names[i]              = xstrdup(e->name);
-                const config_props *t;
+                const kvlist *t;
                 counts[i] = (int32_t)config_store_tasks(d->cfg, e->name, &t);
         }
         pthread_mutex_lock(&d->mu);
@@ -437,56 +437,34 @@ static status_state status_of_target(int target)
 
 /* Our connectors have one task: its config is the connector's plus
  * task.class (Worker.connectorTaskConfigs); Connect's REST shows it. */
-static const char *entry_get(const config_entry *e, const char *key)
-{
-        for (size_t i = 0; i < e->n; i++)
-                if (!strcmp(e->keys[i], key))
-                        return e->values[i];
-        return NULL;
-}
 
 /* The task config of @p e: its keys and task.class (owned by @p out). */
-static int task_props_of(const config_entry *e, config_props *out)
+static int task_props_of(const config_entry *e, kvlist *out)
 {
-        out->n      = 0;
-        out->keys   = calloc(e->n + 1, sizeof(char *));
-        out->values = calloc(e->n + 1, sizeof(char *));
-        if (!out->keys || !out->values)
-                return -1;
-        for (size_t i = 0; i < e->n; i++) {
-                out->keys[out->n]     = xstrdup(e->keys[i]);
-                out->values[out->n++] = xstrdup(e->values[i]);
-        }
-        out->keys[out->n] = xstrdup("task.class");
-        out->values[out->n++] =
-            herder_json_task_class(entry_get(e, "connector.class"));
-        return 0;
+        char *cls = herder_json_task_class(kvl_get(&e->config,
+                                                   "connector.class"));
+        int rc    = !cls || kvl_append(out, &e->config) ||
+                 kvl_add(out, "task.class", cls);
+        free(cls);
+        return rc ? -1 : 0;
 }
 
-static void props_free(config_props *p)
-{
-        strv_free(p->keys, p->n);
-        strv_free(p->values, p->n);
-        memset(p, 0, sizeof(*p));
-}
-
-static int props_equal(const config_props *a, const config_props *b)
+static int props_equal(const kvlist *a, const kvlist *b)
 {
         if (a->n != b->n)
                 return 0;
         for (size_t i = 0; i < a->n; i++) {
-                size_t j = 0;
-                while (j < b->n && strcmp(a->keys[i], b->keys[j]))
-                        j++;
-                if (j == b->n || !a->values[i] != !b->values[j] ||
-                    (a->values[i] && strcmp(a->values[i], b->values[j])))
+                ssize_t j      = kvl_index(b, a->v[i].key);
+                const char *av = a->v[i].value;
+                const char *bv = j < 0 ? NULL : b->v[j].value;
+                if (j < 0 || !av != !bv || (av && strcmp(av, bv)))
                         return 0;
         }
         return 1;
 }
 
 /* The body of POST /connectors/{c}/tasks: a JSON array of maps. */
-static char *tasks_body(const config_props *t, size_t n)
+static char *tasks_body(const kvlist *t, size_t n)
 {
         strbuf sb = {0};
         int rc    = sb_putc(&sb, '[');
@@ -510,12 +488,12 @@ static int publish_tasks(dist_herder *d, const char *name)
         const config_entry *e = config_store_get(d->cfg, name);
         if (!e || e->target == HTTPSRC_STATE_STOPPED)
                 return 0;
-        config_props want;
+        kvlist want = {0};
         if (task_props_of(e, &want)) {
-                props_free(&want);
+                kvl_free(&want);
                 return -1;
         }
-        const config_props *have;
+        const kvlist *have;
         size_t n = config_store_tasks(d->cfg, name, &have);
         int rc   = 0;
         char err[512];
@@ -558,7 +536,7 @@ static int publish_tasks(dist_herder *d, const char *name)
                 sb_free(&path);
                 sb_free(&out);
         }
-        props_free(&want);
+        kvl_free(&want);
         return rc;
 }
 
@@ -630,7 +608,7 @@ static void start_connector(dist_herder *d, const char *name)
         httpsrc_conf *conf  = valid_conf(d, name, e, &none, &bad);
         httpsrc_conf_destroy(conf);
         if (!conf) {
-                const char *cls = entry_get(e, "connector.class");
+                const char *cls = kvl_get(&e->config, "connector.class");
                 strbuf trace    = {0};
                 if (!has_source_class(d, cls) ||
                     (bad && bad->message &&
@@ -657,16 +635,17 @@ static void start_connector(dist_herder *d, const char *name)
         add_publish(d, name);
 }
 
-static httpsrc_conf *conf_of_props(const config_props *t,
+static httpsrc_conf *conf_of_props(const kvlist *t,
                                    char *err,
                                    size_t size)
 {
         httpsrc_conf *conf = httpsrc_conf_new(HTTPSRC_SCOPE_CONNECTOR);
         for (size_t i = 0; conf && i < t->n; i++) {
-                if (!strcmp(t->keys[i], "task.class") || !t->values[i])
+                const kv *p = &t->v[i];
+                if (!strcmp(p->key, "task.class") || !p->value)
                         continue;
-                if (httpsrc_conf_set(conf, t->keys[i], t->values[i], err,
-                                     size) != HTTPSRC_CONF_OK) {
+                if (httpsrc_conf_set(conf, p->key, p->value, err, size) !=
+                    HTTPSRC_CONF_OK) {
                         httpsrc_conf_destroy(conf);
                         return NULL;
                 }
@@ -740,7 +719,7 @@ static void start_tasks(dist_herder *d)
                 if (r->started)
                         continue;
                 const config_entry *e = config_store_get(d->cfg, r->name);
-                const config_props *t;
+                const kvlist *t;
                 size_t nt = config_store_tasks(d->cfg, r->name, &t);
                 if (!e || !nt || e->target == HTTPSRC_STATE_STOPPED) {
                         r->started = -1; /* deleted, inconsistent, stopped */
@@ -1018,9 +997,9 @@ static herder_result *not_found(const char *name)
 
 static void o_info(dist_herder *d, strbuf *sb, const config_entry *e)
 {
-        const config_props *t;
+        const kvlist *t;
         size_t n          = config_store_tasks(d->cfg, e->name, &t);
-        herder_json_map m = herder_json_pairs(e->n, e->keys, e->values);
+        herder_json_map m = herder_json_props(&e->config);
         herder_json_info(sb, e->name, &m, n);
 }
 
@@ -1039,7 +1018,7 @@ state_of(dist_herder *d, const char *name, int task, status_rec *r)
 
 static void o_status(dist_herder *d, strbuf *sb, const char *name)
 {
-        const config_props *t;
+        const kvlist *t;
         size_t n = config_store_tasks(d->cfg, name, &t);
         status_rec rc, *rt = calloc(n ? n : 1, sizeof(*rt));
         herder_json_state *ts = calloc(n ? n : 1, sizeof(*ts));
@@ -1057,7 +1036,7 @@ static void o_status(dist_herder *d, strbuf *sb, const char *name)
 /* The task configs of @p e as @p write lays them out. */
 static void o_task_configs(strbuf *sb,
                            const config_entry *e,
-                           const config_props *t,
+                           const kvlist *t,
                            size_t n,
                            int (*write)(strbuf *,
                                         const char *,
@@ -1111,14 +1090,14 @@ static herder_result *op_read_one(dist_herder *d, job *j)
         if (!e)
                 return not_found(j->connector);
         strbuf sb = {0};
-        const config_props *t;
+        const kvlist *t;
         size_t n = config_store_tasks(d->cfg, e->name, &t);
         switch (j->op) {
         case HERDER_OP_CONNECTOR_INFO:
                 o_info(d, &sb, e);
                 break;
         case HERDER_OP_CONNECTOR_CONFIG: {
-                herder_json_map m = herder_json_pairs(e->n, e->keys, e->values);
+                herder_json_map m = herder_json_props(&e->config);
                 herder_json_write_map(&sb, &m);
                 break;
         }
@@ -1191,8 +1170,9 @@ static httpsrc_conf *valid_conf(dist_herder *d,
                                 herder_result **res)
 {
         kvlist merged = {0}, problems = {0};
-        for (size_t i = 0; base && i < base->n; i++)
-                kvl_set(&merged, base->keys[i], base->values[i]);
+        for (size_t i = 0; base && i < base->config.n; i++)
+                kvl_set(&merged, base->config.v[i].key,
+                        base->config.v[i].value);
         for (size_t i = 0; i < cfg->n; i++)
                 kvl_set(&merged, cfg->v[i].key, cfg->v[i].value);
         if (!kvl_get(&merged, "name"))
@@ -1267,7 +1247,7 @@ static herder_result *op_delete(dist_herder *d, job *j)
         const config_entry *e = config_store_get(d->cfg, j->connector);
         if (!e)
                 return not_found(j->connector);
-        const config_props *t;
+        const kvlist *t;
         size_t n = config_store_tasks(d->cfg, j->connector, &t);
         char err[512];
         if (config_store_remove(d->cfg, j->connector, err, sizeof(err)))
@@ -1365,32 +1345,28 @@ static herder_result *op_put_tasks(dist_herder *d, job *j)
                                            "Task configs must be a JSON array "
                                            "of objects");
         }
-        size_t n          = json_len(arr);
-        config_props *tps = calloc(n + 1, sizeof(*tps));
-        int bad           = !tps;
-        for (size_t i = 0; !bad && i < n; i++) {
+        size_t n    = json_len(arr);
+        kvlist *tps = calloc(n + 1, sizeof(*tps));
+        int bad = 0, oom = !tps;
+        for (size_t i = 0; !bad && !oom && i < n; i++) {
                 const httpsrc_json *o = json_at(arr, i);
-                size_t m              = json_len(o);
-                if (json_type(o) != HTTPSRC_JSON_OBJECT) {
-                        bad = 1;
-                        break;
-                }
-                tps[i].keys   = calloc(m + 1, sizeof(char *));
-                tps[i].values = calloc(m + 1, sizeof(char *));
-                for (size_t k = 0; tps[i].keys && tps[i].values && k < m;
-                     k++) {
-                        tps[i].keys[k]   = xstrdup(json_key_at(o, k));
-                        tps[i].values[k] = json_scalar_text(json_at(o, k));
-                        tps[i].n++;
+                bad = json_type(o) != HTTPSRC_JSON_OBJECT;
+                for (size_t k = 0; !bad && !oom && k < json_len(o); k++) {
+                        /* a null value means nothing, as in the topic */
+                        char *v = json_scalar_text(json_at(o, k));
+                        oom     = v && kvl_add(&tps[i], json_key_at(o, k), v);
+                        free(v);
                 }
         }
         json_destroy(arr);
-        int rc = bad ? -1
-                     : config_store_put_tasks(d->cfg, j->connector, n, tps,
-                                              err, sizeof(err));
+        int rc = bad || oom ? -1
+                            : config_store_put_tasks(d->cfg, j->connector, n,
+                                                     tps, err, sizeof(err));
         for (size_t i = 0; tps && i < n; i++)
-                props_free(&tps[i]);
+                kvl_free(&tps[i]);
         free(tps);
+        if (oom)
+                return herder_result_error(HERDER_ERROR, "out of memory");
         if (bad)
                 return herder_result_error(HERDER_BAD_REQUEST,
                                            "Task configs must be a JSON array "

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "conf_int.h"
 #include "json_int.h"
 
 static int put_str(strbuf *sb, const char *s)
@@ -13,28 +14,16 @@ static int put_str(strbuf *sb, const char *s)
         return json_write_string(sb, s, strlen(s));
 }
 
-static void conf_at(const void *src, size_t i, const char **k, const char **v)
-{
-        httpsrc_conf_at(src, i, k, v);
-}
-
 herder_json_map herder_json_conf(const httpsrc_conf *conf,
                                  const char *task_class)
 {
-        herder_json_map m = {conf, httpsrc_conf_count(conf), conf_at,
-                             NULL, NULL, task_class};
+        herder_json_map m = {conf ? conf_pairs(conf) : NULL, task_class};
         return m;
 }
 
-herder_json_map herder_json_props(const config_props *props)
+herder_json_map herder_json_props(const kvlist *props)
 {
-        return herder_json_pairs(props->n, props->keys, props->values);
-}
-
-herder_json_map
-herder_json_pairs(size_t n, char *const *keys, char *const *values)
-{
-        herder_json_map m = {NULL, n, NULL, keys, values, NULL};
+        herder_json_map m = {props, NULL};
         return m;
 }
 
@@ -54,23 +43,18 @@ char *herder_json_task_class(const char *connector_class)
 
 int herder_json_write_map(strbuf *sb, const herder_json_map *m)
 {
-        int rc = sb_putc(sb, '{');
-        for (size_t i = 0; i < m->n; i++) {
-                const char *k = NULL, *v = NULL;
-                if (m->at)
-                        m->at(m->src, i, &k, &v);
-                else {
-                        k = m->keys[i];
-                        v = m->values[i];
-                }
+        int rc   = sb_putc(sb, '{');
+        size_t n = m->pairs ? m->pairs->n : 0;
+        for (size_t i = 0; i < n; i++) {
+                const kv *p = &m->pairs->v[i];
                 if (i)
                         rc |= sb_putc(sb, ',');
-                rc |= put_str(sb, k ? k : "");
+                rc |= put_str(sb, p->key ? p->key : "");
                 rc |= sb_putc(sb, ':');
-                rc |= put_str(sb, v);
+                rc |= put_str(sb, p->value);
         }
         if (m->task_class) {
-                rc |= sb_puts(sb, m->n ? ",\"task.class\":" : "\"task.class\":");
+                rc |= sb_puts(sb, n ? ",\"task.class\":" : "\"task.class\":");
                 rc |= put_str(sb, m->task_class);
         }
         return rc | sb_putc(sb, '}');

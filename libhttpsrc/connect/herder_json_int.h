@@ -13,16 +13,11 @@
 #include "httpsrc/httpsrc.h"
 #include "util_int.h"
 
-/** A config map to write, whatever holds it: @p n pairs read with @p at
- *  from @p src, or from @p keys / @p values when @p at is NULL (a NULL
- *  value is written as null), then "task.class": @p task_class unless
- *  NULL. Build one with herder_json_conf(), _props() or _pairs(). */
+/** A config map to write: the pairs of @p pairs (a NULL value is
+ *  written as null), then "task.class": @p task_class unless NULL. Build
+ *  one with herder_json_conf() or herder_json_props(). */
 typedef struct herder_json_map {
-        const void *src;
-        size_t n;
-        void (*at)(const void *src, size_t i, const char **k, const char **v);
-        char *const *keys;
-        char *const *values;
+        const kvlist *pairs;
         const char *task_class;
 } herder_json_map;
 
@@ -30,11 +25,8 @@ typedef struct herder_json_map {
  *  as in herder_json_map (borrowed: it must outlive the map's use). */
 herder_json_map herder_json_conf(const httpsrc_conf *conf,
                                  const char *task_class);
-/** The map of @p props (a stored task config). */
-herder_json_map herder_json_props(const config_props *props);
-/** The map of @p n pairs @p keys[i] / @p values[i] (a config_entry's). */
-herder_json_map
-herder_json_pairs(size_t n, char *const *keys, char *const *values);
+/** The map of @p props (a stored config: a config_entry's, a task's). */
+herder_json_map herder_json_props(const kvlist *props);
 
 /** Connect's task class for @p connector_class ("x.FooConnector" ->
  *  "x.FooTask", "HttpSource" -> "HttpSourceTask"); the caller frees it.

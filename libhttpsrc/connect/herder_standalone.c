@@ -182,8 +182,9 @@ conf_of_entry(const config_entry *e, char *errstr, size_t errstr_size)
 {
         httpsrc_conf *conf = httpsrc_conf_new(HTTPSRC_SCOPE_CONNECTOR);
         int bad            = !conf;
-        for (size_t i = 0; !bad && i < e->n; i++)
-                bad = httpsrc_conf_set(conf, e->keys[i], e->values[i], errstr,
+        for (size_t i = 0; !bad && i < e->config.n; i++)
+                bad = httpsrc_conf_set(conf, e->config.v[i].key,
+                                       e->config.v[i].value, errstr,
                                        errstr_size) != HTTPSRC_CONF_OK;
         if (!bad)
                 bad = httpsrc_conf_set(conf, "name", e->name, errstr,
@@ -374,9 +375,7 @@ static job *job_new(standalone *r,
         int bad     = copy_str(&j->connector, rq->connector) ||
                   copy_str(&j->plugin, rq->plugin) ||
                   (rq->text && !(j->text = xstrndup(rq->text, tlen)));
-        for (size_t i = 0; !bad && rq->config && i < rq->config->n; i++)
-                bad = kvl_add(&j->config, rq->config->v[i].key,
-                              rq->config->v[i].value);
+        bad = bad || kvl_append(&j->config, rq->config);
         if (bad) {
                 job_free(j);
                 return NULL;

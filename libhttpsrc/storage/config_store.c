@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf_int.h"
 #include "json_int.h"
 #include "util_int.h"
 
@@ -28,7 +29,7 @@ typedef struct topics_entry {
 typedef struct deferred_task {
         char *connector;
         int task;
-        config_props props;
+        kvlist props;
 } deferred_task;
 
 /* A target state of a connector with no config (yet, or any more). */
@@ -75,56 +76,26 @@ static int target_of(const char *name)
         return -1;
 }
 
-static void props_clear(config_props *p)
-{
-        for (size_t i = 0; i < p->n; i++) {
-                free(p->keys ? p->keys[i] : NULL);
-                free(p->values ? p->values[i] : NULL);
-        }
-        free(p->keys);
-        free(p->values);
-        *p = (config_props){0};
-}
-
-static void tasks_free(config_props *t, size_t n)
+static void tasks_free(kvlist *t, size_t n)
 {
         for (size_t i = 0; t && i < n; i++)
-                props_clear(&t[i]);
+                kvl_free(&t[i]);
         free(t);
-}
-
-/* A copy of @p src in *@p dst; -1 when out of memory (*dst empty). */
-static int props_copy(config_props *dst, const config_props *src)
-{
-        size_t n    = src ? src->n : 0;
-        dst->n      = n;
-        dst->keys   = calloc(n ? n : 1, sizeof(char *));
-        dst->values = calloc(n ? n : 1, sizeof(char *));
-        int bad     = !dst->keys || !dst->values;
-        for (size_t i = 0; !bad && i < n; i++)
-                bad = !(dst->keys[i] = xstrdup(src->keys[i])) ||
-                      !(dst->values[i] = xstrdup(src->values[i]));
-        if (bad)
-                props_clear(dst);
-        return bad ? -1 : 0;
 }
 
 static void entry_free(config_entry *e)
 {
         if (!e)
                 return;
-        for (size_t i = 0; i < e->n; i++) {
-                free(e->keys[i]);
-                free(e->values[i]);
-        }
-        free(e->keys);
-        free(e->values);
+        kvl_free(&e->config);
         free(e->name);
         tasks_free(e->tasks, e->n_tasks);
         free(e);
 }
 
-static config_entry *entry_new(const char *name, int target, size_t n)
+/* A new entry with a copy of @p config (NULL: none yet). */
+static config_entry *
+entry_new(const char *name, int target, const kvlist *config)
 {
         config_entry *e = calloc(1, sizeof(*e));
         if (!e)
@@ -132,27 +103,12 @@ static config_entry *entry_new(const char *name, int target, size_t n)
         e->target          = target;
         e->task_generation = -1;
         e->fenced_count    = -1;
-        e->name   = xstrdup(name);
-        e->keys   = calloc(n ? n : 1, sizeof(*e->keys));
-        e->values = calloc(n ? n : 1, sizeof(*e->values));
-        if (!e->name || !e->keys || !e->values) {
+        e->name            = xstrdup(name);
+        if (!e->name || kvl_append(&e->config, config)) {
                 entry_free(e);
                 return NULL;
         }
         return e;
-}
-
-static int entry_add(config_entry *e, const char *key, const char *value)
-{
-        e->keys[e->n]   = xstrdup(key);
-        e->values[e->n] = xstrdup(value);
-        if (!e->keys[e->n] || !e->values[e->n]) {
-                free(e->keys[e->n]);
-                free(e->values[e->n]);
-                return -1;
-        }
-        e->n++;
-        return 0;
 }
 
 static ssize_t find_index(const config_store *s, const char *name)
@@ -187,7 +143,7 @@ parse_entry(const char *name, const httpsrc_json *v, char *why, size_t why_size)
                            name);
                 return NULL;
         }
-        config_entry *e = entry_new(name, target, json_len(cfg));
+        config_entry *e = entry_new(name, target, NULL);
         if (!e) {
                 errstr_set(why, why_size, "out of memory");
                 return NULL;
@@ -202,7 +158,8 @@ parse_entry(const char *name, const httpsrc_json *v, char *why, size_t why_size)
                         entry_free(e);
                         return NULL;
                 }
-                if (entry_add(e, json_key_at(cfg, i), json_string(val))) {
+                if (kvl_add(&e->config, json_key_at(cfg, i),
+                            json_string(val))) {
                         errstr_set(why, why_size, "out of memory");
                         entry_free(e);
                         return NULL;
@@ -326,7 +283,7 @@ static int file_save(void *be, config_store *s, char *errstr,
 static int file_put_connector(void *be,
                               config_store *s,
                               const char *name,
-                              const config_props *props,
+                              const kvlist *props,
                               int target,
                               char *errstr,
                               size_t errstr_size)
@@ -396,7 +353,7 @@ config_store_open(const char *path, char *errstr, size_t errstr_size)
 static void deferred_free(deferred_task *d)
 {
         free(d->connector);
-        props_clear(&d->props);
+        kvl_free(&d->props);
 }
 
 void config_store_destroy(config_store *s)
@@ -431,13 +388,14 @@ static int serialize(const config_store *s, strbuf *sb)
                 bad                   = (i && sb_putc(sb, ',')) ||
                       json_write_string(sb, e->name, strlen(e->name)) ||
                       sb_puts(sb, ":{\"config\":{");
-                for (size_t k = 0; !bad && k < e->n; k++)
-                        bad = (k && sb_putc(sb, ',')) ||
-                              json_write_string(sb, e->keys[k],
-                                                strlen(e->keys[k])) ||
+                for (size_t k = 0; !bad && k < e->config.n; k++) {
+                        const kv *p = &e->config.v[k];
+                        bad         = (k && sb_putc(sb, ',')) ||
+                              json_write_string(sb, p->key, strlen(p->key)) ||
                               sb_putc(sb, ':') ||
-                              json_write_string(sb, e->values[k],
-                                                strlen(e->values[k]));
+                              json_write_string(sb, p->value,
+                                                strlen(p->value));
+                }
                 bad = bad || sb_puts(sb, "},\"target\":\"") ||
                       sb_puts(sb, config_store_target_name(e->target)) ||
                       sb_puts(sb, "\"}");
@@ -506,27 +464,6 @@ static int save(config_store *s, char *errstr, size_t errstr_size)
                             : HTTPSRC_OK;
 }
 
-static config_entry *
-entry_from_conf(const char *name, const httpsrc_conf *conf, int target)
-{
-        size_t n        = httpsrc_conf_count(conf);
-        config_entry *e = entry_new(name, target, n);
-        for (size_t i = 0; e && i < n; i++) {
-                const char *k, *v;
-                httpsrc_conf_at(conf, i, &k, &v);
-                if (entry_add(e, k, v)) {
-                        entry_free(e);
-                        return NULL;
-                }
-        }
-        return e;
-}
-
-static config_props props_of(const config_entry *e)
-{
-        return (config_props){e->n, e->keys, e->values};
-}
-
 /* Replace or add @p e (taking it) locally; the one it replaced, or NULL.
  * The new entry keeps the old one's task state. */
 static config_entry *swap_in(config_store *s, config_entry *e, ssize_t *at)
@@ -556,18 +493,6 @@ static void task_state_move(config_entry *to, config_entry *from)
         from->tasks          = NULL;
 }
 
-static config_entry *
-entry_from_props(const char *name, const config_props *p, int target)
-{
-        config_entry *e = entry_new(name, target, p->n);
-        for (size_t k = 0; e && k < p->n; k++)
-                if (entry_add(e, p->keys[k], p->values[k])) {
-                        entry_free(e);
-                        return NULL;
-                }
-        return e;
-}
-
 /* Store the new entry @p e (taken; NULL: out of memory) of @p name. */
 static int put_entry(config_store *s,
                      const char *name,
@@ -586,9 +511,8 @@ static int put_entry(config_store *s,
         }
         s->entries = grown;
         if (s->ops->reads_back) { /* the read back applies it */
-                config_props p = props_of(e);
-                int rc = s->ops->put_connector(s->be, s, name, &p, target,
-                                               errstr, errstr_size);
+                int rc = s->ops->put_connector(s->be, s, name, &e->config,
+                                               target, errstr, errstr_size);
                 entry_free(e);
                 return rc;
         }
@@ -596,11 +520,10 @@ static int put_entry(config_store *s,
         config_entry *old = swap_in(s, e, &i);
         if (old)
                 task_state_move(e, old);
-        config_props p = props_of(e);
-        int rc         = s->ops->put_connector
-                             ? s->ops->put_connector(s->be, s, name, &p, target,
-                                                     errstr, errstr_size)
-                             : HTTPSRC_OK;
+        int rc = s->ops->put_connector
+                     ? s->ops->put_connector(s->be, s, name, &e->config,
+                                             target, errstr, errstr_size)
+                     : HTTPSRC_OK;
         if (rc && old) {
                 task_state_move(old, e);
                 s->entries[i] = old;
@@ -611,11 +534,19 @@ static int put_entry(config_store *s,
 }
 
 static int check_put(const char *name,
-                     const void *config,
+                     const kvlist *config,
                      int target,
                      char *errstr,
                      size_t errstr_size)
 {
+        for (size_t i = 0; config && i < config->n; i++)
+                if (!config->v[i].value) {
+                        errstr_set(errstr, errstr_size,
+                                   "invalid argument: config key '%s' has "
+                                   "no value",
+                                   config->v[i].key);
+                        return HTTPSRC_ERR_INVAL;
+                }
         if (name && config &&
             (target == CONFIG_TARGET_KEEP || config_store_target_name(target)))
                 return HTTPSRC_OK;
@@ -642,17 +573,13 @@ int config_store_put(config_store *s,
                      char *errstr,
                      size_t errstr_size)
 {
-        int rc = check_put(name, conf, target, errstr, errstr_size);
-        return rc ? rc
-                  : put_entry(s, name,
-                              entry_from_conf(name, conf,
-                                              local_target(s, name, target)),
-                              target, errstr, errstr_size);
+        return config_store_put_props(s, name, conf ? conf_pairs(conf) : NULL,
+                                      target, errstr, errstr_size);
 }
 
 int config_store_put_props(config_store *s,
                            const char *name,
-                           const config_props *props,
+                           const kvlist *props,
                            int target,
                            char *errstr,
                            size_t errstr_size)
@@ -660,8 +587,8 @@ int config_store_put_props(config_store *s,
         int rc = check_put(name, props, target, errstr, errstr_size);
         return rc ? rc
                   : put_entry(s, name,
-                              entry_from_props(name, props,
-                                               local_target(s, name, target)),
+                              entry_new(name, local_target(s, name, target),
+                                        props),
                               target, errstr, errstr_size);
 }
 
@@ -728,11 +655,11 @@ int config_store_put_target(config_store *s,
 }
 
 /* Install @p n copies of @p tasks as @p e's committed task configs. */
-static int install_tasks(config_entry *e, size_t n, const config_props *tasks)
+static int install_tasks(config_entry *e, size_t n, const kvlist *tasks)
 {
-        config_props *t = calloc(n ? n : 1, sizeof(*t));
-        size_t done     = 0;
-        while (t && done < n && !props_copy(&t[done], &tasks[done]))
+        kvlist *t   = calloc(n ? n : 1, sizeof(*t));
+        size_t done = 0;
+        while (t && done < n && !kvl_append(&t[done], &tasks[done]))
                 done++;
         if (!t || done < n) {
                 tasks_free(t, done);
@@ -749,7 +676,7 @@ static int install_tasks(config_entry *e, size_t n, const config_props *tasks)
 int config_store_put_tasks(config_store *s,
                            const char *name,
                            size_t n,
-                           const config_props *tasks,
+                           const kvlist *tasks,
                            char *errstr,
                            size_t errstr_size)
 {
@@ -770,7 +697,7 @@ int config_store_put_tasks(config_store *s,
 
 size_t config_store_tasks(const config_store *s,
                           const char *name,
-                          const config_props **tasks)
+                          const kvlist **tasks)
 {
         const config_entry *e = config_store_get(s, name);
         *tasks                = e && !e->inconsistent ? e->tasks : NULL;
@@ -955,7 +882,7 @@ static int remove_connector(config_store *s, const char *name)
 
 int config_store_apply_connector(config_store *s,
                                  const char *name,
-                                 const config_props *props)
+                                 const kvlist *props)
 {
         if (!props) {
                 int rc = remove_connector(s, name);
@@ -967,7 +894,7 @@ int config_store_apply_connector(config_store *s,
         int target = cur ? cur->target
                      : o >= 0 ? s->orphans[o].target
                               : HTTPSRC_STATE_RUNNING;
-        config_entry *e = entry_from_props(name, props, target);
+        config_entry *e = entry_new(name, target, props);
         config_entry **grown =
             e ? realloc(s->entries, (s->n + 1) * sizeof(*grown)) : NULL;
         if (!grown) {
@@ -1006,16 +933,16 @@ int config_store_apply_target(config_store *s, const char *name, int target)
 int config_store_apply_task(config_store *s,
                             const char *name,
                             int task,
-                            const config_props *props)
+                            const kvlist *props)
 {
         for (size_t i = 0; i < s->n_deferred; i++) {
                 deferred_task *d = &s->deferred[i];
                 if (d->task != task || strcmp(d->connector, name))
                         continue;
-                config_props copy;
-                if (props_copy(&copy, props))
+                kvlist copy = {0};
+                if (kvl_append(&copy, props))
                         return HTTPSRC_ERR_NOMEM;
-                props_clear(&d->props);
+                kvl_free(&d->props);
                 d->props = copy;
                 return HTTPSRC_OK;
         }
@@ -1027,7 +954,7 @@ int config_store_apply_task(config_store *s,
         deferred_task *d = &s->deferred[s->n_deferred];
         *d               = (deferred_task){.connector = xstrdup(name),
                                            .task      = task};
-        if (!d->connector || props_copy(&d->props, props)) {
+        if (!d->connector || kvl_append(&d->props, props)) {
                 free(d->connector);
                 return HTTPSRC_ERR_NOMEM;
         }
@@ -1036,7 +963,7 @@ int config_store_apply_task(config_store *s,
 }
 
 /* The deferred config of task @p task of @p name, or NULL. */
-static const config_props *
+static const kvlist *
 deferred_of(const config_store *s, const char *name, int task)
 {
         for (size_t i = 0; i < s->n_deferred; i++)
@@ -1056,13 +983,13 @@ int config_store_apply_commit(config_store *s, const char *name, int n)
                 drop_deferred(s, name);
                 return HTTPSRC_OK;
         }
-        config_entry *e   = s->entries[i];
-        config_props *set = calloc(n > 0 ? (size_t)n : 1, sizeof(*set));
-        int complete      = 1;
+        config_entry *e = s->entries[i];
+        kvlist *set     = calloc(n > 0 ? (size_t)n : 1, sizeof(*set));
+        int complete    = 1;
         if (!set)
                 return HTTPSRC_ERR_NOMEM;
         for (int t = 0; t < n && complete; t++) {
-                const config_props *p = deferred_of(s, name, t);
+                const kvlist *p = deferred_of(s, name, t);
                 if (p)
                         set[t] = *p; /* a view; install_tasks copies */
                 complete = p != NULL;

@@ -28,27 +28,22 @@
 #include <stddef.h>
 
 #include "httpsrc/httpsrc.h"
+#include "kvlist_int.h"
 
 typedef struct config_store config_store;
 
-/** Keys and values, in the order written (owned by the store). */
-typedef struct config_props {
-        size_t n;
-        char **keys;
-        char **values;
-} config_props;
+/* A config (a connector's, a task's) is a kvlist: its keys and values in
+ * the order written, no NULL value. */
 
 /** One stored connector (owned by the store). */
 typedef struct config_entry {
         char *name;
-        int target; /* HTTPSRC_STATE_RUNNING, _PAUSED or _STOPPED */
-        size_t n;   /* config keys, in the order written */
-        char **keys;
-        char **values;
+        int target;    /* HTTPSRC_STATE_RUNNING, _PAUSED or _STOPPED */
+        kvlist config; /* its keys, in the order written */
         /* Task configs, applied on a commit record (Kafka backend) or
          * config_store_put_tasks(): */
-        size_t n_tasks;      /* the committed task count */
-        config_props *tasks; /* n_tasks configs; NULL when inconsistent */
+        size_t n_tasks; /* the committed task count */
+        kvlist *tasks;  /* n_tasks configs; NULL when inconsistent */
         int inconsistent;    /* the last commit lacked some of 0..N-1 */
         int task_generation; /* +1 per applied commit; -1: none yet */
         int pending_fencing; /* commit seen after the last fencing record */
@@ -90,7 +85,7 @@ int config_store_put(config_store *s,
  *  worker's REST or config topic has them (no httpsrc key checks). */
 int config_store_put_props(config_store *s,
                            const char *name,
-                           const config_props *props,
+                           const kvlist *props,
                            int target,
                            char *errstr,
                            size_t errstr_size);
@@ -138,7 +133,7 @@ int config_store_put_target(config_store *s,
 int config_store_put_tasks(config_store *s,
                            const char *name,
                            size_t n,
-                           const config_props *tasks,
+                           const kvlist *tasks,
                            char *errstr,
                            size_t errstr_size);
 
@@ -146,7 +141,7 @@ int config_store_put_tasks(config_store *s,
  *  unknown or inconsistent: Connect runs nothing then), and *@p tasks. */
 size_t config_store_tasks(const config_store *s,
                           const char *name,
-                          const config_props **tasks);
+                          const kvlist **tasks);
 
 /** The offset of the next record to read from the backend's log (what a
  *  worker sends as its config offset in the group metadata); -1 for the
@@ -198,7 +193,7 @@ typedef struct config_store_ops {
         int (*put_connector)(void *be,
                              config_store *s,
                              const char *name,
-                             const config_props *props,
+                             const kvlist *props,
                              int target, /* CONFIG_TARGET_KEEP: none */
                              char *errstr,
                              size_t errstr_size);
@@ -217,7 +212,7 @@ typedef struct config_store_ops {
                          config_store *s,
                          const char *name,
                          size_t n,
-                         const config_props *tasks,
+                         const kvlist *tasks,
                          char *errstr,
                          size_t errstr_size);
         /* Everything (the file image, with the topics). */
@@ -242,14 +237,14 @@ void *config_store_backend_data(const config_store *s,
 /** connector-<name>: @p props, or NULL (tombstone: delete). */
 int config_store_apply_connector(config_store *s,
                                  const char *name,
-                                 const config_props *props);
+                                 const kvlist *props);
 /** target-state-<name>: @p target, or -1 (tombstone). */
 int config_store_apply_target(config_store *s, const char *name, int target);
 /** task-<name>-<task>: deferred until the commit record. */
 int config_store_apply_task(config_store *s,
                             const char *name,
                             int task,
-                            const config_props *props);
+                            const kvlist *props);
 /** commit-<name> {"tasks":n}: applies the deferred task configs if they
  *  hold all of 0..n-1, else marks the connector inconsistent. */
 int config_store_apply_commit(config_store *s, const char *name, int n);

@@ -134,7 +134,7 @@ static int nomem(char *errstr, size_t errstr_size)
 static int ck_put_connector(void *be,
                             config_store *s,
                             const char *name,
-                            const config_props *props,
+                            const kvlist *props,
                             int target,
                             char *errstr,
                             size_t errstr_size)
@@ -193,7 +193,7 @@ static int ck_put_tasks(void *be,
                         config_store *s,
                         const char *name,
                         size_t n,
-                        const config_props *tasks,
+                        const kvlist *tasks,
                         char *errstr,
                         size_t errstr_size)
 {

@@ -68,13 +68,13 @@ static int put_str(strbuf *out, const char *s)
         return json_write_string(out, s, strlen(s));
 }
 
-int cfgrec_props_value(strbuf *out, const config_props *p, const char *name)
+int cfgrec_props_value(strbuf *out, const kvlist *p, const char *name)
 {
         int bad = sb_puts(out, "{\"properties\":{");
         for (size_t i = 0; !bad && i < p->n; i++) {
-                bad = (i && sb_putc(out, ',')) || put_str(out, p->keys[i]) ||
-                      sb_putc(out, ':') || put_str(out, p->values[i]);
-                if (name && !strcmp(p->keys[i], "name"))
+                bad = (i && sb_putc(out, ',')) || put_str(out, p->v[i].key) ||
+                      sb_putc(out, ':') || put_str(out, p->v[i].value);
+                if (name && !strcmp(p->v[i].key, "name"))
                         name = NULL; /* there already */
         }
         if (name) /* ConnectorsResource.checkAndPutConnectorConfigName */
@@ -200,42 +200,21 @@ static int skip(char *why, size_t why_size, const char *key)
 
 /* "properties" of a config value: string values kept, nulls skipped
  * (Connect's map allows them; a null means nothing here). */
-static int props_of_value(const httpsrc_json *v, config_props *p)
+static int props_of_value(const httpsrc_json *v, kvlist *p)
 {
         const httpsrc_json *m = json_get(v, "properties");
-        size_t n              = json_len(m);
         if (json_type(m) != HTTPSRC_JSON_OBJECT)
                 return -1;
-        p->n      = 0;
-        p->keys   = calloc(n ? n : 1, sizeof(char *));
-        p->values = calloc(n ? n : 1, sizeof(char *));
-        if (!p->keys || !p->values)
-                return -2;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < json_len(m); i++) {
                 const httpsrc_json *e = json_at(m, i);
                 if (json_type(e) == HTTPSRC_JSON_NULL)
                         continue;
                 if (json_type(e) != HTTPSRC_JSON_STRING)
                         return -1;
-                p->keys[p->n]   = xstrdup(json_key_at(m, i));
-                p->values[p->n] = xstrdup(json_string(e));
-                if (!p->keys[p->n] || !p->values[p->n]) {
-                        p->n++;
+                if (kvl_add(p, json_key_at(m, i), json_string(e)))
                         return -2;
-                }
-                p->n++;
         }
         return 0;
-}
-
-static void props_free(config_props *p)
-{
-        for (size_t i = 0; i < p->n; i++) {
-                free(p->keys[i]);
-                free(p->values[i]);
-        }
-        free(p->keys);
-        free(p->values);
 }
 
 /* connector-<name> and task-<name>-<n>. */
@@ -247,10 +226,10 @@ static int apply_props(config_store *s,
                        char *why,
                        size_t why_size)
 {
-        config_props p = {0};
-        int rc         = props_of_value(v, &p);
+        kvlist p = {0};
+        int rc   = props_of_value(v, &p);
         if (rc == -1) {
-                props_free(&p);
+                kvl_free(&p);
                 return drop(why, why_size,
                             "%s: \"properties\" is not a map of strings", key);
         }
@@ -259,7 +238,7 @@ static int apply_props(config_store *s,
                               : config_store_apply_task(s, name, task, &p);
         else
                 rc = HTTPSRC_ERR_NOMEM;
-        props_free(&p);
+        kvl_free(&p);
         return rc;
 }
 

@@ -36,7 +36,7 @@ int cfgrec_fencing_key(struct strbuf *out, const char *name);
  *  "name" key: Connect's REST adds it before writing, and a Java worker
  *  fails a connector without it ("Missing required configuration"). */
 int cfgrec_props_value(struct strbuf *out,
-                       const config_props *p,
+                       const kvlist *p,
                        const char *name);
 /** {"state":"PAUSED","state.v2":"STOPPED"}: state.v2 is the target
  *  (STARTED for HTTPSRC_STATE_RUNNING), state its pre-STOPPED form. */

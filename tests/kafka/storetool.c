@@ -35,12 +35,12 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* "k=v" lines of @p p, sorted, joined by ','. */
-static void print_props(const char *label, const config_props *p)
+static void print_props(const char *label, const kvlist *p)
 {
         char **lines = calloc(p->n ? p->n : 1, sizeof(*lines));
         for (size_t i = 0; lines && i < p->n; i++) {
                 strbuf sb = {0};
-                sb_printf(&sb, "%s=%s", p->keys[i], p->values[i]);
+                sb_printf(&sb, "%s=%s", p->v[i].key, p->v[i].value);
                 lines[i] = sb_steal(&sb);
         }
         qsort(lines, p->n, sizeof(*lines), cmp_str);
@@ -65,13 +65,12 @@ static void config_dump(const config_store *s)
 {
         for (size_t i = 0; i < config_store_count(s); i++) {
                 const config_entry *e = config_store_at(s, i);
-                config_props p        = {e->n, e->keys, e->values};
-                const config_props *t;
+                const kvlist *t;
                 size_t n = config_store_tasks(s, e->name, &t);
                 printf("connector %s target=%s tasks=%zu%s\n", e->name,
                        config_store_target_name(e->target), n,
                        e->inconsistent ? " inconsistent" : "");
-                print_props("  config ", &p);
+                print_props("  config ", &e->config);
                 for (size_t k = 0; k < n; k++) {
                         char label[64];
                         snprintf(label, sizeof(label), "  task %zu ", k);
@@ -98,42 +97,35 @@ static int config_cmd(config_store *s, int argc, char **argv, char *err,
                                                target_arg(argv[2]), err,
                                                errsz);
         if (!strcmp(cmd, "config-tasks") && argc == 3) {
-                int n            = atoi(argv[2]);
-                config_props *t  = calloc((size_t)n + 1, sizeof(*t));
-                char **vals      = calloc((size_t)n + 1, sizeof(*vals));
-                static char *key = "task.id";
-                for (int i = 0; i < n; i++) {
-                        vals[i] = calloc(16, 1);
-                        snprintf(vals[i], 16, "%d", i);
-                        t[i] = (config_props){1, &key, &vals[i]};
+                int n     = atoi(argv[2]);
+                kvlist *t = calloc((size_t)n + 1, sizeof(*t));
+                for (int i = 0; t && i < n; i++) {
+                        char id[16];
+                        snprintf(id, sizeof(id), "%d", i);
+                        kvl_add(&t[i], "task.id", id);
                 }
                 int rc = config_store_put_tasks(s, argv[1], (size_t)n, t, err,
                                                 errsz);
-                strv_free(vals, (size_t)n);
+                for (int i = 0; t && i < n; i++)
+                        kvl_free(&t[i]);
                 free(t);
                 return rc;
         }
         if (!strcmp(cmd, "config-put") && argc >= 3) {
-                size_t n       = (size_t)argc - 3;
-                char **k       = calloc(n + 1, sizeof(*k));
-                char **v       = calloc(n + 1, sizeof(*v));
-                config_props p = {n, k, v};
-                for (size_t i = 0; i < n; i++) {
-                        char *eq = strchr(argv[i + 3], '=');
+                kvlist p = {0};
+                for (int i = 3; i < argc; i++) {
+                        char *eq = strchr(argv[i], '=');
                         if (!eq) {
-                                free(k);
-                                free(v);
+                                kvl_free(&p);
                                 return -1;
                         }
-                        *eq  = '\0';
-                        k[i] = argv[i + 3];
-                        v[i] = eq + 1;
+                        *eq = '\0';
+                        kvl_add(&p, argv[i], eq + 1);
                 }
                 int rc = config_store_put_props(s, argv[1], &p,
                                                 target_arg(argv[2]), err,
                                                 errsz);
-                free(k);
-                free(v);
+                kvl_free(&p);
                 return rc;
         }
         return -1;
@@ -155,8 +147,8 @@ static int config_fence(config_store *a,
                         char *err,
                         size_t errsz)
 {
-        char *k[] = {"connector.class"}, *v[] = {"X"};
-        config_props p = {1, k, v};
+        kv kx[]  = {{"connector.class", "X"}};
+        kvlist p = {kx, 1};
         config_store_set_listener(a, heard, NULL);
         printf("transactional.id %s\n", config_store_kafka_transactional_id(a));
         int rc = config_store_kafka_claim(a, err, errsz);

@@ -166,17 +166,17 @@ static void test_reopen_restores_entries(void **state)
         const config_entry *e = config_store_at(s, 0); /* insertion order */
         assert_string_equal(e->name, "z\xe1\x88\xb4");
         assert_int_equal(e->target, HTTPSRC_STATE_STOPPED);
-        assert_int_equal(e->n, 2);
-        assert_string_equal(e->keys[1], "http.url");
-        assert_string_equal(e->values[1], "http://h/z");
+        assert_int_equal(e->config.n, 2);
+        assert_string_equal(e->config.v[1].key, "http.url");
+        assert_string_equal(e->config.v[1].value, "http://h/z");
         e = config_store_get(s, "a");
         assert_ptr_equal(e, config_store_at(s, 1));
         assert_int_equal(e->target, HTTPSRC_STATE_PAUSED);
-        assert_int_equal(e->n, 3);
-        assert_string_equal(e->keys[0], "name");
-        assert_string_equal(e->values[0], "a");
-        assert_string_equal(e->keys[2], "http.timer.interval.ms");
-        assert_string_equal(e->values[2], "5000");
+        assert_int_equal(e->config.n, 3);
+        assert_string_equal(e->config.v[0].key, "name");
+        assert_string_equal(e->config.v[0].value, "a");
+        assert_string_equal(e->config.v[2].key, "http.timer.interval.ms");
+        assert_string_equal(e->config.v[2].value, "5000");
         config_store_destroy(s);
 }
 
@@ -194,7 +194,7 @@ static void test_replace_keeps_position_and_remove(void **state)
                                           err, sizeof(err)),
                          HTTPSRC_OK);
         assert_int_equal(config_store_count(s), 2);
-        assert_string_equal(config_store_at(s, 0)->values[1], "http://h/a2");
+        assert_string_equal(config_store_at(s, 0)->config.v[1].value, "http://h/a2");
         assert_int_equal(config_store_at(s, 0)->target, HTTPSRC_STATE_STOPPED);
         assert_int_equal(config_store_remove(s, "a", err, sizeof(err)),
                          HTTPSRC_OK);
@@ -256,6 +256,26 @@ static void test_bad_target(void **state)
         assert_null(config_store_target_name(HTTPSRC_STATE_FAILED));
 }
 
+/* A config is keys with values: a key without one is refused by name
+ * and nothing is stored (the file writer could not write it). */
+static void test_key_without_value(void **state)
+{
+        (void)state;
+        char err[256];
+        config_store *s = config_store_open(NULL, err, sizeof(err));
+        kv pairs[]      = {{"connector.class", "X"}, {"http.url", NULL}};
+        kvlist props    = {pairs, 2};
+        assert_non_null(s);
+        assert_int_equal(config_store_put_props(s, "a", &props,
+                                                HTTPSRC_STATE_RUNNING, err,
+                                                sizeof(err)),
+                         HTTPSRC_ERR_INVAL);
+        assert_string_equal(err, "invalid argument: config key 'http.url' "
+                                 "has no value");
+        assert_int_equal(config_store_count(s), 0);
+        config_store_destroy(s);
+}
+
 /* A failed write leaves the store as it was, in memory too. */
 static void test_write_failure_undoes_change(void **state)
 {
@@ -306,7 +326,7 @@ static void test_failed_replace_and_remove_keep_old(void **state)
         assert_int_equal(config_store_count(s), 2);
         const config_entry *e = config_store_at(s, 0);
         assert_string_equal(e->name, "a");
-        assert_string_equal(e->values[1], "http://h/a");
+        assert_string_equal(e->config.v[1].value, "http://h/a");
         assert_int_equal(e->target, HTTPSRC_STATE_RUNNING);
         assert_string_equal(config_store_at(s, 1)->name, "b");
         assert_int_equal(rmdir(tmp), 0);
@@ -314,7 +334,7 @@ static void test_failed_replace_and_remove_keep_old(void **state)
         config_store_destroy(s);
         s = config_store_open(f->path, err, sizeof(err));
         assert_int_equal(config_store_count(s), 2);
-        assert_string_equal(config_store_get(s, "a")->values[1], "http://h/a");
+        assert_string_equal(config_store_get(s, "a")->config.v[1].value, "http://h/a");
         httpsrc_conf_destroy(a);
         httpsrc_conf_destroy(b);
         httpsrc_conf_destroy(a2);
@@ -380,9 +400,9 @@ static void test_target_defaults_to_running(void **state)
  * by hand, as a backend's read would). */
 static const config_store_ops log_ops = {.name = "log", .reads_back = 1};
 
-static config_props props1(char **k, char **v)
+static kvlist props1(kv *p)
 {
-        return (config_props){1, k, v};
+        return (kvlist){p, 1};
 }
 
 typedef struct heard {
@@ -406,11 +426,12 @@ static void listen(void *opaque, const config_event *ev)
 static void test_snapshot_commit_rules(void **state)
 {
         (void)state;
-        char *k[] = {"connector.class"}, *v[] = {"X"};
-        char *tk[] = {"task.n"}, *t0[] = {"0"}, *t1[] = {"1"}, *t2[] = {"2"};
-        config_props c = props1(k, v), p0 = props1(tk, t0),
-                     p1 = props1(tk, t1), p2 = props1(tk, t2);
-        const config_props *tasks;
+        kv k[] = {{"connector.class", "X"}};
+        kv t0[] = {{"task.n", "0"}}, t1[] = {{"task.n", "1"}},
+           t2[] = {{"task.n", "2"}};
+        kvlist c = props1(k), p0 = props1(t0), p1 = props1(t1),
+               p2 = props1(t2);
+        const kvlist *tasks;
         heard h         = {{0}};
         config_store *s = config_store_new(&log_ops, NULL);
         assert_non_null(s);
@@ -430,7 +451,7 @@ static void test_snapshot_commit_rules(void **state)
         config_store_set_offset(s, 4);
         assert_int_equal(config_store_apply_commit(s, "a-b", 2), 0);
         assert_int_equal(config_store_tasks(s, "a-b", &tasks), 2);
-        assert_string_equal(tasks[1].values[0], "1");
+        assert_string_equal(tasks[1].v[0].value, "1");
         const config_entry *e = config_store_get(s, "a-b");
         assert_int_equal(e->task_generation, 0);
         assert_int_equal(e->pending_fencing, 1);
@@ -501,8 +522,8 @@ static void test_snapshot_target_rules(void **state)
 {
         (void)state;
         char err[128];
-        char *k[] = {"connector.class"}, *v[] = {"X"};
-        config_props c  = props1(k, v);
+        kv k[]          = {{"connector.class", "X"}};
+        kvlist c        = props1(k);
         config_store *s = config_store_new(&log_ops, NULL);
         (void)err;
         assert_int_equal(config_store_apply_target(s, "n", HTTPSRC_STATE_STOPPED),
@@ -554,8 +575,8 @@ static void test_front_target_tasks_keep(void **state)
         assert_int_equal(config_store_put_target(s, "a", HTTPSRC_STATE_STOPPED,
                                                  err, sizeof(err)),
                          HTTPSRC_OK);
-        char *tk[] = {"task.n"}, *t0[] = {"0"};
-        config_props p0 = props1(tk, t0);
+        kv t0[]   = {{"task.n", "0"}};
+        kvlist p0 = props1(t0);
         assert_int_equal(config_store_put_tasks(s, "a", 1, &p0, err,
                                                 sizeof(err)),
                          HTTPSRC_OK);
@@ -563,11 +584,11 @@ static void test_front_target_tasks_keep(void **state)
         assert_int_equal(config_store_put(s, "a", a, CONFIG_TARGET_KEEP, err,
                                           sizeof(err)),
                          HTTPSRC_OK);
-        const config_props *tasks;
+        const kvlist *tasks;
         assert_int_equal(config_store_get(s, "a")->target,
                          HTTPSRC_STATE_STOPPED);
         assert_int_equal(config_store_tasks(s, "a", &tasks), 1);
-        assert_string_equal(tasks[0].keys[0], "task.n");
+        assert_string_equal(tasks[0].v[0].key, "task.n");
         assert_int_equal(config_store_get(s, "a")->task_generation, 0);
         assert_int_equal(config_store_put_target(s, "a", 42, err, sizeof(err)),
                          HTTPSRC_ERR_INVAL);
@@ -593,6 +614,7 @@ int main(void)
                 test_replace_keeps_position_and_remove, setup, teardown),
             cmocka_unit_test(test_memory_only),
             cmocka_unit_test(test_bad_target),
+            cmocka_unit_test(test_key_without_value),
             cmocka_unit_test_setup_teardown(test_write_failure_undoes_change,
                                             setup, teardown),
             cmocka_unit_test_setup_teardown(

@@ -44,16 +44,17 @@ static void test_config_keys_and_values(void **state)
         assert_string_equal(sb.buf, "tasks-fencing-c");
         sb_reset(&sb);
 
-        char *k[] = {"connector.class", "http.url", "q"};
-        char *v[] = {"io.x.HttpSource", "http://h/a?b=1&c=\xc3\xa9", "a\"b\\\n"};
-        config_props p = {3, k, v};
+        kv kp[]  = {{"connector.class", "io.x.HttpSource"},
+                    {"http.url", "http://h/a?b=1&c=\xc3\xa9"},
+                    {"q", "a\"b\\\n"}};
+        kvlist p = {kp, 3};
         assert_int_equal(cfgrec_props_value(&sb, &p, NULL), 0);
         assert_string_equal(sb.buf,
                             "{\"properties\":{\"connector.class\":\"io.x."
                             "HttpSource\",\"http.url\":\"http://h/a?b=1&c="
                             "\xc3\xa9\",\"q\":\"a\\\"b\\\\\\n\"}}");
         sb_reset(&sb);
-        config_props none = {0};
+        kvlist none = {0};
         assert_int_equal(cfgrec_props_value(&sb, &none, NULL), 0);
         assert_string_equal(sb.buf, "{\"properties\":{}}");
         sb_reset(&sb);
@@ -61,13 +62,13 @@ static void test_config_keys_and_values(void **state)
         assert_int_equal(cfgrec_props_value(&sb, &none, "c"), 0);
         assert_string_equal(sb.buf, "{\"properties\":{\"name\":\"c\"}}");
         sb_reset(&sb);
-        char *nk[] = {"name", "x"}, *nv[] = {"c", "1"};
-        config_props named = {2, nk, nv};
+        kv nkv[]     = {{"name", "c"}, {"x", "1"}};
+        kvlist named = {nkv, 2};
         assert_int_equal(cfgrec_props_value(&sb, &named, "c"), 0);
         assert_string_equal(sb.buf,
                             "{\"properties\":{\"name\":\"c\",\"x\":\"1\"}}");
         sb_reset(&sb);
-        config_props one = {1, nk + 1, nv + 1};
+        kvlist one = {nkv + 1, 1};
         assert_int_equal(cfgrec_props_value(&sb, &one, "c"), 0);
         assert_string_equal(sb.buf,
                             "{\"properties\":{\"x\":\"1\",\"name\":\"c\"}}");
@@ -180,12 +181,12 @@ static void test_read_java_sequence(void **state)
         const config_entry *e = config_store_get(s, "my-conn");
         assert_non_null(e);
         assert_int_equal(e->target, HTTPSRC_STATE_PAUSED);
-        assert_int_equal(e->n, 2); /* the null value is not kept */
-        assert_string_equal(e->keys[1], "name");
-        const config_props *t;
+        assert_int_equal(e->config.n, 2); /* the null value is not kept */
+        assert_string_equal(e->config.v[1].key, "name");
+        const kvlist *t;
         assert_int_equal(config_store_tasks(s, "my-conn", &t), 2);
-        assert_string_equal(t[1].keys[0], "task.class");
-        assert_string_equal(t[1].values[1], "1");
+        assert_string_equal(t[1].v[0].key, "task.class");
+        assert_string_equal(t[1].v[1].value, "1");
         assert_int_equal(e->pending_fencing, 0);
         assert_int_equal(e->fenced_count, 2);
         assert_int_equal(config_store_tasks(s, "other", &t), 0);
@@ -334,8 +335,9 @@ static void test_round_trip(void **state)
         (void)state;
         strbuf k = {0}, v = {0};
         char why[128];
-        char *ck[] = {"a"}, *cv[] = {"\xe2\x82\xac \"x\""};
-        config_props p  = {1, ck, cv};
+        char *cv[]      = {"\xe2\x82\xac \"x\""};
+        kv ckv[]        = {{"a", cv[0]}};
+        kvlist p        = {ckv, 1};
         config_store *s = config_store_new(&log_ops, NULL);
         cfgrec_target_key(&k, "r");
         cfgrec_target_value(&v, HTTPSRC_STATE_STOPPED);
@@ -364,12 +366,12 @@ static void test_round_trip(void **state)
                                       sizeof(why)),
                          0);
         const config_entry *e = config_store_get(s, "r");
-        const config_props *t;
+        const kvlist *t;
         assert_non_null(e);
         assert_int_equal(e->target, HTTPSRC_STATE_STOPPED);
-        assert_string_equal(e->values[0], cv[0]);
+        assert_string_equal(e->config.v[0].value, cv[0]);
         assert_int_equal(config_store_tasks(s, "r", &t), 1);
-        assert_string_equal(t[0].values[0], cv[0]);
+        assert_string_equal(t[0].v[0].value, cv[0]);
         config_store_destroy(s);
 
         status_store *ss = status_store_new_memory();

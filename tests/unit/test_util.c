@@ -293,6 +293,17 @@ static void test_kvlist(void **state)
         assert_int_equal(kvl_set(&l, "c", "4"), 0);
         assert_int_equal(kvl_index(&l, "c"), 2);
         assert_int_equal(kvl_set(&l, "zz", NULL), 0);
+        /* kvl_append(): copies after what is there, NULL values kept */
+        kvlist c = {0};
+        assert_int_equal(kvl_add(&c, "x", "0"), 0);
+        assert_int_equal(kvl_append(&c, &l), 0);
+        assert_int_equal(kvl_append(&c, NULL), 0);
+        assert_int_equal(c.n, 4);
+        assert_string_equal(c.v[1].key, "b");
+        assert_null(c.v[1].value);
+        assert_string_equal(c.v[3].value, "4");
+        assert_ptr_not_equal(c.v[3].value, l.v[2].value);
+        kvl_free(&c);
         kvl_free(&l);
         assert_int_equal(l.n, 0);
         assert_null(l.v);
