@@ -271,3 +271,16 @@ moved_within() {
 	done
 	echo -1
 }
+
+# eos_records_once N: once the appender ended, read_committed: every record
+# of c1..cN in Kafka (one check); DUPS = how many were seen twice.
+eos_records_once() {
+	local total
+	wait "$APPENDER"
+	total=$(appended_total)
+	dist_want_keys "$1" "$total"
+	dist_wait_keys "$(($1 * total))"
+	assert_files_eq "read_committed: no record lost" "$T/want.keys" "$T/got.keys"
+	DUPS=$(( $(wc -l <"$CONSUMED") - $(wc -l <"$T/got.keys") ))
+	diag "read_committed: $(($1 * total)) records, $DUPS duplicates"
+}

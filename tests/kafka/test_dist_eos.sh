@@ -27,11 +27,5 @@ assert_eq "its connectors run on the survivors within session.timeout.ms + 5 s" 
 assert_grep_e "a moved task's start fences the dead owner (same transactional.id)" \
 	"transactional.id '$DIST_GROUP-c[0-9]+-0' initialized" <(cat "$T"/w1.err "$T"/w3.err)
 
-wait "$APPENDER"
-total=$(appended_total)
-dist_want_keys "$N" "$total"
-dist_wait_keys "$((N * total))"
-assert_files_eq "read_committed: no record lost" "$T/want.keys" "$T/got.keys"
-dups=$(( $(wc -l <"$CONSUMED") - $(wc -l <"$T/got.keys") ))
-diag "read_committed: $((N * total)) records, $dups duplicates"
-assert_eq "read_committed: no duplicate" 0 "$dups"
+eos_records_once "$N"
+assert_eq "read_committed: no duplicate" 0 "$DUPS"

@@ -68,14 +68,8 @@ if wait_placed "$S" "$N" 60; then ok=1; else ok=0; fi
 [ "$ok" = 1 ] || diag "placed: $(tr '\n' ' ' <"$T/placed") named: $(tr '\n' ' ' <"$T/named")"
 assert_eq "after it rejoined every connector runs on exactly one worker, its named owner" 1 "$ok"
 
-wait "$APPENDER"
-total=$(appended_total)
-dist_want_keys "$N" "$total"
-dist_wait_keys "$((N * total))"
-assert_files_eq "read_committed: no record lost" "$T/want.keys" "$T/got.keys"
-dups=$(( $(wc -l <"$CONSUMED") - $(wc -l <"$T/got.keys") ))
-diag "read_committed: $((N * total)) records, $dups duplicates"
-assert_eq "read_committed: no duplicate (no zombie write committed)" 0 "$dups"
+eos_records_once "$N"
+assert_eq "read_committed: no duplicate (no zombie write committed)" 0 "$DUPS"
 assert_eq "the thawed worker answers" 200 \
 	"$(curl -s -o /dev/null -w '%{http_code}' "${W_URL[$Z]}/connectors")"
 assert_eq "no worker crashed" 0 \
