@@ -16,21 +16,31 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 N=${N:-300}
 INTERVAL_MS=${INTERVAL_MS:-1000}
+CONC=${CONC:-8}
 plan 2
 start_fixture --records 5 --page-size 5
 start_kafka
 dist_init
 start_cluster 2 offset.flush.interval.ms=1000
+cpids=()
 t0=$(now_ms)
-for n in $(seq -w 1 "$N"); do
-	body=$(dist_connector_json "c$n" "$INTERVAL_MS" |
-		sed "s#\"http.url\":\"$API/events\"#\"http.url\":\"$API/events?c=c$n\"#")
-	for _ in $(seq 100); do
-		dist_send 1 POST /connectors "$body" >/dev/null
-		[ "$DIST_ST" = 409 ] || break
-		sleep 0.2
-	done
+# CONC clients, each creating every CONC-th connector, again on a 409
+for k in $(seq 0 $((CONC - 1))); do
+	(for n in $(seq -w 1 "$N"); do
+		[ $((10#$n % CONC)) -eq "$k" ] || continue
+		body=$(dist_connector_json "c$n" "$INTERVAL_MS" |
+			sed "s#\"http.url\":\"$API/events\"#\"http.url\":\"$API/events?c=c$n\"#")
+		for _ in $(seq 100); do
+			dist_send 1 POST /connectors "$body" >/dev/null
+			[ "$DIST_ST" = 409 ] || break
+			sleep 0.2
+		done
+		echo "$DIST_ST" >>"$T/create.$k"
+	done) &
+	cpids+=($!)
 done
+wait "${cpids[@]}"
+diag "creates answered: $(cat "$T"/create.* | sort | uniq -c | tr '\n' ' ') in $(($(now_ms) - t0)) ms"
 wait_owners 1 "$N" 600 || bail_out "not all $N RUNNING: $(owners 1 | wc -l)"
 diag "$N connectors created and RUNNING on 2 workers in $(($(now_ms) - t0)) ms"
 sleep 3
@@ -73,6 +83,10 @@ PY
 )
 read -r m_total m_gap m_seen <<<"$missed"
 diag "polls missed during the join (sum over $m_seen connectors seen in the fixture's log, interval $INTERVAL_MS ms): $m_total; longest gap between two polls of one connector: $m_gap ms"
+for i in 1 2 3; do
+	pid=${W_PID[$i]}
+	diag "worker $i: RSS $(rss_kb "$pid") KiB, $(awk '/^Threads:/ { print $2 }' "/proc/$pid/status") threads, $(find "/proc/$pid/fd" -mindepth 1 2>/dev/null | wc -l) fds"
+done
 assert_eq "every connector RUNNING again after the join, some on the new worker" 1 "$((ms >= 0))"
 assert_eq "the three workers answer" "200 200 200" \
 	"$(for i in 1 2 3; do curl -s -o /dev/null -w '%{http_code} ' "${W_URL[$i]}/connectors"; done | sed 's/ $//')"

@@ -47,6 +47,15 @@
 
 #define TICK_MS 200
 #define PUBLISH_TIMEOUT_MS 3000
+/* A write that needs the leader, received during a rebalance, waits for
+ * its end (Java's herder thread is inside the rebalance meanwhile and
+ * takes requests after it) rather than answering 409 at once: this long
+ * at most, then the 409 as before. */
+#define HOLD_MS 20000
+/* Config changes that need a rebalance and come close together share one:
+ * the queue is drained first (Java's tick: every pending request, then
+ * one rejoin), for this long at most. */
+#define COALESCE_MS 500
 
 /* One REST operation waiting for the herder thread (its own copies). */
 typedef struct job {
@@ -61,6 +70,7 @@ typedef struct job {
         size_t text_len;
         herder_cb cb;
         void *opaque;
+        int64_t queued_ms; /* mono_ms() when submitted */
 } job;
 
 /* A task of this worker on the pipeline, and the status last written. */
@@ -104,7 +114,15 @@ typedef struct dist_herder {
         wgroup *g;
         wgroup_assignment cur;
         int32_t gen;
-        int want_rejoin;
+        /* The newest config offset of a change that needs a rebalance
+         * (a connector added or removed, task configs committed), -1 for
+         * none: the rejoin is asked for once, and not at all when the
+         * assignment already covers that offset (another worker's
+         * rejoin placed it). */
+        int64_t rejoin_offset;
+        int rejoin_asked;   /* since the last assignment */
+        int64_t rejoin_since; /* mono_ms() of the first change waiting */
+        job *held;          /* leader writes waiting for the rebalance */
         char **publish; /* connectors whose task configs are to be sent */
         size_t n_publish;
 
@@ -128,6 +146,15 @@ static herder_result *forward_to(const char *url)
         if (res && url && *url)
                 res->forward_url = xstrdup(url);
         return res;
+}
+
+/* Between the revoke and the herder thread's taking of the assignment. */
+static int rebalancing(dist_herder *d)
+{
+        pthread_mutex_lock(&d->mu);
+        int r = d->rebalancing || d->have_pending;
+        pthread_mutex_unlock(&d->mu);
+        return r;
 }
 
 static int is_leader(dist_herder *d)
@@ -552,11 +579,15 @@ static void add_publish(dist_herder *d, const char *name)
         d->publish[d->n_publish++] = xstrdup(name);
 }
 
+/* Not during a rebalance (the leader refuses them then); after a failure
+ * the rest waits for the next tick: a leader that does not answer would
+ * hold this thread PUBLISH_TIMEOUT_MS for each. */
 static void run_publish(dist_herder *d)
 {
         size_t keep = 0;
+        int failed  = rebalancing(d);
         for (size_t i = 0; i < d->n_publish; i++) {
-                if (publish_tasks(d, d->publish[i]))
+                if (failed || (failed = publish_tasks(d, d->publish[i])))
                         d->publish[keep++] = d->publish[i];
                 else
                         free(d->publish[i]);
@@ -823,6 +854,7 @@ static void apply_assignment(dist_herder *d,
         d->cur = *a;
         memset(a, 0, sizeof(*a));
         d->gen = gen;
+        d->rejoin_asked = 0;
         if (d->cur.error != WGROUP_NO_ERROR ||
             config_store_offset(d->cfg) < d->cur.config_offset) {
                 log_msg(d->lg, HTTPSRC_LOG_WARN, NULL,
@@ -833,6 +865,10 @@ static void apply_assignment(dist_herder *d,
                 wgroup_request_rejoin(d->g);
                 return;
         }
+        /* Changes up to the assignment's offset are placed already: a
+         * rejoin for them would be one more rebalance for nothing. */
+        if (d->rejoin_offset <= d->cur.config_offset)
+                d->rejoin_offset = -1;
         claim_config_topic(d);
         log_msg(d->lg, HTTPSRC_LOG_INFO, NULL,
                 "distributed: generation %d: %zu connector(s), %zu task(s) "
@@ -948,6 +984,15 @@ static int in_snapshot(dist_herder *d, const char *name)
         return found;
 }
 
+/* A change read at config offset @p offset needs a rebalance. */
+static void need_rebalance(dist_herder *d, int64_t offset)
+{
+        if (d->rejoin_offset < 0)
+                d->rejoin_since = mono_ms();
+        if (offset > d->rejoin_offset)
+                d->rejoin_offset = offset;
+}
+
 static void on_config_event(void *opaque, const config_event *ev)
 {
         dist_herder *d = opaque;
@@ -956,13 +1001,13 @@ static void on_config_event(void *opaque, const config_event *ev)
                 /* new: a rebalance places it; known: its owner makes its
                  * task configs again (a commit then rebalances) */
                 if (!in_snapshot(d, ev->connector))
-                        d->want_rejoin = 1;
+                        need_rebalance(d, ev->offset);
                 else if (owns_connector(d, ev->connector))
                         add_publish(d, ev->connector);
                 break;
         case CONFIG_EVENT_CONNECTOR_REMOVED:
         case CONFIG_EVENT_TASKS_COMMITTED:
-                d->want_rejoin = 1;
+                need_rebalance(d, ev->offset);
                 break;
         case CONFIG_EVENT_TARGET_CHANGED: {
                 const config_entry *e = config_store_get(d->cfg, ev->connector);
@@ -975,7 +1020,7 @@ static void on_config_event(void *opaque, const config_event *ev)
                 int mine = runs_task(d, ev->connector);
                 pthread_mutex_unlock(&d->run_mu);
                 if (e->target == HTTPSRC_STATE_STOPPED)
-                        d->want_rejoin = 1; /* Connect: tasks go away */
+                        need_rebalance(d, ev->offset); /* tasks go away */
                 else if (mine) {
                         target_arg a = {ev->connector, e->target};
                         pipeline_exec(d->p, target_on_loop, &a);
@@ -1234,6 +1279,12 @@ static herder_result *op_put(dist_herder *d, job *j)
                                            "Connector %s was not read back "
                                            "from the config topic",
                                            j->connector);
+        /* The task configs with it: the rebalance this create causes
+         * places the connector and its task at once (its owner would
+         * write the same ones after a first rebalance, which then needed
+         * a second). Our connectors' task config is the connector's. */
+        if (created)
+                add_publish(d, j->connector);
         strbuf sb = {0};
         o_info(d, &sb, e);
         return body_of(&sb, created ? HERDER_CREATED : HERDER_OK);
@@ -1328,6 +1379,22 @@ static herder_result *op_restart(dist_herder *d, job *j)
         return forward_to(url);
 }
 
+/* 1 if the task configs of @p name are @p t already: writing them again
+ * would commit them again, and every commit is a rebalance. */
+static int tasks_stored(dist_herder *d,
+                        const char *name,
+                        const kvlist *t,
+                        size_t n)
+{
+        const kvlist *have;
+        if (config_store_tasks(d->cfg, name, &have) != n || !n)
+                return 0;
+        for (size_t i = 0; i < n; i++)
+                if (!props_equal(&t[i], &have[i]))
+                        return 0;
+        return 1;
+}
+
 /* POST /connectors/{c}/tasks from the connector's owner. */
 static herder_result *op_put_tasks(dist_herder *d, job *j)
 {
@@ -1360,8 +1427,10 @@ static herder_result *op_put_tasks(dist_herder *d, job *j)
         }
         json_destroy(arr);
         int rc = bad || oom ? -1
-                            : config_store_put_tasks(d->cfg, j->connector, n,
-                                                     tps, err, sizeof(err));
+                 : tasks_stored(d, j->connector, tps, n)
+                     ? 0 /* a resend (its first answer came late) */
+                     : config_store_put_tasks(d->cfg, j->connector, n, tps,
+                                              err, sizeof(err));
         for (size_t i = 0; tps && i < n; i++)
                 kvl_free(&tps[i]);
         free(tps);
@@ -1421,6 +1490,72 @@ static void job_free(job *j)
         free(j);
 }
 
+/* Leader writes; held during a rebalance (HOLD_MS). Not the task configs
+ * a follower sends: its herder thread waits for the answer, and must not
+ * wait for a rebalance (it takes part in it). */
+static int leader_write(herder_op op)
+{
+        switch (op) {
+        case HERDER_OP_PUT_CONFIG:
+        case HERDER_OP_PATCH_CONFIG:
+        case HERDER_OP_DELETE:
+        case HERDER_OP_STOP:
+                return 1;
+        default:
+                return 0;
+        }
+}
+
+/* The jobs to run now: the held ones first (in order), then @p jobs;
+ * leader writes wait while a rebalance runs (HOLD_MS at most). */
+static job *with_held(dist_herder *d, job *jobs)
+{
+        job **t = &d->held;
+        while (*t)
+                t = &(*t)->next;
+        *t      = jobs;
+        jobs    = d->held;
+        d->held = NULL;
+        return jobs;
+}
+
+static job *runnable(dist_herder *d, job *jobs)
+{
+        jobs = with_held(d, jobs);
+        if (!rebalancing(d))
+                return jobs;
+        job *run = NULL, **rt = &run, **ht = &d->held;
+        int64_t now = mono_ms();
+        for (job *j = jobs, *next; j; j = next) {
+                next    = j->next;
+                j->next = NULL;
+                if (leader_write(j->op) && now - j->queued_ms < HOLD_MS) {
+                        *ht = j;
+                        ht  = &j->next;
+                } else {
+                        *rt = j;
+                        rt  = &j->next;
+                }
+        }
+        return run;
+}
+
+/* One rejoin for the changes read so far, unless a rebalance runs (its
+ * assignment may place them) or more requests wait in the queue (they
+ * may bring more changes: COALESCE_MS at most). */
+static void maybe_rejoin(dist_herder *d)
+{
+        if (d->rejoin_offset < 0 || d->rejoin_asked || rebalancing(d))
+                return;
+        pthread_mutex_lock(&d->mu);
+        int more = d->head != NULL;
+        pthread_mutex_unlock(&d->mu);
+        if (more && mono_ms() - d->rejoin_since < COALESCE_MS)
+                return;
+        d->rejoin_asked = 1;
+        wgroup_request_rejoin(d->g);
+}
+
 static void *herder_main(void *arg)
 {
         dist_herder *d  = arg;
@@ -1453,6 +1588,7 @@ static void *herder_main(void *arg)
                 pthread_mutex_unlock(&d->mu);
                 if (stopping) {
                         wgroup_assignment_clear(&a);
+                        jobs = with_held(d, jobs);
                         for (job *j = jobs, *next; j; j = next) {
                                 next = j->next;
                                 reply(j, herder_result_error(
@@ -1466,16 +1602,14 @@ static void *herder_main(void *arg)
                 if (have)
                         apply_assignment(d, &a, gen, revokes);
                 wgroup_assignment_clear(&a);
+                jobs = runnable(d, jobs);
                 for (job *j = jobs, *next; j; j = next) {
                         next = j->next;
                         reply(j, run_job(d, j));
                         job_free(j);
                 }
-                if (d->want_rejoin) {
-                        d->want_rejoin = 0;
-                        wgroup_request_rejoin(d->g);
-                }
                 run_publish(d);
+                maybe_rejoin(d);
                 if (mono_ms() - last_rc >= TICK_MS) {
                         reconcile_tasks(d);
                         last_rc = mono_ms();
@@ -1526,6 +1660,7 @@ static void submit(herder *h, const herder_request *rq, herder_cb cb,
         j->target    = rq->target;
         j->cb        = cb;
         j->opaque    = opaque;
+        j->queued_ms = mono_ms();
         for (size_t i = 0; rq->config && i < rq->config->n; i++)
                 kvl_add(&j->config, rq->config->v[i].key,
                         rq->config->v[i].value);
@@ -1612,6 +1747,7 @@ herder *herder_distributed_new(httpsrc_pipeline *p,
         d->tail     = &d->head;
         d->gen      = -1;
         d->cfg_offset      = -1;
+        d->rejoin_offset   = -1;
         d->sync_timeout_ms = conf_get_int(d->worker, "worker.sync.timeout.ms",
                                           3000);
         d->shutdown_ms     = conf_get_int(
