@@ -21,7 +21,9 @@ plan 2
 start_fixture --records 5 --page-size 5
 start_kafka
 dist_init
-start_cluster 2 offset.flush.interval.ms=1000
+# CONC clients from one address: more than the default 16 connections
+REST_KEYS=(offset.flush.interval.ms=1000 rest.max.connections.per.client=256)
+start_cluster 2 "${REST_KEYS[@]}"
 cpids=()
 t0=$(now_ms)
 # CONC clients, each creating every CONC-th connector, again on a 409
@@ -31,21 +33,24 @@ for k in $(seq 0 $((CONC - 1))); do
 		body=$(dist_connector_json "c$n" "$INTERVAL_MS" |
 			sed "s#\"http.url\":\"$API/events\"#\"http.url\":\"$API/events?c=c$n\"#")
 		for _ in $(seq 100); do
-			dist_send 1 POST /connectors "$body" >/dev/null
+			dist_send 1 POST /connectors "$body" >"$T/create.$k.out"
 			[ "$DIST_ST" = 409 ] || break
 			sleep 0.2
 		done
 		echo "$DIST_ST" >>"$T/create.$k"
+		[ "$DIST_ST" = 201 ] || cat "$T/create.$k.out" >>"$T/create.err"
 	done) &
 	cpids+=($!)
 done
 wait "${cpids[@]}"
-diag "creates answered: $(cat "$T"/create.* | sort | uniq -c | tr '\n' ' ') in $(($(now_ms) - t0)) ms"
+diag "creates answered: $(cat "$T"/create.? "$T"/create.?? 2>/dev/null | sort | uniq -c | tr '\n' ' ') in $(($(now_ms) - t0)) ms"
+[ "$(cat "$T"/create.? "$T"/create.?? 2>/dev/null | grep -c '^201$')" -eq "$N" ] ||
+	bail_out "not every create answered 201: $(head -c 600 "$T/create.err")"
 wait_owners 1 "$N" 600 || bail_out "not all $N RUNNING: $(owners 1 | wc -l)"
 diag "$N connectors created and RUNNING on 2 workers in $(($(now_ms) - t0)) ms"
 sleep 3
 j0=$(date +%s%3N)
-start_worker 3 offset.flush.interval.ms=1000
+start_worker 3 "${REST_KEYS[@]}"
 wait_rest 3
 W3=127.0.0.1:${W_PORT[3]}
 ms=-1

@@ -227,6 +227,20 @@ static void publish_snapshot(dist_herder *d)
         free(counts);
 }
 
+/* Publish the snapshot if the store moved: after a read, and after this
+ * worker's own writes (read back in the write), or the leader assigns
+ * from a snapshot older than what its followers read (CONFIG_MISMATCH,
+ * one more rebalance). */
+static void sync_snapshot(dist_herder *d)
+{
+        pthread_mutex_lock(&d->mu);
+        int changed = config_store_offset(d->cfg) != d->cfg_offset ||
+                      !d->snap_names;
+        pthread_mutex_unlock(&d->mu);
+        if (changed)
+                publish_snapshot(d);
+}
+
 static void refresh(dist_herder *d)
 {
         char err[512];
@@ -236,13 +250,7 @@ static void refresh(dist_herder *d)
         if (status_store_refresh(d->st, err, sizeof(err)))
                 log_msg(d->lg, HTTPSRC_LOG_WARN, NULL,
                         "distributed: reading the status topic: %s", err);
-        /* also after this worker's own writes (read back in the write) */
-        pthread_mutex_lock(&d->mu);
-        int changed = config_store_offset(d->cfg) != d->cfg_offset ||
-                      !d->snap_names;
-        pthread_mutex_unlock(&d->mu);
-        if (changed)
-                publish_snapshot(d);
+        sync_snapshot(d);
 }
 
 /* ---- group callbacks (group thread) --------------------------------- */
@@ -436,6 +444,16 @@ static void cb_error(void *opaque, const char *msg, int fatal)
 
 /* ---- statuses --------------------------------------------------------- */
 
+/* The statuses of a tick are sent batched (a rebalance writes two for
+ * each connector of the worker), and waited for once, here. */
+static void flush_statuses(dist_herder *d)
+{
+        char err[512];
+        if (status_store_flush(d->st, err, sizeof(err)))
+                log_msg(d->lg, HTTPSRC_LOG_WARN, NULL,
+                        "distributed: statuses not written: %s", err);
+}
+
 static void put_status(dist_herder *d,
                        const char *name,
                        int task,
@@ -524,8 +542,13 @@ static int publish_tasks(dist_herder *d, const char *name)
         size_t n = config_store_tasks(d->cfg, name, &have);
         int rc   = 0;
         char err[512];
+        char leader[512] = "";
+        if (!is_leader(d) && d->g)
+                wgroup_leader_url(d->g, leader, sizeof(leader));
         if (n == 1 && props_equal(&want, &have[0])) {
                 rc = 0;
+        } else if (rebalancing(d) || !strcmp(leader, d->url)) {
+                rc = -1; /* after the rebalance: this thread answers */
         } else if (is_leader(d)) {
                 rc = config_store_put_tasks(d->cfg, name, 1, &want, err,
                                             sizeof(err));
@@ -534,8 +557,6 @@ static int publish_tasks(dist_herder *d, const char *name)
                                 "distributed: task configs not written: %s",
                                 err);
         } else {
-                char leader[512] = "";
-                wgroup_leader_url(d->g, leader, sizeof(leader));
                 strbuf path = {0}, out = {0};
                 char *body  = tasks_body(&want, 1);
                 sb_puts(&path, "/connectors/");
@@ -855,8 +876,11 @@ static void apply_assignment(dist_herder *d,
         memset(a, 0, sizeof(*a));
         d->gen = gen;
         d->rejoin_asked = 0;
-        if (d->cur.error != WGROUP_NO_ERROR ||
-            config_store_offset(d->cfg) < d->cur.config_offset) {
+        /* CONFIG_MISMATCH: the member rejoins by itself (group_int.h); a
+         * request more would cost one more rebalance. */
+        if (d->cur.error != WGROUP_NO_ERROR)
+                return;
+        if (config_store_offset(d->cfg) < d->cur.config_offset) {
                 log_msg(d->lg, HTTPSRC_LOG_WARN, NULL,
                         "distributed: config topic behind the leader's "
                         "(offset %lld < %lld): rejoining",
@@ -1609,12 +1633,15 @@ static void *herder_main(void *arg)
                         job_free(j);
                 }
                 run_publish(d);
+                sync_snapshot(d);
                 maybe_rejoin(d);
                 if (mono_ms() - last_rc >= TICK_MS) {
                         reconcile_tasks(d);
                         last_rc = mono_ms();
                 }
+                flush_statuses(d);
         }
+        flush_statuses(d);
         return NULL;
 }
 
@@ -1776,6 +1803,7 @@ herder *herder_distributed_new(httpsrc_pipeline *p,
                 dist_destroy(&d->base);
                 return NULL;
         }
+        status_store_set_batched(d->st, 1);
         config_store_set_listener(d->cfg, on_config_event, d);
         publish_snapshot(d);
         static const wgroup_callbacks cbs = {

@@ -22,6 +22,7 @@ struct status_store {
         void *be;
         status_entry *e;
         size_t n, cap;
+        int batched;
 };
 
 /* Connect's AbstractStatus.State order onto the public states, whose
@@ -55,7 +56,8 @@ int status_state_parse(const char *name, status_state *st)
         return -1;
 }
 
-static const status_store_ops memory_ops = {"memory", NULL, NULL, NULL};
+static const status_store_ops memory_ops = {"memory", NULL, NULL, NULL,
+                                            NULL};
 
 status_store *status_store_new(const status_store_ops *ops, void *be)
 {
@@ -196,6 +198,17 @@ int status_store_apply(status_store *s,
         return keep(s, connector, task, rec);
 }
 
+void status_store_set_batched(status_store *s, int on)
+{
+        s->batched = on;
+}
+
+int status_store_flush(status_store *s, char *errstr, size_t errstr_size)
+{
+        return s->ops->flush ? s->ops->flush(s->be, errstr, errstr_size)
+                             : HTTPSRC_OK;
+}
+
 int status_store_put(status_store *s,
                      const char *connector,
                      int task,
@@ -208,6 +221,8 @@ int status_store_put(status_store *s,
                                                             task, w, errstr,
                                                             errstr_size)
                                             : HTTPSRC_OK;
+        if (!rc && !s->batched)
+                rc = status_store_flush(s, errstr, errstr_size);
         if (rc)
                 return rc;
         if (!w) {

@@ -69,6 +69,9 @@ typedef struct status_store_ops {
                        char *errstr,
                        size_t errstr_size);
         void (*destroy)(void *be); /* at status_store_destroy; NULL-safe */
+        /** Wait until what write() sent is stored: HTTPSRC_OK, or an
+         *  error with errstr. NULL: write() stores at once. */
+        int (*flush)(void *be, char *errstr, size_t errstr_size);
 } status_store_ops;
 
 /** A store on backend @p ops (static, outlives the store), which owns
@@ -89,6 +92,17 @@ int status_store_put(status_store *s,
                      const status_rec *rec,
                      char *errstr,
                      size_t errstr_size);
+
+/** Batched (@p on non-zero): a put no longer waits for its write to be
+ *  stored; status_store_flush() waits for all of them (Connect's
+ *  KafkaStatusBackingStore sends without waiting too). For a worker that
+ *  writes hundreds of statuses in one rebalance: one wait, not one per
+ *  status. The cache has a batched put at once. */
+void status_store_set_batched(status_store *s, int on);
+/** Wait until every put so far is stored (no-op when there is nothing to
+ *  wait for): HTTPSRC_OK, or the backend's error (what failed stays in
+ *  the cache: the next status of that connector or task replaces it). */
+int status_store_flush(status_store *s, char *errstr, size_t errstr_size);
 
 /** Connect's putSafe(): as put, but only if there is no status yet, or it
  *  came from the same worker, or @p rec's generation is not older

@@ -60,12 +60,21 @@ static int sk_write(void *be,
                                           rec ? v.buf : NULL, v.len);
         if (rc == HTTPSRC_ERR_NOMEM)
                 errstr_set(errstr, errstr_size, "out of memory");
-        else if (!rc)
-                rc = kafka_log_flush(sk->log, RW_TIMEOUT_MS, "the status",
-                                     errstr, errstr_size);
+        else if (rc)
+                errstr_set(errstr, errstr_size,
+                           "status.storage.topic: the status of '%s' not "
+                           "sent to topic '%s'",
+                           connector, kafka_log_topic(sk->log));
         sb_free(&k);
         sb_free(&v);
         return rc;
+}
+
+static int sk_flush(void *be, char *errstr, size_t errstr_size)
+{
+        skafka *sk = be;
+        return kafka_log_flush(sk->log, RW_TIMEOUT_MS, "the status", errstr,
+                               errstr_size);
 }
 
 static void sk_destroy(void *be)
@@ -78,7 +87,7 @@ static void sk_destroy(void *be)
 }
 
 static const status_store_ops kafka_ops = {"kafka", sk_write, sk_refresh,
-                                           sk_destroy};
+                                           sk_destroy, sk_flush};
 
 status_store *status_store_open_kafka(const httpsrc_conf *worker,
                                       const logger *lg,

@@ -5,7 +5,8 @@
  * status-connector-<name> and status-task-<name>-<n> in Connect's format
  * (storage_records_int.h), partitioned by murmur2 of the key as Java's.
  * A write waits for its acknowledgement (up to 30 s; an unacknowledged
- * one stays queued and is sent when Kafka is back, as Connect retries);
+ * one stays queued and is sent when Kafka is back, as Connect retries),
+ * or, batched (status_store_set_batched), status_store_flush() waits;
  * status_store_refresh() reads what other workers wrote since.
  *
  * Threads: the store's thread only (status_store_int.h).

@@ -207,7 +207,7 @@ static void fake_destroy(void *be)
 }
 
 static const status_store_ops fake_ops = {"fake", fake_write, NULL,
-                                          fake_destroy};
+                                          fake_destroy, NULL};
 
 static void test_backend_ops(void **state)
 {
