@@ -100,7 +100,27 @@ static int send_tx(ckafka *ck, const outrec *r, size_t n, char *errstr,
         return HTTPSRC_ERR_KAFKA;
 }
 
-/* Send @p n records in order and wait for them, then read to the end. */
+/* Send @p n records in order and wait for them. */
+static int send_all(ckafka *ck,
+                    const outrec *r,
+                    size_t n,
+                    char *errstr,
+                    size_t errstr_size)
+{
+        if (ck->tx)
+                return send_tx(ck, r, n, errstr, errstr_size);
+        int rc = HTTPSRC_OK;
+        for (size_t i = 0; !rc && i < n; i++)
+                rc = kafka_log_send(ck->log, NULL, r[i].k.buf, r[i].k.len,
+                                    r[i].tombstone ? NULL : r[i].v.buf,
+                                    r[i].v.len);
+        int f = kafka_log_flush(ck->log, RW_TIMEOUT_MS,
+                                "the connector configuration", errstr,
+                                errstr_size);
+        return rc ? rc : f;
+}
+
+/* send_all(), then read to the end. */
 static int write_all(ckafka *ck,
                      config_store *s,
                      const outrec *r,
@@ -108,20 +128,7 @@ static int write_all(ckafka *ck,
                      char *errstr,
                      size_t errstr_size)
 {
-        int rc = HTTPSRC_OK;
-        if (ck->tx)
-                rc = send_tx(ck, r, n, errstr, errstr_size);
-        else {
-                for (size_t i = 0; !rc && i < n; i++)
-                        rc = kafka_log_send(ck->log, NULL, r[i].k.buf,
-                                            r[i].k.len,
-                                            r[i].tombstone ? NULL : r[i].v.buf,
-                                            r[i].v.len);
-                int f = kafka_log_flush(ck->log, RW_TIMEOUT_MS,
-                                        "the connector configuration", errstr,
-                                        errstr_size);
-                rc = rc ? rc : f;
-        }
+        int rc = send_all(ck, r, n, errstr, errstr_size);
         return rc ? rc : read_to_end(ck, s, errstr, errstr_size);
 }
 
@@ -207,8 +214,11 @@ static int ck_put_tasks(void *be,
                       cfgrec_props_value(&r[i].v, &tasks[i], NULL);
         int rc = bad ? nomem(errstr, errstr_size)
                      : read_to_end(ck, s, errstr, errstr_size);
+        /* The task records acknowledged before the commit goes (one
+         * producer, in order); one read back for both: the read between
+         * them (Connect's) costs a round trip per connector created. */
         if (!rc && n)
-                rc = write_all(ck, s, r, n, errstr, errstr_size);
+                rc = send_all(ck, r, n, errstr, errstr_size);
         if (!rc)
                 rc = write_all(ck, s, &commit, 1, errstr, errstr_size);
         if (r)

@@ -284,3 +284,61 @@ eos_records_once() {
 	DUPS=$(( $(wc -l <"$CONSUMED") - $(wc -l <"$T/got.keys") ))
 	diag "read_committed: $(($1 * total)) records, $DUPS duplicates"
 }
+
+# dist_create_many I N INTERVAL_MS CONC: connectors c0001..cN (as many
+# digits as N) over the fixture's /events?c=NAME, each polling every
+# INTERVAL_MS, created on worker I by CONC clients at once (each sends
+# every CONC-th, again on a 409); workers need
+# rest.max.connections.per.client above CONC. $T/create.codes gets each
+# create's final status, $T/create.err the bodies of those not 201.
+dist_create_many() {
+	local i=$1 n=$2 iv=$3 conc=$4 k pids=()
+	: >"$T/create.err"
+	for k in $(seq 0 $((conc - 1))); do
+		(for c in $(seq -w 1 "$n"); do
+			[ $((10#$c % conc)) -eq "$k" ] || continue
+			body=$(dist_connector_json "c$c" "$iv" |
+				sed "s#\"http.url\":\"$API/events\"#\"http.url\":\"$API/events?c=c$c\"#")
+			for _ in $(seq 100); do
+				dist_send "$i" POST /connectors "$body" >"$T/create.$k.out"
+				[ "$DIST_ST" = 409 ] || break
+				sleep 0.2
+			done
+			echo "$DIST_ST" >>"$T/create.$k.codes"
+			[ "$DIST_ST" = 201 ] || cat "$T/create.$k.out" >>"$T/create.err"
+		done) &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	cat "$T"/create.*.codes >"$T/create.codes"
+	rm -f "$T"/create.*.codes "$T"/create.*.out
+}
+
+# dist_polls FROM_MS TO_MS INTERVAL_MS: from the fixture's request log,
+# the polls of each connector (requests with c=NAME) in [FROM, TO] against
+# its schedule: after each poll the next is due one interval later; it
+# counts as missed when no poll came within half an interval of that (a
+# late one is not a miss); at TO, the dues more than half an interval
+# past. Prints "connectors_seen total_missed max_missed_by_one
+# longest_gap_ms".
+dist_polls() {
+	curl -s "$API/admin/log" | python3 -c '
+import collections, json, re, sys
+j0, j1, iv = (int(a) for a in sys.argv[1:4])
+polls = collections.defaultdict(list)
+for r in json.load(sys.stdin)["requests"]:
+    m = re.search(r"(?:^|&)c=(c\d+)", r.get("query") or "")
+    if m and j0 <= r["t"] <= j1:
+        polls[m.group(1)].append(r["t"])
+total = worst = longest = 0
+for ts in polls.values():
+    ts = sorted(ts) + [j1]
+    missed = 0
+    for a, b in zip(ts, ts[1:]):
+        missed += max(0, (b - a - iv // 2) // iv)
+        longest = max(longest, b - a)
+    total += missed
+    worst = max(worst, missed)
+print(len(polls), total, worst, longest)
+' "$@"
+}
