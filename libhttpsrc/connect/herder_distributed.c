@@ -601,18 +601,24 @@ static void add_publish(dist_herder *d, const char *name)
 }
 
 /* Not during a rebalance (the leader refuses them then); after a failure
- * the rest waits for the next tick: a leader that does not answer would
- * hold this thread PUBLISH_TIMEOUT_MS for each. */
+ * the rest waits for the next tick (a leader that does not answer would
+ * hold this thread PUBLISH_TIMEOUT_MS for each), and the one that failed
+ * goes last, so that it cannot hold up the others for good. */
 static void run_publish(dist_herder *d)
 {
         size_t keep = 0;
-        int failed  = rebalancing(d);
+        char *failed = NULL;
+        int skip     = rebalancing(d);
         for (size_t i = 0; i < d->n_publish; i++) {
-                if (failed || (failed = publish_tasks(d, d->publish[i])))
+                if (skip || failed)
                         d->publish[keep++] = d->publish[i];
+                else if (publish_tasks(d, d->publish[i]))
+                        failed = d->publish[i];
                 else
                         free(d->publish[i]);
         }
+        if (failed)
+                d->publish[keep++] = failed;
         d->n_publish = keep;
 }
 

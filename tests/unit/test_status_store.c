@@ -239,6 +239,54 @@ static void test_backend_ops(void **state)
         sb_free(&f.log);
 }
 
+/* A backend whose writes are stored only at flush (as Kafka's). */
+static int fake_flush(void *be, char *errstr, size_t errstr_size)
+{
+        fake_be *f = be;
+        if (f->fail) {
+                errstr_set(errstr, errstr_size, "status.storage.topic: down");
+                return HTTPSRC_ERR_KAFKA;
+        }
+        sb_puts(&f->log, "flush;");
+        return HTTPSRC_OK;
+}
+
+static const status_store_ops flushing_ops = {"fake", fake_write, NULL,
+                                              fake_destroy, fake_flush};
+
+/* Unbatched, each put waits for its write; batched, the puts only send
+ * (and are in the cache at once) and one flush waits for all. */
+static void test_batched_flush(void **state)
+{
+        (void)state;
+        char err[128] = "";
+        fake_be f     = {0};
+        status_store *s = status_store_new(&flushing_ops, &f);
+        status_rec r    = rec(STATUS_RUNNING, "a:1", 1);
+        assert_int_equal(status_store_put(s, "x", 0, &r, err, sizeof(err)),
+                         HTTPSRC_OK);
+        assert_string_equal(f.log.buf, "x/0=RUNNING;flush;");
+        status_store_set_batched(s, 1);
+        assert_int_equal(status_store_put(s, "y", 0, &r, err, sizeof(err)),
+                         HTTPSRC_OK);
+        assert_int_equal(status_store_put(s, "y", STATUS_CONNECTOR, &r, err,
+                                          sizeof(err)),
+                         HTTPSRC_OK);
+        assert_string_equal(f.log.buf,
+                            "x/0=RUNNING;flush;y/0=RUNNING;y/-1=RUNNING;");
+        status_rec got;
+        assert_int_equal(status_store_get(s, "y", 0, &got), HTTPSRC_OK);
+        assert_int_equal(status_store_flush(s, err, sizeof(err)), HTTPSRC_OK);
+        assert_string_equal(f.log.buf, "x/0=RUNNING;flush;y/0=RUNNING;"
+                                        "y/-1=RUNNING;flush;");
+        f.fail = 1;
+        assert_int_equal(status_store_flush(s, err, sizeof(err)),
+                         HTTPSRC_ERR_KAFKA);
+        assert_string_equal(err, "status.storage.topic: down");
+        status_store_destroy(s);
+        sb_free(&f.log);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -248,6 +296,7 @@ int main(void)
             cmocka_unit_test(test_apply_read_rules),
             cmocka_unit_test(test_foreach),
             cmocka_unit_test(test_backend_ops),
+            cmocka_unit_test(test_batched_flush),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
