@@ -1084,7 +1084,7 @@ set_priority() {
 }
 if [ "$NICE" != 0 ]; then
 	if set_priority; then
-		PRIORITY="niceness $NICE (BENCH_NICE; its process group too), tools, nginx and Kafka alike"
+		PRIORITY="niceness $NICE (BENCH_NICE; its session's scheduling group too), tools, nginx and Kafka alike"
 	else
 		say "BENCH_NICE=$NICE not permitted here: running at the default priority"
 	fi
