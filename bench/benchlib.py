@@ -4,6 +4,7 @@ analysis of what the runs left behind (CSV in, CSV and Markdown out).
 
 Usage: benchlib.py COMMAND ARGS...  (see the functions named cmd_*)
 """
+import calendar
 import csv
 import json
 import os
@@ -128,15 +129,21 @@ def cmd_slicer(wwwdir, portfile):
 
 
 def cmd_watch(boot, topic, count, outfile, timeout_s="600"):
-    """Read topic (created here, one partition) from its start as records
-    arrive; writes "<first> <all>" (epoch seconds when the first record
-    arrived and when count distinct keys had) to outfile. Distinct keys,
-    not records: an at-least-once peer's duplicates do not count. Prints
-    "ready" once the topic exists. Exits 1 at timeout_s."""
+    """Read topic (created here, one partition, LogAppendTime) from its
+    start as records arrive; writes "<first> <all> <append>" to outfile:
+    epoch seconds when this reader got the first record, when it had count
+    distinct keys, and when the broker appended the first record (its
+    LogAppendTime, the broker's clock on this machine): the time a record
+    is in Kafka whatever this reader's own start-up costs (librdkafka's
+    offset query of a new partition can wait 500 ms more, round by round).
+    Distinct keys, not records: an at-least-once peer's duplicates do not
+    count. Prints "ready" once the topic exists. Exits 1 at timeout_s."""
     from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
     from confluent_kafka.admin import AdminClient, NewTopic
     admin = AdminClient({"bootstrap.servers": boot})
-    admin.create_topics([NewTopic(topic, 1, 1)])[topic].result(30)
+    admin.create_topics([NewTopic(
+        topic, 1, 1, config={"message.timestamp.type": "LogAppendTime"})])[
+        topic].result(30)
     # The partition's leader in the consumer's metadata before assign():
     # else librdkafka waits 500 ms (its offset query timer) to start
     # fetching, and every first-record time carried those 500 ms.
@@ -151,7 +158,7 @@ def cmd_watch(boot, topic, count, outfile, timeout_s="600"):
         time.sleep(0.1)
     c.assign([TopicPartition(topic, 0, OFFSET_BEGINNING)])
     print("ready", flush=True)
-    count, first, keys = int(count), None, set()
+    count, first, keys, append = int(count), None, set(), None
     deadline = time.time() + float(timeout_s)
     while time.time() < deadline:
         # until the first record, short waits: its time is when it came
@@ -160,14 +167,52 @@ def cmd_watch(boot, topic, count, outfile, timeout_s="600"):
         for m in msgs:
             if m.error() is None:
                 keys.add(m.key())
+                if append is None:
+                    append = m.timestamp()[1] / 1000.0
         if keys and first is None:
             first = t
         if len(keys) >= count:
             with open(outfile, "w") as f:
-                f.write("%.3f %.3f\n" % (first, t))
+                f.write("%.3f %.3f %.3f\n" % (first, t, append))
             return
     sys.exit("watch: %s holds %d of %d keys after %s s"
              % (topic, len(keys), count, timeout_s))
+
+
+def cmd_warm(boot):
+    """One record by an idempotent producer into topic bench-warm: a new
+    broker has no block of producer ids yet and answers the first
+    InitProducerId "Coordinator load in progress"; librdkafka retries it
+    only after its fixed PID timer (here 0.5-1 s), and the peer that ran
+    first would carry that once-per-broker cost in its first record."""
+    from confluent_kafka import Producer
+    p = Producer({"bootstrap.servers": boot, "enable.idempotence": True})
+    p.produce("bench-warm", b"warm")
+    if p.flush(60):
+        sys.exit("warm: the record to bench-warm was not acknowledged")
+
+
+def cmd_host_first(err, t0):
+    """From the host's --log-level=debug lines (err): seconds from t0
+    (epoch) to its first request and to its first acknowledged page, and
+    how many times librdkafka retried getting a producer id."""
+    def at(line):
+        ts = line.split(" ", 1)[0]
+        return calendar.timegm(time.strptime(ts[:19], "%Y-%m-%dT%H:%M:%S")) \
+            + float(ts[19:-1] or 0)
+    req = ack = None
+    retries = 0
+    with open(err) as f:
+        for line in f:
+            if req is None and "] request " in line:
+                req = at(line)
+            elif ack is None and "] page of " in line and \
+                    " acknowledged " in line:
+                ack = at(line)
+            elif "Failed to acquire idempotence PID" in line:
+                retries += 1
+    fmt = lambda t: "" if t is None else "%.3f" % (t - float(t0))
+    print("%s,%s,%d" % (fmt(req), fmt(ack), retries))
 
 
 def read_rows(path):
@@ -504,8 +549,9 @@ def cmd_jvm(runs_csv, out_csv):
     for r in read_rows(runs_csv):
         by_tool[r["tool"]].append(r)
     cols = ["records_per_s", "first_record_s", "wall_s", "cpu_s",
-            "peak_rss_mb"]
-    med = {t: {c: statistics.median(float(r[c]) for r in rows)
+            "peak_rss_mb", "first_read_s"]
+    med = {t: {c: statistics.median(float(r.get(c) or "nan")
+                                    for r in rows)
                for c in cols} for t, rows in by_tool.items()}
     # duplicates per round, from the read-back (jvm_verify.csv beside)
     dups = defaultdict(list)
@@ -518,19 +564,19 @@ def cmd_jvm(runs_csv, out_csv):
     h, j = med.get("httpsrc"), med.get("connect")
     with open(out_csv, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["tool", "rounds"] + cols + ["duplicates_per_round"])
+        # duplicates before first_read_s: the chart reads columns 3-7
+        w.writerow(["tool", "rounds"] + cols[:5] +
+                   ["duplicates_per_round"] + cols[5:])
         for t in order:
-            w.writerow([t, len(by_tool[t])] +
-                       ["%.2f" % med[t][c] for c in cols] +
-                       ["/".join(str(d) for d in dups.get(t, []))])
+            val = ["%.3f" % med[t][c] if c.startswith("first_")
+                   else "%.2f" % med[t][c] for c in cols]
+            w.writerow([t, len(by_tool[t])] + val[:5] +
+                       ["/".join(str(d) for d in dups.get(t, []))] +
+                       val[5:])
         if h and j:
-            w.writerow(["ratio", "",
-                        "%.1f" % (h["records_per_s"] / j["records_per_s"]),
-                        "%.1f" % (j["first_record_s"] / h["first_record_s"]),
-                        "%.1f" % (j["wall_s"] / h["wall_s"]),
-                        "%.1f" % (j["cpu_s"] / h["cpu_s"]),
-                        "%.1f" % (j["peak_rss_mb"] / h["peak_rss_mb"]),
-                        ""])
+            better = ["%.1f" % (h[c] / j[c] if c == "records_per_s"
+                                else j[c] / h[c]) for c in cols]
+            w.writerow(["ratio", ""] + better[:5] + [""] + better[5:])
     print(md_table(out_csv))
 
 
@@ -562,8 +608,12 @@ def cmd_jvm_section(resdir, machine, pages, per, rounds, castorm):
            "offset.flush.interval.ms and its timer at 50 ms (castorm moves "
            "its cursor only when Connect commits offsets); `httpsrc`: "
            "`httpsrc-connect --once`. Times from the process start until "
-           "a reader of the topic got the first record (`first_record_s`) "
-           "and every key (`wall_s`). CPU and peak RSS: "
+           "the broker appended the first record (`first_record_s`, its "
+           "LogAppendTime: the topic is created beforehand, the same way "
+           "for both, with message.timestamp.type=LogAppendTime), until a "
+           "reader of the topic got it (`first_read_s`; the reader's own "
+           "start can add librdkafka's 500 ms offset-query retry) and every "
+           "key (`wall_s`). CPU and peak RSS: "
            "connect from /proc at that moment (it keeps running), httpsrc "
            "for its whole run (getrusage). The `ratio` row is how many "
            "times better httpsrc does on each column. Every round was "

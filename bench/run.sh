@@ -2,7 +2,7 @@
 # libhttpsrc benchmark: throughput against the usual hand-written peers,
 # scale (many connectors on a timer), per-page latency. One command:
 #
-#   bench/run.sh [throughput|cores|scale|latency|all|profile|jvm]
+#   bench/run.sh [throughput|cores|scale|latency|all|profile|jvm|first]
 #                [--rounds N] [--full] [--sizes 100,1000,10000]
 #                [--scale-seconds S]
 #
@@ -47,6 +47,10 @@
 #               bench/build-castorm.sh builds them from the v0.8.11 source
 #               tag; if none works the run stops saying so (never without
 #               the peer).
+#   first       (not part of all) of jvm, only the time from the process
+#               start to the first record in Kafka, Connect + castorm and
+#               httpsrc (at-least-once) in alternating order, --rounds N
+#               (20 x 1000 records; results/first/).
 #
 # Installs what is missing (apt-get), builds a release build in build-bench
 # (BENCH_BUILD overrides), writes bench/results/ (BENCH_RESULTS overrides):
@@ -81,12 +85,12 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	throughput | scale | latency | cores | all | profile | jvm) PART=$1 ;;
+	throughput | scale | latency | cores | all | profile | jvm | first) PART=$1 ;;
 	--rounds) ROUNDS=${2:?--rounds needs a number} && shift ;;
 	--full) FULL=1 ;;
 	--sizes) SIZES=${2:?--sizes needs a list} && shift ;;
 	--scale-seconds) SCALE_S=${2:?--scale-seconds needs seconds} && shift ;;
-	*) die "unknown argument '$1' (usage: run.sh [throughput|scale|latency|cores|all|profile|jvm] [--rounds N] [--full] [--sizes LIST] [--scale-seconds S])" ;;
+	*) die "unknown argument '$1' (usage: run.sh [throughput|scale|latency|cores|all|profile|jvm|first] [--rounds N] [--full] [--sizes LIST] [--scale-seconds S])" ;;
 	esac
 	shift
 done
@@ -605,22 +609,26 @@ watch_start() {
 	die "the watcher of $1 did not start"
 }
 
-# watch_wait DIR: 0 once every record is in Kafka; sets T_FIRST, T_ALL
+# watch_wait DIR: 0 once every record is in Kafka; sets T_FIRST (the
+# reader got the first record), T_ALL (every key), T_APPEND (the broker
+# appended the first record: its LogAppendTime)
 watch_wait() {
 	local rc=0
 	wait "$WATCH_PID" || rc=$?
 	forget "$WATCH_PID"
 	[ "$rc" = 0 ] || return 1
-	read -r T_FIRST T_ALL <"$1/watch"
+	read -r T_FIRST T_ALL T_APPEND <"$1/watch"
 }
 
-# jvm_row TOOL ROUND T0 CPU_S RSS_KB
+# jvm_row TOOL ROUND T0 CPU_S RSS_KB: first_record_s is when the broker
+# appended the first record (the same clock point for both peers, whatever
+# the reader's own start-up), first_read_s when the reader got it
 jvm_row() {
 	awk -v n="$1" -v r="$2" -v t0="$3" -v tf="$T_FIRST" -v ta="$T_ALL" \
-		-v c="$4" -v m="$5" -v N="$RECORDS" 'BEGIN {
-		printf "%s,%s,%d,%.2f,%.2f,%.2f,%.1f,%.0f\n", n, r, N, tf - t0,
-			ta - t0, c, m / 1024, N / (ta - t0) }' >>"$JRUNS"
-	tail -1 "$JRUNS" | awk -F, '{ printf "  %-8s round %s: first record after %5.2f s, all after %6.2f s, %6.2f s CPU, %7.1f MB peak RSS, %7.0f records/s\n", $1, $2, $4, $5, $6, $7, $8 }' >&2
+		-v tp="$T_APPEND" -v c="$4" -v m="$5" -v N="$RECORDS" 'BEGIN {
+		printf "%s,%s,%d,%.3f,%.2f,%.2f,%.1f,%.0f,%.3f\n", n, r, N, tp - t0,
+			ta - t0, c, m / 1024, N / (ta - t0), tf - t0 }' >>"$JRUNS"
+	tail -1 "$JRUNS" | awk -F, '{ printf "  %-11s round %s: first record in Kafka after %6.3f s (read after %6.3f s), all after %6.2f s, %6.2f s CPU, %7.1f MB peak RSS, %7.0f records/s\n", $1, $2, $4, $9, $5, $6, $7, $8 }' >&2
 }
 
 castorm_worker() { # DIR
@@ -699,7 +707,8 @@ httpsrc_jvm_round() {
 	cursor_connector "$d/c.json" "bench-jvm-$tool-$r" "$topic" "$JAPI" 1000 after
 	watch_start "$topic" "$d"
 	t0=$(now)
-	/usr/bin/time -f "%e %U %S %M" -o "$d/time" "$HOST" --once \
+	# shellcheck disable=SC2086 # HOST_ARGS: none or one word
+	/usr/bin/time -f "%e %U %S %M" -o "$d/time" "$HOST" --once ${HOST_ARGS:-} \
 		"$d/worker.properties" "$d/c.json" >"$d/out" 2>"$d/err" || rc=$?
 	if [ "$rc" != 0 ] || ! watch_wait "$d"; then
 		echo "bench: $tool round $r exited $rc: $(tail -3 "$d/err")" >&2
@@ -707,12 +716,17 @@ httpsrc_jvm_round() {
 		return 0
 	fi
 	read -r wall user sys rss <"$d/time"
+	[ -z "${HOST_FIRST:-}" ] ||
+		echo "$r,$($LIB host-first "$d/err" "$t0")" >>"$HOST_FIRST"
 	jvm_row "$tool" "$r" "$t0" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$rss"
 	verify "$topic" "$RES/jvm_verify.csv"
 }
 
-part_jvm() {
-	local r msg
+JRUNS_HEADER=tool,round,records,first_record_s,wall_s,cpu_s,peak_rss_mb,records_per_s,first_read_s
+
+# jvm_setup: the broker, castorm, the keyset API
+jvm_setup() {
+	local msg
 	msg=$("$KAFKA_SH" check) || die "$msg"
 	[ "$FULL" = 1 ] && JVM_PAGES=200
 	RECORDS=$((JVM_PAGES * JVM_PER))
@@ -724,9 +738,49 @@ part_jvm() {
 	[ -n "$JAVA" ] || JAVA=$(command -v java)
 	say "JVM peer: a real broker (tests/kafka/kafka.sh), $JVM_PAGES pages x $JVM_PER records (keyset)"
 	BOOT=$("$KAFKA_SH" start "$WORK/kafka" 1)
+	# the broker's first producer id block, once, before either peer
+	$LIB warm "$BOOT" || die "the broker at $BOOT took no record"
 	serve_keyset
+}
+
+# part_first: only the time from the process start to the first record in
+# Kafka, Connect + castorm and httpsrc interleaved (the order alternating),
+# into results/first/ (jvm.csv, jvm_verify.csv, jvm_summary.csv;
+# host_first.csv: httpsrc's first request and first acknowledgement from
+# its debug log, and its producer id retries)
+part_first() {
+	local r
+	jvm_setup
+	RES=$RES/first
+	mkdir -p "$RES"
 	JRUNS=$RES/jvm.csv
-	echo "tool,round,records,first_record_s,wall_s,cpu_s,peak_rss_mb,records_per_s" >"$JRUNS"
+	echo "$JRUNS_HEADER" >"$JRUNS"
+	echo "topic,records,distinct_keys" >"$RES/jvm_verify.csv"
+	# httpsrc's own clock points, from its debug log (benchlib host-first)
+	HOST_ARGS=--log-level=debug HOST_FIRST=$RES/host_first.csv
+	echo "round,first_request_s,first_ack_s,pid_retries" >"$HOST_FIRST"
+	for r in $(seq "$ROUNDS"); do
+		say "Round $r/$ROUNDS (Kafka $BOOT), load $(cut -d' ' -f1 /proc/loadavg)"
+		if [ $((r % 2)) = 1 ]; then
+			castorm_round "$r"
+			httpsrc_jvm_round "$r"
+		else
+			httpsrc_jvm_round "$r"
+			castorm_round "$r"
+		fi
+	done
+	kill -QUIT "$(cat "$WORK/jvm/nginx.pid")" 2>/dev/null || true
+	"$KAFKA_SH" stop "$WORK/kafka"
+	echo >&2
+	$LIB jvm "$JRUNS" "$RES/jvm_summary.csv"
+	say "Results in $RES/jvm.csv, $RES/jvm_summary.csv"
+}
+
+part_jvm() {
+	local r
+	jvm_setup
+	JRUNS=$RES/jvm.csv
+	echo "$JRUNS_HEADER" >"$JRUNS"
 	# each stage alone on the real broker, and httpsrc's wall time (from
 	# its rounds) as a multiple of the slowest (benchlib throughput)
 	JFLOORS=$WORK/jvm/floors.csv
@@ -1095,6 +1149,7 @@ build
 mkdir -p "$RES"
 [ "$PART" = profile ] && { part_profile; exit "$FAILED"; }
 [ "$PART" = jvm ] && { part_jvm; exit "$FAILED"; }
+[ "$PART" = first ] && { part_first; exit "$FAILED"; }
 case $PART in
 throughput) part_throughput ;;
 scale) part_scale ;;
