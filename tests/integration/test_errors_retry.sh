@@ -71,13 +71,15 @@ assert_grep "a retry line says what failed (URL without its query)" \
 assert_topic "backoff" backoff <(fixture_keyed 1 100)
 read -r g1 g2 rest < <(gaps b)
 diag "backoff gaps: $g1 $g2 $rest"
-if in_range "${g1:-0}" 100 300; then ok "1st retry after 100..200 ms (+100 slack)"; else not_ok "1st retry after 100..200 ms (+100 slack): ${g1:-none}"; fi
-if in_range "${g2:-0}" 200 500; then ok "2nd retry after 200..400 ms (+100 slack)"; else not_ok "2nd retry after 200..400 ms (+100 slack): ${g2:-none}"; fi
+# The upper bounds have 250 ms of slack: the loop and the fixture share two
+# loaded cores with the rest of the suite.
+if in_range "${g1:-0}" 100 450; then ok "1st retry after 100..200 ms (+250 slack)"; else not_ok "1st retry after 100..200 ms (+250 slack): ${g1:-none}"; fi
+if in_range "${g2:-0}" 200 650; then ok "2nd retry after 200..400 ms (+250 slack)"; else not_ok "2nd retry after 200..400 ms (+250 slack): ${g2:-none}"; fi
 
 assert_topic "Retry-After" retryafter <(fixture_keyed 1 100)
 read -r g1 rest < <(gaps c)
 diag "Retry-After gap: $g1"
-if in_range "${g1:-0}" 1000 1500; then ok "Retry-After: 1 honoured (1000..1500 ms, not the 10 ms backoff)"; else not_ok "Retry-After: 1 honoured (1000..1500 ms, not the 10 ms backoff): ${g1:-none}"; fi
+if in_range "${g1:-0}" 1000 2500; then ok "Retry-After: 1 honoured (1000..2500 ms: not the 10 ms backoff, not 1 min)"; else not_ok "Retry-After: 1 honoured (1000..2500 ms: not the 10 ms backoff, not 1 min): ${g1:-none}"; fi
 
 # Retries exhausted: one line naming the connector, request, status, body
 # and the attempts; exit 1.
