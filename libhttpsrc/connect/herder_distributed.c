@@ -456,7 +456,7 @@ static void flush_statuses(dist_herder *d)
 
 static void put_status(dist_herder *d,
                        const char *name,
-                       int task,
+                       int task_id,
                        status_state state,
                        const char *trace)
 {
@@ -465,7 +465,7 @@ static void put_status(dist_herder *d,
                         .worker_id  = d->worker_id,
                         .generation = d->gen};
         char err[512];
-        if (status_store_put_safe(d->st, name, task, &r, err, sizeof(err)) <
+        if (status_store_put_safe(d->st, name, task_id, &r, err, sizeof(err)) <
             0)
                 log_msg(d->lg, HTTPSRC_LOG_WARN, name,
                         "distributed: status not written: %s", err);
@@ -937,7 +937,7 @@ static void states_on_loop(httpsrc_pipeline *p, void *arg)
 {
         state_arg *a = arg;
         for (size_t i = 0; i < a->n; i++) {
-                connector *c = a->run[i].started
+                task *c = a->run[i].started
                                    ? pipeline_find(p, a->run[i].name)
                                    : NULL;
                 a->states[i] = c ? pipeline_state(p, c) : -1;
@@ -988,9 +988,9 @@ typedef struct target_arg {
 static void target_on_loop(httpsrc_pipeline *p, void *arg)
 {
         target_arg *a = arg;
-        connector *c  = pipeline_find(p, a->name);
+        task *c  = pipeline_find(p, a->name);
         if (c)
-                connector_set_target(c, a->target);
+                task_set_target(c, a->target);
 }
 
 /* ---- config topic events (herder thread, inside a refresh) ----------- */
@@ -1080,10 +1080,10 @@ static void o_info(dist_herder *d, strbuf *sb, const config_entry *e)
 
 /* A stored status as REST shows it (none: UNASSIGNED, worker_id ""). */
 static herder_json_state
-state_of(dist_herder *d, const char *name, int task, status_rec *r)
+state_of(dist_herder *d, const char *name, int task_id, status_rec *r)
 {
-        herder_json_state s = {task, NULL, NULL, NULL};
-        if (status_store_get(d->st, name, task, r) == HTTPSRC_OK) {
+        herder_json_state s = {task_id, NULL, NULL, NULL};
+        if (status_store_get(d->st, name, task_id, r) == HTTPSRC_OK) {
                 s.state     = status_state_name(r->state);
                 s.worker_id = r->worker_id;
                 s.trace     = r->trace;

@@ -23,7 +23,7 @@ typedef struct ctl {
 static void run_ctl(httpsrc_pipeline *p, void *arg)
 {
         ctl *x       = arg;
-        connector *c = pipeline_find(p, x->name);
+        task *c = pipeline_find(p, x->name);
         char err[1024];
         if (!c || pipeline_deleting(p, c)) {
                 x->rc = HTTPSRC_ERR_NOENT;
@@ -33,7 +33,7 @@ static void run_ctl(httpsrc_pipeline *p, void *arg)
         switch (x->op) {
         case CTL_PAUSE:
         case CTL_RESUME:
-                connector_set_target(c, x->op == CTL_PAUSE ? TARGET_PAUSED
+                task_set_target(c, x->op == CTL_PAUSE ? TARGET_PAUSED
                                                            : TARGET_STARTED);
                 break;
         case CTL_RESTART:
@@ -47,7 +47,7 @@ static void run_ctl(httpsrc_pipeline *p, void *arg)
                 break;
         case CTL_ERROR:
                 snprintf(x->buf, x->size, "%s",
-                         connector_failed(c) ? connector_failure(c) : "");
+                         task_is_failed(c) ? task_failure(c) : "");
                 break;
         }
 }

@@ -53,10 +53,10 @@ static void label_value(out *o, const char *s)
 }
 
 /* name{connector="..." then the caller adds its labels, "} " and value. */
-static void sample_start(out *o, const char *name, const connector *c)
+static void sample_start(out *o, const char *name, const task *c)
 {
         put(o, "%s{connector=\"", name);
-        label_value(o, connector_name(c));
+        label_value(o, task_name(c));
         put(o, "\"");
 }
 
@@ -71,18 +71,18 @@ static void put_seconds_ms(out *o, int64_t ms)
 /* Every httpsrc_state, named by httpsrc_state_name(). */
 #define N_STATES (HTTPSRC_STATE_RESTARTING + 1)
 
-typedef void (*conn_fn)(out *o, httpsrc_pipeline *p, const connector *c);
+typedef void (*conn_fn)(out *o, httpsrc_pipeline *p, const task *c);
 
 static void each(out *o, httpsrc_pipeline *p, conn_fn fn)
 {
         for (size_t i = 0; i < pipeline_count(p); i++) {
-                const connector *c = pipeline_at(p, i);
+                const task *c = pipeline_at(p, i);
                 if (!pipeline_deleting(p, c))
                         fn(o, p, c);
         }
 }
 
-static void s_connector_state(out *o, httpsrc_pipeline *p, const connector *c)
+static void s_connector_state(out *o, httpsrc_pipeline *p, const task *c)
 {
         int st = pipeline_state(p, c);
         for (size_t s = 0; s < N_STATES; s++) {
@@ -93,7 +93,7 @@ static void s_connector_state(out *o, httpsrc_pipeline *p, const connector *c)
 }
 
 /* One task per connector; a STOPPED connector has none (as in Connect). */
-static void s_task_state(out *o, httpsrc_pipeline *p, const connector *c)
+static void s_task_state(out *o, httpsrc_pipeline *p, const task *c)
 {
         int st = pipeline_state(p, c);
         if (st == HTTPSRC_STATE_STOPPED)
@@ -105,11 +105,11 @@ static void s_task_state(out *o, httpsrc_pipeline *p, const connector *c)
         }
 }
 
-static void s_requests(out *o, httpsrc_pipeline *p, const connector *c)
+static void s_requests(out *o, httpsrc_pipeline *p, const task *c)
 {
         static const char *const cls[STAT_N_CLASSES] = {"error", "1xx", "2xx",
                                                         "3xx",   "4xx", "5xx"};
-        const conn_stats *st = connector_stats(c);
+        const conn_stats *st = task_stats(c);
         for (size_t k = 0; k < STAT_N_CLASSES; k++) {
                 sample_start(o, "httpsrc_http_requests_total", c);
                 put(o, ",code=\"%s\"} %llu\n", cls[k],
@@ -117,9 +117,9 @@ static void s_requests(out *o, httpsrc_pipeline *p, const connector *c)
         }
 }
 
-static void s_duration(out *o, httpsrc_pipeline *p, const connector *c)
+static void s_duration(out *o, httpsrc_pipeline *p, const task *c)
 {
-        const conn_stats *st = connector_stats(c);
+        const conn_stats *st = task_stats(c);
         uint64_t cum         = 0;
         for (size_t b = 0; b <= METRICS_N_BUCKETS; b++) {
                 cum += st->dur_bucket[b];
@@ -195,11 +195,11 @@ static const struct {
                       "ends (epoch seconds; 0: none)"},
 };
 
-static void conn_value(out *o, httpsrc_pipeline *p, const connector *c, int v)
+static void conn_value(out *o, httpsrc_pipeline *p, const task *c, int v)
 {
         httpsrc_metrics m    = {.struct_size = sizeof(m)};
-        const conn_stats *st = connector_stats(c);
-        connector_metrics(c, &m);
+        const conn_stats *st = task_stats(c);
+        task_metrics(c, &m);
         if (v == V_OFFSET_AGE && !st->last_commit_ms)
                 return;
         sample_start(o, conn_families[v].name, c);
@@ -221,7 +221,7 @@ static void conn_value(out *o, httpsrc_pipeline *p, const connector *c, int v)
                 put(o, "%llu\n", (unsigned long long)st->records_failed);
                 break;
         case V_OUTSTANDING:
-                put(o, "%zu\n", connector_outstanding(c));
+                put(o, "%zu\n", task_outstanding(c));
                 break;
         case V_OUTSTANDING_BYTES:
                 put(o, "%llu\n", (unsigned long long)st->outstanding_bytes);
@@ -257,7 +257,7 @@ static void conn_families_all(out *o, httpsrc_pipeline *p)
                 family(o, conn_families[v].name, conn_families[v].type,
                        conn_families[v].help);
                 for (size_t i = 0; i < pipeline_count(p); i++) {
-                        const connector *c = pipeline_at(p, i);
+                        const task *c = pipeline_at(p, i);
                         if (!pipeline_deleting(p, c))
                                 conn_value(o, p, c, (int)v);
                 }
@@ -272,7 +272,7 @@ static void producer_families(out *o, httpsrc_pipeline *p)
         if (prod)
                 producer_queue(prod, &q);
         for (size_t i = 0; i < pipeline_count(p); i++)
-                bytes += connector_stats(pipeline_at(p, i))->outstanding_bytes;
+                bytes += task_stats(pipeline_at(p, i))->outstanding_bytes;
         family(o, "httpsrc_producer_queue_messages", "gauge",
                "Records in the producer not yet delivered (in flight "
                "included)");

@@ -42,7 +42,7 @@ typedef struct attached {
 
 /* A connector waiting for its outstanding records before it goes. */
 typedef struct pending_op {
-        connector *c;
+        task *c;
         httpsrc_conf *new_conf; /* restart: the conf to start from */
         int restart;
         int local; /* new_conf is the operator's own (not from REST) */
@@ -57,10 +57,10 @@ struct httpsrc_pipeline {
         secrets *local;   /* + built-ins: the operator's own files; or NULL */
         http_client *http;
         sink sink;
-        connector **conns;
+        task **conns;
         size_t n_conns;
         scheduler *sched; /* connectors by next wakeup */
-        connector **due;  /* room for every connector: the due ones */
+        task **due;  /* room for every connector: the due ones */
         int run_once;     /* the current run's HTTPSRC_RUN_ONCE */
         int running;      /* between httpsrc_pipeline_start() and its end */
         int64_t deadline; /* of the current run's drain; 0: not stopping */
@@ -270,7 +270,7 @@ void httpsrc_pipeline_destroy(httpsrc_pipeline *p)
         /* Producer next: no delivery report may reach a freed connector. */
         producer_destroy(p->sink.prod);
         for (size_t i = 0; i < p->n_conns; i++)
-                connector_destroy(p->conns[i]);
+                task_destroy(p->conns[i]);
         free(p->conns);
         free(p->shown);
         free(p->due);
@@ -309,10 +309,10 @@ int httpsrc_pipeline_load_plugin(httpsrc_pipeline *p,
         return plugin_registry_load(p->plugins, path, errstr, errstr_size);
 }
 
-static connector *find(const httpsrc_pipeline *p, const char *name)
+static task *find(const httpsrc_pipeline *p, const char *name)
 {
         for (size_t i = 0; name && i < p->n_conns; i++)
-                if (strcmp(connector_name(p->conns[i]), name) == 0)
+                if (strcmp(task_name(p->conns[i]), name) == 0)
                         return p->conns[i];
         return NULL;
 }
@@ -331,15 +331,15 @@ void pipeline_set_task_state_cb(httpsrc_pipeline *p,
 /* Report conns[i]'s state if it differs from the one last reported. */
 static void report_at(httpsrc_pipeline *p, size_t i)
 {
-        const connector *c = p->conns[i];
+        const task *c = p->conns[i];
         int state          = pipeline_state(p, c);
         if (state == p->shown[i])
                 return;
         p->shown[i] = state;
         if (p->on_task)
-                p->on_task(p->on_task_opaque, connector_name(c),
+                p->on_task(p->on_task_opaque, task_name(c),
                            (httpsrc_state)state,
-                           state == HTTPSRC_STATE_FAILED ? connector_failure(c)
+                           state == HTTPSRC_STATE_FAILED ? task_failure(c)
                                                          : NULL);
 }
 
@@ -352,7 +352,7 @@ static void report_gone(httpsrc_pipeline *p, const char *name)
 
 /* conn_env.state_changed: a connector failed or changed its target. One
  * not (or not yet) in the table is reported once it is put there. */
-static void on_state(void *opaque, connector *c)
+static void on_state(void *opaque, task *c)
 {
         httpsrc_pipeline *p = opaque;
         for (size_t i = 0; i < p->n_conns; i++) {
@@ -382,18 +382,18 @@ void *pipeline_attached(const httpsrc_pipeline *p, void (*fini)(void *))
 }
 
 /* A connector's next wakeup may have changed: move it in the heap. */
-static void on_wake(void *opaque, connector *c)
+static void on_wake(void *opaque, task *c)
 {
         httpsrc_pipeline *p = opaque;
-        if (sched_set(p->sched, connector_sched_node(c),
-                      connector_next_wakeup(c, p->run_once)) != HTTPSRC_OK)
-                log_msg(&p->lg, HTTPSRC_LOG_ERROR, connector_name(c),
+        if (sched_set(p->sched, task_sched_node(c),
+                      task_next_wakeup(c, p->run_once)) != HTTPSRC_OK)
+                log_msg(&p->lg, HTTPSRC_LOG_ERROR, task_name(c),
                         "out of memory: the connector cannot be scheduled");
 }
 
-static void unschedule(httpsrc_pipeline *p, connector *c)
+static void unschedule(httpsrc_pipeline *p, task *c)
 {
-        sched_remove(p->sched, connector_sched_node(c));
+        sched_remove(p->sched, task_sched_node(c));
 }
 
 /* @p local: the conf is the operator's own (not from REST). */
@@ -408,11 +408,11 @@ static conn_env make_env(httpsrc_pipeline *p, int local)
 }
 
 /* log.level: the connector's own level; unset, it follows the root's. */
-static void apply_log_level(httpsrc_pipeline *p, const connector *c)
+static void apply_log_level(httpsrc_pipeline *p, const task *c)
 {
-        const char *v = httpsrc_conf_get(connector_conf(c), "log.level");
-        if (log_set_level(&p->lg, connector_name(c), log_level_parse(v)))
-                log_msg(&p->lg, HTTPSRC_LOG_ERROR, connector_name(c),
+        const char *v = httpsrc_conf_get(task_conf(c), "log.level");
+        if (log_set_level(&p->lg, task_name(c), log_level_parse(v)))
+                log_msg(&p->lg, HTTPSRC_LOG_ERROR, task_name(c),
                         "log.level: out of memory; the worker's level "
                         "applies");
 }
@@ -424,7 +424,7 @@ static int trial(httpsrc_pipeline *p,
                  char *errstr,
                  size_t errstr_size);
 
-/* connector_new() failed with @p errstr: 1 if for its stored offset (the
+/* task_new() failed with @p errstr: 1 if for its stored offset (the
  * config alone passes a trial). Exactly-once's Kafka setup (fencing, a
  * broker without transactions) fails only with the real store and says
  * so itself ("exactly.once: ..."): not an offset problem. */
@@ -441,13 +441,13 @@ static int offset_misfit(httpsrc_pipeline *p,
  * pagination or offset mode changed, or an offset was altered) would
  * otherwise be lost with no way to reset its offsets: keep it, FAILED,
  * with the way out (as in Connect, the task fails, the connector stays). */
-static connector *connector_or_failed(httpsrc_pipeline *p,
+static task *connector_or_failed(httpsrc_pipeline *p,
                                       const conn_env *env,
                                       httpsrc_conf *conf,
                                       char *errstr,
                                       size_t errstr_size)
 {
-        connector *c = connector_new(env, conf, errstr, errstr_size);
+        task *c = task_new(env, conf, errstr, errstr_size);
         if (c || !offset_misfit(p, env, conf, errstr))
                 return c;
         const char *name = httpsrc_conf_get(conf, "name");
@@ -458,7 +458,7 @@ static connector *connector_or_failed(httpsrc_pipeline *p,
                  "(or PATCH /connectors/%s/offsets with an offset that fits "
                  "before resuming)",
                  errstr, name, name, name, name);
-        c = connector_new_failed(env, conf, why);
+        c = task_new_failed(env, conf, why);
         if (!c)
                 errstr_set(errstr, errstr_size, "out of memory");
         return c;
@@ -491,10 +491,10 @@ static int create(httpsrc_pipeline *p,
                            "name: connector '%s' already exists", name);
                 return HTTPSRC_ERR_INVAL;
         }
-        connector **nc = realloc(p->conns, (p->n_conns + 1) * sizeof(*nc));
+        task **nc = realloc(p->conns, (p->n_conns + 1) * sizeof(*nc));
         if (nc)
                 p->conns = nc;
-        connector **nd =
+        task **nd =
             nc ? realloc(p->due, (p->n_conns + 1) * sizeof(*nd)) : NULL;
         if (nd)
                 p->due = nd;
@@ -505,8 +505,8 @@ static int create(httpsrc_pipeline *p,
         }
         p->shown     = ns;
         conn_env env = make_env(p, local);
-        connector *c =
-            local ? connector_new(&env, conf, errstr, errstr_size)
+        task *c =
+            local ? task_new(&env, conf, errstr, errstr_size)
                   : connector_or_failed(p, &env, conf, errstr, errstr_size);
         if (!c && local && offset_misfit(p, &env, conf, errstr)) {
                 char why[1024];
@@ -519,7 +519,7 @@ static int create(httpsrc_pipeline *p,
         if (!c)
                 return HTTPSRC_ERR_INVAL;
         if (initial_state != HTTPSRC_STATE_RUNNING)
-                connector_set_target(c, initial_state);
+                task_set_target(c, initial_state);
         p->shown[p->n_conns]   = -1;
         p->conns[p->n_conns++] = c;
         apply_log_level(p, c);
@@ -572,10 +572,10 @@ static int trial(httpsrc_pipeline *p,
         conn_env env = base ? *base : make_env(p, 0);
         env.offsets  = offsets ? offsets : scratch;
         env.lg       = &quiet;
-        connector *c = connector_new(&env, copy, errstr, errstr_size);
+        task *c = task_new(&env, copy, errstr, errstr_size);
         if (!c)
                 httpsrc_conf_destroy(copy);
-        connector_destroy(c);
+        task_destroy(c);
         offset_store_destroy(scratch);
         return c ? HTTPSRC_OK : HTTPSRC_ERR_INVAL;
 }
@@ -642,7 +642,7 @@ int httpsrc_pipeline_check_connector_file(httpsrc_pipeline *p,
 }
 
 int pipeline_check_offset(httpsrc_pipeline *p,
-                          const connector *c,
+                          const task *c,
                           const httpsrc_conf *conf,
                           const char *partition,
                           const char *offset,
@@ -659,7 +659,7 @@ int pipeline_check_offset(httpsrc_pipeline *p,
         /* The connector's own providers: a command-line one may use the
          * built-ins. */
         conn_env env = make_env(p, 0);
-        env.secrets  = connector_secrets(c);
+        env.secrets  = task_secrets(c);
         int rc       = trial(p, &env, conf, one, errstr, errstr_size);
         offset_store_destroy(one);
         /* A config that no longer starts at all (a secret gone) is not
@@ -669,7 +669,7 @@ int pipeline_check_offset(httpsrc_pipeline *p,
         return rc;
 }
 
-static pending_op *pending_of(const httpsrc_pipeline *p, const connector *c)
+static pending_op *pending_of(const httpsrc_pipeline *p, const task *c)
 {
         for (size_t i = 0; i < p->n_ops; i++)
                 if (p->ops[i].c == c)
@@ -678,7 +678,7 @@ static pending_op *pending_of(const httpsrc_pipeline *p, const connector *c)
 }
 
 static int add_op(httpsrc_pipeline *p,
-                  connector *c,
+                  task *c,
                   int restart,
                   httpsrc_conf *conf,
                   int local)
@@ -699,10 +699,10 @@ static int add_op(httpsrc_pipeline *p,
 
 int pipeline_delete(httpsrc_pipeline *p, const char *name)
 {
-        connector *c = find(p, name);
+        task *c = find(p, name);
         if (!c || pipeline_deleting(p, c))
                 return HTTPSRC_ERR_NOENT;
-        connector_stop(c);
+        task_stop(c);
         return add_op(p, c, 0, NULL, 0);
 }
 
@@ -713,7 +713,7 @@ static int restart(httpsrc_pipeline *p,
                    char *errstr,
                    size_t errstr_size)
 {
-        connector *c = find(p, name);
+        task *c = find(p, name);
         if (!c || pipeline_deleting(p, c)) {
                 errstr_set(errstr, errstr_size, "Connector %s not found", name);
                 return HTTPSRC_ERR_NOENT;
@@ -721,7 +721,7 @@ static int restart(httpsrc_pipeline *p,
         conn_env env = make_env(p, local);
         if (conf && trial(p, &env, conf, NULL, errstr, errstr_size))
                 return HTTPSRC_ERR_INVAL;
-        connector_stop(c);
+        task_stop(c);
         int rc = add_op(p, c, 1, conf, local);
         on_state(p, c); /* RESTARTING */
         return rc;
@@ -761,14 +761,14 @@ void httpsrc_pipeline_reload(httpsrc_pipeline *p)
         }
 }
 
-int pipeline_state(const httpsrc_pipeline *p, const connector *c)
+int pipeline_state(const httpsrc_pipeline *p, const task *c)
 {
         const pending_op *op = pending_of(p, c);
         return op && op->restart ? HTTPSRC_STATE_RESTARTING
-                                 : connector_state(c);
+                                 : task_status(c);
 }
 
-int pipeline_deleting(const httpsrc_pipeline *p, const connector *c)
+int pipeline_deleting(const httpsrc_pipeline *p, const task *c)
 {
         const pending_op *op = pending_of(p, c);
         return op && !op->restart;
@@ -776,7 +776,7 @@ int pipeline_deleting(const httpsrc_pipeline *p, const connector *c)
 
 int pipeline_leaving(const httpsrc_pipeline *p, const char *name)
 {
-        const connector *c = find(p, name);
+        const task *c = find(p, name);
         return c && pipeline_deleting(p, c);
 }
 
@@ -793,24 +793,24 @@ static void remove_at(httpsrc_pipeline *p, size_t i)
 static void
 recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf, int local)
 {
-        connector *old = p->conns[i];
-        target_state target = connector_target(old); /* FAILED keeps it */
+        task *old = p->conns[i];
+        target_state target = task_target(old); /* FAILED keeps it */
         /* Its own conf keeps its providers; a new one came over REST, or
          * from the operator's files (a reload). */
         conn_env env = make_env(p, local);
         if (!conf) {
-                conf        = httpsrc_conf_dup(connector_conf(old));
-                env.secrets = connector_secrets(old);
+                conf        = httpsrc_conf_dup(task_conf(old));
+                env.secrets = task_secrets(old);
         }
         char err[1024];
         size_t n_topics;
-        char **topics = connector_take_topics(old, &n_topics);
+        char **topics = task_take_topics(old, &n_topics);
         /* The name outlives the old connector: a failed restart reports
          * the task gone under it. */
-        char *name = xstrdup(connector_name(old));
+        char *name = xstrdup(task_name(old));
         unschedule(p, old);
-        connector_destroy(old);
-        connector *c =
+        task_destroy(old);
+        task *c =
             conf ? connector_or_failed(p, &env, conf, err, sizeof(err)) : NULL;
         if (!c) {
                 strv_free(topics, n_topics);
@@ -823,9 +823,9 @@ recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf, int local)
                 return;
         }
         free(name);
-        connector_give_topics(c, topics, n_topics);
+        task_give_topics(c, topics, n_topics);
         if (target != TARGET_STARTED)
-                connector_set_target(c, target);
+                task_set_target(c, target);
         p->conns[i] = c;
         apply_log_level(p, c);
         on_wake(p, c);
@@ -837,7 +837,7 @@ static void run_pending(httpsrc_pipeline *p)
 {
         for (size_t k = 0; k < p->n_ops;) {
                 pending_op op = p->ops[k];
-                if (connector_busy(op.c)) {
+                if (task_busy(op.c)) {
                         k++;
                         continue;
                 }
@@ -848,11 +848,11 @@ static void run_pending(httpsrc_pipeline *p)
                         if (op.restart) {
                                 recreate(p, i, op.new_conf, op.local);
                         } else {
-                                log_set_level(&p->lg, connector_name(op.c),
+                                log_set_level(&p->lg, task_name(op.c),
                                               -1);
                                 unschedule(p, op.c);
-                                report_gone(p, connector_name(op.c));
-                                connector_destroy(op.c);
+                                report_gone(p, task_name(op.c));
+                                task_destroy(op.c);
                                 remove_at(p, i);
                         }
                         break;
@@ -992,14 +992,14 @@ size_t pipeline_count(const httpsrc_pipeline *p)
         return p->n_conns;
 }
 
-connector *pipeline_at(const httpsrc_pipeline *p, size_t i)
+task *pipeline_at(const httpsrc_pipeline *p, size_t i)
 {
         return i < p->n_conns ? p->conns[i] : NULL;
 }
 
-connector *pipeline_find(const httpsrc_pipeline *p, const char *name)
+task *pipeline_find(const httpsrc_pipeline *p, const char *name)
 {
-        connector *c = find(p, name);
+        task *c = find(p, name);
         return c && !pipeline_deleting(p, c) ? c : NULL;
 }
 
@@ -1065,7 +1065,7 @@ const char *httpsrc_pipeline_last_error(const httpsrc_pipeline *p)
 static void
 on_delivery(void *opaque, void *msg_opaque, int err, const char *reason)
 {
-        connector_delivered(msg_opaque, err, reason);
+        task_delivered(msg_opaque, err, reason);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1074,9 +1074,9 @@ on_delivery(void *opaque, void *msg_opaque, int err, const char *reason)
 static int all_caught_up(const httpsrc_pipeline *p)
 {
         for (size_t i = 0; i < p->n_conns; i++) {
-                const connector *c = p->conns[i];
-                if (connector_busy(c) ||
-                    (!connector_caught_up(c) && !connector_failed(c)))
+                const task *c = p->conns[i];
+                if (task_busy(c) ||
+                    (!task_caught_up(c) && !task_is_failed(c)))
                         return 0;
         }
         return 1;
@@ -1085,7 +1085,7 @@ static int all_caught_up(const httpsrc_pipeline *p)
 static int any_busy(const httpsrc_pipeline *p)
 {
         for (size_t i = 0; i < p->n_conns; i++)
-                if (connector_busy(p->conns[i]))
+                if (task_busy(p->conns[i]))
                         return 1;
         return 0;
 }
@@ -1102,7 +1102,7 @@ static int tick_due(httpsrc_pipeline *p, int once, int64_t now)
         while ((nd = sched_pop_due(p->sched, now)))
                 p->due[n++] = nd->item;
         for (size_t i = 0; i < n; i++)
-                connector_tick(p->due[i], now, once);
+                task_tick(p->due[i], now, once);
         for (size_t i = 0; i < n; i++)
                 on_wake(p, p->due[i]);
         int64_t next = sched_next(p->sched);
@@ -1130,7 +1130,7 @@ static int flush_offsets(httpsrc_pipeline *p, int64_t now, int force)
                         "offsets stored again; polling resumes");
                 for (size_t i = 0; i < p->n_conns; i++) {
                         on_wake(p, p->conns[i]);
-                        connector_resume(p->conns[i]);
+                        task_resume(p->conns[i]);
                 }
                 return 0;
         }
@@ -1167,10 +1167,10 @@ static void loop_once(httpsrc_pipeline *p, int timeout_ms)
                 return;
         const char *fatal = producer_fatal(p->sink.prod);
         for (size_t i = 0; i < p->n_conns; i++) {
-                connector_commit_acks(p->conns[i]);
+                task_commit_acks(p->conns[i]);
                 if (fatal)
-                        connector_stop(p->conns[i]);
-                connector_resume(p->conns[i]);
+                        task_stop(p->conns[i]);
+                task_resume(p->conns[i]);
         }
 }
 
@@ -1179,7 +1179,7 @@ static void begin_stop(httpsrc_pipeline *p, const char *why)
         log_msg(&p->lg, HTTPSRC_LOG_INFO, NULL,
                 "%s: waiting for outstanding records to be acknowledged", why);
         for (size_t i = 0; i < p->n_conns; i++)
-                connector_stop(p->conns[i]);
+                task_stop(p->conns[i]);
 }
 
 /* --once and no broker answered for kafka.unreachable.timeout.ms while
@@ -1194,11 +1194,11 @@ static int kafka_gave_up(httpsrc_pipeline *p)
             !pipeline_kafka_problem(p, why, sizeof(why)))
                 return 0;
         for (size_t i = 0; i < p->n_conns; i++) {
-                connector *c      = p->conns[i];
+                task *c      = p->conns[i];
                 httpsrc_metrics m = {.struct_size = sizeof(m)};
-                if (!connector_busy(c))
+                if (!task_busy(c))
                         continue;
-                connector_metrics(c, &m);
+                task_metrics(c, &m);
                 snprintf(msg, sizeof(msg),
                          "%s; %llu records read, %llu acknowledged: the "
                          "offset stays before the rest and the next run "
@@ -1208,7 +1208,7 @@ static int kafka_gave_up(httpsrc_pipeline *p)
                          why, (unsigned long long)m.records_polled,
                          (unsigned long long)m.records_acked,
                          (long long)p->kafka_timeout_ms);
-                connector_fail(c, msg);
+                task_fail(c, msg);
         }
         return 1;
 }
@@ -1221,15 +1221,15 @@ static void log_summary(httpsrc_pipeline *p)
         size_t failed = 0;
         strbuf offs   = {0};
         for (size_t i = 0; i < p->n_conns; i++) {
-                const connector *c = p->conns[i];
+                const task *c = p->conns[i];
                 httpsrc_metrics m  = {.struct_size = sizeof(m)};
-                connector_metrics(c, &m);
+                task_metrics(c, &m);
                 read += m.records_polled;
                 acked += m.records_acked;
-                pages += connector_pages(c);
-                failed += connector_failed(c) != 0;
-                const char *o = connector_offset(c);
-                sb_printf(&offs, "%s%s %s", i ? ", " : "", connector_name(c),
+                pages += task_pages(c);
+                failed += task_is_failed(c) != 0;
+                const char *o = task_offset(c);
+                sb_printf(&offs, "%s%s %s", i ? ", " : "", task_name(c),
                           o ? o : "(none)");
         }
         const char *file =
@@ -1253,12 +1253,12 @@ static int name_failed(httpsrc_pipeline *p)
 {
         size_t len = 0, n = 0;
         for (size_t i = 0; i < p->n_conns; i++) {
-                if (!connector_failed(p->conns[i]))
+                if (!task_is_failed(p->conns[i]))
                         continue;
                 int w = snprintf(p->last_error + len, sizeof(p->last_error) - len,
                                  "%sconnector '%s' failed: %s", n ? "; " : "",
-                                 connector_name(p->conns[i]),
-                                 connector_failure(p->conns[i]));
+                                 task_name(p->conns[i]),
+                                 task_failure(p->conns[i]));
                 n++;
                 if (w < 0 || (size_t)w >= sizeof(p->last_error) - len)
                         break; /* full: the first ones are named */
@@ -1309,9 +1309,9 @@ int httpsrc_pipeline_start(httpsrc_pipeline *p, int flags)
                 if (!p->sink.prod)
                         return HTTPSRC_ERR_KAFKA;
                 for (size_t i = 0; i < p->n_conns; i++)
-                        if (connector_topic(p->conns[i])) /* not failed */
+                        if (task_topic(p->conns[i])) /* not failed */
                                 producer_prepare_topic(
-                                    p->sink.prod, connector_topic(p->conns[i]));
+                                    p->sink.prod, task_topic(p->conns[i]));
         }
         /* Wakeups depend on the mode (in once mode a caught-up connector
          * needs none): reschedule every connector for this run. */
@@ -1334,7 +1334,7 @@ static void flush_last(httpsrc_pipeline *p)
                 return;
         producer_flush(p->sink.prod, 50);
         for (size_t i = 0; i < p->n_conns; i++)
-                connector_commit_acks(p->conns[i]);
+                task_commit_acks(p->conns[i]);
 }
 
 /* Start the due polls and the drain when the run is to end; how long the
@@ -1355,7 +1355,7 @@ static int before_wait(httpsrc_pipeline *p)
                         p->deadline = now + STOP_DRAIN_MS;
                 } else if (once && all_caught_up(p)) {
                         for (size_t i = 0; i < p->n_conns; i++)
-                                connector_end_transaction(p->conns[i]);
+                                task_end_transaction(p->conns[i]);
                         p->deadline = now + STOP_DRAIN_MS;
                         flush_last(p);
                 }
@@ -1462,10 +1462,10 @@ int httpsrc_pipeline_metrics(const httpsrc_pipeline *p,
                              const char *name,
                              httpsrc_metrics *m)
 {
-        const connector *c = find(p, name);
+        const task *c = find(p, name);
         if (!c || !m)
                 return HTTPSRC_ERR_NOENT;
-        connector_metrics(c, m);
+        task_metrics(c, m);
         return HTTPSRC_OK;
 }
 
@@ -1474,10 +1474,10 @@ int httpsrc_pipeline_offset(const httpsrc_pipeline *p,
                             char *buf,
                             size_t size)
 {
-        const connector *c = find(p, name);
+        const task *c = find(p, name);
         if (!c)
                 return HTTPSRC_ERR_NOENT;
-        const char *o = connector_offset(c);
+        const char *o = task_offset(c);
         int n         = snprintf(buf, size, "%s", o ? o : "null");
         return n < 0 || (size_t)n >= size ? HTTPSRC_ERR_LIMIT : HTTPSRC_OK;
 }

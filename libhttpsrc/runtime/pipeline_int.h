@@ -12,7 +12,7 @@
 #ifndef HTTPSRC_PIPELINE_INT_H
 #define HTTPSRC_PIPELINE_INT_H
 
-#include "connector_int.h"
+#include "task_int.h"
 
 typedef void (*pipeline_fn)(httpsrc_pipeline *p, void *arg);
 
@@ -55,8 +55,8 @@ int pipeline_set_connector_log_level(httpsrc_pipeline *p,
 const struct secrets *pipeline_secrets(const httpsrc_pipeline *p);
 
 size_t pipeline_count(const httpsrc_pipeline *p);
-connector *pipeline_at(const httpsrc_pipeline *p, size_t i);
-connector *pipeline_find(const httpsrc_pipeline *p, const char *name);
+task *pipeline_at(const httpsrc_pipeline *p, size_t i);
+task *pipeline_find(const httpsrc_pipeline *p, const char *name);
 
 /** Like httpsrc_pipeline_add_connector(), starting in @p initial_state
  *  (RUNNING, PAUSED or STOPPED), for a conf from REST or the config store:
@@ -82,7 +82,7 @@ int pipeline_validate(httpsrc_pipeline *p,
  *  JSON) stored for @p partition: HTTPSRC_OK, or HTTPSRC_ERR_INVAL with
  *  errstr "offset ... does not fit this connector: ...". */
 int pipeline_check_offset(httpsrc_pipeline *p,
-                          const connector *c,
+                          const task *c,
                           const httpsrc_conf *conf,
                           const char *partition,
                           const char *offset,
@@ -163,10 +163,10 @@ void pipeline_set_tick_cb(httpsrc_pipeline *p,
                           void *opaque);
 
 /** RESTARTING while a restart waits, else the connector's own state. */
-int pipeline_state(const httpsrc_pipeline *p, const connector *c);
+int pipeline_state(const httpsrc_pipeline *p, const task *c);
 
 /** 1 while the connector is being deleted (it is then not listed). */
-int pipeline_deleting(const httpsrc_pipeline *p, const connector *c);
+int pipeline_deleting(const httpsrc_pipeline *p, const task *c);
 
 /** 1 while a connector named @p name is on its way out (deleted or
  *  stopped for a rebalance, waiting for its records' acknowledgements):

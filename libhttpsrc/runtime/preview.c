@@ -109,25 +109,25 @@ static void preview_free(preview *pv)
         free(pv->offset);
 }
 
-static void noop_wake(void *opaque, connector *c)
+static void noop_wake(void *opaque, task *c)
 {
 }
 
 /* Drive @p c until its pages are in, it failed or the deadline passed. */
-static void drive(connector *c, http_client *http, const preview *pv,
+static void drive(task *c, http_client *http, const preview *pv,
                   size_t max_pages)
 {
         int64_t deadline = mono_ms() + PREVIEW_DEADLINE;
-        connector_tick(c, mono_ms(), 1);
-        while (!connector_failed(c) && mono_ms() < deadline) {
+        task_tick(c, mono_ms(), 1);
+        while (!task_is_failed(c) && mono_ms() < deadline) {
                 int done = pv->n_pages >= max_pages ||
-                           (connector_caught_up(c) && !connector_busy(c));
-                if (done && !connector_handing_over(c))
+                           (task_caught_up(c) && !task_busy(c));
+                if (done && !task_handing_over(c))
                         return;
-                int64_t wait = connector_next_wakeup(c, 1) - mono_ms();
+                int64_t wait = task_next_wakeup(c, 1) - mono_ms();
                 http_client_poll(http, NULL, 0,
                                  wait < 0 ? 0 : wait > 100 ? 100 : (int)wait);
-                connector_tick(c, mono_ms(), 1);
+                task_tick(c, mono_ms(), 1);
         }
 }
 
@@ -145,14 +145,14 @@ static httpsrc_conf *preview_conf(const httpsrc_conf *conf)
         return copy;
 }
 
-static void conclude(preview *pv, connector *c, const httpsrc_conf *conf)
+static void conclude(preview *pv, task *c, const httpsrc_conf *conf)
 {
         size_t in_pages = 0;
         for (size_t i = 0; i < pv->n_pages; i++)
                 in_pages += pv->pages[i].records;
-        if (connector_failed(c))
+        if (task_is_failed(c))
                 snprintf(pv->reason, sizeof(pv->reason), "%s",
-                         connector_failure(c));
+                         task_failure(c));
         else if (!pv->n_pages)
                 snprintf(pv->reason, sizeof(pv->reason),
                          "no response within %d s", PREVIEW_DEADLINE / 1000);
@@ -165,7 +165,7 @@ static void conclude(preview *pv, connector *c, const httpsrc_conf *conf)
                          "%zu page(s)",
                          httpsrc_conf_get(conf, "http.response.records.path"),
                          pv->n_pages);
-        const char *o = connector_offset(c);
+        const char *o = task_offset(c);
         pv->offset    = o ? xstrdup(o) : NULL;
 }
 
@@ -262,12 +262,12 @@ int preview_run(httpsrc_pipeline *p,
         env.n_conns            = &one;
         env.wake               = noop_wake;
         env.observer           = &obs;
-        connector *c           = NULL;
+        task *c           = NULL;
         if (!copy)
                 snprintf(err, sizeof(err), "out of memory");
         else if (http && scratch)
-                c = connector_new(&env, copy, err, sizeof(err));
-        if (!c) /* connector_new() took it otherwise */
+                c = task_new(&env, copy, err, sizeof(err));
+        if (!c) /* task_new() took it otherwise */
                 httpsrc_conf_destroy(copy);
         if (c) {
                 drive(c, http, &pv, max_pages ? max_pages : 1);
@@ -278,7 +278,7 @@ int preview_run(httpsrc_pipeline *p,
         }
         int rc = json ? preview_json(&pv, out) : preview_text(&pv, out);
         int ok = c && pv.total > 0 && !pv.reason[0] && !pv.oom && !rc;
-        connector_destroy(c);
+        task_destroy(c);
         offset_store_destroy(scratch);
         http_client_destroy(http);
         preview_free(&pv);

@@ -12,10 +12,10 @@ static httpsrc_pipeline *pl(void *self)
         return self;
 }
 
-/* runtime_task is the pipeline's connector under an opaque name. */
-static connector *task(const runtime_task *t)
+/* runtime_task is the pipeline's task (task_int.h) under an opaque name. */
+static task *as_task(const runtime_task *t)
 {
-        return (connector *)t;
+        return (task *)t;
 }
 
 /* exec() runs a runtime_fn; the pipeline's take the pipeline too. */
@@ -136,7 +136,7 @@ static int pr_check_offset(void *self,
                             char *errstr,
                             size_t errstr_size)
 {
-        return pipeline_check_offset(pl(self), task(t), conf, partition,
+        return pipeline_check_offset(pl(self), as_task(t), conf, partition,
                                      offset, errstr, errstr_size);
 }
 
@@ -156,65 +156,65 @@ static int pr_restart(void *self,
 
 static const char *pr_task_name(void *self, const runtime_task *t)
 {
-        return connector_name(task(t));
+        return task_name(as_task(t));
 }
 
 static const httpsrc_conf *pr_task_conf(void *self, const runtime_task *t)
 {
-        return connector_conf(task(t));
+        return task_conf(as_task(t));
 }
 
 static int pr_task_state(void *self, const runtime_task *t)
 {
-        return pipeline_state(pl(self), task(t));
+        return pipeline_state(pl(self), as_task(t));
 }
 
 static int pr_task_deleting(void *self, const runtime_task *t)
 {
-        return pipeline_deleting(pl(self), task(t));
+        return pipeline_deleting(pl(self), as_task(t));
 }
 
 /* target_state values equal the httpsrc_state of the same meaning. */
 static void pr_task_set_target(void *self, runtime_task *t, int target)
 {
-        connector_set_target(task(t), (target_state)target);
+        task_set_target(as_task(t), (target_state)target);
 }
 
 static const char *pr_task_failure(void *self, const runtime_task *t)
 {
-        return connector_failure(task(t));
+        return task_failure(as_task(t));
 }
 
 static const char *pr_task_warning(void *self, const runtime_task *t)
 {
-        return connector_warning(task(t));
+        return task_warning(as_task(t));
 }
 
 static size_t pr_task_outstanding(void *self, const runtime_task *t)
 {
-        return connector_outstanding(task(t));
+        return task_outstanding(as_task(t));
 }
 
 static int pr_task_busy(void *self, const runtime_task *t)
 {
-        return connector_busy(task(t));
+        return task_busy(as_task(t));
 }
 
 static size_t
 pr_task_topics(void *self, const runtime_task *t, char *const **out)
 {
-        return connector_topics(task(t), out);
+        return task_topics(as_task(t), out);
 }
 
 static void pr_task_reset_topics(void *self, runtime_task *t)
 {
-        connector_reset_topics(task(t));
+        task_reset_topics(as_task(t));
 }
 
 static void
 pr_task_give_topics(void *self, runtime_task *t, char **topics, size_t n)
 {
-        connector_give_topics(task(t), topics, n);
+        task_give_topics(as_task(t), topics, n);
 }
 
 static const runtime_ops pipeline_ops = {

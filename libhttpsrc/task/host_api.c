@@ -3,16 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "connector_int.h"
 #include "json_int.h"
 #include "jsonpath_int.h"
 #include "record_int.h"
+#include "task_int.h"
 
 static void h_log(httpsrc_ctx *ctx, int level, const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
-        connector_vlog(ctx, level, fmt, ap);
+        task_vlog(ctx, level, fmt, ap);
         va_end(ap);
 }
 
@@ -20,7 +20,7 @@ static int h_set_error(httpsrc_ctx *ctx, int code, const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
-        code = connector_vset_error(ctx, code, fmt, ap);
+        code = task_vset_error(ctx, code, fmt, ap);
         va_end(ap);
         return code;
 }
@@ -148,7 +148,7 @@ static int h_emit(httpsrc_emitter *em,
                   const void *value,
                   size_t value_len)
 {
-        return connector_emit(em, key, key_len, value, value_len);
+        return task_emit(em, key, key_len, value, value_len);
 }
 
 static int64_t h_now_ms(void)
@@ -189,7 +189,7 @@ static const struct httpsrc_host_api host_api = {
     .realloc            = h_realloc,
     .free               = h_free,
     .strdup             = h_strdup,
-    .conf_get           = connector_conf_get,
+    .conf_get           = task_conf_get,
     .req_get_method     = http_request_method,
     .req_set_method     = http_request_set_method,
     .req_get_url        = http_request_url,

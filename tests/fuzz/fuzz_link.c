@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "connector_int.h"
+#include "task_int.h"
 
 /* The plugin under test, static functions and all. */
 #include "../../plugins/paginator_link_header/paginator_link_header.c"

@@ -1,6 +1,6 @@
 /* The selection stage alone, for bench/run.sh's floors: the records of
  * every page file selected with the connector's selector (the records path
- * with the root and record member indexes, as connector_page.c asks for
+ * with the root and record member indexes, as task_page.c asks for
  * them), repeated N times over pages already in memory.
  *
  *   select_floor PATH N FILE...   e.g. '$.data[*]' 5 www/page*.json

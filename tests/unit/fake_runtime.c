@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "connector_int.h"
+#include "task_int.h"
 
 struct runtime_task {
         char *name;

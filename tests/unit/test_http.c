@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "conf_int.h"
-#include "connector_int.h"
 #include "http_int.h"
 #include "jsonpath_int.h"
 #include "netguard_int.h"
+#include "task_int.h"
 
 static void want_origin(const char *url, const char *want)
 {

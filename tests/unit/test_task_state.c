@@ -199,7 +199,7 @@ static void test_state_trace(void **state)
         httpsrc_pipeline_destroy(p);
         assert_int_equal(t.n, 4);
         assert_string_equal(t.line[0],
-                            "task state IDLE -> POLLING (connector_tick)");
+                            "task state IDLE -> POLLING (task_tick)");
         assert_string_equal(t.line[1],
                             "task state POLLING -> FLIGHT (poll_send)");
         assert_string_equal(t.line[2],

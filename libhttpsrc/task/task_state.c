@@ -1,19 +1,19 @@
 /* connector: the running task's state machine (enum task_state,
- * connector_impl.h) and the transitions that end a poll or change the
+ * task_impl.h) and the transitions that end a poll or change the
  * target: poll done, poll error, halted, target, redelivery, and when the
  * task next needs the loop.
  *
  * task_set_state() is the only writer of c->state (as curl's mstate() and
  * librdkafka's rd_kafka_cgrp_set_join_state()): it asserts the
  * transition, keeps the invariants and traces "state A -> B" at DEBUG.
- * Calls within the task go one way: connector_poll.c (requests) ->
- * connector_page.c (pages, records, offsets) -> this file; every file may
- * call connector.c's conn_* helpers (fail, describe, redact). */
+ * Calls within the task go one way: task_poll.c (requests) ->
+ * task_page.c (pages, records, offsets) -> this file; every file may
+ * call task.c's conn_* helpers (fail, describe, redact). */
 #include <assert.h>
 #include <stdio.h>
 #include <time.h>
 
-#include "connector_impl.h"
+#include "task_impl.h"
 
 static const char *const task_state_names[TASK_STATE_COUNT] = {
     [TASK_IDLE] = "IDLE",       [TASK_POLLING] = "POLLING",
@@ -27,7 +27,7 @@ const char *task_state_name(enum task_state s)
         return (unsigned)s < TASK_STATE_COUNT ? task_state_names[s] : "?";
 }
 
-/* The transitions the machine allows (connector_impl.h draws them). */
+/* The transitions the machine allows (task_impl.h draws them). */
 static int allowed(enum task_state from, enum task_state to)
 {
         if (from == TASK_FAILED)
@@ -43,16 +43,16 @@ static int allowed(enum task_state from, enum task_state to)
         return 1; /* within a poll, and back to IDLE when it ends */
 }
 
-void task_set_state_by(connector *c, enum task_state to, const char *by)
+void task_set_state_by(task *c, enum task_state to, const char *by)
 {
         enum task_state from = c->state;
         assert((unsigned)to < TASK_STATE_COUNT);
         /* Between polls and once stopped no request of the poll is out
-         * (connector_stop() cancels it first). */
+         * (task_stop() cancels it first). */
         assert(to != TASK_IDLE || !c->transfer);
         assert(to != TASK_STOPPED || !c->transfer);
         if (from == to)
-                return; /* e.g. a second connector_stop() */
+                return; /* e.g. a second task_stop() */
         assert(allowed(from, to));
         c->state = to;
         log_msg(c->env.lg, HTTPSRC_LOG_DEBUG, c->name,
@@ -68,7 +68,7 @@ void task_set_state_by(connector *c, enum task_state to, const char *by)
  * a poll's duration nor a late start moves the slots, so connectors that
  * a stalled loop starts together keep their own slots instead of merging
  * into bursts. */
-static int64_t next_poll_time(const connector *c, int64_t now)
+static int64_t next_poll_time(const task *c, int64_t now)
 {
         if (!c->cron) {
                 if (c->interval_ms <= 0 || now < c->phase_ms)
@@ -83,7 +83,7 @@ static int64_t next_poll_time(const connector *c, int64_t now)
 
 /* With cron the next poll may be hours away: the log says when (INFO when
  * a minute or more, else DEBUG, so that "* * * * * ?" does not flood it). */
-static void log_next_cron_poll(const connector *c)
+static void log_next_cron_poll(const task *c)
 {
         if (!c->cron)
                 return;
@@ -109,13 +109,13 @@ static void log_next_cron_poll(const connector *c)
                 when, expr, httpsrc_conf_get(c->conf, "http.timer.cron.zone"));
 }
 
-void task_wake(connector *c)
+void task_wake(task *c)
 {
         if (c->env.wake)
                 c->env.wake(c->env.wake_opaque, c);
 }
 
-int task_offsets_held(const connector *c)
+int task_offsets_held(const task *c)
 {
         return c->env.offsets_unstored && *c->env.offsets_unstored;
 }
@@ -123,7 +123,7 @@ int task_offsets_held(const connector *c)
 /* ------------------------------------------------------------------ */
 /* the end of a poll                                                   */
 
-void task_poll_done(connector *c)
+void task_poll_done(task *c)
 {
         task_set_state(c, TASK_IDLE);
         /* A poll cut by a pagination cycle does not catch up at once. */
@@ -148,7 +148,7 @@ void task_poll_done(connector *c)
                 log_next_cron_poll(c);
 }
 
-void task_poll_error(connector *c, const char *fmt, ...)
+void task_poll_error(task *c, const char *fmt, ...)
 {
         char msg[1024];
         va_list ap;
@@ -176,7 +176,7 @@ void task_poll_error(connector *c, const char *fmt, ...)
         task_wake(c);
 }
 
-int task_halted(connector *c)
+int task_halted(task *c)
 {
         if (c->target == TARGET_STARTED)
                 return 0;
@@ -189,7 +189,7 @@ int task_halted(connector *c)
 /* ------------------------------------------------------------------ */
 /* target state and wakeups                                            */
 
-void connector_set_target(connector *c, target_state target)
+void task_set_target(task *c, target_state target)
 {
         assert(target == TARGET_STARTED || target == TARGET_PAUSED ||
                target == TARGET_STOPPED);
@@ -208,7 +208,7 @@ void connector_set_target(connector *c, target_state target)
                 c->env.state_changed(c->env.wake_opaque, c);
 }
 
-void task_redeliver_later(connector *c)
+void task_redeliver_later(task *c)
 {
         c->redeliver_n++;
         c->m.retries++;
@@ -224,7 +224,7 @@ void task_redeliver_later(connector *c)
         task_wake(c);
 }
 
-static int64_t poll_wakeup(const connector *c, int once)
+static int64_t poll_wakeup(const task *c, int once)
 {
         if (task_ended(c) || c->target != TARGET_STARTED)
                 return INT64_MAX;
@@ -240,7 +240,7 @@ static int64_t poll_wakeup(const connector *c, int once)
 }
 
 /* transaction.boundary=interval: also when its transaction is due. */
-int64_t connector_next_wakeup(const connector *c, int once)
+int64_t task_next_wakeup(const task *c, int once)
 {
         int64_t poll   = poll_wakeup(c, once);
         int64_t commit = eos_commit_at(c);

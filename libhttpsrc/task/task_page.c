@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "connector_impl.h"
 #include "json_int.h"
 #include "offset_value_int.h"
+#include "task_impl.h"
 
-const char *offset_field(const connector *c)
+const char *offset_field(const task *c)
 {
         if (c->offs != OFFS_PAGE)
                 return c->offs_name;
@@ -32,7 +32,7 @@ const char *offset_field(const connector *c)
 /* TIMESTAMP/ID: why @p v is not a value of this connector's mode, in
  * @p why ("value '...' is ..."); 0 if it is one. */
 static int
-value_check(const connector *c, const char *v, char *why, size_t why_size)
+value_check(const task *c, const char *v, char *why, size_t why_size)
 {
         char reason[160];
         if (!offset_value_check(c->offs_numeric ? OFFSET_VALUE_ID
@@ -47,12 +47,12 @@ value_check(const connector *c, const char *v, char *why, size_t why_size)
 /* Page keys and CHAINING values are upstream text: stored sealed, with
  * no resolved secret in them (offset_key_seal); TIMESTAMP/ID values are
  * checked numbers and instants, stored as they are. */
-static int sealed_text(const connector *c)
+static int sealed_text(const task *c)
 {
         return c->offs == OFFS_PAGE || c->offs == OFFS_LAST;
 }
 
-static int write_value(const connector *c, const char *v, strbuf *out)
+static int write_value(const task *c, const char *v, strbuf *out)
 {
         if (!v)
                 return sb_puts(out, "null");
@@ -71,7 +71,7 @@ static int write_value(const connector *c, const char *v, strbuf *out)
 
 /* The stored text back as the connector uses it (the secrets in); a
  * null key (the first page) stays NULL. */
-static int unseal_into(const connector *c, const char *stored, char **dst)
+static int unseal_into(const task *c, const char *stored, char **dst)
 {
         strbuf sb = {0};
         if (!stored)
@@ -88,7 +88,7 @@ static int unseal_into(const connector *c, const char *stored, char **dst)
 }
 
 static int
-build_offset(const connector *c, const char *key, size_t pos, strbuf *out)
+build_offset(const task *c, const char *key, size_t pos, strbuf *out)
 {
         const char *f = offset_field(c);
         if (sb_putc(out, '{') || json_write_string(out, f, strlen(f)) ||
@@ -103,7 +103,7 @@ build_offset(const connector *c, const char *key, size_t pos, strbuf *out)
         return sb_putc(out, '}') ? HTTPSRC_ERR_NOMEM : HTTPSRC_OK;
 }
 
-static void store_offset(connector *c, const char *key, size_t pos)
+static void store_offset(task *c, const char *key, size_t pos)
 {
         strbuf sb = {0};
         if (build_offset(c, key, pos, &sb)) {
@@ -133,7 +133,7 @@ static void store_offset(connector *c, const char *key, size_t pos)
         c->st.last_commit_ms = wall_ms();
 }
 
-static int initial_value(connector *c,
+static int initial_value(task *c,
                          const char *initial,
                          char *errstr,
                          size_t errstr_size)
@@ -147,7 +147,7 @@ static int initial_value(connector *c,
 }
 
 /* The offset map this connector stores, for messages. */
-static void offset_shape(const connector *c, char *buf, size_t size)
+static void offset_shape(const task *c, char *buf, size_t size)
 {
         const char *f = offset_field(c);
         if (c->offs == OFFS_COUNT)
@@ -161,7 +161,7 @@ static void offset_shape(const connector *c, char *buf, size_t size)
 
 /* Resume from the stored offset; an unusable one is an error, not a
  * silent restart from the beginning. */
-int offset_load(connector *c, char *errstr, size_t errstr_size)
+int offset_load(task *c, char *errstr, size_t errstr_size)
 {
         const char *stored;
         if (offset_store_get(c->env.offsets, c->name, c->partition_json,
@@ -278,7 +278,7 @@ static const char *page_value(const page *pg, size_t i)
 /* The offset once the first @p upto records of @p pg are acknowledged. */
 /* The offset that covers the first @p upto records of @p pg, as the key
  * and position build_offset() takes; 0 if those records move none. */
-static int page_offset_at(const connector *c,
+static int page_offset_at(const task *c,
                           const page *pg,
                           size_t upto,
                           const char **key,
@@ -304,7 +304,7 @@ static int page_offset_at(const connector *c,
         }
 }
 
-static void store_page_offset(connector *c, const page *pg, size_t upto)
+static void store_page_offset(task *c, const page *pg, size_t upto)
 {
         const char *key;
         size_t pos;
@@ -313,7 +313,7 @@ static void store_page_offset(connector *c, const page *pg, size_t upto)
 }
 
 /* Move the stored offset over the acknowledged prefix of the FIFO. */
-static void commit(connector *c)
+static void commit(task *c)
 {
         while (c->head && page_complete(c->head)) {
                 page *pg = c->head;
@@ -346,11 +346,11 @@ static void page_ack(page *pg, size_t idx)
         assert(pg->skip <= pg->n && pg->contig <= pg->handed);
 }
 
-void connector_delivered(void *msg_opaque, int err, const char *reason)
+void task_delivered(void *msg_opaque, int err, const char *reason)
 {
         cookie *ck   = msg_opaque;
         page *pg     = ck->pg;
-        connector *c = pg->conn;
+        task *c = pg->conn;
         c->outstanding--;
         c->st.outstanding_bytes -= ck->bytes;
         if (err) {
@@ -362,11 +362,11 @@ void connector_delivered(void *msg_opaque, int err, const char *reason)
         c->m.records_acked++;
         page_ack(pg, ck->idx);
         /* Reports come in batches: the offset moves once per batch, in
-         * connector_commit_acks(), not once per record. */
+         * task_commit_acks(), not once per record. */
         c->acks_pending = 1;
 }
 
-void connector_commit_acks(connector *c)
+void task_commit_acks(task *c)
 {
         if (!c->acks_pending)
                 return;
@@ -378,7 +378,7 @@ void connector_commit_acks(connector *c)
 /* records                                                             */
 
 static int
-predicate_test(connector *c, const transform_ref *t, httpsrc_record *rec)
+predicate_test(task *c, const transform_ref *t, httpsrc_record *rec)
 {
         if (!t->predicate)
                 return 1;
@@ -389,7 +389,7 @@ predicate_test(connector *c, const transform_ref *t, httpsrc_record *rec)
         return t->negate ? !r : r;
 }
 
-static int run_transforms(connector *c, httpsrc_record *rec)
+static int run_transforms(task *c, httpsrc_record *rec)
 {
         for (size_t i = 0; i < c->n_transforms; i++) {
                 transform_ref *t = &c->transforms[i];
@@ -417,7 +417,7 @@ static int run_transforms(connector *c, httpsrc_record *rec)
  * from (*@p vs_poll) and the running maximum (*@p vs_max); an unusable
  * value is the record's error (plugin_err), never a silent drop. */
 static int
-record_value_cmp(connector *c, const char *text, int *vs_poll, int *vs_max)
+record_value_cmp(task *c, const char *text, int *vs_poll, int *vs_max)
 {
         char why[256];
         const char *f = jsonpath_expr(c->offs_field);
@@ -445,7 +445,7 @@ record_value_cmp(connector *c, const char *text, int *vs_poll, int *vs_max)
 
 /* OFFS_MAX/LAST: the record's offset value, and whether it is old. */
 static int
-record_offset(connector *c, page *pg, size_t idx, httpsrc_record *rec, int *old)
+record_offset(task *c, page *pg, size_t idx, httpsrc_record *rec, int *old)
 {
         *old             = 0;
         pg->val_off[idx] = idx ? pg->val_off[idx - 1] : SIZE_MAX;
@@ -485,7 +485,7 @@ record_offset(connector *c, page *pg, size_t idx, httpsrc_record *rec, int *old)
         return HTTPSRC_OK;
 }
 
-static int convert(connector *c,
+static int convert(task *c,
                    converter *conv,
                    const void *in,
                    size_t len,
@@ -514,7 +514,7 @@ static int convert(connector *c,
 }
 
 /* A record that could not be turned into a Kafka record. */
-static int record_error(connector *c, page *pg, size_t idx, int rc)
+static int record_error(task *c, page *pg, size_t idx, int rc)
 {
         if (!c->tolerate) {
                 conn_fail(c, "record %zu of page %s: %s", idx,
@@ -532,7 +532,7 @@ static int record_error(connector *c, page *pg, size_t idx, int rc)
 }
 
 /* Topic tracking: one comparison per record with the usual one topic. */
-static void note_topic(connector *c, const char *topic)
+static void note_topic(task *c, const char *topic)
 {
         if (!c->track_topics)
                 return;
@@ -549,7 +549,7 @@ static void note_topic(connector *c, const char *topic)
 
 /* The record callback of the embedding API: the held record as a
  * struct, with the offset its acceptance stores. */
-static int call_source_record_cb(connector *c,
+static int call_source_record_cb(task *c,
                                  const page *pg,
                                  size_t idx,
                                  const held_record *h)
@@ -576,7 +576,7 @@ static int call_source_record_cb(connector *c,
         return c->env.sink->rcb(c->env.sink->opaque, &r);
 }
 
-static void page_done(connector *c, page *pg);
+static void page_done(task *c, page *pg);
 
 void eos_delivered(void *opaque, void *msg, int err, const char *why)
 {
@@ -584,17 +584,17 @@ void eos_delivered(void *opaque, void *msg, int err, const char *why)
         if (!msg) /* the offset record: commit_transaction reports it */
                 return;
         cookie *ck   = msg;
-        connector *c = ck->pg->conn;
+        task *c = ck->pg->conn;
         char fenced[512];
         if (err && c->txn && txn_fenced(c->txn, fenced, sizeof(fenced)))
                 conn_fail(c, "%s", fenced); /* says more than the record */
-        connector_delivered(msg, err, why);
+        task_delivered(msg, err, why);
 }
 
 /* The transactional producer at the first record (init_transactions
  * fences a zombie with the same id before anything is written), and a
  * transaction open for the records. */
-static int eos_begin(connector *c, char *why, size_t why_size)
+static int eos_begin(task *c, char *why, size_t why_size)
 {
         if (!c->txn &&
             !(c->txn = txn_new(c->env.worker, c->name, c->env.lg,
@@ -608,7 +608,7 @@ static int eos_begin(connector *c, char *why, size_t why_size)
 
 /* Commit the open transaction with the offset record of what it holds;
  * the store learns the offset only once it is committed. */
-static int eos_commit(connector *c)
+static int eos_commit(task *c)
 {
         char why[512];
         strbuf key = {0};
@@ -635,7 +635,7 @@ static int eos_commit(connector *c)
 
 /* A page whose records were all dropped (filters) still moves the
  * offset: in a transaction of its own. */
-static int eos_offset_only(connector *c)
+static int eos_offset_only(task *c)
 {
         char why[512];
         if (eos_begin(c, why, sizeof(why))) {
@@ -648,7 +648,7 @@ static int eos_offset_only(connector *c)
 /* A page is handed over: wait for its records, let the offset move over
  * them, and commit at the boundary (every page; with interval, once the
  * interval passed). Returns -1 on failure. */
-static int eos_page_done(connector *c, page *pg)
+static int eos_page_done(task *c, page *pg)
 {
         char why[512];
         if (txn_flush(c->txn, why, sizeof(why))) {
@@ -666,7 +666,7 @@ static int eos_page_done(connector *c, page *pg)
         return eos_commit(c) ? -1 : 0;
 }
 
-int64_t eos_commit_at(const connector *c)
+int64_t eos_commit_at(const task *c)
 {
         if (!c->eos_interval || !c->txn || !txn_is_open(c->txn) || task_ended(c))
                 return INT64_MAX;
@@ -675,7 +675,7 @@ int64_t eos_commit_at(const connector *c)
 
 /* Only between pages: a page half handed over is not in the offset yet,
  * its records would come again after the commit. */
-void eos_commit_if_due(connector *c, int64_t now, int force)
+void eos_commit_if_due(task *c, int64_t now, int force)
 {
         if (c->producing || (!force && now < eos_commit_at(c)) ||
             eos_commit_at(c) == INT64_MAX)
@@ -683,7 +683,7 @@ void eos_commit_if_due(connector *c, int64_t now, int force)
         eos_commit(c);
 }
 
-static int deliver(connector *c,
+static int deliver(task *c,
                    page *pg,
                    size_t idx,
                    const held_record *h)
@@ -702,7 +702,7 @@ static int deliver(connector *c,
                 }
                 c->redeliver_n = 0;
                 if (rc != HTTPSRC_OK) {
-                        /* connector_stop() commits: the offset covers
+                        /* task_stop() commits: the offset covers
                          * every record accepted before this one. */
                         conn_fail(c, "record callback returned %s",
                                   httpsrc_err_name(rc));
@@ -740,7 +740,7 @@ static int deliver(connector *c,
 /* Send the record hand_over() made ready. Under backpressure it stays
  * held (its bytes live in c->rec, the converters' buffers and the page)
  * and only this is tried again: no second transform or offset pass. */
-static int send_held(connector *c, page *pg, size_t idx)
+static int send_held(task *c, page *pg, size_t idx)
 {
         const held_record *h = &c->held;
         int rc = deliver(c, pg, idx, h);
@@ -750,7 +750,7 @@ static int send_held(connector *c, page *pg, size_t idx)
 }
 
 /* HTTPSRC_OK: handed over (or skipped); HTTPSRC_ERR_LIMIT: queue full. */
-static int hand_over(connector *c, page *pg, size_t idx)
+static int hand_over(task *c, page *pg, size_t idx)
 {
         const span *s       = &pg->spans[idx];
         const char *base    = pg->from_emitter
@@ -800,7 +800,7 @@ static int hand_over(connector *c, page *pg, size_t idx)
  * starts. Like the stored offset, it never rests on an empty last page:
  * records appended later land on the page before it. */
 static void
-set_read_position(connector *c, const char *next, const char *key, size_t n)
+set_read_position(task *c, const char *next, const char *key, size_t n)
 {
         if (next) {
                 conn_set_str(&c->read_key, next);
@@ -815,16 +815,16 @@ set_read_position(connector *c, const char *next, const char *key, size_t n)
 }
 
 /* At most one received page may wait while the next one is requested
- * (connector_poll.c requests it): memory stays at two pages whatever the
+ * (task_poll.c requests it): memory stays at two pages whatever the
  * producer queue does. No request of the poll may be out or waiting. */
-int page_next_due(const connector *c)
+int page_next_due(const task *c)
 {
         return c->want_next && c->state == TASK_POLLING && !c->transfer &&
                c->pq_len <= 1 && !task_offsets_held(c);
 }
 
 /* @pg is handed over: move the read position, commit what is acked. */
-static void page_done(connector *c, page *pg)
+static void page_done(task *c, page *pg)
 {
         c->pq_head = pg->pnext;
         if (!c->pq_head)
@@ -851,9 +851,9 @@ static void page_done(connector *c, page *pg)
 }
 
 /* Hand over the received pages, in order, as far as the producer queue
- * allows; connector_resume() goes on when it has room again. Returns
+ * allows; task_resume() goes on when it has room again. Returns
  * after each page that is done, for the next page's request. */
-int page_drain_step(connector *c)
+int page_drain_step(task *c)
 {
         if (c->pq_head && !task_failed(c)) {
                 page *pg     = c->pq_head;
@@ -892,7 +892,7 @@ int page_drain_step(connector *c)
 /* responses                                                           */
 
 typedef struct span_ctx {
-        connector *c;
+        task *c;
         page *pg;
         int expanding;
         int whole_array; /* a record is an array the path did not expand */
@@ -931,7 +931,7 @@ static int on_span(void *opaque, const char *start, size_t len)
         return page_add_span(sc->pg, sp);
 }
 
-int connector_emit(httpsrc_emitter *em,
+int task_emit(httpsrc_emitter *em,
                    const void *key,
                    size_t key_len,
                    const void *value,
@@ -949,7 +949,7 @@ int connector_emit(httpsrc_emitter *em,
 
 /* The records path's array (or, without [*], the path itself) is in
  * the page, even if empty; or the body itself is empty ({}, [], null). */
-static int records_path_present(connector *c, page *pg)
+static int records_path_present(task *c, page *pg)
 {
         const jsonpath *p =
             c->records_parent ? c->records_parent : c->records_path;
@@ -963,9 +963,9 @@ static int records_path_present(connector *c, page *pg)
         return jsonpath_first(p, root) || json_len(root) == 0;
 }
 
-static void set_warning(connector *c, const char *fmt, ...)
+static void set_warning(task *c, const char *fmt, ...)
         HTTPSRC_PRINTF(2, 3);
-static void set_warning(connector *c, const char *fmt, ...)
+static void set_warning(task *c, const char *fmt, ...)
 {
         int first = !c->warning[0];
         va_list ap;
@@ -981,7 +981,7 @@ static void set_warning(connector *c, const char *fmt, ...)
  * records or one record holding a whole array: say so (once), count the
  * pages, and fail --once if no page ever matched (poll_done). */
 static void
-check_records_path(connector *c, page *pg, const char *what, int whole_array)
+check_records_path(task *c, page *pg, const char *what, int whole_array)
 {
         const char *rp = jsonpath_expr(c->records_path);
         if (whole_array) {
@@ -1012,7 +1012,7 @@ check_records_path(connector *c, page *pg, const char *what, int whole_array)
 
 /* A body that is no JSON at all (an HTML error page, a login form):
  * what the server said it is and how it starts, escaped and redacted. */
-static void not_json(connector *c,
+static void not_json(task *c,
                      const httpsrc_response *resp,
                      const char *what,
                      const char *why)
@@ -1045,7 +1045,7 @@ static void not_json(connector *c,
 
 /* Pages of one API are alike: the arrays a page's selection fills start
  * at the last page's size (a failed allocation leaves them to grow). */
-static void page_presize(const connector *c, page *pg)
+static void page_presize(const task *c, page *pg)
 {
         if (c->last_records > pg->cap) {
                 span *s = malloc(c->last_records * sizeof(*s));
@@ -1066,7 +1066,7 @@ static void page_presize(const connector *c, page *pg)
         }
 }
 
-static int select_records(connector *c, page *pg, const char *what)
+static int select_records(task *c, page *pg, const char *what)
 {
         if (c->source.comp &&
             HTTPSRC_OPS_HAS(&c->source.comp->ops.source, parse_response)) {
@@ -1102,7 +1102,7 @@ static int select_records(connector *c, page *pg, const char *what)
         return rc;
 }
 
-static page *page_new(connector *c, httpsrc_response *resp)
+static page *page_new(task *c, httpsrc_response *resp)
 {
         page *pg = calloc(1, sizeof(*pg));
         if (!pg)
@@ -1122,7 +1122,7 @@ static page *page_new(connector *c, httpsrc_response *resp)
         return pg;
 }
 
-static int page_prepare(connector *c, page *pg)
+static int page_prepare(task *c, page *pg)
 {
         size_t n    = pg->n ? pg->n : 1;
         pg->acked   = calloc(n / 8 + 1, 1);
@@ -1146,7 +1146,7 @@ static int page_prepare(connector *c, page *pg)
  * poll ends after @p pg, as after a last page, with a WARN naming both
  * keys. Returns 1 for a cycle. Keys beyond PAGE_KEYS_MAX in one poll are
  * not remembered (memory stays bounded; a WARN once per poll). */
-static int page_cycle(connector *c, page *pg, const char *next)
+static int page_cycle(task *c, page *pg, const char *next)
 {
         int rc = pg->key ? keyset_add(&c->poll_keys, pg->key) : 0;
         if (rc == 1 && !c->keys_warned) {
@@ -1174,7 +1174,7 @@ static int page_cycle(connector *c, page *pg, const char *next)
         return 1;
 }
 
-int page_take(connector *c, httpsrc_response *resp, const char *what)
+int page_take(task *c, httpsrc_response *resp, const char *what)
 {
         page *pg = page_new(c, resp);
         if (!pg) {

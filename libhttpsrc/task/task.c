@@ -1,24 +1,24 @@
 /* connector: one connector's task. This file: setup (validation of the
  * core keys and of the chosen plugins' keys, secrets, plugin instances),
  * failing and stopping, queries, and the services plugins reach through
- * httpsrc_ctx. connector_poll.c drives requests, connector_page.c records
- * and offsets, connector_state.c the task's state machine.
+ * httpsrc_ctx. task_poll.c drives requests, task_page.c records
+ * and offsets, task_state.c the task's state machine.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf_int.h"
-#include "connector_impl.h"
 #include "json_int.h"
 #include "netguard_int.h"
 #include "secrets_int.h"
+#include "task_impl.h"
 #include "template_int.h"
 
 /* ------------------------------------------------------------------ */
 /* small helpers                                                       */
 
-void conn_fail(connector *c, const char *fmt, ...)
+void conn_fail(task *c, const char *fmt, ...)
 {
         if (task_failed(c))
                 return;
@@ -31,28 +31,28 @@ void conn_fail(connector *c, const char *fmt, ...)
         c->m.errors_total++;
         log_msg(c->env.lg, HTTPSRC_LOG_ERROR, c->name, "task failed: %s",
                 c->failure);
-        connector_stop(c);
+        task_stop(c);
         if (c->env.state_changed)
                 c->env.state_changed(c->env.wake_opaque, c);
 }
 
-void connector_end_transaction(connector *c)
+void task_end_transaction(task *c)
 {
         if (!task_ended(c))
                 eos_commit_if_due(c, mono_ms(), 1);
 }
 
-void connector_stop(connector *c)
+void task_stop(task *c)
 {
         /* Records a callback accepted are acknowledged at once: the
          * offset covers them before the rest is dropped. */
-        connector_commit_acks(c);
+        task_commit_acks(c);
         /* transaction.boundary=interval: whole pages acknowledged wait
          * in the open transaction; a stop commits them as Connect commits
          * its final transaction (a failure does not). Any other open
          * transaction is aborted: its records and offset vanish together,
          * the stored offset stays before them. */
-        connector_end_transaction(c);
+        task_end_transaction(c);
         if (c->txn && txn_is_open(c->txn))
                 txn_abort(c->txn);
         c->redeliver_at = 0;
@@ -79,7 +79,7 @@ void connector_stop(connector *c)
  * secrets: the query (API keys) and user:password@. An http.url with a
  * ${provider:...} placeholder is shown as written: the secret may be
  * anywhere in it. */
-void conn_describe(const connector *c, const char *url, char *buf, size_t size)
+void conn_describe(const task *c, const char *url, char *buf, size_t size)
 {
         const char *written = httpsrc_conf_get(c->conf, "http.url");
         if (written && secrets_has_refs(written))
@@ -95,7 +95,7 @@ void conn_describe(const connector *c, const char *url, char *buf, size_t size)
                  (int)n, rest, rest[n] ? "?..." : "");
 }
 
-int conn_put_untrusted(const connector *c,
+int conn_put_untrusted(const task *c,
                        strbuf *out,
                        const char *s,
                        size_t len,
@@ -106,7 +106,7 @@ int conn_put_untrusted(const connector *c,
                                 c->n_secret_vals);
 }
 
-void conn_observe(connector *c, int status, size_t records, const char *next)
+void conn_observe(task *c, int status, size_t records, const char *next)
 {
         const conn_observer *o = c->env.observer;
         if (!o)
@@ -120,7 +120,7 @@ void conn_observe(connector *c, int status, size_t records, const char *next)
         sb_wipe(&url);
 }
 
-void conn_clean_msg(const connector *c, char *msg, size_t size)
+void conn_clean_msg(const task *c, char *msg, size_t size)
 {
         strbuf sb = {0};
         if (!conn_put_untrusted(c, &sb, msg, strlen(msg), 0))
@@ -129,7 +129,7 @@ void conn_clean_msg(const connector *c, char *msg, size_t size)
 }
 
 /* The reason a plugin call failed: its set_error() text, else the code. */
-const char *conn_plugin_reason(connector *c, int rc)
+const char *conn_plugin_reason(task *c, int rc)
 {
         if (c->plugin_err[0])
                 return c->plugin_err;
@@ -154,7 +154,7 @@ int conn_set_str(char **dst, const char *src)
 /* headers                                                             */
 
 static int
-add_header(connector *c, char *item, char *errstr, size_t errstr_size)
+add_header(task *c, char *item, char *errstr, size_t errstr_size)
 {
         char *colon = strchr(item, ':');
         if (!colon) {
@@ -211,7 +211,7 @@ static char *next_header_comma(char *p)
 
 /* "Name: value, Name: value" */
 static int
-parse_headers(connector *c, const char *spec, char *errstr, size_t errstr_size)
+parse_headers(task *c, const char *spec, char *errstr, size_t errstr_size)
 {
         char *copy = xstrdup(spec ? spec : "");
         if (!copy)
@@ -259,7 +259,7 @@ static int not_valid_for_key(const char *key,
         return HTTPSRC_ERR_INVAL;
 }
 
-static int resolve_secrets(connector *c, char *errstr, size_t errstr_size)
+static int resolve_secrets(task *c, char *errstr, size_t errstr_size)
 {
         c->rconf = httpsrc_conf_dup(c->conf);
         if (!c->rconf)
@@ -299,13 +299,13 @@ static int resolve_secrets(connector *c, char *errstr, size_t errstr_size)
         return HTTPSRC_OK;
 }
 
-static const char *effective(const connector *c, const char *key)
+static const char *effective(const task *c, const char *key)
 {
         const char *v = conf_get_set(c->rconf, key);
         return v ? v : httpsrc_conf_get(c->env.worker, key);
 }
 
-static int setup_converters(connector *c, char *errstr, size_t errstr_size)
+static int setup_converters(task *c, char *errstr, size_t errstr_size)
 {
         const char *kse = effective(c, "key.converter.schemas.enable");
         const char *vse = effective(c, "value.converter.schemas.enable");
@@ -321,7 +321,7 @@ static int setup_converters(connector *c, char *errstr, size_t errstr_size)
 }
 
 /* Unknown ${...} variables are config errors, found before any request. */
-static int check_templates(connector *c, char *errstr, size_t errstr_size)
+static int check_templates(task *c, char *errstr, size_t errstr_size)
 {
         int rc = HTTPSRC_OK;
         for (size_t i = 0; !rc && template_keys[i]; i++) {
@@ -342,7 +342,7 @@ static int check_templates(connector *c, char *errstr, size_t errstr_size)
 /* ------------------------------------------------------------------ */
 /* plugins                                                             */
 
-static int pick(const connector *c,
+static int pick(const task *c,
                 int kind,
                 const char *key,
                 const char *kind_name,
@@ -368,7 +368,7 @@ static int pick(const connector *c,
         return HTTPSRC_ERR_INVAL;
 }
 
-static int pick_source(connector *c, char *errstr, size_t errstr_size)
+static int pick_source(task *c, char *errstr, size_t errstr_size)
 {
         const char *cls = httpsrc_conf_get(c->rconf, "connector.class");
         for (size_t i = 0; plugin_builtin_sources[i]; i++)
@@ -388,7 +388,7 @@ static int pick_source(connector *c, char *errstr, size_t errstr_size)
 
 /* The transform alias a "transforms.<alias>.<key>" key names, and <key>. */
 static const transform_ref *
-transform_of(const connector *c, const char *key, const char **rest)
+transform_of(const task *c, const char *key, const char **rest)
 {
         const char *a   = key + strlen("transforms.");
         const char *dot = strchr(a, '.');
@@ -405,7 +405,7 @@ transform_of(const connector *c, const char *key, const char **rest)
 }
 
 /* Whether any registered component of @kind declares @key. */
-static int declared_by_any(const connector *c, int kind, const char *key)
+static int declared_by_any(const task *c, int kind, const char *key)
 {
         size_t n = plugin_registry_count(c->env.plugins, kind);
         for (size_t i = 0; i < n; i++)
@@ -418,7 +418,7 @@ static int declared_by_any(const connector *c, int kind, const char *key)
 
 /* The key of any registered component of @p kind @p key was likely meant
  * to be (the component in use declares none close). */
-static const char *suggest_any(const connector *c, int kind, const char *key)
+static const char *suggest_any(const task *c, int kind, const char *key)
 {
         size_t n = plugin_registry_count(c->env.plugins, kind);
         for (size_t i = 0; i < n; i++) {
@@ -450,7 +450,7 @@ static int unknown_plugin_key(const char *key,
 
 /* predicates.<name>.<key>: <name> listed in "predicates", <key> its
  * type or a key the predicate declares. */
-static int check_predicate_key(const connector *c,
+static int check_predicate_key(const task *c,
                                const char *key,
                                const char *value,
                                char *errstr,
@@ -482,7 +482,7 @@ static int check_predicate_key(const connector *c,
         return HTTPSRC_ERR_INVAL;
 }
 
-static int check_plugin_key(const connector *c,
+static int check_plugin_key(const task *c,
                             const char *key,
                             const char *value,
                             char *errstr,
@@ -555,7 +555,7 @@ static int check_plugin_key(const connector *c,
 /* Required keys of a component that has them must be set. */
 /* The first required key of @p x's component that is not set: its full
  * name in @p key and HTTPSRC_ERR_INVAL, else HTTPSRC_OK. */
-static int check_required(const connector *c,
+static int check_required(const task *c,
                           const httpsrc_ctx *x,
                           char *key,
                           size_t key_size,
@@ -578,7 +578,7 @@ static int check_required(const connector *c,
         return HTTPSRC_OK;
 }
 
-static int add_named(connector *c,
+static int add_named(task *c,
                      httpsrc_ctx **arr,
                      size_t *n,
                      const char *name,
@@ -606,7 +606,7 @@ static int add_named(connector *c,
 }
 
 /* Each alias of a list key ("transforms", "predicates") with its type. */
-static int setup_list(connector *c,
+static int setup_list(task *c,
                       const char *list_key,
                       int kind,
                       const char *kind_name,
@@ -644,7 +644,7 @@ static int setup_list(connector *c,
         return rc;
 }
 
-static int setup_transforms(connector *c, char *errstr, size_t errstr_size)
+static int setup_transforms(task *c, char *errstr, size_t errstr_size)
 {
         httpsrc_ctx *ctxs = NULL;
         size_t n          = 0;
@@ -730,7 +730,7 @@ static void comp_destroy(httpsrc_ctx *x)
 }
 
 static int
-create_instance(connector *c, httpsrc_ctx *x, char *errstr, size_t errstr_size)
+create_instance(task *c, httpsrc_ctx *x, char *errstr, size_t errstr_size)
 {
         if (!x->comp)
                 return HTTPSRC_OK;
@@ -756,7 +756,7 @@ static void destroy_instance(httpsrc_ctx *x)
         x->alias = NULL;
 }
 
-static int create_instances(connector *c, char *errstr, size_t errstr_size)
+static int create_instances(task *c, char *errstr, size_t errstr_size)
 {
         int rc = create_instance(c, &c->source, errstr, errstr_size);
         if (!rc)
@@ -781,7 +781,7 @@ static int add_key_problem(kvlist *all, int rc, const char *key, const char *err
 }
 
 /* A required key of @p x's component that is missing: rc and its key. */
-static int missing_key(const connector *c,
+static int missing_key(const task *c,
                        const httpsrc_ctx *x,
                        kvlist *all,
                        char *err,
@@ -794,7 +794,7 @@ static int missing_key(const connector *c,
 
 /* Every bad plugin key: to env.problems when a validation asked for the
  * list, else "; "-joined into errstr (httpsrc_conf_check()'s form). */
-static int report_key_problems(connector *c,
+static int report_key_problems(task *c,
                                int rc,
                                const kvlist *all,
                                char *errstr,
@@ -812,7 +812,7 @@ static int report_key_problems(connector *c,
         return rc;
 }
 
-static int check_keys(connector *c, char *errstr, size_t errstr_size)
+static int check_keys(task *c, char *errstr, size_t errstr_size)
 {
         kvlist all = {0};
         char err[1024];
@@ -862,7 +862,7 @@ static const struct {
     {"SIMPLE_INCREMENTING", "offset", OFFS_COUNT, 1},
 };
 
-static int setup_offsets(connector *c, char *errstr, size_t errstr_size)
+static int setup_offsets(task *c, char *errstr, size_t errstr_size)
 {
         const char *mode = httpsrc_conf_get(c->rconf, "http.offset.mode");
         for (size_t i = 0; i < sizeof(offset_modes) / sizeof(offset_modes[0]);
@@ -895,7 +895,7 @@ static int setup_offsets(connector *c, char *errstr, size_t errstr_size)
         return HTTPSRC_OK;
 }
 
-static int setup_timer(connector *c, char *errstr, size_t errstr_size)
+static int setup_timer(task *c, char *errstr, size_t errstr_size)
 {
         c->interval_ms =
             conf_get_int(c->rconf, "http.timer.interval.ms", 60000);
@@ -919,7 +919,7 @@ static int setup_timer(connector *c, char *errstr, size_t errstr_size)
         return HTTPSRC_OK;
 }
 
-static int setup_policy(connector *c, char *errstr, size_t errstr_size)
+static int setup_policy(task *c, char *errstr, size_t errstr_size)
 {
         const httpsrc_conf *r = c->rconf;
         char why[256];
@@ -962,7 +962,7 @@ static int setup_policy(connector *c, char *errstr, size_t errstr_size)
         c->hopts.max_bytes =
             (size_t)conf_get_int(r, "http.response.max.bytes", 64 << 20);
         /* The connector follows redirects itself: a hop to another origin
-         * must go without the credentials (connector_poll.c). */
+         * must go without the credentials (task_poll.c). */
         c->hopts.no_follow = 1;
         c->max_depth = (size_t)conf_get_int(r, "http.response.max.depth", 128);
         c->max_record_bytes =
@@ -972,7 +972,7 @@ static int setup_policy(connector *c, char *errstr, size_t errstr_size)
 
 /* CURSOR_PAGINATION (Confluent): the next-page token is the offset and
  * travels as ${offset}; use the CURSOR paginator without a query param. */
-static int confluent_cursor(connector *c, char *errstr, size_t errstr_size)
+static int confluent_cursor(task *c, char *errstr, size_t errstr_size)
 {
         if (!strcaseeq(httpsrc_conf_get(c->rconf, "http.offset.mode"),
                        "CURSOR_PAGINATION"))
@@ -991,7 +991,7 @@ static int confluent_cursor(connector *c, char *errstr, size_t errstr_size)
 }
 
 /* "$.data[*]" -> "$.data": where an empty page still has its array. */
-static int records_parent(connector *c)
+static int records_parent(task *c)
 {
         const char *rp = jsonpath_expr(c->records_path);
         size_t n       = strlen(rp), cut = 0;
@@ -1010,7 +1010,7 @@ static int records_parent(connector *c)
 
 /* http.credentials.allowed.origins: each entry a bare origin. */
 static int
-parse_cred_origins(connector *c, char *errstr, size_t errstr_size)
+parse_cred_origins(task *c, char *errstr, size_t errstr_size)
 {
         const char *key = "http.credentials.allowed.origins";
         const char *v   = httpsrc_conf_get(c->rconf, key);
@@ -1052,7 +1052,7 @@ parse_cred_origins(connector *c, char *errstr, size_t errstr_size)
         return rc;
 }
 
-static int setup_request(connector *c, char *errstr, size_t errstr_size)
+static int setup_request(task *c, char *errstr, size_t errstr_size)
 {
         const httpsrc_conf *r = c->rconf;
         c->name               = httpsrc_conf_get(c->conf, "name");
@@ -1081,7 +1081,7 @@ static int setup_request(connector *c, char *errstr, size_t errstr_size)
                              errstr_size);
 }
 
-static int setup(connector *c, char *errstr, size_t errstr_size)
+static int setup(task *c, char *errstr, size_t errstr_size)
 {
         c->source.conn = c->auth.conn = c->paginator.conn = c;
         c->source.prefix = c->auth.prefix = c->paginator.prefix = "";
@@ -1122,7 +1122,7 @@ static int setup(connector *c, char *errstr, size_t errstr_size)
 /* PASSWORD keys (core and the auth plugin's) join the resolved values
  * as known secrets: an API that echoes a password written in the config
  * gets it redacted too. */
-static int collect_passwords(connector *c)
+static int collect_passwords(task *c)
 {
         for (size_t i = 0; i < httpsrc_conf_count(c->rconf); i++) {
                 const char *k, *v;
@@ -1147,7 +1147,7 @@ static int collect_passwords(connector *c)
 
 /* The source partition names the URL as written: with placeholders, not
  * with the secrets they stand for (the offset file is not a secret store). */
-static int make_partition(connector *c)
+static int make_partition(task *c)
 {
         const char *url = httpsrc_conf_get(c->conf, "http.url");
         strbuf sb       = {0};
@@ -1161,7 +1161,7 @@ static int make_partition(connector *c)
 }
 
 /* KIP-618's connector keys against the worker's exactly-once support. */
-static int eos_setup(connector *c, char *errstr, size_t errstr_size)
+static int eos_setup(task *c, char *errstr, size_t errstr_size)
 {
         const char *support  = httpsrc_conf_get(c->conf, "exactly.once.support");
         const char *boundary = httpsrc_conf_get(c->conf, "transaction.boundary");
@@ -1194,7 +1194,7 @@ static int eos_setup(connector *c, char *errstr, size_t errstr_size)
  * again, so that the offset includes what the zombie committed before it
  * was fenced. Only with the topic store: a validation's scratch store must
  * not fence the running connector. */
-static int eos_fence(connector *c, char *errstr, size_t errstr_size)
+static int eos_fence(task *c, char *errstr, size_t errstr_size)
 {
         if (!c->eos || !offset_store_has_backend(c->env.offsets))
                 return HTTPSRC_OK;
@@ -1205,12 +1205,12 @@ static int eos_fence(connector *c, char *errstr, size_t errstr_size)
         return offset_store_refresh(c->env.offsets, errstr, errstr_size);
 }
 
-connector *connector_new(const conn_env *env,
+task *task_new(const conn_env *env,
                          httpsrc_conf *conf,
                          char *errstr,
                          size_t errstr_size)
 {
-        connector *c = calloc(1, sizeof(*c));
+        task *c = calloc(1, sizeof(*c));
         if (!c) {
                 errstr_set(errstr, errstr_size, "out of memory");
                 return NULL;
@@ -1236,7 +1236,7 @@ connector *connector_new(const conn_env *env,
                 rc = create_instances(c, errstr, errstr_size);
         if (rc) {
                 c->conf = NULL; /* stays the caller's on failure */
-                connector_destroy(c);
+                task_destroy(c);
                 return NULL;
         }
         c->m.struct_size = sizeof(c->m);
@@ -1253,11 +1253,11 @@ connector *connector_new(const conn_env *env,
         return c;
 }
 
-connector *connector_new_failed(const conn_env *env,
+task *task_new_failed(const conn_env *env,
                                 httpsrc_conf *conf,
                                 const char *reason)
 {
-        connector *c = calloc(1, sizeof(*c));
+        task *c = calloc(1, sizeof(*c));
         if (!c)
                 return NULL;
         c->env  = *env;
@@ -1278,11 +1278,11 @@ static void free_ctxs(httpsrc_ctx *x, size_t n)
         }
 }
 
-void connector_destroy(connector *c)
+void task_destroy(task *c)
 {
         if (!c)
                 return;
-        connector_stop(c);
+        task_stop(c);
         txn_destroy(c->txn);
         while (c->head) {
                 page *pg = c->head;
@@ -1330,7 +1330,7 @@ void connector_destroy(connector *c)
         free(c->read_value);
         free(c->poll_value);
         free(c->offset_json);
-        connector_reset_topics(c);
+        task_reset_topics(c);
         httpsrc_conf_destroy(c->rconf);
         for (size_t i = 0; i < c->n_secret_vals; i++)
                 memset(c->secret_vals[i], 0, strlen(c->secret_vals[i]));
@@ -1343,37 +1343,37 @@ void connector_destroy(connector *c)
 /* ------------------------------------------------------------------ */
 /* queries                                                             */
 
-const char *connector_name(const connector *c)
+const char *task_name(const task *c)
 {
         return c->name;
 }
 
-const char *connector_topic(const connector *c)
+const char *task_topic(const task *c)
 {
         return c->topic;
 }
 
-int connector_failed(const connector *c)
+int task_is_failed(const task *c)
 {
         return task_failed(c);
 }
 
-const char *connector_failure(const connector *c)
+const char *task_failure(const task *c)
 {
         return task_failed(c) ? c->failure : NULL;
 }
 
-uint64_t connector_pages(const connector *c)
+uint64_t task_pages(const task *c)
 {
         return c->pages;
 }
 
-void connector_fail(connector *c, const char *reason)
+void task_fail(task *c, const char *reason)
 {
         conn_fail(c, "%s", reason);
 }
 
-const char *connector_warning(const connector *c)
+const char *task_warning(const task *c)
 {
         /* A wait the server imposed shows while it lasts. */
         if (c->wait_note[0] && c->st.wait_until_ms > wall_ms())
@@ -1381,30 +1381,30 @@ const char *connector_warning(const connector *c)
         return c->warning[0] ? c->warning : NULL;
 }
 
-int connector_caught_up(const connector *c)
+int task_caught_up(const task *c)
 {
         return c->caught_up;
 }
 
-sched_node *connector_sched_node(connector *c)
+sched_node *task_sched_node(task *c)
 {
         return &c->sched;
 }
 
-size_t connector_topics(const connector *c, char *const **topics)
+size_t task_topics(const task *c, char *const **topics)
 {
         *topics = c->topics;
         return c->n_topics;
 }
 
-void connector_reset_topics(connector *c)
+void task_reset_topics(task *c)
 {
         strv_free(c->topics, c->n_topics);
         c->topics   = NULL;
         c->n_topics = 0;
 }
 
-char **connector_take_topics(connector *c, size_t *n)
+char **task_take_topics(task *c, size_t *n)
 {
         char **t    = c->topics;
         *n          = c->n_topics;
@@ -1413,27 +1413,27 @@ char **connector_take_topics(connector *c, size_t *n)
         return t;
 }
 
-void connector_give_topics(connector *c, char **topics, size_t n)
+void task_give_topics(task *c, char **topics, size_t n)
 {
-        connector_reset_topics(c);
+        task_reset_topics(c);
         c->topics   = topics;
         c->n_topics = n;
 }
 
-int connector_handing_over(const connector *c)
+int task_handing_over(const task *c)
 {
         return c->pq_head != NULL;
 }
 
-int connector_busy(const connector *c)
+int task_busy(const task *c)
 {
         return task_in_poll(c) || c->pq_head || c->outstanding > 0;
 }
 
-void connector_metrics(const connector *c, httpsrc_metrics *m)
+void task_metrics(const task *c, httpsrc_metrics *m)
 {
         httpsrc_metrics full = c->m;
-        full.state           = connector_state(c);
+        full.state           = task_status(c);
         size_t n =
             m->struct_size < sizeof(full) ? m->struct_size : sizeof(full);
         uint32_t size = m->struct_size;
@@ -1441,37 +1441,37 @@ void connector_metrics(const connector *c, httpsrc_metrics *m)
         m->struct_size = size;
 }
 
-const struct conn_stats *connector_stats(const connector *c)
+const struct conn_stats *task_stats(const task *c)
 {
         return &c->st;
 }
 
-size_t connector_outstanding(const connector *c)
+size_t task_outstanding(const task *c)
 {
         return c->outstanding;
 }
 
-int connector_state(const connector *c)
+int task_status(const task *c)
 {
         return task_failed(c) ? HTTPSRC_STATE_FAILED : (int)c->target;
 }
 
-target_state connector_target(const connector *c)
+target_state task_target(const task *c)
 {
         return c->target;
 }
 
-const struct secrets *connector_secrets(const connector *c)
+const struct secrets *task_secrets(const task *c)
 {
         return c->env.secrets;
 }
 
-const httpsrc_conf *connector_conf(const connector *c)
+const httpsrc_conf *task_conf(const task *c)
 {
         return c->conf;
 }
 
-const char *connector_offset(const connector *c)
+const char *task_offset(const task *c)
 {
         return c->offset_json;
 }
@@ -1479,7 +1479,7 @@ const char *connector_offset(const connector *c)
 /* ------------------------------------------------------------------ */
 /* services for plugins                                                */
 
-const char *connector_conf_get(httpsrc_ctx *ctx, const char *key)
+const char *task_conf_get(httpsrc_ctx *ctx, const char *key)
 {
         char full[512];
         snprintf(full, sizeof(full), "%s%s", ctx->prefix, key);
@@ -1493,7 +1493,7 @@ const char *connector_conf_get(httpsrc_ctx *ctx, const char *key)
         return httpsrc_conf_get(ctx->conn->rconf, full);
 }
 
-void connector_vlog(httpsrc_ctx *ctx, int level, const char *fmt, va_list ap)
+void task_vlog(httpsrc_ctx *ctx, int level, const char *fmt, va_list ap)
 {
         char line[900];
         vsnprintf(line, sizeof(line), fmt, ap);
@@ -1501,7 +1501,7 @@ void connector_vlog(httpsrc_ctx *ctx, int level, const char *fmt, va_list ap)
                 ctx->comp ? ctx->comp->name : "source", line);
 }
 
-int connector_vset_error(httpsrc_ctx *ctx,
+int task_vset_error(httpsrc_ctx *ctx,
                          int code,
                          const char *fmt,
                          va_list ap)

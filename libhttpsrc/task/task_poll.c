@@ -1,20 +1,20 @@
 /* connector: starting polls, building and sending requests (${...} state
  * variables, auth, throttling), the status policy for responses (retries
  * with backoff and jitter, Retry-After, rate-limit headers,
- * behavior.on.error), and handing responses to connector_page.c. When a
- * poll ends and the task's state: connector_state.c. */
+ * behavior.on.error), and handing responses to task_page.c. When a
+ * poll ends and the task's state: task_state.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#include "connector_impl.h"
+#include "task_impl.h"
 #include "template_int.h"
 
 static void
 on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg);
-static void poll_send(connector *c);
+static void poll_send(task *c);
 
 /* ------------------------------------------------------------------ */
 /* scheduling                                                          */
@@ -33,7 +33,7 @@ static uint64_t name_hash(const char *s)
  * worker (at most an interval): 10,000 connectors started together poll
  * at one a millisecond from their second poll on, not in one burst every
  * interval, while one connector's slots stay where its first poll was. */
-static void set_slots(connector *c, int64_t sent_ms)
+static void set_slots(task *c, int64_t sent_ms)
 {
         int64_t window = c->env.n_conns ? (int64_t)*c->env.n_conns : 1;
         if (window > c->interval_ms)
@@ -44,14 +44,14 @@ static void set_slots(connector *c, int64_t sent_ms)
         c->phased   = 1;
 }
 
-static void redirect_reset(connector *c)
+static void redirect_reset(task *c)
 {
         free(c->redirect_url);
         c->redirect_url = NULL;
         c->redirects = c->redirect_get = 0;
 }
 
-void connector_tick(connector *c, int64_t now, int once)
+void task_tick(task *c, int64_t now, int once)
 {
         c->once = once;
         if (task_ended(c))
@@ -64,7 +64,7 @@ void connector_tick(connector *c, int64_t now, int once)
                 return;
         if (c->redeliver_at && now >= c->redeliver_at) {
                 c->redeliver_at = 0;
-                connector_resume(c);
+                task_resume(c);
                 return;
         }
         if (c->state == TASK_WAIT && now >= c->send_at) {
@@ -114,7 +114,7 @@ void connector_tick(connector *c, int64_t now, int once)
 
 const char *poll_var(void *opaque, const char *name, size_t len)
 {
-        connector *c              = opaque;
+        task *c              = opaque;
         static const char empty[] = "";
         const char *field         = offset_field(c);
         int is_offset             = len == 6 && memcmp(name, "offset", 6) == 0;
@@ -140,7 +140,7 @@ static int url_escape(strbuf *out, const char *value)
 }
 
 /* Expand ${...} in @p tmpl (a key's value) into @p out. */
-static int expand(connector *c,
+static int expand(task *c,
                   const char *key,
                   const char *tmpl,
                   template_escape_fn esc,
@@ -158,7 +158,7 @@ static int expand(connector *c,
         return HTTPSRC_ERR_INVAL;
 }
 
-static int add_params(connector *c, httpsrc_request *req, strbuf *tmp)
+static int add_params(task *c, httpsrc_request *req, strbuf *tmp)
 {
         if (!c->params || !*c->params)
                 return HTTPSRC_OK;
@@ -174,7 +174,7 @@ static int add_params(connector *c, httpsrc_request *req, strbuf *tmp)
         return rc;
 }
 
-static int is_cred_origin(const connector *c, const char *origin)
+static int is_cred_origin(const task *c, const char *origin)
 {
         for (size_t i = 0; i < c->n_cred_origins; i++)
                 if (!strcmp(c->cred_origins[i], origin))
@@ -184,7 +184,7 @@ static int is_cred_origin(const connector *c, const char *origin)
 
 /* "Authorization (http.auth.type=BASIC), X-Api-Key (http.headers)": the
  * names of what a request to another origin goes without, never values. */
-static void withheld_names(const connector *c, strbuf *sb)
+static void withheld_names(const task *c, strbuf *sb)
 {
         int auth = strcmp(c->auth.comp->name, "NONE") != 0;
         if (auth)
@@ -201,7 +201,7 @@ static void withheld_names(const connector *c, strbuf *sb)
  * upstream names elsewhere gets neither. Returns 1 to send them, 0 when
  * they were taken off @p req (and logged, once per origin in a row), < 0
  * on error. @p home is http.url's request, expanded. */
-static int credentials_allowed(connector *c,
+static int credentials_allowed(task *c,
                                httpsrc_request *req,
                                const char *home)
 {
@@ -238,7 +238,7 @@ out:
 /* A header value is one line: a CR or LF that ${...} brought in (a
  * provider value ending in a newline, an upstream cursor carrying
  * "\r\nX-Evil: 1") is named, never sent and never printed. */
-static int header_one_line(connector *c, const char *name, const char *value)
+static int header_one_line(task *c, const char *name, const char *value)
 {
         const char *bad = strpbrk(value, "\r\n");
         if (!bad)
@@ -252,7 +252,7 @@ static int header_one_line(connector *c, const char *name, const char *value)
         return HTTPSRC_ERR_INVAL;
 }
 
-static int build_request(connector *c, httpsrc_request *req)
+static int build_request(task *c, httpsrc_request *req)
 {
         strbuf tmp = {0};
         int rc     = http_request_set_method(req, c->method);
@@ -329,7 +329,7 @@ static int build_request(connector *c, httpsrc_request *req)
 
 /* By status class, and its time from being sent (a wait for a free slot
  * of http.max.concurrent.requests included) to its response. */
-static void count_request(connector *c, const httpsrc_response *resp)
+static void count_request(task *c, const httpsrc_response *resp)
 {
         stats_request(&c->st, resp ? http_response_status(resp) : 0,
                       mono_us() - c->sent_us);
@@ -339,7 +339,7 @@ static void count_request(connector *c, const httpsrc_response *resp)
  * page), user:password@, credential-looking parameters and headers and
  * every known secret shown as ***. Authorization goes last: its value
  * hides the rest of the line. */
-static void log_request(connector *c, const httpsrc_request *req)
+static void log_request(task *c, const httpsrc_request *req)
 {
         if (log_level_of(c->env.lg, c->name) < HTTPSRC_LOG_DEBUG)
                 return;
@@ -365,7 +365,7 @@ static void log_request(connector *c, const httpsrc_request *req)
         sb_wipe(&line);
 }
 
-static void send_req(connector *c,
+static void send_req(task *c,
                      httpsrc_request *req,
                      const http_opts *o,
                      http_done_fn done)
@@ -389,7 +389,7 @@ static void on_auth_response(void *opaque,
                              int err,
                              const char *errmsg)
 {
-        connector *c                = opaque;
+        task *c                = opaque;
         c->transfer                 = 0;
         task_set_state(c, TASK_POLLING);
         const httpsrc_auth_ops *ops = &c->auth.comp->ops.auth;
@@ -412,7 +412,7 @@ static void on_auth_response(void *opaque,
 
 /* The auth provider's own request (e.g. an OAuth2 token) first, if it
  * needs one. Returns 1 when such a request went out. */
-static int auth_round_trip(connector *c)
+static int auth_round_trip(task *c)
 {
         const httpsrc_auth_ops *ops = &c->auth.comp->ops.auth;
         if (!HTTPSRC_OPS_HAS(ops, own_request) ||
@@ -446,7 +446,7 @@ static int auth_round_trip(connector *c)
 
 /* Send the request for page cur_key now, or once the throttle, a
  * rate-limit reset or a retry delay allows. */
-static void poll_send(connector *c)
+static void poll_send(task *c)
 {
         if (task_halted(c))
                 return;
@@ -485,7 +485,7 @@ static void poll_send(connector *c)
  * earlier pages are handed over (the network round trip overlaps the
  * work), but only once at most one received page waits: memory stays at
  * two pages whatever the producer queue does. */
-static void request_next(connector *c)
+static void request_next(task *c)
 {
         if (!page_next_due(c))
                 return;
@@ -498,7 +498,7 @@ static void request_next(connector *c)
         poll_send(c);
 }
 
-void connector_resume(connector *c)
+void task_resume(task *c)
 {
         if (c->pq_head && !task_ended(c))
                 while (page_drain_step(c))
@@ -509,7 +509,7 @@ void connector_resume(connector *c)
 /* ------------------------------------------------------------------ */
 /* responses                                                           */
 
-static uint64_t next_rand(connector *c)
+static uint64_t next_rand(task *c)
 {
         /* xorshift64*: jitter only, no need for a global PRNG */
         c->rnd ^= c->rnd >> 12;
@@ -519,7 +519,7 @@ static uint64_t next_rand(connector *c)
 }
 
 /* Retry the same page after @p delay_ms (< 0: backoff), or give up. */
-static void retry_or_error(connector *c, int64_t delay_ms, const char *what)
+static void retry_or_error(task *c, int64_t delay_ms, const char *what)
 {
         if (c->attempt >= c->retry_max) {
                 task_poll_error(c, "%s (after %d attempt%s)", what, c->attempt + 1,
@@ -548,7 +548,7 @@ static void retry_or_error(connector *c, int64_t delay_ms, const char *what)
  * @p fallback), else at most http.retry.max.wait.ms. A refused or cut
  * value is a WARN naming the header; the wait shows in the metrics
  * (httpsrc_server_wait_until_timestamp_seconds). */
-static int64_t server_wait(connector *c,
+static int64_t server_wait(task *c,
                            const char *header,
                            const char *value,
                            int64_t ms,
@@ -589,7 +589,7 @@ static int64_t server_wait(connector *c,
 }
 
 /* Remaining-quota headers: when none is left, wait for the reset. */
-static void note_rate_limit(connector *c, const httpsrc_response *resp)
+static void note_rate_limit(task *c, const httpsrc_response *resp)
 {
         if (!c->rate_header || !*c->rate_header)
                 return;
@@ -616,7 +616,7 @@ static void note_rate_limit(connector *c, const httpsrc_response *resp)
 }
 
 static void
-on_error_status(connector *c, httpsrc_response *resp, const char *what)
+on_error_status(task *c, httpsrc_response *resp, const char *what)
 {
         int status = http_response_status(resp);
         size_t len;
@@ -652,7 +652,7 @@ on_error_status(connector *c, httpsrc_response *resp, const char *what)
  * judges each hop's origin: 1 if it did (@p resp consumed). @p hops and
  * @p get: the chain so far. POST becomes GET on 303, and on 301/302 as
  * curl and browsers do. */
-static int follow_redirect(connector *c,
+static int follow_redirect(task *c,
                            httpsrc_response *resp,
                            const char *what,
                            int hops,
@@ -690,7 +690,7 @@ static int follow_redirect(connector *c,
 static void
 on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg)
 {
-        connector *c = opaque;
+        task *c = opaque;
         c->transfer  = 0;
         task_set_state(c, TASK_POLLING);
         int hops = c->redirects, get = c->redirect_get;

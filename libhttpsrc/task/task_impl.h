@@ -1,35 +1,35 @@
-/* The connector's private parts, shared by connector.c (setup, lifecycle,
- * queries), connector_poll.c (starting polls, requests, responses, status
- * policy), connector_page.c (records, transforms, delivery, offsets) and
- * connector_state.c (the task's state machine, the end of a poll, the
+/* The task's private parts, shared by task.c (setup, lifecycle,
+ * queries), task_poll.c (starting polls, requests, responses, status
+ * policy), task_page.c (records, transforms, delivery, offsets) and
+ * task_state.c (the task's state machine, the end of a poll, the
  * target). Calls go one way, poll -> page -> state; each may call
- * connector.c's conn_* helpers. */
-#ifndef HTTPSRC_CONNECTOR_IMPL_H
-#define HTTPSRC_CONNECTOR_IMPL_H
+ * task.c's conn_* helpers. */
+#ifndef HTTPSRC_TASK_IMPL_H
+#define HTTPSRC_TASK_IMPL_H
 
 /* Page keys remembered per poll for cycle detection (memory: about this
  * many keys at once; later pages of a longer poll are not checked). */
 #define PAGE_KEYS_MAX 10000
 
 #include "backoff_int.h"
-#include "connector_int.h"
 #include "converter_int.h"
 #include "cron_int.h"
 #include "jsonpath_int.h"
 #include "conn_stats_int.h"
 #include "record_int.h"
+#include "task_int.h"
 #include "tls_int.h"
 #include "txn_int.h"
 
 /** Delivery report of an exactly-once connector's transactional producer
- *  (connector_page.c). */
+ *  (task_page.c). */
 void eos_delivered(void *opaque, void *msg, int err, const char *why);
 /** transaction.boundary=interval: when the open transaction is to be
  *  committed (INT64_MAX: none open, or not this boundary). */
-int64_t eos_commit_at(const struct connector *c);
+int64_t eos_commit_at(const struct task *c);
 /** Commit the open transaction if it holds whole pages only and (unless
  *  @p force) its interval passed; a failure fails the connector. */
-void eos_commit_if_due(struct connector *c, int64_t now, int force);
+void eos_commit_if_due(struct task *c, int64_t now, int force);
 
 /* How the offset of a connector is kept (http.offset.mode). */
 enum offset_kind {
@@ -43,14 +43,14 @@ enum on_error { ON_ERROR_FAIL, ON_ERROR_LOG, ON_ERROR_IGNORE };
 
 /*
  * The running task's state: one machine, written only by task_set_state()
- * (connector_state.c), which asserts the transitions. It is neither the
+ * (task_state.c), which asserts the transitions. It is neither the
  * connector's target (target_state, the operator's wish) nor its observed
- * status (httpsrc_state, connector_state()), as in Connect.
+ * status (httpsrc_state, task_status()), as in Connect.
  *
  *   IDLE --tick--> POLLING <--> WAIT <--> AUTH <--> FLIGHT   (one poll)
  *    ^                |  (a response puts FLIGHT/AUTH back to POLLING)
  *    +----------------+  poll done, poll error, halted (target not STARTED)
- *   any --connector_stop()--> STOPPED --conn_fail()--> FAILED (both final;
+ *   any --task_stop()--> STOPPED --conn_fail()--> FAILED (both final;
  *   FAILED also from any state)
  */
 enum task_state {
@@ -85,7 +85,7 @@ struct page {
         page *next;  /* FIFO of pages not yet fully acknowledged */
         page *pnext; /* queue of pages not yet handed over */
         int queued;  /* in that queue: commit() must not free it */
-        connector *conn;
+        task *conn;
         char *key;           /* this page's key; NULL: the first page */
         char *next_key;      /* the following page's key; NULL: last page */
         size_t n;            /* records in the page */
@@ -133,7 +133,7 @@ typedef struct transform_ref {
         int negate;
 } transform_ref;
 
-struct connector {
+struct task {
         conn_env env;
         httpsrc_conf *conf;  /* as written (placeholders kept) */
         httpsrc_conf *rconf; /* secrets resolved */
@@ -269,80 +269,80 @@ struct connector {
         char plugin_err[512];
 };
 
-/* connector.c */
-void conn_fail(connector *c, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
+/* task.c */
+void conn_fail(task *c, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
 /** "GET http://host/path" for logs and errors: without the query and any
  *  user:password@; an http.url with ${provider:...} shown as written. */
-void conn_describe(const connector *c, const char *url, char *buf, size_t size);
-const char *conn_plugin_reason(connector *c, int rc);
+void conn_describe(const task *c, const char *url, char *buf, size_t size);
+const char *conn_plugin_reason(task *c, int rc);
 /** sb_put_untrusted() with this connector's known secrets: for every
  *  upstream byte string (body, header, page key) shown in a log or error. */
-int conn_put_untrusted(const connector *c,
+int conn_put_untrusted(const task *c,
                        strbuf *out,
                        const char *s,
                        size_t len,
                        size_t max);
 /** @p msg cleaned in place by conn_put_untrusted (no cap): a message that
  *  may quote upstream text, before it reaches a log, trace or exit. */
-void conn_clean_msg(const connector *c, char *msg, size_t size);
+void conn_clean_msg(const task *c, char *msg, size_t size);
 /** Tell the observer (if any) of a response or a failed request. */
-void conn_observe(connector *c, int status, size_t records, const char *next);
+void conn_observe(task *c, int status, size_t records, const char *next);
 int conn_set_str(char **dst, const char *src);
 
-/* connector_state.c */
+/* task_state.c */
 /** The only way to change c->state: asserts that @p to may follow the
  *  current state and traces the change at DEBUG with the caller (@p by). */
-void task_set_state_by(connector *c, enum task_state to, const char *by);
+void task_set_state_by(task *c, enum task_state to, const char *by);
 #define task_set_state(c, to) task_set_state_by((c), (to), __func__)
 const char *task_state_name(enum task_state s);
 /** In a poll: from its start (tick) to its end (done, error, halted). */
-static inline int task_in_poll(const connector *c)
+static inline int task_in_poll(const task *c)
 {
         return c->state >= TASK_POLLING && c->state <= TASK_FLIGHT;
 }
 /** Stopped or failed: no request ever again. */
-static inline int task_ended(const connector *c)
+static inline int task_ended(const task *c)
 {
         return c->state >= TASK_STOPPED;
 }
-static inline int task_failed(const connector *c)
+static inline int task_failed(const task *c)
 {
         return c->state == TASK_FAILED;
 }
 /** The offsets cannot be stored: no poll or page request starts. */
-int task_offsets_held(const connector *c);
+int task_offsets_held(const task *c);
 /** The next wakeup may have come earlier: the pipeline reschedules. */
-void task_wake(connector *c);
+void task_wake(task *c);
 /** The last page of the poll is handed over: IDLE, next poll scheduled. */
-void task_poll_done(connector *c);
+void task_poll_done(task *c);
 /** A poll-level error (HTTP, parse, paginator): fail, or log/ignore and
  *  retry the same position at the next poll, per behavior.on.error. */
-void task_poll_error(connector *c, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
+void task_poll_error(task *c, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
 /** The target is not STARTED: end the poll here (IDLE); the read position
  *  says where the next one starts. Returns 1 if so. */
-int task_halted(connector *c);
+int task_halted(task *c);
 /** The record callback answered HTTPSRC_RETRY: offer the held record
  *  again after the backoff (http.retry.backoff.ms, doubled per refusal). */
-void task_redeliver_later(connector *c);
+void task_redeliver_later(task *c);
 
-/* connector_poll.c */
+/* task_poll.c */
 /** ${offset} and ${<page field>} for this request; a template_expand()
  *  lookup with the connector as @p opaque. */
 const char *poll_var(void *opaque, const char *name, size_t len);
 
-/* connector_page.c */
+/* task_page.c */
 /** Take a response in as a page queued for hand-over: 0, or -1 when it
  *  was refused (the poll error or failure is already recorded). The
- *  caller requests the next page and drains (connector_poll.c). */
-int page_take(connector *c, httpsrc_response *resp, const char *what);
+ *  caller requests the next page and drains (task_poll.c). */
+int page_take(task *c, httpsrc_response *resp, const char *what);
 /** Hand queued pages over until one is done (1: the caller may request
  *  the next page and call again) or until the producer queue is full, the
  *  queue is empty or the task failed (0). */
-int page_drain_step(connector *c);
+int page_drain_step(task *c);
 /** The page after the last one received may be requested now. */
-int page_next_due(const connector *c);
+int page_next_due(const task *c);
 void page_free(page *pg);
-const char *offset_field(const connector *c);
-int offset_load(connector *c, char *errstr, size_t errstr_size);
+const char *offset_field(const task *c);
+int offset_load(task *c, char *errstr, size_t errstr_size);
 
 #endif
