@@ -937,9 +937,8 @@ static void states_on_loop(httpsrc_pipeline *p, void *arg)
 {
         state_arg *a = arg;
         for (size_t i = 0; i < a->n; i++) {
-                task *c = a->run[i].started
-                                   ? pipeline_find(p, a->run[i].name)
-                                   : NULL;
+                task *c =
+                    a->run[i].started ? pipeline_find(p, a->run[i].name) : NULL;
                 a->states[i] = c ? pipeline_state(p, c) : -1;
                 if (c && a->states[i] == HTTPSRC_STATE_FAILED) {
                         char buf[1024] = "";
@@ -988,7 +987,7 @@ typedef struct target_arg {
 static void target_on_loop(httpsrc_pipeline *p, void *arg)
 {
         target_arg *a = arg;
-        task *c  = pipeline_find(p, a->name);
+        task *c       = pipeline_find(p, a->name);
         if (c)
                 task_set_target(c, a->target);
 }

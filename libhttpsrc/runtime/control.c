@@ -23,7 +23,7 @@ typedef struct ctl {
 static void run_ctl(httpsrc_pipeline *p, void *arg)
 {
         ctl *x       = arg;
-        task *c = pipeline_find(p, x->name);
+        task *c      = pipeline_find(p, x->name);
         char err[1024];
         if (!c || pipeline_deleting(p, c)) {
                 x->rc = HTTPSRC_ERR_NOENT;
@@ -34,7 +34,7 @@ static void run_ctl(httpsrc_pipeline *p, void *arg)
         case CTL_PAUSE:
         case CTL_RESUME:
                 task_set_target(c, x->op == CTL_PAUSE ? TARGET_PAUSED
-                                                           : TARGET_STARTED);
+                                                      : TARGET_STARTED);
                 break;
         case CTL_RESTART:
                 x->rc = pipeline_restart(p, x->name, NULL, err, sizeof(err));

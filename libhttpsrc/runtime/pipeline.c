@@ -60,7 +60,7 @@ struct httpsrc_pipeline {
         task **conns;
         size_t n_conns;
         scheduler *sched; /* connectors by next wakeup */
-        task **due;  /* room for every connector: the due ones */
+        task **due;       /* room for every connector: the due ones */
         int run_once;     /* the current run's HTTPSRC_RUN_ONCE */
         int running;      /* between httpsrc_pipeline_start() and its end */
         int64_t deadline; /* of the current run's drain; 0: not stopping */
@@ -331,16 +331,15 @@ void pipeline_set_task_state_cb(httpsrc_pipeline *p,
 /* Report conns[i]'s state if it differs from the one last reported. */
 static void report_at(httpsrc_pipeline *p, size_t i)
 {
-        const task *c = p->conns[i];
+        const task *c      = p->conns[i];
         int state          = pipeline_state(p, c);
         if (state == p->shown[i])
                 return;
         p->shown[i] = state;
         if (p->on_task)
-                p->on_task(p->on_task_opaque, task_name(c),
-                           (httpsrc_state)state,
-                           state == HTTPSRC_STATE_FAILED ? task_failure(c)
-                                                         : NULL);
+                p->on_task(
+                    p->on_task_opaque, task_name(c), (httpsrc_state)state,
+                    state == HTTPSRC_STATE_FAILED ? task_failure(c) : NULL);
 }
 
 static void report_gone(httpsrc_pipeline *p, const char *name)
@@ -441,11 +440,11 @@ static int offset_misfit(httpsrc_pipeline *p,
  * pagination or offset mode changed, or an offset was altered) would
  * otherwise be lost with no way to reset its offsets: keep it, FAILED,
  * with the way out (as in Connect, the task fails, the connector stays). */
-static task *connector_or_failed(httpsrc_pipeline *p,
-                                      const conn_env *env,
-                                      httpsrc_conf *conf,
-                                      char *errstr,
-                                      size_t errstr_size)
+static task *task_or_failed(httpsrc_pipeline *p,
+                            const conn_env *env,
+                            httpsrc_conf *conf,
+                            char *errstr,
+                            size_t errstr_size)
 {
         task *c = task_new(env, conf, errstr, errstr_size);
         if (c || !offset_misfit(p, env, conf, errstr))
@@ -471,7 +470,7 @@ conn_env pipeline_preview_env(httpsrc_pipeline *p, int local)
 
 /* A connector from the command line (@p local) reports a stored offset
  * it cannot use to its caller at once; one from REST or the config store
- * is kept FAILED (connector_or_failed). */
+ * is kept FAILED (task_or_failed). */
 static int create(httpsrc_pipeline *p,
                   httpsrc_conf *conf,
                   int initial_state,
@@ -494,8 +493,7 @@ static int create(httpsrc_pipeline *p,
         task **nc = realloc(p->conns, (p->n_conns + 1) * sizeof(*nc));
         if (nc)
                 p->conns = nc;
-        task **nd =
-            nc ? realloc(p->due, (p->n_conns + 1) * sizeof(*nd)) : NULL;
+        task **nd = nc ? realloc(p->due, (p->n_conns + 1) * sizeof(*nd)) : NULL;
         if (nd)
                 p->due = nd;
         int *ns = nd ? realloc(p->shown, (p->n_conns + 1) * sizeof(*ns)) : NULL;
@@ -505,9 +503,9 @@ static int create(httpsrc_pipeline *p,
         }
         p->shown     = ns;
         conn_env env = make_env(p, local);
-        task *c =
-            local ? task_new(&env, conf, errstr, errstr_size)
-                  : connector_or_failed(p, &env, conf, errstr, errstr_size);
+        task *c      = local ? task_new(&env, conf, errstr, errstr_size)
+                             : task_or_failed(p, &env, conf, errstr,
+                                              errstr_size);
         if (!c && local && offset_misfit(p, &env, conf, errstr)) {
                 char why[1024];
                 snprintf(why, sizeof(why), "%s", errstr);
@@ -572,7 +570,7 @@ static int trial(httpsrc_pipeline *p,
         conn_env env = base ? *base : make_env(p, 0);
         env.offsets  = offsets ? offsets : scratch;
         env.lg       = &quiet;
-        task *c = task_new(&env, copy, errstr, errstr_size);
+        task *c      = task_new(&env, copy, errstr, errstr_size);
         if (!c)
                 httpsrc_conf_destroy(copy);
         task_destroy(c);
@@ -677,11 +675,8 @@ static pending_op *pending_of(const httpsrc_pipeline *p, const task *c)
         return NULL;
 }
 
-static int add_op(httpsrc_pipeline *p,
-                  task *c,
-                  int restart,
-                  httpsrc_conf *conf,
-                  int local)
+static int
+add_op(httpsrc_pipeline *p, task *c, int restart, httpsrc_conf *conf, int local)
 {
         pending_op *op = pending_of(p, c);
         if (op) { /* a later request replaces an earlier one */
@@ -764,8 +759,7 @@ void httpsrc_pipeline_reload(httpsrc_pipeline *p)
 int pipeline_state(const httpsrc_pipeline *p, const task *c)
 {
         const pending_op *op = pending_of(p, c);
-        return op && op->restart ? HTTPSRC_STATE_RESTARTING
-                                 : task_status(c);
+        return op && op->restart ? HTTPSRC_STATE_RESTARTING : task_status(c);
 }
 
 int pipeline_deleting(const httpsrc_pipeline *p, const task *c)
@@ -793,7 +787,7 @@ static void remove_at(httpsrc_pipeline *p, size_t i)
 static void
 recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf, int local)
 {
-        task *old = p->conns[i];
+        task *old           = p->conns[i];
         target_state target = task_target(old); /* FAILED keeps it */
         /* Its own conf keeps its providers; a new one came over REST, or
          * from the operator's files (a reload). */
@@ -810,8 +804,7 @@ recreate(httpsrc_pipeline *p, size_t i, httpsrc_conf *conf, int local)
         char *name = xstrdup(task_name(old));
         unschedule(p, old);
         task_destroy(old);
-        task *c =
-            conf ? connector_or_failed(p, &env, conf, err, sizeof(err)) : NULL;
+        task *c = conf ? task_or_failed(p, &env, conf, err, sizeof(err)) : NULL;
         if (!c) {
                 strv_free(topics, n_topics);
                 log_msg(&p->lg, HTTPSRC_LOG_ERROR, NULL, "restart failed: %s",
@@ -848,8 +841,7 @@ static void run_pending(httpsrc_pipeline *p)
                         if (op.restart) {
                                 recreate(p, i, op.new_conf, op.local);
                         } else {
-                                log_set_level(&p->lg, task_name(op.c),
-                                              -1);
+                                log_set_level(&p->lg, task_name(op.c), -1);
                                 unschedule(p, op.c);
                                 report_gone(p, task_name(op.c));
                                 task_destroy(op.c);
@@ -1075,8 +1067,7 @@ static int all_caught_up(const httpsrc_pipeline *p)
 {
         for (size_t i = 0; i < p->n_conns; i++) {
                 const task *c = p->conns[i];
-                if (task_busy(c) ||
-                    (!task_caught_up(c) && !task_is_failed(c)))
+                if (task_busy(c) || (!task_caught_up(c) && !task_is_failed(c)))
                         return 0;
         }
         return 1;
@@ -1194,7 +1185,7 @@ static int kafka_gave_up(httpsrc_pipeline *p)
             !pipeline_kafka_problem(p, why, sizeof(why)))
                 return 0;
         for (size_t i = 0; i < p->n_conns; i++) {
-                task *c      = p->conns[i];
+                task *c           = p->conns[i];
                 httpsrc_metrics m = {.struct_size = sizeof(m)};
                 if (!task_busy(c))
                         continue;
@@ -1221,7 +1212,7 @@ static void log_summary(httpsrc_pipeline *p)
         size_t failed = 0;
         strbuf offs   = {0};
         for (size_t i = 0; i < p->n_conns; i++) {
-                const task *c = p->conns[i];
+                const task *c      = p->conns[i];
                 httpsrc_metrics m  = {.struct_size = sizeof(m)};
                 task_metrics(c, &m);
                 read += m.records_polled;
@@ -1255,10 +1246,10 @@ static int name_failed(httpsrc_pipeline *p)
         for (size_t i = 0; i < p->n_conns; i++) {
                 if (!task_is_failed(p->conns[i]))
                         continue;
-                int w = snprintf(p->last_error + len, sizeof(p->last_error) - len,
-                                 "%sconnector '%s' failed: %s", n ? "; " : "",
-                                 task_name(p->conns[i]),
-                                 task_failure(p->conns[i]));
+                int w =
+                    snprintf(p->last_error + len, sizeof(p->last_error) - len,
+                             "%sconnector '%s' failed: %s", n ? "; " : "",
+                             task_name(p->conns[i]), task_failure(p->conns[i]));
                 n++;
                 if (w < 0 || (size_t)w >= sizeof(p->last_error) - len)
                         break; /* full: the first ones are named */
@@ -1310,8 +1301,8 @@ int httpsrc_pipeline_start(httpsrc_pipeline *p, int flags)
                         return HTTPSRC_ERR_KAFKA;
                 for (size_t i = 0; i < p->n_conns; i++)
                         if (task_topic(p->conns[i])) /* not failed */
-                                producer_prepare_topic(
-                                    p->sink.prod, task_topic(p->conns[i]));
+                                producer_prepare_topic(p->sink.prod,
+                                                       task_topic(p->conns[i]));
         }
         /* Wakeups depend on the mode (in once mode a caught-up connector
          * needs none): reschedule every connector for this run. */

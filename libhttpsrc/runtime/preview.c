@@ -114,8 +114,8 @@ static void noop_wake(void *opaque, task *c)
 }
 
 /* Drive @p c until its pages are in, it failed or the deadline passed. */
-static void drive(task *c, http_client *http, const preview *pv,
-                  size_t max_pages)
+static void
+drive(task *c, http_client *http, const preview *pv, size_t max_pages)
 {
         int64_t deadline = mono_ms() + PREVIEW_DEADLINE;
         task_tick(c, mono_ms(), 1);
@@ -151,8 +151,7 @@ static void conclude(preview *pv, task *c, const httpsrc_conf *conf)
         for (size_t i = 0; i < pv->n_pages; i++)
                 in_pages += pv->pages[i].records;
         if (task_is_failed(c))
-                snprintf(pv->reason, sizeof(pv->reason), "%s",
-                         task_failure(c));
+                snprintf(pv->reason, sizeof(pv->reason), "%s", task_failure(c));
         else if (!pv->n_pages)
                 snprintf(pv->reason, sizeof(pv->reason),
                          "no response within %d s", PREVIEW_DEADLINE / 1000);
@@ -262,7 +261,7 @@ int preview_run(httpsrc_pipeline *p,
         env.n_conns            = &one;
         env.wake               = noop_wake;
         env.observer           = &obs;
-        task *c           = NULL;
+        task *c                = NULL;
         if (!copy)
                 snprintf(err, sizeof(err), "out of memory");
         else if (http && scratch)

@@ -90,7 +90,7 @@ apply(httpsrc_pipeline *p, const char *path, httpsrc_conf *conf, tally *t)
 {
         const logger *lg = pipeline_logger(p);
         const char *name = httpsrc_conf_get(conf, "name");
-        task *c     = pipeline_find(p, name);
+        task *c          = pipeline_find(p, name);
         char err[1024];
         log_kv fields[] = {{"action", "failed"}, {"file", path}};
         if (c && pipeline_deleting(p, c)) {

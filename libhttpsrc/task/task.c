@@ -95,11 +95,8 @@ void conn_describe(const task *c, const char *url, char *buf, size_t size)
                  (int)n, rest, rest[n] ? "?..." : "");
 }
 
-int conn_put_untrusted(const task *c,
-                       strbuf *out,
-                       const char *s,
-                       size_t len,
-                       size_t max)
+int conn_put_untrusted(
+    const task *c, strbuf *out, const char *s, size_t len, size_t max)
 {
         return sb_put_untrusted(out, s, len, max,
                                 (const char *const *)c->secret_vals,
@@ -153,8 +150,7 @@ int conn_set_str(char **dst, const char *src)
 /* ------------------------------------------------------------------ */
 /* headers                                                             */
 
-static int
-add_header(task *c, char *item, char *errstr, size_t errstr_size)
+static int add_header(task *c, char *item, char *errstr, size_t errstr_size)
 {
         char *colon = strchr(item, ':');
         if (!colon) {
@@ -781,11 +777,8 @@ static int add_key_problem(kvlist *all, int rc, const char *key, const char *err
 }
 
 /* A required key of @p x's component that is missing: rc and its key. */
-static int missing_key(const task *c,
-                       const httpsrc_ctx *x,
-                       kvlist *all,
-                       char *err,
-                       size_t size)
+static int missing_key(
+    const task *c, const httpsrc_ctx *x, kvlist *all, char *err, size_t size)
 {
         char key[256];
         int rc = check_required(c, x, key, sizeof(key), err, size);
@@ -794,11 +787,8 @@ static int missing_key(const task *c,
 
 /* Every bad plugin key: to env.problems when a validation asked for the
  * list, else "; "-joined into errstr (httpsrc_conf_check()'s form). */
-static int report_key_problems(task *c,
-                               int rc,
-                               const kvlist *all,
-                               char *errstr,
-                               size_t errstr_size)
+static int report_key_problems(
+    task *c, int rc, const kvlist *all, char *errstr, size_t errstr_size)
 {
         if (!rc && all->n) {
                 rc = HTTPSRC_ERR_INVAL;
@@ -1009,8 +999,7 @@ static int records_parent(task *c)
 }
 
 /* http.credentials.allowed.origins: each entry a bare origin. */
-static int
-parse_cred_origins(task *c, char *errstr, size_t errstr_size)
+static int parse_cred_origins(task *c, char *errstr, size_t errstr_size)
 {
         const char *key = "http.credentials.allowed.origins";
         const char *v   = httpsrc_conf_get(c->rconf, key);
@@ -1206,9 +1195,9 @@ static int eos_fence(task *c, char *errstr, size_t errstr_size)
 }
 
 task *task_new(const conn_env *env,
-                         httpsrc_conf *conf,
-                         char *errstr,
-                         size_t errstr_size)
+               httpsrc_conf *conf,
+               char *errstr,
+               size_t errstr_size)
 {
         task *c = calloc(1, sizeof(*c));
         if (!c) {
@@ -1253,9 +1242,8 @@ task *task_new(const conn_env *env,
         return c;
 }
 
-task *task_new_failed(const conn_env *env,
-                                httpsrc_conf *conf,
-                                const char *reason)
+task *
+task_new_failed(const conn_env *env, httpsrc_conf *conf, const char *reason)
 {
         task *c = calloc(1, sizeof(*c));
         if (!c)
@@ -1501,10 +1489,7 @@ void task_vlog(httpsrc_ctx *ctx, int level, const char *fmt, va_list ap)
                 ctx->comp ? ctx->comp->name : "source", line);
 }
 
-int task_vset_error(httpsrc_ctx *ctx,
-                         int code,
-                         const char *fmt,
-                         va_list ap)
+int task_vset_error(httpsrc_ctx *ctx, int code, const char *fmt, va_list ap)
 {
         vsnprintf(ctx->conn->plugin_err, sizeof(ctx->conn->plugin_err), fmt,
                   ap);

@@ -277,11 +277,8 @@ void conn_describe(const task *c, const char *url, char *buf, size_t size);
 const char *conn_plugin_reason(task *c, int rc);
 /** sb_put_untrusted() with this connector's known secrets: for every
  *  upstream byte string (body, header, page key) shown in a log or error. */
-int conn_put_untrusted(const task *c,
-                       strbuf *out,
-                       const char *s,
-                       size_t len,
-                       size_t max);
+int conn_put_untrusted(
+    const task *c, strbuf *out, const char *s, size_t len, size_t max);
 /** @p msg cleaned in place by conn_put_untrusted (no cap): a message that
  *  may quote upstream text, before it reaches a log, trace or exit. */
 void conn_clean_msg(const task *c, char *msg, size_t size);

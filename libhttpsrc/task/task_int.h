@@ -99,16 +99,15 @@ struct httpsrc_ctx {
  *  create the plugin instances and load the stored offset. Takes @p conf
  *  on success. errstr: "<key>: <reason>". */
 task *task_new(const conn_env *env,
-                         httpsrc_conf *conf,
-                         char *errstr,
-                         size_t errstr_size);
+               httpsrc_conf *conf,
+               char *errstr,
+               size_t errstr_size);
 /** A task that never runs: FAILED with @p reason from the start, for
  *  a valid @p conf whose stored offset it cannot use. It stays listed, so
  *  its offsets can be reset and it can be restarted. Takes @p conf
  *  (NULL: out of memory, @p conf stays the caller's). */
-task *task_new_failed(const conn_env *env,
-                                httpsrc_conf *conf,
-                                const char *reason);
+task *
+task_new_failed(const conn_env *env, httpsrc_conf *conf, const char *reason);
 void task_destroy(task *c); /* NULL-safe */
 
 const char *task_name(const task *c);
@@ -183,15 +182,12 @@ const char *task_offset(const task *c);
 /* For host_api.c: plugin services that need the task. */
 const char *task_conf_get(httpsrc_ctx *ctx, const char *key);
 void task_vlog(httpsrc_ctx *ctx, int level, const char *fmt, va_list ap);
-int task_vset_error(httpsrc_ctx *ctx,
-                         int code,
-                         const char *fmt,
-                         va_list ap);
+int task_vset_error(httpsrc_ctx *ctx, int code, const char *fmt, va_list ap);
 int task_emit(httpsrc_emitter *em,
-                   const void *key,
-                   size_t key_len,
-                   const void *value,
-                   size_t value_len);
+              const void *key,
+              size_t key_len,
+              const void *value,
+              size_t value_len);
 
 /** The services table handed to plugins (host_api.c). */
 const struct httpsrc_host_api *host_api_table(void);

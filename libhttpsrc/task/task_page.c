@@ -31,8 +31,7 @@ const char *offset_field(const task *c)
 
 /* TIMESTAMP/ID: why @p v is not a value of this connector's mode, in
  * @p why ("value '...' is ..."); 0 if it is one. */
-static int
-value_check(const task *c, const char *v, char *why, size_t why_size)
+static int value_check(const task *c, const char *v, char *why, size_t why_size)
 {
         char reason[160];
         if (!offset_value_check(c->offs_numeric ? OFFSET_VALUE_ID
@@ -87,8 +86,7 @@ static int unseal_into(const task *c, const char *stored, char **dst)
         return HTTPSRC_OK;
 }
 
-static int
-build_offset(const task *c, const char *key, size_t pos, strbuf *out)
+static int build_offset(const task *c, const char *key, size_t pos, strbuf *out)
 {
         const char *f = offset_field(c);
         if (sb_putc(out, '{') || json_write_string(out, f, strlen(f)) ||
@@ -133,10 +131,8 @@ static void store_offset(task *c, const char *key, size_t pos)
         c->st.last_commit_ms = wall_ms();
 }
 
-static int initial_value(task *c,
-                         const char *initial,
-                         char *errstr,
-                         size_t errstr_size)
+static int
+initial_value(task *c, const char *initial, char *errstr, size_t errstr_size)
 {
         char why[256];
         if (c->offs == OFFS_MAX && value_check(c, initial, why, sizeof(why))) {
@@ -278,11 +274,8 @@ static const char *page_value(const page *pg, size_t i)
 /* The offset once the first @p upto records of @p pg are acknowledged. */
 /* The offset that covers the first @p upto records of @p pg, as the key
  * and position build_offset() takes; 0 if those records move none. */
-static int page_offset_at(const task *c,
-                          const page *pg,
-                          size_t upto,
-                          const char **key,
-                          size_t *pos)
+static int page_offset_at(
+    const task *c, const page *pg, size_t upto, const char **key, size_t *pos)
 {
         *key = NULL;
         *pos = 0;
@@ -350,7 +343,7 @@ void task_delivered(void *msg_opaque, int err, const char *reason)
 {
         cookie *ck   = msg_opaque;
         page *pg     = ck->pg;
-        task *c = pg->conn;
+        task *c      = pg->conn;
         c->outstanding--;
         c->st.outstanding_bytes -= ck->bytes;
         if (err) {
@@ -377,8 +370,7 @@ void task_commit_acks(task *c)
 /* ------------------------------------------------------------------ */
 /* records                                                             */
 
-static int
-predicate_test(task *c, const transform_ref *t, httpsrc_record *rec)
+static int predicate_test(task *c, const transform_ref *t, httpsrc_record *rec)
 {
         if (!t->predicate)
                 return 1;
@@ -549,10 +541,8 @@ static void note_topic(task *c, const char *topic)
 
 /* The record callback of the embedding API: the held record as a
  * struct, with the offset its acceptance stores. */
-static int call_source_record_cb(task *c,
-                                 const page *pg,
-                                 size_t idx,
-                                 const held_record *h)
+static int
+call_source_record_cb(task *c, const page *pg, size_t idx, const held_record *h)
 {
         const char *okey;
         size_t pos;
@@ -584,7 +574,7 @@ void eos_delivered(void *opaque, void *msg, int err, const char *why)
         if (!msg) /* the offset record: commit_transaction reports it */
                 return;
         cookie *ck   = msg;
-        task *c = ck->pg->conn;
+        task *c      = ck->pg->conn;
         char fenced[512];
         if (err && c->txn && txn_fenced(c->txn, fenced, sizeof(fenced)))
                 conn_fail(c, "%s", fenced); /* says more than the record */
@@ -683,10 +673,7 @@ void eos_commit_if_due(task *c, int64_t now, int force)
         eos_commit(c);
 }
 
-static int deliver(task *c,
-                   page *pg,
-                   size_t idx,
-                   const held_record *h)
+static int deliver(task *c, page *pg, size_t idx, const held_record *h)
 {
         const char *topic = h->topic;
         const void *key = h->key, *val = h->val;
@@ -932,10 +919,10 @@ static int on_span(void *opaque, const char *start, size_t len)
 }
 
 int task_emit(httpsrc_emitter *em,
-                   const void *key,
-                   size_t key_len,
-                   const void *value,
-                   size_t value_len)
+              const void *key,
+              size_t key_len,
+              const void *value,
+              size_t value_len)
 {
         page *pg = em->pg;
         span s   = {pg->emitted.len, value_len, 0, key_len, key != NULL, 0, 0};
@@ -963,8 +950,7 @@ static int records_path_present(task *c, page *pg)
         return jsonpath_first(p, root) || json_len(root) == 0;
 }
 
-static void set_warning(task *c, const char *fmt, ...)
-        HTTPSRC_PRINTF(2, 3);
+static void set_warning(task *c, const char *fmt, ...) HTTPSRC_PRINTF(2, 3);
 static void set_warning(task *c, const char *fmt, ...)
 {
         int first = !c->warning[0];

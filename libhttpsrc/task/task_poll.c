@@ -114,7 +114,7 @@ void task_tick(task *c, int64_t now, int once)
 
 const char *poll_var(void *opaque, const char *name, size_t len)
 {
-        task *c              = opaque;
+        task *c                   = opaque;
         static const char empty[] = "";
         const char *field         = offset_field(c);
         int is_offset             = len == 6 && memcmp(name, "offset", 6) == 0;
@@ -201,9 +201,7 @@ static void withheld_names(const task *c, strbuf *sb)
  * upstream names elsewhere gets neither. Returns 1 to send them, 0 when
  * they were taken off @p req (and logged, once per origin in a row), < 0
  * on error. @p home is http.url's request, expanded. */
-static int credentials_allowed(task *c,
-                               httpsrc_request *req,
-                               const char *home)
+static int credentials_allowed(task *c, httpsrc_request *req, const char *home)
 {
         strbuf a = {0}, b = {0}, names = {0};
         int ra   = http_url_origin(home, &a);
@@ -365,10 +363,8 @@ static void log_request(task *c, const httpsrc_request *req)
         sb_wipe(&line);
 }
 
-static void send_req(task *c,
-                     httpsrc_request *req,
-                     const http_opts *o,
-                     http_done_fn done)
+static void
+send_req(task *c, httpsrc_request *req, const http_opts *o, http_done_fn done)
 {
         log_request(c, req);
         c->m.requests_total++;
@@ -389,7 +385,7 @@ static void on_auth_response(void *opaque,
                              int err,
                              const char *errmsg)
 {
-        task *c                = opaque;
+        task *c                     = opaque;
         c->transfer                 = 0;
         task_set_state(c, TASK_POLLING);
         const httpsrc_auth_ops *ops = &c->auth.comp->ops.auth;
@@ -615,8 +611,7 @@ static void note_rate_limit(task *c, const httpsrc_response *resp)
         sb_free(&shown);
 }
 
-static void
-on_error_status(task *c, httpsrc_response *resp, const char *what)
+static void on_error_status(task *c, httpsrc_response *resp, const char *what)
 {
         int status = http_response_status(resp);
         size_t len;
@@ -652,11 +647,8 @@ on_error_status(task *c, httpsrc_response *resp, const char *what)
  * judges each hop's origin: 1 if it did (@p resp consumed). @p hops and
  * @p get: the chain so far. POST becomes GET on 303, and on 301/302 as
  * curl and browsers do. */
-static int follow_redirect(task *c,
-                           httpsrc_response *resp,
-                           const char *what,
-                           int hops,
-                           int get)
+static int follow_redirect(
+    task *c, httpsrc_response *resp, const char *what, int hops, int get)
 {
         int st          = http_response_status(resp);
         const char *loc = http_response_redirect_url(resp);
@@ -690,7 +682,7 @@ static int follow_redirect(task *c,
 static void
 on_response(void *opaque, httpsrc_response *resp, int err, const char *errmsg)
 {
-        task *c = opaque;
+        task *c      = opaque;
         c->transfer  = 0;
         task_set_state(c, TASK_POLLING);
         int hops = c->redirects, get = c->redirect_get;
