@@ -45,93 +45,8 @@
 #include "util_int.h"
 #include "worker_client_int.h"
 
-#define TICK_MS 200
-#define PUBLISH_TIMEOUT_MS 3000
-/* A write that needs the leader, received during a rebalance, waits for
- * its end (Java's herder thread is inside the rebalance meanwhile and
- * takes requests after it) rather than answering 409 at once: this long
- * at most, then the 409 as before. */
-#define HOLD_MS 20000
-/* Config changes that need a rebalance and come close together share one:
- * the queue is drained first (Java's tick: every pending request, then
- * one rejoin), for this long at most. */
-#define COALESCE_MS 500
+#include "herder_distributed_impl.h"
 
-/* One REST operation waiting for the herder thread (its own copies). */
-typedef struct job {
-        struct job *next;
-        herder_op op;
-        char *connector;
-        int task;
-        unsigned flags;
-        herder_target target;
-        kvlist config;
-        char *text;
-        size_t text_len;
-        herder_cb cb;
-        void *opaque;
-        int64_t queued_ms; /* mono_ms() when submitted */
-} job;
-
-/* A task of this worker on the pipeline, and the status last written. */
-typedef struct running {
-        char *name;
-        int state;
-        int started; /* 0: waits for the pipeline (old copy being deleted) */
-} running;
-
-typedef struct dist_herder {
-        herder base; /* first: herder_submit's view */
-        httpsrc_pipeline *p;
-        herder *local; /* worker-local operations (plugins, loggers...) */
-        const logger *lg;
-        const httpsrc_conf *worker;
-        char url[512], worker_id[320];
-        int64_t sync_timeout_ms;
-        int64_t shutdown_ms; /* task.shutdown.graceful.timeout.ms */
-
-        pthread_t thread;
-        int thread_started;
-        pthread_mutex_t mu;
-        pthread_cond_t cv;
-        /* under mu */
-        job *head, **tail;
-        int stopping;
-        int64_t cfg_offset;         /* the snapshot's (group metadata) */
-        char **snap_names;          /* the snapshot for leader_work */
-        int32_t *snap_tasks;
-        size_t snap_n;
-        wgroup_assignment pending;  /* from the last assigned callback */
-        int32_t pending_gen;
-        int have_pending;
-        int rebalancing; /* revoked, not assigned again yet */
-        unsigned revokes;         /* revoked callbacks so far */
-        unsigned pending_revokes; /* ... when the pending one came */
-
-        /* herder thread only */
-        config_store *cfg;
-        status_store *st;
-        wgroup *g;
-        wgroup_assignment cur;
-        int32_t gen;
-        /* The newest config offset of a change that needs a rebalance
-         * (a connector added or removed, task configs committed), -1 for
-         * none: the rejoin is asked for once, and not at all when the
-         * assignment already covers that offset (another worker's
-         * rejoin placed it). */
-        int64_t rejoin_offset;
-        int rejoin_asked;   /* since the last assignment */
-        int64_t rejoin_since; /* mono_ms() of the first change waiting */
-        job *held;          /* leader writes waiting for the rebalance */
-        char **publish; /* connectors whose task configs are to be sent */
-        size_t n_publish;
-
-        /* run_mu: the tasks on the pipeline (herder and group threads) */
-        pthread_mutex_t run_mu;
-        running *run;
-        size_t n_run;
-        int offsets_stale; /* read the offsets topic before the next start */
-} dist_herder;
 
 static dist_herder *of(herder *h)
 {
@@ -140,7 +55,7 @@ static dist_herder *of(herder *h)
 
 /* ---- small helpers ------------------------------------------------- */
 
-static herder_result *forward_to(const char *url)
+herder_result *dh_forward_to(const char *url)
 {
         herder_result *res = herder_result_new(HERDER_FORWARD);
         if (res && url && *url)
@@ -167,7 +82,7 @@ static int is_leader(dist_herder *d)
 
 /* NULL when this worker is the leader and may write, else the answer:
  * FORWARD to the leader, or no leader known. */
-static herder_result *need_leader(dist_herder *d)
+herder_result *dh_need_leader(dist_herder *d)
 {
         if (is_leader(d))
                 return NULL;
@@ -177,7 +92,7 @@ static herder_result *need_leader(dist_herder *d)
         char url[512] = "";
         if (d->g && !rebalancing)
                 wgroup_leader_url(d->g, url, sizeof(url));
-        return forward_to(url);
+        return dh_forward_to(url);
 }
 
 static void reply(job *j, herder_result *res)
@@ -185,7 +100,7 @@ static void reply(job *j, herder_result *res)
         j->cb(res, j->opaque);
 }
 
-static herder_result *body_of(strbuf *sb, herder_status st)
+herder_result *dh_body_of(strbuf *sb, herder_status st)
 {
         if (!sb->buf) {
                 sb_free(sb);
@@ -199,7 +114,7 @@ static herder_result *body_of(strbuf *sb, herder_status st)
 /* After each read of the config topic: the offset and the connectors
  * with their task counts, for the group thread's metadata and leader
  * work. Herder thread. */
-static void publish_snapshot(dist_herder *d)
+void dh_publish_snapshot(dist_herder *d)
 {
         size_t n        = config_store_count(d->cfg);
         char **names    = calloc(n ? n : 1, sizeof(*names));
@@ -238,7 +153,7 @@ static void sync_snapshot(dist_herder *d)
                       !d->snap_names;
         pthread_mutex_unlock(&d->mu);
         if (changed)
-                publish_snapshot(d);
+                dh_publish_snapshot(d);
 }
 
 static void refresh(dist_herder *d)
@@ -494,7 +409,7 @@ static int task_props_of(const config_entry *e, kvlist *out)
         return rc ? -1 : 0;
 }
 
-static int props_equal(const kvlist *a, const kvlist *b)
+int dh_props_equal(const kvlist *a, const kvlist *b)
 {
         if (a->n != b->n)
                 return 0;
@@ -545,7 +460,7 @@ static int publish_tasks(dist_herder *d, const char *name)
         char leader[512] = "";
         if (!is_leader(d) && d->g)
                 wgroup_leader_url(d->g, leader, sizeof(leader));
-        if (n == 1 && props_equal(&want, &have[0])) {
+        if (n == 1 && dh_props_equal(&want, &have[0])) {
                 rc = 0;
         } else if (rebalancing(d) || !strcmp(leader, d->url)) {
                 rc = -1; /* after the rebalance: this thread answers */
@@ -588,7 +503,7 @@ static int publish_tasks(dist_herder *d, const char *name)
         return rc;
 }
 
-static void add_publish(dist_herder *d, const char *name)
+void dh_add_publish(dist_herder *d, const char *name)
 {
         for (size_t i = 0; i < d->n_publish; i++)
                 if (!strcmp(d->publish[i], name))
@@ -624,7 +539,7 @@ static void run_publish(dist_herder *d)
 
 /* ---- starting what is assigned ---------------------------------------- */
 
-static int owns_connector(dist_herder *d, const char *name)
+int dh_owns_connector(dist_herder *d, const char *name)
 {
         for (size_t i = 0; i < d->cur.n_connectors; i++)
                 if (!strcmp(d->cur.connectors[i], name))
@@ -633,11 +548,6 @@ static int owns_connector(dist_herder *d, const char *name)
 }
 
 /* The connector instance: its status, and its task configs. */
-static httpsrc_conf *valid_conf(dist_herder *d,
-                                const char *name,
-                                const config_entry *base,
-                                const kvlist *cfg,
-                                herder_result **res);
 
 /* Whether this worker has the source class @p cls (built in or a loaded
  * plugin): checked before the config, whose keys belong to that class. */
@@ -663,7 +573,7 @@ static void start_connector(dist_herder *d, const char *name)
                 return;
         kvlist none         = {0};
         herder_result *bad  = NULL;
-        httpsrc_conf *conf  = valid_conf(d, name, e, &none, &bad);
+        httpsrc_conf *conf  = dh_valid_conf(d, name, e, &none, &bad);
         httpsrc_conf_destroy(conf);
         if (!conf) {
                 const char *cls = kvl_get(&e->config, "connector.class");
@@ -690,7 +600,7 @@ static void start_connector(dist_herder *d, const char *name)
                 return;
         }
         put_status(d, name, -1, status_of_target(e->target), NULL);
-        add_publish(d, name);
+        dh_add_publish(d, name);
 }
 
 static httpsrc_conf *conf_of_props(const kvlist *t,
@@ -994,7 +904,7 @@ static void target_on_loop(httpsrc_pipeline *p, void *arg)
 
 /* ---- config topic events (herder thread, inside a refresh) ----------- */
 
-static int runs_task(dist_herder *d, const char *name)
+int dh_runs_task(dist_herder *d, const char *name)
 {
         for (size_t i = 0; i < d->n_run; i++)
                 if (!strcmp(d->run[i].name, name))
@@ -1031,8 +941,8 @@ static void on_config_event(void *opaque, const config_event *ev)
                  * task configs again (a commit then rebalances) */
                 if (!in_snapshot(d, ev->connector))
                         need_rebalance(d, ev->offset);
-                else if (owns_connector(d, ev->connector))
-                        add_publish(d, ev->connector);
+                else if (dh_owns_connector(d, ev->connector))
+                        dh_add_publish(d, ev->connector);
                 break;
         case CONFIG_EVENT_CONNECTOR_REMOVED:
         case CONFIG_EVENT_TASKS_COMMITTED:
@@ -1042,11 +952,11 @@ static void on_config_event(void *opaque, const config_event *ev)
                 const config_entry *e = config_store_get(d->cfg, ev->connector);
                 if (!e)
                         break;
-                if (owns_connector(d, ev->connector))
+                if (dh_owns_connector(d, ev->connector))
                         put_status(d, ev->connector, -1,
                                    status_of_target(e->target), NULL);
                 pthread_mutex_lock(&d->run_mu);
-                int mine = runs_task(d, ev->connector);
+                int mine = dh_runs_task(d, ev->connector);
                 pthread_mutex_unlock(&d->run_mu);
                 if (e->target == HTTPSRC_STATE_STOPPED)
                         need_rebalance(d, ev->offset); /* tasks go away */
@@ -1058,454 +968,6 @@ static void on_config_event(void *opaque, const config_event *ev)
         }
         default:
                 break;
-        }
-}
-
-/* ---- REST operations (herder thread) --------------------------------- */
-
-static herder_result *not_found(const char *name)
-{
-        return herder_result_error(HERDER_NOT_FOUND, "Connector %s not found",
-                                   name);
-}
-
-static void o_info(dist_herder *d, strbuf *sb, const config_entry *e)
-{
-        const kvlist *t;
-        size_t n          = config_store_tasks(d->cfg, e->name, &t);
-        herder_json_map m = herder_json_props(&e->config);
-        herder_json_info(sb, e->name, &m, n);
-}
-
-/* A stored status as REST shows it (none: UNASSIGNED, worker_id ""). */
-static herder_json_state
-state_of(dist_herder *d, const char *name, int task_id, status_rec *r)
-{
-        herder_json_state s = {task_id, NULL, NULL, NULL};
-        if (status_store_get(d->st, name, task_id, r) == HTTPSRC_OK) {
-                s.state     = status_state_name(r->state);
-                s.worker_id = r->worker_id;
-                s.trace     = r->trace;
-        }
-        return s;
-}
-
-static void o_status(dist_herder *d, strbuf *sb, const char *name)
-{
-        const kvlist *t;
-        size_t n = config_store_tasks(d->cfg, name, &t);
-        status_rec rc, *rt = calloc(n ? n : 1, sizeof(*rt));
-        herder_json_state *ts = calloc(n ? n : 1, sizeof(*ts));
-        if (rt && ts) {
-                herder_json_state cs = state_of(d, name, -1, &rc);
-                for (size_t i = 0; i < n; i++)
-                        ts[i] = state_of(d, name, (int)i, &rt[i]);
-                herder_json_status(sb, name, &cs, ts, n);
-        } else
-                sb_free(sb); /* body_of() answers out of memory */
-        free(rt);
-        free(ts);
-}
-
-/* The task configs of @p e as @p write lays them out. */
-static void o_task_configs(strbuf *sb,
-                           const config_entry *e,
-                           const kvlist *t,
-                           size_t n,
-                           int (*write)(strbuf *,
-                                        const char *,
-                                        const herder_json_map *,
-                                        size_t))
-{
-        herder_json_map *m = calloc(n ? n : 1, sizeof(*m));
-        if (!m) {
-                sb_free(sb);
-                return;
-        }
-        for (size_t i = 0; i < n; i++)
-                m[i] = herder_json_props(&t[i]);
-        write(sb, e->name, m, n);
-        free(m);
-}
-
-static herder_result *op_connectors(dist_herder *d, job *j)
-{
-        strbuf sb = {0};
-        size_t n  = config_store_count(d->cfg);
-        int expand = j->flags & (HERDER_F_EXPAND_STATUS | HERDER_F_EXPAND_INFO);
-        sb_putc(&sb, expand ? '{' : '[');
-        for (size_t i = 0; i < n; i++) {
-                const config_entry *e = config_store_at(d->cfg, i);
-                if (i)
-                        sb_putc(&sb, ',');
-                json_write_string(&sb, e->name, strlen(e->name));
-                if (!expand)
-                        continue;
-                sb_puts(&sb, ":{");
-                if (j->flags & HERDER_F_EXPAND_INFO) {
-                        sb_puts(&sb, "\"info\":");
-                        o_info(d, &sb, e);
-                }
-                if (j->flags & HERDER_F_EXPAND_STATUS) {
-                        if (j->flags & HERDER_F_EXPAND_INFO)
-                                sb_putc(&sb, ',');
-                        sb_puts(&sb, "\"status\":");
-                        o_status(d, &sb, e->name);
-                }
-                sb_putc(&sb, '}');
-        }
-        sb_putc(&sb, expand ? '}' : ']');
-        return body_of(&sb, HERDER_OK);
-}
-
-static herder_result *op_read_one(dist_herder *d, job *j)
-{
-        const config_entry *e = config_store_get(d->cfg, j->connector);
-        if (!e)
-                return not_found(j->connector);
-        strbuf sb = {0};
-        const kvlist *t;
-        size_t n = config_store_tasks(d->cfg, e->name, &t);
-        switch (j->op) {
-        case HERDER_OP_CONNECTOR_INFO:
-                o_info(d, &sb, e);
-                break;
-        case HERDER_OP_CONNECTOR_CONFIG: {
-                herder_json_map m = herder_json_props(&e->config);
-                herder_json_write_map(&sb, &m);
-                break;
-        }
-        case HERDER_OP_CONNECTOR_STATUS:
-                o_status(d, &sb, e->name);
-                break;
-        case HERDER_OP_TASK_CONFIGS:
-                o_task_configs(&sb, e, t, n, herder_json_task_configs);
-                break;
-        case HERDER_OP_TASKS_CONFIG:
-                o_task_configs(&sb, e, t, n, herder_json_tasks_config);
-                break;
-        case HERDER_OP_TASK_STATUS: {
-                status_rec r;
-                if (j->task < 0 || (size_t)j->task >= n ||
-                    status_store_get(d->st, e->name, j->task, &r)) {
-                        sb_free(&sb);
-                        return herder_result_error(
-                            HERDER_NOT_FOUND, "No status found for task %s-%d",
-                            e->name, j->task);
-                }
-                herder_json_state st = state_of(d, e->name, j->task, &r);
-                herder_json_write_state(&sb, &st);
-                break;
-        }
-        default:
-                break;
-        }
-        return body_of(&sb, HERDER_OK);
-}
-
-typedef struct validate_arg {
-        const httpsrc_conf *conf;
-        kvlist *problems;
-        int rc;
-} validate_arg;
-
-static void validate_on_loop(httpsrc_pipeline *p, void *arg)
-{
-        validate_arg *a = arg;
-        a->rc = pipeline_validate(p, a->conf, a->problems);
-}
-
-/* 400 "Connector configuration is invalid and contains the following N
- * error(s): ..." (AbstractHerder.maybeAddConfigErrors), one line each. */
-static herder_result *invalid(const kvlist *errs)
-{
-        strbuf msg = {0};
-        sb_printf(&msg,
-                  "Connector configuration is invalid and contains the "
-                  "following %zu error(s):",
-                  errs->n);
-        for (size_t i = 0; i < errs->n; i++)
-                sb_printf(&msg, "\n%s", errs->v[i].value);
-        sb_puts(&msg, "\nYou can also find the above list of errors at the "
-                      "endpoint `/connector-plugins/{connectorType}/config/"
-                      "validate`");
-        herder_result *res =
-            herder_result_error(HERDER_BAD_REQUEST, "%s", msg.buf ? msg.buf : "");
-        sb_free(&msg);
-        return res;
-}
-
-/* The config of a put (or a patch over @p base), validated as the
- * standalone herder does: NULL with the 400 answer in *@p res. */
-static httpsrc_conf *valid_conf(dist_herder *d,
-                                const char *name,
-                                const config_entry *base,
-                                const kvlist *cfg,
-                                herder_result **res)
-{
-        kvlist merged = {0}, problems = {0};
-        for (size_t i = 0; base && i < base->config.n; i++)
-                kvl_set(&merged, base->config.v[i].key,
-                        base->config.v[i].value);
-        for (size_t i = 0; i < cfg->n; i++)
-                kvl_set(&merged, cfg->v[i].key, cfg->v[i].value);
-        if (!kvl_get(&merged, "name"))
-                kvl_set(&merged, "name", name);
-        int clean          = 0;
-        httpsrc_conf *conf = conf_validate(HTTPSRC_SCOPE_CONNECTOR, &merged,
-                                           &problems, &clean);
-        if (conf && clean) {
-                validate_arg v = {conf, &problems, 0};
-                pipeline_exec(d->p, validate_on_loop, &v);
-        }
-        kvl_free(&merged);
-        if (!conf || problems.n) {
-                *res = conf ? invalid(&problems)
-                            : herder_result_error(HERDER_ERROR,
-                                                  "out of memory");
-                httpsrc_conf_destroy(conf);
-                conf = NULL;
-        }
-        kvl_free(&problems);
-        return conf;
-}
-
-static herder_result *op_put(dist_herder *d, job *j)
-{
-        herder_result *fw = need_leader(d);
-        if (fw)
-                return fw;
-        const config_entry *e = config_store_get(d->cfg, j->connector);
-        if (j->op == HERDER_OP_PATCH_CONFIG && !e)
-                return not_found(j->connector);
-        if (j->op == HERDER_OP_PUT_CONFIG && e &&
-            !(j->flags & HERDER_F_ALLOW_REPLACE))
-                return herder_result_error(HERDER_CONFLICT,
-                                           "Connector %s already exists",
-                                           j->connector);
-        herder_result *bad = NULL;
-        httpsrc_conf *conf = valid_conf(
-            d, j->connector, j->op == HERDER_OP_PATCH_CONFIG ? e : NULL, &j->config, &bad);
-        if (!conf)
-                return bad;
-        char err[1024];
-        int created = !e;
-        int target  = !created ? CONFIG_TARGET_KEEP
-                      : j->target == HERDER_TARGET_PAUSED
-                          ? HTTPSRC_STATE_PAUSED
-                      : j->target == HERDER_TARGET_STOPPED
-                          ? HTTPSRC_STATE_STOPPED
-                          : HTTPSRC_STATE_RUNNING;
-        int rc = config_store_put(d->cfg, j->connector, conf, target, err,
-                                  sizeof(err));
-        httpsrc_conf_destroy(conf);
-        if (rc)
-                return herder_result_error(HERDER_ERROR, "%s", err);
-        publish_snapshot(d);
-        e = config_store_get(d->cfg, j->connector);
-        if (!e)
-                return herder_result_error(HERDER_ERROR,
-                                           "Connector %s was not read back "
-                                           "from the config topic",
-                                           j->connector);
-        /* The task configs with it: the rebalance this create causes
-         * places the connector and its task at once (its owner would
-         * write the same ones after a first rebalance, which then needed
-         * a second). Our connectors' task config is the connector's. */
-        if (created)
-                add_publish(d, j->connector);
-        strbuf sb = {0};
-        o_info(d, &sb, e);
-        return body_of(&sb, created ? HERDER_CREATED : HERDER_OK);
-}
-
-static herder_result *op_delete(dist_herder *d, job *j)
-{
-        herder_result *fw = need_leader(d);
-        if (fw)
-                return fw;
-        const config_entry *e = config_store_get(d->cfg, j->connector);
-        if (!e)
-                return not_found(j->connector);
-        const kvlist *t;
-        size_t n = config_store_tasks(d->cfg, j->connector, &t);
-        char err[512];
-        if (config_store_remove(d->cfg, j->connector, err, sizeof(err)))
-                return herder_result_error(HERDER_ERROR, "%s", err);
-        status_rec gone = {.state = STATUS_DESTROYED,
-                           .worker_id = d->worker_id,
-                           .generation = d->gen};
-        for (size_t i = 0; i < n; i++)
-                status_store_put(d->st, j->connector, (int)i, &gone, err,
-                                 sizeof(err));
-        status_store_put(d->st, j->connector, -1, &gone, err, sizeof(err));
-        publish_snapshot(d);
-        return herder_result_new(HERDER_NO_CONTENT);
-}
-
-static herder_result *op_target(dist_herder *d, job *j)
-{
-        int target = j->op == HERDER_OP_PAUSE    ? HTTPSRC_STATE_PAUSED
-                     : j->op == HERDER_OP_RESUME ? HTTPSRC_STATE_RUNNING
-                                                 : HTTPSRC_STATE_STOPPED;
-        if (j->op == HERDER_OP_STOP) { /* leader only; pause/resume: any */
-                herder_result *fw = need_leader(d);
-                if (fw)
-                        return fw;
-        }
-        if (!config_store_get(d->cfg, j->connector))
-                return not_found(j->connector);
-        char err[512];
-        if (config_store_put_target(d->cfg, j->connector, target, err,
-                                    sizeof(err)))
-                return herder_result_error(HERDER_ERROR, "%s", err);
-        return herder_result_new(j->op == HERDER_OP_STOP ? HERDER_NO_CONTENT
-                                                         : HERDER_ACCEPTED);
-}
-
-typedef struct restart_arg {
-        const char *name;
-        int rc;
-        char err[512];
-} restart_arg;
-
-static void restart_on_loop(httpsrc_pipeline *p, void *arg)
-{
-        restart_arg *a = arg;
-        a->rc = pipeline_restart(p, a->name, NULL, a->err, sizeof(a->err));
-}
-
-/* Restarts go to the owner: the leader knows it (two hops at most). */
-static herder_result *op_restart(dist_herder *d, job *j)
-{
-        if (!config_store_get(d->cfg, j->connector))
-                return not_found(j->connector);
-        pthread_mutex_lock(&d->run_mu);
-        int mine = runs_task(d, j->connector);
-        pthread_mutex_unlock(&d->run_mu);
-        int conn_only = j->op == HERDER_OP_RESTART &&
-                        !(j->flags & HERDER_F_INCLUDE_TASKS);
-        if (conn_only ? owns_connector(d, j->connector) : mine) {
-                if (conn_only) {
-                        add_publish(d, j->connector);
-                        return herder_result_new(HERDER_NO_CONTENT);
-                }
-                restart_arg a = {.name = j->connector};
-                pipeline_exec(d->p, restart_on_loop, &a);
-                if (a.rc)
-                        return herder_result_error(HERDER_ERROR, "%s", a.err);
-                return herder_result_new(HERDER_NO_CONTENT);
-        }
-        herder_result *fw = need_leader(d);
-        if (fw)
-                return fw;
-        char url[512];
-        if (wgroup_owner_url(d->g, j->connector, conn_only ? -1 : 0, url,
-                             sizeof(url)))
-                return herder_result_error(HERDER_NOT_FOUND,
-                                           "Connector %s is not assigned",
-                                           j->connector);
-        return forward_to(url);
-}
-
-/* 1 if the task configs of @p name are @p t already: writing them again
- * would commit them again, and every commit is a rebalance. */
-static int tasks_stored(dist_herder *d,
-                        const char *name,
-                        const kvlist *t,
-                        size_t n)
-{
-        const kvlist *have;
-        if (config_store_tasks(d->cfg, name, &have) != n || !n)
-                return 0;
-        for (size_t i = 0; i < n; i++)
-                if (!props_equal(&t[i], &have[i]))
-                        return 0;
-        return 1;
-}
-
-/* POST /connectors/{c}/tasks from the connector's owner. */
-static herder_result *op_put_tasks(dist_herder *d, job *j)
-{
-        herder_result *fw = need_leader(d);
-        if (fw)
-                return fw;
-        if (!config_store_get(d->cfg, j->connector))
-                return not_found(j->connector);
-        char err[512];
-        httpsrc_json *arr =
-            json_parse(j->text ? j->text : "", j->text_len, err, sizeof(err));
-        if (!arr || json_type(arr) != HTTPSRC_JSON_ARRAY) {
-                json_destroy(arr);
-                return herder_result_error(HERDER_BAD_REQUEST,
-                                           "Task configs must be a JSON array "
-                                           "of objects");
-        }
-        size_t n    = json_len(arr);
-        kvlist *tps = calloc(n + 1, sizeof(*tps));
-        int bad = 0, oom = !tps;
-        for (size_t i = 0; !bad && !oom && i < n; i++) {
-                const httpsrc_json *o = json_at(arr, i);
-                bad = json_type(o) != HTTPSRC_JSON_OBJECT;
-                for (size_t k = 0; !bad && !oom && k < json_len(o); k++) {
-                        /* a null value means nothing, as in the topic */
-                        char *v = json_scalar_text(json_at(o, k));
-                        oom     = v && kvl_add(&tps[i], json_key_at(o, k), v);
-                        free(v);
-                }
-        }
-        json_destroy(arr);
-        int rc = bad || oom ? -1
-                 : tasks_stored(d, j->connector, tps, n)
-                     ? 0 /* a resend (its first answer came late) */
-                     : config_store_put_tasks(d->cfg, j->connector, n, tps,
-                                              err, sizeof(err));
-        for (size_t i = 0; tps && i < n; i++)
-                kvl_free(&tps[i]);
-        free(tps);
-        if (oom)
-                return herder_result_error(HERDER_ERROR, "out of memory");
-        if (bad)
-                return herder_result_error(HERDER_BAD_REQUEST,
-                                           "Task configs must be a JSON array "
-                                           "of objects");
-        if (rc)
-                return herder_result_error(HERDER_ERROR, "%s", err);
-        return herder_result_new(HERDER_NO_CONTENT);
-}
-
-static herder_result *run_job(dist_herder *d, job *j)
-{
-        switch (j->op) {
-        case HERDER_OP_CONNECTORS:
-                return op_connectors(d, j);
-        case HERDER_OP_CONNECTOR_INFO:
-        case HERDER_OP_CONNECTOR_CONFIG:
-        case HERDER_OP_CONNECTOR_STATUS:
-        case HERDER_OP_TASK_CONFIGS:
-        case HERDER_OP_TASKS_CONFIG:
-        case HERDER_OP_TASK_STATUS:
-                return op_read_one(d, j);
-        case HERDER_OP_PUT_CONFIG:
-        case HERDER_OP_PATCH_CONFIG:
-                return op_put(d, j);
-        case HERDER_OP_DELETE:
-                return op_delete(d, j);
-        case HERDER_OP_PAUSE:
-        case HERDER_OP_RESUME:
-        case HERDER_OP_STOP:
-                return op_target(d, j);
-        case HERDER_OP_RESTART:
-        case HERDER_OP_RESTART_TASK:
-                return op_restart(d, j);
-        case HERDER_OP_PUT_TASK_CONFIGS:
-                return op_put_tasks(d, j);
-        case HERDER_OP_FENCE_ZOMBIES:
-                return herder_result_new(HERDER_NO_CONTENT);
-        default:
-                return herder_result_error(HERDER_ERROR,
-                                           "not supported in distributed "
-                                           "mode");
         }
 }
 
@@ -1634,7 +1096,7 @@ static void *herder_main(void *arg)
                 jobs = runnable(d, jobs);
                 for (job *j = jobs, *next; j; j = next) {
                         next = j->next;
-                        reply(j, run_job(d, j));
+                        reply(j, dh_run_job(d, j));
                         job_free(j);
                 }
                 run_publish(d);
@@ -1810,7 +1272,7 @@ herder *herder_distributed_new(httpsrc_pipeline *p,
         }
         status_store_set_batched(d->st, 1);
         config_store_set_listener(d->cfg, on_config_event, d);
-        publish_snapshot(d);
+        dh_publish_snapshot(d);
         static const wgroup_callbacks cbs = {
             .config_offset = cb_config_offset,
             .leader_work   = cb_leader_work,
