@@ -349,24 +349,27 @@ def floors_of(rows, out_csv):
 
 
 def cmd_cores(runs_csv, out_csv):
-    """Medians of the 1- and 8-connector rounds, and the records/s ratio
-    of 8 to 1; prints a table."""
+    """Medians of the rounds of each (connectors, cores) pair, the
+    records/s ratio to one connector on as many cores and to the same
+    connectors on one core; prints a table."""
     by = defaultdict(list)
     for r in read_rows(runs_csv):
-        by[r["tool"]].append(r)
-    med = {}
+        n, _, cpus = r["tool"].split("-")
+        by[(int(n), int(cpus.rstrip("cpu")))].append(r)
+    med = {key: statistics.median(
+        int(r["records"]) / max(float(r["wall_s"]), 1e-3) for r in rows)
+        for key, rows in by.items()}
     with open(out_csv, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["connectors", "rounds", "records", "records_per_s",
-                    "wall_s", "cpu_s", "peak_rss_mb", "ratio_to_one"])
-        for tool in sorted(by, key=lambda t: int(t.split("-")[0])):
-            rows = by[tool]
-            med[tool] = statistics.median(
-                int(r["records"]) / max(float(r["wall_s"]), 1e-3)
-                for r in rows)
-            one = med.get("1-connectors")
-            w.writerow([tool.split("-")[0], len(rows), rows[0]["records"],
-                        "%.0f" % med[tool],
+        w.writerow(["connectors", "cores", "rounds", "records",
+                    "records_per_s", "wall_s", "cpu_s", "peak_rss_mb",
+                    "cores_busy_pct", "ratio_to_one_connector",
+                    "ratio_to_one_core"])
+        for (n, cpus) in sorted(by, key=lambda k: (k[1], k[0])):
+            rows = by[(n, cpus)]
+            one_conn, one_core = med.get((1, cpus)), med.get((n, 1))
+            w.writerow([n, cpus, len(rows), rows[0]["records"],
+                        "%.0f" % med[(n, cpus)],
                         "%.2f" % statistics.median(
                             float(r["wall_s"]) for r in rows),
                         "%.2f" % statistics.median(
@@ -374,7 +377,12 @@ def cmd_cores(runs_csv, out_csv):
                             for r in rows),
                         "%.1f" % statistics.median(
                             int(r["rss_kb"]) / 1024.0 for r in rows),
-                        "%.2f" % (med[tool] / one if one else 0)])
+                        "%.1f" % statistics.median(
+                            float(r["cpus_busy_pct"]) for r in rows),
+                        "%.2f" % (med[(n, cpus)] / one_conn
+                                  if one_conn else 0),
+                        "%.2f" % (med[(n, cpus)] / one_core
+                                  if one_core else 0)])
     print(md_table(out_csv))
 
 
@@ -511,12 +519,18 @@ def cmd_report(resdir, machine):
          "ms), until every delivery report. `httpsrc_multiple` = "
          "httpsrc's median wall time / the stage's: the slowest stage is "
          "the floor a pipeline of the three cannot beat."),
-        ("cores_summary.csv", "Cores: 8 connectors at once",
+        ("cores_summary.csv", "Cores: 8 connectors at once, on 1 and 2 cores",
          "The throughput job by 1 connector, then by 8 connectors in one "
          "host, each paging its own copy of the API (`?api=K`) into its "
-         "own topic, interleaved rounds, medians; `ratio_to_one` = "
-         "records/s of the row / records/s of one connector (2 cores, "
-         "shared with nginx and the mock cluster). Every topic read back "
+         "own topic; once with httpsrc, nginx and the mock cluster pinned "
+         "onto one core (CPU 0, `taskset`), once on both; interleaved "
+         "rounds (the core count first alternates), medians. "
+         "`cores_busy_pct`: how busy those cores were during the run "
+         "(/proc/stat, every process of the machine); "
+         "`ratio_to_one_connector` = records/s of the row / records/s of "
+         "one connector on as many cores; `ratio_to_one_core` = records/s "
+         "of the row / records/s of as many connectors on one core: what "
+         "the second core adds. Every topic read back "
          "(`cores_verify.csv`). Every run: `cores.csv`."),
         ("scale.csv", "Scale: connectors polling every 10 s",
          "CPU % of one core and peak RSS of `httpsrc-connect` over the "

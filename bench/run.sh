@@ -19,7 +19,10 @@
 #               (tests/tools/select_floor), librdkafka producing the
 #               pre-selected records (tests/tools/produce_floor).
 #   cores       the same job by 1 connector, then by 8 connectors in one
-#               host each paging its own copy of the API: records/s ratio.
+#               host each paging its own copy of the API, each on one core
+#               (httpsrc, nginx and the mock pinned onto CPU 0) and on two:
+#               records/s ratios to one connector and to one core, and how
+#               busy the cores were.
 #   scale       100, 1000, 10000 connectors each polling its own endpoint
 #               every 10 s for 60 s (--full: 300 s for 10000): CPU, peak
 #               RSS, poll jitter and missed polls from nginx's access log.
@@ -447,57 +450,97 @@ part_throughput() {
 
 # ------------------------------------------------------------------ cores
 
-# cores_round ROUND N: one httpsrc-connect --once with N connectors, each
-# paging its own copy of the API (?api=K) into its own topic; every topic
-# read back. Rows "N-connectors" of RUNS (records = N x RECORDS).
+# cpu_jiffies CPULIST: "busy total" jiffies summed over those CPUs of
+# /proc/stat (busy: user nice system irq softirq steal), for how busy the
+# cores were during a round, whoever kept them busy.
+cpu_jiffies() {
+	awk -v want=",$1," '$1 ~ /^cpu[0-9]+$/ && index(want, "," substr($1, 4) ",") {
+		b += $2 + $3 + $4 + $7 + $8 + $9; t += $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }
+		END { print b, t }' /proc/stat
+}
+
+# pin CPULIST PID...: every thread of each process onto those CPUs
+pin() {
+	local cpus=$1 p
+	shift
+	for p in "$@"; do
+		taskset -a -p -c "$cpus" "$p" >/dev/null ||
+			die "taskset could not pin process $p onto CPUs $cpus"
+	done
+}
+
+# cores_round ROUND N CPULIST: one httpsrc-connect --once with N
+# connectors, each paging its own copy of the API (?api=K) into its own
+# topic, with it, nginx and the mock cluster pinned onto CPULIST; every
+# topic read back. Rows "N-connectors-Kcpu" of RUNS (records = N x
+# RECORDS), with how busy those CPUs were (all processes of the machine).
 cores_round() {
-	local r=$1 n=$2 d=$ROUNDDIR/c$2 k rc=0 wall user sys rss conns=()
+	local r=$1 n=$2 cpus=$3 d=$ROUNDDIR/c$2-${3//,/} k rc=0 wall user sys rss
+	local conns=() ncpu b0 t0 b1 t1
+	ncpu=$(echo "$cpus" | tr ',' '\n' | wc -l)
 	mkdir -p "$d"
 	write_worker "$d"
 	for k in $(seq "$n"); do
-		cursor_connector "$d/c$k.json" "bench-cores-$n-$k-$r" "co$n-$k-$r" "$API?api=$k" 1000
+		cursor_connector "$d/c$k.json" "bench-cores-$n-$k-$r" "co$n-$ncpu-$k-$r" "$API?api=$k" 1000
 		conns+=("$d/c$k.json")
 	done
-	/usr/bin/time -f "%e %U %S %M" -o "$d/time" "$HOST" --once \
+	# shellcheck disable=SC2046 # one PID a word
+	pin "$cpus" "$MOCK_PID" $(cat "$WORK/w/nginx.pid") $(pgrep -P "$(cat "$WORK/w/nginx.pid")")
+	read -r b0 t0 < <(cpu_jiffies "$cpus")
+	/usr/bin/time -f "%e %U %S %M" -o "$d/time" taskset -c "$cpus" "$HOST" --once \
 		"$d/worker.properties" "${conns[@]}" >"$d/out" 2>"$d/err" || rc=$?
+	read -r b1 t1 < <(cpu_jiffies "$cpus")
 	[ "$rc" = 0 ] || {
-		echo "bench: $n connectors (round $r) exited $rc: $(tail -3 "$d/err")" >&2
+		echo "bench: $n connectors on CPUs $cpus (round $r) exited $rc: $(tail -3 "$d/err")" >&2
 		FAILED=1
 		return 0
 	}
 	read -r wall user sys rss <"$d/time"
-	echo "$n-connectors,$r,$((n * RECORDS)),$wall,$user,$sys,$rss" >>"$RUNS"
-	tail -1 "$RUNS" | awk -F, '{ printf "  %-14s round %s: %6.2f s wall, %6.2f s CPU, %6.1f MB peak RSS, %8.0f records/s\n", $1, $2, $4, $5 + $6, $7 / 1024, $3 / $4 }' >&2
+	echo "$n-connectors-${ncpu}cpu,$r,$((n * RECORDS)),$wall,$user,$sys,$rss,$(awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) 'BEGIN { printf "%.1f", t ? 100 * b / t : 0 }')" >>"$RUNS"
+	tail -1 "$RUNS" | awk -F, '{ printf "  %-19s round %s: %6.2f s wall, %6.2f s CPU, %6.1f MB peak RSS, %8.0f records/s, its CPUs %s%% busy\n", $1, $2, $4, $5 + $6, $7 / 1024, $3 / $4, $8 }' >&2
 	for k in $(seq "$n"); do
-		verify "co$n-$k-$r" "$RES/cores_verify.csv"
+		verify "co$n-$ncpu-$k-$r" "$RES/cores_verify.csv"
 	done
 }
 
 # 1 connector, then 8 connectors paging 8 copies of the API at once in one
-# host: records/s of the 8 / records/s of the 1 (how far a second core
-# carries it; nginx and the mock cluster share the two cores).
+# host, each on one core (httpsrc, nginx and the mock cluster pinned onto
+# CPU 0) and on both: records/s of the 8 / records/s of the 1, and what the
+# second core adds (the same job on 2 cores / on 1), with how busy the
+# cores were.
 part_cores() {
-	say "Cores: 1 and 8 connectors paging their own API into the mock cluster"
+	say "Cores: 1 and 8 connectors paging their own API into the mock cluster, on 1 and 2 cores"
+	[ "$(nproc)" -ge 2 ] || die "cores: this machine has $(nproc) CPU; the part compares 1 and 2 cores"
+	command -v taskset >/dev/null || die "cores: taskset (util-linux) not found"
 	"$SHARED/serve.sh" "$WORK/w" >/dev/null
 	API=$(sed -n 's/^API=//p' "$WORK/w/env")
 	RUNS=$RES/cores.csv
-	echo "tool,round,records,wall_s,user_s,sys_s,rss_kb" >"$RUNS"
+	echo "tool,round,records,wall_s,user_s,sys_s,rss_kb,cpus_busy_pct" >"$RUNS"
 	echo "topic,records,distinct_keys" >"$RES/cores_verify.csv"
-	local r k topics
+	local r k n c topics
 	for r in $(seq "$ROUNDS"); do
 		ROUNDDIR=$WORK/cores$r
 		mkdir -p "$ROUNDDIR"
-		topics=("co1-1-$r:$PARTITIONS")
-		for k in $(seq 8); do
-			topics+=("co8-$k-$r:$PARTITIONS")
+		topics=()
+		for c in 1 2; do
+			topics+=("co1-$c-1-$r:$PARTITIONS")
+			for k in $(seq 8); do
+				topics+=("co8-$c-$k-$r:$PARTITIONS")
+			done
 		done
 		start_mock "$ROUNDDIR" "${topics[@]}"
 		say "Round $r/$ROUNDS (Kafka $BOOT)"
-		cores_round "$r" 1
-		cores_round "$r" 8
+		# the order alternates: neither core count always runs first
+		for c in $([ $((r % 2)) = 1 ] && echo "0 0,1" || echo "0,1 0"); do
+			for n in 1 8; do
+				cores_round "$r" "$n" "$c"
+			done
+		done
 		stop_pid "$MOCK_PID"
 		rm -rf "$ROUNDDIR"
 	done
+	# shellcheck disable=SC2046 # one PID a word
+	pin "0-$(($(nproc) - 1))" $(cat "$WORK/w/nginx.pid") $(pgrep -P "$(cat "$WORK/w/nginx.pid")")
 	"$SHARED/stop.sh" "$WORK/w"
 	rm -f "$WORK/w/env"
 	$LIB cores "$RUNS" "$RES/cores_summary.csv" >&2

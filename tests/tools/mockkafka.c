@@ -26,7 +26,7 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
-#define MAX_TOPICS 16
+#define MAX_TOPICS 32
 
 /*
  * Kafka's brokers set TCP_NODELAY on every connection they accept (the
