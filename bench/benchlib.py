@@ -348,6 +348,22 @@ def floors_of(rows, out_csv):
           % (hs / med[slowest] if med[slowest] else 0, slowest))
 
 
+def cmd_broker_cpu(runs_csv, out_csv):
+    """Median CPU seconds the real broker spent during each tool's runs;
+    prints a table."""
+    by = defaultdict(list)
+    for r in read_rows(runs_csv):
+        by[r["tool"]].append(float(r["broker_cpu_s"]))
+    with open(out_csv, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["tool", "runs", "broker_cpu_s", "min", "max"])
+        for tool in sorted(by):
+            v = by[tool]
+            w.writerow([tool, len(v), "%.2f" % statistics.median(v),
+                        "%.2f" % min(v), "%.2f" % max(v)])
+    print(md_table(out_csv))
+
+
 def cmd_cores(runs_csv, out_csv):
     """Medians of the rounds of each (connectors, cores) pair, the
     records/s ratio to one connector on as many cores and to the same
@@ -519,6 +535,26 @@ def cmd_report(resdir, machine):
          "ms), until every delivery report. `httpsrc_multiple` = "
          "httpsrc's median wall time / the stage's: the slowest stage is "
          "the floor a pipeline of the three cannot beat."),
+        ("real_summary.csv", "Throughput into a real broker (medians)",
+         "The same rounds (Python and httpsrc alternating, the floors) "
+         "into one real Kafka broker (tests/kafka/kafka.sh: Apache Kafka "
+         "from its Maven jars, KRaft, one node, on this machine) instead "
+         "of the mock: topics of 32 partitions created a round, acks=all. "
+         "Every httpsrc round read back (`real_verify.csv`); every run: "
+         "`real.csv`."),
+        ("real_ratios.csv", "Throughput into a real broker: httpsrc "
+         "against Python, round by round",
+         "As in the mock's table above, on the real broker."),
+        ("real_floors.csv", "Throughput into a real broker: each stage "
+         "alone (floors)",
+         "As in the mock's table above; `floor-produce` on the real "
+         "broker."),
+        ("real_broker_summary.csv", "Throughput into a real broker: "
+         "the broker's CPU",
+         "CPU seconds (user+sys, /proc) of the broker's JVM during each "
+         "tool's runs above, medians: the broker shares the two cores "
+         "with the tool, nginx and the reader. Every run: "
+         "`real_broker.csv`."),
         ("cores_summary.csv", "Cores: 8 connectors at once, on 1 and 2 cores",
          "The throughput job by 1 connector, then by 8 connectors in one "
          "host, each paging its own copy of the API (`?api=K`) into its "

@@ -2,7 +2,7 @@
 # libhttpsrc benchmark: throughput against the usual hand-written peers,
 # scale (many connectors on a timer), per-page latency. One command:
 #
-#   bench/run.sh [throughput|cores|scale|latency|all|profile|jvm|first]
+#   bench/run.sh [throughput|real|cores|scale|latency|all|profile|jvm|first]
 #                [--rounds N] [--full] [--sizes 100,1000,10000]
 #                [--scale-seconds S]
 #
@@ -18,6 +18,9 @@
 #               every page, our selector over the pages in memory
 #               (tests/tools/select_floor), librdkafka producing the
 #               pre-selected records (tests/tools/produce_floor).
+#   real        (not part of all) the throughput rounds (Python, httpsrc,
+#               the floors; not the shell pipeline) into one real Kafka
+#               broker (tests/kafka/kafka.sh) instead of the mock.
 #   cores       the same job by 1 connector, then by 8 connectors in one
 #               host each paging its own copy of the API, each on one core
 #               (httpsrc, nginx and the mock pinned onto CPU 0) and on two:
@@ -88,12 +91,12 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	throughput | scale | latency | cores | all | profile | jvm | first) PART=$1 ;;
+	throughput | real | scale | latency | cores | all | profile | jvm | first) PART=$1 ;;
 	--rounds) ROUNDS=${2:?--rounds needs a number} && shift ;;
 	--full) FULL=1 ;;
 	--sizes) SIZES=${2:?--sizes needs a list} && shift ;;
 	--scale-seconds) SCALE_S=${2:?--scale-seconds needs seconds} && shift ;;
-	*) die "unknown argument '$1' (usage: run.sh [throughput|scale|latency|cores|all|profile|jvm|first] [--rounds N] [--full] [--sizes LIST] [--scale-seconds S])" ;;
+	*) die "unknown argument '$1' (usage: run.sh [throughput|real|scale|latency|cores|all|profile|jvm|first] [--rounds N] [--full] [--sizes LIST] [--scale-seconds S])" ;;
 	esac
 	shift
 done
@@ -133,7 +136,7 @@ build() {
 	# the manifest regenerated first: the targets are those of this tree
 	ninja -C "$BUILD" build.ninja >/dev/null
 	targets=$(ninja -C "$BUILD" -t targets all | sed -n -E \
-		's#^(plugins/[^/:]*\.so|([^:]*/)?httpsrc-connect|tests/tools/(consume|mockkafka|select_floor|produce_floor)):.*#\1#p')
+		's#^(plugins/[^/:]*\.so|([^:]*/)?httpsrc-connect|tests/tools/(consume|mockkafka|mktopic|select_floor|produce_floor)):.*#\1#p')
 	# shellcheck disable=SC2086 # one target a word
 	ninja -C "$BUILD" $targets >/dev/null
 	# the host binary, wherever the build puts it (libhttpsrc/ or cli/)
@@ -142,8 +145,9 @@ build() {
 	CONSUME=$BUILD/tests/tools/consume
 	SELECT_FLOOR=$BUILD/tests/tools/select_floor
 	PRODUCE_FLOOR=$BUILD/tests/tools/produce_floor
+	MKTOPIC=$BUILD/tests/tools/mktopic
 	local b
-	for b in "$HOST" "$MOCK" "$CONSUME" "$SELECT_FLOOR" "$PRODUCE_FLOOR"; do
+	for b in "$HOST" "$MOCK" "$CONSUME" "$SELECT_FLOOR" "$PRODUCE_FLOOR" "$MKTOPIC"; do
 		[ -x "$b" ] || die "$b was not built (configure $BUILD with -Dtests=true)"
 	done
 }
@@ -279,11 +283,16 @@ raise_fd_limit() {
 # ------------------------------------------------------------ throughput
 
 # timed NAME CMD...: run under /usr/bin/time, append a CSV row to RUNS.
+# With BROKER_PID set, the broker's CPU seconds during the run go to
+# BROKER_CSV (tool,round,broker_cpu_s).
 timed() {
-	local name=$1 round=$2 rc=0 wall user sys rss
+	local name=$1 round=$2 rc=0 wall user sys rss b0=""
 	shift 2
+	[ -z "${BROKER_PID:-}" ] || b0=$(proc_cpu "$BROKER_PID")
 	/usr/bin/time -f "%e %U %S %M" -o "$ROUNDDIR/$name.time" "$@" \
 		>"$ROUNDDIR/$name.out" 2>"$ROUNDDIR/$name.err" || rc=$?
+	[ -z "$b0" ] ||
+		echo "$name,$round,$(awk -v a="$b0" -v b="$(proc_cpu "$BROKER_PID")" 'BEGIN { printf "%.2f", b - a }')" >>"$BROKER_CSV"
 	[ "$rc" = 0 ] || {
 		echo "bench: $name (round $round) exited $rc: $(tail -3 "$ROUNDDIR/$name.err")" >&2
 		FAILED=1
@@ -329,7 +338,7 @@ httpsrc_round() { # ROUND [perf]
 		return
 	fi
 	timed httpsrc "$r" "$HOST" --once "$d/worker.properties" "$d/c.json"
-	verify "hs-$r"
+	verify "hs-$r" "${VERIFY_CSV:-$RES/throughput_verify.csv}"
 }
 
 # floors ROUND BOOT TOPIC FILES_GLOB URL...: each stage of the job alone,
@@ -410,42 +419,73 @@ python_round() { # ROUND
 		{ echo "bench: python round $1 did not report $RECORDS records" >&2 && FAILED=1; }
 }
 
-part_throughput() {
-	say "Throughput: serving the workload ($SHARED/serve.sh)"
+# throughput_rounds KIND NAME: the throughput rounds into KIND's Kafka
+# (mock: a fresh mock cluster a round; real: the broker at BOOT, topics
+# created a round) with RUNS=$RES/NAME.csv and the NAME_* files beside it
+throughput_rounds() {
+	local kind=$1 name=$2 r topics
 	"$SHARED/serve.sh" "$WORK/w" >/dev/null
 	API=$(sed -n 's/^API=//p' "$WORK/w/env")
-	RUNS=$RES/throughput.csv
+	RUNS=$RES/$name.csv
 	echo "tool,round,records,wall_s,user_s,sys_s,rss_kb" >"$RUNS"
-	echo "topic,records,distinct_keys" >"$RES/throughput_verify.csv"
-	echo "round,load1_before,python_position" >"$RES/throughput_rounds.csv"
-	local r
+	echo "topic,records,distinct_keys" >"$RES/${name}_verify.csv"
+	echo "round,load1_before,python_position" >"$RES/${name}_rounds.csv"
 	for r in $(seq "$ROUNDS"); do
 		ROUNDDIR=$WORK/round$r
 		mkdir -p "$ROUNDDIR"
 		# The mock keeps only the last 5 MiB of a partition: the 70 MB
 		# of a run can be read back only from a topic of many
-		# partitions (auto-created topics get 4).
-		start_mock "$ROUNDDIR" "py-$r:$PARTITIONS" "hs-$r:$PARTITIONS" \
-			"sh-$r:$PARTITIONS" "pf-$r:$PARTITIONS"
+		# partitions (auto-created topics get 4). The real broker gets
+		# the same topics, for the same batching.
+		topics=("py-$r:$PARTITIONS" "hs-$r:$PARTITIONS" "sh-$r:$PARTITIONS" "pf-$r:$PARTITIONS")
+		if [ "$kind" = mock ]; then
+			start_mock "$ROUNDDIR" "${topics[@]}"
+		else
+			"$MKTOPIC" -b "$BOOT" "${topics[@]}" >/dev/null ||
+				die "could not create the round's topics on $BOOT"
+		fi
 		# The order alternates (odd rounds: Python first): neither tool
 		# always runs in the other's wake (its page cache, the load it
 		# leaves); the load average before each round goes beside it.
-		echo "$r,$(cut -d' ' -f1 /proc/loadavg),$((r % 2 ? 1 : 2))" >>"$RES/throughput_rounds.csv"
+		echo "$r,$(cut -d' ' -f1 /proc/loadavg),$((r % 2 ? 1 : 2))" >>"$RES/${name}_rounds.csv"
 		say "Round $r/$ROUNDS (Kafka $BOOT, load $(cut -d' ' -f1 /proc/loadavg))"
 		[ $((r % 2)) = 0 ] || python_round "$r"
-		httpsrc_round "$r"
+		VERIFY_CSV=$RES/${name}_verify.csv httpsrc_round "$r"
 		[ $((r % 2)) = 1 ] || python_round "$r"
-		[ "$r" != 1 ] ||
+		[ "$r" != 1 ] || [ "$kind" != mock ] ||
 			timed shell "$r" bash "$SHARED/shell_pipeline.sh" "$BOOT" "sh-$r" "$API"
 		floors "$r" "$BOOT" "pf-$r" "$WORK/w/www/page*.json" \
 			"$API" "$API?cursor=[1-$(($(ls "$WORK"/w/www/page*.json | wc -l) - 1))]"
-		stop_pid "$MOCK_PID"
+		[ "$kind" != mock ] || stop_pid "$MOCK_PID"
 		rm -rf "$ROUNDDIR"
 	done
 	"$SHARED/stop.sh" "$WORK/w"
 	rm -f "$WORK/w/env"
 	echo >&2
-	$LIB throughput "$RUNS" "$RES/throughput_summary.csv"
+	$LIB throughput "$RUNS" "$RES/${name}_summary.csv"
+}
+
+part_throughput() {
+	say "Throughput: serving the workload ($SHARED/serve.sh), into the mock cluster"
+	throughput_rounds mock throughput
+}
+
+# the same rounds into one real broker (tests/kafka/kafka.sh)
+part_real() {
+	local msg
+	msg=$("$KAFKA_SH" check) || die "$msg"
+	"$KAFKA_SH" fetch
+	say "Throughput: serving the workload ($SHARED/serve.sh), into a real broker"
+	BOOT=$("$KAFKA_SH" start "$WORK/kafka" 1)
+	# the broker's first producer id block, once, before either peer
+	$LIB warm "$BOOT" || die "the broker at $BOOT took no record"
+	BROKER_PID=$(cat "$WORK"/kafka/broker-*.pid)
+	BROKER_CSV=$RES/real_broker.csv
+	echo "tool,round,broker_cpu_s" >"$BROKER_CSV"
+	throughput_rounds real real
+	$LIB broker-cpu "$BROKER_CSV" "$RES/real_broker_summary.csv" >&2
+	BROKER_PID=""
+	"$KAFKA_SH" stop "$WORK/kafka"
 }
 
 # ------------------------------------------------------------------ cores
@@ -1195,6 +1235,7 @@ mkdir -p "$RES"
 [ "$PART" = first ] && { part_first; exit "$FAILED"; }
 case $PART in
 throughput) part_throughput ;;
+real) part_real ;;
 scale) part_scale ;;
 latency) part_latency ;;
 cores) part_cores ;;
