@@ -504,6 +504,40 @@ def cmd_md_table(path):
     print(md_table(path))
 
 
+def real_sections(resdir):
+    """The report's sections of bench/run.sh real, one group per partition
+    count it ran (real_pN_*.csv)."""
+    out = []
+    counts = sorted(int(n[len("real_p"):-len("_summary.csv")])
+                    for n in os.listdir(resdir)
+                    if n.startswith("real_p") and n.endswith("_summary.csv")
+                    and not n.endswith("_broker_summary.csv"))
+    for n in counts:
+        pre, where = "real_p%d" % n, ("Throughput into a real broker, "
+                                      "topics of %d partition%s"
+                                      % (n, "" if n == 1 else "s"))
+        out += [
+            (pre + "_summary.csv", where + " (medians)",
+             "The same rounds (Python and httpsrc alternating, the floors) "
+             "into one real Kafka broker (tests/kafka/kafka.sh: Apache "
+             "Kafka from its Maven jars, KRaft, one node, on this machine) "
+             "instead of the mock; the round's topics created with %d "
+             "partition%s, acks=all. Every httpsrc round read back (`%s`); "
+             "every run: `%s`." % (n, "" if n == 1 else "s",
+                                   pre + "_verify.csv", pre + ".csv")),
+            (pre + "_ratios.csv", where + ": httpsrc against Python, round "
+             "by round", "As in the mock's table above."),
+            (pre + "_floors.csv", where + ": each stage alone (floors)",
+             "As in the mock's table above; `floor-produce` into this "
+             "broker."),
+            (pre + "_broker_summary.csv", where + ": the broker's CPU",
+             "CPU seconds (user+sys, /proc) of the broker's JVM during each "
+             "tool's runs above, medians: the broker shares the two cores "
+             "with the tool, nginx and the reader. Every run: `%s`."
+             % (pre + "_broker.csv"))]
+    return out
+
+
 def cmd_report(resdir, machine):
     """results.md from the CSVs present in resdir."""
     parts = ["# libhttpsrc benchmark results", "", machine, ""]
@@ -535,26 +569,7 @@ def cmd_report(resdir, machine):
          "ms), until every delivery report. `httpsrc_multiple` = "
          "httpsrc's median wall time / the stage's: the slowest stage is "
          "the floor a pipeline of the three cannot beat."),
-        ("real_summary.csv", "Throughput into a real broker (medians)",
-         "The same rounds (Python and httpsrc alternating, the floors) "
-         "into one real Kafka broker (tests/kafka/kafka.sh: Apache Kafka "
-         "from its Maven jars, KRaft, one node, on this machine) instead "
-         "of the mock: topics of 32 partitions created a round, acks=all. "
-         "Every httpsrc round read back (`real_verify.csv`); every run: "
-         "`real.csv`."),
-        ("real_ratios.csv", "Throughput into a real broker: httpsrc "
-         "against Python, round by round",
-         "As in the mock's table above, on the real broker."),
-        ("real_floors.csv", "Throughput into a real broker: each stage "
-         "alone (floors)",
-         "As in the mock's table above; `floor-produce` on the real "
-         "broker."),
-        ("real_broker_summary.csv", "Throughput into a real broker: "
-         "the broker's CPU",
-         "CPU seconds (user+sys, /proc) of the broker's JVM during each "
-         "tool's runs above, medians: the broker shares the two cores "
-         "with the tool, nginx and the reader. Every run: "
-         "`real_broker.csv`."),
+        ] + real_sections(resdir) + [
         ("cores_summary.csv", "Cores: 8 connectors at once, on 1 and 2 cores",
          "The throughput job by 1 connector, then by 8 connectors in one "
          "host, each paging its own copy of the API (`?api=K`) into its "

@@ -325,11 +325,11 @@ verify() {
 	echo "$1,$lines,$keys" >>"$csv"
 }
 
-httpsrc_round() { # ROUND [perf]
-	local r=$1 d=$ROUNDDIR/hs
+httpsrc_round() { # ROUND [perf] [TOPIC]
+	local r=$1 d=$ROUNDDIR/hs t=${3:-hs-$1}
 	mkdir -p "$d"
 	write_worker "$d"
-	cursor_connector "$d/c.json" "bench-hs-$r" "hs-$r" "$API" 1000
+	cursor_connector "$d/c.json" "bench-hs-$r" "$t" "$API" 1000
 	if [ "${2:-}" = perf ]; then
 		perf record -q -F 4000 --call-graph dwarf,16384 \
 			-o "$WORK/perf.data" -- \
@@ -338,7 +338,7 @@ httpsrc_round() { # ROUND [perf]
 		return
 	fi
 	timed httpsrc "$r" "$HOST" --once "$d/worker.properties" "$d/c.json"
-	verify "hs-$r" "${VERIFY_CSV:-$RES/throughput_verify.csv}"
+	verify "$t" "${VERIFY_CSV:-$RES/throughput_verify.csv}"
 }
 
 # floors ROUND BOOT TOPIC FILES_GLOB URL...: each stage of the job alone,
@@ -413,17 +413,18 @@ part_profile() {
 	say "Profiles in $RES/profile.txt, $RES/profile-scale.txt"
 }
 
-python_round() { # ROUND
-	timed python "$1" $PY "$SHARED/py_poller.py" "$BOOT" "py-$1" "$API"
+python_round() { # ROUND TOPIC
+	timed python "$1" $PY "$SHARED/py_poller.py" "$BOOT" "$2" "$API"
 	[ "$(tail -1 "$ROUNDDIR/python.err")" = "$RECORDS" ] ||
 		{ echo "bench: python round $1 did not report $RECORDS records" >&2 && FAILED=1; }
 }
 
-# throughput_rounds KIND NAME: the throughput rounds into KIND's Kafka
-# (mock: a fresh mock cluster a round; real: the broker at BOOT, topics
-# created a round) with RUNS=$RES/NAME.csv and the NAME_* files beside it
+# throughput_rounds KIND NAME [PARTS]: the throughput rounds into KIND's
+# Kafka (mock: a fresh mock cluster a round; real: the broker at BOOT,
+# topics created a round) with RUNS=$RES/NAME.csv and the NAME_* files
+# beside it; the topics have PARTS partitions (default PARTITIONS)
 throughput_rounds() {
-	local kind=$1 name=$2 r topics
+	local kind=$1 name=$2 p=${3:-$PARTITIONS} r topics
 	"$SHARED/serve.sh" "$WORK/w" >/dev/null
 	API=$(sed -n 's/^API=//p' "$WORK/w/env")
 	RUNS=$RES/$name.csv
@@ -435,9 +436,8 @@ throughput_rounds() {
 		mkdir -p "$ROUNDDIR"
 		# The mock keeps only the last 5 MiB of a partition: the 70 MB
 		# of a run can be read back only from a topic of many
-		# partitions (auto-created topics get 4). The real broker gets
-		# the same topics, for the same batching.
-		topics=("py-$r:$PARTITIONS" "hs-$r:$PARTITIONS" "sh-$r:$PARTITIONS" "pf-$r:$PARTITIONS")
+		# partitions (auto-created topics get 4).
+		topics=("$name-py-$r:$p" "$name-hs-$r:$p" "$name-sh-$r:$p" "$name-pf-$r:$p")
 		if [ "$kind" = mock ]; then
 			start_mock "$ROUNDDIR" "${topics[@]}"
 		else
@@ -449,12 +449,12 @@ throughput_rounds() {
 		# leaves); the load average before each round goes beside it.
 		echo "$r,$(cut -d' ' -f1 /proc/loadavg),$((r % 2 ? 1 : 2))" >>"$RES/${name}_rounds.csv"
 		say "Round $r/$ROUNDS (Kafka $BOOT, load $(cut -d' ' -f1 /proc/loadavg))"
-		[ $((r % 2)) = 0 ] || python_round "$r"
-		VERIFY_CSV=$RES/${name}_verify.csv httpsrc_round "$r"
-		[ $((r % 2)) = 1 ] || python_round "$r"
+		[ $((r % 2)) = 0 ] || python_round "$r" "$name-py-$r"
+		VERIFY_CSV=$RES/${name}_verify.csv httpsrc_round "$r" "" "$name-hs-$r"
+		[ $((r % 2)) = 1 ] || python_round "$r" "$name-py-$r"
 		[ "$r" != 1 ] || [ "$kind" != mock ] ||
-			timed shell "$r" bash "$SHARED/shell_pipeline.sh" "$BOOT" "sh-$r" "$API"
-		floors "$r" "$BOOT" "pf-$r" "$WORK/w/www/page*.json" \
+			timed shell "$r" bash "$SHARED/shell_pipeline.sh" "$BOOT" "$name-sh-$r" "$API"
+		floors "$r" "$BOOT" "$name-pf-$r" "$WORK/w/www/page*.json" \
 			"$API" "$API?cursor=[1-$(($(ls "$WORK"/w/www/page*.json | wc -l) - 1))]"
 		[ "$kind" != mock ] || stop_pid "$MOCK_PID"
 		rm -rf "$ROUNDDIR"
@@ -470,7 +470,10 @@ part_throughput() {
 	throughput_rounds mock throughput
 }
 
-# the same rounds into one real broker (tests/kafka/kafka.sh)
+# the same rounds into one real broker (tests/kafka/kafka.sh), into topics
+# of 1 partition (Kafka's num.partitions default), then of PARTITIONS (as
+# on the mock): the broker's work per record depends on the batches'
+# size, which the partitions divide
 part_real() {
 	local msg
 	msg=$("$KAFKA_SH" check) || die "$msg"
@@ -480,10 +483,13 @@ part_real() {
 	# the broker's first producer id block, once, before either peer
 	$LIB warm "$BOOT" || die "the broker at $BOOT took no record"
 	BROKER_PID=$(cat "$WORK"/kafka/broker-*.pid)
-	BROKER_CSV=$RES/real_broker.csv
-	echo "tool,round,broker_cpu_s" >"$BROKER_CSV"
-	throughput_rounds real real
-	$LIB broker-cpu "$BROKER_CSV" "$RES/real_broker_summary.csv" >&2
+	local p
+	for p in 1 "$PARTITIONS"; do
+		BROKER_CSV=$RES/real_p${p}_broker.csv
+		echo "tool,round,broker_cpu_s" >"$BROKER_CSV"
+		throughput_rounds real "real_p$p" "$p"
+		$LIB broker-cpu "$BROKER_CSV" "$RES/real_p${p}_broker_summary.csv" >&2
+	done
 	BROKER_PID=""
 	"$KAFKA_SH" stop "$WORK/kafka"
 }
