@@ -144,6 +144,14 @@ build_conf(const httpsrc_conf *worker, char *errstr, size_t errstr_size)
                           errstr_size);
         /* Broker reachability for /metrics comes from the statistics
          * (librdkafka has no other view of its broker connections). */
+        /* Java's partitioner, as Kafka Connect's producer: a keyed record
+         * goes to toPositive(murmur2(key)) % partitions, so a key stays on
+         * the partition Connect put it on (per-key order across a
+         * migration, compacted topics); null keys: a random partition.
+         * librdkafka's default (consistent_random, CRC-32) differs. */
+        if (!rc)
+                rc = kset(kc, "partitioner", "partitioner", "murmur2_random",
+                          errstr, errstr_size);
         if (!rc)
                 rc = kset(kc, "statistics.interval.ms",
                           "statistics.interval.ms", "5000", errstr,
