@@ -743,18 +743,17 @@ str_plain_end(const unsigned char *t, size_t i, size_t len)
 #ifdef __SSE2__
         const __m128i quote  = _mm_set1_epi8('"');
         const __m128i bslash = _mm_set1_epi8('\\');
-        const __m128i ctl    = _mm_set1_epi8(0x1F);
+        const __m128i space  = _mm_set1_epi8(' ');
         for (; i + 16 <= len; i += 16) {
                 __m128i v = _mm_loadu_si128((const __m128i *)(t + i));
                 __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, quote),
                                          _mm_cmpeq_epi8(v, bslash));
-                /* unsigned v <= 0x1F: max(v, 0x1F) == 0x1F */
-                m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
-                /* the sign bit: v >= 0x80 */
-                unsigned mask =
-                    (unsigned)(_mm_movemask_epi8(m) | _mm_movemask_epi8(v));
+                /* signed v < ' ': control characters and, negative as
+                 * signed, the bytes >= 0x80, in one compare */
+                m = _mm_or_si128(m, _mm_cmpgt_epi8(space, v));
+                unsigned mask = (unsigned)_mm_movemask_epi8(m);
                 if (mask)
-                        return i + (size_t)__builtin_ctz(mask);
+                        return i + (unsigned)__builtin_ctz(mask);
         }
 #endif
         while (i < len && !str_special[t[i]])
@@ -776,13 +775,21 @@ typedef struct fast {
         json_root_index *matched; /* members of matched objects, or NULL */
 } fast;
 
-static inline void f_ws(fast *f)
+/* Past the white space from @p i on. Position-based, as the helpers
+ * below, so that f_skip() keeps its position in a register. */
+static inline size_t ws_end(const unsigned char *t, size_t i, size_t len)
 {
         /* compact JSON: the next byte is rarely white space */
-        if (f->i < f->len && f->t[f->i] > ' ')
-                return;
-        while (f->i < f->len && json_space[f->t[f->i]])
-                f->i++;
+        if (i < len && t[i] > ' ')
+                return i;
+        while (i < len && json_space[t[i]])
+                i++;
+        return i;
+}
+
+static inline void f_ws(fast *f)
+{
+        f->i = ws_end(f->t, f->i, f->len);
 }
 
 /* yajl_lex_utf8_char: a lead byte and the right number of continuation
@@ -842,54 +849,100 @@ static int f_string(fast *f, int *escaped)
         return -1;
 }
 
-/* The common string, plain up to its closing quote, without a call; the
- * others (escapes, UTF-8, errors) from the start by f_string(). */
+/* The end of the string at t[i] == '"' if it is plain up to its closing
+ * quote (the common string), else 0. */
+static inline size_t
+plain_string_end(const unsigned char *t, size_t i, size_t len)
+{
+        size_t e = str_plain_end(t, i + 1, len);
+        return e < len && t[e] == '"' ? e + 1 : 0;
+}
+
+/* The end of the string at t[i] == '"' (t and len: f's, in the caller's
+ * registers), or SIZE_MAX (f->i at the error). The plain string without
+ * a call; the others (escapes, UTF-8, errors) from the start by
+ * f_string(). */
+static inline size_t f_string_end(fast *f,
+                                  const unsigned char *t,
+                                  size_t len,
+                                  size_t i,
+                                  int *escaped)
+{
+        size_t e = plain_string_end(t, i, len);
+        if (e) {
+                *escaped = 0;
+                return e;
+        }
+        f->i = i;
+        return f_string(f, escaped) ? SIZE_MAX : f->i;
+}
+
 static inline int f_string_plain(fast *f, int *escaped)
 {
-        size_t i = str_plain_end(f->t, f->i + 1, f->len);
-        if (i < f->len && f->t[i] == '"') {
-                f->i     = i + 1;
-                *escaped = 0;
-                return 0;
-        }
-        return f_string(f, escaped);
-}
-
-static int f_digits(fast *f)
-{
-        size_t start = f->i;
-        while (f->i < f->len && f->t[f->i] >= '0' && f->t[f->i] <= '9')
-                f->i++;
-        return f->i > start ? 0 : -1;
-}
-
-/* yajl_lex_number's grammar */
-static int f_number(fast *f)
-{
-        if (f->t[f->i] == '-')
-                f->i++;
-        if (f->i < f->len && f->t[f->i] == '0')
-                f->i++;
-        else if (f_digits(f))
+        size_t e = f_string_end(f, f->t, f->len, f->i, escaped);
+        if (e == SIZE_MAX)
                 return -1;
-        if (f->i < f->len && f->t[f->i] == '.' && (f->i++, f_digits(f)))
-                return -1;
-        if (f->i < f->len && (f->t[f->i] == 'e' || f->t[f->i] == 'E')) {
-                f->i++;
-                if (f->i < f->len && (f->t[f->i] == '+' || f->t[f->i] == '-'))
-                        f->i++;
-                if (f_digits(f))
-                        return -1;
-        }
+        f->i = e;
         return 0;
 }
 
-static int f_literal(fast *f, const char *word, size_t n)
+/* The end of the digits from @p i on, or SIZE_MAX if there is none. */
+static inline size_t digits_end(const unsigned char *t, size_t i, size_t len)
 {
-        if (f->len - f->i < n || memcmp(f->t + f->i, word, n))
-                return -1;
-        f->i += n;
-        return 0;
+        size_t s = i;
+        while (i < len && (unsigned)(t[i] - '0') < 10)
+                i++;
+        return i > s ? i : SIZE_MAX;
+}
+
+/* yajl_lex_number's grammar: the end of the number at t[i] ('-' or a
+ * digit), or SIZE_MAX. What may follow it is the caller's business, as
+ * in yajl: "01" is the number 0 and then an unexpected '1'. */
+static inline size_t number_end(const unsigned char *t, size_t i, size_t len)
+{
+        if (t[i] == '-')
+                i++;
+        if (i < len && t[i] == '0')
+                i++;
+        else if ((i = digits_end(t, i, len)) == SIZE_MAX)
+                return SIZE_MAX;
+        if (i < len && t[i] == '.' &&
+            (i = digits_end(t, i + 1, len)) == SIZE_MAX)
+                return SIZE_MAX;
+        if (i < len && (t[i] | 0x20) == 'e') { /* e or E */
+                i++;
+                if (i < len && (t[i] == '+' || t[i] == '-'))
+                        i++;
+                i = digits_end(t, i, len);
+        }
+        return i;
+}
+
+/* The end of @p word (true, false, null) at t[i], or SIZE_MAX. */
+static inline size_t
+literal_end(const unsigned char *t, size_t i, size_t len, const char *word)
+{
+        size_t n = strlen(word);
+        return len - i >= n && !memcmp(t + i, word, n) ? i + n : SIZE_MAX;
+}
+
+/* The end of the scalar (string, number, literal) at t[i], or SIZE_MAX. */
+static inline size_t
+f_scalar_end(fast *f, const unsigned char *t, size_t len, size_t i)
+{
+        unsigned char c = t[i];
+        int escaped;
+        if (c == '"')
+                return f_string_end(f, t, len, i, &escaped);
+        if (c == '-' || (unsigned)(c - '0') < 10)
+                return number_end(t, i, len);
+        if (c == 't')
+                return literal_end(t, i, len, "true");
+        if (c == 'f')
+                return literal_end(t, i, len, "false");
+        if (c == 'n')
+                return literal_end(t, i, len, "null");
+        return SIZE_MAX;
 }
 
 static int f_value(fast *f, size_t depth, size_t k);
@@ -937,6 +990,148 @@ static int f_note_member(json_root_index *idx,
         idx->v[idx->n++] =
             (json_root_member){ks + 1, ke - ks - 2, vs, ve - vs, escaped};
         return 0;
+}
+
+/* Validation only, for a value below which no segment of the path can
+ * match: a matched record and everything in it, any value off the path
+ * (OFF_PATH). Most bytes of a page are there. The grammar, white space
+ * and depth limit of f_object()/f_array()/f_value() without their
+ * per-token bookkeeping (segments, indexes, callbacks), and iterative, so
+ * that the position stays in a register instead of going through f->i.
+ * White space is looked for only where the expected byte is not there:
+ * compact JSON has none. @p note, if not NULL, gets the members of the
+ * value if it is an object, as f_object() notes a matched record's.
+ *
+ * The open containers are a bit stack (1: array); a container nested 64
+ * levels below @p depth recurses, one C stack frame per 64 levels. */
+static int f_skip(fast *f, size_t depth, json_root_index *note)
+{
+        const unsigned char *t = f->t;
+        const size_t len       = f->len;
+        size_t i               = f->i;
+        size_t e, ks = 0, ke = 0, vs = 0;
+        uint64_t arrays = 0; /* bit n: the container n levels up is [ */
+        unsigned open   = 0; /* containers this call opened */
+        int escaped     = 0; /* the last key's */
+        int vesc;
+        unsigned char c, closer = 0; /* the innermost container's end */
+
+value: /* a value at t[i], or white space before it */
+        if (i >= len)
+                goto bad;
+        c = t[i];
+        if (c == '"') { /* the most common value first */
+                if ((e = plain_string_end(t, i, len))) {
+                        i = e;
+                        goto next;
+                }
+                f->i = i;
+                if (f_string(f, &vesc))
+                        return -1;
+                i = f->i;
+                goto next;
+        }
+        if (c == '{' || c == '[') {
+                if (depth + open + 1 > f->max_depth)
+                        goto bad;
+                if (open == 64) {
+                        f->i   = i;
+                        int rc = f_skip(f, depth + open, NULL);
+                        if (rc)
+                                return rc;
+                        i = f->i;
+                        goto next;
+                }
+                arrays = arrays << 1 | (c == '[');
+                open++;
+                closer = c + 2; /* '{' + 2 == '}', '[' + 2 == ']' */
+                i++;
+                goto first;
+        }
+        if ((e = f_scalar_end(f, t, len, i)) == SIZE_MAX) {
+                if (!json_space[c])
+                        goto bad;
+                i = ws_end(t, i + 1, len);
+                goto value;
+        }
+        i = e;
+next: /* a value ended at i */
+        if (open <= 1) {
+                if (!open) {
+                        f->i = i;
+                        return 0;
+                }
+                if (note && !(arrays & 1) &&
+                    f_note_member(note, ks, ke, vs, i, escaped))
+                        return -3;
+        }
+after: /* ',' or the innermost container's end, maybe white space first */
+        if (i >= len)
+                goto bad;
+        c = t[i];
+        if (c == ',') {
+                i++;
+                if (arrays & 1)
+                        goto value;
+                goto key;
+        }
+        if (c == closer)
+                goto close;
+        if (!json_space[c])
+                goto bad;
+        i = ws_end(t, i + 1, len);
+        goto after;
+close: /* t[i] ends the innermost container */
+        i++;
+        arrays >>= 1;
+        open--;
+        closer = arrays & 1 ? ']' : '}';
+        goto next;
+first: /* after '{' or '[': its end at once, or its first child */
+        if (i >= len)
+                goto bad;
+        c = t[i];
+        if (c == closer)
+                goto close;
+        if (json_space[c]) {
+                i = ws_end(t, i + 1, len);
+                goto first;
+        }
+        if (arrays & 1)
+                goto value;
+key: /* a member at t[i], or white space before it */
+        if (i >= len)
+                goto bad;
+        if (t[i] != '"') {
+                if (!json_space[t[i]])
+                        goto bad;
+                i = ws_end(t, i + 1, len);
+                goto key;
+        }
+        ks      = i;
+        escaped = 0;
+        if (!(ke = plain_string_end(t, i, len))) {
+                f->i = i;
+                if (f_string(f, &escaped))
+                        return -1;
+                ke = f->i;
+        }
+        i = ke;
+colon:
+        if (i >= len)
+                goto bad;
+        if (t[i] != ':') {
+                if (!json_space[t[i]])
+                        goto bad;
+                i = ws_end(t, i + 1, len);
+                goto colon;
+        }
+        i  = ws_end(t, i + 1, len);
+        vs = i;
+        goto value;
+bad:
+        f->i = i;
+        return -1;
 }
 
 static int f_object(fast *f, size_t depth, size_t k)
@@ -1019,29 +1214,29 @@ static int f_array(fast *f, size_t depth, size_t k)
  * by the whole path is reported once it is complete. */
 static int f_value(fast *f, size_t depth, size_t k)
 {
+        if (k == OFF_PATH)
+                return f_skip(f, depth, NULL);
         if (f->i >= f->len)
                 return -1;
         size_t start    = f->i;
         size_t mfirst   = f->matched ? f->matched->n : 0;
         unsigned char c = f->t[f->i];
-        int rc, escaped;
+        int rc;
         if (c == '{' || c == '[') {
                 if (depth + 1 > f->max_depth)
                         return -1;
-                rc = c == '{' ? f_object(f, depth + 1, k)
-                              : f_array(f, depth + 1, k);
-        } else if (c == '"') {
-                rc = f_string_plain(f, &escaped);
-        } else if (c == '-' || (c >= '0' && c <= '9')) {
-                rc = f_number(f);
-        } else if (c == 't') {
-                rc = f_literal(f, "true", 4);
-        } else if (c == 'f') {
-                rc = f_literal(f, "false", 5);
-        } else if (c == 'n') {
-                rc = f_literal(f, "null", 4);
+                /* A match below the root ("$" notes the root's members
+                 * too): nothing below it is on the path. */
+                if (k == f->p->nseg && depth > 0)
+                        rc = f_skip(f, depth, f->matched);
+                else
+                        rc = c == '{' ? f_object(f, depth + 1, k)
+                                      : f_array(f, depth + 1, k);
         } else {
-                rc = -1;
+                size_t e = f_scalar_end(f, f->t, f->len, f->i);
+                rc       = e == SIZE_MAX ? -1 : 0;
+                if (!rc)
+                        f->i = e;
         }
         if (rc)
                 return rc;
