@@ -737,8 +737,7 @@ static const unsigned char str_special[256] = {
 /* The index of the first byte from @p i on that str_special marks, or
  * @p len. SSE2 (every x86-64) looks at 16 bytes a step: a string's plain
  * run ends in one step for short keys and in a few for URLs and dates. */
-static inline size_t
-str_plain_end(const unsigned char *t, size_t i, size_t len)
+static inline size_t str_plain_end(const unsigned char *t, size_t i, size_t len)
 {
 #ifdef __SSE2__
         const __m128i quote  = _mm_set1_epi8('"');
@@ -750,7 +749,7 @@ str_plain_end(const unsigned char *t, size_t i, size_t len)
                                          _mm_cmpeq_epi8(v, bslash));
                 /* signed v < ' ': control characters and, negative as
                  * signed, the bytes >= 0x80, in one compare */
-                m = _mm_or_si128(m, _mm_cmpgt_epi8(space, v));
+                m             = _mm_or_si128(m, _mm_cmpgt_epi8(space, v));
                 unsigned mask = (unsigned)_mm_movemask_epi8(m);
                 if (mask)
                         return i + (unsigned)__builtin_ctz(mask);
@@ -862,11 +861,8 @@ plain_string_end(const unsigned char *t, size_t i, size_t len)
  * registers), or SIZE_MAX (f->i at the error). The plain string without
  * a call; the others (escapes, UTF-8, errors) from the start by
  * f_string(). */
-static inline size_t f_string_end(fast *f,
-                                  const unsigned char *t,
-                                  size_t len,
-                                  size_t i,
-                                  int *escaped)
+static inline size_t f_string_end(
+    fast *f, const unsigned char *t, size_t len, size_t i, int *escaped)
 {
         size_t e = plain_string_end(t, i, len);
         if (e) {
@@ -1009,12 +1005,14 @@ static int f_skip(fast *f, size_t depth, json_root_index *note)
         const unsigned char *t = f->t;
         const size_t len       = f->len;
         size_t i               = f->i;
-        size_t e, ks = 0, ke = 0, vs = 0;
-        uint64_t arrays = 0; /* bit n: the container n levels up is [ */
-        unsigned open   = 0; /* containers this call opened */
-        int escaped     = 0; /* the last key's */
-        int vesc;
+        size_t e, ks, ke;
+        uint64_t arrays = 0;         /* bit n: the container n levels up is [ */
+        unsigned open   = 0;         /* containers this call opened */
+        int escaped, vesc;           /* the last key's, a value's */
         unsigned char c, closer = 0; /* the innermost container's end */
+        /* the member of the value itself being read, for @p note */
+        size_t nks = 0, nke = 0, nvs = 0;
+        int nesc = 0;
 
 value: /* a value at t[i], or white space before it */
         if (i >= len)
@@ -1062,7 +1060,7 @@ next: /* a value ended at i */
                         return 0;
                 }
                 if (note && !(arrays & 1) &&
-                    f_note_member(note, ks, ke, vs, i, escaped))
+                    f_note_member(note, nks, nke, nvs, i, nesc))
                         return -3;
         }
 after: /* ',' or the innermost container's end, maybe white space first */
@@ -1111,10 +1109,12 @@ key: /* a member at t[i], or white space before it */
         ks      = i;
         escaped = 0;
         if (!(ke = plain_string_end(t, i, len))) {
+                int esc; /* its address is taken: not escaped's */
                 f->i = i;
-                if (f_string(f, &escaped))
+                if (f_string(f, &esc))
                         return -1;
-                ke = f->i;
+                ke      = f->i;
+                escaped = esc;
         }
         i = ke;
 colon:
@@ -1126,8 +1126,13 @@ colon:
                 i = ws_end(t, i + 1, len);
                 goto colon;
         }
-        i  = ws_end(t, i + 1, len);
-        vs = i;
+        i = ws_end(t, i + 1, len);
+        if (open == 1) { /* a member of the value itself: noted at its end */
+                nks  = ks;
+                nke  = ke;
+                nvs  = i;
+                nesc = escaped;
+        }
         goto value;
 bad:
         f->i = i;

@@ -6,7 +6,8 @@
  * and json_parse(json_serialize(tree)) round-trips exactly.
  *
  * Build: clang -fsanitize=fuzzer,address -Iinclude -Ilibhttpsrc
- *        tests/fuzz/fuzz_jsonpath.c libhttpsrc/json/{json,jsonpath}.c libhttpsrc/base/util.c -lyajl */
+ *        tests/fuzz/fuzz_jsonpath.c libhttpsrc/json/{json,jsonpath}.c
+ * libhttpsrc/base/util.c -lyajl */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 typedef struct matches {
         strbuf sb;
         size_t count;
+        /* spans: the matched index over doc ("$" reports no members) */
+        const json_root_index *members;
+        const char *doc;
 } matches;
 
 static void check(int cond, const char *what)
@@ -28,6 +32,40 @@ static void check(int cond, const char *what)
         if (!cond) {
                 fprintf(stderr, "check failed: %s\n", what);
                 abort();
+        }
+}
+
+/* The serialization of the JSON text t[0..n), which must parse. */
+static char *reserialize(const char *t, size_t n, size_t *out_len)
+{
+        char err[256];
+        httpsrc_json *v = json_parse(t, n, err, sizeof(err));
+        check(v != NULL, "member value parses");
+        char *out = json_serialize(v, out_len);
+        json_destroy(v);
+        return out;
+}
+
+/* The matched index lists the members of the object span v just
+ * reported, in order: raw key, escaped flag and value span. */
+static void check_members(const matches *m, const httpsrc_json *v)
+{
+        const json_root_index *idx = m->members;
+        check(idx->last_count == json_len(v), "members noted");
+        for (size_t k = 0; k < idx->last_count; k++) {
+                const json_root_member *jm = &idx->v[idx->last_first + k];
+                const char *key            = m->doc + jm->koff;
+                int has_escape = memchr(key, '\\', jm->klen) != NULL;
+                check(jm->escaped == has_escape, "member escaped flag");
+                check(has_escape || (jm->klen == json_key_len_at(v, k) &&
+                                     !memcmp(key, json_key_at(v, k), jm->klen)),
+                      "member key");
+                size_t l1 = 0, l2 = 0;
+                char *a = reserialize(m->doc + jm->voff, jm->vlen, &l1);
+                char *b = json_serialize(json_at(v, k), &l2);
+                check(l1 == l2 && !memcmp(a, b, l1), "member value");
+                free(a);
+                free(b);
         }
 }
 
@@ -40,6 +78,8 @@ static int on_span(void *opaque, const char *start, size_t len)
         check(len > 0 && !json_is_space((unsigned char)start[0]) &&
                   !json_is_space((unsigned char)start[len - 1]),
               "span trimmed");
+        if (m->members && json_type(v) == HTTPSRC_JSON_OBJECT)
+                check_members(m, v);
         sb_putc(&m->sb, '\n');
         json_write(&m->sb, v);
         json_destroy(v);
@@ -85,9 +125,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!p)
                 return 0;
 
-        matches spans        = {0};
         char serr[256]       = "";
         json_root_index root = {0}, members = {0};
+        matches spans = {.doc = doc};
+        if (strcmp(jsonpath_expr(p), "$"))
+                spans.members = &members;
         int rc =
             jsonpath_select_spans_indexed(p, doc, len, 0, on_span, &spans,
                                           &root, &members, serr, sizeof(serr));

@@ -36,7 +36,9 @@ static httpsrc_json *parse_ok(const char *doc)
 typedef struct collect {
         strbuf sb;
         int count;
-        int stop_after; /* 0 = never stop */
+        int stop_after;                 /* 0 = never stop */
+        const json_root_index *members; /* member_collect: of doc */
+        const char *doc;
 } collect;
 
 static int add_sep(collect *c)
@@ -511,14 +513,22 @@ static unsigned lcg(unsigned *x)
 static void put_piece(strbuf *sb, unsigned *x, int mistakes)
 {
         static const char *const pieces[] = {
-            "\"id\"",        "\"a\\\\\"",        "\"\\\\\\\"q\"",
-            "\"\\u00e9x\"",  "\"\xc3\xa9\xe2\x82\xac\"", "12345",
-            "-0.5e+7",       "true",             "null",
+            "\"id\"",
+            "\"a\\\\\"",
+            "\"\\\\\\\"q\"",
+            "\"\\u00e9x\"",
+            "\"\xc3\xa9\xe2\x82\xac\"",
+            "12345",
+            "-0.5e+7",
+            "true",
+            "null",
             "\"abcdefghijklmnopqrstuvwxyz0123456789\"",
-            "[]",            "{}",               "\"\\\\\\\\\"",
+            "[]",
+            "{}",
+            "\"\\\\\\\\\"",
             "\" \\/ \\b\\f\\n\\r\\t \""};
-        static const char *const bad[] = {"\"\x01\"", "\"\xc3\"", "1x",
-                                          "\"\\q\"", "tru",       "\xff",
+        static const char *const bad[] = {"\"\x01\"",   "\"\xc3\"", "1x",
+                                          "\"\\q\"",    "tru",      "\xff",
                                           "\"\\u12g4\""};
         if (mistakes && lcg(x) % 400 == 0)
                 sb_puts(sb, bad[lcg(x) % (sizeof(bad) / sizeof(*bad))]);
@@ -552,12 +562,10 @@ static void test_spans_long_documents(void **state)
                 sb_puts(&doc, "],\"next\":\"\\\\\"}");
                 collect a = {0}, b = {0};
                 char ea[256] = "", eb[256] = "";
-                int ra = jsonpath_select_spans(p, doc.buf, doc.len, 0,
-                                               span_collect, &a, ea,
-                                               sizeof(ea));
-                int rb = jsonpath_select_spans_yajl(p, doc.buf, doc.len, 0,
-                                                    span_collect, &b, eb,
-                                                    sizeof(eb));
+                int ra = jsonpath_select_spans(
+                    p, doc.buf, doc.len, 0, span_collect, &a, ea, sizeof(ea));
+                int rb = jsonpath_select_spans_yajl(
+                    p, doc.buf, doc.len, 0, span_collect, &b, eb, sizeof(eb));
                 assert_int_equal(ra, rb);
                 assert_string_equal(ea, eb);
                 assert_int_equal(a.count, b.count);
@@ -569,9 +577,9 @@ static void test_spans_long_documents(void **state)
         }
         /* a string that starts before byte 4096 and has its escape, UTF-8
          * or mistake after it */
-        static const char *const specials[] = {"\\n", "\\u00e9", "\x01",
-                                               "\xc3\xa9", "\xc3", "\\q",
-                                               "\\\\", "\xe2\x82"};
+        static const char *const specials[] = {"\\n",      "\\u00e9", "\x01",
+                                               "\xc3\xa9", "\xc3",    "\\q",
+                                               "\\\\",     "\xe2\x82"};
         for (size_t k = 0; k < sizeof(specials) / sizeof(*specials); k++) {
                 for (size_t at = 4096 - 80; at < 4096 + 8; at += 3) {
                         strbuf doc = {0};
@@ -583,9 +591,8 @@ static void test_spans_long_documents(void **state)
                                   "qrstuvwxyzabcdefghij",
                                   specials[k], "01234567890123456789");
                         collect a = {0}, b = {0};
-                        int ra = jsonpath_select_spans(p, doc.buf, doc.len, 0,
-                                                       span_collect, &a, NULL,
-                                                       0);
+                        int ra = jsonpath_select_spans(
+                            p, doc.buf, doc.len, 0, span_collect, &a, NULL, 0);
                         int rb = jsonpath_select_spans_yajl(
                             p, doc.buf, doc.len, 0, span_collect, &b, NULL, 0);
                         assert_int_equal(ra, rb);
@@ -626,6 +633,198 @@ static void test_spans_depth(void **state)
         assert_string_equal(err, "JSON nested deeper than 128 levels");
 }
 
+/* Inside a matched record nothing is on the path: the selector validates
+ * it (and off-path values) with a scanner of its own. It must give every
+ * verdict the yajl reference gives, and the reference's error text. */
+typedef struct skip_case {
+        const char *doc;
+        size_t max_depth;
+        const char *err; /* "" = valid */
+} skip_case;
+
+static void assert_skip_case(const jsonpath *p, const skip_case *k)
+{
+        collect a = {0}, b = {0};
+        char ea[256] = "", eb[256] = "";
+        size_t n = strlen(k->doc);
+        int ra = jsonpath_select_spans(p, k->doc, n, k->max_depth, span_collect,
+                                       &a, ea, sizeof(ea));
+        int rb = jsonpath_select_spans_yajl(p, k->doc, n, k->max_depth,
+                                            span_collect, &b, eb, sizeof(eb));
+        if (strcmp(ea, k->err) || ra != (*k->err ? HTTPSRC_ERR_PARSE : 0))
+                fail_msg("%s: rc %d error '%s', want '%s'", k->doc, ra, ea,
+                         k->err);
+        assert_int_equal(ra, rb);
+        assert_string_equal(ea, eb);
+        if (!ra)
+                assert_string_equal(a.sb.buf ? a.sb.buf : "",
+                                    b.sb.buf ? b.sb.buf : "");
+        sb_free(&a.sb);
+        sb_free(&b.sb);
+}
+
+static void test_spans_skipped_values(void **state)
+{
+        (void)state;
+        static const skip_case cases[] = {
+            /* depth: root 1, data 2, record 3, a 4, a[0] 5 */
+            {"{\"data\":[{\"a\":[[1]]}]}", 5, ""},
+            {"{\"data\":[{\"a\":[[1]]}]}", 4,
+             "JSON nested deeper than 4 levels"},
+            {"{\"data\":[{\"a\":[{}]}],\"x\":[[[]]]}", 5, ""},
+            {"{\"data\":[1],\"x\":{\"y\":[{\"z\":{}}]}}", 4,
+             "JSON nested deeper than 4 levels"},
+            /* numbers as yajl lexes them */
+            {"{\"data\":[{\"a\":[-0.5e+3,0,-0,1E9,2e-1,0.25]}]}", 0, ""},
+            {"{\"data\":[{\"a\":01}]}", 0,
+             "invalid JSON at byte 15: parse error: after key and value, "
+             "inside map, I expect ',' or '}'"},
+            {"{\"data\":[{\"a\":1.}]}", 0,
+             "invalid JSON at byte 16: lexical error: malformed number, a "
+             "digit is required after the decimal point."},
+            {"{\"data\":[{\"a\":[1e+]}]}", 0,
+             "invalid JSON at byte 18: lexical error: malformed number, a "
+             "digit is required after the exponent."},
+            {"{\"data\":[{\"a\":-}]}", 0,
+             "invalid JSON at byte 15: lexical error: malformed number, a "
+             "digit is required after the minus sign."},
+            /* strings: escapes, UTF-8, control characters */
+            {"{\"data\":[{\"k\\u0065y\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\","
+             "\"\xc3\xa9\":[\"\xe2\x82\xac\xf0\x9f\x98\x80\"]}]}",
+             0, ""},
+            {"{\"data\":[{\"a\":{\"b\":\"x\\q\"}}]}", 0,
+             "invalid JSON at byte 22: lexical error: inside a string, '\\' "
+             "occurs before a character which it may not."},
+            {"{\"data\":[{\"a\":[\"\\u12g4\"]}]}", 0,
+             "invalid JSON at byte 20: lexical error: invalid (non-hex) "
+             "character occurs after '\\u' inside string."},
+            {"{\"data\":[{\"a\":[\"\x01\"]}]}", 0,
+             "invalid JSON at byte 16: lexical error: invalid character "
+             "inside string."},
+            {"{\"data\":[{\"a\":{\"\xc3(\":1}}]}", 0,
+             "invalid JSON at byte 18: lexical error: invalid bytes in UTF8 "
+             "string."},
+            /* literals, structure, white space */
+            {"{\"data\":[{\"a\":[true,false,null]}]}", 0, ""},
+            {"{\"data\":[{\"a\":tru}]}", 0,
+             "invalid JSON at byte 17: lexical error: invalid string in json "
+             "text."},
+            {"{\"data\":[{\"a\":nulll}]}", 0,
+             "invalid JSON at byte 19: lexical error: invalid char in json "
+             "text."},
+            {"{\"data\":[{\"a\":[1,]}]}", 0,
+             "invalid JSON at byte 18: parse error: unallowed token at this "
+             "point in JSON text"},
+            {"{\"data\":[{\"a\":{\"b\":1,}}]}", 0,
+             "invalid JSON at byte 22: parse error: invalid object key (must "
+             "be a string)"},
+            {"{\"data\":[{\"a\":{\"b\" 1}}]}", 0,
+             "invalid JSON at byte 20: parse error: object key and value "
+             "must be separated by a colon (':')"},
+            {"{\"data\":[{\"a\":{1:2}}]}", 0,
+             "invalid JSON at byte 16: parse error: invalid object key (must "
+             "be a string)"},
+            {"{\"data\":[{\"a\":[1}]}]}", 0,
+             "invalid JSON at byte 17: parse error: after array element, I "
+             "expect ',' or ']'"},
+            /* closers that would balance if either one closed both */
+            {"{\"data\":[{\"a\":[1}]]}", 0,
+             "invalid JSON at byte 17: parse error: after array element, I "
+             "expect ',' or ']'"},
+            {"{\"data\":[{\"a\":{\"b\":1]}]}", 0,
+             "invalid JSON at byte 20: parse error: after key and value, "
+             "inside map, I expect ',' or '}'"},
+            {"{\"data\":[{\"a\":{\"b\":[1,2", 0,
+             "invalid JSON at byte 23: parse error: premature EOF"},
+            {"{\"data\":[ {\f\"a\"\t:\r[ 1 ,\n{ } , [ ] ] ,\v\"b\" : { \"c\" "
+             ": true } } ]}",
+             0, ""},
+            {"{\"data\":[{\"a\":[1 2]}]}", 0,
+             "invalid JSON at byte 18: parse error: after array element, I "
+             "expect ',' or ']'"},
+        };
+        jsonpath *p = compile_ok("$.data[*]");
+        for (size_t k = 0; k < sizeof(cases) / sizeof(*cases); k++)
+                assert_skip_case(p, &cases[k]);
+        jsonpath_destroy(p);
+}
+
+/* The scanner keeps 64 levels of open containers in a word and recurses
+ * for deeper ones: the depth limit holds on either side of that. */
+static void test_spans_skipped_deep(void **state)
+{
+        (void)state;
+        jsonpath *p = compile_ok("$.data[*]");
+        for (size_t nest = 60; nest <= 135; nest++) {
+                strbuf doc = {0};
+                sb_puts(&doc, "{\"data\":[{\"a\":");
+                for (size_t k = 0; k < nest; k++)
+                        sb_puts(&doc, k % 2 ? "{\"b\":" : "[");
+                sb_puts(&doc, "1");
+                for (size_t k = nest; k-- > 0;)
+                        sb_puts(&doc, k % 2 ? "}" : "]");
+                sb_puts(&doc, "}]}");
+                /* root, data and record: 3 levels above the nest */
+                char want[64];
+                snprintf(want, sizeof(want),
+                         "JSON nested deeper than %zu levels", nest + 2);
+                skip_case fits = {doc.buf, nest + 3, ""};
+                skip_case deep = {doc.buf, nest + 2, want};
+                assert_skip_case(p, &fits);
+                assert_skip_case(p, &deep);
+                sb_free(&doc);
+        }
+        jsonpath_destroy(p);
+}
+
+/* The members of each matched record, as the connector reads them (keys
+ * for ValueToKey): raw key, escaped flag and the value's exact bytes,
+ * also after a nested value whose own members must not be noted. */
+static int member_collect(void *opaque, const char *start, size_t len)
+{
+        collect *c                 = opaque;
+        const json_root_index *idx = c->members;
+        (void)start;
+        (void)len;
+        if (add_sep(c))
+                return -1;
+        for (size_t k = 0; k < idx->last_count; k++) {
+                const json_root_member *m = &idx->v[idx->last_first + k];
+                sb_printf(&c->sb, "%s%.*s%s=%.*s", k ? ";" : "", (int)m->klen,
+                          c->doc + m->koff, m->escaped ? "(e)" : "",
+                          (int)m->vlen, c->doc + m->voff);
+        }
+        return 0;
+}
+
+static void test_spans_matched_members(void **state)
+{
+        (void)state;
+        const char *doc =
+            "{\"data\":[{\"id\":\"7\",\"a\":{\"b\":{\"c\":1}},\"d\":[{\"e\":2}]"
+            ","
+            "\"k\\u0065y\" : \"v\\u00e9\" ,\"n\":-0.5e+3},{},{ \"x\" : [ ] "
+            "}],\"id\":9}";
+        jsonpath *p          = compile_ok("$.data[*]");
+        json_root_index root = {0}, members = {0};
+        collect c     = {.members = &members, .doc = doc};
+        char err[256] = "";
+        assert_int_equal(jsonpath_select_spans_indexed(
+                             p, doc, strlen(doc), 0, member_collect, &c, &root,
+                             &members, err, sizeof(err)),
+                         HTTPSRC_OK);
+        assert_string_equal(c.sb.buf, "id=\"7\";a={\"b\":{\"c\":1}};"
+                                      "d=[{\"e\":2}];k\\u0065y(e)=\"v\\u00e9\";"
+                                      "n=-0.5e+3\n"
+                                      "\n"
+                                      "x=[ ]");
+        assert_int_equal(root.n, 2);
+        sb_free(&c.sb);
+        json_root_index_free(&root);
+        json_root_index_free(&members);
+        jsonpath_destroy(p);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -640,6 +839,9 @@ int main(void)
             cmocka_unit_test(test_spans_string_scan),
             cmocka_unit_test(test_spans_long_documents),
             cmocka_unit_test(test_spans_depth),
+            cmocka_unit_test(test_spans_skipped_values),
+            cmocka_unit_test(test_spans_skipped_deep),
+            cmocka_unit_test(test_spans_matched_members),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
