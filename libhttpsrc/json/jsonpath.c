@@ -988,6 +988,17 @@ static int f_note_member(json_root_index *idx,
         return 0;
 }
 
+/* The offset of @p ch at t[i] or after white space from there, or
+ * SIZE_MAX if another byte (or the end) comes first. */
+static inline size_t
+byte_after_ws(const unsigned char *t, size_t i, size_t len, unsigned char ch)
+{
+        if (i < len && t[i] == ch)
+                return i;
+        i = ws_end(t, i, len);
+        return i < len && t[i] == ch ? i : SIZE_MAX;
+}
+
 /* Validation only, for a value below which no segment of the path can
  * match: a matched record and everything in it, any value off the path
  * (OFF_PATH). Most bytes of a page are there. The grammar, white space
@@ -1098,14 +1109,8 @@ first: /* after '{' or '[': its end at once, or its first child */
         if (arrays & 1)
                 goto value;
 key: /* a member at t[i], or white space before it */
-        if (i >= len)
-                goto bad;
-        if (t[i] != '"') {
-                if (!json_space[t[i]])
-                        goto bad;
-                i = ws_end(t, i + 1, len);
-                goto key;
-        }
+        if ((i = byte_after_ws(t, i, len, '"')) == SIZE_MAX)
+                return -1;
         ks      = i;
         escaped = 0;
         if (!(ke = plain_string_end(t, i, len))) {
@@ -1117,15 +1122,8 @@ key: /* a member at t[i], or white space before it */
                 escaped = esc;
         }
         i = ke;
-colon:
-        if (i >= len)
-                goto bad;
-        if (t[i] != ':') {
-                if (!json_space[t[i]])
-                        goto bad;
-                i = ws_end(t, i + 1, len);
-                goto colon;
-        }
+        if ((i = byte_after_ws(t, i, len, ':')) == SIZE_MAX)
+                return -1;
         i = ws_end(t, i + 1, len);
         if (open == 1) { /* a member of the value itself: noted at its end */
                 nks  = ks;
