@@ -73,19 +73,25 @@ assert_eq "five rate-limited connectors, --once: exit 0" 0 "$HOST_RC" ||
 	diag_file "$T/host.err"
 diag "elapsed: $elapsed ms"
 
-# Throttle: any two requests two apart are >= 1 window apart.
+# Throttle: any two requests two apart are >= 1 window apart. The host
+# keeps the window by its send times; the fixture logs arrival times, which
+# carry each request's delivery delay: on a loaded machine the earlier of
+# two requests can arrive tens of ms late (seen: gaps of 976 and 989 ms at
+# load 9-10), shortening the gap the fixture sees. LATE ms of slack on each
+# lower bound of this test; a missing or wrong wait is off by far more.
+LATE=100
 API=$API_A
 fixture_log /offset >"$T/throttle.log"
 assert_eq "throttle: pages at offsets 0..100 (the last empty), in order" \
 	"0 20 40 60 80 100" \
 	"$(head -6 "$T/throttle.log" | sed 's/.*offset=\([0-9]*\).*/\1/' | xargs)"
 assert_eq "throttle: never 3 requests within 1000 ms (sliding window)" "" \
-	"$(awk '{ t[NR] = $1 } END { for (i = 3; i <= NR; i++)
-		if (t[i] - t[i-2] < 990) printf "#%d after #%d: %d ms ", i, i-2, t[i] - t[i-2] }' \
+	"$(awk -v late=$LATE '{ t[NR] = $1 } END { for (i = 3; i <= NR; i++)
+		if (t[i] - t[i-2] < 1000 - late) printf "#%d after #%d: %d ms ", i, i-2, t[i] - t[i-2] }' \
 		"$T/throttle.log")"
 n=$(wc -l <"$T/throttle.log")
 assert_ge "throttle: $n requests at 2/s span >= $(((n - 1) / 2)) s" \
-	$(((n - 1) / 2 * 1000 - 10)) \
+	$(((n - 1) / 2 * 1000 - LATE)) \
 	"$(awk 'NR == 1 { f = $1 } { l = $1 } END { print l - f }' "$T/throttle.log")"
 assert_topic "throttle" throttled <(fixture_keyed 1 100)
 
@@ -97,7 +103,7 @@ quota_checks() { # LABEL TOPIC
 	assert_eq "$1: waited for the reset instead of hitting 429" 0 \
 		"$(fixture_stat quota.429)"
 	assert_eq "$1: two quota windows" 2 "$(fixture_stat quota.windows)"
-	assert_ge "$1: the 4th request came after the 2 s window" 1990 \
+	assert_ge "$1: the 4th request came after the 2 s window" $((2000 - LATE)) \
 		"$(awk 'NR == 1 { f = $1 } NR == 4 { print $1 - f }' "$T/$2.log")"
 	assert_grep "$1: the wait is logged" \
 		"[$2-conn] rate limit reached (" "$T/host.err"
@@ -115,7 +121,7 @@ retry_gap() { # the ms between the first 429 and the request after it
 API=$API_C
 g=$(retry_gap)
 diag "Retry-After: 1 gap: $g ms"
-if [ "${g:-0}" -ge 990 ] && [ "$g" -le 1500 ]; then
+if [ "${g:-0}" -ge $((1000 - LATE)) ] && [ "$g" -le 1500 ]; then
 	ok "429 Retry-After: 1 (seconds) honoured: 1000..1500 ms"
 else
 	not_ok "429 Retry-After: 1 (seconds) honoured: 1000..1500 ms: ${g:-none}"
@@ -125,7 +131,7 @@ API=$API_D
 g=$(retry_gap)
 diag "Retry-After: <HTTP-date> gap: $g ms"
 # The date is the first whole second >= 1 s ahead: 1000..2000 ms.
-if [ "${g:-0}" -ge 990 ] && [ "$g" -le 2300 ]; then
+if [ "${g:-0}" -ge $((1000 - LATE)) ] && [ "$g" -le 2300 ]; then
 	ok "429 Retry-After: HTTP-date honoured: 1000..2000 ms"
 else
 	not_ok "429 Retry-After: HTTP-date honoured: 1000..2000 ms: ${g:-none}"
