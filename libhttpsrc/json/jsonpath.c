@@ -740,19 +740,21 @@ static const unsigned char str_special[256] = {
 static inline size_t str_plain_end(const unsigned char *t, size_t i, size_t len)
 {
 #ifdef __SSE2__
-        const __m128i quote  = _mm_set1_epi8('"');
+        const __m128i flip   = _mm_set1_epi8(0x02);
+        const __m128i c21    = _mm_set1_epi8(0x21);
         const __m128i bslash = _mm_set1_epi8('\\');
-        const __m128i space  = _mm_set1_epi8(' ');
         for (; i + 16 <= len; i += 16) {
                 __m128i v = _mm_loadu_si128((const __m128i *)(t + i));
-                __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                         _mm_cmpeq_epi8(v, bslash));
-                /* signed v < ' ': control characters and, negative as
-                 * signed, the bytes >= 0x80, in one compare */
-                m             = _mm_or_si128(m, _mm_cmpgt_epi8(space, v));
-                unsigned mask = (unsigned)_mm_movemask_epi8(m);
+                /* v ^ 2 turns '"' into ' ' and keeps the control
+                 * characters below ' ': those and the bytes >= 0x80
+                 * (negative as signed) are the ones whose saturating
+                 * signed v ^ 2 - 0x21 is negative. */
+                __m128i m = _mm_subs_epi8(_mm_xor_si128(v, flip), c21);
+                m         = _mm_or_si128(m, _mm_cmpeq_epi8(v, bslash));
+                unsigned long long mask =
+                    (unsigned long long)_mm_movemask_epi8(m);
                 if (mask)
-                        return i + (unsigned)__builtin_ctz(mask);
+                        return i + (size_t)__builtin_ctzll(mask);
         }
 #endif
         while (i < len && !str_special[t[i]])
@@ -1124,8 +1126,9 @@ key: /* a member at t[i], or white space before it */
         i = ke;
         if ((i = byte_after_ws(t, i, len, ':')) == SIZE_MAX)
                 return -1;
-        i = ws_end(t, i + 1, len);
+        i++;             /* value: skips the white space after ':' */
         if (open == 1) { /* a member of the value itself: noted at its end */
+                i    = ws_end(t, i, len);
                 nks  = ks;
                 nke  = ke;
                 nvs  = i;

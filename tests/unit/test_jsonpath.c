@@ -499,6 +499,44 @@ static void test_spans_string_scan(void **state)
         jsonpath_destroy(p);
 }
 
+/* Every byte value at every position of a 16-byte step inside a string:
+ * the step flags '"', backslash, control characters and bytes >= 0x80
+ * by arithmetic on the byte, so no value may slip through (or be taken
+ * for the closing quote). The yajl reference gives the verdicts. */
+static void test_spans_every_byte(void **state)
+{
+        (void)state;
+        jsonpath *p = compile_ok("$.d[*]");
+        for (unsigned b = 0; b < 256; b++) {
+                for (int pos = 0; pos < 34; pos++) {
+                        char doc[96];
+                        int n =
+                            snprintf(doc, sizeof(doc), "{\"d\":[\"%.*s", pos,
+                                     "abcdefghijklmnopqrstuvwxyzABCDEFGH");
+                        doc[n++] = (char)b;
+                        n += snprintf(doc + n, sizeof(doc) - (size_t)n, "%s",
+                                      "0123456789012345678\"]}");
+                        collect a = {0}, c = {0};
+                        char ea[256] = "", ec[256] = "";
+                        int ra = jsonpath_select_spans(p, doc, (size_t)n, 0,
+                                                       span_collect, &a, ea,
+                                                       sizeof(ea));
+                        int rc = jsonpath_select_spans_yajl(p, doc, (size_t)n,
+                                                            0, span_collect, &c,
+                                                            ec, sizeof(ec));
+                        if (ra != rc || strcmp(ea, ec))
+                                fail_msg("byte 0x%02X at %d: %d '%s', yajl "
+                                         "%d '%s'",
+                                         b, pos, ra, ea, rc, ec);
+                        assert_string_equal(a.sb.buf ? a.sb.buf : "",
+                                            c.sb.buf ? c.sb.buf : "");
+                        sb_free(&a.sb);
+                        sb_free(&c.sb);
+                }
+        }
+        jsonpath_destroy(p);
+}
+
 /* Long documents: many records whose strings, escapes (runs of
  * backslashes), UTF-8, numbers and mistakes fall on every alignment (a
  * block-wise scanner carries "in a string", "escaped" and "in a number"
@@ -837,6 +875,7 @@ int main(void)
             cmocka_unit_test(test_spans_stop),
             cmocka_unit_test(test_spans_errors),
             cmocka_unit_test(test_spans_string_scan),
+            cmocka_unit_test(test_spans_every_byte),
             cmocka_unit_test(test_spans_long_documents),
             cmocka_unit_test(test_spans_depth),
             cmocka_unit_test(test_spans_skipped_values),
