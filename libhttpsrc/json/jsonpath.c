@@ -1231,8 +1231,10 @@ static int f_value(fast *f, size_t depth, size_t k)
         if (c == '{' || c == '[') {
                 if (depth + 1 > f->max_depth)
                         return -1;
-                /* A match below the root ("$" notes the root's members
-                 * too): nothing below it is on the path. */
+                /* A match below the root: nothing below it is on the
+                 * path, f_skip() validates it and notes its members. The
+                 * root ("$") goes through f_object(), which also fills
+                 * the root index. */
                 if (k == f->p->nseg && depth > 0)
                         rc = f_skip(f, depth, f->matched);
                 else
