@@ -3,11 +3,12 @@
  * Cross-checks the streaming span selector against json_parse + the tree
  * evaluator: same verdict (and error text) on validity, same matches (each
  * span re-parsed and serialized equals the evaluated value's serialization),
- * and json_parse(json_serialize(tree)) round-trips exactly.
+ * the same members in the matched index as in each matched object, and
+ * json_parse(json_serialize(tree)) round-trips exactly.
  *
  * Build: clang -fsanitize=fuzzer,address -Iinclude -Ilibhttpsrc
  *        tests/fuzz/fuzz_jsonpath.c libhttpsrc/json/{json,jsonpath}.c
- * libhttpsrc/base/util.c -lyajl */
+ *        libhttpsrc/base/util.c -lyajl */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
