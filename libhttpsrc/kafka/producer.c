@@ -441,7 +441,8 @@ int producer_send(producer *p,
          * the page's body) saved about 1% of the loop's instructions but
          * kept each page's body until its last record's report, so a
          * few slow records held many bodies: peak RSS of the throughput
-         * job 24-34 MB instead of 23-25 MB (issue 15). */
+         * job 24-34 MB instead of 23-25 MB at load 11-14 (the same 20-26
+         * MB on a quiet machine; slower acks hold more; issue 15). */
         vu[VU_FLAGS].u.i        = RD_KAFKA_MSG_F_COPY;
         vu[VU_KEY].u.mem.ptr    = (void *)key;
         vu[VU_KEY].u.mem.size   = key_len;
