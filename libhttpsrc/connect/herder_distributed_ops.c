@@ -470,6 +470,10 @@ herder_result *dh_run_job(dist_herder *d, job *j)
         case HERDER_OP_PUT_TASK_CONFIGS:
                 return op_put_tasks(d, j);
         case HERDER_OP_FENCE_ZOMBIES:
+                /* Nothing to fence ahead: a task's transactional.id is
+                 * the same on every worker, so a moved task's
+                 * init_transactions fences its previous owner (README,
+                 * Distributed mode: KIP-618's requests not built). */
                 return herder_result_new(HERDER_NO_CONTENT);
         default:
                 return herder_result_error(HERDER_ERROR,
