@@ -22,8 +22,11 @@ K=2
 stop_worker "$K" KILL
 moved=$(moved_within 1 "$N" "$K")
 diag "after kill -9 of worker $K: all $N tasks RUNNING elsewhere in $moved ms"
-assert_eq "its connectors run on the survivors within session.timeout.ms + 5 s" \
-	1 "$(( moved >= 0 && moved <= SESSION_MS + 5000 ))"
+# + 10 s: after the session expires, the rebalance and each moved task's
+# init_transactions on a loaded machine (a CI run's parallel suite: 11.4 s,
+# over the earlier + 5 s); a worker that never gives the tasks up fails it.
+assert_eq "its connectors run on the survivors within session.timeout.ms + 10 s" \
+	1 "$(( moved >= 0 && moved <= SESSION_MS + 10000 ))"
 assert_grep_e "a moved task's start fences the dead owner (same transactional.id)" \
 	"transactional.id '$DIST_GROUP-c[0-9]+-0' initialized" <(cat "$T"/w1.err "$T"/w3.err)
 
