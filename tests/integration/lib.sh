@@ -300,6 +300,35 @@ write_connector_props() {
 	} >"$f"
 }
 
+# Connector key blocks the tests share: pass "${NAME[@]}" to write_connector.
+# KEY_BY_ID: the ValueToKey transform: the record key is {"id": the value's id}.
+KEY_BY_ID=(transforms=createKey
+	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey
+	transforms.createKey.fields=id)
+# JSON_VALUES: values as schemaless JSON (JsonConverter, no schema envelope).
+JSON_VALUES=(value.converter=org.apache.kafka.connect.json.JsonConverter
+	value.converter.schemas.enable=false)
+# CURSOR_EVENTS: the fixture's /events API, its records and cursor (?cursor=).
+CURSOR_EVENTS=('http.response.records.path=$.data[*]'
+	http.pagination.type=CURSOR
+	http.pagination.cursor.param=cursor
+	'http.pagination.cursor.path=$.next_cursor')
+# CURSOR_NESTED: the fixture's /nested API, its records and cursor (?after=).
+CURSOR_NESTED=('http.response.records.path=$.result.items[*]'
+	http.pagination.type=CURSOR
+	http.pagination.cursor.param=after
+	'http.pagination.cursor.path=$.meta.next')
+
+# topic_worker FILE TOPIC [key=value...]: a worker on the offsets topic
+# TOPIC (and no offsets file).
+topic_worker() {
+	local f=$1 topic=$2
+	shift 2
+	write_worker "$f" "offset.storage.topic=$topic" \
+		offset.storage.replication.factor=1 "$@"
+	sed -i '/^offset.storage.file.filename=/d' "$f"
+}
+
 # run_host ARGS...: run httpsrc-connect in the foreground, bounded by
 # HOST_TIMEOUT. Sets HOST_RC; output in $T/host.out and $T/host.err.
 run_host() {

@@ -16,9 +16,7 @@ common_keys() {
 		http.timer.interval.ms=100 \
 		'http.response.records.path=$.data[*]' \
 		http.pagination.type=CURSOR \
-		transforms=createKey \
-		transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-		transforms.createKey.fields=id
+		"${KEY_BY_ID[@]}"
 }
 mapfile -t basic_keys < <(common_keys basic "$API/basic")
 mapfile -t bearer_keys < <(common_keys bearer "$API/bearer")
@@ -81,9 +79,7 @@ write_connector "$T/oauth.json" oauth-conn \
 	"http.oauth2.token.url=$API/oauth/token" \
 	http.oauth2.client.id=cid \
 	http.oauth2.client.secret=csecret \
-	transforms=createKey \
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-	transforms.createKey.fields=id
+	"${KEY_BY_ID[@]}"
 start_host --log-level debug "$T/worker.properties" "$T/oauth.json"
 sleep 2.5
 assert_eq "fixture appends 20 records while the connector runs" \

@@ -14,15 +14,8 @@ write_connector "$T/events.json" bp-events \
 	kafka.topic=bp-events \
 	"http.url=$API/events" \
 	http.timer.interval.ms=100 \
-	'http.response.records.path=$.data[*]' \
-	http.pagination.type=CURSOR \
-	http.pagination.cursor.param=cursor \
-	'http.pagination.cursor.path=$.next_cursor' \
-	transforms=createKey \
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-	transforms.createKey.fields=id \
-	value.converter=org.apache.kafka.connect.json.JsonConverter \
-	value.converter.schemas.enable=false
+	"${CURSOR_EVENTS[@]}" \
+	"${KEY_BY_ID[@]}" "${JSON_VALUES[@]}"
 
 # The limit must reach librdkafka, or the run below would prove nothing:
 # an out-of-range value is refused by librdkafka itself.

@@ -26,13 +26,8 @@ write_connector "$T/outage.json" outage \
 	kafka.topic=outage \
 	"http.url=$API/events" \
 	http.timer.interval.ms=100 \
-	'http.response.records.path=$.data[*]' \
-	http.pagination.type=CURSOR \
-	http.pagination.cursor.param=cursor \
-	'http.pagination.cursor.path=$.next_cursor' \
-	transforms=createKey \
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-	transforms.createKey.fields=id
+	"${CURSOR_EVENTS[@]}" \
+	"${KEY_BY_ID[@]}"
 
 start_host "$T/worker.properties" "$T/outage.json"
 # The first acknowledgement stores an offset: records are flowing.

@@ -17,9 +17,7 @@ write_worker "$T/worker.properties"
 
 CFLT=(connector.class=io.confluent.connect.http.HttpSourceConnector
 	tasks.max=1 http.request.method=GET request.interval.ms=100
-	max.retries=3 retry.backoff.ms=50
-	value.converter=org.apache.kafka.connect.json.JsonConverter
-	value.converter.schemas.enable=false)
+	max.retries=3 retry.backoff.ms=50 "${JSON_VALUES[@]}")
 write_connector "$T/simple.json" cflt-simple "${CFLT[@]}" \
 	"url=$API/offset" \
 	topic.name.pattern=cflt-simple \

@@ -17,9 +17,7 @@ write_connector "$T/cron.json" cron-conn \
 	http.timer.type=cron \
 	'http.timer.cron.expression=*/2 * * * * ?' \
 	http.timer.interval.ms=300 \
-	transforms=createKey \
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-	transforms.createKey.fields=id
+	"${KEY_BY_ID[@]}"
 
 start_host --log-level debug "$T/worker.properties" "$T/cron.json"
 sleep 7.5

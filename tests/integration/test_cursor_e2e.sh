@@ -11,15 +11,8 @@ write_connector "$T/nested.json" nested-events \
 	kafka.topic=events \
 	"http.url=$API/nested" \
 	http.timer.interval.ms=100 \
-	'http.response.records.path=$.result.items[*]' \
-	http.pagination.type=CURSOR \
-	http.pagination.cursor.param=after \
-	'http.pagination.cursor.path=$.meta.next' \
-	transforms=createKey \
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-	transforms.createKey.fields=id \
-	value.converter=org.apache.kafka.connect.json.JsonConverter \
-	value.converter.schemas.enable=false
+	"${CURSOR_NESTED[@]}" \
+	"${KEY_BY_ID[@]}" "${JSON_VALUES[@]}"
 
 # The offset of the last page: its cursor and how many of its records were
 # acknowledged (Connect offset map; whitespace-insensitive).

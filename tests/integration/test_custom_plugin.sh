@@ -34,11 +34,7 @@ write_connector "$T/paged.json" paged-events \
 	http.timer.interval.ms=100 \
 	'http.response.records.path=$.items[*]' \
 	http.pagination.type=PAGE \
-	transforms=createKey \
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-	transforms.createKey.fields=id \
-	value.converter=org.apache.kafka.connect.json.JsonConverter \
-	value.converter.schemas.enable=false
+	"${KEY_BY_ID[@]}" "${JSON_VALUES[@]}"
 
 # stored_offset CONNECTOR: the offset JSON stored for CONNECTOR in Connect's
 # standalone offsets file (a serialized java.util.HashMap of byte[] JSON

@@ -24,11 +24,8 @@ in_range() {
 	[ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
 }
 
-KEY=(transforms=createKey
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey
-	transforms.createKey.fields=id)
 # Every page fails twice, then succeeds: 3 attempts are enough.
-write_connector "$T/flaky.json" flaky-conn "${KEY[@]}" \
+write_connector "$T/flaky.json" flaky-conn "${KEY_BY_ID[@]}" \
 	kafka.topic=flaky \
 	"http.url=$API/flaky?fail=2&tag=a" \
 	http.timer.interval.ms=100 \
@@ -38,7 +35,7 @@ write_connector "$T/flaky.json" flaky-conn "${KEY[@]}" \
 	http.retry.backoff.ms=20 \
 	http.retry.backoff.max.ms=40
 # One page, two failures: waits in [100, 200] then [200, 400] ms.
-write_connector "$T/backoff.json" backoff-conn "${KEY[@]}" \
+write_connector "$T/backoff.json" backoff-conn "${KEY_BY_ID[@]}" \
 	kafka.topic=backoff \
 	"http.url=$API/flaky?fail=2&tag=b" \
 	'http.response.records.path=$.data[*]' \
@@ -46,7 +43,7 @@ write_connector "$T/backoff.json" backoff-conn "${KEY[@]}" \
 	http.retry.backoff.ms=200 \
 	http.retry.backoff.max.ms=400
 # One page, one 503 with Retry-After: 1; the backoff alone would be ~10 ms.
-write_connector "$T/retryafter.json" retryafter-conn "${KEY[@]}" \
+write_connector "$T/retryafter.json" retryafter-conn "${KEY_BY_ID[@]}" \
 	kafka.topic=retryafter \
 	"http.url=$API/flaky?fail=1&retry_after=1&tag=c" \
 	'http.response.records.path=$.data[*]' \
@@ -100,7 +97,7 @@ assert_eq "retries exhausted: 1 request + 2 retries" 3 \
 # behavior.on.error=log: each poll gives a page 2 attempts; every page
 # fails 3 times, so each page is skipped once and fetched by the next
 # poll; nothing is lost or produced twice.
-write_connector "$T/log.json" log-conn "${KEY[@]}" \
+write_connector "$T/log.json" log-conn "${KEY_BY_ID[@]}" \
 	kafka.topic=logged \
 	"http.url=$API/flaky?fail=3&tag=e" \
 	http.timer.interval.ms=200 \

@@ -15,15 +15,8 @@ connector() {
 	write_connector "$T/$1.json" "$1" \
 		"kafka.topic=$1" \
 		"http.url=$API/events" \
-		'http.response.records.path=$.data[*]' \
-		http.pagination.type=CURSOR \
-		http.pagination.cursor.param=cursor \
-		'http.pagination.cursor.path=$.next_cursor' \
-		transforms=createKey \
-		transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-		transforms.createKey.fields=id \
-		value.converter=org.apache.kafka.connect.json.JsonConverter \
-		value.converter.schemas.enable=false
+		"${CURSOR_EVENTS[@]}" \
+		"${KEY_BY_ID[@]}" "${JSON_VALUES[@]}"
 }
 
 # expected_partitions HASH N < "partition<TAB>key<TAB>value" lines: prints

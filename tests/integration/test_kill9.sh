@@ -31,13 +31,8 @@ write_connector "$T/k9.json" k9 \
 	kafka.topic=k9 \
 	"http.url=$API/events" \
 	http.timer.interval.ms=100 \
-	'http.response.records.path=$.data[*]' \
-	http.pagination.type=CURSOR \
-	http.pagination.cursor.param=cursor \
-	'http.pagination.cursor.path=$.next_cursor' \
-	transforms=createKey \
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-	transforms.createKey.fields=id
+	"${CURSOR_EVENTS[@]}" \
+	"${KEY_BY_ID[@]}"
 
 kills=0 sigkilled=0 decodes=0 midstream=0 offsets_seen=""
 for round in $(seq "$ROUNDS"); do

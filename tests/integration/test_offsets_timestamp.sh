@@ -12,10 +12,7 @@ start_fixture --records 250 --page-size 100
 start_kafka
 write_worker "$T/worker.properties"
 
-KEY=(transforms=createKey
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey
-	transforms.createKey.fields=id)
-write_connector "$T/ts.json" ts-conn "${KEY[@]}" \
+write_connector "$T/ts.json" ts-conn "${KEY_BY_ID[@]}" \
 	kafka.topic=ts \
 	"http.url=$API/ts?since=\${offset}" \
 	http.timer.interval.ms=100 \
@@ -24,7 +21,7 @@ write_connector "$T/ts.json" ts-conn "${KEY[@]}" \
 	http.offset.field=updated_at \
 	http.initial.offset=1970-01-01T00:00:00Z
 # Record 50's time, written in +01:00: the '+' must be sent as %2B.
-write_connector "$T/tsplus.json" tsplus-conn "${KEY[@]}" \
+write_connector "$T/tsplus.json" tsplus-conn "${KEY_BY_ID[@]}" \
 	kafka.topic=tsplus \
 	"http.url=$API/ts?limit=80&since=\${offset}" \
 	http.timer.interval.ms=100 \
@@ -32,7 +29,7 @@ write_connector "$T/tsplus.json" tsplus-conn "${KEY[@]}" \
 	http.offset.mode=TIMESTAMP \
 	'http.offset.field=$.updated_at' \
 	http.initial.offset=2024-01-01T01:00:50+01:00
-write_connector "$T/ids.json" ids-conn "${KEY[@]}" \
+write_connector "$T/ids.json" ids-conn "${KEY_BY_ID[@]}" \
 	kafka.topic=ids \
 	"http.url=$API/ids?after=\${offset}" \
 	http.timer.interval.ms=100 \
@@ -42,7 +39,7 @@ write_connector "$T/ids.json" ids-conn "${KEY[@]}" \
 	http.initial.offset=0
 # The API ignores the offset here (no ${offset}): every poll gets every
 # record, and only the new ones may be produced.
-write_connector "$T/idsall.json" idsall-conn "${KEY[@]}" \
+write_connector "$T/idsall.json" idsall-conn "${KEY_BY_ID[@]}" \
 	kafka.topic=idsall \
 	"http.url=$API/ids?limit=1000" \
 	http.timer.interval.ms=100 \

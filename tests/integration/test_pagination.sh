@@ -12,10 +12,7 @@ start_fixture --records 250 --page-size 100
 start_kafka
 write_worker "$T/worker.properties"
 
-KEY=(transforms=createKey
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey
-	transforms.createKey.fields=id)
-write_connector "$T/offset.json" pg-offset "${KEY[@]}" \
+write_connector "$T/offset.json" pg-offset "${KEY_BY_ID[@]}" \
 	kafka.topic=pg-offset \
 	"http.url=$API/offset" \
 	http.timer.interval.ms=100 \
@@ -24,7 +21,7 @@ write_connector "$T/offset.json" pg-offset "${KEY[@]}" \
 	http.pagination.offset.param=offset \
 	http.pagination.limit.param=limit \
 	http.pagination.limit.value=40
-write_connector "$T/page.json" pg-page "${KEY[@]}" \
+write_connector "$T/page.json" pg-page "${KEY_BY_ID[@]}" \
 	kafka.topic=pg-page \
 	"http.url=$API/paged" \
 	http.timer.interval.ms=100 \
@@ -33,20 +30,20 @@ write_connector "$T/page.json" pg-page "${KEY[@]}" \
 	http.pagination.page.param=page \
 	http.pagination.page.size.param=per_page \
 	http.pagination.page.size=60
-write_connector "$T/link.json" pg-link "${KEY[@]}" \
+write_connector "$T/link.json" pg-link "${KEY_BY_ID[@]}" \
 	kafka.topic=pg-link \
 	"http.url=$API/link?per_page=70" \
 	http.timer.interval.ms=100 \
 	'http.response.records.path=$[*]' \
 	http.pagination.type=LINK_HEADER
-write_connector "$T/next.json" pg-next "${KEY[@]}" \
+write_connector "$T/next.json" pg-next "${KEY_BY_ID[@]}" \
 	kafka.topic=pg-next \
 	"http.url=$API/next-url?per_page=90" \
 	http.timer.interval.ms=100 \
 	'http.response.records.path=$.results[*]' \
 	http.pagination.type=NEXT_URL \
 	'http.pagination.next.url.path=$.next'
-write_connector "$T/post.json" pg-post "${KEY[@]}" \
+write_connector "$T/post.json" pg-post "${KEY_BY_ID[@]}" \
 	kafka.topic=pg-post \
 	"http.url=$API/events" \
 	http.method=POST \

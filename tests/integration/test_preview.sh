@@ -17,9 +17,7 @@ write_worker "$T/worker.properties" command.line.builtin.providers=true
 write_connector "$T/cursor.json" gh kafka.topic=events "http.url=$API/events" \
 	'http.response.records.path=$.data[*]' http.pagination.type=CURSOR \
 	'http.request.parameters=api_key=${env:PREVIEW_KEY}' \
-	transforms=createKey \
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-	transforms.createKey.fields=id
+	"${KEY_BY_ID[@]}"
 
 run_host --preview --pages 2 "$T/worker.properties" "$T/cursor.json"
 {

@@ -19,12 +19,9 @@ API_C=$API
 start_fixture --records 50 --page-size 100
 API_D=$API
 
-KEY=(transforms=createKey
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey
-	transforms.createKey.fields=id)
 # 100 records in pages of 20: 5 full pages, the empty one at offset 100
 # that ends the pagination, then the re-poll; at most 2 requests a second.
-write_connector "$T/throttle.json" throttle-conn "${KEY[@]}" \
+write_connector "$T/throttle.json" throttle-conn "${KEY_BY_ID[@]}" \
 	kafka.topic=throttled \
 	"http.url=$API_A/offset" \
 	http.timer.interval.ms=100 \
@@ -34,7 +31,7 @@ write_connector "$T/throttle.json" throttle-conn "${KEY[@]}" \
 	http.throttle.max.requests=2 \
 	http.throttle.window.ms=1000
 # 5 pages + 1 re-poll with a quota of 3 per 2 s window.
-write_connector "$T/quota.json" quota-conn "${KEY[@]}" \
+write_connector "$T/quota.json" quota-conn "${KEY_BY_ID[@]}" \
 	kafka.topic=quota \
 	"http.url=$API_A/quota" \
 	http.timer.interval.ms=100 \
@@ -42,7 +39,7 @@ write_connector "$T/quota.json" quota-conn "${KEY[@]}" \
 	http.pagination.type=CURSOR \
 	http.rate.limit.header=X-RateLimit-Remaining \
 	http.rate.limit.reset.header=X-RateLimit-Reset
-write_connector "$T/quotaepoch.json" quotaepoch-conn "${KEY[@]}" \
+write_connector "$T/quotaepoch.json" quotaepoch-conn "${KEY_BY_ID[@]}" \
 	kafka.topic=quotaepoch \
 	"http.url=$API_B/quota?epoch=1" \
 	http.timer.interval.ms=100 \
@@ -52,13 +49,13 @@ write_connector "$T/quotaepoch.json" quotaepoch-conn "${KEY[@]}" \
 	http.rate.limit.reset.header=x-ratelimit-reset
 # 429 + Retry-After on the 1st and 3rd requests; the backoff alone would
 # retry after ~10 ms.
-write_connector "$T/limited.json" limited-conn "${KEY[@]}" \
+write_connector "$T/limited.json" limited-conn "${KEY_BY_ID[@]}" \
 	kafka.topic=limited \
 	"http.url=$API_C/limited?after=1" \
 	http.timer.interval.ms=100 \
 	'http.response.records.path=$.data[*]' \
 	http.retry.backoff.ms=10
-write_connector "$T/limiteddate.json" limiteddate-conn "${KEY[@]}" \
+write_connector "$T/limiteddate.json" limiteddate-conn "${KEY_BY_ID[@]}" \
 	kafka.topic=limiteddate \
 	"http.url=$API_D/limited?after=1&date=1" \
 	http.timer.interval.ms=100 \

@@ -36,9 +36,7 @@ export HTTPSRC_IT_TOKEN=$TOKEN HTTPSRC_IT_URLKEY=$URLKEY
 
 KEY=(http.timer.interval.ms=100
 	'http.response.records.path=$.data[*]'
-	transforms=createKey
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey
-	transforms.createKey.fields=id)
+	"${KEY_BY_ID[@]}")
 write_connector "$T/env.json" sec-env "${KEY[@]}" kafka.topic=sec-env \
 	"http.url=$API/bearer" http.auth.type=BEARER \
 	'http.auth.token=${env:HTTPSRC_IT_TOKEN}'

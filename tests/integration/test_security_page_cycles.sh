@@ -14,10 +14,7 @@ write_worker "$T/worker.properties"
 write_connector "$T/cursor.json" cursor \
 	kafka.topic=cursor \
 	"http.url=$FAULT/cycle" \
-	'http.response.records.path=$.data[*]' \
-	http.pagination.type=CURSOR \
-	http.pagination.cursor.param=cursor \
-	'http.pagination.cursor.path=$.next_cursor'
+	"${CURSOR_EVENTS[@]}"
 run_host --once "$T/worker.properties" "$T/cursor.json"
 assert_eq "cursor cycle: exit 0" 0 "$HOST_RC"
 assert_grep "cursor cycle: WARN naming the keys" \

@@ -13,11 +13,7 @@ write_connector "$T/events.json" events-poller \
 	http.timer.interval.ms=600000 \
 	'http.response.records.path=$.data[*]' \
 	http.pagination.type=CURSOR \
-	transforms=createKey \
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-	transforms.createKey.fields=id \
-	value.converter=org.apache.kafka.connect.json.JsonConverter \
-	value.converter.schemas.enable=false
+	"${KEY_BY_ID[@]}" "${JSON_VALUES[@]}"
 
 start_host "$T/worker.properties" "$T/events.json"
 consume_topic events 250

@@ -98,9 +98,7 @@ assert_grep "next-URL path matching nothing: WARN" \
 
 # The last page (next cursor null) ends the pagination without a word.
 write_connector "$T/good-cursor.json" good-cursor kafka.topic=gc \
-	"http.url=$API/nested" 'http.response.records.path=$.result.items[*]' \
-	http.pagination.type=CURSOR http.pagination.cursor.param=after \
-	'http.pagination.cursor.path=$.meta.next'
+	"http.url=$API/nested" "${CURSOR_NESTED[@]}"
 run_host --once "$T/worker.properties" "$T/good-cursor.json"
 assert_eq "a right cursor path: --once exits 0" 0 "$HOST_RC" || diag_file "$T/host.err"
 assert_eq "a right cursor path: no warning" 0 "$(count "WARN" "$T/host.err")"

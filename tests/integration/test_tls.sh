@@ -31,9 +31,7 @@ tls_conn() {
 		"kafka.topic=$name" "http.url=$url" \
 		'http.response.records.path=$.data[*]' \
 		http.retry.max.attempts=0 \
-		transforms=createKey \
-		transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-		transforms.createKey.fields=id "$@"
+		"${KEY_BY_ID[@]}" "$@"
 }
 
 tls_conn "$T/pem.json" tls-pem "$API_S/events" http.ssl.enabled=true \

@@ -45,8 +45,7 @@ write_connector "$T/chain.json" chain-conn \
 	'transforms.route.regex=tx-(.*)' \
 	'transforms.route.replacement=routed-$1' \
 	key.converter=org.apache.kafka.connect.storage.StringConverter \
-	value.converter=org.apache.kafka.connect.json.JsonConverter \
-	value.converter.schemas.enable=false
+	"${JSON_VALUES[@]}"
 # filter_conn FILE NAME TOPIC: Filter drops topics matching flt-d.*;
 # HoistField applies unless the topic matches it (negate); TimestampRouter.
 filter_conn() {

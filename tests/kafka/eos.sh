@@ -10,23 +10,16 @@ OT=connect-offsets
 eos_setup() {
 	local name=$1
 	shift
-	write_worker "$T/worker.properties" "offset.storage.topic=$OT" \
-		offset.storage.replication.factor=1 \
+	topic_worker "$T/worker.properties" "$OT" \
 		exactly.once.source.support=enabled
-	sed -i '/^offset.storage.file.filename=/d' "$T/worker.properties"
 	write_connector "$T/$name.json" "$name" \
 		"kafka.topic=$name" \
 		"http.url=$API/events" \
 		http.timer.interval.ms=100 \
-		'http.response.records.path=$.data[*]' \
-		http.pagination.type=CURSOR \
-		http.pagination.cursor.param=cursor \
-		'http.pagination.cursor.path=$.next_cursor' \
+		"${CURSOR_EVENTS[@]}" \
 		http.throttle.max.requests=10 \
 		http.throttle.window.ms=1000 \
-		transforms=createKey \
-		transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-		transforms.createKey.fields=id "$@"
+		"${KEY_BY_ID[@]}" "$@"
 }
 
 # committed_offset: the last offset record a read_committed reader sees

@@ -20,15 +20,10 @@ write_connector "$T/load.json" load \
 	kafka.topic=load \
 	"http.url=$API/events" \
 	http.timer.interval.ms=100 \
-	'http.response.records.path=$.data[*]' \
-	http.pagination.type=CURSOR \
-	http.pagination.cursor.param=cursor \
-	'http.pagination.cursor.path=$.next_cursor' \
+	"${CURSOR_EVENTS[@]}" \
 	http.throttle.max.requests=20 \
 	http.throttle.window.ms=1000 \
-	transforms=createKey \
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-	transforms.createKey.fields=id
+	"${KEY_BY_ID[@]}"
 
 # leader: the broker id leading partition 0 of topic load.
 leader() {

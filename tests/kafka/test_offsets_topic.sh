@@ -16,27 +16,13 @@ OT=connect-offsets
 KEY="[\"nested-events\",{\"url\":\"$API/nested\"}]"
 PART="{\"url\":\"$API/nested\"}"
 
-# topic_worker FILE TOPIC [key=value...]: a worker on the offsets topic
-# (and no offsets file).
-topic_worker() {
-	local f=$1 topic=$2
-	shift 2
-	write_worker "$f" "offset.storage.topic=$topic" \
-		offset.storage.replication.factor=1 "$@"
-	sed -i '/^offset.storage.file.filename=/d' "$f"
-}
 topic_worker "$T/worker.properties" "$OT"
 write_connector "$T/nested.json" nested-events \
 	kafka.topic=events \
 	"http.url=$API/nested" \
 	http.timer.interval.ms=100 \
-	'http.response.records.path=$.result.items[*]' \
-	http.pagination.type=CURSOR \
-	http.pagination.cursor.param=after \
-	'http.pagination.cursor.path=$.meta.next' \
-	transforms=createKey \
-	transforms.createKey.type=org.apache.kafka.connect.transforms.ValueToKey \
-	transforms.createKey.fields=id
+	"${CURSOR_NESTED[@]}" \
+	"${KEY_BY_ID[@]}"
 
 # offsets_topic: the offsets topic as "partition<TAB>key<TAB>value" lines
 # in $CONSUMED, tombstones as "(null)"; waits for N records.
