@@ -1,7 +1,7 @@
 /* The produce stage alone, for bench/run.sh's floors: the records of the
  * page files, selected and keyed before the clock starts, produced with
  * librdkafka as httpsrc-connect configures it (acks=all, idempotence,
- * a 4 MiB queue, linger.ms 5) and flushed.
+ * a 4 MiB queue, linger.ms 5, Java's murmur2 partitioner) and flushed.
  *
  *   produce_floor BOOTSTRAP TOPIC PATH KEY_MEMBER FILE...
  *
@@ -128,7 +128,8 @@ int main(int argc, char **argv)
         if (set(kc, "bootstrap.servers", argv[1]) || set(kc, "acks", "all") ||
             set(kc, "enable.idempotence", "true") ||
             set(kc, "queue.buffering.max.kbytes", "4096") ||
-            set(kc, "linger.ms", "5"))
+            set(kc, "linger.ms", "5") ||
+            set(kc, "partitioner", "murmur2_random"))
                 return 2;
         rd_kafka_conf_set_opaque(kc, &failed);
         rd_kafka_conf_set_dr_msg_cb(kc, on_dr);
