@@ -79,6 +79,11 @@ SHARED=$(realpath -m "${BENCH_SHARED:-$ROOT/../shared/bench}")
 PY=/usr/bin/python3 # the Debian python3-* modules live there
 LIB="$PY $BENCH/benchlib.py"
 KAFKA_SH=$ROOT/tests/kafka/kafka.sh
+# kafka-server-start.sh's defaults (its heap, kafka-run-class.sh's
+# performance options): the bench's broker as users run it
+BROKER_JVM_OPTS="-Xmx1G -Xms1G -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20
+	-XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent
+	-XX:MaxInlineLevel=15 -Djava.awt.headless=true"
 
 PART=all ROUNDS=7 FULL=0 SIZES=100,1000,10000 SCALE_S=60
 LAT_S=30 PARTITIONS=32 RECORDS=200000
@@ -472,6 +477,21 @@ part_throughput() {
 	throughput_rounds mock throughput
 }
 
+# start_broker PAGES_GLOB: one real broker (tests/kafka/kafka.sh) run as
+# kafka-server-start.sh runs it (BROKER_JVM_OPTS, not the tests' fast-
+# starting C1-only JVM), then warmed before either peer: its first producer
+# id block, then the workload's records once into a throwaway topic, so
+# that every round meets compiled code, as the clients of a broker that
+# has been up for a while do. Sets BOOT.
+start_broker() {
+	BOOT=$(KAFKA_JVM_OPTS=$BROKER_JVM_OPTS "$KAFKA_SH" start "$WORK/kafka" 1)
+	$LIB warm "$BOOT" || die "the broker at $BOOT took no record"
+	# shellcheck disable=SC2086 # the glob expands to the page files
+	"$MKTOPIC" -b "$BOOT" "warm-up:$PARTITIONS" >/dev/null &&
+		"$PRODUCE_FLOOR" "$BOOT" warm-up '$.data[*]' id $1 >/dev/null ||
+		die "the broker at $BOOT did not take the warm-up records"
+}
+
 # the same rounds into one real broker (tests/kafka/kafka.sh), into topics
 # of 1 partition (Kafka's num.partitions default), then of PARTITIONS (as
 # on the mock): the broker's work per record depends on the batches'
@@ -481,9 +501,11 @@ part_real() {
 	msg=$("$KAFKA_SH" check) || die "$msg"
 	"$KAFKA_SH" fetch
 	say "Throughput: serving the workload ($SHARED/serve.sh), into a real broker"
-	BOOT=$("$KAFKA_SH" start "$WORK/kafka" 1)
-	# the broker's first producer id block, once, before either peer
-	$LIB warm "$BOOT" || die "the broker at $BOOT took no record"
+	# the workload's pages now, for the warm-up (serve.sh keeps them)
+	mkdir -p "$WORK/w/www"
+	[ -f "$WORK/w/www/page$((RECORDS / 1000 - 1)).json" ] ||
+		$PY "$SHARED/gen.py" "$WORK/w/www" $((RECORDS / 1000)) 1000
+	start_broker "$WORK/w/www/page*.json"
 	BROKER_PID=$(cat "$WORK"/kafka/broker-*.pid)
 	local p
 	for p in 1 "$PARTITIONS"; do
@@ -828,10 +850,8 @@ jvm_setup() {
 	JAVA=${JAVA_HOME:+$JAVA_HOME/bin/java}
 	[ -n "$JAVA" ] || JAVA=$(command -v java)
 	say "JVM peer: a real broker (tests/kafka/kafka.sh), $JVM_PAGES pages x $JVM_PER records (keyset)"
-	BOOT=$("$KAFKA_SH" start "$WORK/kafka" 1)
-	# the broker's first producer id block, once, before either peer
-	$LIB warm "$BOOT" || die "the broker at $BOOT took no record"
 	serve_keyset
+	start_broker "$WORK/jvm/www/k*.json"
 }
 
 # part_first: only the time from the process start to the first record in

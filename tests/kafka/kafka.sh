@@ -31,6 +31,9 @@
 #
 # Environment: KAFKA_VERSION (4.1.1), KAFKA_CACHE
 # (~/.cache/httpsrc/kafka-$KAFKA_VERSION), KAFKA_HEAP (-Xmx384m),
+# KAFKA_JVM_OPTS (the broker's JVM options; default: $KAFKA_HEAP, the
+# serial GC and the C1 compiler only, which start fast and keep the tests'
+# brokers small; bench/run.sh passes kafka-server-start.sh's defaults),
 # KAFKA_START_TIMEOUT seconds (90), CONNECT_HEAP (-Xmx384m),
 # CONNECT_START_TIMEOUT seconds (120), KAFKA_BROKER_PROPS (key=value lines
 # added to every broker's server.properties at start; later lines win).
@@ -42,6 +45,7 @@ SLF4J_VERSION=1.7.36
 DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 KAFKA_CACHE=${KAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/httpsrc/kafka-$KAFKA_VERSION}
 KAFKA_HEAP=${KAFKA_HEAP:--Xms128m -Xmx384m}
+KAFKA_JVM_OPTS=${KAFKA_JVM_OPTS:-$KAFKA_HEAP -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 KAFKA_START_TIMEOUT=${KAFKA_START_TIMEOUT:-90}
 CONNECT_HEAP=${CONNECT_HEAP:--Xms128m -Xmx384m}
 CONNECT_START_TIMEOUT=${CONNECT_START_TIMEOUT:-120}
@@ -196,8 +200,7 @@ PROPS
 
 launch() { # DIR ID: start one formatted broker in the background
 	local dir=$1 id=$2 pid
-	"$JAVA" $KAFKA_HEAP -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-		-Xshare:auto -Djava.awt.headless=true \
+	"$JAVA" $KAFKA_JVM_OPTS -Xshare:auto -Djava.awt.headless=true \
 		-Dlog4j2.configurationFile="$KAFKA_CACHE/log4j2.properties" \
 		-cp "$CP" kafka.Kafka "$dir/server-$id.properties" \
 		>>"$dir/broker-$id.log" 2>&1 &
