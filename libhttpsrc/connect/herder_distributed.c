@@ -639,14 +639,42 @@ typedef struct start_arg {
         int refreshed; /* out: it was read (or did not need to be) */
 } start_arg;
 
+/* Exactly-once: every task of the batch fenced before the offsets are
+ * read past the open transactions. A task whose worker died left a
+ * transaction open, which hides every offset committed after its start
+ * until a producer with its transactional.id aborts it: the read waits
+ * for that, and for a task this worker is about to start it would wait
+ * for itself (until the dead producer's transaction.timeout.ms). Each
+ * task fences again as it starts (task.c), which reports a failure. */
+static void fence_batch(httpsrc_pipeline *p, const start_arg *a)
+{
+        for (size_t i = 0; i < a->n; i++) {
+                const start_one *o = &a->v[i];
+                const char *name =
+                    o->conf ? httpsrc_conf_get(o->conf, "name") : NULL;
+                if (o->rc || !name || pipeline_find(p, name) ||
+                    pipeline_leaving(p, name))
+                        continue; /* not started in this batch */
+                char err[512];
+                txn_destroy(txn_new(pipeline_worker(p), name,
+                                    pipeline_logger(p), NULL, NULL, err,
+                                    sizeof(err)));
+        }
+}
+
 static void start_on_loop(httpsrc_pipeline *p, void *arg)
 {
         start_arg *a = arg;
+        int eos      = txn_worker_enabled(pipeline_worker(p));
         /* Other workers ran these tasks until the rebalance: their offsets
          * are in the topic, not in this worker's copy of it. Once for the
-         * whole batch. */
+         * whole batch; under exactly-once past the transactions open now
+         * (a dead worker's included), or a moved task would resume at an
+         * offset older than its last committed one. */
+        if (a->refresh && eos)
+                fence_batch(p, a);
         a->refreshed = !a->refresh ||
-                       !offset_store_refresh(pipeline_offsets(p), a->err,
+                       !offset_store_refresh(pipeline_offsets(p), eos, a->err,
                                              sizeof(a->err));
         for (size_t i = 0; i < a->n; i++) {
                 start_one *o = &a->v[i];

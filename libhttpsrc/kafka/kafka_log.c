@@ -30,6 +30,9 @@ struct kafka_log {
         char *topic;
         rd_kafka_t *prod;
         rd_kafka_t *reader;
+        /* read_committed logs only: a read_uncommitted handle that asks
+         * for the high watermarks, the ends past open transactions */
+        rd_kafka_t *ends;
         int open_timeout_ms; /* kafka.unreachable.timeout.ms, or a week */
         int parts;
         int64_t *pos; /* per partition: the next offset to read */
@@ -351,47 +354,57 @@ static int partition_count(kafka_log *kl, char *errstr, size_t errstr_size)
         return cnt;
 }
 
-static int make_reader(kafka_log *kl, char *errstr, size_t errstr_size)
+/* A consumer of the worker's connection settings, @p isolation, assign()
+ * only: a group.id is needed by librdkafka's consumer, nothing is
+ * committed under it. */
+static rd_kafka_t *make_consumer(kafka_log *kl,
+                                 const char *isolation,
+                                 char *errstr,
+                                 size_t errstr_size)
 {
         rd_kafka_conf_t *kc =
             producer_client_conf(kl->worker, errstr, errstr_size);
         char why[256];
-        int committed = kl->spec->read_committed_if_eos &&
-                        txn_worker_enabled(kl->worker);
         if (!kc)
-                return -1;
-        /* assign() only, no group membership: a group.id is needed by
-         * librdkafka's consumer, nothing is committed under it. */
+                return NULL;
         if (kset(kl, kc, "group.id", "httpsrc-storage-reader", errstr,
                  errstr_size) ||
             kset(kl, kc, "enable.auto.commit", "false", errstr, errstr_size) ||
             kset(kl, kc, "enable.auto.offset.store", "false", errstr,
                  errstr_size) ||
-            /* The end-offset queries share the broker connection with
-             * the fetch: a long poll (500 ms) would delay each refresh. */
-            kset(kl, kc, "fetch.wait.max.ms", "50", errstr, errstr_size) ||
             kset(kl, kc, "enable.partition.eof", "true", errstr,
                  errstr_size) ||
             /* A long-poll Fetch waits in front of every ListOffsets on the
              * broker connection: 500 ms per partition for a read to the
              * end (2.5 s for a 5-partition status topic) without this. */
             kset(kl, kc, "fetch.wait.max.ms", "10", errstr, errstr_size) ||
-            kset(kl, kc, "isolation.level",
-                 committed ? "read_committed" : "read_uncommitted", errstr,
+            kset(kl, kc, "isolation.level", isolation, errstr,
                  errstr_size) ||
             kset(kl, kc, "allow.auto.create.topics", "false", errstr,
                  errstr_size)) {
                 rd_kafka_conf_destroy(kc);
-                return -1;
+                return NULL;
         }
-        kl->reader = rd_kafka_new(RD_KAFKA_CONSUMER, kc, why, sizeof(why));
-        if (!kl->reader) {
+        rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, kc, why, sizeof(why));
+        if (!rk) {
                 rd_kafka_conf_destroy(kc);
                 errstr_set(errstr, errstr_size, "%s: Kafka consumer: %s",
                            kl->spec->topic_key, why);
-                return -1;
         }
-        return 0;
+        return rk;
+}
+
+static int make_reader(kafka_log *kl, char *errstr, size_t errstr_size)
+{
+        int committed = kl->spec->read_committed_if_eos &&
+                        txn_worker_enabled(kl->worker);
+        kl->reader    = make_consumer(
+            kl, committed ? "read_committed" : "read_uncommitted", errstr,
+            errstr_size);
+        if (kl->reader && committed)
+                kl->ends = make_consumer(kl, "read_uncommitted", errstr,
+                                         errstr_size);
+        return kl->reader && (kl->ends || !committed) ? 0 : -1;
 }
 
 /* Every partition from its start (KafkaBasedLog.start: assign +
@@ -459,6 +472,8 @@ void kafka_log_destroy(kafka_log *kl)
                 rd_kafka_consumer_close(kl->reader);
                 rd_kafka_destroy(kl->reader);
         }
+        if (kl->ends)
+                rd_kafka_destroy(kl->ends);
         if (kl->prod)
                 rd_kafka_destroy(kl->prod);
         free(kl->pos);
@@ -495,14 +510,16 @@ static int retriable(rd_kafka_resp_err_t err)
                err == RD_KAFKA_RESP_ERR__TRANSPORT;
 }
 
-/* A topic just created has no leaders for a moment: wait for them. */
 /* The end offset of every partition, in one ListOffsets per leader
- * (offsets for time "latest"; under read_committed the LSO, as Connect's
- * admin.endOffsets with the consumer's isolation): a query per partition
- * queues each behind the reader's long-poll fetch. A topic just created
- * has no leaders for a moment: wait for them. */
-static rd_kafka_resp_err_t
-query_ends(kafka_log *kl, int64_t *end, int64_t deadline, int *bad_part)
+ * (offsets for time "latest" under @p rk's isolation: read_committed
+ * gives the last stable offsets, read_uncommitted the high watermarks): a
+ * query per partition queues each behind the reader's long-poll fetch. A
+ * topic just created has no leaders for a moment: wait for them. */
+static rd_kafka_resp_err_t query_ends(kafka_log *kl,
+                                      rd_kafka_t *rk,
+                                      int64_t *end,
+                                      int64_t deadline,
+                                      int *bad_part)
 {
         rd_kafka_resp_err_t err;
         do {
@@ -513,7 +530,7 @@ query_ends(kafka_log *kl, int64_t *end, int64_t deadline, int *bad_part)
                             ->offset = RD_KAFKA_OFFSET_END;
                 int64_t left = deadline - mono_ms();
                 err          = rd_kafka_offsets_for_times(
-                    kl->reader, tp, left < 1000 ? 1000 : (int)left);
+                    rk, tp, left < 1000 ? 1000 : (int)left);
                 for (int i = 0; !err && i < tp->cnt; i++) {
                         const rd_kafka_topic_partition_t *e = &tp->elems[i];
                         if (e->partition < 0 || e->partition >= kl->parts)
@@ -528,16 +545,18 @@ query_ends(kafka_log *kl, int64_t *end, int64_t deadline, int *bad_part)
         return err;
 }
 
-/* The end offsets now, in @p end; how many partitions are behind them,
- * -1 on error. */
+/* The end offsets now, in @p end (@p past_txns: the high watermarks);
+ * how many partitions are behind them, -1 on error. */
 static int end_offsets(kafka_log *kl,
+                       int past_txns,
                        int64_t *end,
                        int64_t deadline,
                        char *errstr,
                        size_t errstr_size)
 {
         int bad = -1, behind = 0;
-        rd_kafka_resp_err_t err = query_ends(kl, end, deadline, &bad);
+        rd_kafka_t *rk = past_txns && kl->ends ? kl->ends : kl->reader;
+        rd_kafka_resp_err_t err = query_ends(kl, rk, end, deadline, &bad);
         if (err) {
                 errstr_set(errstr, errstr_size,
                            "%s: end offset of topic '%s' partition %d: %s",
@@ -596,21 +615,55 @@ static int read_one(kafka_log *kl,
         return was_behind && kl->pos[p] >= end[p];
 }
 
+/* What holds a read that did not reach @p end: a partition below its
+ * end, which under read_committed past open transactions is one. */
+static void not_at_end(kafka_log *kl,
+                       int past_txns,
+                       const int64_t *end,
+                       int timeout_ms,
+                       int todo,
+                       char *errstr,
+                       size_t errstr_size)
+{
+        int p = 0;
+        while (p < kl->parts - 1 && kl->pos[p] >= end[p])
+                p++;
+        if (past_txns && kl->ends)
+                errstr_set(errstr, errstr_size,
+                           "%s: topic '%s' not read to its end: partition %d "
+                           "stayed at offset %lld for %d ms, its end is "
+                           "%lld: a transaction open there holds it (one "
+                           "whose producer stopped is aborted when a task "
+                           "with its transactional.id starts, or after its "
+                           "transaction.timeout.ms)",
+                           kl->spec->topic_key, kl->topic, p,
+                           (long long)kl->pos[p], timeout_ms,
+                           (long long)end[p]);
+        else
+                errstr_set(errstr, errstr_size,
+                           "%s: topic '%s' not read to its end: nothing "
+                           "came for %d ms (%d partition(s) left): is Kafka "
+                           "reachable?",
+                           kl->spec->topic_key, kl->topic, timeout_ms, todo);
+}
+
 /* KafkaBasedLog.readToEnd: every partition up to the end offset taken
  * before the read; the EOF event covers a log ending in transaction
  * markers, where no record moves the position to the end. */
-int kafka_log_read_to_end(kafka_log *kl,
-                          kafka_log_record_fn fn,
-                          void *opaque,
-                          int timeout_ms,
-                          size_t *records,
-                          char *errstr,
-                          size_t errstr_size)
+static int read_to(kafka_log *kl,
+                   int past_txns,
+                   kafka_log_record_fn fn,
+                   void *opaque,
+                   int timeout_ms,
+                   size_t *records,
+                   char *errstr,
+                   size_t errstr_size)
 {
         int64_t deadline = mono_ms() + timeout_ms;
         int64_t *end     = calloc((size_t)kl->parts, sizeof(*end));
-        int todo = end ? end_offsets(kl, end, deadline, errstr, errstr_size)
-                       : -1;
+        int todo         = end ? end_offsets(kl, past_txns, end, deadline,
+                                             errstr, errstr_size)
+                               : -1;
         size_t n = 0;
         if (!end)
                 errstr_set(errstr, errstr_size, "out of memory");
@@ -624,16 +677,37 @@ int kafka_log_read_to_end(kafka_log *kl,
                 rd_kafka_message_destroy(m);
                 todo = r < 0 ? -1 : todo - r;
         }
+        if (todo > 0)
+                not_at_end(kl, past_txns, end, timeout_ms, todo, errstr,
+                           errstr_size);
         free(end);
         if (records)
                 *records = n;
-        if (todo > 0)
-                errstr_set(errstr, errstr_size,
-                           "%s: topic '%s' not read to its end: nothing "
-                           "came for %d ms (%d partition(s) left): is Kafka "
-                           "reachable?",
-                           kl->spec->topic_key, kl->topic, timeout_ms, todo);
         return todo == 0 ? HTTPSRC_OK : HTTPSRC_ERR_KAFKA;
+}
+
+int kafka_log_read_to_end(kafka_log *kl,
+                          kafka_log_record_fn fn,
+                          void *opaque,
+                          int timeout_ms,
+                          size_t *records,
+                          char *errstr,
+                          size_t errstr_size)
+{
+        return read_to(kl, 0, fn, opaque, timeout_ms, records, errstr,
+                       errstr_size);
+}
+
+int kafka_log_read_past_txns(kafka_log *kl,
+                             kafka_log_record_fn fn,
+                             void *opaque,
+                             int timeout_ms,
+                             size_t *records,
+                             char *errstr,
+                             size_t errstr_size)
+{
+        return read_to(kl, 1, fn, opaque, timeout_ms, records, errstr,
+                       errstr_size);
 }
 
 int kafka_log_send(kafka_log *kl,

@@ -79,6 +79,21 @@ int kafka_log_read_to_end(kafka_log *kl,
                           char *errstr,
                           size_t errstr_size);
 
+/** kafka_log_read_to_end(), up to the high watermarks taken now rather
+ *  than the last stable offsets: under read_committed (exactly-once) it
+ *  waits until every transaction open now has ended, so that the read
+ *  sees every transaction committed before the call, including those
+ *  written after another producer's still-open one (KafkaBasedLog's
+ *  readToEnd with its admin's read_uncommitted end offsets). Without
+ *  read_committed the same as kafka_log_read_to_end(). */
+int kafka_log_read_past_txns(kafka_log *kl,
+                             kafka_log_record_fn fn,
+                             void *opaque,
+                             int timeout_ms,
+                             size_t *records,
+                             char *errstr,
+                             size_t errstr_size);
+
 /** Queue a record (@p val NULL: a tombstone) on the producer @p rk (NULL:
  *  the log's own); kafka_log_flush() waits for it. */
 int kafka_log_send(kafka_log *kl,

@@ -997,11 +997,15 @@ int offset_store_has_backend(const offset_store *s)
         return s && s->backend;
 }
 
-int offset_store_refresh(offset_store *s, char *errstr, size_t errstr_size)
+int offset_store_refresh(offset_store *s,
+                         int past_txns,
+                         char *errstr,
+                         size_t errstr_size)
 {
         if (!s || !s->backend || !s->backend->refresh)
                 return HTTPSRC_OK;
-        return s->backend->refresh(s->backend_opaque, s, errstr, errstr_size);
+        return s->backend->refresh(s->backend_opaque, s, past_txns, errstr,
+                                   errstr_size);
 }
 
 /* The backend writes what changed; on success the store is clean. */

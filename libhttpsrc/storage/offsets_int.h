@@ -80,17 +80,27 @@ typedef struct offset_backend {
                      char *errstr,
                      size_t errstr_size);
         void (*destroy)(void *opaque); /* at offset_store_destroy */
-        /** Read the storage to its end again (what others wrote since). */
+        /** Read the storage to its end again (what others wrote since);
+         *  @p past_txns: see offset_store_refresh(). */
         int (*refresh)(void *opaque,
                        offset_store *s,
+                       int past_txns,
                        char *errstr,
                        size_t errstr_size);
 } offset_backend;
 
 /** 1 if the store has a backend other than the file (the Kafka topic). */
 int offset_store_has_backend(const offset_store *s);
-/** Read the backend's storage to its end again (no-op for the file). */
-int offset_store_refresh(offset_store *s, char *errstr, size_t errstr_size);
+/** Read the backend's storage to its end again (no-op for the file).
+ *  @p past_txns: under exactly-once, to the end past the transactions open
+ *  now, waiting until they end (kafka_log_read_past_txns()): what a task
+ *  moved from another worker needs, since another producer's open
+ *  transaction hides every offset committed after its start; 0: to the
+ *  last stable offset, which never waits. */
+int offset_store_refresh(offset_store *s,
+                         int past_txns,
+                         char *errstr,
+                         size_t errstr_size);
 
 /** Attach @p b (static, outlives the store); the store owns @p opaque. */
 void offset_store_set_backend(offset_store *s,

@@ -103,17 +103,21 @@ static int load_one(void *opaque,
         return 0;
 }
 
-/* KafkaBasedLog.readToEnd, from where the last read stopped. */
+/* KafkaBasedLog.readToEnd, from where the last read stopped; @p past_txns:
+ * offset_store_refresh(). */
 static int read_to_end(kstore *ks,
                        offset_store *s,
+                       int past_txns,
                        char *errstr,
                        size_t errstr_size)
 {
         read_ctx rc = {ks, s};
         size_t n    = 0;
-        if (kafka_log_read_to_end(ks->log, load_one, &rc,
-                                  kafka_log_patience_ms(ks->log), &n,
-                                  errstr, errstr_size))
+        int patience = kafka_log_patience_ms(ks->log);
+        if ((past_txns ? kafka_log_read_past_txns
+                       : kafka_log_read_to_end)(ks->log, load_one, &rc,
+                                                patience, &n, errstr,
+                                                errstr_size))
                 return -1;
         log_msg(ks->lg, HTTPSRC_LOG_INFO, NULL,
                 "offset.storage.topic: read topic '%s' to its end (%zu "
@@ -240,12 +244,16 @@ static void ks_destroy(void *opaque)
         free(ks);
 }
 
-static int
-ks_refresh(void *opaque, offset_store *s, char *errstr, size_t errstr_size)
+static int ks_refresh(void *opaque,
+                      offset_store *s,
+                      int past_txns,
+                      char *errstr,
+                      size_t errstr_size)
 {
         kstore *ks = opaque;
-        return read_to_end(ks, s, errstr, errstr_size) ? HTTPSRC_ERR_KAFKA
-                                                        : HTTPSRC_OK;
+        return read_to_end(ks, s, past_txns, errstr, errstr_size)
+                   ? HTTPSRC_ERR_KAFKA
+                   : HTTPSRC_OK;
 }
 
 static const offset_backend kafka_backend = {ks_flush, ks_destroy,
@@ -289,7 +297,7 @@ offset_store *offset_store_open_kafka(const httpsrc_conf *worker,
         offset_store_set_backend(s, &kafka_backend, ks);
         ks->log = kafka_log_open(worker, lg, &offsets_spec, errstr,
                                  errstr_size);
-        if (!ks->log || read_to_end(ks, s, errstr, errstr_size)) {
+        if (!ks->log || read_to_end(ks, s, 0, errstr, errstr_size)) {
                 offset_store_destroy(s);
                 return NULL;
         }

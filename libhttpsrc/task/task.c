@@ -1181,8 +1181,11 @@ static int eos_setup(task *c, char *errstr, size_t errstr_size)
 /* As Connect's task start: init_transactions first (a zombie with the
  * same transactional.id can commit no more), then read the offsets topic
  * again, so that the offset includes what the zombie committed before it
- * was fenced. Only with the topic store: a validation's scratch store must
- * not fence the running connector. */
+ * was fenced. To the last stable offset: a distributed worker has read
+ * past the open transactions already, after fencing the tasks it starts
+ * (herder_distributed.c); a standalone worker's own other tasks, not
+ * started yet, would hold such a read. Only with the topic store: a
+ * validation's scratch store must not fence the running connector. */
 static int eos_fence(task *c, char *errstr, size_t errstr_size)
 {
         if (!c->eos || !offset_store_has_backend(c->env.offsets))
@@ -1191,7 +1194,7 @@ static int eos_fence(task *c, char *errstr, size_t errstr_size)
                          NULL, errstr, errstr_size);
         if (!c->txn)
                 return HTTPSRC_ERR_KAFKA;
-        return offset_store_refresh(c->env.offsets, errstr, errstr_size);
+        return offset_store_refresh(c->env.offsets, 0, errstr, errstr_size);
 }
 
 task *task_new(const conn_env *env,
