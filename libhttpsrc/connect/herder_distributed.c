@@ -673,9 +673,9 @@ static void start_on_loop(httpsrc_pipeline *p, void *arg)
          * offset older than its last committed one. */
         if (a->refresh && eos)
                 fence_batch(p, a);
-        a->refreshed = !a->refresh ||
-                       !offset_store_refresh(pipeline_offsets(p), eos, a->err,
-                                             sizeof(a->err));
+        a->refreshed =
+            !a->refresh || !offset_store_refresh(pipeline_offsets(p), eos,
+                                                 a->err, sizeof(a->err));
         for (size_t i = 0; i < a->n; i++) {
                 start_one *o = &a->v[i];
                 if (!a->refreshed) {

@@ -30,8 +30,9 @@ struct kafka_log {
         char *topic;
         rd_kafka_t *prod;
         rd_kafka_t *reader;
-        /* read_committed logs only: a read_uncommitted handle that asks
-         * for the high watermarks, the ends past open transactions */
+        int committed; /* the reader is read_committed (exactly-once) */
+        /* read_uncommitted, made at the first read past open transactions
+         * of a read_committed log: it asks for the high watermarks */
         rd_kafka_t *ends;
         int open_timeout_ms; /* kafka.unreachable.timeout.ms, or a week */
         int parts;
@@ -372,14 +373,12 @@ static rd_kafka_t *make_consumer(kafka_log *kl,
             kset(kl, kc, "enable.auto.commit", "false", errstr, errstr_size) ||
             kset(kl, kc, "enable.auto.offset.store", "false", errstr,
                  errstr_size) ||
-            kset(kl, kc, "enable.partition.eof", "true", errstr,
-                 errstr_size) ||
+            kset(kl, kc, "enable.partition.eof", "true", errstr, errstr_size) ||
             /* A long-poll Fetch waits in front of every ListOffsets on the
              * broker connection: 500 ms per partition for a read to the
              * end (2.5 s for a 5-partition status topic) without this. */
             kset(kl, kc, "fetch.wait.max.ms", "10", errstr, errstr_size) ||
-            kset(kl, kc, "isolation.level", isolation, errstr,
-                 errstr_size) ||
+            kset(kl, kc, "isolation.level", isolation, errstr, errstr_size) ||
             kset(kl, kc, "allow.auto.create.topics", "false", errstr,
                  errstr_size)) {
                 rd_kafka_conf_destroy(kc);
@@ -396,15 +395,12 @@ static rd_kafka_t *make_consumer(kafka_log *kl,
 
 static int make_reader(kafka_log *kl, char *errstr, size_t errstr_size)
 {
-        int committed = kl->spec->read_committed_if_eos &&
-                        txn_worker_enabled(kl->worker);
-        kl->reader    = make_consumer(
-            kl, committed ? "read_committed" : "read_uncommitted", errstr,
+        kl->committed =
+            kl->spec->read_committed_if_eos && txn_worker_enabled(kl->worker);
+        kl->reader = make_consumer(
+            kl, kl->committed ? "read_committed" : "read_uncommitted", errstr,
             errstr_size);
-        if (kl->reader && committed)
-                kl->ends = make_consumer(kl, "read_uncommitted", errstr,
-                                         errstr_size);
-        return kl->reader && (kl->ends || !committed) ? 0 : -1;
+        return kl->reader ? 0 : -1;
 }
 
 /* Every partition from its start (KafkaBasedLog.start: assign +
@@ -530,7 +526,7 @@ static rd_kafka_resp_err_t query_ends(kafka_log *kl,
                             ->offset = RD_KAFKA_OFFSET_END;
                 int64_t left = deadline - mono_ms();
                 err          = rd_kafka_offsets_for_times(
-                    rk, tp, left < 1000 ? 1000 : (int)left);
+                             rk, tp, left < 1000 ? 1000 : (int)left);
                 for (int i = 0; !err && i < tp->cnt; i++) {
                         const rd_kafka_topic_partition_t *e = &tp->elems[i];
                         if (e->partition < 0 || e->partition >= kl->parts)
@@ -555,7 +551,12 @@ static int end_offsets(kafka_log *kl,
                        size_t errstr_size)
 {
         int bad = -1, behind = 0;
-        rd_kafka_t *rk = past_txns && kl->ends ? kl->ends : kl->reader;
+        past_txns = past_txns && kl->committed;
+        if (past_txns && !kl->ends &&
+            !(kl->ends =
+                  make_consumer(kl, "read_uncommitted", errstr, errstr_size)))
+                return -1;
+        rd_kafka_t *rk          = past_txns ? kl->ends : kl->reader;
         rd_kafka_resp_err_t err = query_ends(kl, rk, end, deadline, &bad);
         if (err) {
                 errstr_set(errstr, errstr_size,
@@ -628,7 +629,7 @@ static void not_at_end(kafka_log *kl,
         int p = 0;
         while (p < kl->parts - 1 && kl->pos[p] >= end[p])
                 p++;
-        if (past_txns && kl->ends)
+        if (past_txns && kl->committed)
                 errstr_set(errstr, errstr_size,
                            "%s: topic '%s' not read to its end: partition %d "
                            "stayed at offset %lld for %d ms, its end is "
@@ -661,9 +662,9 @@ static int read_to(kafka_log *kl,
 {
         int64_t deadline = mono_ms() + timeout_ms;
         int64_t *end     = calloc((size_t)kl->parts, sizeof(*end));
-        int todo         = end ? end_offsets(kl, past_txns, end, deadline,
-                                             errstr, errstr_size)
-                               : -1;
+        int todo =
+            end ? end_offsets(kl, past_txns, end, deadline, errstr, errstr_size)
+                : -1;
         size_t n = 0;
         if (!end)
                 errstr_set(errstr, errstr_size, "out of memory");

@@ -65,7 +65,8 @@ int main(int argc, char **argv)
             RD_KAFKA_V_KEY("txn_open", 8), RD_KAFKA_V_VALUE("{}", 2),
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
         if (pe) {
-                fprintf(stderr, "txn_open: produce: %s\n", rd_kafka_err2str(pe));
+                fprintf(stderr, "txn_open: produce: %s\n",
+                        rd_kafka_err2str(pe));
                 return 1;
         }
         rd_kafka_flush(rk, 30000);
