@@ -520,8 +520,10 @@ def real_sections(resdir):
             (pre + "_summary.csv", where + " (medians)",
              "The same rounds (Python and httpsrc alternating, the floors) "
              "into one real Kafka broker (tests/kafka/kafka.sh: Apache "
-             "Kafka from its Maven jars, KRaft, one node, on this machine) "
-             "instead of the mock; the round's topics created with %d "
+             "Kafka from its Maven jars, KRaft, one node, on this machine, "
+             "with kafka-server-start.sh's JVM options, warmed with the "
+             "workload's records once before the rounds) instead of the "
+             "mock; the round's topics created with %d "
              "partition%s, acks=all. Every httpsrc round read back (`%s`); "
              "every run: `%s`." % (n, "" if n == 1 else "s",
                                    pre + "_verify.csv", pre + ".csv")),
@@ -667,7 +669,9 @@ def cmd_jvm_section(resdir, machine, pages, per, rounds, castorm):
     sec = [JVM_TITLE, "", machine, "",
            "`bench/run.sh jvm`: %s pages x %s records, keyset-paginated "
            "(`?after=<last id>`, nginx), into one real Kafka 4.1.1 broker "
-           "(tests/kafka/kafka.sh), %s interleaved rounds, medians. "
+           "(tests/kafka/kafka.sh, with kafka-server-start.sh's JVM "
+           "options, warmed with the workload's records once), %s "
+           "interleaved rounds, medians. "
            "`connect`: Kafka Connect 4.1.1 standalone (the start scripts' "
            "JVM options) running castorm's kafka-connect-http 0.8.11 (%s), "
            "offset.flush.interval.ms and its timer at 50 ms (castorm moves "

@@ -80,10 +80,13 @@ PY=/usr/bin/python3 # the Debian python3-* modules live there
 LIB="$PY $BENCH/benchlib.py"
 KAFKA_SH=$ROOT/tests/kafka/kafka.sh
 # kafka-server-start.sh's defaults (its heap, kafka-run-class.sh's
-# performance options): the bench's broker as users run it
-BROKER_JVM_OPTS="-Xmx1G -Xms1G -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20
-	-XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent
-	-XX:MaxInlineLevel=15 -Djava.awt.headless=true"
+# performance options): the bench's broker as users run it.
+# BENCH_BROKER_JVM_OPTS overrides them (the tests' broker: "-Xmx384m
+# -XX:+UseSerialGC -XX:TieredStopAtLevel=1").
+BROKER_JVM_OPTS=${BENCH_BROKER_JVM_OPTS:-"-Xmx1G -Xms1G -server -XX:+UseG1GC
+	-XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35
+	-XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15
+	-Djava.awt.headless=true"}
 
 PART=all ROUNDS=7 FULL=0 SIZES=100,1000,10000 SCALE_S=60
 LAT_S=30 PARTITIONS=32 RECORDS=200000
