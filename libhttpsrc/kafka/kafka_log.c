@@ -651,14 +651,14 @@ static void not_at_end(kafka_log *kl,
 /* KafkaBasedLog.readToEnd: every partition up to the end offset taken
  * before the read; the EOF event covers a log ending in transaction
  * markers, where no record moves the position to the end. */
-static int read_to(kafka_log *kl,
-                   int past_txns,
-                   kafka_log_record_fn fn,
-                   void *opaque,
-                   int timeout_ms,
-                   size_t *records,
-                   char *errstr,
-                   size_t errstr_size)
+int kafka_log_read_to_end(kafka_log *kl,
+                          int past_txns,
+                          kafka_log_record_fn fn,
+                          void *opaque,
+                          int timeout_ms,
+                          size_t *records,
+                          char *errstr,
+                          size_t errstr_size)
 {
         int64_t deadline = mono_ms() + timeout_ms;
         int64_t *end     = calloc((size_t)kl->parts, sizeof(*end));
@@ -685,30 +685,6 @@ static int read_to(kafka_log *kl,
         if (records)
                 *records = n;
         return todo == 0 ? HTTPSRC_OK : HTTPSRC_ERR_KAFKA;
-}
-
-int kafka_log_read_to_end(kafka_log *kl,
-                          kafka_log_record_fn fn,
-                          void *opaque,
-                          int timeout_ms,
-                          size_t *records,
-                          char *errstr,
-                          size_t errstr_size)
-{
-        return read_to(kl, 0, fn, opaque, timeout_ms, records, errstr,
-                       errstr_size);
-}
-
-int kafka_log_read_past_txns(kafka_log *kl,
-                             kafka_log_record_fn fn,
-                             void *opaque,
-                             int timeout_ms,
-                             size_t *records,
-                             char *errstr,
-                             size_t errstr_size)
-{
-        return read_to(kl, 1, fn, opaque, timeout_ms, records, errstr,
-                       errstr_size);
 }
 
 int kafka_log_send(kafka_log *kl,

@@ -70,29 +70,23 @@ typedef int (*kafka_log_record_fn)(void *opaque,
 /** Read every record up to the end offsets taken now (for the first
  *  read: from the start), giving up after @p timeout_ms. HTTPSRC_OK, or
  *  an error with errstr naming the topic. @p records, if not NULL,
- *  receives how many records were read. */
+ *  receives how many records were read.
+ *
+ *  @p past_txns: up to the high watermarks rather than the last stable
+ *  offsets: under read_committed (exactly-once) the read waits until
+ *  every transaction open now has ended, so that it sees every
+ *  transaction committed before the call, including those written after
+ *  another producer's still-open one (KafkaBasedLog's readToEnd with its
+ *  admin's read_uncommitted end offsets). No difference without
+ *  read_committed. */
 int kafka_log_read_to_end(kafka_log *kl,
+                          int past_txns,
                           kafka_log_record_fn fn,
                           void *opaque,
                           int timeout_ms,
                           size_t *records,
                           char *errstr,
                           size_t errstr_size);
-
-/** kafka_log_read_to_end(), up to the high watermarks taken now rather
- *  than the last stable offsets: under read_committed (exactly-once) it
- *  waits until every transaction open now has ended, so that the read
- *  sees every transaction committed before the call, including those
- *  written after another producer's still-open one (KafkaBasedLog's
- *  readToEnd with its admin's read_uncommitted end offsets). Without
- *  read_committed the same as kafka_log_read_to_end(). */
-int kafka_log_read_past_txns(kafka_log *kl,
-                             kafka_log_record_fn fn,
-                             void *opaque,
-                             int timeout_ms,
-                             size_t *records,
-                             char *errstr,
-                             size_t errstr_size);
 
 /** Queue a record (@p val NULL: a tombstone) on the producer @p rk (NULL:
  *  the log's own); kafka_log_flush() waits for it. */

@@ -55,7 +55,7 @@ static int apply_one(void *opaque,
 static int
 read_to_end(ckafka *ck, config_store *s, char *errstr, size_t errstr_size)
 {
-        return kafka_log_read_to_end(ck->log, apply_one, s, RW_TIMEOUT_MS,
+        return kafka_log_read_to_end(ck->log, 0, apply_one, s, RW_TIMEOUT_MS,
                                      NULL, errstr, errstr_size);
 }
 

@@ -93,7 +93,7 @@ typedef struct offset_backend {
 int offset_store_has_backend(const offset_store *s);
 /** Read the backend's storage to its end again (no-op for the file).
  *  @p past_txns: under exactly-once, to the end past the transactions open
- *  now, waiting until they end (kafka_log_read_past_txns()): what a task
+ *  now, waiting until they end (kafka_log_read_to_end()): what a task
  *  moved from another worker needs, since another producer's open
  *  transaction hides every offset committed after its start; 0: to the
  *  last stable offset, which never waits. */

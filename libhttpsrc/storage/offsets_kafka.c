@@ -113,9 +113,9 @@ static int read_to_end(kstore *ks,
 {
         read_ctx rc = {ks, s};
         size_t n    = 0;
-        int patience = kafka_log_patience_ms(ks->log);
-        if ((past_txns ? kafka_log_read_past_txns : kafka_log_read_to_end)(
-                ks->log, load_one, &rc, patience, &n, errstr, errstr_size))
+        if (kafka_log_read_to_end(ks->log, past_txns, load_one, &rc,
+                                  kafka_log_patience_ms(ks->log), &n, errstr,
+                                  errstr_size))
                 return -1;
         log_msg(ks->lg, HTTPSRC_LOG_INFO, NULL,
                 "offset.storage.topic: read topic '%s' to its end (%zu "

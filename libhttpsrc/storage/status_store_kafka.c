@@ -40,7 +40,7 @@ static int
 sk_refresh(void *be, status_store *s, char *errstr, size_t errstr_size)
 {
         skafka *sk = be;
-        return kafka_log_read_to_end(sk->log, apply_one, s, RW_TIMEOUT_MS,
+        return kafka_log_read_to_end(sk->log, 0, apply_one, s, RW_TIMEOUT_MS,
                                      NULL, errstr, errstr_size);
 }
 
