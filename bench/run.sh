@@ -437,6 +437,11 @@ throughput_rounds() {
 	local kind=$1 name=$2 p=${3:-$PARTITIONS} r topics
 	"$SHARED/serve.sh" "$WORK/w" >/dev/null
 	API=$(sed -n 's/^API=//p' "$WORK/w/env")
+	# the real broker warmed once, with the pages serve.sh wrote
+	if [ "$kind" = real ] && [ -z "${BROKER_WARM:-}" ]; then
+		warm_broker "$WORK/w/www/page*.json"
+		BROKER_WARM=1
+	fi
 	RUNS=$RES/$name.csv
 	echo "tool,round,records,wall_s,user_s,sys_s,rss_kb" >"$RUNS"
 	echo "topic,records,distinct_keys" >"$RES/${name}_verify.csv"
@@ -480,15 +485,18 @@ part_throughput() {
 	throughput_rounds mock throughput
 }
 
-# start_broker PAGES_GLOB: one real broker (tests/kafka/kafka.sh) run as
+# start_broker: one real broker (tests/kafka/kafka.sh) run as
 # kafka-server-start.sh runs it (BROKER_JVM_OPTS, not the tests' fast-
-# starting C1-only JVM), then warmed before either peer: its first producer
-# id block, then the workload's records once into a throwaway topic, so
-# that every round meets compiled code, as the clients of a broker that
-# has been up for a while do. Sets BOOT.
+# starting C1-only JVM), with its first producer id block taken. Sets BOOT.
 start_broker() {
 	BOOT=$(KAFKA_JVM_OPTS=$BROKER_JVM_OPTS "$KAFKA_SH" start "$WORK/kafka" 1)
 	$LIB warm "$BOOT" || die "the broker at $BOOT took no record"
+}
+
+# warm_broker PAGES_GLOB: the workload's records once into a throwaway
+# topic before either peer, so that every round meets compiled code, as
+# the clients of a broker that has been up for a while do.
+warm_broker() {
 	# shellcheck disable=SC2086 # the glob expands to the page files
 	"$MKTOPIC" -b "$BOOT" "warm-up:$PARTITIONS" >/dev/null &&
 		"$PRODUCE_FLOOR" "$BOOT" warm-up '$.data[*]' id $1 >/dev/null ||
@@ -504,11 +512,7 @@ part_real() {
 	msg=$("$KAFKA_SH" check) || die "$msg"
 	"$KAFKA_SH" fetch
 	say "Throughput: serving the workload ($SHARED/serve.sh), into a real broker"
-	# the workload's pages now, for the warm-up (serve.sh keeps them)
-	mkdir -p "$WORK/w/www"
-	[ -f "$WORK/w/www/page$((RECORDS / 1000 - 1)).json" ] ||
-		$PY "$SHARED/gen.py" "$WORK/w/www" $((RECORDS / 1000)) 1000
-	start_broker "$WORK/w/www/page*.json"
+	start_broker
 	BROKER_PID=$(cat "$WORK"/kafka/broker-*.pid)
 	local p
 	for p in 1 "$PARTITIONS"; do
@@ -853,8 +857,9 @@ jvm_setup() {
 	JAVA=${JAVA_HOME:+$JAVA_HOME/bin/java}
 	[ -n "$JAVA" ] || JAVA=$(command -v java)
 	say "JVM peer: a real broker (tests/kafka/kafka.sh), $JVM_PAGES pages x $JVM_PER records (keyset)"
+	start_broker
 	serve_keyset
-	start_broker "$WORK/jvm/www/k*.json"
+	warm_broker "$WORK/jvm/www/k*.json"
 }
 
 # part_first: only the time from the process start to the first record in

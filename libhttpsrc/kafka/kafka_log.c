@@ -636,7 +636,8 @@ static void not_at_end(kafka_log *kl,
                            "%lld: a transaction open there holds it (one "
                            "whose producer stopped is aborted when a task "
                            "with its transactional.id starts, or after its "
-                           "transaction.timeout.ms)",
+                           "transaction.timeout.ms), or Kafka stopped "
+                           "answering",
                            kl->spec->topic_key, kl->topic, p,
                            (long long)kl->pos[p], timeout_ms,
                            (long long)end[p]);
